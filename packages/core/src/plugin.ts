@@ -1,0 +1,154 @@
+import type { Registry } from 'prom-client';
+import type { Directive, Token } from './corefile/types.js';
+import { ChainDNSError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { Request } from './wire/request.js';
+
+/**
+ * Where a reply goes. `write` takes the whole encoded message and owns it from
+ * then on (a writer may patch it in place). Post-processing plugins wrap the
+ * writer they were given and call through.
+ */
+export interface ResponseWriter {
+  write(msg: Buffer): void;
+}
+
+/** A handler's result: the rcode, synchronously where it can, or a promise when it awaits I/O. */
+export type Result = number | Promise<number>;
+
+/** Calls the rest of the chain. */
+export type Next = (req: Request, w: ResponseWriter) => Result;
+
+/**
+ * A plugin's handler in a server block's chain. It answers (writes and
+ * returns the rcode), passes on (`return next(req, w)`, no await), or wraps
+ * `w` to see what comes back. Returning SERVFAIL, REFUSED, FORMERR or NOTIMP
+ * without writing lets the server answer with that rcode; any other rcode
+ * without a write answers SERVFAIL.
+ */
+export interface Handler {
+  readonly name: string;
+  serveDNS(req: Request, w: ResponseWriter, next: Next): Result;
+}
+
+/**
+ * An error a plugin throws (or rejects with) to fail one query: the client
+ * gets `rcode` and one log line names the plugin. Any other thrown value is
+ * treated as a crash: SERVFAIL, a log line and `coredns_panics_total`.
+ */
+export class PluginError extends Error {
+  constructor(
+    readonly plugin: string,
+    readonly rcode: number,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PluginError';
+  }
+}
+
+/** What a plugin's `parse` may use: the block's zones and port, and a way to warn. */
+export interface ParseContext {
+  /** The zones of the server block (lowercased FQDNs). */
+  readonly zones: readonly string[];
+  readonly port: number;
+  /** Logs a configuration warning that points at `token` (deprecated options and the like). */
+  warn(token: Token, message: string): void;
+}
+
+/** A resource shared by every block and every config generation that asks for the same key. */
+export interface SharedResource<T> {
+  readonly value: T;
+}
+
+/** What a plugin's `setup` gets from the server. */
+export interface SetupContext extends ParseContext {
+  /** The `server` metric label of this block: `dns://:53`, `dns://127.0.0.1:1053`. */
+  readonly server: string;
+  /** The directives of this block, in chain order (for `coredns_plugin_enabled`). */
+  readonly plugins: readonly string[];
+  /** The server's own prom-client Registry (never the global one); it lives across reloads. */
+  readonly registry: Registry;
+  /** Logs as `[LEVEL] plugin/<name>: ...`. */
+  readonly log: Logger;
+  /** The Corefile this instance was built from: its files (for reload's watch) and its text. */
+  readonly corefile: CorefileSource;
+  /** Runs after every setup, before the listeners open. A throw stops the start. */
+  onStartup(hook: () => void | Promise<void>): void;
+  /** Runs after the listeners close and in-flight queries finish, in reverse order; also when a reload retires this config. */
+  onShutdown(hook: () => void | Promise<void>): void;
+  /** Runs when the process stops (not on reload), before the listeners close: the lameduck. */
+  onFinalShutdown(hook: () => void | Promise<void>): void;
+  /** Registers a readiness check (the `ready` plugin reports it); true when ready. */
+  registerReady(name: string, check: () => boolean): void;
+  /** Registers a liveness check (the `health` plugin reports it); true when healthy. */
+  registerHealth(name: string, check: () => boolean): void;
+  /** The server-wide status the `ready` and `health` plugins serve. */
+  readonly status: ServerStatus;
+  /** Sets the addresses this block listens on (the `bind` plugin). */
+  bind(addresses: readonly string[]): void;
+  /** Sends a query through this block's own chain, in process, and resolves with the reply's bytes. */
+  resolve(qname: string, qtype: number): Promise<Buffer>;
+  /**
+   * A resource (an HTTP listener, say) shared by every block and every
+   * config generation that asks for `key`: created by the first, disposed when
+   * the last config holding it is retired. A reload keeps it open.
+   */
+  shared<T>(key: string, create: () => T | Promise<T>, dispose: (value: T) => void | Promise<void>): Promise<T>;
+  /** Asks the server to reload its Corefile (what SIGUSR1 does). */
+  requestReload(): void;
+}
+
+export interface CorefileSource {
+  /** The Corefile's path, or null when it came from a string or an object. */
+  readonly path: string | null;
+  readonly text: string;
+  /** Absolute paths of every file read (the Corefile and its imports). */
+  readonly files: readonly string[];
+}
+
+/** The server-wide view of readiness and health, live across reloads. */
+export interface ServerStatus {
+  /** Names of the checks not ready now; `["shutdown"]` once the server is stopping. */
+  notReady(): string[];
+  /** Names of the liveness checks failing now. */
+  unhealthy(): string[];
+  readonly stopping: boolean;
+}
+
+/**
+ * A plugin package's default export. Built-in and third-party plugins use
+ * exactly this contract.
+ */
+export interface PluginDefinition<Config = unknown> {
+  /** The Corefile directive. */
+  readonly name: string;
+  /** Turns one directive occurrence into typed options; throws CorefileError with the token's position. */
+  parse(directive: Directive, ctx: ParseContext): Config;
+  /**
+   * When present, the directive may appear several times in a block: the
+   * configs of all occurrences are combined into one (else a second one is an error).
+   */
+  combine?(configs: Config[]): Config;
+  /** Builds the block's handler; setup-only plugins (bind, health) return nothing. */
+  setup(config: Config, ctx: SetupContext): Handler | void | Promise<Handler | void>;
+  /** Where a third-party plugin goes in the chain; built-ins take their place from the order table. */
+  readonly order?: { readonly before?: string; readonly after?: string };
+  /** A semver range of @chaindns/core this plugin works with (`^0.1.0`). */
+  readonly requires?: { readonly core?: string };
+}
+
+/** Checks a definition's shape and returns it typed; a plugin package exports the result. */
+export function definePlugin<Config>(definition: PluginDefinition<Config>): PluginDefinition<Config> {
+  if (!/^[a-z][a-z0-9_]*$/.test(definition.name)) {
+    throw new ChainDNSError('CHAINDNS_PLUGIN_DEFINITION', `plugin name "${definition.name}" must be lowercase letters, digits and _`);
+  }
+  if (typeof definition.parse !== 'function' || typeof definition.setup !== 'function') {
+    throw new ChainDNSError('CHAINDNS_PLUGIN_DEFINITION', `plugin "${definition.name}" needs parse and setup functions`);
+  }
+  return definition;
+}
+
+/** A definition of any config type, as the registry holds them (methods are bivariant in their parameters). */
+export type AnyPluginDefinition = PluginDefinition<unknown>;

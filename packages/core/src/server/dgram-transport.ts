@@ -1,0 +1,39 @@
+import dgram from 'node:dgram';
+import type { Logger } from '../logger.js';
+import type { PacketHandler, Remote, UdpBinding, UdpBindOptions, UdpEndpoint, UdpTransport } from '../transport.js';
+
+/** Node's dgram: one syscall and one callback per datagram. The default, and the fallback. */
+export function dgramTransport(log: Logger): UdpTransport {
+  return {
+    name: 'dgram',
+    bind: (options, onPacket) => bindDgram(options, onPacket, log),
+  };
+}
+
+function bindDgram(options: UdpBindOptions, onPacket: PacketHandler, log: Logger): Promise<UdpBinding> {
+  const v6 = options.address.includes(':');
+  const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: false });
+  const endpoint: UdpEndpoint = {
+    send(data, to) {
+      socket.send(data, to.port, to.address);
+    },
+  };
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(options.port, options.address, () => {
+      socket.off('error', reject);
+      // A send to a vanished client (ICMP unreachable) must not take the server down.
+      socket.on('error', (err) => log.debug(`udp ${options.address}: ${err.message}`));
+      socket.on('message', (msg, rinfo) => {
+        const from: Remote = { address: rinfo.address, port: rinfo.port, family: rinfo.family === 'IPv6' ? 6 : 4 };
+        onPacket(msg, from, endpoint);
+      });
+      const { address, port } = socket.address();
+      resolve({
+        address,
+        port,
+        close: () => new Promise<void>((done) => socket.close(() => done())),
+      });
+    });
+  });
+}

@@ -1,0 +1,92 @@
+import type { Counter } from 'prom-client';
+import type { Logger } from '../logger.js';
+import { PluginError, type Result } from '../plugin.js';
+import type { Remote, UdpEndpoint } from '../transport.js';
+import { Rcode } from '../wire/constants.js';
+import { errorReply } from '../wire/reply.js';
+import { parseRequest, Request } from '../wire/request.js';
+import type { Route, Router } from './router.js';
+import { type FrameSink, type ServerWriter, TcpWriter, UdpWriter } from './writer.js';
+
+/** Rcodes a handler may return without writing: the server answers them itself (CoreDNS's ClientWrite). */
+function serverWrites(rcode: number): boolean {
+  return rcode === Rcode.SERVFAIL || rcode === Rcode.REFUSED || rcode === Rcode.FORMERR || rcode === Rcode.NOTIMP;
+}
+
+/**
+ * From bytes to a chain and back. Malformed input ends here (dropped, or
+ * answered FORMERR/NOTIMP/BADVERS); a name no zone covers gets REFUSED; a
+ * chain that writes nothing gets SERVFAIL; a throw never escapes.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly log: Logger,
+    private readonly panics: Counter<'server'>,
+  ) {}
+
+  udp(router: Router, data: Buffer, from: Remote, via: UdpEndpoint): void {
+    const req = parseRequest(data, 'udp', from);
+    if (req instanceof Request) this.route(router, req, new UdpWriter(req, via, from));
+    else if (!req.drop) via.send(errorReply(data, req.questionEnd, req.rcode, req.edns), from);
+  }
+
+  tcp(router: Router, data: Buffer, from: Remote, sink: FrameSink): void {
+    const req = parseRequest(data, 'tcp', from);
+    if (req instanceof Request) this.route(router, req, new TcpWriter(req, sink));
+    else if (!req.drop) sink.sendFrame(errorReply(data, req.questionEnd, req.rcode, req.edns));
+  }
+
+  private route(router: Router, req: Request, w: ServerWriter): void {
+    req.server = router.server;
+    const match = router.match(req.qname);
+    if (!match) {
+      w.write(errorReply(req.msg, req.questionEnd, Rcode.REFUSED, req.edns));
+      return;
+    }
+    req.zone = match.zone;
+    this.serve(req, w, match.route);
+  }
+
+  /** Runs a chain for `req`; the writer `w` is the one that sends. */
+  serve(req: Request, w: ServerWriter, route: Route): void {
+    route.owner.enter();
+    let result: Result;
+    try {
+      result = route.chain(req, w);
+    } catch (err) {
+      this.fail(req, w, err);
+      route.owner.leave();
+      return;
+    }
+    if (typeof result === 'number') {
+      this.finish(req, w, result);
+      route.owner.leave();
+    } else {
+      result.then(
+        (rcode) => {
+          this.finish(req, w, rcode);
+          route.owner.leave();
+        },
+        (err: unknown) => {
+          this.fail(req, w, err);
+          route.owner.leave();
+        },
+      );
+    }
+  }
+
+  private finish(req: Request, w: ServerWriter, rcode: number): void {
+    if (!w.written) w.write(errorReply(req.msg, req.questionEnd, serverWrites(rcode) ? rcode : Rcode.SERVFAIL, req.edns));
+  }
+
+  private fail(req: Request, w: ServerWriter, err: unknown): void {
+    if (err instanceof PluginError) {
+      // A returned error, as Go plugins return one: the errors plugin logs these.
+      this.finish(req, w, err.rcode);
+      return;
+    }
+    this.panics.inc({ server: req.server });
+    this.log.error(`Recovered from error in server: "${req.server}" ${req.qname} ${req.qtypeName}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    this.finish(req, w, Rcode.SERVFAIL);
+  }
+}

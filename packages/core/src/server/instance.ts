@@ -1,0 +1,215 @@
+import type { Corefile, Directive, ServerBlock } from '../corefile/types.js';
+import { ChainDNSError, CorefileError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { AnyPluginDefinition, CorefileSource, Handler, Next, SetupContext } from '../plugin.js';
+import { Rcode } from '../wire/constants.js';
+import type { PluginRegistry } from './registry.js';
+import { InflightCounter, type Route, Router, serverLabel } from './router.js';
+import type { SharedResources } from './shared.js';
+import { StatusBoard } from './status.js';
+import type { Registry } from 'prom-client';
+
+/** What every generation shares with the runtime that builds it. */
+export interface InstanceEnv {
+  readonly registry: Registry;
+  readonly log: Logger;
+  readonly plugins: PluginRegistry;
+  readonly shared: SharedResources;
+  readonly status: StatusBoard;
+  /** Addresses for blocks without `bind`. */
+  readonly defaultAddresses: readonly string[];
+  readonly resolve: (block: BuiltBlock, qname: string, qtype: number) => Promise<Buffer>;
+  readonly requestReload: () => void;
+}
+
+/** One server block after setup. */
+export interface BuiltBlock {
+  readonly zones: readonly string[];
+  readonly ports: readonly number[];
+  readonly addresses: readonly string[];
+  readonly chain: Next;
+  readonly route: Route;
+  readonly handlers: readonly Handler[];
+  readonly source: ServerBlock;
+}
+
+/** The end of every chain: nothing answered (CoreDNS: "no next plugin found"). */
+const endOfChain: Next = () => Rcode.SERVFAIL;
+
+/** Composes handlers into one `next` function, first handler outermost. */
+export function compose(handlers: readonly Handler[]): Next {
+  let next = endOfChain;
+  for (let i = handlers.length - 1; i >= 0; i--) {
+    const h = handlers[i]!;
+    const rest = next;
+    next = (req, w) => h.serveDNS(req, w, rest);
+  }
+  return next;
+}
+
+interface PlannedPlugin {
+  readonly name: string;
+  readonly definition: AnyPluginDefinition;
+  readonly config: unknown;
+}
+
+/**
+ * One config generation: every block's chain, the hooks its plugins
+ * registered, and the routers its listeners use. A reload builds a new one
+ * beside the old.
+ */
+export class Instance {
+  readonly blocks: BuiltBlock[] = [];
+  readonly inflight = new InflightCounter();
+  readonly board = new StatusBoard();
+  private readonly startup: (() => void | Promise<void>)[] = [];
+  private readonly shutdown: (() => void | Promise<void>)[] = [];
+  private readonly finalShutdown: (() => void | Promise<void>)[] = [];
+
+  private constructor(
+    private readonly env: InstanceEnv,
+    readonly source: CorefileSource,
+  ) {}
+
+  /** Parses every directive of every block (no side effects), then runs every setup. */
+  static async build(corefile: Corefile, source: CorefileSource, env: InstanceEnv): Promise<Instance> {
+    const instance = new Instance(env, source);
+    const plans = corefile.blocks.map((b) => instance.plan(b));
+    try {
+      for (let i = 0; i < plans.length; i++) await instance.setupBlock(corefile.blocks[i]!, plans[i]!);
+    } catch (err) {
+      await instance.stop();
+      throw err;
+    }
+    return instance;
+  }
+
+  private plan(block: ServerBlock): PlannedPlugin[] {
+    const zones = unique(block.keys.map((k) => k.zone));
+    const port = block.keys[0]?.port ?? 53;
+    const parseCtx = {
+      zones,
+      port,
+      warn: (token: { file: string; line: number }, message: string) => this.env.log.warn(`${token.file}:${token.line}: ${message}`),
+    };
+    const byName = new Map<string, Directive[]>();
+    for (const d of block.directives) {
+      if (!this.env.plugins.get(d.name)) {
+        throw new CorefileError('CHAINDNS_UNKNOWN_DIRECTIVE', d.token.file, d.token.line, `unknown directive "${d.name}"; available: ${[...this.env.plugins.names()].sort().join(', ')}`);
+      }
+      const list = byName.get(d.name) ?? [];
+      list.push(d);
+      byName.set(d.name, list);
+    }
+    const planned: PlannedPlugin[] = [];
+    for (const [name, directives] of byName) {
+      const definition = this.env.plugins.get(name)!;
+      if (directives.length > 1 && !definition.combine) {
+        const second = directives[1]!;
+        throw new CorefileError('CHAINDNS_DIRECTIVE_ARGS', second.token.file, second.token.line, `"${name}" may appear only once in a server block`);
+      }
+      const configs = directives.map((d) => definition.parse(d, parseCtx));
+      planned.push({ name, definition, config: definition.combine ? definition.combine(configs) : configs[0] });
+    }
+    return planned.sort((a, b) => this.env.plugins.rank(a.name) - this.env.plugins.rank(b.name));
+  }
+
+  private async setupBlock(block: ServerBlock, planned: PlannedPlugin[]): Promise<void> {
+    const zones = unique(block.keys.map((k) => k.zone));
+    const ports = unique(block.keys.map((k) => k.port));
+    let addresses: readonly string[] = this.env.defaultAddresses;
+    const handlers: Handler[] = [];
+    const built: { block: BuiltBlock | null } = { block: null };
+    const names = planned.map((p) => p.name);
+    for (const p of planned) {
+      const ctx: SetupContext = {
+        zones,
+        port: ports[0]!,
+        server: serverLabel(null, ports[0]!),
+        plugins: names,
+        registry: this.env.registry,
+        log: this.env.log.child(`plugin/${p.name}`),
+        corefile: this.source,
+        status: this.env.status,
+        warn: (token, message) => this.env.log.warn(`${token.file}:${token.line}: ${message}`),
+        onStartup: (hook) => this.startup.push(hook),
+        onShutdown: (hook) => this.shutdown.push(hook),
+        onFinalShutdown: (hook) => this.finalShutdown.push(hook),
+        registerReady: (name, check) => this.board.registerReady(name, check),
+        registerHealth: (name, check) => this.board.registerHealth(name, check),
+        bind: (list) => {
+          addresses = [...list];
+        },
+        resolve: (qname, qtype) => {
+          if (!built.block) throw new ChainDNSError('CHAINDNS_STATE', 'resolve() is only available once setup has finished');
+          return this.env.resolve(built.block, qname, qtype);
+        },
+        shared: (key, create, dispose) => this.env.shared.acquire(this, key, create, dispose),
+        requestReload: this.env.requestReload,
+      };
+      const handler = await p.definition.setup(p.config, ctx);
+      if (handler) handlers.push(handler);
+    }
+    const chain = compose(handlers);
+    built.block = { zones, ports, addresses, chain, route: { chain, owner: this.inflight }, handlers, source: block };
+    this.blocks.push(built.block);
+  }
+
+  /**
+   * The routers this generation's listeners need, by listener key
+   * (`address|port`). Two blocks claiming one zone on one listener is an error.
+   */
+  routers(): Map<string, Router> {
+    const out = new Map<string, Router>();
+    for (const block of this.blocks) {
+      for (const key of block.source.keys) {
+        const port = key.port;
+        for (const address of block.addresses) {
+          const id = listenerKey(address, port);
+          let router = out.get(id);
+          if (!router) out.set(id, (router = new Router(block.addresses === this.env.defaultAddresses ? null : address, port)));
+          if (router.has(key.zone)) {
+            throw new CorefileError('CHAINDNS_DUPLICATE_KEY', key.token.file, key.token.line, `zone ${key.zone} on port ${port} is served by two blocks`);
+          }
+          router.add(key.zone, block.route);
+        }
+      }
+    }
+    return out;
+  }
+
+  async runStartup(): Promise<void> {
+    for (const hook of this.startup) {
+      try {
+        await hook();
+      } catch (err) {
+        throw new ChainDNSError('CHAINDNS_STARTUP', `startup failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+    }
+  }
+
+  /** The lameduck hooks, all at once. */
+  async runFinalShutdown(): Promise<void> {
+    await Promise.allSettled(this.finalShutdown.map((hook) => hook()));
+  }
+
+  /** Shutdown hooks in reverse, then releases shared resources this generation held. */
+  async stop(): Promise<void> {
+    for (const hook of [...this.shutdown].reverse()) {
+      try {
+        await hook();
+      } catch (err) {
+        this.env.log.error(`shutdown hook failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    await this.env.shared.release(this);
+  }
+}
+
+export function listenerKey(address: string, port: number): string {
+  return `${address}|${port}`;
+}
+
+function unique<T>(list: readonly T[]): T[] {
+  return [...new Set(list)];
+}

@@ -1,0 +1,332 @@
+import { Counter, Registry } from 'prom-client';
+import { readFileSync } from 'node:fs';
+import { parseCorefile } from '../corefile/index.js';
+import type { Corefile } from '../corefile/types.js';
+import { ChainDNSError } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
+import type { AnyPluginDefinition, CorefileSource } from '../plugin.js';
+import type { Remote, UdpBinding, UdpTransport } from '../transport.js';
+import { QType } from '../wire/constants.js';
+import { Request, parseRequest } from '../wire/request.js';
+import { buildQuery } from '../wire/query.js';
+import { dgramTransport } from './dgram-transport.js';
+import { Dispatcher } from './dispatch.js';
+import { type BuiltBlock, Instance, listenerKey } from './instance.js';
+import { PluginRegistry } from './registry.js';
+import type { Router } from './router.js';
+import { SharedResources } from './shared.js';
+import { StatusBoard } from './status.js';
+import { defaultTcpOptions, listenTcp, type TcpBinding, type TcpOptions } from './tcp-listener.js';
+import { TcpWriter } from './writer.js';
+import { checkCoreRange } from './version.js';
+import { configToCorefile, type ServerConfig } from './config-object.js';
+
+export interface ServerOptions {
+  /** The Corefile: its text, a path to read (`{ path }`), or an object (`{ config }`). */
+  readonly corefile: string | { readonly path: string } | { readonly config: ServerConfig };
+  /** The directives this server knows, in chain order. */
+  readonly plugins: PluginRegistry;
+  /** Called for a directive the registry lacks; may load a third-party plugin (the distribution does). */
+  readonly loadPlugin?: (name: string) => Promise<AnyPluginDefinition | undefined>;
+  /** The port for keys that name none (`-dns.port`). Default 53. Port 0 picks one free port for all such keys. */
+  readonly dnsPort?: number;
+  /** Addresses for blocks without `bind`. Default `::` (all, IPv4 and IPv6), falling back to `0.0.0.0`. */
+  readonly defaultAddresses?: readonly string[];
+  readonly logger?: Logger;
+  /** The UDP transport. Default Node's dgram. */
+  readonly udpTransport?: UdpTransport;
+  readonly tcp?: Partial<TcpOptions>;
+  /** How long a stop or reload waits for in-flight queries. Default 5s. */
+  readonly drainTimeoutMs?: number;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+interface Listener {
+  readonly key: string;
+  readonly address: string;
+  readonly port: number;
+  router: Router;
+  readonly udp: UdpBinding;
+  readonly tcp: TcpBinding;
+}
+
+export interface ListenAddress {
+  readonly address: string;
+  readonly port: number;
+  /** CoreDNS's `server` label for this listener. */
+  readonly server: string;
+}
+
+type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * A running chaindns: listeners that outlive config generations, the live
+ * generation, and the per-server metrics Registry. Start, reload and stop it.
+ */
+export class Server {
+  readonly registry = new Registry();
+  readonly log: Logger;
+  readonly status = new StatusBoard();
+  private state: State = 'new';
+  private instance: Instance | null = null;
+  private readonly listeners = new Map<string, Listener>();
+  private readonly shared = new SharedResources();
+  private readonly dispatcher: Dispatcher;
+  private readonly transport: UdpTransport;
+  private readonly tcpOptions: TcpOptions;
+  private readonly plugins: PluginRegistry;
+  private freePort: number | null = null;
+  private reloading: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ServerOptions) {
+    this.log = options.logger ?? createLogger();
+    this.transport = options.udpTransport ?? dgramTransport(this.log);
+    this.tcpOptions = { ...defaultTcpOptions, ...options.tcp };
+    this.plugins = options.plugins.clone();
+    const panics = new Counter({ name: 'coredns_panics_total', help: 'A metrics that counts the number of panics.', labelNames: ['server'], registers: [this.registry] });
+    this.dispatcher = new Dispatcher(this.log, panics);
+  }
+
+  /** The UDP transport in use (`dgram` or `native`). */
+  get transportName(): string {
+    return this.transport.name;
+  }
+
+  /** Builds the config, runs the startup hooks, then opens the listeners. */
+  async start(): Promise<this> {
+    if (this.state !== 'new') throw new ChainDNSError('CHAINDNS_STATE', `start() on a server that is ${this.state}`);
+    this.state = 'starting';
+    try {
+      const instance = await this.load(this.options.corefile);
+      await this.activate(instance);
+    } catch (err) {
+      this.state = 'stopped';
+      await this.closeListeners([...this.listeners.keys()]);
+      throw err;
+    }
+    this.state = 'running';
+    return this;
+  }
+
+  /**
+   * Loads a new config beside the running one and swaps it in; the old one
+   * drains and stops. On any error the old config keeps serving and the error
+   * is thrown. With no argument, the Corefile is read again from where it came.
+   */
+  reload(corefile: ServerOptions['corefile'] = this.options.corefile): Promise<void> {
+    const run = this.reloading.then(() => this.reloadNow(corefile));
+    this.reloading = run.catch(() => {});
+    return run;
+  }
+
+  private async reloadNow(corefile: ServerOptions['corefile']): Promise<void> {
+    if (this.state !== 'running') throw new ChainDNSError('CHAINDNS_STATE', `reload() on a server that is ${this.state}`);
+    const old = this.instance!;
+    const next = await this.load(corefile);
+    try {
+      await this.activate(next);
+    } catch (err) {
+      await next.stop();
+      throw err;
+    }
+    this.log.info(`Reloading complete`);
+    await old.inflight.drained(this.options.drainTimeoutMs ?? 5000);
+    await old.stop();
+  }
+
+  /** Lameduck hooks while still serving, then closes listeners, drains, and runs shutdown hooks. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    await this.reloading;
+    this.state = 'stopping';
+    this.status.stopping = true;
+    const instance = this.instance;
+    if (instance) await instance.runFinalShutdown();
+    await this.closeListeners([...this.listeners.keys()]);
+    if (instance) {
+      await instance.inflight.drained(this.options.drainTimeoutMs ?? 5000);
+      await instance.stop();
+    }
+    this.state = 'stopped';
+  }
+
+  /** Where the server listens (after start). */
+  addresses(): ListenAddress[] {
+    return [...this.listeners.values()].map((l) => ({ address: l.udp.address, port: l.port, server: l.router.server }));
+  }
+
+  /** The Corefile source of the live config. */
+  get corefile(): CorefileSource | null {
+    return this.instance?.source ?? null;
+  }
+
+  /**
+   * Sends a query through the server in process (no socket), as if it came
+   * over `transport` from 127.0.0.1, and resolves with the reply's bytes.
+   */
+  exchange(msg: Buffer, options: { port?: number; transport?: 'udp' | 'tcp' } = {}): Promise<Buffer> {
+    const listener = options.port === undefined ? this.listeners.values().next().value : [...this.listeners.values()].find((l) => l.port === options.port);
+    if (!listener) return Promise.reject(new ChainDNSError('CHAINDNS_STATE', 'exchange(): the server has no listener on that port'));
+    const from: Remote = { address: '127.0.0.1', port: 0, family: 4 };
+    return new Promise((resolve) => {
+      const sink = { sendFrame: resolve };
+      if (options.transport === 'udp') this.dispatcher.udp(listener.router, msg, from, { send: (data) => resolve(Buffer.from(data)) });
+      else this.dispatcher.tcp(listener.router, msg, from, sink);
+    });
+  }
+
+  /** `exchange` for a name and type: builds the query (RD set, no EDNS). */
+  query(name: string, type: number | keyof typeof QType = 'A', options: { port?: number; transport?: 'udp' | 'tcp' } = {}): Promise<Buffer> {
+    return this.exchange(buildQuery(name, typeof type === 'number' ? type : QType[type]), options);
+  }
+
+  private async load(corefile: ServerOptions['corefile']): Promise<Instance> {
+    const { parsed, source } = this.read(corefile);
+    await this.resolvePlugins(parsed);
+    return Instance.build(parsed, source, {
+      registry: this.registry,
+      log: this.log,
+      plugins: this.plugins,
+      shared: this.shared,
+      status: this.status,
+      defaultAddresses: this.options.defaultAddresses ?? ['::'],
+      resolve: (block, qname, qtype) => this.resolveIn(block, qname, qtype),
+      requestReload: () => {
+        this.reload().catch((err: unknown) => this.log.error(`reload failed, the old config keeps serving: ${err instanceof Error ? err.message : String(err)}`));
+      },
+    });
+  }
+
+  private read(corefile: ServerOptions['corefile']): { parsed: Corefile; source: CorefileSource } {
+    const opts = { defaultPort: this.options.dnsPort ?? 53, ...(this.options.env ? { env: this.options.env } : {}) };
+    if (typeof corefile === 'string') {
+      const parsed = parseCorefile(corefile, opts);
+      return { parsed, source: { path: null, text: corefile, files: parsed.files } };
+    }
+    if ('path' in corefile) {
+      const text = readFileSync(corefile.path, 'utf8');
+      const parsed = parseCorefile(text, { ...opts, file: corefile.path });
+      return { parsed, source: { path: corefile.path, text, files: parsed.files } };
+    }
+    const text = configToCorefile(corefile.config);
+    const parsed = parseCorefile(text, { ...opts, file: '<config>' });
+    return { parsed, source: { path: null, text, files: [] } };
+  }
+
+  private async resolvePlugins(corefile: Corefile): Promise<void> {
+    if (!this.options.loadPlugin) return;
+    for (const block of corefile.blocks) {
+      for (const d of block.directives) {
+        if (this.plugins.get(d.name)) continue;
+        const definition = await this.options.loadPlugin(d.name);
+        if (!definition) continue; // reported as an unknown directive, with its position
+        checkCoreRange(definition);
+        this.plugins.add(definition);
+      }
+    }
+  }
+
+  /** Startup hooks, then listeners (new ones opened, kept ones re-routed, unused ones closed). */
+  private async activate(next: Instance): Promise<void> {
+    await next.runStartup();
+    const wanted = new Map<string, Router>();
+    const opened: Listener[] = [];
+    try {
+      for (const [key, router] of next.routers()) {
+        const [address, declared] = splitKey(key);
+        // Every key with port 0 shares the one free port the first of them got.
+        const port = declared === 0 ? (this.freePort ?? 0) : declared;
+        let id = listenerKey(address, port);
+        if (!this.listeners.has(id)) {
+          const listener = await this.open(address, port, router);
+          if (declared === 0) this.freePort = listener.port;
+          id = listener.key;
+          this.listeners.set(id, listener);
+          opened.push(listener);
+        }
+        wanted.set(id, router);
+      }
+    } catch (err) {
+      await this.closeListeners(opened.map((l) => l.key));
+      throw err;
+    }
+    for (const [key, router] of wanted) {
+      const listener = this.listeners.get(key)!;
+      router.setPort(listener.port);
+      listener.router = router;
+    }
+    this.status.replaceWith(next.board);
+    this.instance = next;
+    await this.closeListeners([...this.listeners.keys()].filter((k) => !wanted.has(k)));
+    for (const l of opened) this.log.info(`${l.router.server} on ${l.address}:${l.port} (udp: ${this.transport.name}, tcp)`);
+  }
+
+  private async open(address: string, port: number, router: Router): Promise<Listener> {
+    // Port 0: UDP picks a free port, TCP takes the same number; retry if TCP finds it taken.
+    for (let attempt = 0; ; attempt++) {
+      const listener: { router: Router } = { router };
+      let udp: UdpBinding;
+      try {
+        udp = await this.transport.bind({ address, port }, (data, from, via) => this.dispatcher.udp(listener.router, data, from, via));
+      } catch (err) {
+        if (address === '::' && isNoIPv6(err)) return this.open('0.0.0.0', port, router);
+        throw listenError('udp', address, port, err);
+      }
+      try {
+        const tcp = await listenTcp(address, udp.port, this.tcpOptions, (data, from, sink) => this.dispatcher.tcp(listener.router, data, from, sink), this.log);
+        return Object.assign(listener, { key: listenerKey(address, udp.port), address, port: udp.port, udp, tcp });
+      } catch (err) {
+        await udp.close();
+        if (port !== 0 || attempt >= 10) throw listenError('tcp', address, udp.port, err);
+      }
+    }
+  }
+
+  private async closeListeners(keys: string[]): Promise<void> {
+    const grace = this.options.drainTimeoutMs ?? 5000;
+    await Promise.all(
+      keys.map(async (key) => {
+        const l = this.listeners.get(key);
+        if (!l) return;
+        this.listeners.delete(key);
+        await Promise.all([l.udp.close(), l.tcp.close(grace)]);
+      }),
+    );
+  }
+
+  /**
+   * An in-process query (ExternalName targets, loop's probe): through the
+   * server's routing once it listens, else straight into the block's chain.
+   */
+  private resolveIn(block: BuiltBlock, qname: string, qtype: number): Promise<Buffer> {
+    const msg = buildQuery(qname, qtype);
+    const port = block.ports[0] === 0 ? this.freePort : block.ports[0];
+    const listener = [...this.listeners.values()].find((l) => l.port === port);
+    const from: Remote = { address: '127.0.0.1', port: 0, family: 4 };
+    return new Promise((resolve) => {
+      const sink = { sendFrame: resolve };
+      if (listener) {
+        this.dispatcher.tcp(listener.router, msg, from, sink);
+        return;
+      }
+      const req = parseRequest(msg, 'tcp', from) as Request;
+      req.zone = block.zones[0] ?? '.';
+      this.dispatcher.serve(req, new TcpWriter(req, sink), block.route);
+    });
+  }
+}
+
+function splitKey(key: string): [string, number] {
+  const at = key.lastIndexOf('|');
+  return [key.slice(0, at), Number(key.slice(at + 1))];
+}
+
+function isNoIPv6(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL';
+}
+
+function listenError(proto: string, address: string, port: number, err: unknown): ChainDNSError {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new ChainDNSError('CHAINDNS_LISTEN', `cannot listen on ${proto} ${address.includes(':') ? `[${address}]` : address}:${port}: ${reason}`, { cause: err });
+}

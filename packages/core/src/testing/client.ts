@@ -1,0 +1,87 @@
+import dgram from 'node:dgram';
+import net from 'node:net';
+import * as dnsPacket from 'dns-packet';
+import { QType } from '../wire/constants.js';
+import { buildQuery } from '../wire/query.js';
+
+export interface QueryOptions {
+  readonly transport?: 'udp' | 'tcp';
+  readonly address?: string;
+  /** Adds an OPT with this UDP size. */
+  readonly edns?: { readonly udpSize: number; readonly do?: boolean };
+  readonly id?: number;
+  readonly timeoutMs?: number;
+}
+
+export interface Reply {
+  readonly msg: Buffer;
+  readonly packet: dnsPacket.Packet;
+  readonly rcode: number;
+}
+
+/** Sends raw bytes over UDP to a loopback server and resolves with the first reply (rejects on timeout). */
+export function exchangeUdp(port: number, msg: Uint8Array, options: { address?: string; timeoutMs?: number } = {}): Promise<Buffer> {
+  const address = options.address ?? '127.0.0.1';
+  const socket = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error(`no UDP reply from ${address}:${port} within ${options.timeoutMs ?? 2000}ms`));
+    }, options.timeoutMs ?? 2000);
+    socket.once('message', (reply) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(reply);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      socket.close();
+      reject(err);
+    });
+    socket.send(msg, port, address);
+  });
+}
+
+/** Sends raw bytes as one framed query over a new TCP connection and resolves with the reply. */
+export function exchangeTcp(port: number, msg: Uint8Array, options: { address?: string; timeoutMs?: number } = {}): Promise<Buffer> {
+  const address = options.address ?? '127.0.0.1';
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: address, port });
+    let buf = Buffer.alloc(0);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no TCP reply from ${address}:${port} within ${options.timeoutMs ?? 2000}ms`));
+    }, options.timeoutMs ?? 2000);
+    socket.on('connect', () => {
+      const frame = Buffer.alloc(2 + msg.length);
+      frame.writeUInt16BE(msg.length, 0);
+      frame.set(msg, 2);
+      socket.write(frame);
+    });
+    socket.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+      }
+    });
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+/** Queries a server on loopback for `name` and `type` and decodes the reply. */
+export async function query(port: number, name: string, type: number | keyof typeof QType = 'A', options: QueryOptions = {}): Promise<Reply> {
+  const qtype = typeof type === 'number' ? type : QType[type];
+  const msg = buildQuery(name, qtype, { ...(options.id !== undefined ? { id: options.id } : {}), ...(options.edns ? { edns: options.edns } : {}) });
+  const exchange = options.transport === 'tcp' ? exchangeTcp : exchangeUdp;
+  const reply = await exchange(port, msg, { ...(options.address ? { address: options.address } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  return decodeReply(reply);
+}
+
+export function decodeReply(msg: Buffer): Reply {
+  return { msg, packet: dnsPacket.decode(msg), rcode: msg[3]! & 0x0f };
+}

@@ -1,0 +1,40 @@
+/** Where a datagram came from. `family` is 4 or 6. */
+export interface Remote {
+  readonly address: string;
+  readonly port: number;
+  readonly family: 4 | 6;
+}
+
+/** The socket a datagram arrived on, and the way back to its sender. */
+export interface UdpEndpoint {
+  /**
+   * Sends one datagram. Called during the synchronous handling of a batch it may be
+   * queued for one batched send at the batch's end; called later it goes out at once.
+   * The transport copies or keeps `data` as it needs: the caller may reuse it afterwards.
+   */
+  send(data: Uint8Array, to: Remote): void;
+}
+
+/**
+ * Called once per datagram. `data` belongs to the handler (the transport never reuses
+ * it), so a handler that answers later may keep it.
+ */
+export type PacketHandler = (data: Buffer, from: Remote, via: UdpEndpoint) => void;
+
+export interface UdpBindOptions {
+  readonly address: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+}
+
+export interface UdpBinding {
+  readonly address: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** A UDP transport: Node's dgram by default, or a batched native one (@chaindns/udp-native). */
+export interface UdpTransport {
+  readonly name: string;
+  bind(options: UdpBindOptions, onPacket: PacketHandler): Promise<UdpBinding>;
+}

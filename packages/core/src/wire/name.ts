@@ -1,0 +1,108 @@
+/** Wire-format names: skip, read and decode labels straight from the bytes. */
+
+const MAX_NAME = 255;
+const MAX_POINTERS = 64;
+
+/** The offset just past the name at `off` (a pointer ends it), or -1 when it is malformed. */
+export function skipName(buf: Uint8Array, off: number): number {
+  let len = 0;
+  for (;;) {
+    if (off >= buf.length) return -1;
+    const b = buf[off]!;
+    if (b === 0) return off + 1;
+    if ((b & 0xc0) === 0xc0) return off + 2 <= buf.length ? off + 2 : -1;
+    if (b & 0xc0) return -1;
+    len += b + 1;
+    if (len > MAX_NAME) return -1;
+    off += b + 1;
+  }
+}
+
+/** Presentation form of one label: printable ASCII kept, dots, backslashes and the rest escaped. */
+export function labelText(buf: Uint8Array, start: number, end: number): string {
+  let plain = true;
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c || c === 0x22 || c === 0x28 || c === 0x29 || c === 0x3b) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return Buffer.prototype.latin1Slice.call(buf, start, end) as string;
+  let s = '';
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c <= 0x20 || c >= 0x7f) s += '\\' + String(c).padStart(3, '0');
+    else if (c === 0x2e || c === 0x5c || c === 0x22 || c === 0x28 || c === 0x29 || c === 0x3b) s += '\\' + String.fromCharCode(c);
+    else s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+/**
+ * Reads the name at `off`, following compression pointers, as an FQDN in
+ * presentation form (`example.org.`, root `.`). Returns null when malformed.
+ */
+export function readName(buf: Uint8Array, off: number): string | null {
+  let name = '';
+  let total = 0;
+  let jumps = 0;
+  for (;;) {
+    if (off >= buf.length) return null;
+    const b = buf[off]!;
+    if (b === 0) return name === '' ? '.' : name;
+    if ((b & 0xc0) === 0xc0) {
+      if (off + 1 >= buf.length || ++jumps > MAX_POINTERS) return null;
+      off = ((b & 0x3f) << 8) | buf[off + 1]!;
+      continue;
+    }
+    if (b & 0xc0) return null;
+    total += b + 1;
+    if (total > MAX_NAME || off + 1 + b > buf.length) return null;
+    name += labelText(buf, off + 1, off + 1 + b) + '.';
+    off += b + 1;
+  }
+}
+
+/** ASCII-only lowercasing, as DNS compares names (RFC 4343); other bytes stay as they are. */
+export function lowerName(name: string): string {
+  return /[A-Z]/.test(name) ? name.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : name;
+}
+
+/** Encodes an FQDN (presentation form, escapes allowed) into wire labels. */
+export function encodeName(name: string): Buffer {
+  if (name === '.' || name === '') return Buffer.from([0]);
+  const labels = splitLabels(name);
+  const out: number[] = [];
+  for (const label of labels) {
+    if (label.length === 0 || label.length > 63) throw new RangeError(`bad label in name ${name}`);
+    out.push(label.length, ...label);
+  }
+  out.push(0);
+  if (out.length > MAX_NAME) throw new RangeError(`name too long: ${name}`);
+  return Buffer.from(out);
+}
+
+function splitLabels(name: string): number[][] {
+  const labels: number[][] = [];
+  let cur: number[] = [];
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charCodeAt(i);
+    if (ch === 0x5c) {
+      const digits = name.slice(i + 1, i + 4);
+      if (/^\d{3}$/.test(digits)) {
+        cur.push(Number(digits));
+        i += 3;
+      } else {
+        cur.push(name.charCodeAt(++i));
+      }
+    } else if (ch === 0x2e) {
+      labels.push(cur);
+      cur = [];
+    } else {
+      cur.push(ch);
+    }
+  }
+  if (cur.length) labels.push(cur);
+  return labels;
+}

@@ -1,0 +1,91 @@
+import * as dnsPacket from 'dns-packet';
+import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, QType } from './constants.js';
+import type { Edns, Request } from './request.js';
+
+export type Answer = dnsPacket.Answer;
+
+export interface ReplyOptions {
+  readonly rcode?: number;
+  /** AA: set by plugins that are the authority for the name (CoreDNS sets it for whoami, kubernetes, file...). */
+  readonly authoritative?: boolean;
+  readonly recursionAvailable?: boolean;
+  readonly answers?: readonly Answer[];
+  readonly authorities?: readonly Answer[];
+  readonly additionals?: readonly Answer[];
+}
+
+/** The OPT record a reply to `edns` carries: the client's size (clamped) and DO mirrored. */
+export function replyOpt(edns: Edns): Answer {
+  const size = Math.min(Math.max(edns.udpSize, MIN_UDP_SIZE), MAX_UDP_SIZE);
+  return { type: 'OPT', name: '.', udpPayloadSize: size, extendedRcode: 0, ednsVersion: 0, flags: edns.do ? EDNS_DO : 0, flag_do: edns.do, options: [] } as unknown as Answer;
+}
+
+/**
+ * Encodes a reply to `req`: its ID, opcode, RD and CD, the question as the
+ * client spelled it, the records given, and an OPT when the query had one.
+ * Hides dns-packet's quirk of ignoring `rcode` (the rcode lives in `flags`).
+ */
+export function reply(req: Request, options: ReplyOptions = {}): Buffer {
+  const rcode = options.rcode ?? 0;
+  let flags = (req.flags & (0x7800 | Flag.RD | Flag.CD)) | (rcode & 0x0f);
+  if (options.authoritative) flags |= Flag.AA;
+  if (options.recursionAvailable) flags |= Flag.RA;
+  const additionals = options.additionals ? [...options.additionals] : [];
+  if (req.edns) additionals.push(replyOpt(req.edns));
+  return dnsPacket.encode({
+    id: req.id,
+    type: 'response',
+    flags,
+    questions: [{ name: req.qnameRaw, type: req.qtypeName as dnsPacket.RecordType, class: 'IN' }],
+    answers: options.answers ? [...options.answers] : [],
+    authorities: options.authorities ? [...options.authorities] : [],
+    additionals,
+  });
+}
+
+/**
+ * A header-only error reply built from the query bytes, without dns-packet:
+ * ID, opcode, RD and CD echoed, the question echoed when it was readable
+ * (`questionEnd` > 0), and an OPT when the query had one. BADVERS goes into
+ * the OPT's extended rcode, as RFC 6891 says.
+ */
+export function errorReply(msg: Uint8Array, questionEnd: number, rcode: number, edns: Edns | null): Buffer {
+  const qEnd = questionEnd > 0 ? questionEnd : HEADER_SIZE;
+  const optLen = edns ? 11 : 0;
+  const out = Buffer.allocUnsafe(qEnd + optLen);
+  out.set(msg.subarray(0, qEnd), 0);
+  out[2] = 0x80 | (msg[2]! & (0x78 | 0x01));
+  out[3] = (msg[3]! & Flag.CD) | (rcode & 0x0f);
+  out.writeUInt16BE(questionEnd > 0 ? 1 : 0, 4);
+  out.writeUInt32BE(0, 6);
+  out.writeUInt16BE(edns ? 1 : 0, 10);
+  if (edns) writeOpt(out, qEnd, edns, rcode >> 4);
+  return out;
+}
+
+/** Writes an 11-byte OPT record at `off`. */
+export function writeOpt(out: Buffer, off: number, edns: Edns, extendedRcode = 0): void {
+  out[off] = 0;
+  out.writeUInt16BE(QType.OPT, off + 1);
+  out.writeUInt16BE(Math.min(Math.max(edns.udpSize, MIN_UDP_SIZE), MAX_UDP_SIZE), off + 3);
+  out[off + 5] = extendedRcode;
+  out[off + 6] = 0;
+  out.writeUInt16BE(edns.do ? EDNS_DO : 0, off + 7);
+  out.writeUInt16BE(0, off + 9);
+}
+
+/** The reply's rcode from its header (the low four bits; OPT's extension is ignored). */
+export function rcodeOf(msg: Uint8Array): number {
+  return msg[3]! & 0x0f;
+}
+
+/** Sets the rcode in the header of an encoded message. */
+export function setRcode(msg: Uint8Array, rcode: number): void {
+  msg[3] = (msg[3]! & 0xf0) | (rcode & 0x0f);
+}
+
+/** Sets the ID of an encoded message. */
+export function setId(msg: Uint8Array, id: number): void {
+  msg[0] = id >> 8;
+  msg[1] = id & 0xff;
+}

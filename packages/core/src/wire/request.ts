@@ -1,0 +1,153 @@
+import * as dnsPacket from 'dns-packet';
+import type { Remote } from '../transport.js';
+import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, QType, Rcode, typeName } from './constants.js';
+import { labelText, lowerName } from './name.js';
+import { counts, skipRR } from './sections.js';
+
+export type Transport = 'udp' | 'tcp';
+
+/** The EDNS0 facts of a query's OPT record. */
+export interface Edns {
+  readonly udpSize: number;
+  readonly do: boolean;
+  readonly version: number;
+}
+
+/**
+ * One query, parsed from its bytes only as far as routing and the RFC rules
+ * need (header, the question, OPT). `msg` keeps the bytes as received; the
+ * whole message is decoded with dns-packet only when `decode()` is called.
+ */
+export class Request {
+  /** The zone of the server block that serves this query; set by the server. */
+  zone = '.';
+  /** The server block's address, as CoreDNS's `server` metric label (`dns://:53`); set by the server. */
+  server = '';
+  private decoded: dnsPacket.Packet | undefined;
+  private lowered: string | undefined;
+
+  constructor(
+    readonly msg: Buffer,
+    readonly transport: Transport,
+    readonly remote: Remote,
+    /** The question as sent, FQDN in presentation form (letter case kept, for 0x20 clients). */
+    readonly qnameRaw: string,
+    readonly qtype: number,
+    readonly qclass: number,
+    /** Offset just past the question's name; the name's bytes are `msg[12, nameEnd)`. */
+    readonly nameEnd: number,
+    readonly edns: Edns | null,
+  ) {}
+
+  get id(): number {
+    return (this.msg[0]! << 8) | this.msg[1]!;
+  }
+  /** The second header word: QR, opcode, AA, TC, RD, RA, Z, AD, CD, rcode. */
+  get flags(): number {
+    return (this.msg[2]! << 8) | this.msg[3]!;
+  }
+  get opcode(): number {
+    return (this.msg[2]! >> 3) & 0x0f;
+  }
+  get rd(): boolean {
+    return (this.flags & Flag.RD) !== 0;
+  }
+  get cd(): boolean {
+    return (this.flags & Flag.CD) !== 0;
+  }
+  get do(): boolean {
+    return this.edns?.do ?? false;
+  }
+  /** The question's name, lowercased FQDN (`example.org.`). */
+  get qname(): string {
+    return (this.lowered ??= lowerName(this.qnameRaw));
+  }
+  /** The question's type as a mnemonic (`A`, `AAAA`, `TYPE65280`). */
+  get qtypeName(): string {
+    return typeName(this.qtype);
+  }
+  /** Offset just past the question (type and class included). */
+  get questionEnd(): number {
+    return this.nameEnd + 4;
+  }
+  /** The largest reply this client takes over this transport. */
+  get maxSize(): number {
+    if (this.transport === 'tcp') return 65535;
+    const size = this.edns?.udpSize ?? MIN_UDP_SIZE;
+    return size < MIN_UDP_SIZE ? MIN_UDP_SIZE : size > MAX_UDP_SIZE ? MAX_UDP_SIZE : size;
+  }
+  get size(): number {
+    return this.msg.length;
+  }
+  /** The whole message decoded by dns-packet, once. */
+  decode(): dnsPacket.Packet {
+    return (this.decoded ??= dnsPacket.decode(this.msg));
+  }
+}
+
+/** Why a packet did not become a Request: drop it, or answer with `rcode`. */
+export interface WireFault {
+  readonly drop: boolean;
+  readonly rcode: number;
+  /** Offset past a readable question, so the error reply can echo it (0 when none). */
+  readonly questionEnd: number;
+  /** The query's EDNS0, when it was readable, so the error reply carries an OPT. */
+  readonly edns: Edns | null;
+}
+
+const DROP: WireFault = { drop: true, rcode: 0, questionEnd: 0, edns: null };
+const fault = (rcode: number, questionEnd = 0, edns: Edns | null = null): WireFault => ({ drop: false, rcode, questionEnd, edns });
+
+/**
+ * Parses a query. Unreadable headers and responses (QR=1) are dropped;
+ * other opcodes get NOTIMP, QDCOUNT other than 1 or a malformed message
+ * FORMERR, and an EDNS version above 0 BADVERS.
+ */
+export function parseRequest(msg: Buffer, transport: Transport, remote: Remote): Request | WireFault {
+  if (msg.length < HEADER_SIZE || msg[2]! & 0x80) return DROP;
+  const [qd, an, ns, ar] = counts(msg);
+  const opcode = (msg[2]! >> 3) & 0x0f;
+  if (qd !== 1) return fault(opcode === 0 ? Rcode.FORMERR : Rcode.NOTIMP);
+  // The question: labels only (a compression pointer in the first name is malformed).
+  let off = HEADER_SIZE;
+  let raw = '';
+  for (;;) {
+    if (off >= msg.length) return fault(Rcode.FORMERR);
+    const len = msg[off]!;
+    if (len === 0) break;
+    if (len > 63 || off + 1 + len > msg.length || off + len - HEADER_SIZE > 254) return fault(Rcode.FORMERR);
+    raw += labelText(msg, off + 1, off + 1 + len) + '.';
+    off += len + 1;
+  }
+  const nameEnd = off + 1;
+  if (nameEnd + 4 > msg.length) return fault(Rcode.FORMERR);
+  const qtype = (msg[nameEnd]! << 8) | msg[nameEnd + 1]!;
+  const qclass = (msg[nameEnd + 2]! << 8) | msg[nameEnd + 3]!;
+  const questionEnd = nameEnd + 4;
+  if (opcode !== 0) return fault(Rcode.NOTIMP, questionEnd);
+
+  let edns: Edns | null = null;
+  if (an + ns + ar > 0) {
+    off = questionEnd;
+    for (let i = 0; i < an + ns; i++) {
+      off = skipRR(msg, off);
+      if (off < 0) return fault(Rcode.FORMERR, questionEnd);
+    }
+    for (let i = 0; i < ar; i++) {
+      const start = off;
+      off = skipRR(msg, off);
+      if (off < 0) return fault(Rcode.FORMERR, questionEnd);
+      if (msg[start] === 0 && ((msg[start + 1]! << 8) | msg[start + 2]!) === QType.OPT) {
+        // RFC 6891 6.1.1: more than one OPT is FORMERR.
+        if (edns) return fault(Rcode.FORMERR, questionEnd);
+        edns = {
+          udpSize: (msg[start + 3]! << 8) | msg[start + 4]!,
+          version: msg[start + 6]!,
+          do: (((msg[start + 7]! << 8) | msg[start + 8]!) & EDNS_DO) !== 0,
+        };
+      }
+    }
+  }
+  if (edns && edns.version > 0) return fault(Rcode.BADVERS, questionEnd, edns);
+  return new Request(msg, transport, remote, raw === '' ? '.' : raw, qtype, qclass, nameEnd, edns);
+}

@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import type { Logger } from '../logger.js';
-import type { PacketHandler, Remote, UdpBinding, UdpBindOptions, UdpEndpoint, UdpTransport } from '../transport.js';
+import type { PacketHandler, UdpBinding, UdpBindOptions, UdpEndpoint, UdpTransport } from '../transport.js';
+import { remoteOf } from './remote.js';
 
 /** Node's dgram: one syscall and one callback per datagram. The default, and the fallback. */
 export function dgramTransport(log: Logger): UdpTransport {
@@ -25,8 +26,7 @@ function bindDgram(options: UdpBindOptions, onPacket: PacketHandler, log: Logger
       // A send to a vanished client (ICMP unreachable) must not take the server down.
       socket.on('error', (err) => log.debug(`udp ${options.address}: ${err.message}`));
       socket.on('message', (msg, rinfo) => {
-        const from: Remote = { address: rinfo.address, port: rinfo.port, family: rinfo.family === 'IPv6' ? 6 : 4 };
-        onPacket(msg, from, endpoint);
+        onPacket(msg, remoteOf(rinfo.address, rinfo.port, rinfo.family), endpoint);
       });
       const { address, port } = socket.address();
       resolve({

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Logger } from '../logger.js';
 import type { Remote } from '../transport.js';
+import { remoteOf } from './remote.js';
 import type { FrameSink } from './writer.js';
 
 export interface TcpOptions {
@@ -62,7 +63,7 @@ class Connection implements FrameSink {
     options: TcpOptions,
     private readonly onFrame: FrameHandler,
   ) {
-    this.from = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0, family: socket.remoteFamily === 'IPv6' ? 6 : 4 };
+    this.from = remoteOf(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.remoteFamily ?? 'IPv4');
     socket.setTimeout(options.idleTimeoutMs, () => socket.destroy());
     socket.on('data', (chunk) => this.read(chunk));
     socket.on('error', () => socket.destroy());

@@ -1,0 +1,2 @@
+export { bind, bind as default } from './setup.js';
+export { resolveAddresses, type BindConfig } from './bind.js';

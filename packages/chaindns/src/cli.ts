@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, platform } from 'node:os';
+import { createLogger, VERSION } from '@chaindns/core';
+import { parseFlags, USAGE } from './flags.js';
+import { defaultRegistry } from './plugins.js';
+import { createServer, DEFAULT_COREFILE } from './start.js';
+
+/** The `chaindns` binary: CoreDNS's flags, signals and exit codes. */
+async function main(argv: readonly string[]): Promise<number> {
+  const flags = parseFlags(argv);
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (flags.plugins) {
+    console.log(defaultRegistry().names().join('\n'));
+    return 0;
+  }
+  if (flags.version) {
+    console.log(`chaindns-${VERSION}\n${platform()}/${arch()}, node ${process.version}`);
+    return 0;
+  }
+  const logger = createLogger({ quiet: flags.quiet });
+  const corefile = existsSync(flags.conf) ? { path: flags.conf } : DEFAULT_COREFILE;
+  if (typeof corefile === 'string' && flags.conf !== 'Corefile') {
+    console.error(`chaindns: ${flags.conf}: no such file`);
+    return 1;
+  }
+  const server = createServer({ corefile, logger, ...(flags.dnsPort !== undefined ? { dnsPort: flags.dnsPort } : {}) });
+  await server.start();
+  if (!flags.quiet) console.log(`chaindns-${VERSION}\n${platform()}/${arch()}, node ${process.version}, udp ${server.transportName}`);
+  if (flags.pidfile) writeFileSync(flags.pidfile, `${process.pid}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop).off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop).on('SIGINT', stop);
+    process.on('SIGUSR1', () => {
+      logger.info('SIGUSR1: reloading');
+      server.reload().catch((err: unknown) => logger.error(`reload failed, the old config keeps serving: ${err instanceof Error ? err.message : String(err)}`));
+    });
+  });
+  await server.stop();
+  if (flags.pidfile) rmSync(flags.pidfile, { force: true });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  },
+);

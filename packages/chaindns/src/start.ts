@@ -1,0 +1,44 @@
+import { type AnyPluginDefinition, type Logger, Server, type ServerOptions, type UdpTransport } from '@chaindns/core';
+import { defaultRegistry } from './plugins.js';
+import { loadThirdParty } from './third-party.js';
+
+/** The Corefile CoreDNS serves when it finds none: whoami on the root zone. */
+export const DEFAULT_COREFILE = '. {\n    whoami\n}\n';
+
+export interface StartOptions {
+  /** Corefile text, `{ path }` of a Corefile, or `{ config }` as an object. Default: whoami on `.`. */
+  readonly corefile?: ServerOptions['corefile'];
+  /** Third-party plugins given as values (no package lookup needed). */
+  readonly plugins?: readonly AnyPluginDefinition[];
+  /** The port for keys without one (`-dns.port`). Default 53. */
+  readonly dnsPort?: number;
+  /** Addresses for blocks without `bind`. Default all. */
+  readonly defaultAddresses?: readonly string[];
+  readonly logger?: Logger;
+  readonly udpTransport?: UdpTransport;
+  /** Where third-party plugin packages are looked up. Default the working directory. */
+  readonly pluginsFrom?: string;
+}
+
+/** Creates a server with the default plugin set, without starting it. */
+export function createServer(options: StartOptions = {}): Server {
+  const plugins = defaultRegistry();
+  for (const p of options.plugins ?? []) plugins.add(p);
+  return new Server({
+    corefile: options.corefile ?? DEFAULT_COREFILE,
+    plugins,
+    loadPlugin: (name) => loadThirdParty(name, options.pluginsFrom),
+    ...(options.dnsPort !== undefined ? { dnsPort: options.dnsPort } : {}),
+    ...(options.defaultAddresses ? { defaultAddresses: options.defaultAddresses } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.udpTransport ? { udpTransport: options.udpTransport } : {}),
+  });
+}
+
+/**
+ * Starts chaindns from a Corefile (text, path or object) with the default
+ * plugin set and any third-party plugins given. Stop it with `server.stop()`.
+ */
+export function start(options: StartOptions = {}): Promise<Server> {
+  return createServer(options).start();
+}

@@ -1,0 +1,396 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parseCorefile, readCorefile, type Corefile, type Directive, type ParseOptions } from '../src/corefile/index.js';
+
+/** A block as `keys` (`zone:port`) and its directives, one line each, sub-directives indented by two spaces. */
+interface Shape {
+  readonly keys: readonly string[];
+  readonly directives: readonly string[];
+}
+
+function renderDirectives(directives: readonly Directive[], indent = ''): string[] {
+  return directives.flatMap((d) => [
+    [indent + d.name, ...d.args.map((a) => (a.quoted ? JSON.stringify(a.text) : a.text))].join(' ') + (d.block ? ' {' : ''),
+    ...(d.block ? [...renderDirectives(d.block, `${indent}  `), `${indent}}`] : []),
+  ]);
+}
+
+function shape(corefile: Corefile): Shape[] {
+  return corefile.blocks.map((b) => ({ keys: b.keys.map((k) => `${k.zone}:${k.port}`), directives: renderDirectives(b.directives) }));
+}
+
+const env = { PORT: '1053', UPSTREAM: '8.8.8.8', ZONES: 'a.org,b.org', WITH_REF: '{$PORT}', EMPTY: '' };
+
+const parses: readonly { name: string; text: string; want: readonly Shape[]; options?: ParseOptions }[] = [
+  { name: 'an empty file', text: '', want: [] },
+  { name: 'only comments', text: '# nothing\n   # here\n', want: [] },
+  { name: 'one block', text: '. {\n  whoami\n}\n', want: [{ keys: ['.:53'], directives: ['whoami'] }] },
+  {
+    name: 'several blocks, arguments and nested blocks',
+    text: [
+      'example.org {',
+      '  file db.example.org',
+      '  forward . 8.8.8.8 9.9.9.9 {',
+      '    max_fails 3',
+      '    policy {',
+      '      sequential',
+      '    }',
+      '  }',
+      '}',
+      '',
+      '.:1053 {',
+      '  errors',
+      '  cache 30',
+      '}',
+    ].join('\n'),
+    want: [
+      {
+        keys: ['example.org.:53'],
+        directives: ['file db.example.org', 'forward . 8.8.8.8 9.9.9.9 {', '  max_fails 3', '  policy {', '    sequential', '  }', '}'],
+      },
+      { keys: ['.:1053'], directives: ['errors', 'cache 30'] },
+    ],
+  },
+  { name: 'an empty directive block', text: '. {\n  health {\n  }\n}', want: [{ keys: ['.:53'], directives: ['health {', '}'] }] },
+  { name: 'a block with no directives', text: 'example.org {\n}', want: [{ keys: ['example.org.:53'], directives: [] }] },
+  {
+    name: 'comments at line ends and inside words',
+    text: '. { # the root\n  log # all queries\n  whoami#comment\n  # a whole line\n}\n',
+    want: [{ keys: ['.:53'], directives: ['log', 'whoami'] }],
+  },
+  {
+    name: 'quoted words with spaces, braces, # and escaped quotes',
+    text: '. {\n  template "a b" "{ c }" "#d" "say \\"hi\\"" "back\\\\slash" "\\n"\n}',
+    want: [{ keys: ['.:53'], directives: ['template "a b" "{ c }" "#d" "say \\"hi\\"" "back\\\\\\\\slash" "\\\\n"'] }],
+  },
+  {
+    name: 'a quoted word spanning lines, then more words on its last line',
+    text: '. {\n  answer "one\ntwo" three\n  next\n}',
+    want: [{ keys: ['.:53'], directives: ['answer "one\\ntwo" three', 'next'] }],
+  },
+  { name: 'a quote inside a word is plain text', text: '. {\n  a b"c d"\n}', want: [{ keys: ['.:53'], directives: ['a b"c d"'] }] },
+  { name: 'a closing quote ends the word', text: '. {\n  a "b"c\n}', want: [{ keys: ['.:53'], directives: ['a "b" c'] }] },
+  { name: 'an empty quoted argument', text: '. {\n  a ""\n}', want: [{ keys: ['.:53'], directives: ['a ""'] }] },
+  { name: 'braces glued to words are words', text: '. {\n  a{ }b {x}\n}', want: [{ keys: ['.:53'], directives: ['a{ }b {x}'] }] },
+  { name: 'CRLF line ends', text: '. {\r\n  whoami\r\n}\r\n', want: [{ keys: ['.:53'], directives: ['whoami'] }] },
+  { name: 'keys separated by commas', text: 'a.org, b.org {\n}', want: [{ keys: ['a.org.:53', 'b.org.:53'], directives: [] }] },
+  { name: 'keys separated by spaces', text: 'a.org b.org:54 {\n}', want: [{ keys: ['a.org.:53', 'b.org.:54'], directives: [] }] },
+  { name: 'keys glued by commas', text: 'a.org,b.org , c.org {\n}', want: [{ keys: ['a.org.:53', 'b.org.:53', 'c.org.:53'], directives: [] }] },
+  {
+    name: 'a trailing comma continues the keys on the next line',
+    text: 'a.org,\n  b.org,\n  c.org {\n  whoami\n}',
+    want: [{ keys: ['a.org.:53', 'b.org.:53', 'c.org.:53'], directives: ['whoami'] }],
+  },
+  {
+    name: "'{' on its own line after keys and after a directive",
+    text: 'example.org\n{\n  forward . 1.1.1.1\n  {\n    max_fails 2\n  }\n}',
+    want: [{ keys: ['example.org.:53'], directives: ['forward . 1.1.1.1 {', '  max_fails 2', '}'] }],
+  },
+  {
+    name: 'a single block without braces takes the whole file',
+    text: 'example.org:1053\nwhoami\nforward . 1.1.1.1 {\n  max_fails 2\n}\nlog',
+    want: [{ keys: ['example.org.:1053'], directives: ['whoami', 'forward . 1.1.1.1 {', '  max_fails 2', '}', 'log'] }],
+  },
+  { name: 'a file of only keys', text: 'example.org\n', want: [{ keys: ['example.org.:53'], directives: [] }] },
+  {
+    name: 'environment variables in keys, names and arguments',
+    text: ':{$PORT} {\n  forward . {$UPSTREAM}:53 "{%UPSTREAM%}" {$UNSET}x\n  {$EMPTY}log\n}',
+    want: [{ keys: ['.:1053'], directives: ['forward . 8.8.8.8:53 "8.8.8.8" x', 'log'] }],
+    options: { env },
+  },
+  { name: 'a value is not substituted again', text: '. {\n  a {$WITH_REF}\n}', want: [{ keys: ['.:53'], directives: ['a {$PORT}'] }], options: { env } },
+  { name: 'a variable holding comma separated keys', text: '{$ZONES} {\n}', want: [{ keys: ['a.org.:53', 'b.org.:53'], directives: [] }], options: { env } },
+  {
+    name: 'the default port for keys without one',
+    text: 'a.org b.org:53 {\n}',
+    want: [{ keys: ['a.org.:5300', 'b.org.:53'], directives: [] }],
+    options: { defaultPort: 5300 },
+  },
+  {
+    name: 'snippets pasted into blocks and sub-blocks',
+    text: [
+      '(common) {',
+      '  errors',
+      '  cache {',
+      '    success 100',
+      '  }',
+      '}',
+      '(limits)',
+      '{',
+      '  max_fails 1',
+      '}',
+      'a.org {',
+      '  import common',
+      '  forward . 1.1.1.1 {',
+      '    import limits',
+      '  }',
+      '}',
+      'b.org {',
+      '  import common',
+      '}',
+    ].join('\n'),
+    want: [
+      { keys: ['a.org.:53'], directives: ['errors', 'cache {', '  success 100', '}', 'forward . 1.1.1.1 {', '  max_fails 1', '}'] },
+      { keys: ['b.org.:53'], directives: ['errors', 'cache {', '  success 100', '}'] },
+    ],
+  },
+  {
+    name: 'a snippet importing another defined after it',
+    text: '(outer) {\n  import inner\n  log\n}\n(inner) {\n  errors\n}\n. {\n  import outer\n}',
+    want: [{ keys: ['.:53'], directives: ['errors', 'log'] }],
+  },
+  {
+    name: 'a snippet imported at the top level defines blocks',
+    text: '(blocks) {\n  a.org {\n    whoami\n  }\n}\nimport blocks\nb.org {\n}',
+    want: [
+      { keys: ['a.org.:53'], directives: ['whoami'] },
+      { keys: ['b.org.:53'], directives: [] },
+    ],
+  },
+  {
+    name: 'a snippet name from the environment',
+    text: '(s1053) {\n  log\n}\n. {\n  import s{$PORT}\n}',
+    want: [{ keys: ['.:53'], directives: ['log'] }],
+    options: { env },
+  },
+  { name: 'a quoted import is a directive', text: '. {\n  "import" x\n}', want: [{ keys: ['.:53'], directives: ['import x'] }] },
+];
+
+/** Corefiles that must fail: the message, with its file:line, and the code. */
+const failures: readonly { name: string; text: string; message: string; code?: string; options?: ParseOptions }[] = [
+  { name: 'an unclosed block', text: '. {\n  whoami\n', message: "Corefile:1: unclosed block: expected '}' to close the '{' opened here before the end of the file" },
+  { name: 'an unclosed sub-block', text: '. {\n  forward . 1.1.1.1 {\n    max_fails 1\n}\n', message: 'Corefile:2: unclosed block' },
+  { name: "an unclosed '{' on its own line", text: 'a.org\n{\n  log', message: 'Corefile:2: unclosed block' },
+  { name: "a '}' at the top level", text: '}\n', message: "Corefile:1: unexpected '}': no block is open" },
+  { name: "one '}' too many", text: '. {\n}\n}\n', message: "Corefile:3: unexpected '}': no block is open" },
+  { name: "a '}' in a block without braces", text: '.\nlog\n}', message: "Corefile:3: unexpected '}': no block is open" },
+  { name: "a '{' inside a line", text: '. {\n  forward . 1.1.1.1 { max_fails 3 }\n}', message: `Corefile:2: unexpected '{' before "max_fails": a block opens at the end of a line` },
+  { name: "a '}' beside other words", text: '. {\n  log }\n', message: "Corefile:2: unexpected tokens beside '}': a closing brace must be on a line of its own" },
+  { name: "a '}' before a new block", text: 'a.org {\n} b.org {\n}', message: "Corefile:2: unexpected tokens beside '}'" },
+  { name: 'a block without keys', text: '{\n  whoami\n}', message: 'Corefile:1: a server block needs keys: expected zones such as "example.org" before \'{\'' },
+  { name: "a '{' opening nothing", text: '. {\n  log {\n  {\n  }\n  }\n}', message: "Corefile:3: unexpected '{': expected a directive name before it" },
+  { name: 'two commas', text: 'a.org,,b.org {\n}', message: "Corefile:1: empty key: expected a zone before ','" },
+  { name: 'a leading comma', text: ', a.org {\n}', message: "Corefile:1: empty key: expected a zone before ','" },
+  { name: 'a trailing comma before the brace', text: 'a.org, {\n}', message: "Corefile:1: expected another key after ','" },
+  { name: 'a trailing comma at the end', text: 'a.org,', message: "Corefile:1: expected another key after ','" },
+  { name: "a trailing comma, then '{' alone", text: 'a.org,\n{\n}', message: "Corefile:2: expected another key after ',' but found '{'" },
+  { name: 'an empty quoted key', text: '"" {\n}', message: 'Corefile:1: empty key: expected a zone such as "example.org" or "."' },
+  { name: 'a key from an unset variable', text: '{$UNSET} {\n}', message: 'Corefile:1: empty key' },
+  { name: 'an empty directive name', text: '. {\n  "" x\n}', message: 'Corefile:2: empty directive name' },
+  { name: 'an unterminated quote', text: '. {\n  log "abc\n}\n', message: `Corefile:2: unterminated quoted string: expected a closing '"'` },
+  { name: 'an escaped quote that leaves the quote open', text: '. {\n\n  log "abc\\"', message: 'Corefile:3: unterminated quoted string' },
+  {
+    name: 'a second block without braces',
+    text: 'a.org {\n}\nb.org\nlog',
+    message: "Corefile:3: expected '{' after the server block keys (only a Corefile's first and only block may leave out its braces)",
+  },
+  { name: 'the same zone twice in two blocks', text: '. {\n}\n\n.:53 {\n}', message: 'Corefile:4: zone . on port 53 is already defined at Corefile:1', code: 'CHAINDNS_DUPLICATE_KEY' },
+  { name: 'the same zone twice in one block', text: 'a.org A.org. {\n}', message: 'Corefile:1: zone a.org. on port 53 is already defined at Corefile:1', code: 'CHAINDNS_DUPLICATE_KEY' },
+  {
+    name: 'a CIDR and its reverse zone',
+    text: '10.0.0.0/24 {\n}\n0.0.10.in-addr.arpa {\n}',
+    message: 'Corefile:3: zone 0.0.10.in-addr.arpa. on port 53 is already defined at Corefile:1',
+    code: 'CHAINDNS_DUPLICATE_KEY',
+  },
+  { name: 'an unknown snippet', text: '. {\n  import nope\n}', message: 'Corefile:2: import nope: no snippet of that name is defined above, and ', code: 'CHAINDNS_COREFILE_IMPORT' },
+  { name: 'a snippet used before its definition', text: '. {\n  import later\n}\n(later) {\n}', message: 'Corefile:2: import later: no snippet', code: 'CHAINDNS_COREFILE_IMPORT' },
+  { name: 'an import without argument', text: '. {\n  import\n}', message: 'Corefile:2: import takes one argument: a snippet name, a file or a glob', code: 'CHAINDNS_COREFILE_IMPORT' },
+  { name: 'an import with two arguments', text: '. {\n  import a b\n}', message: 'Corefile:2: import takes one argument', code: 'CHAINDNS_COREFILE_IMPORT' },
+  { name: 'an import of an empty name', text: '. {\n  import {$UNSET}\n}', message: 'Corefile:2: import needs a snippet name, a file or a glob', code: 'CHAINDNS_COREFILE_IMPORT' },
+  { name: 'a snippet defined twice', text: '(a) {\n}\n(a) {\n}', message: 'Corefile:3: snippet (a) is already defined at Corefile:1' },
+  { name: 'a snippet without a body', text: '(a)\n. {\n}', message: "Corefile:1: snippet (a) needs a body: expected '{' after its name" },
+  { name: 'an unclosed snippet', text: '(a) {\n  log {\n  }\n', message: 'Corefile:1: unclosed block' },
+  { name: 'a snippet importing itself', text: '(a) {\n  log\n  import a\n}\n. {\n  import a\n}', message: 'Corefile:3: import cycle: (a) -> (a)', code: 'CHAINDNS_COREFILE_IMPORT' },
+  {
+    name: 'snippets importing each other',
+    text: '(a) {\n  import b\n}\n(b) {\n  import a\n}\n. {\n  import a\n}',
+    message: 'Corefile:5: import cycle: (a) -> (b) -> (a)',
+    code: 'CHAINDNS_COREFILE_IMPORT',
+  },
+  { name: 'an error in a named file', text: '. {', message: 'conf/Corefile.test:1: unclosed block', options: { file: 'conf/Corefile.test' } },
+];
+
+describe('parseCorefile', () => {
+  for (const { name, text, want, options } of parses) {
+    it(name, () => assert.deepEqual(shape(parseCorefile(text, options)), want));
+  }
+  for (const { name, text, message, code = 'CHAINDNS_COREFILE_SYNTAX', options } of failures) {
+    it(`fails on ${name}`, () => {
+      assert.throws(
+        () => parseCorefile(text, options),
+        (err: Error & { code?: string; name: string }) => {
+          assert.equal(err.name, 'CorefileError');
+          assert.ok(err.message.startsWith(message), `${err.message}\n  does not start with\n${message}`);
+          assert.equal(err.code, code);
+          return true;
+        },
+      );
+    });
+  }
+
+  it('keeps the file, line and quoting of every token', () => {
+    const text = '# comment\nexample.org {\n  answer "a\n\nb" c\n  d "e"\n}\n';
+    const [block] = parseCorefile(text, { file: 'my.conf' }).blocks;
+    assert.deepEqual([block?.file, block?.line], ['my.conf', 2]);
+    const at = (d: Directive) => [d.token, ...d.args].map((t) => `${t.text}@${t.file}:${t.line}${t.quoted ? 'q' : ''}`);
+    assert.deepEqual(block?.directives.map(at), [
+      ['answer@my.conf:3', 'a\n\nb@my.conf:3q', 'c@my.conf:5'],
+      ['d@my.conf:6', 'e@my.conf:6q'],
+    ]);
+  });
+
+  it('points snippet tokens at where the snippet was written', () => {
+    const [block] = parseCorefile('(s) {\n  log\n}\n. {\n  import s\n}').blocks;
+    assert.equal(block?.directives[0]?.token.line, 2);
+  });
+
+  it('reads process.env by default', () => {
+    process.env.CHAINDNS_COREFILE_TEST_PORT = '1153';
+    try {
+      assert.equal(parseCorefile(':{$CHAINDNS_COREFILE_TEST_PORT} {\n}').blocks[0]?.keys[0]?.port, 1153);
+    } finally {
+      delete process.env.CHAINDNS_COREFILE_TEST_PORT;
+    }
+  });
+});
+
+describe('imports', () => {
+  const root = mkdtempSync(join(tmpdir(), 'chaindns-corefile-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  let count = 0;
+  /** Writes `files` (relative path -> text) into a fresh directory and returns its path. */
+  const tree = (files: Record<string, string>): string => {
+    const dir = join(root, String(count++));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  };
+  const failsWith = (fn: () => unknown, message: string, code = 'CHAINDNS_COREFILE_IMPORT') =>
+    assert.throws(fn, (err: Error & { code?: string }) => {
+      assert.ok(err.message.startsWith(message), `${err.message}\n  does not start with\n${message}`);
+      assert.equal(err.code, code);
+      return true;
+    });
+
+  it('imports files relative to the importing file, keeping their positions', () => {
+    const dir = tree({
+      Corefile: '. {\n  import sub/common.conf\n  log\n}\n',
+      'sub/common.conf': '# common\nerrors\nimport more.conf\n',
+      'sub/more.conf': 'cache 30\n',
+    });
+    const corefile = readCorefile(join(dir, 'Corefile'));
+    assert.deepEqual(shape(corefile), [{ keys: ['.:53'], directives: ['errors', 'cache 30', 'log'] }]);
+    const [errors, cache, log] = corefile.blocks[0]?.directives ?? [];
+    assert.deepEqual([errors?.token.file, errors?.token.line], [join(dir, 'sub/common.conf'), 2]);
+    assert.deepEqual([cache?.token.file, cache?.token.line], [join(dir, 'sub/more.conf'), 1]);
+    assert.deepEqual([log?.token.file, log?.token.line], [join(dir, 'Corefile'), 3]);
+    assert.deepEqual(corefile.files, [join(dir, 'Corefile'), join(dir, 'sub/common.conf'), join(dir, 'sub/more.conf')]);
+  });
+
+  it('imports server blocks and snippets at the top level', () => {
+    const dir = tree({
+      Corefile: 'import blocks/*.conf\nc.org {\n  import shared\n}\n',
+      'blocks/b.conf': 'b.org {\n}\n',
+      'blocks/a.conf': '(shared) {\n  whoami\n}\na.org {\n  import shared\n}\n',
+      'blocks/skip.txt': 'not imported {\n}\n',
+    });
+    assert.deepEqual(shape(readCorefile(join(dir, 'Corefile'))), [
+      { keys: ['a.org.:53'], directives: ['whoami'] },
+      { keys: ['b.org.:53'], directives: [] },
+      { keys: ['c.org.:53'], directives: ['whoami'] },
+    ]);
+  });
+
+  it('matches ? and [...] in the last path segment, in name order, files only', () => {
+    const dir = tree({
+      Corefile: '. {\n  import d/z?.conf\n  import d/[ab]*.conf\n  import d/[!ab]x.conf\n}\n',
+      'd/z1.conf': 'z1',
+      'd/z2.conf': 'z2',
+      'd/z10.conf': 'z10',
+      'd/b.conf': 'b',
+      'd/a.conf': 'a',
+      'd/cx.conf': 'cx',
+      'd/ax.conf': 'ax',
+      'd/zdir.conf/x': 'not a file',
+    });
+    assert.deepEqual(shape(readCorefile(join(dir, 'Corefile'))), [{ keys: ['.:53'], directives: ['z1', 'z2', 'a', 'ax', 'b', 'cx'] }]);
+  });
+
+  it('allows a glob that matches nothing, even in a missing directory', () => {
+    const dir = tree({ Corefile: '. {\n  import none/*.conf\n  import *.none\n  log\n}\n' });
+    const corefile = readCorefile(join(dir, 'Corefile'));
+    assert.deepEqual(shape(corefile), [{ keys: ['.:53'], directives: ['log'] }]);
+    assert.deepEqual(corefile.files, [join(dir, 'Corefile')]);
+  });
+
+  it('imports the same file twice when it is no cycle', () => {
+    const dir = tree({ Corefile: 'a.org {\n  import c.conf\n}\nb.org {\n  import c.conf\n}\n', 'c.conf': 'log\n' });
+    const corefile = readCorefile(join(dir, 'Corefile'));
+    assert.deepEqual(
+      shape(corefile).map((b) => b.directives),
+      [['log'], ['log']],
+    );
+    assert.deepEqual(corefile.files, [join(dir, 'Corefile'), join(dir, 'c.conf')]);
+  });
+
+  it('resolves imports of parsed text against options.file', () => {
+    const dir = tree({ 'x.conf': 'log\n' });
+    const corefile = parseCorefile('. {\n  import x.conf\n}', { file: join(dir, 'Corefile') });
+    assert.deepEqual(shape(corefile), [{ keys: ['.:53'], directives: ['log'] }]);
+    assert.deepEqual(corefile.files, [join(dir, 'x.conf')]);
+  });
+
+  it('fails on a missing file, naming the import', () => {
+    const dir = tree({ Corefile: '. {\n\n  import missing.conf\n}\n' });
+    const file = join(dir, 'Corefile');
+    failsWith(() => readCorefile(file), `${file}:3: import missing.conf: no snippet of that name is defined above, and ${join(dir, 'missing.conf')} is not a file`);
+  });
+
+  it('fails on a directory', () => {
+    const dir = tree({ Corefile: '. {\n  import sub\n}\n', 'sub/x': '' });
+    failsWith(() => readCorefile(join(dir, 'Corefile')), `${join(dir, 'Corefile')}:2: import sub: no snippet of that name is defined above, and ${join(dir, 'sub')} is not a file`);
+  });
+
+  it('fails on wildcards before the last segment', () => {
+    const dir = tree({ Corefile: '. {\n  import */x.conf\n}\n' });
+    failsWith(() => readCorefile(join(dir, 'Corefile')), `${join(dir, 'Corefile')}:2: import */x.conf: wildcards are supported in the last path segment only`);
+  });
+
+  it("fails on an unclosed '['", () => {
+    const dir = tree({ Corefile: '. {\n  import [ab.conf\n}\n' });
+    failsWith(() => readCorefile(join(dir, 'Corefile')), `${join(dir, 'Corefile')}:2: import pattern [ab.conf: expected characters and a closing ']' after '['`);
+  });
+
+  it('fails on an import cycle', () => {
+    const dir = tree({ Corefile: '. {\n  import a.conf\n}\n', 'a.conf': 'log\nimport b.conf\n', 'b.conf': '\nimport a.conf\n' });
+    const [corefile, a, b] = ['Corefile', 'a.conf', 'b.conf'].map((f) => join(dir, f));
+    failsWith(() => readCorefile(corefile!), `${b}:2: import cycle: ${a} -> ${b} -> ${a}`);
+  });
+
+  it('fails on a glob that matches the importing Corefile', () => {
+    const dir = tree({ Corefile: '. {\n  import *\n}\n' });
+    const file = join(dir, 'Corefile');
+    failsWith(() => readCorefile(file), `${file}:2: import cycle: ${file} -> ${file}`);
+  });
+
+  it('reports errors inside an imported file at its own position', () => {
+    const dir = tree({ Corefile: '. {\n  import bad.conf\n}\n', 'bad.conf': 'log\nforward . 1.1.1.1 {\n' });
+    failsWith(() => readCorefile(join(dir, 'Corefile')), `${join(dir, 'bad.conf')}:2: unclosed block`, 'CHAINDNS_COREFILE_SYNTAX');
+  });
+
+  it('fails on duplicates across files, naming both', () => {
+    const dir = tree({ Corefile: 'import z.conf\n. {\n}\n', 'z.conf': '.:53 {\n}\n' });
+    const message = `${join(dir, 'Corefile')}:2: zone . on port 53 is already defined at ${join(dir, 'z.conf')}:1`;
+    failsWith(() => readCorefile(join(dir, 'Corefile')), message, 'CHAINDNS_DUPLICATE_KEY');
+  });
+
+  it('fails on a Corefile that cannot be read', () => {
+    const file = join(root, 'no-such-Corefile');
+    failsWith(() => readCorefile(file), `cannot read the Corefile ${file}: `);
+  });
+});

@@ -1,0 +1,2 @@
+export { whoami, whoami as default } from './setup.js';
+export { createWhoami } from './whoami.js';

@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { assertCase, startTestServer, type TestServer } from '@chaindns/core/testing';
+import { whoami } from '../src/index.js';
+
+let s: TestServer;
+before(async () => {
+  s = await startTestServer('. {\n  whoami\n}', { plugins: [whoami] });
+});
+after(() => s.stop());
+
+for (const transport of ['udp', 'tcp'] as const) {
+  test(`whoami over real ${transport} sockets`, async () => {
+    const reply = await s.query('whoami.example.org', 'A', { transport });
+    assert.equal(reply.packet.answers?.length, 0);
+    const [a, srv] = reply.packet.additionals ?? [];
+    assert.deepEqual({ type: a?.type, data: (a as { data: string }).data }, { type: 'A', data: '127.0.0.1' });
+    assert.equal(srv?.name, `_${transport}.whoami.example.org`);
+    assertCase(reply.packet, { qname: 'whoami.example.org', qtype: 'A', authoritative: true });
+  });
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCorefile } from '@chaindns/core';
+import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
 import { bind, resolveAddresses } from '../src/index.js';
 
 const ctx = { zones: ['.'], port: 53, warn: () => {} };
@@ -27,4 +28,10 @@ test('bind given twice adds up', () => {
   const a = parse('. {\n bind 127.0.0.1\n}');
   const b = parse('. {\n bind ::1\n}');
   assert.deepEqual(resolveAddresses(bind.combine!([a, b])), ['127.0.0.1', '::1']);
+});
+
+test('the README examples parse', () => {
+  const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
+  assert.ok(examples.length > 0);
+  for (const corefile of examples) checkCorefile(corefile, [bind]);
 });

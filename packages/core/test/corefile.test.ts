@@ -162,7 +162,9 @@ const parses: readonly { name: string; text: string; want: readonly Shape[]; opt
 /** Corefiles that must fail: the message, with its file:line, and the code. */
 const failures: readonly { name: string; text: string; message: string; code?: string; options?: ParseOptions }[] = [
   { name: 'an unclosed block', text: '. {\n  whoami\n', message: "Corefile:1: unclosed block: expected '}' to close the '{' opened here before the end of the file" },
-  { name: 'an unclosed sub-block', text: '. {\n  forward . 1.1.1.1 {\n    max_fails 1\n}\n', message: 'Corefile:2: unclosed block' },
+  { name: 'an unclosed sub-block', text: '. {\n  forward . 1.1.1.1 {\n    max_fails 1\n', message: 'Corefile:2: unclosed block' },
+  { name: "a '}' that closes the inner block only", text: '. {\n  forward . 1.1.1.1 {\n    max_fails 1\n}\n', message: 'Corefile:1: unclosed block' },
+  { name: "a '{' on its own line after a blank one", text: 'a.org\n\n{\n}', message: "Corefile:1: expected '{' after the server block keys" },
   { name: "an unclosed '{' on its own line", text: 'a.org\n{\n  log', message: 'Corefile:2: unclosed block' },
   { name: "a '}' at the top level", text: '}\n', message: "Corefile:1: unexpected '}': no block is open" },
   { name: "one '}' too many", text: '. {\n}\n}\n', message: "Corefile:3: unexpected '}': no block is open" },
@@ -176,7 +178,7 @@ const failures: readonly { name: string; text: string; message: string; code?: s
   { name: 'a leading comma', text: ', a.org {\n}', message: "Corefile:1: empty key: expected a zone before ','" },
   { name: 'a trailing comma before the brace', text: 'a.org, {\n}', message: "Corefile:1: expected another key after ','" },
   { name: 'a trailing comma at the end', text: 'a.org,', message: "Corefile:1: expected another key after ','" },
-  { name: "a trailing comma, then '{' alone", text: 'a.org,\n{\n}', message: "Corefile:2: expected another key after ',' but found '{'" },
+  { name: "a trailing comma, then '{' alone", text: 'a.org,\n{\n}', message: "Corefile:2: expected another key after ','" },
   { name: 'an empty quoted key', text: '"" {\n}', message: 'Corefile:1: empty key: expected a zone such as "example.org" or "."' },
   { name: 'a key from an unset variable', text: '{$UNSET} {\n}', message: 'Corefile:1: empty key' },
   { name: 'an empty directive name', text: '. {\n  "" x\n}', message: 'Corefile:2: empty directive name' },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCorefile } from '@chaindns/core';
+import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
 import { whoami } from '../src/index.js';
 
 const ctx = { zones: ['.'], port: 53, warn: () => {} };
@@ -18,4 +19,10 @@ test('whoami setup', async (t) => {
       else assert.equal(whoami.parse(d, ctx), null);
     });
   }
+});
+
+test('the README examples parse', () => {
+  const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
+  assert.ok(examples.length > 0);
+  for (const corefile of examples) checkCorefile(corefile, [whoami]);
 });

@@ -53,8 +53,9 @@ export class LineReader {
     return frame?.lines[frame.pos++];
   }
 
+  /** The next line of the file or snippet being read, if it has one more. */
   peekRaw(): TokenLine | undefined {
-    const frame = this.top();
+    const frame = this.frames.at(-1);
     return frame?.lines[frame.pos];
   }
 

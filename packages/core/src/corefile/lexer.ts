@@ -11,6 +11,7 @@ const space = /\s/;
  * separates tokens, `#` comments to the end of the line, and a token opened by
  * `"` runs to the next unescaped `"` (spaces, `#`, braces and newlines included).
  * Braces are tokens only when written alone, so `{$VAR}` stays one word.
+ * Each text must balance its braces, so a block never spans two files.
  */
 export function lexCorefile(text: string, file: string): TokenLine[] {
   const src = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
@@ -47,6 +48,7 @@ export function lexCorefile(text: string, file: string): TokenLine[] {
     }
   }
   endLine();
+  checkBalance(lines);
   return lines;
 }
 
@@ -85,6 +87,25 @@ function checkBraces(line: TokenLine): TokenLine {
     }
   });
   return line;
+}
+
+function checkBalance(lines: readonly TokenLine[]): void {
+  const open: Token[] = [];
+  for (const line of lines) {
+    const last = line[line.length - 1]!;
+    if (isBrace(last, '{')) open.push(last);
+    else if (line.length === 1 && isBrace(last, '}') && !open.pop()) failStrayClose(last);
+  }
+  const innermost = open.at(-1);
+  if (innermost) failUnclosed(innermost);
+}
+
+export function failUnclosed(open: Token): never {
+  fail(open, `unclosed block: expected '}' to close the '{' opened here before the end of the file`);
+}
+
+export function failStrayClose(close: Token): never {
+  fail(close, `unexpected '}': no block is open`);
 }
 
 function fail(token: Token, message: string): never {

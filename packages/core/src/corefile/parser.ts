@@ -4,7 +4,7 @@ import { ChainDNSError, CorefileError } from '../errors.js';
 import { substituteToken, type Env } from './env.js';
 import { LineReader } from './imports.js';
 import { parseServerKey } from './keys.js';
-import { isBrace, lexCorefile, type TokenLine } from './lexer.js';
+import { failStrayClose, failUnclosed, isBrace, lexCorefile, type TokenLine } from './lexer.js';
 import type { Corefile, Directive, ParseOptions, ServerBlock, ServerKey, Token } from './types.js';
 
 /**
@@ -54,7 +54,7 @@ class Parser {
 
   parse(): ServerBlock[] {
     for (let line = this.reader.next(); line; line = this.reader.next()) {
-      if (isClose(line)) fail(line[0], `unexpected '}': no block is open`);
+      if (isClose(line)) failStrayClose(line[0]);
       if (isSnippetHeader(line)) this.parseSnippet(line);
       else this.parseBlock(line);
     }
@@ -90,7 +90,6 @@ class Parser {
       const next = open ? undefined : this.reader.next();
       if (!next || isClose(next)) fail(last, `expected another key after ','`);
       ({ tokens, open } = this.takeOpenBrace(next));
-      if (tokens.length === 0) fail(next[0], `expected another key after ',' but found '{'`);
     }
     const first = keys[0]!.token;
     let directives: Directive[];
@@ -144,7 +143,7 @@ class Parser {
       }
       if (isClose(line)) {
         if (open) return directives;
-        fail(line[0], `unexpected '}': no block is open`);
+        failStrayClose(line[0]);
       }
       directives.push(this.parseDirective(line));
     }
@@ -164,6 +163,7 @@ class Parser {
     };
   }
 
+  /** Only a `{` of the same file or snippet can stand alone on the next line. */
   private takeOpenBrace(line: TokenLine): Opened {
     const last = line[line.length - 1]!;
     if (isBrace(last, '{')) return { tokens: line.slice(0, -1), open: last };
@@ -182,10 +182,6 @@ function isSnippetHeader(line: TokenLine): boolean {
   const [head, brace] = line;
   const bodyFollows = line.length === 1 || (line.length === 2 && brace !== undefined && isBrace(brace, '{'));
   return !head.quoted && /^\(.+\)$/.test(head.text) && bodyFollows;
-}
-
-function failUnclosed(open: Token): never {
-  fail(open, `unclosed block: expected '}' to close the '{' opened here before the end of the file`);
 }
 
 function fail(token: Token, message: string): never {

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "udp_native",
+      "sources": ["src/native/udp.c"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Werror=implicit-function-declaration"]
+    }
+  ]
+}

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { createNativeTransport, type NativeTransportOptions } from './native-transport.js';
+import type { UdpTransport } from './types.js';
+
+declare const handleBrand: unique symbol;
+/** An open socket inside the addon (a napi external); only the addon reads it. */
+export type NativeHandle = { readonly [handleBrand]: true };
+
+/** The addon's face; src/native/udp.c documents each function and the shared rows. */
+export interface NativeAddon {
+  /** Datagrams per batch, and so send slots and receive rows. */
+  readonly BATCH: number;
+  /** The largest reply a send slot holds; larger ones go out at once. */
+  readonly SEND_SLOT: number;
+  /** Bytes from one send slot to the next. */
+  readonly SEND_STRIDE: number;
+  /** Int32 words per row: length, family, port, 4 address words, scope id. */
+  readonly ROW: number;
+  open(
+    address: string,
+    port: number,
+    reusePort: boolean,
+    sendBuf: Buffer,
+    sendMeta: Int32Array,
+    recvMeta: Int32Array,
+    onBatch: (datagrams: Buffer, count: number) => void,
+  ): NativeHandle;
+  port(handle: NativeHandle): number;
+  flush(handle: NativeHandle, count: number): void;
+  sendTo(handle: NativeHandle, data: Uint8Array): void;
+  close(handle: NativeHandle): void;
+  parseAddress(text: string, row: Int32Array): 0 | 4 | 6;
+  formatAddress6(w0: number, w1: number, w2: number, w3: number, scope: number): string;
+}
+
+export type AddonLoad = { readonly addon: NativeAddon } | { readonly error: string };
+
+const ADDON_PATH = fileURLToPath(new URL('../../build/Release/udp_native.node', import.meta.url));
+const FUNCTIONS = ['open', 'port', 'flush', 'sendTo', 'close', 'parseAddress', 'formatAddress6'];
+const CONSTANTS = ['BATCH', 'SEND_SLOT', 'SEND_STRIDE', 'ROW'];
+
+/** Loads the compiled addon, or says why it cannot. Never throws. */
+export function loadAddon(path: string = ADDON_PATH): AddonLoad {
+  if (process.platform !== 'linux') {
+    return { error: `@chaindns/udp-native needs Linux (recvmmsg/sendmmsg), not ${process.platform}` };
+  }
+  if (!existsSync(path)) {
+    return { error: `@chaindns/udp-native is not built (${path} is missing): its install step needs a C compiler and python3 for node-gyp` };
+  }
+  let loaded: unknown;
+  try {
+    loaded = createRequire(import.meta.url)(path);
+  } catch (err) {
+    return { error: `@chaindns/udp-native cannot load ${path}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  return isAddon(loaded) ? { addon: loaded } : { error: `${path} is not this version's addon: rebuild it` };
+}
+
+function isAddon(value: unknown): value is NativeAddon {
+  if (typeof value !== 'object' || value === null) return false;
+  const fields = value as Record<string, unknown>;
+  return FUNCTIONS.every((name) => typeof fields[name] === 'function') &&
+    CONSTANTS.every((name) => typeof fields[name] === 'number');
+}
+
+/** The batched transport, or null where the addon is not built or cannot load. */
+export function loadNativeTransport(options: NativeTransportOptions = {}): UdpTransport | null {
+  const loaded = loadAddon();
+  return 'addon' in loaded ? createNativeTransport(loaded.addon, options) : null;
+}
+
+/** Why loadNativeTransport() returns null; undefined when it does not. */
+export function nativeTransportError(): string | undefined {
+  const loaded = loadAddon();
+  return 'error' in loaded ? loaded.error : undefined;
+}

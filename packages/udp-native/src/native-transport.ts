@@ -1,0 +1,138 @@
+import type { NativeAddon, NativeHandle } from './load.js';
+import { NativeRemote } from './remote.js';
+import type { PacketHandler, Remote, UdpBindOptions, UdpBinding, UdpEndpoint, UdpTransport } from './types.js';
+
+export interface NativeTransportOptions {
+  /**
+   * Sets SO_REUSEPORT, so several processes (cluster workers) can bind the same
+   * address and port and the kernel spreads the datagrams among them.
+   */
+  readonly reusePort?: boolean;
+}
+
+// Word offsets in a row of the shared Int32Arrays (see src/native/udp.c).
+const M_LEN = 0;
+const M_FAMILY = 1;
+const M_PORT = 2;
+const M_W0 = 3;
+const M_SCOPE = 7;
+
+export function createNativeTransport(addon: NativeAddon, options: NativeTransportOptions = {}): UdpTransport {
+  const reusePort = options.reusePort ?? false;
+  return {
+    name: 'udp-native',
+    bind: async function bindNative(bindOptions: UdpBindOptions, onPacket: PacketHandler): Promise<UdpBinding> {
+      return new NativeSocket(addon, bindOptions, reusePort, onPacket);
+    },
+  };
+}
+
+/** One bound socket: the binding for its owner and the endpoint its handler replies through. */
+class NativeSocket implements UdpBinding, UdpEndpoint {
+  readonly address: string;
+  readonly port: number;
+  readonly #addon: NativeAddon;
+  readonly #onPacket: PacketHandler;
+  readonly #handle: NativeHandle;
+  readonly #sendBuf: Buffer;
+  readonly #sendMeta: Int32Array;
+  readonly #recvMeta: Int32Array;
+  /** Send slots filled since the batch began. */
+  #queued = 0;
+  #inBatch = false;
+  #closed = false;
+
+  constructor(addon: NativeAddon, options: UdpBindOptions, reusePort: boolean, onPacket: PacketHandler) {
+    this.#addon = addon;
+    this.#onPacket = onPacket;
+    // Allocated once per socket; the addon holds references and reads them in place.
+    this.#sendBuf = Buffer.allocUnsafeSlow(addon.BATCH * addon.SEND_STRIDE);
+    this.#sendMeta = new Int32Array((addon.BATCH + 1) * addon.ROW);
+    this.#recvMeta = new Int32Array(addon.BATCH * addon.ROW);
+    this.#handle = addon.open(options.address, options.port, reusePort, this.#sendBuf, this.#sendMeta,
+      this.#recvMeta, (datagrams, count) => this.#receive(datagrams, count));
+    this.address = options.address;
+    this.port = addon.port(this.#handle);
+  }
+
+  /**
+   * During a batch, a reply that fits a slot is queued for the batch's one sendmmsg;
+   * otherwise (a later answer, or a reply over SEND_SLOT bytes) it goes out at once.
+   */
+  send(data: Uint8Array, to: Remote): void {
+    if (this.#closed) return; // a late answer for a closed socket has nowhere to go
+    const addon = this.#addon;
+    if (this.#inBatch && data.length <= addon.SEND_SLOT) {
+      if (this.#queued === addon.BATCH) this.#flush();
+      const slot = this.#queued;
+      this.#writeDestination(slot * addon.ROW, data.length, to);
+      this.#sendBuf.set(data, slot * addon.SEND_STRIDE);
+      this.#queued = slot + 1;
+    } else {
+      this.#writeDestination(addon.BATCH * addon.ROW, data.length, to);
+      addon.sendTo(this.#handle, data);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#flush(); // replies a handler queued before closing still leave
+    this.#closed = true;
+    this.#addon.close(this.#handle);
+  }
+
+  /** Called by the addon once per batch: `datagrams` holds them back to back, fresh each batch. */
+  #receive(datagrams: Buffer, count: number): void {
+    const addon = this.#addon;
+    const meta = this.#recvMeta;
+    let errors: unknown[] | undefined;
+    let offset = 0;
+    this.#inBatch = true;
+    for (let row = 0; row < count * addon.ROW && !this.#closed; row += addon.ROW) {
+      const end = offset + meta[row + M_LEN]!;
+      const from = new NativeRemote(addon, meta[row + M_FAMILY] === 4 ? 4 : 6, meta[row + M_PORT]!,
+        meta[row + M_W0]!, meta[row + M_W0 + 1]!, meta[row + M_W0 + 2]!, meta[row + M_W0 + 3]!, meta[row + M_SCOPE]!);
+      // Each handler owns its slice: the addon never writes this buffer again.
+      const data = datagrams.subarray(offset, end);
+      offset = end;
+      try {
+        this.#onPacket(data, from, this);
+      } catch (err) {
+        (errors ??= []).push(err);
+      }
+    }
+    this.#inBatch = false;
+    this.#flush();
+    // A throwing handler must not cost the batch's other answers: they are sent, then
+    // each error surfaces as an uncaught exception, as from a dgram 'message' listener.
+    for (const err of errors ?? []) process.nextTick(rethrow, err);
+  }
+
+  #flush(): void {
+    if (this.#queued === 0) return;
+    const count = this.#queued;
+    this.#queued = 0;
+    this.#addon.flush(this.#handle, count);
+  }
+
+  /** Fills the send row at `at`: raw words from our own Remote, else the parsed address. */
+  #writeDestination(at: number, length: number, to: Remote): void {
+    const meta = this.#sendMeta;
+    if (to instanceof NativeRemote) {
+      meta[at + M_FAMILY] = to.family;
+      meta[at + M_W0] = to.w0;
+      meta[at + M_W0 + 1] = to.w1;
+      meta[at + M_W0 + 2] = to.w2;
+      meta[at + M_W0 + 3] = to.w3;
+      meta[at + M_SCOPE] = to.scope;
+    } else if (this.#addon.parseAddress(to.address, meta.subarray(at, at + this.#addon.ROW)) === 0) {
+      throw new TypeError(`udp-native: cannot send to ${JSON.stringify(to.address)}: not an IP address`);
+    }
+    meta[at + M_PORT] = to.port;
+    meta[at + M_LEN] = length;
+  }
+}
+
+function rethrow(error: unknown): never {
+  throw error;
+}

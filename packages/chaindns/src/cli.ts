@@ -32,20 +32,22 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!flags.quiet) console.log(`chaindns-${VERSION}\n${platform()}/${arch()}, node ${process.version}, udp ${server.transportName}`);
   if (flags.pidfile) writeFileSync(flags.pidfile, `${process.pid}\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop).off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop).on('SIGINT', stop);
-    process.on('SIGUSR1', () => {
-      logger.info('SIGUSR1: reloading');
-      server.reload().catch((err: unknown) => logger.error(`reload failed, the old config keeps serving: ${err instanceof Error ? err.message : String(err)}`));
-    });
+  process.on('SIGUSR1', () => {
+    logger.info('SIGUSR1: reloading');
+    server.reload().catch((err: unknown) => logger.error(`reload failed, the old config keeps serving: ${err instanceof Error ? err.message : String(err)}`));
   });
-  await server.stop();
-  if (flags.pidfile) rmSync(flags.pidfile, { force: true });
-  return 0;
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve).once('SIGINT', resolve);
+  });
+  try {
+    // A plugin's fatal error (loop detected) rejects `closed`: exit 1, as CoreDNS's log.Fatal.
+    await Promise.race([signalled.then(() => server.stop()), server.closed]);
+    return 0;
+  } catch {
+    return 1;
+  } finally {
+    if (flags.pidfile) rmSync(flags.pidfile, { force: true });
+  }
 }
 
 main(process.argv.slice(2)).then(

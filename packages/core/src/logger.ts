@@ -4,6 +4,8 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** For errors that stop the server (CoreDNS's log.Fatal); the caller stops it. */
+  fatal(message: string): void;
   /** A logger for one plugin: prefixes `plugin/<name>: `. */
   child(prefix: string): Logger;
 }
@@ -29,6 +31,7 @@ export function createLogger(options: LoggerOptions = {}, prefix = ''): Logger {
     info: (m) => !options.quiet && emit('INFO', m),
     warn: (m) => emit('WARNING', m),
     error: (m) => emit('ERROR', m),
+    fatal: (m) => emit('FATAL', m),
     child: (p) => createLogger(options, `${prefix}${p}: `),
   } as Logger;
 }

@@ -98,6 +98,11 @@ export interface SetupContext extends ParseContext {
   shared<T>(key: string, create: () => T | Promise<T>, dispose: (value: T) => void | Promise<void>): Promise<T>;
   /** Asks the server to reload its Corefile (what SIGUSR1 does). */
   requestReload(): void;
+  /**
+   * Stops the server for good with `error` (CoreDNS's log.Fatal): logged as
+   * `[FATAL]`, then `server.closed` rejects with it and the binary exits 1.
+   */
+  fatal(error: Error): void;
 }
 
 export interface CorefileSource {

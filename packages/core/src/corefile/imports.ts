@@ -7,10 +7,12 @@ import type { Token } from './types.js';
 
 /** Lines being read from one file or snippet; a glob import queues its further files in `pending`. */
 interface Frame {
-  origin: string;
-  lines: readonly TokenLine[];
+  /** The file's absolute path, or `(name)` for a snippet. */
+  readonly origin: string;
+  readonly lines: readonly TokenLine[];
   pos: number;
   readonly pending: string[];
+  /** The import that opened the frame: where errors about its pending files point. */
   readonly token: Token;
 }
 
@@ -34,6 +36,7 @@ export class LineReader {
 
   /** `origin` is the absolute path of the text's file; `files` collects every file read. */
   constructor(lines: readonly TokenLine[], origin: string, private readonly env: Env, readonly files: string[]) {
+    // The Corefile was opened by no import; it has no pending files, so its token is never shown.
     const token: Token = { text: origin, file: origin, line: 0, quoted: false };
     this.frames = [{ origin, lines, pos: 0, pending: [], token }];
   }
@@ -117,15 +120,15 @@ export class LineReader {
 
   /** The files an import names, relative to the file where the `import` was written. */
   private matchFiles(pattern: string, token: Token): string[] {
+    // Only the pattern as written may hold wildcards: the directories above it are taken literally.
+    if (hasGlob(dirname(pattern))) fail('CHAINDNS_COREFILE_IMPORT', token, `import ${pattern}: wildcards are supported in the last path segment only`);
     const path = resolve(dirname(resolve(token.file)), pattern);
     const dir = dirname(path);
-    if (hasGlob(dir)) fail('CHAINDNS_COREFILE_IMPORT', token, `import ${pattern}: wildcards are supported in the last path segment only`);
     const name = basename(path);
     if (!hasGlob(name)) {
-      if (!isFile(path)) {
-        fail('CHAINDNS_COREFILE_IMPORT', token, `import ${pattern}: no snippet of that name is defined above, and ${path} is not a file`);
-      }
-      return [path];
+      if (isFile(path)) return [path];
+      const snippet = /[/.]/.test(pattern) ? '' : `no snippet (${pattern}) is defined above, and `;
+      fail('CHAINDNS_COREFILE_IMPORT', token, `import ${pattern}: ${snippet}${path} is not a file`);
     }
     const matcher = compileGlob(name, token);
     let entries: string[];

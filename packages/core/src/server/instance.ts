@@ -20,6 +20,7 @@ export interface InstanceEnv {
   readonly defaultAddresses: readonly string[];
   readonly resolve: (block: BuiltBlock, qname: string, qtype: number) => Promise<Buffer>;
   readonly requestReload: () => void;
+  readonly fatal: (error: Error) => void;
 }
 
 /** One server block after setup. */
@@ -122,13 +123,14 @@ export class Instance {
     const built: { block: BuiltBlock | null } = { block: null };
     const names = planned.map((p) => p.name);
     for (const p of planned) {
+      const log = this.env.log.child(`plugin/${p.name}`);
       const ctx: SetupContext = {
         zones,
         port: ports[0]!,
         server: serverLabel(null, ports[0]!),
         plugins: names,
         registry: this.env.registry,
-        log: this.env.log.child(`plugin/${p.name}`),
+        log,
         corefile: this.source,
         status: this.env.status,
         warn: (token, message) => this.env.log.warn(`${token.file}:${token.line}: ${message}`),
@@ -146,6 +148,10 @@ export class Instance {
         },
         shared: (key, create, dispose) => this.env.shared.acquire(this, key, create, dispose),
         requestReload: this.env.requestReload,
+        fatal: (error) => {
+          log.fatal(error.message);
+          this.env.fatal(error);
+        },
       };
       const handler = await p.definition.setup(p.config, ctx);
       if (handler) handlers.push(handler);

@@ -77,6 +77,12 @@ export class Server {
   private readonly plugins: PluginRegistry;
   private freePort: number | null = null;
   private reloading: Promise<void> = Promise.resolve();
+  private settle!: { resolve: () => void; reject: (err: Error) => void };
+  private fatalError: Error | null = null;
+  /** Resolves when the server has stopped; rejects with the error of a plugin's `fatal()`. */
+  readonly closed: Promise<void> = new Promise((resolve, reject) => {
+    this.settle = { resolve, reject };
+  });
 
   constructor(private readonly options: ServerOptions) {
     this.log = options.logger ?? createLogger();
@@ -85,6 +91,8 @@ export class Server {
     this.plugins = options.plugins.clone();
     const panics = new Counter({ name: 'coredns_panics_total', help: 'A metrics that counts the number of panics.', labelNames: ['server'], registers: [this.registry] });
     this.dispatcher = new Dispatcher(this.log, panics);
+    // Marked handled here; whoever awaits `closed` still sees the rejection.
+    this.closed.catch(() => {});
   }
 
   /** The UDP transport in use (`dgram` or `native`). */
@@ -148,6 +156,8 @@ export class Server {
       await instance.stop();
     }
     this.state = 'stopped';
+    if (this.fatalError) this.settle.reject(this.fatalError);
+    else this.settle.resolve();
   }
 
   /** Where the server listens (after start). */
@@ -191,6 +201,10 @@ export class Server {
       status: this.status,
       defaultAddresses: this.options.defaultAddresses ?? ['::'],
       resolve: (block, qname, qtype) => this.resolveIn(block, qname, qtype),
+      fatal: (error) => {
+        this.fatalError ??= error;
+        void this.stop();
+      },
       requestReload: () => {
         this.reload().catch((err: unknown) => this.log.error(`reload failed, the old config keeps serving: ${err instanceof Error ? err.message : String(err)}`));
       },

@@ -164,7 +164,6 @@ const failures: readonly { name: string; text: string; message: string; code?: s
   { name: 'an unclosed block', text: '. {\n  whoami\n', message: "Corefile:1: unclosed block: expected '}' to close the '{' opened here before the end of the file" },
   { name: 'an unclosed sub-block', text: '. {\n  forward . 1.1.1.1 {\n    max_fails 1\n', message: 'Corefile:2: unclosed block' },
   { name: "a '}' that closes the inner block only", text: '. {\n  forward . 1.1.1.1 {\n    max_fails 1\n}\n', message: 'Corefile:1: unclosed block' },
-  { name: "a '{' on its own line after a blank one", text: 'a.org\n\n{\n}', message: "Corefile:1: expected '{' after the server block keys" },
   { name: "an unclosed '{' on its own line", text: 'a.org\n{\n  log', message: 'Corefile:2: unclosed block' },
   { name: "a '}' at the top level", text: '}\n', message: "Corefile:1: unexpected '}': no block is open" },
   { name: "one '}' too many", text: '. {\n}\n}\n', message: "Corefile:3: unexpected '}': no block is open" },
@@ -197,8 +196,8 @@ const failures: readonly { name: string; text: string; message: string; code?: s
     message: 'Corefile:3: zone 0.0.10.in-addr.arpa. on port 53 is already defined at Corefile:1',
     code: 'CHAINDNS_DUPLICATE_KEY',
   },
-  { name: 'an unknown snippet', text: '. {\n  import nope\n}', message: 'Corefile:2: import nope: no snippet of that name is defined above, and ', code: 'CHAINDNS_COREFILE_IMPORT' },
-  { name: 'a snippet used before its definition', text: '. {\n  import later\n}\n(later) {\n}', message: 'Corefile:2: import later: no snippet', code: 'CHAINDNS_COREFILE_IMPORT' },
+  { name: 'an unknown snippet', text: '. {\n  import nope\n}', message: 'Corefile:2: import nope: no snippet (nope) is defined above, and ', code: 'CHAINDNS_COREFILE_IMPORT' },
+  { name: 'a snippet used before its definition', text: '. {\n  import later\n}\n(later) {\n}', message: 'Corefile:2: import later: no snippet (later) is defined above', code: 'CHAINDNS_COREFILE_IMPORT' },
   { name: 'an import without argument', text: '. {\n  import\n}', message: 'Corefile:2: import takes one argument: a snippet name, a file or a glob', code: 'CHAINDNS_COREFILE_IMPORT' },
   { name: 'an import with two arguments', text: '. {\n  import a b\n}', message: 'Corefile:2: import takes one argument', code: 'CHAINDNS_COREFILE_IMPORT' },
   { name: 'an import of an empty name', text: '. {\n  import {$UNSET}\n}', message: 'Corefile:2: import needs a snippet name, a file or a glob', code: 'CHAINDNS_COREFILE_IMPORT' },
@@ -347,15 +346,20 @@ describe('imports', () => {
     assert.deepEqual(corefile.files, [join(dir, 'x.conf')]);
   });
 
+  it('takes the directories above a Corefile literally, wildcard characters included', () => {
+    const dir = tree({ 'we[ir]d/Corefile': '. {\n  import *.conf\n}\n', 'we[ir]d/x.conf': 'log\n' });
+    assert.deepEqual(shape(readCorefile(join(dir, 'we[ir]d/Corefile'))), [{ keys: ['.:53'], directives: ['log'] }]);
+  });
+
   it('fails on a missing file, naming the import', () => {
     const dir = tree({ Corefile: '. {\n\n  import missing.conf\n}\n' });
     const file = join(dir, 'Corefile');
-    failsWith(() => readCorefile(file), `${file}:3: import missing.conf: no snippet of that name is defined above, and ${join(dir, 'missing.conf')} is not a file`);
+    failsWith(() => readCorefile(file), `${file}:3: import missing.conf: ${join(dir, 'missing.conf')} is not a file`);
   });
 
   it('fails on a directory', () => {
     const dir = tree({ Corefile: '. {\n  import sub\n}\n', 'sub/x': '' });
-    failsWith(() => readCorefile(join(dir, 'Corefile')), `${join(dir, 'Corefile')}:2: import sub: no snippet of that name is defined above, and ${join(dir, 'sub')} is not a file`);
+    failsWith(() => readCorefile(join(dir, 'Corefile')), `${join(dir, 'Corefile')}:2: import sub: no snippet (sub) is defined above, and ${join(dir, 'sub')} is not a file`);
   });
 
   it('fails on wildcards before the last segment', () => {

@@ -15,7 +15,7 @@ export interface QueryOptions {
 
 export interface Reply {
   readonly msg: Buffer;
-  readonly packet: dnsPacket.Packet;
+  readonly packet: dnsPacket.DecodedPacket;
   readonly rcode: number;
 }
 

@@ -76,8 +76,9 @@ export function findOpt(buf: Uint8Array): number {
   let off = skipQuestions(buf, qd);
   for (let i = 0; off >= 0 && i < an + ns; i++) off = skipRR(buf, off);
   for (let i = 0; off >= 0 && i < ar; i++) {
-    if (buf[off] === 0 && off + 3 <= buf.length && ((buf[off + 1]! << 8) | buf[off + 2]!) === QType.OPT) return off;
+    const start = off;
     off = skipRR(buf, off);
+    if (off >= 0 && buf[start] === 0 && ((buf[start + 1]! << 8) | buf[start + 2]!) === QType.OPT) return start;
   }
   return off < 0 ? -2 : -1;
 }

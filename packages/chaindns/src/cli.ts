@@ -29,8 +29,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const server = createServer({ corefile, logger, ...(flags.dnsPort !== undefined ? { dnsPort: flags.dnsPort } : {}) });
   await server.start();
-  if (!flags.quiet) console.log(`chaindns-${VERSION}\n${platform()}/${arch()}, node ${process.version}, udp ${server.transportName}`);
   if (flags.pidfile) writeFileSync(flags.pidfile, `${process.pid}\n`);
+  if (!flags.quiet) console.log(`chaindns-${VERSION}\n${platform()}/${arch()}, node ${process.version}, udp ${server.transportName}`);
 
   process.on('SIGUSR1', () => {
     logger.info('SIGUSR1: reloading');

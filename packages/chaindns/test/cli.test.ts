@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { promisify } from 'node:util';
+import { freePort } from '@chaindns/core/testing';
+
+const cli = new URL('../src/cli.js', import.meta.url).pathname;
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'chaindns-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Starts the binary and resolves once it has printed its banner. */
+async function startCli(args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('chaindns-')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  return child;
+}
+
+function stopCli(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+const hasDig = existsSync('/usr/bin/dig');
+
+test('dig against chaindns -conf with a whoami Corefile, over UDP and TCP', { skip: !hasDig && 'dig is not installed (apt-get install bind9-dnsutils)' }, async () => {
+  const port = await freePort();
+  const conf = join(dir, 'Corefile.whoami');
+  writeFileSync(conf, `example.org:${port} {\n    bind 127.0.0.1\n    whoami\n}\n`);
+  const pidfile = join(dir, 'chaindns.pid');
+  const child = await startCli(['-conf', conf, '-pidfile', pidfile]);
+  try {
+    assert.ok(existsSync(pidfile));
+    for (const proto of ['+notcp', '+tcp']) {
+      const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), 'whoami.example.org', proto, '+time=2', '+tries=1']);
+      assert.match(stdout, /status: NOERROR/);
+      assert.match(stdout, /flags: qr aa rd;/);
+      assert.match(stdout, /ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 3/);
+      assert.match(stdout, /^whoami\.example\.org\.\s+0\s+IN\s+A\s+127\.0\.0\.1$/m);
+      assert.match(stdout, new RegExp(`^_${proto === '+tcp' ? 'tcp' : 'udp'}\\.whoami\\.example\\.org\\.\\s+0\\s+IN\\s+SRV\\s+0 0 \\d+ \\.$`, 'm'));
+    }
+    const refused = await run('dig', ['@127.0.0.1', '-p', String(port), 'example.net', '+time=2', '+tries=1']);
+    assert.match(refused.stdout, /status: REFUSED/);
+  } finally {
+    assert.equal(await stopCli(child), 0);
+  }
+  assert.ok(!existsSync(pidfile), 'the pidfile is removed on exit');
+});
+
+test('a bad Corefile stops start-up with file:line and a non-zero exit', async (t) => {
+  const cases = [
+    { name: 'unclosed brace', text: '.:1053 {\n    whoami\n', error: /Corefile\.bad:1: .*unclosed/i },
+    { name: 'unknown directive', text: '.:1053 {\n    whoami\n    frobnicate\n}\n', error: /Corefile\.bad:3: unknown directive "frobnicate"; available: .*whoami/ },
+    { name: 'bad argument', text: '.:1053 {\n    whoami extra\n}\n', error: /Corefile\.bad:2: whoami: expected 0 arguments, got 1/ },
+    { name: 'bad import', text: '.:1053 {\n    import missing.conf\n}\n', error: /Corefile\.bad:2: .*missing\.conf/ },
+    { name: 'bad bind', text: '.:1053 {\n    bind 999.0.0.1\n    whoami\n}\n', error: /Corefile\.bad:2: bind: "999\.0\.0\.1" is not an IP address/ },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, async () => {
+      const conf = join(dir, 'Corefile.bad');
+      writeFileSync(conf, c.text);
+      const err = await run(process.execPath, [cli, '-conf', conf]).then(
+        () => assert.fail('expected a non-zero exit'),
+        (e: { code: number; stderr: string }) => e,
+      );
+      assert.equal(err.code, 1);
+      assert.match(err.stderr, c.error);
+    });
+  }
+});
+
+test('-plugins lists the directives in chain order; -version names the runtime', async () => {
+  const plugins = (await run(process.execPath, [cli, '-plugins'])).stdout.trim().split('\n');
+  assert.ok(plugins.indexOf('bind') < plugins.indexOf('whoami'));
+  const version = (await run(process.execPath, [cli, '--version'])).stdout;
+  assert.match(version, /^chaindns-\d+\.\d+\.\d+\n\w+\/\w+, node v\d+/);
+  const bad = await run(process.execPath, [cli, '-nosuchflag']).catch((e: { code: number; stderr: string }) => e);
+  assert.match((bad as { stderr: string }).stderr, /flag provided but not defined: -nosuchflag/);
+});

@@ -12,7 +12,6 @@ export const ErrorCodes = {
   CHAINDNS_PLUGIN_NOT_FOUND: 'a third-party plugin package cannot be loaded',
   CHAINDNS_LISTEN: 'a listener could not be opened',
   CHAINDNS_STARTUP: 'a startup hook failed',
-  CHAINDNS_NO_NEXT: 'the end of the chain was reached without an answer',
   CHAINDNS_STATE: 'the server was used in the wrong lifecycle state',
 } as const;
 

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Checks what the compiler cannot: every package keeps the house anatomy (see the core README and
+// each plugin's README), and the repository names nothing outside itself.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const problems = [];
+const fail = (where, what) => problems.push(`${where}: ${what}`);
+const read = (p) => readFileSync(join(root, p), 'utf8');
+const MAX_LINES = 400;
+const README_SECTIONS = ['## Name', '## Description', '## Syntax', '## Examples', '## Metrics', '## Ready'];
+const NOT_PLUGINS = new Set(['core', 'chaindns', 'udp-native']);
+
+const tsconfigRefs = JSON.parse(read('tsconfig.json')).references.map((r) => r.path);
+
+function walk(dir) {
+  return readdirSync(join(root, dir)).flatMap((name) => {
+    const rel = join(dir, name);
+    return statSync(join(root, rel)).isDirectory() ? walk(rel) : [rel];
+  });
+}
+
+for (const name of readdirSync(join(root, 'packages'))) {
+  const dir = `packages/${name}`;
+  if (!existsSync(join(root, dir, 'package.json'))) continue;
+  const pkg = JSON.parse(read(`${dir}/package.json`));
+  if (!tsconfigRefs.includes(dir)) fail(dir, 'missing from the root tsconfig.json references');
+  if (pkg.type !== 'module') fail(dir, 'package.json: "type" must be "module"');
+  if (!pkg.exports?.['.']?.types) fail(dir, 'package.json: exports["."] must carry types');
+  if (pkg.sideEffects !== false) fail(dir, 'package.json: "sideEffects" must be false');
+  if (pkg.engines?.node !== '>=20') fail(dir, 'package.json: engines.node must be ">=20"');
+  if (!existsSync(join(root, dir, 'README.md'))) fail(dir, 'README.md is missing');
+  const index = `${dir}/src/index.ts`;
+  if (!existsSync(join(root, index))) fail(dir, 'src/index.ts is missing');
+  else if (read(index).split('\n').some((l) => l.trim() && !/^(export|\/\/|\/\*|\*|\s)/.test(l))) fail(index, 'must hold re-exports only');
+  for (const file of walk(`${dir}/src`).filter((f) => f.endsWith('.ts'))) {
+    const text = read(file);
+    if (/(:|\bas|<)\s*any\b/.test(text)) fail(file, 'uses `any`');
+    const lines = text.split('\n').length;
+    if (lines > MAX_LINES) fail(file, `${lines} lines: split it by what it holds (limit ${MAX_LINES})`);
+  }
+  if (NOT_PLUGINS.has(name)) continue;
+  if (!pkg.peerDependencies?.['@chaindns/core']) fail(dir, 'a plugin has @chaindns/core as a peer dependency');
+  const src = readdirSync(join(root, dir, 'src'));
+  if (!src.some((f) => /(^|-)setup\.ts$/.test(f))) fail(dir, 'a plugin has src/setup.ts (or <directive>-setup.ts)');
+  const tests = existsSync(join(root, dir, 'test')) ? readdirSync(join(root, dir, 'test')) : [];
+  if (!tests.some((f) => /(^|-)setup\.test\.ts$/.test(f))) fail(dir, 'a plugin has test/setup.test.ts (or <directive>-setup.test.ts)');
+  if (!tests.some((f) => /server\.test\.ts$/.test(f))) fail(dir, 'a plugin has test/server.test.ts (real sockets)');
+  const readme = existsSync(join(root, dir, 'README.md')) ? read(`${dir}/README.md`) : '';
+  for (const s of README_SECTIONS) if (!readme.includes(s)) fail(`${dir}/README.md`, `missing the section "${s}"`);
+}
+
+// Nothing in the repository names a path outside it (its own files are all it may rely on).
+const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n').filter((f) => f && f !== 'package-lock.json' && f !== 'scripts/lint.mjs');
+for (const file of tracked) {
+  if (!existsSync(join(root, file))) continue;
+  const text = read(file);
+  if (text.includes('/work/') || text.includes('../shared/')) fail(file, 'names a path outside the repository');
+}
+
+if (problems.length) {
+  console.error(problems.join('\n'));
+  console.error(`lint: ${problems.length} problem(s)`);
+  process.exit(1);
+}
+console.log('lint: every package keeps the anatomy');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import { freePort } from '@chaindns/core/testing';
+import { freePort, query } from '@chaindns/core/testing';
 
 const cli = new URL('../src/cli.js', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -89,3 +89,34 @@ test('-plugins lists the directives in chain order; -version names the runtime',
   const bad = await run(process.execPath, [cli, '-nosuchflag']).catch((e: { code: number; stderr: string }) => e);
   assert.match((bad as { stderr: string }).stderr, /flag provided but not defined: -nosuchflag/);
 });
+
+test('SIGUSR1 reloads the Corefile; a broken edit keeps the old config serving', async () => {
+  const port = await freePort();
+  const conf = join(dir, 'Corefile.reload');
+  writeFileSync(conf, `example.org:${port} {\n    bind 127.0.0.1\n    whoami\n}\n`);
+  const child = await startCli(['-conf', conf]);
+  const ask = async (name: string) => (await query(port, name, 'A')).rcode;
+  try {
+    assert.equal(await ask('example.org'), 0);
+    assert.equal(await ask('example.net'), 5);
+    writeFileSync(conf, `example.net:${port} {\n    bind 127.0.0.1\n    whoami\n}\n`);
+    child.kill('SIGUSR1');
+    await waitFor(async () => (await ask('example.net')) === 0);
+    assert.equal(await ask('example.org'), 5);
+    writeFileSync(conf, `example.org:${port} {\n    bind 127.0.0.1\n    whoami\n`);
+    child.kill('SIGUSR1');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await ask('example.net'), 0, 'the old config still serves');
+  } finally {
+    assert.equal(await stopCli(child), 0);
+  }
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail('condition not met in time');
+}

@@ -64,7 +64,11 @@ export interface SharedResource<T> {
 
 /** What a plugin's `setup` gets from the server. */
 export interface SetupContext extends ParseContext {
-  /** The `server` metric label of this block: `dns://:53`, `dns://127.0.0.1:1053`. */
+  /**
+   * The `server` metric label of this block: `dns://:53`, `dns://127.0.0.1:1053`.
+   * Read it once the listeners are open (at query or scrape time) to get the
+   * label of the block's first listener, with its `bind` address and bound port.
+   */
   readonly server: string;
   /** The directives of this block, in chain order (for `coredns_plugin_enabled`). */
   readonly plugins: readonly string[];

@@ -42,8 +42,12 @@ export function compose(handlers: readonly Handler[]): Next {
   let next = endOfChain;
   for (let i = handlers.length - 1; i >= 0; i--) {
     const h = handlers[i]!;
+    const name = h.name;
     const rest = next;
-    next = (req, w) => h.serveDNS(req, w, rest);
+    next = (req, w) => {
+      req.plugin = name;
+      return h.serveDNS(req, w, rest);
+    };
   }
   return next;
 }
@@ -66,6 +70,8 @@ export class Instance {
   private readonly startup: (() => void | Promise<void>)[] = [];
   private readonly shutdown: (() => void | Promise<void>)[] = [];
   private readonly finalShutdown: (() => void | Promise<void>)[] = [];
+  /** Each block's first router, whose label is the block's `server` once it listens. */
+  private readonly firstRouter = new Map<BuiltBlock, Router>();
 
   private constructor(
     private readonly env: InstanceEnv,
@@ -122,12 +128,18 @@ export class Instance {
     const handlers: Handler[] = [];
     const built: { block: BuiltBlock | null } = { block: null };
     const names = planned.map((p) => p.name);
+    const label = (): string => {
+      const router = built.block && this.firstRouter.get(built.block);
+      return router ? router.server : serverLabel(null, ports[0]!);
+    };
     for (const p of planned) {
       const log = this.env.log.child(`plugin/${p.name}`);
       const ctx: SetupContext = {
         zones,
         port: ports[0]!,
-        server: serverLabel(null, ports[0]!),
+        get server() {
+          return label();
+        },
         plugins: names,
         registry: this.env.registry,
         log,
@@ -178,6 +190,7 @@ export class Instance {
             throw new CorefileError('CHAINDNS_DUPLICATE_KEY', key.token.file, key.token.line, `zone ${key.zone} on port ${port} is served by two blocks`);
           }
           router.add(key.zone, block.route);
+          if (!this.firstRouter.has(block)) this.firstRouter.set(block, router);
         }
       }
     }

@@ -23,6 +23,11 @@ export class Request {
   zone = '.';
   /** The server block's address, as CoreDNS's `server` metric label (`dns://:53`); set by the server. */
   server = '';
+  /**
+   * The handler the chain entered last; set by the chain. When a reply is
+   * written it names the plugin that answered (CoreDNS's `plugin` metric label).
+   */
+  plugin = '';
   private decoded: dnsPacket.Packet | undefined;
   private lowered: string | undefined;
 

@@ -36,4 +36,4 @@ export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } fr
 export { dgramTransport } from './server/dgram-transport.js';
 export { satisfies } from './server/version.js';
 export { VERSION } from './version.js';
-export { Counter, Gauge, Histogram, Registry } from 'prom-client';
+export { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';

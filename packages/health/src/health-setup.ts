@@ -1,0 +1,36 @@
+import { definePlugin, eachSubdirective, expectArgs, parseDuration } from '@chaindns/core';
+import { healthAnswer, lameduck, startProbe } from './health.js';
+import { formatAddress, type HttpAddress, parseAddress, servePath } from './http.js';
+import { healthMetrics } from './metrics.js';
+
+export interface HealthConfig {
+  readonly address: HttpAddress;
+  /** How long a stopping process keeps serving before it closes; 0 for none. */
+  readonly lameduckMs: number;
+}
+
+/** `health [ADDRESS] { lameduck DURATION }`; ADDRESS defaults to `:8080`. */
+export const health = definePlugin<HealthConfig>({
+  name: 'health',
+  parse(d) {
+    const [address] = expectArgs(d, 0, 1);
+    let lameduckMs = 0;
+    eachSubdirective(d, {
+      lameduck: (sub) => {
+        lameduckMs = parseDuration(expectArgs(sub, 1, 1)[0]!);
+      },
+    });
+    return { address: address ? parseAddress(address, 'health') : { host: '', port: 8080 }, lameduckMs };
+  },
+  async setup(config, ctx) {
+    const endpoint = await servePath(ctx, config.address, '/health', () => healthAnswer(ctx.status));
+    // One probe per listener, kept across reloads like the listener itself.
+    const metrics = healthMetrics(ctx.registry);
+    await ctx.shared(
+      `health-probe:${formatAddress(config.address)}`,
+      () => startProbe(`${endpoint.url}/health`, metrics, ctx.log),
+      (probe) => probe.stop(),
+    );
+    if (config.lameduckMs > 0) ctx.onFinalShutdown(() => lameduck(config.lameduckMs, ctx.log));
+  },
+});

@@ -80,6 +80,12 @@ export interface SetupContext extends ParseContext {
   readonly corefile: CorefileSource;
   /** Runs after every setup, before the listeners open. A throw stops the start. */
   onStartup(hook: () => void | Promise<void>): void;
+  /**
+   * Runs once this config serves queries: after its listeners opened (start)
+   * or after a reload swapped it in. Not awaited, so it may start background
+   * work that needs the server reachable (loop's probe); a throw is logged.
+   */
+  onListen(hook: () => void | Promise<void>): void;
   /** Runs after the listeners close and in-flight queries finish, in reverse order; also when a reload retires this config. */
   onShutdown(hook: () => void | Promise<void>): void;
   /** Runs when the process stops (not on reload), before the listeners close: the lameduck. */
@@ -100,8 +106,12 @@ export interface SetupContext extends ParseContext {
    * the last config holding it is retired. A reload keeps it open.
    */
   shared<T>(key: string, create: () => T | Promise<T>, dispose: (value: T) => void | Promise<void>): Promise<T>;
-  /** Asks the server to reload its Corefile (what SIGUSR1 does). */
-  requestReload(): void;
+  /**
+   * Asks the server to reload its Corefile (what SIGUSR1 does). Resolves once
+   * the new config serves; rejects when it failed (the failure is logged and
+   * the old config keeps serving), so a caller may count it.
+   */
+  requestReload(): Promise<void>;
   /**
    * Stops the server for good with `error` (CoreDNS's log.Fatal): logged as
    * `[FATAL]`, then `server.closed` rejects with it and the binary exits 1.

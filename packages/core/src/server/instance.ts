@@ -19,7 +19,7 @@ export interface InstanceEnv {
   /** Addresses for blocks without `bind`. */
   readonly defaultAddresses: readonly string[];
   readonly resolve: (block: BuiltBlock, qname: string, qtype: number) => Promise<Buffer>;
-  readonly requestReload: () => void;
+  readonly requestReload: () => Promise<void>;
   readonly fatal: (error: Error) => void;
 }
 
@@ -70,6 +70,7 @@ export class Instance {
   private readonly startup: (() => void | Promise<void>)[] = [];
   private readonly shutdown: (() => void | Promise<void>)[] = [];
   private readonly finalShutdown: (() => void | Promise<void>)[] = [];
+  private readonly listen: (() => void | Promise<void>)[] = [];
   /** Each block's first router, whose label is the block's `server` once it listens. */
   private readonly firstRouter = new Map<BuiltBlock, Router>();
 
@@ -147,6 +148,7 @@ export class Instance {
         status: this.env.status,
         warn: (token, message) => this.env.log.warn(`${token.file}:${token.line}: ${message}`),
         onStartup: (hook) => this.startup.push(hook),
+        onListen: (hook) => this.listen.push(hook),
         onShutdown: (hook) => this.shutdown.push(hook),
         onFinalShutdown: (hook) => this.finalShutdown.push(hook),
         registerReady: (name, check) => this.board.registerReady(name, check),
@@ -203,6 +205,18 @@ export class Instance {
         await hook();
       } catch (err) {
         throw new ChainDNSError('CHAINDNS_STARTUP', `startup failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+    }
+  }
+
+  /** The listen hooks, not awaited: this generation now serves. */
+  runListen(): void {
+    const failed = (err: unknown): void => this.env.log.error(`listen hook failed: ${err instanceof Error ? err.message : String(err)}`);
+    for (const hook of this.listen) {
+      try {
+        Promise.resolve(hook()).catch(failed);
+      } catch (err) {
+        failed(err);
       }
     }
   }

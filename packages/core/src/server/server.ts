@@ -89,7 +89,8 @@ export class Server {
     this.transport = options.udpTransport ?? dgramTransport(this.log);
     this.tcpOptions = { ...defaultTcpOptions, ...options.tcp };
     this.plugins = options.plugins.clone();
-    const panics = new Counter({ name: 'coredns_panics_total', help: 'A metrics that counts the number of panics.', labelNames: ['server'], registers: [this.registry] });
+    // CoreDNS's counter has no labels, so it shows 0 from the start.
+    const panics = new Counter({ name: 'coredns_panics_total', help: 'A metrics that counts the number of panics.', registers: [this.registry] });
     this.dispatcher = new Dispatcher(this.log, panics);
     // Marked handled here; whoever awaits `closed` still sees the rejection.
     this.closed.catch(() => {});
@@ -113,6 +114,7 @@ export class Server {
       throw err;
     }
     this.state = 'running';
+    this.instance!.runListen();
     return this;
   }
 
@@ -138,6 +140,7 @@ export class Server {
       throw err;
     }
     this.log.info(`Reloading complete`);
+    next.runListen();
     await old.inflight.drained(this.options.drainTimeoutMs ?? 5000);
     await old.stop();
   }
@@ -206,7 +209,10 @@ export class Server {
         void this.stop();
       },
       requestReload: () => {
-        this.reload().catch((err: unknown) => this.log.error(`reload failed, the old config keeps serving: ${err instanceof Error ? err.message : String(err)}`));
+        const run = this.reload();
+        // Handled here, so a caller that ignores the promise leaves no unhandled rejection.
+        run.catch((err: unknown) => this.log.error(`reload failed, the old config keeps serving: ${err instanceof Error ? err.message : String(err)}`));
+        return run;
       },
     });
   }

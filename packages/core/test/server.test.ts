@@ -75,7 +75,7 @@ test('a crash is logged once and counted in coredns_panics_total', async () => {
   assert.equal(lines.length, 1);
   assert.match(lines[0]!, /^\[ERROR\] Recovered from error in server: "dns:\/\/:\d+" throw\.example\.org\. A: Error: boom/);
   const metrics = await s.server.registry.metrics();
-  assert.match(metrics, /coredns_panics_total\{server="dns:\/\/:\d+"\} [1-9]/);
+  assert.match(metrics, /^coredns_panics_total [1-9]/m);
 });
 
 test('UDP replies fit 512 bytes without EDNS and the EDNS size with it; TCP is whole', async () => {

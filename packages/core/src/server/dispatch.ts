@@ -21,7 +21,7 @@ function serverWrites(rcode: number): boolean {
 export class Dispatcher {
   constructor(
     private readonly log: Logger,
-    private readonly panics: Counter<'server'>,
+    private readonly panics: Counter,
   ) {}
 
   udp(router: Router, data: Buffer, from: Remote, via: UdpEndpoint): void {
@@ -85,7 +85,7 @@ export class Dispatcher {
       this.finish(req, w, err.rcode);
       return;
     }
-    this.panics.inc({ server: req.server });
+    this.panics.inc();
     this.log.error(`Recovered from error in server: "${req.server}" ${req.qname} ${req.qtypeName}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     this.finish(req, w, Rcode.SERVFAIL);
   }

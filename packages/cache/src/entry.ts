@@ -1,0 +1,99 @@
+import { type Request, type ResponseWriter, writeOpt } from '@chaindns/core';
+import { type Inspection, setTtls } from './response.js';
+
+/** The two caches, as CoreDNS names them in metrics: answers and referrals, or denials and SERVFAIL. */
+export type Kind = 'success' | 'denial';
+
+/**
+ * One cached reply in its stored form: no OPT (hop-by-hop: each client gets
+ * its own), ID 0, and every TTL set to `ttl`, the capped TTL it was stored
+ * for (as CoreDNS, so a hit's TTLs are simply `ttl` minus the seconds since).
+ */
+export class Entry {
+  /** Prefetch popularity (CoreDNS's freq): hits with no gap of DURATION or more, and the last one. */
+  hits = 0;
+  lastSeen: number;
+  /** A background refresh (prefetch, stale refresh) is under way. */
+  refreshing = false;
+  /** When it stops being fresh, in ms. */
+  readonly expires: number;
+
+  constructor(
+    readonly msg: Buffer,
+    readonly ttlOffsets: Uint16Array,
+    readonly kind: Kind,
+    readonly rcode: number,
+    /** When it was stored, in ms. */
+    readonly stored: number,
+    /** The capped TTL, in seconds. */
+    readonly ttl: number,
+  ) {
+    this.expires = stored + ttl * 1000;
+    this.lastSeen = stored;
+  }
+
+  /** Whole seconds of TTL left at `now` (CoreDNS's item.ttl); negative once expired. */
+  remaining(now: number): number {
+    return this.ttl - Math.floor((now - this.stored) / 1000);
+  }
+}
+
+/** Builds the stored form of `msg`, whose records `insp` describes. */
+export function makeEntry(msg: Buffer, insp: Inspection, kind: Kind, ttl: number, now: number): Entry {
+  const opt = insp.opt;
+  // Unpooled: a cached reply outlives the 8 KiB pool slab a pooled copy would pin.
+  const stored = Buffer.allocUnsafeSlow(opt ? msg.length - (opt.end - opt.start) : msg.length);
+  const offsets = new Uint16Array(insp.ttlOffsets.length);
+  if (opt) {
+    msg.copy(stored, 0, 0, opt.start);
+    msg.copy(stored, opt.start, opt.end);
+    stored.writeUInt16BE(stored.readUInt16BE(10) - 1, 10);
+    const cut = opt.end - opt.start;
+    insp.ttlOffsets.forEach((off, i) => (offsets[i] = off > opt.start ? off - cut : off));
+  } else {
+    msg.copy(stored, 0);
+    offsets.set(insp.ttlOffsets);
+  }
+  stored[0] = 0;
+  stored[1] = 0;
+  setTtls(stored, offsets, ttl);
+  return new Entry(stored, offsets, kind, insp.rcode, now, ttl);
+}
+
+/**
+ * Makes a reply the client's own: its ID, its question's letter case (0x20
+ * clients check it) when `sameName`, its RD bit, and AD only for clients that
+ * asked for DNSSEC (DO) or set AD themselves (RFC 6840 5.7-5.8, as CoreDNS).
+ * AA is set on cache hits, as CoreDNS does.
+ */
+export function personalize(out: Buffer, req: Request, sameName: boolean, authoritative: boolean): void {
+  const q = req.msg;
+  out[0] = q[0]!;
+  out[1] = q[1]!;
+  if (sameName) q.copy(out, 12, 12, req.nameEnd);
+  out[2] = (out[2]! & 0xfe) | (q[2]! & 0x01) | (authoritative ? 0x04 : 0);
+  if (!(q[3]! & 0x20) && !req.do) out[3] = out[3]! & 0xdf;
+}
+
+/**
+ * Answers `req` from a stored entry without decoding anything: copy, make it
+ * the client's, set the TTLs to `ttl`, add the client's OPT, write. The
+ * server's writer then fits it to the client's UDP size.
+ */
+export function serveEntry(entry: Entry, req: Request, w: ResponseWriter, ttl: number, authoritative: boolean): number {
+  const src = entry.msg;
+  const len = src.length;
+  const edns = req.edns;
+  const out = Buffer.allocUnsafe(edns === null ? len : len + 11);
+  src.copy(out, 0, 0, len);
+  personalize(out, req, true, authoritative);
+  if (ttl !== entry.ttl) setTtls(out, entry.ttlOffsets, ttl);
+  if (edns !== null) {
+    writeOpt(out, len, edns);
+    const ar = ((out[10]! << 8) | out[11]!) + 1;
+    out[10] = ar >> 8;
+    out[11] = ar & 0xff;
+  }
+  w.write(out);
+  return entry.rcode;
+}

@@ -13,6 +13,8 @@ export {
   type Result,
   type ServerStatus,
   type SetupContext,
+  thrownRcode,
+  unwrittenRcode,
 } from './plugin.js';
 export type { PacketHandler, Remote, UdpBinding, UdpBindOptions, UdpEndpoint, UdpTransport } from './transport.js';
 export * from './wire/index.js';

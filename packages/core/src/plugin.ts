@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Directive, Token } from './corefile/types.js';
 import { ChainDNSError } from './errors.js';
 import type { Logger } from './logger.js';
+import { Rcode } from './wire/constants.js';
 import type { Request } from './wire/request.js';
 
 /**
@@ -46,6 +47,21 @@ export class PluginError extends Error {
     super(message, options);
     this.name = 'PluginError';
   }
+}
+
+/**
+ * The rcode the client gets when a chain returns `rcode` without writing (the
+ * server writes it, as CoreDNS's plugin.ClientWrite): SERVFAIL, REFUSED,
+ * FORMERR and NOTIMP as returned, any other SERVFAIL. For plugins that report
+ * how a query ended (log, prometheus).
+ */
+export function unwrittenRcode(rcode: number): number {
+  return rcode === Rcode.SERVFAIL || rcode === Rcode.REFUSED || rcode === Rcode.FORMERR || rcode === Rcode.NOTIMP ? rcode : Rcode.SERVFAIL;
+}
+
+/** The rcode a chain's throw (or rejection) stands for: a PluginError's own, SERVFAIL for a crash. */
+export function thrownRcode(err: unknown): number {
+  return err instanceof PluginError ? err.rcode : Rcode.SERVFAIL;
 }
 
 /** What a plugin's `parse` may use: the block's zones and port, and a way to warn. */

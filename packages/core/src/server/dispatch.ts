@@ -1,17 +1,12 @@
 import type { Counter } from 'prom-client';
 import type { Logger } from '../logger.js';
-import { PluginError, type Result } from '../plugin.js';
+import { PluginError, type Result, unwrittenRcode } from '../plugin.js';
 import type { Remote, UdpEndpoint } from '../transport.js';
 import { Rcode } from '../wire/constants.js';
 import { errorReply } from '../wire/reply.js';
 import { parseRequest, Request } from '../wire/request.js';
 import type { Route, Router } from './router.js';
 import { type FrameSink, type ServerWriter, TcpWriter, UdpWriter } from './writer.js';
-
-/** Rcodes a handler may return without writing: the server answers them itself (CoreDNS's ClientWrite). */
-function serverWrites(rcode: number): boolean {
-  return rcode === Rcode.SERVFAIL || rcode === Rcode.REFUSED || rcode === Rcode.FORMERR || rcode === Rcode.NOTIMP;
-}
 
 /**
  * From bytes to a chain and back. Malformed input ends here (dropped, or
@@ -76,7 +71,7 @@ export class Dispatcher {
   }
 
   private finish(req: Request, w: ServerWriter, rcode: number): void {
-    if (!w.written) w.write(errorReply(req.msg, req.questionEnd, serverWrites(rcode) ? rcode : Rcode.SERVFAIL, req.edns));
+    if (!w.written) w.write(errorReply(req.msg, req.questionEnd, unwrittenRcode(rcode), req.edns));
   }
 
   private fail(req: Request, w: ServerWriter, err: unknown): void {

@@ -63,7 +63,6 @@ export class Flight implements ResponseWriter {
         fallback.refreshing = true;
         this.deliverStale(fallback);
       }, this.host.staleAnswerTimeoutMs);
-      this.timer.unref();
     }
     let result: Result;
     try {

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Bundles the `chaindns` binary (dist/src/cli.js, built by `tsc -b`) and everything it imports into
+// one ESM file that runs with plain `node` and no node_modules beside it:
+//
+//   node scripts/bundle.mjs [--outdir DIR]     (default dist/bundle)
+//
+// writes DIR/chaindns.mjs and, beside it, each native addon the bundled code loads (the batched UDP
+// transport's udp_native.node) when that addon has been built. An addon cannot be inlined: a package
+// loads it at run time from `new URL('<dir>/build/Release/<name>.node', import.meta.url)`. Inside the
+// bundle import.meta.url is the bundle's own URL, so this script rewrites each such URL to
+// `./<name>.node` and copies the file there. Where the addon is missing (not built, or another
+// platform) the package's own check finds no file and chaindns falls back to dgram.
+//
+// CommonJS dependencies (prom-client, fastify, the Kubernetes client...) call `require` for Node's
+// built-ins: the banner gives the ESM bundle a real `require`. What the bundle cannot carry is code
+// that reads its own package's files by path at run time (pino's worker-thread transports): those
+// paths stop existing once bundled.
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(packageDir, 'dist/src/cli.js');
+const OUTPUT = 'chaindns.mjs';
+
+/** `new URL('<relative>/build/Release/<name>.node', import.meta.url)`: how a package finds its addon. */
+const ADDON_URL = /new URL\((['"`])((?:\.{1,2}\/)+build\/Release\/([\w.-]+\.node))\1,\s*import\.meta\.url\)/g;
+
+// The bundle is ESM, but its CommonJS parts call require(): give them one bound to the bundle.
+const BANNER = "import { createRequire as __chaindnsCreateRequire } from 'node:module';\nconst require = __chaindnsCreateRequire(import.meta.url);";
+
+/** Rewrites addon URLs to sit beside the bundle, and records which files to copy there. */
+function nativeAddons(addons) {
+  return {
+    name: 'chaindns-native-addons',
+    setup(build) {
+      build.onLoad({ filter: /\.js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes('build/Release/')) return undefined;
+        const contents = source.replace(ADDON_URL, (_match, quote, rel, name) => {
+          const built = fileURLToPath(new URL(rel, pathToFileURL(args.path)));
+          const known = addons.get(name);
+          if (known && known !== built) throw new Error(`two addons are named ${name}: ${known} and ${built}`);
+          addons.set(name, built);
+          return `new URL(${quote}./${name}${quote}, import.meta.url)`;
+        });
+        if (contents === source) {
+          // A dependency's own loader (node-gyp-build and the like) is not ours to rewrite.
+          if (args.path.includes('/node_modules/')) return undefined;
+          throw new Error(`${args.path} names build/Release/ in a form this script does not rewrite: load the addon with new URL('../../build/Release/<name>.node', import.meta.url)`);
+        }
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+}
+
+async function loadEsbuild() {
+  try {
+    return await import('esbuild');
+  } catch (err) {
+    throw new Error(`esbuild cannot load (${err instanceof Error ? err.message : String(err)}): run npm ci at the repository root`);
+  }
+}
+
+/**
+ * Bundles `entry` (default the built CLI) into `outdir`; resolves with the bundle's path, its size
+ * and the addons placed beside it.
+ */
+export async function bundle(outdir, { entry = cli } = {}) {
+  if (!existsSync(entry)) throw new Error(`${relative(process.cwd(), entry)} is missing: build first (cd packages/chaindns && npx tsc -b)`);
+  const esbuild = await loadEsbuild();
+  const addons = new Map();
+  const outfile = join(outdir, OUTPUT);
+  await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Not minified: a production stack trace should still point at readable code.
+    banner: { js: BANNER },
+    plugins: [nativeAddons(addons)],
+    logLevel: 'warning',
+  });
+  chmodSync(outfile, 0o755);
+  const placed = [];
+  const missing = [];
+  for (const [name, built] of addons) {
+    if (existsSync(built)) {
+      copyFileSync(built, join(outdir, name));
+      placed.push(name);
+    } else {
+      missing.push(`${name} (${relative(process.cwd(), built)} is not built: the bundle falls back to dgram)`);
+    }
+  }
+  return { outfile, bytes: statSync(outfile).size, placed, missing };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { outdir: { type: 'string', default: join(packageDir, 'dist/bundle') } } });
+  const outdir = resolve(values.outdir);
+  mkdirSync(outdir, { recursive: true });
+  bundle(outdir).then(
+    (result) => {
+      console.log(`${result.outfile}: ${(result.bytes / 1024 / 1024).toFixed(1)} MiB`);
+      for (const name of result.placed) console.log(`${join(dirname(result.outfile), name)}: native addon`);
+      for (const note of result.missing) console.log(`no native addon: ${note}`);
+    },
+    (err) => {
+      console.error(`bundle: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { VERSION } from '@chaindns/core';
+import { freePort, query } from '@chaindns/core/testing';
+
+const run = promisify(execFile);
+const packageDir = fileURLToPath(new URL('../..', import.meta.url));
+const script = join(packageDir, 'scripts/bundle.mjs');
+const cli = join(packageDir, 'dist/src/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'chaindns-bundle-'));
+const built = join(dir, 'built');
+/** Holds the bundle file alone: no node_modules here or in any parent, no addon. */
+const alone = join(dir, 'alone');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+before(async () => {
+  await run(process.execPath, [script, '--outdir', built], { cwd: packageDir });
+  for (let d = dir; d !== dirname(d); d = dirname(d)) assert.ok(!existsSync(join(d, 'node_modules')), `${d} has node_modules: the test would not prove the bundle stands alone`);
+  copyIn(alone, ['chaindns.mjs']);
+});
+
+function copyIn(to: string, files: readonly string[]): void {
+  mkdirSync(to, { recursive: true });
+  for (const f of files) copyFileSync(join(built, f), join(to, f));
+}
+
+/** Runs the bundle from `from` (as its working directory) until it prints its banner. */
+async function startBundle(from: string, args: string[]): Promise<{ child: ChildProcess; banner: string }> {
+  const child = spawn(process.execPath, [join(from, 'chaindns.mjs'), ...args], { cwd: from, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const banner = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/, udp \S+\n/.test(out)) resolve(out);
+    });
+    child.once('exit', (code) => reject(new Error(`the bundle exited ${code}: ${out}${err}`)));
+  });
+  return { child, banner };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+test('the bundle alone runs -version and lists the same plugins as the built CLI', async () => {
+  const version = (await run(process.execPath, [join(alone, 'chaindns.mjs'), '-version'], { cwd: alone })).stdout;
+  assert.match(version, new RegExp(`^chaindns-${VERSION.replaceAll('.', '\\.')}\\n\\w+/\\w+, node v\\d+`));
+  // Every plugin the distribution ships made it into the bundle.
+  const bundled = (await run(process.execPath, [join(alone, 'chaindns.mjs'), '-plugins'], { cwd: alone })).stdout;
+  const source = (await run(process.execPath, [cli, '-plugins'])).stdout;
+  assert.equal(bundled, source);
+  assert.match(bundled, /^whoami$/m);
+});
+
+test('the bundle alone serves a whoami Corefile over UDP and TCP, and stops on SIGTERM', async () => {
+  const port = await freePort();
+  const conf = join(alone, 'Corefile');
+  writeFileSync(conf, `example.org:${port} {\n    bind 127.0.0.1\n    whoami\n}\n`);
+  const { child, banner } = await startBundle(alone, ['-conf', conf]);
+  try {
+    assert.match(banner, /, udp dgram\n/, 'without the addon beside it, the bundle uses dgram');
+    for (const transport of ['udp', 'tcp'] as const) {
+      const reply = await query(port, 'whoami.example.org', 'A', { transport });
+      assert.equal(reply.rcode, 0);
+      const extra = reply.packet.additionals ?? [];
+      const a = extra.find((r) => r.type === 'A');
+      assert.equal(a?.name, 'whoami.example.org');
+      assert.equal(a.type === 'A' && a.data, '127.0.0.1', 'the A record is the client address');
+      assert.ok(extra.some((r) => r.type === 'SRV' && r.name === `_${transport}.whoami.example.org`), `an SRV record names the ${transport} transport`);
+    }
+    assert.equal((await query(port, 'example.net', 'A')).rcode, 5, 'outside its zones: REFUSED');
+  } finally {
+    assert.equal(await stop(child), 0);
+  }
+});
+
+test('with its native addon beside it, the bundle serves UDP through the addon', async (t) => {
+  const addons = readdirSync(built).filter((f) => f.endsWith('.node'));
+  if (addons.length === 0) {
+    t.skip('the bundle loads no native addon, or @chaindns/udp-native is not built on this machine');
+    return;
+  }
+  const withAddon = join(dir, 'with-addon');
+  copyIn(withAddon, ['chaindns.mjs', ...addons]);
+  const port = await freePort();
+  const conf = join(withAddon, 'Corefile');
+  writeFileSync(conf, `example.org:${port} {\n    bind 127.0.0.1\n    whoami\n}\n`);
+  const { child, banner } = await startBundle(withAddon, ['-conf', conf]);
+  try {
+    assert.match(banner, /, udp udp-native\n/);
+    assert.equal((await query(port, 'whoami.example.org', 'A')).rcode, 0);
+  } finally {
+    assert.equal(await stop(child), 0);
+  }
+});

@@ -1,0 +1,19 @@
+import { definePlugin, expectArgs, expectNoBlock } from '@chaindns/core';
+import { LoopDetector } from './loop.js';
+
+/** `loop`: no arguments, no block. Probes the first zone of its server block. */
+export const loop = definePlugin<null>({
+  name: 'loop',
+  parse(d) {
+    expectArgs(d, 0, 0);
+    expectNoBlock(d);
+    return null;
+  },
+  setup(_, ctx) {
+    const detector = new LoopDetector(ctx.zones[0] ?? '.', { resolve: (qname, qtype) => ctx.resolve(qname, qtype), fatal: (error) => ctx.fatal(error) });
+    // The probe must go out through the listeners, so it waits until this config serves.
+    ctx.onListen(() => detector.probe());
+    ctx.onShutdown(() => detector.stop());
+    return detector.handler;
+  },
+});

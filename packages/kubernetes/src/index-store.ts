@@ -1,0 +1,173 @@
+import type { NamespaceEntry, PodEntry, ServiceEntry, SliceEntry } from './entries.js';
+import { Interner } from './entries.js';
+
+/** A map whose values are one item or several, without an array for the common single case. */
+type Multi<T> = Map<string, T | T[]>;
+
+function addTo<T>(map: Multi<T>, key: string, value: T): void {
+  const cur = map.get(key);
+  if (cur === undefined) map.set(key, value);
+  else if (Array.isArray(cur)) cur.push(value);
+  else map.set(key, [cur, value]);
+}
+
+function removeFrom<T>(map: Multi<T>, key: string, value: T): void {
+  const cur = map.get(key);
+  if (cur === undefined) return;
+  if (!Array.isArray(cur)) {
+    if (cur === value) map.delete(key);
+    return;
+  }
+  const i = cur.indexOf(value);
+  if (i >= 0) cur.splice(i, 1);
+  if (cur.length === 1) map.set(key, cur[0]!);
+  else if (cur.length === 0) map.delete(key);
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+function all<T>(value: T | T[] | undefined): readonly T[] {
+  return value === undefined ? EMPTY : Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The cluster as DNS sees it: services by name, their endpoints (slices
+ * merged at lookup), the reverse maps from IP to names, the namespaces that
+ * exist, and pod IPs (for `pods verified`). Fed by informers or manifests;
+ * `modified` (unix seconds) is the SOA serial.
+ */
+export class ClusterIndex {
+  readonly interner = new Interner();
+  /** Unix seconds of the last change, the SOA serial. */
+  modified = 0;
+  private readonly services = new Map<string, ServiceEntry>();
+  private readonly slicesByService: Multi<SliceEntry> = new Map();
+  private readonly slices = new Map<string, SliceEntry>();
+  private readonly serviceByIp: Multi<ServiceEntry> = new Map();
+  private readonly sliceByIp: Multi<SliceEntry> = new Map();
+  private readonly namespaces = new Set<string>();
+  private readonly pods = new Map<string, PodEntry>();
+  private readonly podByIp: Multi<PodEntry> = new Map();
+
+  constructor(private readonly now: () => number = () => Math.floor(Date.now() / 1000)) {}
+
+  private touch(): void {
+    this.modified = this.now();
+  }
+
+  // Writes. Each replaces what was there under the same namespace and name.
+
+  setService(svc: ServiceEntry): void {
+    this.removeService(svc.namespace, svc.name);
+    this.services.set(`${svc.name}.${svc.namespace}`, svc);
+    for (const ip of svc.clusterIPs) addTo(this.serviceByIp, ip, svc);
+    for (const ip of svc.externalIPs) addTo(this.serviceByIp, ip, svc);
+    this.touch();
+  }
+
+  deleteService(namespace: string, name: string): void {
+    if (this.removeService(namespace, name)) this.touch();
+  }
+
+  private removeService(namespace: string, name: string): boolean {
+    const key = `${name}.${namespace}`;
+    const old = this.services.get(key);
+    if (!old) return false;
+    this.services.delete(key);
+    for (const ip of old.clusterIPs) removeFrom(this.serviceByIp, ip, old);
+    for (const ip of old.externalIPs) removeFrom(this.serviceByIp, ip, old);
+    return true;
+  }
+
+  setSlice(slice: SliceEntry): void {
+    this.removeSlice(slice.namespace, slice.name);
+    this.slices.set(`${slice.namespace}/${slice.name}`, slice);
+    if (slice.service) {
+      addTo(this.slicesByService, `${slice.service}.${slice.namespace}`, slice);
+      for (const ep of slice.endpoints) addTo(this.sliceByIp, ep.ip, slice);
+    }
+    this.touch();
+  }
+
+  deleteSlice(namespace: string, name: string): void {
+    if (this.removeSlice(namespace, name)) this.touch();
+  }
+
+  private removeSlice(namespace: string, name: string): boolean {
+    const key = `${namespace}/${name}`;
+    const old = this.slices.get(key);
+    if (!old) return false;
+    this.slices.delete(key);
+    if (old.service) {
+      removeFrom(this.slicesByService, `${old.service}.${old.namespace}`, old);
+      for (const ep of old.endpoints) removeFrom(this.sliceByIp, ep.ip, old);
+    }
+    return true;
+  }
+
+  setNamespace(ns: NamespaceEntry): void {
+    if (this.namespaces.has(ns.name)) return;
+    this.namespaces.add(this.interner.intern(ns.name));
+    this.touch();
+  }
+
+  deleteNamespace(name: string): void {
+    if (this.namespaces.delete(name)) this.touch();
+  }
+
+  setPod(pod: PodEntry): void {
+    this.removePod(pod.namespace, pod.name);
+    this.pods.set(`${pod.namespace}/${pod.name}`, pod);
+    for (const ip of pod.ips) addTo(this.podByIp, ip, pod);
+    this.touch();
+  }
+
+  deletePod(namespace: string, name: string): void {
+    if (this.removePod(namespace, name)) this.touch();
+  }
+
+  private removePod(namespace: string, name: string): boolean {
+    const key = `${namespace}/${name}`;
+    const old = this.pods.get(key);
+    if (!old) return false;
+    this.pods.delete(key);
+    for (const ip of old.ips) removeFrom(this.podByIp, ip, old);
+    return true;
+  }
+
+  // Reads, all by lowercased names.
+
+  service(name: string, namespace: string): ServiceEntry | undefined {
+    return this.services.get(`${name}.${namespace}`);
+  }
+
+  slice(namespace: string, name: string): SliceEntry | undefined {
+    return this.slices.get(`${namespace}/${name}`);
+  }
+
+  /** Every slice of a service; merged, they are its endpoints. */
+  slicesOf(name: string, namespace: string): readonly SliceEntry[] {
+    return all(this.slicesByService.get(`${name}.${namespace}`));
+  }
+
+  hasNamespace(name: string): boolean {
+    return this.namespaces.has(name);
+  }
+
+  servicesByIp(ip: string): readonly ServiceEntry[] {
+    return all(this.serviceByIp.get(ip));
+  }
+
+  slicesByIp(ip: string): readonly SliceEntry[] {
+    return all(this.sliceByIp.get(ip));
+  }
+
+  podsByIp(ip: string): readonly PodEntry[] {
+    return all(this.podByIp.get(ip));
+  }
+
+  /** Object counts, for logs and the bench. */
+  counts(): { services: number; endpointSlices: number; namespaces: number; pods: number } {
+    return { services: this.services.size, endpointSlices: this.slices.size, namespaces: this.namespaces.size, pods: this.pods.size };
+  }
+}

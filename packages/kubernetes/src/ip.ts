@@ -1,0 +1,98 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
+/**
+ * IP addresses as the index keys them: IPv4 dotted, IPv6 in RFC 5952 form
+ * (lowercase, longest zero run as `::`), which is how Go prints them and so
+ * how the Kubernetes API and CoreDNS spell them. Null when not an address.
+ */
+export function canonicalIp(text: string): string | null {
+  if (isIPv4(text)) return text;
+  if (!isIPv6(text) || text.includes('%')) return null;
+  return formatIPv6(ipv6Groups(text));
+}
+
+export function ipFamily(ip: string): 4 | 6 {
+  return ip.includes(':') ? 6 : 4;
+}
+
+function ipv6Groups(text: string): number[] {
+  const [head = '', tail] = text.toLowerCase().split('::');
+  const parse = (part: string): number[] =>
+    part === ''
+      ? []
+      : part.split(':').flatMap((g) => {
+          if (!g.includes('.')) return [parseInt(g, 16)];
+          const [a = 0, b = 0, c = 0, d = 0] = g.split('.').map(Number);
+          return [(a << 8) | b, (c << 8) | d];
+        });
+  const front = parse(head);
+  const back = tail === undefined ? [] : parse(tail);
+  return [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
+}
+
+function formatIPv6(groups: readonly number[]): string {
+  // IPv4-mapped addresses print as Go prints them: plain dotted IPv4.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return `${groups[6]! >> 8}.${groups[6]! & 255}.${groups[7]! >> 8}.${groups[7]! & 255}`;
+  }
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+/**
+ * The address a full reverse name stands for (`4.3.2.1.in-addr.arpa.` ->
+ * `1.2.3.4`, 32 nibbles under `ip6.arpa.`), or null for any other name.
+ */
+export function addressFromReverse(name: string): string | null {
+  if (name.endsWith('.in-addr.arpa.')) {
+    const labels = name.slice(0, -'.in-addr.arpa.'.length).split('.');
+    if (labels.length !== 4 || !labels.every((l) => /^(0|[1-9]\d{0,2})$/.test(l) && Number(l) <= 255)) return null;
+    return labels.reverse().join('.');
+  }
+  if (name.endsWith('.ip6.arpa.')) {
+    const nibbles = name.slice(0, -'.ip6.arpa.'.length).split('.');
+    if (nibbles.length !== 32 || !nibbles.every((n) => /^[0-9a-f]$/.test(n))) return null;
+    const hex = nibbles.reverse().join('');
+    const groups: number[] = [];
+    for (let i = 0; i < 32; i += 4) groups.push(parseInt(hex.slice(i, i + 4), 16));
+    return formatIPv6(groups);
+  }
+  return null;
+}
+
+/** True for names under in-addr.arpa. or ip6.arpa. */
+export function isReverseName(name: string): boolean {
+  return name.endsWith('.in-addr.arpa.') || name.endsWith('.ip6.arpa.') || name === 'in-addr.arpa.' || name === 'ip6.arpa.';
+}
+
+/** An address in the dashed form of DNS labels: `10-244-0-13`, `fd00--1`. */
+export function dashedIp(ip: string): string {
+  return ip.includes(':') ? ip.replaceAll(':', '-') : ip.replaceAll('.', '-');
+}
+
+/**
+ * The address a pod label stands for, as CoreDNS reads it: three dashes and
+ * no `--` make IPv4, anything else IPv6. Null when that is no address.
+ */
+export function ipFromDashed(label: string): string | null {
+  let dashes = 0;
+  for (let i = 0; i < label.length; i++) if (label.charCodeAt(i) === 0x2d) dashes++;
+  const text = dashes === 3 && !label.includes('--') ? label.replaceAll('-', '.') : label.replaceAll('-', ':');
+  return canonicalIp(text);
+}

@@ -1,0 +1,112 @@
+import { type Answer, type Handler, isSubdomain, matchZone, type Next, QType, Rcode, type Request, reply, type ResponseWriter, type Result } from '@chaindns/core';
+import { addressAnswer, addressItems, type AddressAnswer, type Resolve } from './answer-address.js';
+import { type AnswerContext, nsRecords, schemaRecord, soaRecord } from './answer-apex.js';
+import { ptrAnswer } from './answer-ptr.js';
+import { srvAnswer } from './answer-srv.js';
+import { canonicalIp } from './ip.js';
+import { records } from './records.js';
+
+export interface KubernetesHandlerOptions extends AnswerContext {
+  /** The zones this plugin answers for (lowercased FQDNs, reverse zones included). */
+  readonly zones: readonly string[];
+  /** Zones where NXDOMAIN passes to the next plugin; null when `fallthrough` is off. */
+  readonly fallthrough: readonly string[] | null;
+  /** True once the first list of every watched resource has arrived. */
+  readonly synced: () => boolean;
+  readonly resolve: Resolve;
+}
+
+/** What a question found: records to answer with, or null for "no such name". */
+type Outcome = { readonly answers: readonly Answer[]; readonly extra?: readonly Answer[]; readonly truncated?: boolean } | null;
+
+const NODATA: Outcome = Object.freeze({ answers: [] });
+
+/**
+ * The kubernetes handler: answers names in its zones from the index per the
+ * Kubernetes DNS spec, with CoreDNS's NXDOMAIN/NODATA rules (the SOA in the
+ * authority section of both), AA set, zone transfers refused. Names outside
+ * its zones, and NXDOMAIN under `fallthrough`, go to the next plugin.
+ */
+export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
+  const finish = (req: Request, w: ResponseWriter, next: Next, zoneRaw: string, outcome: Outcome): Result => {
+    if (outcome === null) {
+      if (opts.fallthrough && opts.fallthrough.some((z) => isSubdomain(req.qname, z))) return next(req, w);
+      // Before the first sync an unknown name may just not have arrived yet.
+      const rcode = opts.synced() ? Rcode.NXDOMAIN : Rcode.SERVFAIL;
+      w.write(reply(req, { rcode, authoritative: true, authorities: [soaRecord(opts, zoneRaw, opts.index.modified)] }));
+      return rcode;
+    }
+    if (outcome.answers.length === 0) {
+      w.write(reply(req, { authoritative: true, authorities: [soaRecord(opts, zoneRaw, opts.index.modified)] }));
+      return Rcode.NOERROR;
+    }
+    const msg = reply(req, { authoritative: true, answers: outcome.answers, ...(outcome.extra ? { additionals: outcome.extra } : {}) });
+    if (outcome.truncated) msg[2] = msg[2]! | 0x02;
+    w.write(msg);
+    return Rcode.NOERROR;
+  };
+
+  return {
+    name: 'kubernetes',
+    serveDNS(req: Request, w: ResponseWriter, next: Next): Result {
+      const qname = req.qname;
+      const zone = matchZone(opts.zones, qname);
+      if (zone === null) return next(req, w);
+      // The zone in the letter case it was asked in, as CoreDNS keeps it.
+      const zoneRaw = zone === '.' ? '.' : req.qnameRaw.slice(req.qnameRaw.length - zone.length);
+      switch (req.qtype) {
+        case QType.AXFR:
+        case QType.IXFR:
+          return Rcode.REFUSED;
+        case QType.A:
+        case QType.AAAA: {
+          const found = addressAnswer(opts, req.qnameRaw, zone, zoneRaw, req.qtype, opts.resolve);
+          if (found instanceof Promise) return found.then((a) => finish(req, w, next, zoneRaw, address(a)));
+          return finish(req, w, next, zoneRaw, address(found));
+        }
+        case QType.TXT: {
+          const schema = schemaRecord(qname, req.qnameRaw, zone);
+          return finish(req, w, next, zoneRaw, schema ? { answers: [schema] } : exists(opts, qname, zone, zoneRaw));
+        }
+        case QType.CNAME: {
+          const items = records(opts, qname, zone, zoneRaw);
+          const first = items?.[0];
+          const outcome: Outcome =
+            items === null ? null : first && canonicalIp(first.host) === null ? { answers: [{ name: req.qnameRaw, type: 'CNAME', ttl: opts.ttl, class: 'IN', data: first.host }] } : NODATA;
+          return finish(req, w, next, zoneRaw, outcome);
+        }
+        case QType.PTR: {
+          const answers = ptrAnswer(opts, qname, req.qnameRaw, zone, zoneRaw);
+          return finish(req, w, next, zoneRaw, answers === null ? null : { answers });
+        }
+        case QType.SRV: {
+          const srv = srvAnswer(opts, qname, req.qnameRaw, zone, zoneRaw);
+          return finish(req, w, next, zoneRaw, srv === null ? null : { answers: srv.answers, extra: srv.extra });
+        }
+        case QType.SOA:
+          // Only the apex has an SOA; below it CoreDNS answers NODATA, whatever the name.
+          return finish(req, w, next, zoneRaw, qname === zone ? { answers: [soaRecord(opts, zoneRaw, opts.index.modified)] } : NODATA);
+        case QType.NS:
+          if (qname === zone) {
+            const ns = nsRecords(opts, req.qnameRaw, zoneRaw);
+            return finish(req, w, next, zoneRaw, { answers: ns.answers, extra: ns.extra });
+          }
+          return finish(req, w, next, zoneRaw, exists(opts, qname, zone, zoneRaw));
+        default:
+          return finish(req, w, next, zoneRaw, exists(opts, qname, zone, zoneRaw));
+      }
+    },
+  };
+}
+
+function address(found: AddressAnswer | null): Outcome {
+  return found === null ? null : found.records.length === 0 ? NODATA : { answers: found.records, truncated: found.truncated };
+}
+
+/**
+ * For types Kubernetes has no records of: NODATA when the name exists,
+ * NXDOMAIN when not (CoreDNS's stand-in A lookup).
+ */
+function exists(opts: AnswerContext, qname: string, zone: string, zoneRaw: string): Outcome {
+  return addressItems(opts, qname, zone, zoneRaw, 4) === null ? null : NODATA;
+}

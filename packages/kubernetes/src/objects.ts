@@ -1,0 +1,134 @@
+import { EndpointEntry, NamespaceEntry, NO_PORTS, PodEntry, type PortEntry, ServiceEntry, SliceEntry } from './entries.js';
+import type { Interner } from './entries.js';
+import { canonicalIp } from './ip.js';
+
+/** The parts of Kubernetes API objects this plugin reads; everything else is dropped on arrival. */
+export interface RawMeta {
+  name?: string;
+  namespace?: string;
+  resourceVersion?: string;
+  labels?: Record<string, string> | null;
+  annotations?: Record<string, string> | null;
+  deletionTimestamp?: string | null;
+}
+
+export interface RawObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: RawMeta;
+}
+
+interface RawPort {
+  name?: string | null;
+  protocol?: string | null;
+  port?: number | null;
+}
+
+export interface RawService extends RawObject {
+  spec?: {
+    type?: string;
+    clusterIP?: string;
+    clusterIPs?: string[] | null;
+    externalIPs?: string[] | null;
+    externalName?: string;
+    ports?: RawPort[] | null;
+    publishNotReadyAddresses?: boolean;
+  };
+}
+
+export interface RawEndpointSlice extends RawObject {
+  addressType?: string;
+  ports?: RawPort[] | null;
+  endpoints?:
+    | {
+        addresses?: string[] | null;
+        conditions?: { ready?: boolean | null } | null;
+        hostname?: string | null;
+        nodeName?: string | null;
+        targetRef?: { name?: string } | null;
+      }[]
+    | null;
+}
+
+export interface RawPod extends RawObject {
+  status?: { podIP?: string; podIPs?: { ip?: string }[] | null };
+}
+
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
+
+function ports(raw: readonly RawPort[] | null | undefined, intern: Interner): readonly PortEntry[] {
+  if (!raw || raw.length === 0) return NO_PORTS;
+  return raw.map((p) => intern.port((p.name ?? '').toLowerCase(), (p.protocol ?? 'TCP').toLowerCase(), typeof p.port === 'number' ? p.port : -1));
+}
+
+function ips(list: readonly (string | undefined)[]): string[] {
+  const out: string[] = [];
+  for (const text of list) {
+    const ip = text ? canonicalIp(text) : null;
+    if (ip && !out.includes(ip)) out.push(ip);
+  }
+  return out;
+}
+
+/** A v1 Service as the index keeps it. */
+export function toService(raw: RawService, intern: Interner): ServiceEntry {
+  const meta = raw.metadata ?? {};
+  const spec = raw.spec ?? {};
+  const namespace = intern.intern(meta.namespace || 'default');
+  const external = spec.type === 'ExternalName';
+  const headless = !external && spec.clusterIP === 'None';
+  const clusterIPs = external || headless ? [] : ips(spec.clusterIPs && spec.clusterIPs.length > 0 ? spec.clusterIPs : [spec.clusterIP]);
+  return new ServiceEntry(
+    meta.name ?? '',
+    namespace,
+    meta.resourceVersion ?? '',
+    external ? 'ExternalName' : headless ? 'Headless' : 'ClusterIP',
+    clusterIPs,
+    ips(spec.externalIPs ?? []),
+    ports(spec.ports, intern),
+    external ? (spec.externalName ?? '') : '',
+    spec.publishNotReadyAddresses === true,
+  );
+}
+
+/** A discovery.k8s.io/v1 EndpointSlice; FQDN slices carry no addresses DNS can use. */
+export function toSlice(raw: RawEndpointSlice, intern: Interner): SliceEntry {
+  const meta = raw.metadata ?? {};
+  const endpoints: EndpointEntry[] = [];
+  if (raw.addressType !== 'FQDN') {
+    for (const ep of raw.endpoints ?? []) {
+      const hostname = ep.hostname ? ep.hostname.toLowerCase() : null;
+      const node = ep.nodeName ? intern.intern(ep.nodeName) : null;
+      const pod = ep.targetRef?.name ? ep.targetRef.name.toLowerCase() : null;
+      const ready = ep.conditions?.ready !== false;
+      for (const address of ep.addresses ?? []) {
+        const ip = canonicalIp(address);
+        if (ip) endpoints.push(new EndpointEntry(ip, hostname, node, pod, ready));
+      }
+    }
+  }
+  const trigger = meta.annotations?.[TRIGGER_TIME_ANNOTATION];
+  return new SliceEntry(
+    meta.name ?? '',
+    intern.intern(meta.namespace || 'default'),
+    meta.resourceVersion ?? '',
+    meta.labels?.[SERVICE_NAME_LABEL] ?? '',
+    ports(raw.ports, intern),
+    endpoints,
+    trigger ? Date.parse(trigger) : NaN,
+  );
+}
+
+export function toNamespace(raw: RawObject): NamespaceEntry {
+  return new NamespaceEntry(raw.metadata?.name ?? '', raw.metadata?.resourceVersion ?? '');
+}
+
+/** A v1 Pod: its IPs, none while it terminates (CoreDNS drops terminating pods). */
+export function toPod(raw: RawPod, intern: Interner): PodEntry {
+  const meta = raw.metadata ?? {};
+  const terminating = !!meta.deletionTimestamp;
+  const status = raw.status ?? {};
+  const list = status.podIPs && status.podIPs.length > 0 ? status.podIPs.map((p) => p.ip) : [status.podIP];
+  return new PodEntry(meta.name ?? '', intern.intern(meta.namespace || 'default'), meta.resourceVersion ?? '', terminating ? [] : ips(list));
+}

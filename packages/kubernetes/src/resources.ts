@@ -1,0 +1,83 @@
+import type { KubernetesConfig } from './config.js';
+import type { Interner } from './entries.js';
+import type { ClusterIndex } from './index-store.js';
+import type { LabelSelector } from './label-selector.js';
+import { type RawObject, toNamespace, toPod, toService, toSlice } from './objects.js';
+
+/** An index entry: what the informer cache holds in place of the API object. */
+export interface Entry {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly resourceVersion: string;
+  readonly metadata: Entry;
+}
+
+/**
+ * One kind of object the index is fed: where the API serves it, how it
+ * becomes an entry, and how an entry goes in and out of the index. Watches
+ * and manifests share these.
+ */
+export interface Resource {
+  readonly kind: string;
+  readonly path: string;
+  readonly selector: LabelSelector | null;
+  convert(raw: RawObject, intern: Interner): Entry;
+  set(index: ClusterIndex, entry: Entry): void;
+  remove(index: ClusterIndex, namespace: string, name: string): void;
+}
+
+/**
+ * The resources a config needs: Services and Namespaces always,
+ * EndpointSlices unless `noendpoints`, Pods only for `pods verified`.
+ * `labels` filters all but Namespaces, which `namespace_labels` filters.
+ */
+export function resourcesFor(config: KubernetesConfig): Resource[] {
+  const out: Resource[] = [
+    {
+      kind: 'Service',
+      path: '/api/v1/services',
+      selector: config.labels,
+      convert: toService,
+      set: (index, e) => index.setService(e as ReturnType<typeof toService>),
+      remove: (index, ns, name) => index.deleteService(ns, name),
+    },
+  ];
+  if (!config.noEndpoints) {
+    out.push({
+      kind: 'EndpointSlice',
+      path: '/apis/discovery.k8s.io/v1/endpointslices',
+      selector: config.labels,
+      convert: toSlice,
+      set: (index, e) => index.setSlice(e as ReturnType<typeof toSlice>),
+      remove: (index, ns, name) => index.deleteSlice(ns, name),
+    });
+  }
+  out.push({
+    kind: 'Namespace',
+    path: '/api/v1/namespaces',
+    selector: config.namespaceLabels,
+    convert: (raw) => toNamespace(raw),
+    set: (index, e) => index.setNamespace(e as ReturnType<typeof toNamespace>),
+    remove: (index, _ns, name) => index.deleteNamespace(name),
+  });
+  if (config.pods === 'verified') {
+    out.push({
+      kind: 'Pod',
+      path: '/api/v1/pods',
+      selector: config.labels,
+      convert: toPod,
+      set: (index, e) => index.setPod(e as ReturnType<typeof toPod>),
+      remove: (index, ns, name) => index.deletePod(ns, name),
+    });
+  }
+  return out;
+}
+
+/** Where the index's data comes from: the API (watches) or manifests. */
+export interface Source {
+  /** Starts feeding the index; returns at once. */
+  start(): void;
+  /** True once every resource has been loaded a first time. */
+  readonly synced: boolean;
+  stop(): Promise<void>;
+}

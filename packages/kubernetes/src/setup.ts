@@ -1,0 +1,95 @@
+import { networkInterfaces } from 'node:os';
+import { definePlugin, type Logger } from '@chaindns/core';
+import { type KubernetesConfig, parseKubernetes } from './config.js';
+import { ClusterIndex } from './index-store.js';
+import { canonicalIp } from './ip.js';
+import { loadKubeConfig } from './kubeconfig.js';
+import { createKubernetes } from './kubernetes.js';
+import { ManifestSource } from './manifests.js';
+import { kubernetesMetrics } from './metrics.js';
+import { resourcesFor, type Source } from './resources.js';
+
+/**
+ * `kubernetes [ZONES...] { ... }`: cluster DNS from the Kubernetes API (or
+ * from manifests), per the Kubernetes DNS-Based Service Discovery spec.
+ */
+export const kubernetes = definePlugin<KubernetesConfig>({
+  name: 'kubernetes',
+  parse: parseKubernetes,
+  async setup(config, ctx) {
+    const index = new ClusterIndex();
+    const resources = resourcesFor(config);
+    const metrics = kubernetesMetrics(ctx.registry);
+    let source: Source;
+    try {
+      if (config.manifests) {
+        const manifests = new ManifestSource(config.manifests, resources, index, ctx.log, config.namespaceLabels === null);
+        manifests.load();
+        source = manifests;
+      } else {
+        const kc = await loadKubeConfig(config, process.env);
+        // client-node is large: it is loaded only when the API is what feeds the index.
+        const { ApiSource } = await import('./watch.js');
+        source = new ApiSource(kc, resources, index, ctx.log, metrics, {
+          qps: config.apiserverQps,
+          burst: config.apiserverBurst,
+          maxInflight: config.apiserverMaxInflight,
+        });
+      }
+    } catch (err) {
+      throw new Error(`kubernetes: ${(err as Error).message}`, { cause: err });
+    }
+    ctx.registerReady('kubernetes', () => source.synced);
+    ctx.onStartup(() => startAndWait(source, config.startupTimeoutMs, ctx.log));
+    ctx.onShutdown(() => source.stop());
+    return createKubernetes({
+      index,
+      zones: config.zones,
+      primaryZone: config.primaryZone,
+      namespaces: config.namespaces.length > 0 ? new Set(config.namespaces) : null,
+      pods: config.pods,
+      endpointPodNames: config.endpointPodNames,
+      ignoreEmptyService: config.ignoreEmptyService,
+      ttl: config.ttl,
+      fallthrough: config.fallthrough,
+      localIPs: localAddresses(),
+      synced: () => source.synced,
+      resolve: (name, qtype) => ctx.resolve(name, qtype),
+    });
+  },
+});
+
+/**
+ * Starts the source and holds the server's start until it has synced, for
+ * at most `startup_timeout`; then, as CoreDNS, it serves anyway (SERVFAIL
+ * for names it does not know yet) while the sync goes on.
+ */
+async function startAndWait(source: Source, timeoutMs: number, log: Logger): Promise<void> {
+  source.start();
+  const started = Date.now();
+  let logAt = started + 500;
+  while (!source.synced) {
+    const now = Date.now();
+    if (now - started >= timeoutMs) {
+      log.warn('starting server with unsynced Kubernetes API');
+      return;
+    }
+    if (now >= logAt) {
+      log.info('waiting for Kubernetes API before starting server');
+      logAt += 500;
+    }
+    await new Promise((r) => setTimeout(r, Math.min(50, timeoutMs - (now - started))));
+  }
+}
+
+/** This host's addresses but loopback, for NS records (CoreDNS's boundIPs without `bind`). */
+function localAddresses(): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) {
+      const ip = a.internal ? null : canonicalIp(a.address);
+      if (ip && !out.includes(ip)) out.push(ip);
+    }
+  }
+  return out;
+}

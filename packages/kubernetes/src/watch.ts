@@ -1,0 +1,182 @@
+import type { Logger } from '@chaindns/core';
+import { type KubeConfig, type KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node';
+import { ApiClient } from './api-client.js';
+import type { SliceEntry } from './entries.js';
+import type { ClusterIndex } from './index-store.js';
+import type { KubernetesMetrics } from './metrics.js';
+import type { RawObject } from './objects.js';
+import type { Entry, Resource, Source } from './resources.js';
+
+export interface Backoff {
+  readonly initialMs: number;
+  readonly maxMs: number;
+}
+
+/** After a failure the informer restarts after 250 ms, doubling up to 10 s while the API server stays away. */
+export const DEFAULT_BACKOFF: Backoff = { initialMs: 250, maxMs: 10_000 };
+
+/** Server-side watch timeout, picked in [5, 10) minutes as client-go's reflector does. */
+const watchTimeoutSeconds = (): number => 300 + Math.floor(Math.random() * 300);
+
+/**
+ * client-node's Watch, with what client-go's reflector adds: bookmarks, a
+ * server-side timeout, the rate limiter and the rest-client metrics; each
+ * object is turned into its index entry on arrival, so the informer's cache
+ * holds entries rather than API objects.
+ */
+class ReflectorWatch extends Watch {
+  constructor(
+    kc: KubeConfig,
+    private readonly api: ApiClient,
+    private readonly convert: (raw: RawObject) => Entry,
+    private readonly onWatch: () => void,
+    private readonly onEvent: () => void,
+  ) {
+    super(kc);
+  }
+
+  override async watch(
+    path: string,
+    params: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, obj: unknown, watchObj?: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    // The informer asks for a watch right after it applied a list: from here it has synced.
+    this.onWatch();
+    await this.api.throttle('GET');
+    let code = '200';
+    const started = performance.now();
+    const controller = await super.watch(
+      path,
+      { ...params, allowWatchBookmarks: true, timeoutSeconds: watchTimeoutSeconds() },
+      (phase, obj, watchObj) => {
+        this.onEvent();
+        if (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') callback(phase, this.convert(obj as RawObject), watchObj);
+        else callback(phase, obj, watchObj);
+      },
+      (err: unknown) => {
+        const status = (err as { statusCode?: number } | null)?.statusCode;
+        if (err) code = status ? String(status) : '<error>';
+        done(err);
+      },
+    );
+    this.api.record('GET', code, (performance.now() - started) / 1000);
+    return controller;
+  }
+}
+
+/** One resource's informer, restarted with backoff whenever client-node's gives up. */
+class Informer {
+  synced = false;
+  private readonly informer: ListWatch<KubernetesObject>;
+  private delay: number;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private failing = false;
+
+  constructor(
+    kc: KubeConfig,
+    api: ApiClient,
+    private readonly resource: Resource,
+    index: ClusterIndex,
+    private readonly log: Logger,
+    private readonly backoff: Backoff,
+    onSliceChange: (old: SliceEntry | undefined, slice: SliceEntry) => void,
+  ) {
+    this.delay = backoff.initialMs;
+    const convert = (raw: RawObject): Entry => resource.convert(raw, index.interner);
+    const watch = new ReflectorWatch(kc, api, convert, () => (this.synced = true), () => this.recovered());
+    const list = async (): Promise<{ metadata: { resourceVersion: string }; items: KubernetesObject[] }> => {
+      const result = await api.list(resource.path, resource.selector?.text ?? null);
+      this.recovered();
+      return { metadata: { resourceVersion: result.resourceVersion }, items: result.items.map((raw) => convert(raw as RawObject) as KubernetesObject) };
+    };
+    this.informer = new ListWatch<KubernetesObject>(resource.path, watch, list, false, resource.selector?.text);
+    const set = (obj: KubernetesObject): void => {
+      const entry = obj as unknown as Entry;
+      const old = this.synced && resource.kind === 'EndpointSlice' ? index.slice(entry.namespace ?? '', entry.name) : undefined;
+      resource.set(index, entry);
+      if (this.synced && resource.kind === 'EndpointSlice') onSliceChange(old, entry as unknown as SliceEntry);
+    };
+    this.informer.on('add', set);
+    this.informer.on('update', set);
+    this.informer.on('delete', (obj) => {
+      const entry = obj as unknown as Entry;
+      resource.remove(index, entry.namespace ?? '', entry.name);
+    });
+    this.informer.on('error', (err) => this.failed(err));
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.informer.start();
+  }
+
+  private recovered(): void {
+    this.delay = this.backoff.initialMs;
+    if (this.failing) this.log.info(`${this.resource.kind} watch restored`);
+    this.failing = false;
+  }
+
+  /** client-node stops on any error but 410: keep serving what we have and try again later. */
+  private failed(err: unknown): void {
+    if (this.stopped || this.timer) return;
+    const message = err instanceof Error ? err.message : String(err);
+    if (!this.failing) this.log.warn(`failed to watch ${this.resource.kind}s: ${message}; serving the last known data, retrying`);
+    this.failing = true;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.stopped) void this.informer.start();
+    }, this.delay);
+    this.delay = Math.min(this.delay * 2, this.backoff.maxMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.informer.stop();
+  }
+}
+
+/**
+ * The index fed from the Kubernetes API: an informer (list, then watch from
+ * the list's resourceVersion) per resource. A dropped watch resumes where it
+ * was, a 410 Gone relists (the index is diffed, never emptied), and while
+ * the API server is away the last data keeps serving.
+ */
+export class ApiSource implements Source {
+  private readonly informers: Informer[];
+
+  constructor(
+    kc: KubeConfig,
+    resources: readonly Resource[],
+    index: ClusterIndex,
+    log: Logger,
+    metrics: KubernetesMetrics,
+    limits: { qps: number | null; burst: number | null; maxInflight: number | null },
+    backoff: Backoff = DEFAULT_BACKOFF,
+  ) {
+    const api = new ApiClient(kc, metrics, limits);
+    const onSliceChange = (old: SliceEntry | undefined, slice: SliceEntry): void => {
+      // CoreDNS's DNS programming latency: only headless services with a selector carry the trigger time,
+      // and only a newer trigger time is a new change.
+      if (Number.isNaN(slice.triggerTime) || (old && old.triggerTime >= slice.triggerTime)) return;
+      if (index.service(slice.service, slice.namespace)?.type !== 'Headless') return;
+      metrics.programmingDuration.observe({ service_kind: 'headless_with_selector' }, Math.max(0, Date.now() - slice.triggerTime) / 1000);
+    };
+    this.informers = resources.map((r) => new Informer(kc, api, r, index, log, backoff, onSliceChange));
+  }
+
+  get synced(): boolean {
+    return this.informers.every((i) => i.synced);
+  }
+
+  start(): void {
+    for (const i of this.informers) i.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.informers.map((i) => i.stop()));
+  }
+}

@@ -7,8 +7,9 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type Directive, parseCorefile, type ServerBlock } from '@chaindns/core';
-import { freePort, query } from '@chaindns/core/testing';
+import { checkCorefile, freePort, query, readmeCorefiles } from '@chaindns/core/testing';
 import { parseAllDocuments } from 'yaml';
+import { defaultRegistry } from '../src/index.js';
 
 // deploy/: the Dockerfile, the image's default Corefile and the Kubernetes manifests. No Docker
 // engine runs here, so the image is checked by reading the Dockerfile and laying out its final
@@ -19,6 +20,12 @@ const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const deploy = join(repo, 'deploy');
 const dir = mkdtempSync(join(tmpdir(), 'chaindns-deploy-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every directive the distribution ships parses its part of `text`; the others are left alone. */
+function checkShipped(text: string, file: string): void {
+  const registry = defaultRegistry();
+  checkCorefile(text, registry.names().map((n) => registry.get(n)!), file);
+}
 
 // ---- The Dockerfile ----
 
@@ -172,8 +179,9 @@ test('every COPY --from a build stage takes what that stage made', () => {
       if (producedByBuild(source)) {
         assert.ok(readdirSync(join(buildRoot, source)).includes('chaindns.mjs'), `${source} holds the bundle`);
       } else {
-        // Not made but changed by the stage, as `setcap ... /usr/local/bin/node`.
-        assert.ok(runs(stage).some((r) => r.includes(source)), `COPY --from=${c.from} ${source}: no command of that stage makes it`);
+        // The only other file taken is the base image's node, given the capability to bind port 53.
+        assert.equal(source, '/usr/local/bin/node', `COPY --from=${c.from} ${source}: no command of that stage makes it`);
+        assert.ok(runs(stage).some((r) => /\bsetcap cap_net_bind_service=\+ep \/usr\/local\/bin\/node$/.test(r)), 'node may bind port 53 without root');
       }
     }
   }
@@ -231,6 +239,7 @@ test("ENTRYPOINT and CMD take CoreDNS's arguments, and serve when run directly",
 test("the image's default Corefile parses, and uses only directives the bundle ships", async (t) => {
   const text = readFileSync(join(deploy, 'Corefile'), 'utf8');
   const corefile = parseCorefile(text, { file: 'deploy/Corefile', defaultPort: 53 });
+  checkShipped(text, 'deploy/Corefile');
   assert.deepEqual(corefile.blocks.map((b) => b.keys.map((k) => `${k.zone}:${k.port}`)), [['.:53']], 'a port-less key, so -dns.port moves it');
   const shipped = (await run(process.execPath, [join(image, 'chaindns/chaindns.mjs'), '-plugins'])).stdout.trim().split('\n');
   const missing = corefile.blocks.flatMap((b) => b.directives.map((d) => d.name)).filter((d) => !shipped.includes(d));
@@ -321,10 +330,11 @@ const directive = (block: ServerBlock, name: string): Directive | undefined => b
 const words = (d: Directive | undefined): string[] => d?.args.map((a) => a.text) ?? [];
 const listenPort = (d: Directive | undefined, fallback: number): number => Number(/:(\d+)$/.exec(words(d)[0] ?? '')?.[1] ?? fallback);
 
-/** The ConfigMap's Corefile, parsed (syntax only: the directives are the distribution's to validate). */
+/** The ConfigMap's Corefile, parsed, each directive the distribution ships checked by its plugin. */
 function corefileOf(set: readonly Manifest[], name: string): ServerBlock[] {
   const text = find(set, 'ConfigMap', name).data?.Corefile;
   assert.ok(text, `ConfigMap ${name} holds a Corefile`);
+  checkShipped(text, `ConfigMap ${name}`);
   return [...parseCorefile(text, { file: `ConfigMap ${name}` }).blocks];
 }
 
@@ -433,4 +443,10 @@ test('the node-local cache listens on 169.254.20.10 and sends cluster names to t
   const metrics = find(nodelocal, 'Service', 'node-local-dns');
   assert.equal(metrics.spec?.clusterIP, 'None');
   assert.deepEqual(metrics.spec.ports?.map((p) => p.port), [port(c, 'TCP', 'metrics')]);
+});
+
+test("the README's Corefiles parse, each directive the distribution ships checked by its plugin", () => {
+  const examples = readmeCorefiles(join(deploy, 'README.md'));
+  assert.ok(examples.length > 0);
+  examples.forEach((text, i) => checkShipped(text, `deploy/README.md example ${i + 1}`));
 });

@@ -34,14 +34,19 @@ const answer = definePlugin<null>({
 const plugins = [loop, relay, answer];
 
 /** Resolves with how `closed` settled, or 'running' after `ms`. */
-function outcome(s: TestServer, ms: number): Promise<string> {
-  return Promise.race([
-    s.server.closed.then(
-      () => 'stopped',
-      (err: Error) => err.message,
-    ),
-    new Promise<string>((r) => setTimeout(() => r('running'), ms)),
-  ]);
+async function outcome(s: TestServer, ms: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      s.server.closed.then(
+        () => 'stopped',
+        (err: Error) => err.message,
+      ),
+      new Promise<string>((r) => (timer = setTimeout(() => r('running'), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const loopMessage = (port: number, zone: string): RegExp => {

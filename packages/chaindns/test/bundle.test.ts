@@ -30,9 +30,9 @@ function copyIn(to: string, files: readonly string[]): void {
   for (const f of files) copyFileSync(join(built, f), join(to, f));
 }
 
-/** Runs the bundle from `from` (as its working directory) until it prints its banner. */
-async function startBundle(from: string, args: string[]): Promise<{ child: ChildProcess; banner: string }> {
-  const child = spawn(process.execPath, [join(from, 'chaindns.mjs'), ...args], { cwd: from, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs the binary `exe` in `cwd` until it prints its banner. */
+async function startBundle(exe: string, args: string[], cwd: string): Promise<{ child: ChildProcess; banner: string }> {
+  const child = spawn(process.execPath, [exe, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -67,7 +67,7 @@ test('the bundle alone serves a whoami Corefile over UDP and TCP, and stops on S
   const port = await freePort();
   const conf = join(alone, 'Corefile');
   writeFileSync(conf, `example.org:${port} {\n    bind 127.0.0.1\n    whoami\n}\n`);
-  const { child, banner } = await startBundle(alone, ['-conf', conf]);
+  const { child, banner } = await startBundle(join(alone, 'chaindns.mjs'), ['-conf', conf], alone);
   try {
     assert.match(banner, /, udp dgram\n/, 'without the addon beside it, the bundle uses dgram');
     for (const transport of ['udp', 'tcp'] as const) {
@@ -85,7 +85,7 @@ test('the bundle alone serves a whoami Corefile over UDP and TCP, and stops on S
   }
 });
 
-test('with its native addon beside it, the bundle serves UDP through the addon', async (t) => {
+test('with its native addon beside it, the bundle picks the same UDP transport as the unbundled binary', async (t) => {
   const addons = readdirSync(built).filter((f) => f.endsWith('.node'));
   if (addons.length === 0) {
     t.skip('the bundle loads no native addon, or @chaindns/udp-native is not built on this machine');
@@ -93,14 +93,19 @@ test('with its native addon beside it, the bundle serves UDP through the addon',
   }
   const withAddon = join(dir, 'with-addon');
   copyIn(withAddon, ['chaindns.mjs', ...addons]);
-  const port = await freePort();
-  const conf = join(withAddon, 'Corefile');
-  writeFileSync(conf, `example.org:${port} {\n    bind 127.0.0.1\n    whoami\n}\n`);
-  const { child, banner } = await startBundle(withAddon, ['-conf', conf]);
-  try {
-    assert.match(banner, /, udp udp-native\n/);
-    assert.equal((await query(port, 'whoami.example.org', 'A')).rcode, 0);
-  } finally {
-    assert.equal(await stop(child), 0);
-  }
+  const transport = async (exe: string): Promise<string> => {
+    const port = await freePort();
+    const conf = join(withAddon, 'Corefile');
+    writeFileSync(conf, `example.org:${port} {\n    bind 127.0.0.1\n    whoami\n}\n`);
+    const { child, banner } = await startBundle(exe, ['-conf', conf], withAddon);
+    try {
+      assert.equal((await query(port, 'whoami.example.org', 'A')).rcode, 0);
+    } finally {
+      assert.equal(await stop(child), 0);
+    }
+    return /, udp (\S+)\n/.exec(banner)![1]!;
+  };
+  const unbundled = await transport(cli);
+  assert.notEqual(unbundled, 'dgram', 'the unbundled binary loads the addon here');
+  assert.equal(await transport(join(withAddon, 'chaindns.mjs')), unbundled);
 });

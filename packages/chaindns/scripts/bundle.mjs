@@ -15,7 +15,7 @@
 // built-ins: the banner gives the ESM bundle a real `require`. What the bundle cannot carry is code
 // that reads its own package's files by path at run time (pino's worker-thread transports): those
 // paths stop existing once bundled.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -72,6 +72,7 @@ export async function bundle(outdir, { entry = cli } = {}) {
   if (!existsSync(entry)) throw new Error(`${relative(process.cwd(), entry)} is missing: build first (cd packages/chaindns && npx tsc -b)`);
   const esbuild = await loadEsbuild();
   const addons = new Map();
+  mkdirSync(outdir, { recursive: true });
   const outfile = join(outdir, OUTPUT);
   await esbuild.build({
     entryPoints: [entry],
@@ -97,6 +98,7 @@ export async function bundle(outdir, { entry = cli } = {}) {
       copyFileSync(built, join(outdir, name));
       placed.push(name);
     } else {
+      rmSync(join(outdir, name), { force: true }); // never leave an earlier build's addon beside this bundle
       missing.push(`${name} (${relative(process.cwd(), built)} is not built: the bundle falls back to dgram)`);
     }
   }
@@ -105,9 +107,7 @@ export async function bundle(outdir, { entry = cli } = {}) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { outdir: { type: 'string', default: join(packageDir, 'dist/bundle') } } });
-  const outdir = resolve(values.outdir);
-  mkdirSync(outdir, { recursive: true });
-  bundle(outdir).then(
+  bundle(resolve(values.outdir)).then(
     (result) => {
       console.log(`${result.outfile}: ${(result.bytes / 1024 / 1024).toFixed(1)} MiB`);
       for (const name of result.placed) console.log(`${join(dirname(result.outfile), name)}: native addon`);

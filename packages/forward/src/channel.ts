@@ -1,0 +1,132 @@
+import { randomFillSync } from 'node:crypto';
+import type { ConnectionOptions } from 'node:tls';
+import { HEADER_SIZE } from '@chaindns/core';
+import type { OwnEndpoints } from './own-endpoints.js';
+
+/** Why a try failed: the upstream did not answer in time, refused, closed, or we would not send. */
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    /** The connection had carried queries before and closed under this one: worth one more try on a fresh one. */
+    readonly cachedClosed = false,
+  ) {
+    super(message);
+    this.name = 'UpstreamError';
+  }
+}
+
+/** Query IDs from the system's CSPRNG (an off-path spoofer must guess them), drawn in batches. */
+const idBatch = new Uint16Array(2048);
+let idNext = idBatch.length;
+export function randomId(): number {
+  if (idNext === idBatch.length) {
+    randomFillSync(idBatch);
+    idNext = 0;
+  }
+  return idBatch[idNext++]!;
+}
+
+/**
+ * True when `reply` is a response whose one question is the question of
+ * `query` (bytes 12 to `questionEnd`): the name compared without ASCII case,
+ * type and class exactly. A question name can hold no compression pointer
+ * (nothing precedes it to point at), so comparing bytes is exact.
+ */
+export function sameQuestion(reply: Uint8Array, query: Uint8Array, questionEnd: number): boolean {
+  if (reply.length < questionEnd || (reply[2]! & 0x80) === 0 || reply[4] !== 0 || reply[5] !== 1) return false;
+  const nameEnd = questionEnd - 4;
+  for (let i = HEADER_SIZE; i < nameEnd; i++) {
+    const a = reply[i]!;
+    const b = query[i]!;
+    // Length octets are below 64, so folding 'A'-'Z' can only touch label text.
+    if (a !== b && ((a | 0x20) !== (b | 0x20) || (a | 0x20) < 0x61 || (a | 0x20) > 0x7a)) return false;
+  }
+  for (let i = nameEnd; i < questionEnd; i++) if (reply[i] !== query[i]) return false;
+  return true;
+}
+
+interface Pending {
+  readonly query: Buffer;
+  readonly questionEnd: number;
+  /** Health checks take any reply with the right ID (CoreDNS: any header means alive). */
+  readonly anyReply: boolean;
+  readonly cached: boolean;
+  readonly resolve: (reply: Buffer) => void;
+  readonly reject: (err: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * One socket or connection to an upstream carrying many queries at once,
+ * told apart by a fresh random ID per query. A reply is taken only when its
+ * ID is in flight and its question is the query's; anything else is dropped
+ * (and counted through `onDrop`) while the query waits on.
+ */
+export abstract class Channel {
+  readonly pending = new Map<number, Pending>();
+  /** When the last query was sent or the last reply came (performance.now()). */
+  lastUsed = performance.now();
+  /** Queries sent so far; a channel with none yet is not "cached". */
+  uses = 0;
+  closed = false;
+
+  constructor(private readonly onDrop: (reason: 'id' | 'question') => void) {}
+
+  /** Open, and either busy or used within the last `expireMs`: fit to carry another query. */
+  usable(now: number, expireMs: number): boolean {
+    return !this.closed && (this.pending.size > 0 || now - this.lastUsed <= expireMs);
+  }
+
+  /** Sends `query` (the client's bytes, left untouched) with a new ID; resolves with the reply's bytes. */
+  exchange(query: Buffer, questionEnd: number, timeoutMs: number, anyReply = false): Promise<Buffer> {
+    let id = randomId();
+    while (this.pending.has(id)) id = randomId();
+    const cached = this.uses++ > 0;
+    this.lastUsed = performance.now();
+    return new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new UpstreamError(`${this.describe()}: no reply within ${Math.round(timeoutMs)}ms`));
+      }, timeoutMs);
+      this.pending.set(id, { query, questionEnd, anyReply, cached, resolve, reject, timer });
+      this.write(query, id);
+    });
+  }
+
+  /** A message from the upstream. */
+  protected receive(reply: Buffer): void {
+    const p = reply.length >= HEADER_SIZE ? this.pending.get((reply[0]! << 8) | reply[1]!) : undefined;
+    if (!p) return this.onDrop('id');
+    if (!p.anyReply && !sameQuestion(reply, p.query, p.questionEnd)) return this.onDrop('question');
+    this.pending.delete((reply[0]! << 8) | reply[1]!);
+    clearTimeout(p.timer);
+    this.lastUsed = performance.now();
+    p.resolve(reply);
+  }
+
+  /** Fails every query in flight (the socket errored or closed). */
+  protected failAll(message: string, closed = false): void {
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new UpstreamError(`${this.describe()}: ${message}`, closed && p.cached));
+    }
+    this.pending.clear();
+  }
+
+  /** A copy of the query with `id`, framed as the transport needs, sent. */
+  protected abstract write(query: Buffer, id: number): void;
+  protected abstract describe(): string;
+  abstract close(): void;
+}
+
+/** Where a channel connects, and what it tells the forward instance about its own end. */
+export interface Target {
+  readonly host: string;
+  readonly port: number;
+  readonly family: 4 | 6;
+  /** `host:port`, for messages and labels. */
+  readonly addr: string;
+  readonly own: OwnEndpoints;
+  /** Client options for DNS over TLS; null for plain TCP. */
+  readonly tls: ConnectionOptions | null;
+}

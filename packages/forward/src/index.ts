@@ -1,0 +1,4 @@
+export { forward, forward as default } from './setup.js';
+export { createForward, QUERY_TIMEOUT_MS, READ_TIMEOUT_MS, type ForwardEnv, type ForwardHandler } from './forward.js';
+export { MAX_INFLIGHT_PER_UPSTREAM } from './proxy.js';
+export type { ForwardConfig, HealthCheckConfig, Policy, StanzaConfig, TlsConfig, UpstreamAddress } from './config.js';

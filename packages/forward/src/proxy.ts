@@ -1,0 +1,137 @@
+import type { ConnectionOptions } from 'node:tls';
+import { buildQuery, type Logger, QType } from '@chaindns/core';
+import { type Target, UpstreamError } from './channel.js';
+import type { HealthCheckConfig, UpstreamAddress } from './config.js';
+import { Probe } from './health.js';
+import type { UpstreamMetrics } from './metrics.js';
+import type { OwnEndpoints } from './own-endpoints.js';
+import { Pool } from './pool.js';
+import { StreamConn } from './stream-conn.js';
+import { UdpConn } from './udp-conn.js';
+
+/**
+ * Queries one upstream may have in flight. Past it a try fails at once, so a
+ * forwarding loop (this server reached again through its upstreams) stops
+ * growing instead of multiplying queries until the process falls over.
+ */
+export const MAX_INFLIGHT_PER_UPSTREAM = 1000;
+/** Queries one UDP socket or one TCP/TLS connection carries at once before another opens. */
+const UDP_PER_SOCKET = 100;
+const STREAM_PIPELINE = 32;
+/** CoreDNS's health check read timeout. */
+const HEALTH_CHECK_TIMEOUT_MS = 1000;
+
+export interface ProxyOptions {
+  readonly expireMs: number;
+  readonly maxFails: number;
+  /** TLS client options for a tls:// upstream (null for dns://). */
+  readonly tls: ConnectionOptions | null;
+  readonly healthCheck: HealthCheckConfig;
+  /** Health checks over TCP (`force_tcp`); TLS upstreams always check over TLS, others over UDP. */
+  readonly healthCheckTcp: boolean;
+}
+
+/** One upstream: its pooled sockets and connections, its failure count and its health probe. */
+export class Proxy {
+  /** Health checks failed in a row; more than max_fails means down. */
+  fails = 0;
+  inflight = 0;
+  readonly addr: string;
+  readonly isTls: boolean;
+  private readonly target: Target;
+  private readonly udp: Pool<UdpConn> | null;
+  private readonly stream: Pool<StreamConn>;
+  private readonly probe: Probe;
+  private readonly healthQuery: Buffer;
+  private healthConn: UdpConn | StreamConn | null = null;
+  private session: Buffer | undefined;
+  private closed = false;
+
+  constructor(
+    upstream: UpstreamAddress,
+    private readonly options: ProxyOptions,
+    private readonly metrics: UpstreamMetrics,
+    own: OwnEndpoints,
+    private readonly log: Logger,
+  ) {
+    this.addr = upstream.addr;
+    this.isTls = options.tls !== null;
+    this.target = { host: upstream.host, port: upstream.port, family: upstream.family, addr: upstream.addr, own, tls: options.tls };
+    const drop = (reason: 'id' | 'question'): void => metrics.dropped[reason].inc();
+    this.udp = this.isTls ? null : new Pool(() => new UdpConn(this.target, drop), UDP_PER_SOCKET, options.expireMs, (hit) => metrics.connCache('udp', hit));
+    const proto = this.isTls ? 'tcp-tls' : 'tcp';
+    this.stream = new Pool(() => new StreamConn(this.target, drop, this.resume()), STREAM_PIPELINE, options.expireMs, (hit) => metrics.connCache(proto, hit));
+    this.probe = new Probe(() => this.check(), options.healthCheck.intervalMs);
+    this.healthQuery = buildQuery(options.healthCheck.domain, QType.NS);
+    if (!options.healthCheck.recursionDesired) this.healthQuery[2]! &= ~0x01;
+  }
+
+  /** True when more than `max_fails` health checks in a row failed (never with max_fails 0). */
+  get down(): boolean {
+    return this.options.maxFails !== 0 && this.fails > this.options.maxFails;
+  }
+
+  /**
+   * One try: sends the client's query (a copy with a fresh ID) over UDP or TCP
+   * (TLS upstreams always over TLS) and resolves with the reply's bytes, whose
+   * ID and question were checked. A query caught by the upstream closing a
+   * reused connection is sent once more on a new one.
+   */
+  exchange(query: Buffer, questionEnd: number, transport: 'udp' | 'tcp', timeoutMs: number): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new UpstreamError(`${this.addr}: forward is shut down`));
+    if (this.inflight >= MAX_INFLIGHT_PER_UPSTREAM) return Promise.reject(new UpstreamError(`${this.addr}: ${MAX_INFLIGHT_PER_UPSTREAM} queries already in flight`));
+    const pool = this.udp && transport === 'udp' ? this.udp : this.stream;
+    const start = performance.now();
+    this.inflight++;
+    this.metrics.request.inc();
+    const ok = (reply: Buffer): Buffer => {
+      this.inflight--;
+      this.metrics.response(reply[3]! & 0x0f, (performance.now() - start) / 1000);
+      return reply;
+    };
+    const fail = (err: unknown): never => {
+      this.inflight--;
+      throw err;
+    };
+    return pool.exchange(query, questionEnd, timeoutMs).then(ok, (err: unknown) => {
+      const remaining = timeoutMs - (performance.now() - start);
+      if (err instanceof UpstreamError && err.cachedClosed && remaining > 0) return pool.exchange(query, questionEnd, remaining).then(ok, fail);
+      return fail(err);
+    });
+  }
+
+  /** Starts the health probe (a query failed), unless it is running. */
+  healthcheck(): void {
+    this.probe.kick();
+  }
+
+  private async check(): Promise<boolean> {
+    const conn = (this.healthConn = this.udp && !this.options.healthCheckTcp ? new UdpConn(this.target, () => {}) : new StreamConn(this.target, () => {}, this.resume()));
+    try {
+      await conn.exchange(this.healthQuery, this.healthQuery.length, HEALTH_CHECK_TIMEOUT_MS, true);
+      if (this.down) this.log.info(`upstream ${this.addr} is healthy again`);
+      this.fails = 0;
+      return true;
+    } catch (err) {
+      this.metrics.healthcheckFailure.inc();
+      this.fails++;
+      if (this.options.maxFails !== 0 && this.fails === this.options.maxFails + 1) this.log.warn(`upstream ${this.addr} is down: ${this.fails} health checks in a row failed (${(err as Error).message})`);
+      return false;
+    } finally {
+      conn.close();
+      this.healthConn = null;
+    }
+  }
+
+  private resume(): { session: Buffer | undefined; onSession: (s: Buffer) => void } | undefined {
+    return this.isTls ? { session: this.session, onSession: (s) => (this.session = s) } : undefined;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.probe.stop();
+    this.healthConn?.close();
+    this.udp?.close();
+    this.stream.close();
+  }
+}

@@ -1,0 +1,28 @@
+import { Counter, Gauge, type Registry } from '@chaindns/core';
+
+export interface ReloadMetrics {
+  /** `coredns_reload_failed_total`: reloads of a changed Corefile that failed. */
+  readonly failed: Counter;
+  /** `coredns_reload_version_info{hash="sha512",value="<hex>"} 1`: the Corefile's digest. */
+  readonly versionInfo: Gauge<'hash' | 'value'>;
+}
+
+const byRegistry = new WeakMap<Registry, ReloadMetrics>();
+
+/** CoreDNS's reload metrics in `registry`, created once per registry (setup runs per block and per reload). */
+export function reloadMetrics(registry: Registry): ReloadMetrics {
+  let metrics = byRegistry.get(registry);
+  if (!metrics) {
+    metrics = {
+      failed: new Counter({ name: 'coredns_reload_failed_total', help: 'Counter of the number of failed reload attempts.', registers: [registry] }),
+      versionInfo: new Gauge({
+        name: 'coredns_reload_version_info',
+        help: "A metric with a constant '1' value labeled by hash, and value which type of hash generated.",
+        labelNames: ['hash', 'value'],
+        registers: [registry],
+      }),
+    };
+    byRegistry.set(registry, metrics);
+  }
+  return metrics;
+}

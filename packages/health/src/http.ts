@@ -58,7 +58,9 @@ export function formatAddress(address: HttpAddress): string {
  */
 export class HttpEndpoint {
   private readonly paths = new Map<string, PathHandler[]>();
-  private readonly app: FastifyInstance = Fastify({ logger: false });
+  // Answers are synchronous, so closing may drop every connection: one that never sent a request
+  // would otherwise hold the close (and the process's stop) until Node's 60s header timeout.
+  private readonly app: FastifyInstance = Fastify({ logger: false, forceCloseConnections: true });
   private bound: AddressInfo | null = null;
 
   private constructor() {

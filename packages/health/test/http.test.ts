@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, test } from 'node:test';
 import { silentLogger, type Token } from '@chaindns/core';
 import { freePort } from '@chaindns/core/testing';
@@ -78,4 +79,15 @@ test('a closed endpoint refuses connections', async () => {
   assert.equal((await fetch(endpoint.url + '/ready')).status, 200);
   await endpoint.close();
   await assert.rejects(fetch(endpoint.url + '/ready'), (err: Error) => (assert.match(String((err.cause as Error).message), /ECONNREFUSED/), true));
+});
+
+test('a connection that never sends a request does not hold the close', async () => {
+  const endpoint = await HttpEndpoint.open({ host: '127.0.0.1', port: 0 }, silentLogger);
+  const idle = net.connect(Number(new URL(endpoint.url).port), '127.0.0.1');
+  after(() => idle.destroy());
+  await new Promise((r) => idle.once('connect', r));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('close waited for the idle connection')), 2000)));
+  await Promise.race([endpoint.close(), late]);
+  clearTimeout(timer);
 });

@@ -31,10 +31,14 @@ function hostPort(address: string, port: number): string {
 /**
  * CoreDNS's loop: the server sends itself `<random>.<random>.<zone> HINFO`
  * once it listens; the handler counts how often that exact name comes
- * through. Seen more than twice, the query went out and came back: a
- * forwarding loop, and the server stops with CoreDNS's message. Once a probe
- * got a reply (or after 30s of failed tries) the detector turns itself off,
- * so the probe name cannot become a query of death later.
+ * through. The probe itself is one sighting; a second means the query went
+ * out to an upstream and came back: a forwarding loop, and the server stops
+ * with CoreDNS's message. (CoreDNS waits for a third sighting because its
+ * probe arrives over the network and is then the first of them. Waiting for
+ * a third here would miss loops behind a cache that merges identical queries
+ * in flight: the second trip round joins the first and never comes back.)
+ * Once a probe got a reply (or after 30s of failed tries) the detector turns
+ * itself off, so the probe name cannot become a query of death later.
  */
 export class LoopDetector {
   readonly qname: string;
@@ -60,7 +64,7 @@ export class LoopDetector {
     name: 'loop',
     serveDNS: (req, w, next) => {
       if (req.qtype !== QType.HINFO || this.disabled || req.qname !== this.qname) return next(req, w);
-      if (++this.seen <= 2) return next(req, w);
+      if (++this.seen < 2) return next(req, w);
       this.disabled = true;
       this.env.fatal(new Error(this.message(req)));
       // Break the loop here rather than sending the probe round once more.

@@ -31,7 +31,38 @@ const answer = definePlugin<null>({
   setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(reply(req, { rcode: Rcode.NXDOMAIN })), Rcode.NXDOMAIN) }),
 });
 
-const plugins = [loop, relay, answer];
+/**
+ * `merge`: identical queries (name, type, transport) that arrive while one is
+ * out wait for its reply instead of going down the chain, as the cache does.
+ * In a loop, the second trip round joins the first and never reaches loop.
+ */
+const merge = definePlugin<null>({
+  name: 'merge',
+  parse: () => null,
+  setup() {
+    const flights = new Map<string, ((msg: Buffer | null) => void)[]>();
+    return {
+      name: 'merge',
+      serveDNS(req, w, next) {
+        const key = `${req.qname}|${req.qtype}|${req.transport}`;
+        const waiting = flights.get(key);
+        if (waiting) return new Promise<number>((resolve) => waiting.push((msg) => (msg ? (w.write(Buffer.from(msg)), resolve(0)) : resolve(Rcode.SERVFAIL))));
+        const joined: ((msg: Buffer | null) => void)[] = [];
+        flights.set(key, joined);
+        let reply: Buffer | null = null;
+        const done = (): void => {
+          flights.delete(key);
+          for (const deliver of joined) deliver(reply);
+        };
+        const result = Promise.resolve(next(req, { write: (msg) => ((reply = Buffer.from(msg)), w.write(msg)) }));
+        void result.then(done, done);
+        return result;
+      },
+    };
+  },
+});
+
+const plugins = [merge, loop, relay, answer];
 
 /** Resolves with how `closed` settled, or 'running' after `ms`. */
 async function outcome(s: TestServer, ms: number): Promise<string> {
@@ -70,6 +101,15 @@ test('a forwarding loop on loopback stops the server with the loop error', async
         await s.stop();
       }
     });
+  }
+});
+
+test('a loop behind a cache that merges identical queries in flight is found too', async () => {
+  const s = await startTestServer('. {\n  merge\n  loop\n  relay\n}', { plugins });
+  try {
+    assert.match(await outcome(s, 5000), loopMessage(s.port, '.'));
+  } finally {
+    await s.stop();
   }
 });
 

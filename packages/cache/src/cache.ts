@@ -1,5 +1,5 @@
 import { type Handler, type Logger, matchZone, type Next, parseRequest, Request, type ResponseWriter, type Result, silentLogger } from '@chaindns/core';
-import { type Entry, type Kind, makeEntry, serveEntry } from './entry.js';
+import { cacheKey, type Entry, type Kind, makeEntry, serveEntry } from './entry.js';
 import { Flight, type FlightHost } from './flight.js';
 import { CacheCounts, type CacheSource } from './metrics.js';
 import { type Inspection, questionMatches, type ResponseType, setTtls } from './response.js';
@@ -23,14 +23,6 @@ const KIND_OF: Readonly<Record<ResponseType, Kind | null>> = {
   error: null,
   meta: null,
 };
-
-/**
- * The key of a query: lowercased name, type, class, DO and CD. A string
- * concat measured as cheap as any alternative next to the socket's cost.
- */
-export function cacheKey(req: Request): string {
-  return req.qname + '\t' + req.qtype + '\t' + req.qclass + (req.do ? '\t1' : '\t0') + (req.cd ? '1' : '0');
-}
 
 /**
  * CoreDNS's cache on wire bytes. A fresh hit is synchronous and decode-free
@@ -69,32 +61,32 @@ export class Cache implements Handler, FlightHost {
     if (!this.everything && matchZone(this.config.zones, req.qname) === null) return next(req, w);
     const counts = this.countsFor(req.server);
     counts.requests++;
-    const key = cacheKey(req);
-    const entry = this.store.get(key);
+    const entry = this.store.find(req);
     if (entry !== undefined) {
       const now = this.now();
+      this.store.touch(entry, now);
       if (now < entry.expires) {
         counts.hits[entry.kind]++;
         const rcode = serveEntry(entry, req, w, this.keepTtl ? entry.ttl : entry.remaining(now), true);
-        if (this.config.prefetch !== null && this.shouldPrefetch(entry, now)) this.refresh(entry, req, key, next, counts);
+        if (this.config.prefetch !== null && this.shouldPrefetch(entry, now)) this.refresh(entry, req, next, counts);
         return rcode;
       }
       const stale = this.config.serveStale;
       if (stale !== null && now - entry.expires < stale.durationMs) {
         counts.hits[entry.kind]++;
         // verify: ask first, unless a refresh already timed out and is still out.
-        if (stale.mode === 'verify' && !entry.refreshing) return this.miss(req, w, next, key, entry);
+        if (stale.mode === 'verify' && !entry.refreshing) return this.miss(req, w, next, entry);
         counts.servedStale++;
         const rcode = serveEntry(entry, req, w, this.keepTtl ? entry.ttl : 0, true);
-        if (stale.mode === 'immediate' && !entry.refreshing) this.refresh(entry, req, key, next, counts);
+        if (stale.mode === 'immediate' && !entry.refreshing) this.refresh(entry, req, next, counts);
         return rcode;
       }
     }
     counts.misses++;
-    return this.miss(req, w, next, key, null);
+    return this.miss(req, w, next, null);
   }
 
-  admit(msg: Buffer, insp: Inspection, req: Request, key: string): Entry | null {
+  admit(msg: Buffer, insp: Inspection, req: Request): Entry | null {
     const kind = KIND_OF[insp.type];
     const ttl = this.ttlOf(insp);
     // As CoreDNS: every TTL of a reply that passes through becomes the capped one.
@@ -105,8 +97,8 @@ export class Cache implements Handler, FlightHost {
       return null;
     }
     if (matchZone(this.config.disable[kind], req.qname) !== null) return null;
-    const entry = makeEntry(msg, insp, kind, ttl, this.now());
-    const evicted = this.store.set(key, entry);
+    const entry = makeEntry(req, msg, insp, kind, ttl, this.now());
+    const evicted = this.store.set(entry);
     if (evicted > 0) this.countsFor(req.server).evictions[kind] += evicted;
     return entry;
   }
@@ -136,7 +128,7 @@ export class Cache implements Handler, FlightHost {
   }
 
   /** Renews `entry` in the background; the query that triggered it has its answer already. */
-  private refresh(entry: Entry, req: Request, key: string, next: Next, counts: CacheCounts): void {
+  private refresh(entry: Entry, req: Request, next: Next, counts: CacheCounts): void {
     // As TCP (CoreDNS does the same), so that the refresh is not cut to a UDP size.
     const copy = parseRequest(req.msg, 'tcp', req.remote);
     if (!(copy instanceof Request)) return;
@@ -144,15 +136,16 @@ export class Cache implements Handler, FlightHost {
     copy.server = req.server;
     entry.refreshing = true;
     counts.prefetches++;
-    new Flight(this, key, null, copy, null, entry).run(next);
+    new Flight(this, null, copy, null, entry).run(next);
   }
 
-  private miss(req: Request, w: ResponseWriter, next: Next, key: string, fallback: Entry | null): Promise<number> {
+  private miss(req: Request, w: ResponseWriter, next: Next, fallback: Entry | null): Promise<number> {
     // A UDP query's reply may come back truncated: TCP queries wait on their own flight.
+    const key = cacheKey(req);
     const flightKey = req.transport === 'tcp' ? key + '\ttcp' : key;
     const pending = this.flights.get(flightKey);
     if (pending !== undefined) return pending.join(req, w);
-    const flight = new Flight(this, key, flightKey, req, fallback, null);
+    const flight = new Flight(this, flightKey, req, fallback, null);
     this.flights.set(flightKey, flight);
     const answered = flight.join(req, w);
     flight.run(next);

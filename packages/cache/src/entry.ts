@@ -4,6 +4,19 @@ import { type Inspection, setTtls } from './response.js';
 /** The two caches, as CoreDNS names them in metrics: answers and referrals, or denials and SERVFAIL. */
 export type Kind = 'success' | 'denial';
 
+/** The DO and CD bits of a query, as two bits of the key. */
+export function queryBits(req: Request): number {
+  return (req.do ? 2 : 0) | (req.cd ? 1 : 0);
+}
+
+/**
+ * The key of a query as one string: lowercased name, type, class, DO and CD.
+ * The store finds hits without building it (see EntryStore.find).
+ */
+export function cacheKey(req: Request): string {
+  return req.qname + '\t' + req.qtype + '\t' + req.qclass + '\t' + queryBits(req);
+}
+
 /**
  * One cached reply in its stored form: no OPT (hop-by-hop: each client gets
  * its own), ID 0, and every TTL set to `ttl`, the capped TTL it was stored
@@ -13,12 +26,22 @@ export class Entry {
   /** Prefetch popularity (CoreDNS's freq): hits with no gap of DURATION or more, and the last one. */
   hits = 0;
   lastSeen: number;
+  /** When lru-cache last heard of a hit on it, in ms (see EntryStore.touch). */
+  touched: number;
   /** A background refresh (prefetch, stale refresh) is under way. */
   refreshing = false;
   /** When it stops being fresh, in ms. */
   readonly expires: number;
 
+  readonly key: string;
+  readonly qname: string;
+  readonly qtype: number;
+  readonly qclass: number;
+  readonly bits: number;
+
   constructor(
+    /** The query it answers. */
+    req: Request,
     readonly msg: Buffer,
     readonly ttlOffsets: Uint16Array,
     readonly kind: Kind,
@@ -28,8 +51,14 @@ export class Entry {
     /** The capped TTL, in seconds. */
     readonly ttl: number,
   ) {
+    this.key = cacheKey(req);
+    this.qname = req.qname;
+    this.qtype = req.qtype;
+    this.qclass = req.qclass;
+    this.bits = queryBits(req);
     this.expires = stored + ttl * 1000;
     this.lastSeen = stored;
+    this.touched = stored;
   }
 
   /** Whole seconds of TTL left at `now` (CoreDNS's item.ttl); negative once expired. */
@@ -38,8 +67,8 @@ export class Entry {
   }
 }
 
-/** Builds the stored form of `msg`, whose records `insp` describes. */
-export function makeEntry(msg: Buffer, insp: Inspection, kind: Kind, ttl: number, now: number): Entry {
+/** Builds the stored form of `msg`, a reply to `req` whose records `insp` describes. */
+export function makeEntry(req: Request, msg: Buffer, insp: Inspection, kind: Kind, ttl: number, now: number): Entry {
   const opt = insp.opt;
   // Unpooled: a cached reply outlives the 8 KiB pool slab a pooled copy would pin.
   const stored = Buffer.allocUnsafeSlow(opt ? msg.length - (opt.end - opt.start) : msg.length);
@@ -57,7 +86,7 @@ export function makeEntry(msg: Buffer, insp: Inspection, kind: Kind, ttl: number
   stored[0] = 0;
   stored[1] = 0;
   setTtls(stored, offsets, ttl);
-  return new Entry(stored, offsets, kind, insp.rcode, now, ttl);
+  return new Entry(req, stored, offsets, kind, insp.rcode, now, ttl);
 }
 
 /**

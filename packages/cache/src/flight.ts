@@ -9,7 +9,7 @@ export interface FlightHost {
   readonly staleAnswerTimeoutMs: number;
   now(): number;
   /** Caches `msg` (a reply for `req`) when it may be; rewrites its TTLs as CoreDNS does. */
-  admit(msg: Buffer, insp: Inspection, req: Request, key: string): Entry | null;
+  admit(msg: Buffer, insp: Inspection, req: Request): Entry | null;
   servedStale(req: Request): void;
   debug(message: string): void;
 }
@@ -40,7 +40,6 @@ export class Flight implements ResponseWriter {
 
   constructor(
     private readonly host: FlightHost,
-    private readonly key: string,
     /** Its key in `host.flights`, or null when others may not join (a background refresh). */
     private readonly flightKey: string | null,
     private readonly req: Request,
@@ -88,7 +87,7 @@ export class Flight implements ResponseWriter {
       this.deliver((p, first) => write(p, first ? msg : Buffer.from(msg)));
       return;
     }
-    const entry = this.host.admit(msg, insp, this.req, this.key);
+    const entry = this.host.admit(msg, insp, this.req);
     if (entry !== null) {
       if (this.renews !== null) entry.hits = this.renews.hits;
       this.deliver((p) => serveEntry(entry, p.req, p.w, entry.ttl, false));

@@ -1,41 +1,76 @@
 import { LRUCache } from 'lru-cache';
-import type { Entry, Kind } from './entry.js';
+import { type Entry, type Kind, queryBits } from './entry.js';
+import type { Request } from '@chaindns/core';
 
 /**
  * The success and denial caches: least recently used eviction, each with its
- * own capacity. A key lives in one of them at most.
+ * own capacity, keyed by the whole key string. A key lives in one of them at
+ * most. Beside them, an index by name finds a hit from the query's own
+ * lowercased name, whose hash the router has already computed: building
+ * and hashing the key string costs more than the rest of a hit.
  */
 export class EntryStore {
   private readonly success: LRUCache<string, Entry>;
   private readonly denial: LRUCache<string, Entry>;
+  private readonly byName = new Map<string, Entry[]>();
   private evicted = 0;
 
   constructor(capacity: Readonly<Record<Kind, number>>) {
-    const dispose = (_entry: Entry, _key: string, reason: LRUCache.DisposeReason): void => {
+    const dispose = (entry: Entry, _key: string, reason: LRUCache.DisposeReason): void => {
       if (reason === 'evict') this.evicted++;
+      this.unindex(entry);
     };
     this.success = new LRUCache<string, Entry>({ max: capacity.success, dispose });
     this.denial = new LRUCache<string, Entry>({ max: capacity.denial, dispose });
   }
 
-  get(key: string): Entry | undefined {
-    return this.success.get(key) ?? this.denial.get(key);
+  /** The entry answering `req`, if any (see touch). */
+  find(req: Request): Entry | undefined {
+    const list = this.byName.get(req.qname);
+    if (list === undefined) return undefined;
+    const bits = queryBits(req);
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (e.qtype === req.qtype && e.qclass === req.qclass && e.bits === bits) return e;
+    }
+    return undefined;
   }
 
-  /** Stores `entry` (dropping the other kind's entry for the key); returns how many entries were evicted for room. */
-  set(key: string, entry: Entry): number {
+  /**
+   * Marks `entry` as used at `now` (ms). Recency is recorded at most once a
+   * second per entry: eviction order is LRU to the second, and lru-cache's
+   * bookkeeping stays off almost every hit of a busy name.
+   */
+  touch(entry: Entry, now: number): void {
+    if (now - entry.touched < 1000) return;
+    entry.touched = now;
+    this.cacheOf(entry.kind).get(entry.key);
+  }
+
+  /** Stores `entry` (replacing whatever the key held); returns how many entries were evicted for room. */
+  set(entry: Entry): number {
     this.evicted = 0;
-    (entry.kind === 'success' ? this.denial : this.success).delete(key);
-    (entry.kind === 'success' ? this.success : this.denial).set(key, entry);
+    this.cacheOf(entry.kind === 'success' ? 'denial' : 'success').delete(entry.key);
+    this.cacheOf(entry.kind).set(entry.key, entry);
+    const list = this.byName.get(entry.qname);
+    if (list) list.push(entry);
+    else this.byName.set(entry.qname, [entry]);
     return this.evicted;
   }
 
-  delete(key: string): void {
-    this.success.delete(key);
-    this.denial.delete(key);
+  size(kind: Kind): number {
+    return this.cacheOf(kind).size;
   }
 
-  size(kind: Kind): number {
-    return kind === 'success' ? this.success.size : this.denial.size;
+  private cacheOf(kind: Kind): LRUCache<string, Entry> {
+    return kind === 'success' ? this.success : this.denial;
+  }
+
+  private unindex(entry: Entry): void {
+    const list = this.byName.get(entry.qname);
+    if (!list) return;
+    const i = list.indexOf(entry);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.byName.delete(entry.qname);
   }
 }

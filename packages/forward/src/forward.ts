@@ -123,6 +123,7 @@ class Stanza {
       let lastError: unknown = null;
       let downs = 0;
       let tries = 0;
+      let failovers = 0;
       for (let i = 0; tries < ROUNDS * n; ) {
         const left = deadline - performance.now();
         if (left <= 0) break;
@@ -152,10 +153,8 @@ class Stanza {
           break;
         }
         const rcode = reply[3]! & 0x0f;
-        if ((this.failoverMask >> rcode) & 1 && downs < n) {
-          downs++;
-          continue;
-        }
+        // failover: the next upstream, until each has given a failover rcode (then this reply goes out).
+        if ((this.failoverMask >> rcode) & 1 && ++failovers < n) continue;
         if ((this.nextMask >> rcode) & 1) return PASS;
         setId(reply, req.id);
         w.write(reply);

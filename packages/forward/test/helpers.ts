@@ -18,13 +18,14 @@ export function parseForward(corefile: string, warn: (message: string) => void =
 
 /**
  * A reply to a raw query, built from its bytes: the same ID and question, QR,
- * AA and RA set, RD echoed, one A record (the name as a pointer to the question).
+ * AA and RA set, RD echoed, one A record (the name as a pointer to the
+ * question); none when truncated (`tc`) or with an error rcode.
  */
 export function answerA(query: Buffer, ip: string, options: { ttl?: number; rcode?: number; tc?: boolean } = {}): Buffer {
   let qEnd = 12;
   while (query[qEnd] !== 0) qEnd += query[qEnd]! + 1;
   qEnd += 5;
-  const withAnswer = options.rcode === undefined || options.rcode === 0;
+  const withAnswer = !options.tc && (options.rcode === undefined || options.rcode === 0);
   const out = Buffer.alloc(qEnd + (withAnswer ? 16 : 0));
   query.copy(out, 0, 0, qEnd);
   out[2] = 0x84 | (query[2]! & 0x01) | (options.tc ? 0x02 : 0);
@@ -155,7 +156,8 @@ export async function startTlsUpstream(options: tls.TlsOptions, answer: (query: 
 export async function startDnsmasq(): Promise<{ port: number; stop(): Promise<void> } | null> {
   if (!hasBinary('dnsmasq')) return null;
   const port = await freePort();
-  const child = spawn('dnsmasq', ['--no-daemon', '--no-resolv', '--no-hosts', '--bind-interfaces', '--listen-address=127.0.0.1', `--port=${port}`, '--address=/example.test/127.0.0.7', '--pid-file=', '--user=root', '--log-facility=-', '--conf-file=/dev/null'], {
+  // --keep-in-foreground, not --no-daemon: the latter serves a TCP connection in the main process until it closes, and forward keeps its connections open.
+  const child = spawn('dnsmasq', ['--keep-in-foreground', '--no-resolv', '--no-hosts', '--bind-interfaces', '--listen-address=127.0.0.1', `--port=${port}`, '--address=/example.test/127.0.0.7', '--pid-file=', '--user=root', '--log-facility=-', '--conf-file=/dev/null'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

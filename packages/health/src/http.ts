@@ -92,7 +92,7 @@ export class HttpEndpoint {
     }
   }
 
-  /** Where a local client reaches this listener: `http://127.0.0.1:8080` for a listener on every address. */
+  /** Where a local client reaches this listener: `http://[::1]:8080` for one on `::`, `http://127.0.0.1:8080` for one on `0.0.0.0`. */
   get url(): string {
     const { address, port } = this.bound!;
     const host = address === '::' ? '::1' : address === '0.0.0.0' ? '127.0.0.1' : address;

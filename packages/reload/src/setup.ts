@@ -26,7 +26,7 @@ export const reload = definePlugin<ReloadConfig>({
   async setup(config, ctx) {
     const metrics = reloadMetrics(ctx.registry);
     const state = await ctx.shared(
-      'reload',
+      'plugin/reload',
       () => new ReloadState(metrics),
       (s) => s.stop(),
     );

@@ -1,5 +1,6 @@
 import { Counter, Registry } from 'prom-client';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseCorefile } from '../corefile/index.js';
 import type { Corefile } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
@@ -226,7 +227,7 @@ export class Server {
     if ('path' in corefile) {
       const text = readFileSync(corefile.path, 'utf8');
       const parsed = parseCorefile(text, { ...opts, file: corefile.path });
-      return { parsed, source: { path: corefile.path, text, files: parsed.files } };
+      return { parsed, source: { path: corefile.path, text, files: [resolve(corefile.path), ...parsed.files] } };
     }
     const text = configToCorefile(corefile.config);
     const parsed = parseCorefile(text, { ...opts, file: '<config>' });

@@ -188,3 +188,16 @@ function readFrames(socket: net.Socket, count: number): Promise<Buffer[]> {
     });
   });
 }
+
+test('a dual-stack UDP listener (the default "::") answers IPv4 clients', async () => {
+  // A udp6 socket on the IPv4-mapped loopback sees IPv4 clients as "::" does, without leaving loopback.
+  const mapped = await startTestServer('example.org {\n  behave\n}', { plugins: [behave], defaultAddresses: ['::ffff:127.0.0.1'] });
+  try {
+    for (const transport of ['udp', 'tcp'] as const) {
+      const r = await mapped.query('a.example.org', 'A', { transport, timeoutMs: 1000 });
+      assert.equal(r.rcode, Rcode.NOERROR, transport);
+    }
+  } finally {
+    await mapped.stop();
+  }
+});

@@ -16,7 +16,8 @@ function bindDgram(options: UdpBindOptions, onPacket: PacketHandler, log: Logger
   const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: false });
   const endpoint: UdpEndpoint = {
     send(data, to) {
-      socket.send(data, to.port, to.address);
+      // An IPv4 peer of a dual-stack socket is reported unmapped (remoteOf), but udp6 only sends to it mapped.
+      socket.send(data, to.port, v6 && to.family === 4 ? `::ffff:${to.address}` : to.address);
     },
   };
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import { COMBINED_LOG_FORMAT, COMMON_LOG_FORMAT, parseFormat, UNSUPPORTED_PLACEH
 import { createLog, type LogClass, type LogRule } from './log.js';
 import { LineSink, type OutputStream, type SinkOptions } from './sink.js';
 
+const SHORTCUTS: Readonly<Record<string, string>> = { '{common}': COMMON_LOG_FORMAT, '{combined}': COMBINED_LOG_FORMAT };
 /** CoreDNS's default for a `minDuration` given without a value. */
 const DEFAULT_MIN_DURATION_MS = 100;
 
@@ -31,10 +32,10 @@ export function logPlugin(options: LogPluginOptions = {}): PluginDefinition<LogR
       const args = [...expectArgs(d, 0)];
       // The last argument is the format when it holds a placeholder (CoreDNS: `{` in it).
       const formatToken = args.length > 0 && args.at(-1)!.text.includes('{') ? args.pop()! : null;
-      const format = formatToken === null ? COMMON_LOG_FORMAT : formatToken.text === '{common}' ? COMMON_LOG_FORMAT : formatToken.text === '{combined}' ? COMBINED_LOG_FORMAT : formatToken.text;
+      const format = formatToken ? (SHORTCUTS[formatToken.text] ?? formatToken.text) : COMMON_LOG_FORMAT;
       for (const node of parseFormat(format)) {
         if ('placeholder' in node && node.placeholder in UNSUPPORTED_PLACEHOLDERS) {
-          configError(formatToken ?? d, `log: the ${node.placeholder} placeholder is not supported: ${UNSUPPORTED_PLACEHOLDERS[node.placeholder]}`);
+          configError(formatToken!, `log: the ${node.placeholder} placeholder is not supported: ${UNSUPPORTED_PLACEHOLDERS[node.placeholder]}`);
         }
       }
       const classes = new Set<LogClass | 'all'>();

@@ -99,7 +99,8 @@ export function personalize(out: Buffer, req: Request, sameName: boolean, author
   const q = req.msg;
   out[0] = q[0]!;
   out[1] = q[1]!;
-  if (sameName) q.copy(out, 12, 12, req.nameEnd);
+  // A loop beats Buffer#copy's argument checks for a name's few bytes.
+  if (sameName) for (let i = 12, end = req.nameEnd; i < end; i++) out[i] = q[i]!;
   out[2] = (out[2]! & 0xfe) | (q[2]! & 0x01) | (authoritative ? 0x04 : 0);
   if (!(q[3]! & 0x20) && !req.do) out[3] = out[3]! & 0xdf;
 }

@@ -101,6 +101,12 @@ const parses: readonly { name: string; text: string; want: readonly Shape[]; opt
     want: [{ keys: ['.:1053'], directives: ['forward . 8.8.8.8:53 "8.8.8.8" x', 'log'] }],
     options: { env },
   },
+  {
+    name: 'defaults for unset or empty variables: {$VAR:default}',
+    text: '. {\n  health {$HEALTH::8080}\n  ready {$EMPTY::8081}\n  forward . {$UPSTREAM:/etc/resolv.conf}\n}',
+    want: [{ keys: ['.:53'], directives: ['health :8080', 'ready :8081', 'forward . 8.8.8.8'] }],
+    options: { env },
+  },
   { name: 'a value is not substituted again', text: '. {\n  a {$WITH_REF}\n}', want: [{ keys: ['.:53'], directives: ['a {$PORT}'] }], options: { env } },
   { name: 'a variable holding comma separated keys', text: '{$ZONES} {\n}', want: [{ keys: ['a.org.:53', 'b.org.:53'], directives: [] }], options: { env } },
   {

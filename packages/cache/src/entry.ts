@@ -19,13 +19,16 @@ export function cacheKey(req: Request): string {
 
 /**
  * One cached reply in its stored form: no OPT (hop-by-hop: each client gets
- * its own), ID 0, and every TTL set to `ttl`, the capped TTL it was stored
- * for (as CoreDNS, so a hit's TTLs are simply `ttl` minus the seconds since).
+ * its own), ID 0, and every TTL equal (as CoreDNS makes them): the capped
+ * TTL it was stored for, lowered in place as whole seconds pass, so that a
+ * hit copies bytes whose TTLs are already right.
  */
 export class Entry {
   /** Prefetch popularity (CoreDNS's freq): hits with no gap of DURATION or more, and the last one. */
   hits = 0;
   lastSeen: number;
+  /** The TTL the stored bytes hold now. */
+  private shown: number;
   /** When lru-cache last heard of a hit on it, in ms (see EntryStore.touch). */
   touched: number;
   /** A background refresh (prefetch, stale refresh) is under way. */
@@ -59,6 +62,14 @@ export class Entry {
     this.expires = stored + ttl * 1000;
     this.lastSeen = stored;
     this.touched = stored;
+    this.shown = ttl;
+  }
+
+  /** Makes the stored bytes hold `ttl`: once a second at most on a hot entry, never under keepttl. */
+  show(ttl: number): void {
+    if (ttl === this.shown) return;
+    this.shown = ttl;
+    setTtls(this.msg, this.ttlOffsets, ttl);
   }
 
   /** Whole seconds of TTL left at `now` (CoreDNS's item.ttl); negative once expired. */
@@ -107,17 +118,17 @@ export function personalize(out: Buffer, req: Request, sameName: boolean, author
 
 /**
  * Answers `req` from a stored entry without decoding anything: copy, make it
- * the client's, set the TTLs to `ttl`, add the client's OPT, write. The
+ * the client's, with TTLs of `ttl`, add the client's OPT, write. The
  * server's writer then fits it to the client's UDP size.
  */
 export function serveEntry(entry: Entry, req: Request, w: ResponseWriter, ttl: number, authoritative: boolean): number {
+  entry.show(ttl);
   const src = entry.msg;
   const len = src.length;
   const edns = req.edns;
   const out = Buffer.allocUnsafe(edns === null ? len : len + 11);
   src.copy(out, 0, 0, len);
   personalize(out, req, true, authoritative);
-  if (ttl !== entry.ttl) setTtls(out, entry.ttlOffsets, ttl);
   if (edns !== null) {
     writeOpt(out, len, edns);
     const ar = ((out[10]! << 8) | out[11]!) + 1;

@@ -27,17 +27,19 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`chaindns: ${flags.conf}: no such file`);
     return 1;
   }
+  // Signals count from the start: a SIGTERM while a plugin waits for its backend stops cleanly.
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve).once('SIGINT', resolve);
+  });
   const server = createServer({ corefile, logger, ...(flags.dnsPort !== undefined ? { dnsPort: flags.dnsPort } : {}) });
-  await server.start();
+  const started = await Promise.race([server.start().then(() => true), signalled.then(() => false)]);
+  // Stopped before it served: nothing to drain, the exit closes what start opened.
+  if (!started) return 0;
   if (flags.pidfile) writeFileSync(flags.pidfile, `${process.pid}\n`);
   if (!flags.quiet) console.log(`chaindns-${VERSION}\n${platform()}/${arch()}, node ${process.version}, udp ${server.transportName}`);
-
   process.on('SIGUSR1', () => {
     logger.info('SIGUSR1: reloading');
     server.reload().catch((err: unknown) => logger.error(`reload failed, the old config keeps serving: ${err instanceof Error ? err.message : String(err)}`));
-  });
-  const signalled = new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve).once('SIGINT', resolve);
   });
   try {
     // A plugin's fatal error (loop detected) rejects `closed`: exit 1, as CoreDNS's log.Fatal.

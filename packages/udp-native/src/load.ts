@@ -47,7 +47,10 @@ export function loadAddon(path: string = ADDON_PATH): AddonLoad {
     return { error: `@chaindns/udp-native needs Linux (recvmmsg/sendmmsg), not ${process.platform}` };
   }
   if (!existsSync(path)) {
-    return { error: `@chaindns/udp-native is not built (${path} is missing): its install step needs a C compiler and python3 for node-gyp` };
+    return {
+      error: `@chaindns/udp-native is not built (${path} is missing): ` +
+        '`npm rebuild @chaindns/udp-native` builds it, given a C compiler, make and python3',
+    };
   }
   let loaded: unknown;
   try {

@@ -287,8 +287,16 @@ static void deliver(binding_t *b, int n) {
 }
 
 static void on_readable(uv_poll_t *poll, int status, int events) {
-  (void)status, (void)events; /* errors surface from recvmmsg itself */
+  (void)events;
   binding_t *b = poll->data;
+  if (status < 0) {
+    /* On POLLERR libuv stops the poll: clear the socket's error and watch again. */
+    int err;
+    socklen_t len = sizeof err;
+    if (getsockopt(b->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 ||
+        uv_poll_start(poll, UV_READABLE, on_readable) < 0)
+      return;
+  }
   for (int round = 0; round < MAX_ROUNDS && !b->closed; round++) {
     int n = receive(b);
     if (n > 0) deliver(b, n);

@@ -5,6 +5,7 @@ import { createLogger, VERSION } from '@chaindns/core';
 import { parseFlags, USAGE } from './flags.js';
 import { defaultRegistry } from './plugins.js';
 import { createServer, DEFAULT_COREFILE } from './start.js';
+import { resolveUdp, udpChoice } from './udp.js';
 
 /** The `chaindns` binary: CoreDNS's flags, signals and exit codes. */
 async function main(argv: readonly string[]): Promise<number> {
@@ -17,8 +18,10 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(defaultRegistry().names().join('\n'));
     return 0;
   }
+  const udp = await resolveUdp(udpChoice(flags.udp));
+  const udpName = udp.transport?.name ?? 'dgram';
   if (flags.version) {
-    console.log(`chaindns-${VERSION}\n${platform()}/${arch()}, node ${process.version}`);
+    console.log(`chaindns-${VERSION}\n${platform()}/${arch()}, node ${process.version}, udp ${udpName}${udp.reason ? ` (native unavailable: ${udp.reason})` : ''}`);
     return 0;
   }
   const logger = createLogger({ quiet: flags.quiet });
@@ -31,7 +34,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const signalled = new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve).once('SIGINT', resolve);
   });
-  const server = createServer({ corefile, logger, ...(flags.dnsPort !== undefined ? { dnsPort: flags.dnsPort } : {}) });
+  if (udp.reason && !flags.quiet) logger.info(`UDP on dgram: ${udp.reason}`);
+  const server = createServer({ corefile, logger, ...(udp.transport ? { udpTransport: udp.transport } : {}), ...(flags.dnsPort !== undefined ? { dnsPort: flags.dnsPort } : {}) });
   const started = await Promise.race([server.start().then(() => true), signalled.then(() => false)]);
   // Stopped before it served: nothing to drain, the exit closes what start opened.
   if (!started) return 0;

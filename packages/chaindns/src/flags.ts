@@ -9,10 +9,12 @@ export interface Flags {
   readonly quiet: boolean;
   readonly pidfile: string | undefined;
   readonly help: boolean;
+  /** The UDP transport: auto, native or dgram (chaindns's own flag). */
+  readonly udp: string | undefined;
 }
 
 const booleans = new Set(['plugins', 'version', 'quiet', 'help', 'h']);
-const valued = new Set(['conf', 'dns.port', 'pidfile']);
+const valued = new Set(['conf', 'dns.port', 'pidfile', 'udp']);
 
 export const USAGE = `Usage of chaindns:
   -conf string
@@ -25,6 +27,8 @@ export const USAGE = `Usage of chaindns:
         List installed plugins
   -quiet
         Quiet mode (no initialization output)
+  -udp string
+        UDP transport: auto (batched native when it loads), native or dgram (default "auto", or $CHAINDNS_UDP)
   -version
         Show version`;
 
@@ -55,5 +59,6 @@ export function parseFlags(argv: readonly string[]): Flags {
     quiet: set.has('quiet'),
     pidfile: values.get('pidfile'),
     help: set.has('help') || set.has('h'),
+    udp: values.get('udp'),
   };
 }

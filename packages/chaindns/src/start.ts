@@ -1,6 +1,7 @@
 import { type AnyPluginDefinition, type Logger, Server, type ServerOptions, type UdpTransport } from '@chaindns/core';
 import { defaultRegistry } from './plugins.js';
 import { loadThirdParty } from './third-party.js';
+import { resolveUdp, type UdpChoice, udpChoice } from './udp.js';
 
 /** The Corefile CoreDNS serves when it finds none: whoami on the root zone. */
 export const DEFAULT_COREFILE = '. {\n    whoami\n}\n';
@@ -15,7 +16,10 @@ export interface StartOptions {
   /** Addresses for blocks without `bind`. Default all. */
   readonly defaultAddresses?: readonly string[];
   readonly logger?: Logger;
+  /** A UDP transport to use as it is (takes precedence over `udp`). */
   readonly udpTransport?: UdpTransport;
+  /** `auto` (default, or the CHAINDNS_UDP variable): the native batched transport when it loads, else dgram. */
+  readonly udp?: UdpChoice;
   /** Where third-party plugin packages are looked up. Default the working directory. */
   readonly pluginsFrom?: string;
 }
@@ -37,8 +41,10 @@ export function createServer(options: StartOptions = {}): Server {
 
 /**
  * Starts chaindns from a Corefile (text, path or object) with the default
- * plugin set and any third-party plugins given. Stop it with `server.stop()`.
+ * plugin set and any third-party plugins given, on the native UDP transport
+ * when it loads. Stop it with `server.stop()`.
  */
-export function start(options: StartOptions = {}): Promise<Server> {
-  return createServer(options).start();
+export async function start(options: StartOptions = {}): Promise<Server> {
+  const udpTransport = options.udpTransport ?? (await resolveUdp(udpChoice(options.udp))).transport;
+  return createServer({ ...options, ...(udpTransport ? { udpTransport } : {}) }).start();
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import { freePort, query } from '@chaindns/core/testing';
+import { resolveUdp } from '../src/index.js';
 
 const cli = new URL('../src/cli.js', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -35,12 +36,15 @@ function stopCli(child: ChildProcess): Promise<number | null> {
 
 const hasDig = existsSync('/usr/bin/dig');
 
-test('dig against chaindns -conf with a whoami Corefile, over UDP and TCP', { skip: !hasDig && 'dig is not installed (apt-get install bind9-dnsutils)' }, async () => {
+const nativeBuilt = (await resolveUdp('auto')).transport !== undefined;
+
+for (const udp of ['dgram', 'native'] as const) {
+test(`dig against chaindns -conf with a whoami Corefile, over UDP (${udp}) and TCP`, { skip: (!hasDig && 'dig is not installed (apt-get install bind9-dnsutils)') || (udp === 'native' && !nativeBuilt && 'the native UDP addon is not built') }, async () => {
   const port = await freePort();
   const conf = join(dir, 'Corefile.whoami');
   writeFileSync(conf, `example.org:${port} {\n    bind 127.0.0.1\n    whoami\n}\n`);
   const pidfile = join(dir, 'chaindns.pid');
-  const child = await startCli(['-conf', conf, '-pidfile', pidfile]);
+  const child = await startCli(['-conf', conf, '-pidfile', pidfile, '-udp', udp]);
   try {
     assert.ok(existsSync(pidfile));
     for (const proto of ['+notcp', '+tcp']) {
@@ -58,6 +62,7 @@ test('dig against chaindns -conf with a whoami Corefile, over UDP and TCP', { sk
   }
   assert.ok(!existsSync(pidfile), 'the pidfile is removed on exit');
 });
+}
 
 test('a bad Corefile stops start-up with file:line and a non-zero exit', async (t) => {
   const cases = [
@@ -85,7 +90,9 @@ test('-plugins lists the directives in chain order; -version names the runtime',
   const plugins = (await run(process.execPath, [cli, '-plugins'])).stdout.trim().split('\n');
   assert.ok(plugins.indexOf('bind') < plugins.indexOf('whoami'));
   const version = (await run(process.execPath, [cli, '--version'])).stdout;
-  assert.match(version, /^chaindns-\d+\.\d+\.\d+\n\w+\/\w+, node v\d+/);
+  assert.match(version, /^chaindns-\d+\.\d+\.\d+\n\w+\/\w+, node v\d+\S*, udp (udp-native|dgram)/);
+  const forced = (await run(process.execPath, [cli, '-udp', 'dgram', '-version'])).stdout;
+  assert.match(forced, /, udp dgram$/m);
   const bad = await run(process.execPath, [cli, '-nosuchflag']).catch((e: { code: number; stderr: string }) => e);
   assert.match((bad as { stderr: string }).stderr, /flag provided but not defined: -nosuchflag/);
 });

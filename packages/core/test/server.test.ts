@@ -201,3 +201,7 @@ test('a dual-stack UDP listener (the default "::") answers IPv4 clients', async 
     await mapped.stop();
   }
 });
+
+test('the suite runs on the transport CHAINDNS_UDP names', () => {
+  assert.equal(s.server.transportName, process.env.CHAINDNS_UDP === 'native' ? 'udp-native' : 'dgram');
+});

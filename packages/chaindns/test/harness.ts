@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { present, type Reply } from '@chaindns/core/testing';
+import { type FakeApiServer, startFakeApiServer } from '@chaindns/kubernetes/testing';
+
+/** Helpers for the tests that run the real `chaindns` binary on shipped Corefiles. */
+
+export const cli = new URL('../src/cli.js', import.meta.url).pathname;
+/** The repository root, where `npm start` runs the binary from. */
+export const repoRoot = new URL('../../../../', import.meta.url).pathname;
+
+export function hasBinary(name: string): boolean {
+  try {
+    execFileSync('which', [name], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A temp directory, removed by `remove()`. */
+export function tempDir(prefix: string): { path: string; file(name: string): string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, file: (name) => join(path, name), remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface Chaindns {
+  readonly child: ChildProcess;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** Sends SIGTERM (once) and resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** Resolves with the exit code once the process has exited. */
+  readonly exited: Promise<number | null>;
+}
+
+/**
+ * Runs `node cli.js ...args` with `env` on top of this process's environment
+ * minus any CHAINDNS_* and KUBERNETES_* variables (so the host cannot leak
+ * into a test), and resolves once it has printed its banner.
+ */
+export async function startChaindns(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Chaindns> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(CHAINDNS|KUBERNETES)_/.test(k)) env[k] = v;
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...env, ...options.env }, cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const onData = (): void => {
+      if (!/chaindns-\d/.test(out)) return;
+      child.stdout!.off('data', onData);
+      resolve();
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((code) => reject(new Error(`chaindns exited ${code} before serving:\n${out}`)));
+  });
+  let stopping: Promise<number | null> | null = null;
+  return {
+    child,
+    output: () => out,
+    exited,
+    stop: () => {
+      if (!stopping) {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        stopping = exited;
+      }
+      return stopping;
+    },
+  };
+}
+
+export interface InCluster {
+  /** What a pod's environment holds, with the service-account directory moved to a temp dir. */
+  readonly env: Record<string, string>;
+  readonly api: FakeApiServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * A faked in-cluster environment: a self-signed certificate for 127.0.0.1
+ * made with openssl, a service-account dir with `token` and `ca.crt`, and
+ * the stand-in API server over HTTPS with that certificate, requiring the
+ * token.
+ */
+export async function startInCluster(): Promise<InCluster> {
+  const dir = tempDir('chaindns-incluster-');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', dir.file('server.key'), '-out', dir.file('ca.crt')],
+    { stdio: 'ignore' },
+  );
+  const token = `token-${process.pid}-${Date.now()}`;
+  writeFileSync(dir.file('token'), token);
+  const api = await startFakeApiServer({ tls: { key: readFileSync(dir.file('server.key')), cert: readFileSync(dir.file('ca.crt')) }, token, bookmarkIntervalMs: 500 });
+  return {
+    api,
+    env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(api.port), CHAINDNS_SERVICEACCOUNT_DIR: dir.path },
+    stop: async () => {
+      await api.stop();
+      dir.remove();
+    },
+  };
+}
+
+/** GET on loopback: the status and body. */
+export async function httpGet(url: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  return { status: res.status, body: await res.text() };
+}
+
+/** The value of a sample of the Prometheus text `metrics`, or undefined; `labels` must all match. */
+export function sample(metrics: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of metrics.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = new Map([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1]!, l[2]!]));
+    if (Object.entries(labels).every(([k, v]) => have.get(k) === v)) return Number(m[3]);
+  }
+  return undefined;
+}
+
+/** Polls `check` every 50 ms until it passes or `ms` elapse (then its last error is thrown). */
+export async function eventually(check: () => Promise<void> | void, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** Asserts that `/ready` on `url` turns 200 `OK`. */
+export async function untilReady(url: string, ms = 10_000): Promise<void> {
+  await eventually(async () => assert.deepEqual(await httpGet(`${url}/ready`).catch((e: Error) => ({ status: 0, body: e.message })), { status: 200, body: 'OK' }), ms);
+}
+
+/** A reply's answer section (or another section) in presentation text, as `present` writes it. */
+export function records(reply: Reply, section: 'answers' | 'authorities' = 'answers'): string[] {
+  return (reply.packet[section] ?? []).map(present);
+}
+
+/** The RDATA of a reply's answers, in order. */
+export function rdata(reply: Reply): string[] {
+  return records(reply).map((r) => r.split(' ').slice(4).join(' '));
+}

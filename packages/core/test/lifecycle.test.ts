@@ -148,3 +148,32 @@ test('ctx.resolve sends a query through the server in process', async () => {
   assert.ok(resolved);
   assert.equal((resolved as Buffer).readUInt8((resolved as Buffer).length - 1), 1);
 });
+
+test('a query still in flight past the drain timeout finishes quietly after stop (no send on a closed socket)', async () => {
+  let finish: (() => void) | null = null;
+  const slow = definePlugin<null>({
+    name: 'slow',
+    parse: () => null,
+    setup: () => ({
+      name: 'slow',
+      serveDNS: (req, w) => new Promise<number>((resolve) => (finish = () => resolve((w.write(reply(req)), 0)))),
+    }),
+  });
+  const s = await startTestServer('. {\n  slow\n}', { plugins: [slow], drainTimeoutMs: 50 });
+  const client = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => client.send(buildQuery('slow.example', 1), s.port, '127.0.0.1', () => resolve()));
+  while (!finish) await new Promise((r) => setTimeout(r, 5));
+  await s.stop();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (err: unknown): void => void unhandled.push(err);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    (finish as () => void)();
+    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    // Open until here: it keeps the event loop alive while stop() waits on its (unref'd) drain timer.
+    client.close();
+  }
+  assert.deepEqual(unhandled, []);
+});

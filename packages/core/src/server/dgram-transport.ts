@@ -14,8 +14,11 @@ export function dgramTransport(log: Logger): UdpTransport {
 function bindDgram(options: UdpBindOptions, onPacket: PacketHandler, log: Logger): Promise<UdpBinding> {
   const v6 = options.address.includes(':');
   const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: false });
+  let open = true;
   const endpoint: UdpEndpoint = {
     send(data, to) {
+      // A query that finishes after stop() (past the drain timeout) has nowhere to go: dgram would throw.
+      if (!open) return;
       // An IPv4 peer of a dual-stack socket is reported unmapped (remoteOf), but udp6 only sends to it mapped.
       socket.send(data, to.port, v6 && to.family === 4 ? `::ffff:${to.address}` : to.address);
     },
@@ -33,7 +36,10 @@ function bindDgram(options: UdpBindOptions, onPacket: PacketHandler, log: Logger
       resolve({
         address,
         port,
-        close: () => new Promise<void>((done) => socket.close(() => done())),
+        close: () => {
+          open = false;
+          return new Promise<void>((done) => socket.close(() => done()));
+        },
       });
     });
   });

@@ -15,6 +15,11 @@ export class UpstreamError extends Error {
   }
 }
 
+/** A try that never left this process (too many queries in flight, or shut down): no sign of the upstream's health. */
+export class LocalError extends UpstreamError {
+  override name = 'LocalError';
+}
+
 /** Query IDs from the system's CSPRNG (an off-path spoofer must guess them), drawn in batches. */
 const idBatch = new Uint16Array(2048);
 let idNext = idBatch.length;

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, setId } from '@chaindns/core';
 import type { ForwardConfig, StanzaConfig, TlsConfig } from './config.js';
+import { LocalError } from './channel.js';
 import { type ForwardMetrics, forwardMetrics, UpstreamMetrics } from './metrics.js';
 import { OwnEndpoints } from './own-endpoints.js';
 import { makeOrder, type Order } from './policy.js';
@@ -148,7 +149,7 @@ class Stanza {
           }
         } catch (err) {
           lastError = err;
-          if (c.maxFails !== 0) proxy.healthcheck();
+          if (c.maxFails !== 0 && !(err instanceof LocalError)) proxy.healthcheck();
           if (downs < n) continue;
           break;
         }

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import { buildQuery, type Logger, QType } from '@chaindns/core';
-import { type Target, UpstreamError } from './channel.js';
+import { LocalError, type Target, UpstreamError } from './channel.js';
 import type { HealthCheckConfig, UpstreamAddress } from './config.js';
 import { Probe } from './health.js';
 import type { UpstreamMetrics } from './metrics.js';
@@ -78,8 +78,8 @@ export class Proxy {
    * reused connection is sent once more on a new one.
    */
   exchange(query: Buffer, questionEnd: number, transport: 'udp' | 'tcp', timeoutMs: number): Promise<Buffer> {
-    if (this.closed) return Promise.reject(new UpstreamError(`${this.addr}: forward is shut down`));
-    if (this.inflight >= MAX_INFLIGHT_PER_UPSTREAM) return Promise.reject(new UpstreamError(`${this.addr}: ${MAX_INFLIGHT_PER_UPSTREAM} queries already in flight`));
+    if (this.closed) return Promise.reject(new LocalError(`${this.addr}: forward is shut down`));
+    if (this.inflight >= MAX_INFLIGHT_PER_UPSTREAM) return Promise.reject(new LocalError(`${this.addr}: ${MAX_INFLIGHT_PER_UPSTREAM} queries already in flight`));
     const pool = this.udp && transport === 'udp' ? this.udp : this.stream;
     const start = performance.now();
     this.inflight++;

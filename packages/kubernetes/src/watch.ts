@@ -25,6 +25,9 @@ const watchTimeoutSeconds = (): number => 300 + Math.floor(Math.random() * 300);
  * holds entries rather than API objects.
  */
 class ReflectorWatch extends Watch {
+  /** Set when the informer stops: a watch being opened then is closed as soon as it opens. */
+  stopped = false;
+
   constructor(
     kc: KubeConfig,
     private readonly api: ApiClient,
@@ -44,6 +47,7 @@ class ReflectorWatch extends Watch {
     // The informer asks for a watch right after it applied a list: from here it has synced.
     this.onWatch();
     await this.api.throttle('GET');
+    if (this.stopped) return new AbortController();
     let code = '200';
     const started = performance.now();
     const controller = await super.watch(
@@ -61,6 +65,8 @@ class ReflectorWatch extends Watch {
       },
     );
     this.api.record('GET', code, (performance.now() - started) / 1000);
+    // client-node's stop() cannot abort a watch still opening: do it here.
+    if (this.stopped) controller.abort();
     return controller;
   }
 }
@@ -69,6 +75,7 @@ class ReflectorWatch extends Watch {
 class Informer {
   synced = false;
   private readonly informer: ListWatch<KubernetesObject>;
+  private readonly watch: ReflectorWatch;
   private delay: number;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -85,7 +92,7 @@ class Informer {
   ) {
     this.delay = backoff.initialMs;
     const convert = (raw: RawObject): Entry => resource.convert(raw, index.interner);
-    const watch = new ReflectorWatch(kc, api, convert, () => (this.synced = true), () => this.recovered());
+    const watch = (this.watch = new ReflectorWatch(kc, api, convert, () => (this.synced = true), () => this.recovered()));
     const list = async (): Promise<{ metadata: { resourceVersion: string }; items: KubernetesObject[] }> => {
       const result = await api.list(resource.path, resource.selector?.text ?? null);
       this.recovered();
@@ -109,6 +116,7 @@ class Informer {
 
   start(): void {
     this.stopped = false;
+    this.watch.stopped = false;
     void this.informer.start();
   }
 
@@ -133,6 +141,7 @@ class Informer {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.watch.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.informer.stop();

@@ -6,24 +6,11 @@ import { after, before, test } from 'node:test';
 import { assertCase, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { kubernetes, readManifests } from '../src/index.js';
 import { endpointSlice, namespace, service } from '../src/testing/index.js';
+import { eventually } from './helpers.js';
 
 const clusterYaml = new URL('../../../../examples/cluster.yaml', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'chaindns-k8s-manifests-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Polls `check` every 20 ms until it passes or `ms` elapse (then its last error is thrown). */
-export async function eventually(check: () => Promise<void>, ms = 1000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
 
 const yaml = (...objects: object[]): string => objects.map((o) => JSON.stringify(o)).join('\n---\n');
 

@@ -102,7 +102,7 @@ export class FakeApiServer {
   async start(): Promise<this> {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.handle(req, res);
     const server = this.options.tls ? https.createServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler) : http.createServer(handler);
-    server.on(this.options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+    server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -135,7 +135,8 @@ export class FakeApiServer {
    * get the 410 ERROR event and are closed, so every client relists.
    */
   compact(options: { expireWatches?: boolean } = {}): void {
-    this.oldest = this.rv + 1;
+    // Like etcd compaction: the current resourceVersion stays watchable, older ones are gone.
+    this.oldest = this.rv;
     this.history = [];
     if (!options.expireWatches) return;
     for (const w of [...this.watchers]) {
@@ -265,6 +266,8 @@ export class FakeApiServer {
       return;
     }
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    // The status line goes out now, as the API server's does, not with the first event.
+    res.flushHeaders();
     const w: Watcher = { type, namespace, selector, res, timers: [] };
     if (fresh) {
       for (const obj of this.objects.get(type.kind)!.values()) this.deliver(w, { rv: this.rv, kind: type.kind, type: 'ADDED', obj, prev: null });

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createLogger, parseCorefile, Registry } from '@chaindns/core';
+import { ClusterIndex, type KubernetesConfig, kubernetes } from '../src/index.js';
+import { loadKubeConfig, SERVICE_ACCOUNT_DIR_ENV } from '../src/kubeconfig.js';
+import { kubernetesMetrics } from '../src/metrics.js';
+import { resourcesFor } from '../src/resources.js';
+import { type FakeApiServer, namespace, service, startFakeApiServer } from '../src/testing/index.js';
+import { ApiSource } from '../src/watch.js';
+import { eventually } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'chaindns-k8s-tls-'));
+const file = (name: string): string => join(dir, name);
+
+/** A self-signed certificate for 127.0.0.1. */
+function selfSigned(name: string): void {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', file(`${name}.key`), '-out', file(`${name}.crt`)], { stdio: 'ignore' });
+}
+
+let api: FakeApiServer;
+before(async () => {
+  selfSigned('server');
+  selfSigned('other');
+  writeFileSync(file('token'), 's3cr3t-token');
+  writeFileSync(file('ca.crt'), readFileSync(file('server.crt')));
+  api = await startFakeApiServer({ tls: { key: readFileSync(file('server.key')), cert: readFileSync(file('server.crt')) }, token: 's3cr3t-token' });
+  api.apply(namespace('default'), service('default', 'secure', { clusterIP: '10.96.3.3' }));
+});
+after(async () => {
+  await api.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function config(lines: string[] = []): KubernetesConfig {
+  const d = parseCorefile(`cluster.local {\n kubernetes {\n${lines.map((l) => `  ${l}\n`).join('')} }\n}`).blocks[0]!.directives[0]!;
+  return kubernetes.parse(d, { zones: ['cluster.local.'], port: 53, warn: () => {} });
+}
+
+/** Syncs an index from the API with `cfg` and `env`; returns it and the log lines. */
+async function sync(cfg: KubernetesConfig, env: Record<string, string>, expectSynced = true): Promise<{ index: ClusterIndex; logs: string[] }> {
+  const logs: string[] = [];
+  const kc = await loadKubeConfig(cfg, env);
+  const index = new ClusterIndex();
+  const source = new ApiSource(kc, resourcesFor(cfg), index, createLogger({ sink: (l) => logs.push(l) }), kubernetesMetrics(new Registry()), { qps: null, burst: null, maxInflight: null });
+  source.start();
+  try {
+    if (expectSynced) await eventually(async () => assert.ok(source.synced), 5000);
+    else await new Promise((r) => setTimeout(r, 500));
+    assert.equal(source.synced, expectSynced);
+  } finally {
+    await source.stop();
+  }
+  return { index, logs };
+}
+
+test('in-cluster: the service account token and CA, the API server from KUBERNETES_SERVICE_HOST/PORT', async () => {
+  const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(api.port), [SERVICE_ACCOUNT_DIR_ENV]: dir };
+  const { index } = await sync(config(), env);
+  assert.equal(index.service('secure', 'default')?.clusterIPs[0], '10.96.3.3');
+  await assert.rejects(loadKubeConfig(config(), { [SERVICE_ACCOUNT_DIR_ENV]: dir }), /KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined/);
+  await assert.rejects(loadKubeConfig(config(), { ...env, [SERVICE_ACCOUNT_DIR_ENV]: join(dir, 'nowhere') }), /nowhere\/token: no such file/);
+});
+
+test('in-cluster with a CA that did not sign the server: no sync, a warning, retries', async () => {
+  const other = mkdtempSync(join(dir, 'sa-'));
+  writeFileSync(join(other, 'token'), 's3cr3t-token');
+  writeFileSync(join(other, 'ca.crt'), readFileSync(file('other.crt')));
+  const { logs } = await sync(config(), { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(api.port), [SERVICE_ACCOUNT_DIR_ENV]: other }, false);
+  assert.ok(logs.some((l) => l.startsWith('[WARNING] failed to watch Services: ')), logs.join('\n'));
+});
+
+test('kubeconfig with a context; an unknown context is an error', async () => {
+  const kubeconfig = file('kubeconfig.yaml');
+  writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: broken',
+      'clusters:',
+      `- name: fake\n  cluster:\n    server: ${api.url}\n    certificate-authority: ${file('server.crt')}`,
+      '- name: elsewhere\n  cluster:\n    server: https://127.0.0.1:1',
+      'users:',
+      '- name: robot\n  user:\n    token: s3cr3t-token',
+      'contexts:',
+      '- name: good\n  context:\n    cluster: fake\n    user: robot',
+      '- name: broken\n  context:\n    cluster: elsewhere\n    user: robot',
+      '',
+    ].join('\n'),
+  );
+  const { index } = await sync(config([`kubeconfig ${kubeconfig} good`]), {});
+  assert.equal(index.service('secure', 'default')?.clusterIPs[0], '10.96.3.3');
+  await assert.rejects(loadKubeConfig(config([`kubeconfig ${kubeconfig} missing`]), {}), /context "missing" does not exist/);
+  await assert.rejects(loadKubeConfig(config([`kubeconfig ${file('none.yaml')}`]), {}), /none\.yaml: no such file/);
+});
+
+test('endpoint with tls: the CA file verifies the server', async () => {
+  const open = await startFakeApiServer({ tls: { key: readFileSync(file('server.key')), cert: readFileSync(file('server.crt')) } });
+  try {
+    open.apply(namespace('default'), service('default', 'tls', { clusterIP: '10.96.3.4' }));
+    const cfg = config([`endpoint ${open.url}`, `tls ${file('other.crt')} ${file('other.key')} ${file('server.crt')}`]);
+    const { index } = await sync(cfg, {});
+    assert.equal(index.service('tls', 'default')?.clusterIPs[0], '10.96.3.4');
+    await assert.rejects(loadKubeConfig(config([`endpoint ${open.url}`, `tls a.pem b.pem ${file('server.crt')}`]), {}), /tls: a\.pem: no such file/);
+  } finally {
+    await open.stop();
+  }
+});

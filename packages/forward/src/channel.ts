@@ -53,7 +53,7 @@ export function sameQuestion(reply: Uint8Array, query: Uint8Array, questionEnd: 
 interface Pending {
   readonly query: Buffer;
   readonly questionEnd: number;
-  /** Health checks take any reply with the right ID (CoreDNS: any header means alive). */
+  /** Health checks take whatever reply has the right ID (to CoreDNS, a header is a sign of life). */
   readonly anyReply: boolean;
   readonly cached: boolean;
   readonly resolve: (reply: Buffer) => void;
@@ -94,7 +94,13 @@ export abstract class Channel {
         reject(new UpstreamError(`${this.describe()}: no reply within ${Math.round(timeoutMs)}ms`));
       }, timeoutMs);
       this.pending.set(id, { query, questionEnd, anyReply, cached, resolve, reject, timer });
-      this.write(query, id);
+      try {
+        this.write(query, id);
+      } catch (err) {
+        this.pending.delete(id);
+        clearTimeout(timer);
+        reject(new UpstreamError(`${this.describe()}: ${(err as Error).message}`));
+      }
     });
   }
 

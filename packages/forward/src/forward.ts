@@ -15,9 +15,6 @@ const ROUNDS = 3;
 /** Logged at most once per this long: the forwarding loop warning. */
 const LOOP_LOG_INTERVAL_MS = 10_000;
 
-/** The reply's rcode made the query go on to the next stanza or plugin. */
-const PASS = -1;
-
 export interface ForwardHandler extends Handler {
   /** Closes every socket and stops the health probes. */
   close(): void;
@@ -52,7 +49,7 @@ export function createForward(config: ForwardConfig, env: ForwardEnv): ForwardHa
         }
         throw new PluginError('forward', Rcode.SERVFAIL, `forwarding loop detected for ${req.qname} ${req.qtypeName}`);
       }
-      return stanza.serve(req, w).then((rcode) => (rcode === PASS ? route(i + 1, req, w, next) : rcode));
+      return stanza.serve(req, w, () => route(i + 1, req, w, next));
     }
     return next(req, w);
   }
@@ -98,13 +95,14 @@ class Stanza {
     return true;
   }
 
-  serve(req: Request, w: ResponseWriter): Promise<number> {
+  /** Forwards the query; `pass` hands it on (a `next` rcode came back). */
+  serve(req: Request, w: ResponseWriter, pass: () => Result): Promise<number> {
     const max = this.config.maxConcurrent;
     if (max > 0 && this.concurrent >= max) {
       this.metrics.maxConcurrentRejects.inc();
       throw new PluginError('forward', Rcode.REFUSED, `concurrent queries exceeded maximum ${max}`);
     }
-    return this.forward(req, w);
+    return this.forward(req, w, pass);
   }
 
   /**
@@ -113,7 +111,7 @@ class Stanza {
    * starts that upstream's health probe and moves on, until a reply or the
    * query's deadline.
    */
-  private async forward(req: Request, w: ResponseWriter): Promise<number> {
+  private async forward(req: Request, w: ResponseWriter, pass: () => Result): Promise<number> {
     this.concurrent++;
     try {
       const c = this.config;
@@ -156,7 +154,7 @@ class Stanza {
         const rcode = reply[3]! & 0x0f;
         // failover: the next upstream, until each has given a failover rcode (then this reply goes out).
         if ((this.failoverMask >> rcode) & 1 && ++failovers < n) continue;
-        if ((this.nextMask >> rcode) & 1) return PASS;
+        if ((this.nextMask >> rcode) & 1) return pass();
         setId(reply, req.id);
         w.write(reply);
         return rcode;

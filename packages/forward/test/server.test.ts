@@ -105,6 +105,20 @@ test('several FROM zones in one block, except and next go on to the next plugin'
   for (const [name, ip] of cases) assert.equal(ipOf(await s.query(name, 'A')), ip, name);
 });
 
+test('IPv6 upstreams over UDP and TCP', async (t) => {
+  let up: TestUpstream;
+  try {
+    up = await startTestUpstream({ address: '::1', handler: (_q, raw) => answerA(raw, '192.0.2.6') });
+  } catch (err) {
+    return t.skip(`no IPv6 loopback here (${(err as NodeJS.ErrnoException).code})`);
+  }
+  cleanups.push(() => up.stop());
+  const s = await server(`. {\n  forward . [::1]:${up.port}\n}`);
+  assert.equal(ipOf(await s.query('v6.example.org', 'A')), '192.0.2.6');
+  assert.equal(ipOf(await s.query('v6.example.org', 'A', { transport: 'tcp' })), '192.0.2.6');
+  assert.deepEqual(up.received.map((r) => r.transport), ['udp', 'tcp']);
+});
+
 test('a resolv.conf file names the upstreams', async (t) => {
   // resolv.conf has no ports: the upstream must listen on 53, here on an unused loopback address.
   const address = `127.53.${Math.floor(Math.random() * 250) + 1}.${Math.floor(Math.random() * 250) + 1}`;

@@ -35,8 +35,8 @@ export class Cache implements Handler, FlightHost {
   readonly keepTtl: boolean;
   readonly staleAnswerTimeoutMs: number;
   readonly source: CacheSource;
-  private readonly store: EntryStore;
   readonly now: () => number;
+  private readonly store: EntryStore;
   private readonly log: Logger;
   private readonly everything: boolean;
   private readonly counts = new Map<string, CacheCounts>();

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import * as dnsPacket from 'dns-packet';
+import type * as dnsPacket from 'dns-packet';
 import { type Directive, parseCorefile } from '@chaindns/core';
 import { freePort, query, startTestUpstream, type TestUpstream } from '@chaindns/core/testing';
 import { endpointSlice, namespace, service } from '@chaindns/kubernetes/testing';
-import { type Chaindns, hasBinary, httpGet, type InCluster, rdata, records, repoRoot, sample, startChaindns, startInCluster, untilReady } from './harness.js';
+import { type Chaindns, hasBinary, httpGet, type InCluster, rdata, records, repoRoot, sample, sentTo, startChaindns, startInCluster, untilReady } from './harness.js';
 
 /** Corefile.example at the repository root: the kube-dns pod's settings in one process. */
 const EXAMPLE = join(repoRoot, 'Corefile.example');
@@ -56,8 +56,7 @@ let upstream: TestUpstream;
 let dns: Chaindns;
 let ports: { dns: number; health: number; ready: number; metrics: number };
 const url = (port: number): string => `http://127.0.0.1:${port}`;
-/** How many queries for `name` reached the upstream. */
-const sent = (name: string): number => upstream.received.filter((r) => dnsPacket.decode(r.msg).questions?.[0]?.name.toLowerCase() === name).length;
+const sent = (name: string): number => sentTo(upstream, name);
 
 before(async () => {
   if (skip) return;

@@ -3,7 +3,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { present, type Reply } from '@chaindns/core/testing';
+import * as dnsPacket from 'dns-packet';
+import { present, type Reply, type TestUpstream } from '@chaindns/core/testing';
 import { type FakeApiServer, startFakeApiServer } from '@chaindns/kubernetes/testing';
 
 /** Helpers for the tests that run the real `chaindns` binary on shipped Corefiles. */
@@ -155,4 +156,9 @@ export function records(reply: Reply, section: 'answers' | 'authorities' = 'answ
 /** The RDATA of a reply's answers, in order. */
 export function rdata(reply: Reply): string[] {
   return records(reply).map((r) => r.split(' ').slice(4).join(' '));
+}
+
+/** How many queries for `name` (lowercase, no trailing dot) reached the upstream. */
+export function sentTo(upstream: TestUpstream, name: string): number {
+  return upstream.received.filter((r) => dnsPacket.decode(r.msg).questions?.[0]?.name.toLowerCase() === name).length;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import net from 'node:net';
 import { after, test } from 'node:test';
 import { buildQuery, PluginError, QType, Rcode, Registry, type Request, type ResponseWriter, silentLogger } from '@chaindns/core';
 import { makeRequest, Recorder, serveWith, startTestUpstream, type TestUpstream, type UpstreamHandler } from '@chaindns/core/testing';
@@ -170,8 +171,39 @@ test('failover rcodes try the next upstream', async () => {
   const { rcode } = await serveWith(h, makeRequest('example.org', 'A'));
   assert.equal(rcode, Rcode.NOERROR);
   assert.equal(bad.received.length, 1);
+  // When every upstream gives a failover rcode, the last reply goes out.
+  const { h: allBad } = handlerFor(`forward . 127.0.0.1:${bad.port} 127.0.0.1:${bad.port} {\n failover SERVFAIL\n}`);
+  const last = await serveWith(allBad, makeRequest('example.org', 'A'));
+  assert.deepEqual([last.rcode, last.recorder.rcode], [Rcode.SERVFAIL, Rcode.SERVFAIL]);
+  assert.equal(bad.received.length, 3);
   const { h: without } = handlerFor(`forward . 127.0.0.1:${bad.port} 127.0.0.1:${good.port} {\n policy sequential\n}`);
   assert.equal((await serveWith(without, makeRequest('example.org', 'A'))).rcode, Rcode.SERVFAIL);
+});
+
+test('a query caught by the upstream closing a reused TCP connection is sent again on a new one', async () => {
+  // One answer per connection: the second query on a connection makes the server hang up.
+  let connections = 0;
+  const tcp = net.createServer((socket) => {
+    connections++;
+    let queries = 0;
+    socket.on('data', (chunk: Buffer) => {
+      if (++queries > 1) return void socket.destroy();
+      const out = answerA(chunk.subarray(2), '192.0.2.1');
+      socket.write(Buffer.concat([Buffer.from([out.length >> 8, out.length & 0xff]), out]));
+    });
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
+  const to = `127.0.0.1:${(tcp.address() as net.AddressInfo).port}`;
+  const { h, registry } = handlerFor(`forward . ${to} {\n force_tcp\n}`);
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    assert.equal((await serveWith(h, makeRequest(`q${i}.example.org`, 'A'))).rcode, Rcode.NOERROR);
+    assert.ok(performance.now() - start < 1000);
+  }
+  // Within the same try: no failed try, so no health check connection either.
+  assert.equal(await metricValue(registry, 'coredns_forward_requests_total', { to }), 3);
+  assert.equal(connections, 3);
 });
 
 test('max_concurrent answers REFUSED past the limit and counts it', async () => {

@@ -1,8 +1,9 @@
-import { type Answer, type Handler, isSubdomain, matchZone, type Next, QType, Rcode, type Request, reply, type ResponseWriter, type Result } from '@chaindns/core';
+import { type Answer, type Handler, isSubdomain, matchZone, type Next, QType, Rcode, type Request, type ResponseWriter, type Result } from '@chaindns/core';
 import { addressAnswer, addressItems, type AddressAnswer, type Resolve } from './answer-address.js';
 import { type AnswerContext, nsRecords, schemaRecord, soaRecord } from './answer-apex.js';
 import { ptrAnswer } from './answer-ptr.js';
 import { srvAnswer } from './answer-srv.js';
+import { encodeReply } from './encode.js';
 import { canonicalIp } from './ip.js';
 import { records } from './records.js';
 
@@ -33,16 +34,14 @@ export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
       if (opts.fallthrough && opts.fallthrough.some((z) => isSubdomain(req.qname, z))) return next(req, w);
       // Before the first sync an unknown name may just not have arrived yet.
       const rcode = opts.synced() ? Rcode.NXDOMAIN : Rcode.SERVFAIL;
-      w.write(reply(req, { rcode, authoritative: true, authorities: [soaRecord(opts, zoneRaw, opts.index.modified)] }));
+      w.write(encodeReply(req, { rcode, authorities: [soaRecord(opts, zoneRaw, opts.index.modified)] }));
       return rcode;
     }
     if (outcome.answers.length === 0) {
-      w.write(reply(req, { authoritative: true, authorities: [soaRecord(opts, zoneRaw, opts.index.modified)] }));
+      w.write(encodeReply(req, { rcode: Rcode.NOERROR, authorities: [soaRecord(opts, zoneRaw, opts.index.modified)] }));
       return Rcode.NOERROR;
     }
-    const msg = reply(req, { authoritative: true, answers: outcome.answers, ...(outcome.extra ? { additionals: outcome.extra } : {}) });
-    if (outcome.truncated) msg[2] = msg[2]! | 0x02;
-    w.write(msg);
+    w.write(encodeReply(req, { rcode: Rcode.NOERROR, answers: outcome.answers, additionals: outcome.extra ?? [], truncated: outcome.truncated ?? false }));
     return Rcode.NOERROR;
   };
 

@@ -1,0 +1,182 @@
+import { type Answer, encodeName, Flag, QType, type Request, writeOpt } from '@chaindns/core';
+import { ipv4Bytes, ipv6Bytes } from './ip.js';
+
+export interface ReplyParts {
+  readonly rcode: number;
+  readonly answers?: readonly Answer[];
+  readonly authorities?: readonly Answer[];
+  readonly additionals?: readonly Answer[];
+  readonly truncated?: boolean;
+}
+
+/**
+ * Encodes an authoritative reply to `req` straight into wire bytes, with
+ * name compression: the question as asked, then the records (A, AAAA,
+ * CNAME, PTR, NS, SRV, TXT, SOA: what this plugin answers with), then an
+ * OPT when the query had one. Several times faster than going through
+ * dns-packet, which matters on the path every cluster lookup takes. Throws
+ * on a record it cannot encode (the caller falls back to core's reply()).
+ */
+export function encodeReply(req: Request, parts: ReplyParts): Buffer {
+  const w = new Writer(req);
+  const an = parts.answers ?? [];
+  const ns = parts.authorities ?? [];
+  const ar = parts.additionals ?? [];
+  for (const rr of an) w.record(rr);
+  for (const rr of ns) w.record(rr);
+  for (const rr of ar) w.record(rr);
+  let flags = (req.flags & (0x7800 | Flag.RD | Flag.CD)) | Flag.QR | Flag.AA | (parts.rcode & 0x0f);
+  if (parts.truncated) flags |= Flag.TC;
+  const out = w.finish(req, flags, an.length, ns.length, ar.length);
+  return out;
+}
+
+class Writer {
+  private buf = Buffer.allocUnsafe(512);
+  private off = 0;
+  /** Offsets of names already written (owner or rdata), by their exact text: compression targets. */
+  private readonly names = new Map<string, number>();
+
+  constructor(req: Request) {
+    const qEnd = req.questionEnd;
+    this.ensure(qEnd);
+    req.msg.copy(this.buf, 12, 12, qEnd);
+    this.off = qEnd;
+    // The question name's suffixes can be pointed at.
+    const qname = req.qnameRaw;
+    if (qname !== '.' && !qname.includes('\\')) {
+      let at = 12;
+      let rest = qname;
+      while (rest !== '' && at < 0x3fff) {
+        this.names.set(rest, at);
+        const dot = rest.indexOf('.');
+        at += dot + 1;
+        rest = rest.slice(dot + 1);
+      }
+    }
+  }
+
+  private ensure(n: number): void {
+    if (this.off + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.off + n));
+    this.buf.copy(bigger, 0, 0, this.off);
+    this.buf = bigger;
+  }
+
+  private u16(v: number): void {
+    this.ensure(2);
+    this.buf.writeUInt16BE(v, this.off);
+    this.off += 2;
+  }
+
+  private u32(v: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32BE(v >>> 0, this.off);
+    this.off += 4;
+  }
+
+  private bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.off);
+    this.off += b.length;
+  }
+
+  /** A name in presentation form (FQDN, trailing dot optional), compressed against earlier names unless `compress` is false. */
+  private name(text: string, compress = true): void {
+    if (text === '.' || text === '') {
+      this.bytes(ROOT);
+      return;
+    }
+    let rest = text.endsWith('.') ? text : `${text}.`;
+    if (rest.includes('\\')) {
+      this.bytes(encodeName(rest));
+      return;
+    }
+    while (rest !== '') {
+      const known = compress ? this.names.get(rest) : undefined;
+      if (known !== undefined) {
+        this.u16(0xc000 | known);
+        return;
+      }
+      if (this.off < 0x3fff) this.names.set(rest, this.off);
+      const dot = rest.indexOf('.');
+      if (dot <= 0 || dot > 63) throw new RangeError(`bad label in ${text}`);
+      this.ensure(dot + 1);
+      this.buf[this.off++] = dot;
+      this.off += this.buf.write(rest, this.off, dot, 'latin1');
+      rest = rest.slice(dot + 1);
+    }
+    this.bytes(ROOT);
+  }
+
+  record(rr: Answer): void {
+    const type = QType[rr.type as keyof typeof QType];
+    if (type === undefined) throw new RangeError(`cannot encode ${rr.type}`);
+    this.name(rr.name);
+    this.u16(type);
+    this.u16(1);
+    this.u32('ttl' in rr && rr.ttl !== undefined ? rr.ttl : 0);
+    const lengthAt = this.off;
+    this.u16(0);
+    const data = (rr as { data: unknown }).data;
+    switch (type) {
+      case QType.A:
+        this.bytes(ipv4Bytes(data as string));
+        break;
+      case QType.AAAA:
+        this.bytes(ipv6Bytes(data as string));
+        break;
+      case QType.CNAME:
+      case QType.PTR:
+      case QType.NS:
+        this.name(data as string);
+        break;
+      case QType.SRV: {
+        const s = data as { priority?: number; weight?: number; port: number; target: string };
+        this.u16(s.priority ?? 0);
+        this.u16(s.weight ?? 0);
+        this.u16(s.port);
+        // RFC 2782: the target is never compressed.
+        this.name(s.target, false);
+        break;
+      }
+      case QType.TXT:
+        for (const part of Array.isArray(data) ? data : [data]) {
+          const b = typeof part === 'string' ? Buffer.from(part) : (part as Buffer);
+          if (b.length > 255) throw new RangeError('TXT string over 255 bytes');
+          this.bytes(Uint8Array.of(b.length));
+          this.bytes(b);
+        }
+        break;
+      case QType.SOA: {
+        const s = data as { mname: string; rname: string; serial?: number; refresh?: number; retry?: number; expire?: number; minimum?: number };
+        this.name(s.mname);
+        this.name(s.rname);
+        for (const v of [s.serial, s.refresh, s.retry, s.expire, s.minimum]) this.u32(v ?? 0);
+        break;
+      }
+      default:
+        throw new RangeError(`cannot encode ${rr.type}`);
+    }
+    this.buf.writeUInt16BE(this.off - lengthAt - 2, lengthAt);
+  }
+
+  finish(req: Request, flags: number, an: number, ns: number, ar: number): Buffer {
+    if (req.edns) {
+      this.ensure(11);
+      writeOpt(this.buf, this.off, req.edns);
+      this.off += 11;
+      ar++;
+    }
+    const b = this.buf;
+    b.writeUInt16BE(req.id, 0);
+    b.writeUInt16BE(flags, 2);
+    b.writeUInt16BE(1, 4);
+    b.writeUInt16BE(an, 6);
+    b.writeUInt16BE(ns, 8);
+    b.writeUInt16BE(ar, 10);
+    return b.subarray(0, this.off);
+  }
+}
+
+const ROOT = Uint8Array.of(0);

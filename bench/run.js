@@ -188,10 +188,10 @@ function checkCli() {
 async function main() {
   ensureTools();
   if (!pinned) log('fewer than 2 cores or no taskset: running unpinned, the numbers are not comparable');
+  const defaultUdp = checkCli();
   const files = await writeQueryFiles();
   const upstreamPort = await freePort();
   const upstream = await start('upstream', 1, process.execPath, [join(here, 'upstream.js'), String(upstreamPort)], upstreamPort);
-  const defaultUdp = checkCli();
   const corefile = async (name) => {
     const port = await freePort();
     const path = join(out, `Corefile.${name}`);

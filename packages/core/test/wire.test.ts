@@ -153,3 +153,22 @@ test('decrementTtls lowers every TTL but the OPT, not below zero; minTtl reads t
   assert.equal((out.authorities?.[0] as { ttl: number }).ttl, 90);
   assert.equal((out.additionals?.[0] as { flag_do: boolean }).flag_do, true);
 });
+
+test('question names with special bytes come out escaped, as presentation form writes them', async (t) => {
+  const cases: { labels: number[][]; want: string }[] = [
+    { labels: [[0x61, 0x2e, 0x62], [0x6f, 0x72, 0x67]], want: 'a\\.b.org.' },
+    { labels: [[0x61, 0x20, 0x00]], want: 'a\\032\\000.' },
+    { labels: [[0x5c, 0x41]], want: '\\\\A.' },
+    { labels: [], want: '.' },
+  ];
+  for (const c of cases) {
+    await t.test(c.want, () => {
+      const name = Buffer.from([...c.labels.flatMap((l) => [l.length, ...l]), 0]);
+      const msg = Buffer.concat([Buffer.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]), name, Buffer.from([0, 1, 0, 1])]);
+      const req = parseRequest(msg, 'udp', remote);
+      assert.ok(req instanceof Request);
+      assert.equal(req.qnameRaw, c.want);
+      assert.equal(req.qname, c.want.replace(/A/g, 'a'));
+    });
+  }
+});

@@ -18,23 +18,21 @@ export function skipName(buf: Uint8Array, off: number): number {
   }
 }
 
+/** True for a label byte that presentation form writes as it is (printable, not special). */
+export function isPlain(c: number): boolean {
+  return c > 0x20 && c < 0x7f && c !== 0x2e && c !== 0x5c && c !== 0x22 && c !== 0x28 && c !== 0x29 && c !== 0x3b;
+}
+
 /** Presentation form of one label: printable ASCII kept, dots, backslashes and the rest escaped. */
 export function labelText(buf: Uint8Array, start: number, end: number): string {
   let plain = true;
-  for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    if (c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c || c === 0x22 || c === 0x28 || c === 0x29 || c === 0x3b) {
-      plain = false;
-      break;
-    }
-  }
+  for (let i = start; i < end && plain; i++) plain = isPlain(buf[i]!);
   if (plain) return Buffer.prototype.latin1Slice.call(buf, start, end) as string;
   let s = '';
   for (let i = start; i < end; i++) {
     const c = buf[i]!;
     if (c <= 0x20 || c >= 0x7f) s += '\\' + String(c).padStart(3, '0');
-    else if (c === 0x2e || c === 0x5c || c === 0x22 || c === 0x28 || c === 0x29 || c === 0x3b) s += '\\' + String.fromCharCode(c);
-    else s += String.fromCharCode(c);
+    else s += (isPlain(c) ? '' : '\\') + String.fromCharCode(c);
   }
   return s;
 }

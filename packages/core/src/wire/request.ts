@@ -1,7 +1,7 @@
 import * as dnsPacket from 'dns-packet';
 import type { Remote } from '../transport.js';
 import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, QType, Rcode, typeName } from './constants.js';
-import { labelText, lowerName } from './name.js';
+import { isPlain, labelText, lowerName } from './name.js';
 import { counts, skipRR } from './sections.js';
 
 export type Transport = 'udp' | 'tcp';
@@ -115,16 +115,17 @@ export function parseRequest(msg: Buffer, transport: Transport, remote: Remote):
   if (qd !== 1) return fault(opcode === 0 ? Rcode.FORMERR : Rcode.NOTIMP);
   // The question: labels only (a compression pointer in the first name is malformed).
   let off = HEADER_SIZE;
-  let raw = '';
+  let plain = true;
   for (;;) {
     if (off >= msg.length) return fault(Rcode.FORMERR);
     const len = msg[off]!;
     if (len === 0) break;
     if (len > 63 || off + 1 + len > msg.length || off + len - HEADER_SIZE > 254) return fault(Rcode.FORMERR);
-    raw += labelText(msg, off + 1, off + 1 + len) + '.';
+    for (let i = off + 1; i <= off + len && plain; i++) plain = isPlain(msg[i]!);
     off += len + 1;
   }
   const nameEnd = off + 1;
+  const raw = plain ? plainName(msg, nameEnd) : escapedName(msg, nameEnd);
   if (nameEnd + 4 > msg.length) return fault(Rcode.FORMERR);
   const qtype = (msg[nameEnd]! << 8) | msg[nameEnd + 1]!;
   const qclass = (msg[nameEnd + 2]! << 8) | msg[nameEnd + 3]!;
@@ -155,4 +156,26 @@ export function parseRequest(msg: Buffer, transport: Transport, remote: Remote):
   }
   if (edns && edns.version > 0) return fault(Rcode.BADVERS, questionEnd, edns);
   return new Request(msg, transport, remote, raw === '' ? '.' : raw, qtype, qclass, nameEnd, edns);
+}
+
+// One name's bytes at a time: the question is copied here with its length bytes turned into dots.
+const scratch = Buffer.allocUnsafe(256);
+
+/** The question's name when every byte is printable (the usual case): one copy, one string. */
+function plainName(msg: Buffer, nameEnd: number): string {
+  if (nameEnd === HEADER_SIZE + 1) return '.';
+  const n = msg.copy(scratch, 0, HEADER_SIZE + 1, nameEnd);
+  for (let i = msg[HEADER_SIZE]!; i < n; ) {
+    const next = i + scratch[i]! + 1;
+    scratch[i] = 0x2e;
+    i = next;
+  }
+  return scratch.toString('latin1', 0, n);
+}
+
+/** The question's name with escapes (`\.`, `\DDD`), label by label. */
+function escapedName(msg: Buffer, nameEnd: number): string {
+  let name = '';
+  for (let off = HEADER_SIZE; off < nameEnd - 1; off += msg[off]! + 1) name += labelText(msg, off + 1, off + 1 + msg[off]!) + '.';
+  return name;
 }

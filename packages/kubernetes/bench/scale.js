@@ -4,6 +4,7 @@
 // a chaindns server in a child process watches it. Reports the time from start to ready (the
 // first sync), the child's RSS once synced (after a GC) and after the load, and the answer rate
 // for random service names over UDP on loopback (dnsperf when installed, else a bounded JS loop).
+// BENCH_DEBUG=1 prints the child's heap spaces; BENCH_NODE_FLAGS passes flags to the child's node.
 import { execFileSync, fork } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,13 +59,11 @@ async function parent() {
     const s = Math.floor(Math.random() * services);
     names.push(`svc-${s}.ns-${s % namespaces}.svc.cluster.local`);
   }
-  if (process.env.BENCH_IDLE) {
-    for (let i = 0; i < Number(process.env.BENCH_IDLE); i += 5) {
-      await new Promise((r) => setTimeout(r, 5000));
-      worker.send('measure');
-      console.log(`RSS ${i + 5}s after ready: ${mb((await next()).rss)} MB`);
-    }
-  }
+  // V8's memory reducer gives back the heap the sync grew once the process has been idle a few seconds.
+  await new Promise((r) => setTimeout(r, 15_000));
+  worker.send('measure');
+  const steady = await next();
+  console.log(`RSS 15 s after ready (steady state): ${mb(steady.rss)} MB`);
   const qps = hasDnsperf() ? dnsperf(ready.port, names, seconds) : await jsLoad(ready.port, names, seconds);
   worker.send('measure');
   const after = await next();
@@ -131,10 +130,6 @@ async function child(apiUrl) {
   const baseRss = process.memoryUsage().rss;
   const started = performance.now();
   const { kubernetes } = await import('../dist/src/index.js');
-  if (process.env.BENCH_DEBUG) {
-    await import('@kubernetes/client-node');
-    console.log('client-node imported after', Math.round(performance.now() - started), 'ms');
-  }
   const corefile = `cluster.local in-addr.arpa {\n kubernetes {\n  endpoint ${apiUrl}\n  startup_timeout 300s\n }\n}`;
   const server = new Server({ corefile, plugins: new PluginRegistry(['kubernetes'], [kubernetes]), dnsPort: 0, defaultAddresses: ['127.0.0.1'], logger: createLogger({ quiet: true }) });
   await server.start();

@@ -1,4 +1,4 @@
-import { type Answer, isSubdomain, layout, lowerName, QType, readName, skipName } from '@chaindns/core';
+import { type Answer, layout, lowerName, matchZone, QType, readName, skipName } from '@chaindns/core';
 import { addressRecord, type AnswerContext, isNsName, nsAddresses } from './answer-apex.js';
 import { canonicalIp, ipFamily } from './ip.js';
 import { type Item, records } from './records.js';
@@ -33,9 +33,12 @@ const fqdn = (name: string): string => (name.endsWith('.') ? name : `${name}.`);
 
 /**
  * A or AAAA records for a name, as CoreDNS's plugin.A/AAAA: addresses, or
- * for an ExternalName service its CNAME followed inside the zone, and
- * outside it resolved through the server's own chain (then async). Null
- * means NXDOMAIN. A chain whose end has no address is dropped whole.
+ * for an ExternalName service its CNAME followed inside the plugin's zones,
+ * and outside them resolved through the server's own chain (then async).
+ * Null means NXDOMAIN. A chain whose end has no address is dropped whole.
+ * (CoreDNS follows only inside the zone asked and resolves the rest through
+ * itself: the same answers, but a CNAME cycle across two of its zones never
+ * ends there; here the chain limit ends it.)
  */
 export function addressAnswer(ctx: AnswerContext, qnameRaw: string, zone: string, zoneRaw: string, qtype: number, resolve: Resolve): AddressAnswer | null | Promise<AddressAnswer> {
   const family = qtype === QType.AAAA ? 6 : 4;
@@ -66,8 +69,11 @@ export function addressAnswer(ctx: AnswerContext, qnameRaw: string, zone: string
       return chain.length === 0 ? { records: found, truncated: false } : EMPTY;
     }
     chain.push({ name, type: 'CNAME', ttl: ctx.ttl, class: 'IN', data: target });
-    if (!isSubdomain(targetLower, zone)) return resolveExternal(resolve, chain, target, qtype);
+    const targetZone = matchZone(ctx.zones, targetLower);
+    if (targetZone === null) return resolveExternal(resolve, chain, target, qtype);
     name = target;
+    zone = targetZone;
+    zoneRaw = zone === '.' ? '.' : target.slice(target.length - zone.length);
   }
 }
 

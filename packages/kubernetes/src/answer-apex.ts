@@ -5,6 +5,8 @@ import { type LookupOptions, readyEndpoints, trimZone } from './records.js';
 
 /** What the answer builders share: the lookup options plus the TTL and this server's addresses. */
 export interface AnswerContext extends LookupOptions {
+  /** The zones this plugin answers for (lowercased FQDNs, reverse zones included). */
+  readonly zones: readonly string[];
   readonly ttl: number;
   /** The first forward zone: PTR targets live there. */
   readonly primaryZone: string;

@@ -65,9 +65,9 @@ export class HttpError extends Error {
   }
 }
 
-export interface ListResult {
+export interface ListResult<T> {
   readonly resourceVersion: string;
-  readonly items: unknown[];
+  readonly items: T[];
 }
 
 /**
@@ -105,12 +105,15 @@ export class ApiClient {
     this.metrics.requests.inc({ code, method, host: this.host });
   }
 
-  /** Every object at `path` (page by page), with the list's resourceVersion. */
-  async list(path: string, labelSelector: string | null): Promise<ListResult> {
+  /**
+   * Every object at `path`, page by page, each turned by `convert` as its
+   * page arrives (so raw pages die young), with the list's resourceVersion.
+   */
+  async list<T>(path: string, labelSelector: string | null, convert: (raw: unknown) => T): Promise<ListResult<T>> {
     await this.throttle('GET');
     await this.inflight?.acquire();
     try {
-      const items: unknown[] = [];
+      const items: T[] = [];
       let resourceVersion = '';
       let next = '';
       do {
@@ -119,7 +122,7 @@ export class ApiClient {
         if (next) query.set('continue', next);
         const page = (await this.get(`${path}?${query}`)) as { metadata?: { resourceVersion?: string; continue?: string }; items?: unknown[] | null };
         if (!resourceVersion) resourceVersion = page.metadata?.resourceVersion ?? '';
-        for (const item of page.items ?? []) items.push(item);
+        for (const item of page.items ?? []) items.push(convert(item));
         next = page.metadata?.continue ?? '';
       } while (next);
       return { resourceVersion, items };

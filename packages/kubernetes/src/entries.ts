@@ -46,7 +46,7 @@ export class EndpointEntry {
     /** Lowercased; null when unset. */
     readonly hostname: string | null,
     readonly nodeName: string | null,
-    /** The targetRef's name (the pod), lowercased; null when unset. */
+    /** The targetRef's name (the pod), lowercased; null when unset or not needed (no endpoint_pod_names). */
     readonly podName: string | null,
     /** conditions.ready, true when unset. */
     readonly ready: boolean,

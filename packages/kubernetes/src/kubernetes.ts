@@ -8,8 +8,6 @@ import { canonicalIp } from './ip.js';
 import { records } from './records.js';
 
 export interface KubernetesHandlerOptions extends AnswerContext {
-  /** The zones this plugin answers for (lowercased FQDNs, reverse zones included). */
-  readonly zones: readonly string[];
   /** Zones where NXDOMAIN passes to the next plugin; null when `fallthrough` is off. */
   readonly fallthrough: readonly string[] | null;
   /** True once the first list of every watched resource has arrived. */

@@ -92,15 +92,18 @@ export function toService(raw: RawService, intern: Interner): ServiceEntry {
   );
 }
 
-/** A discovery.k8s.io/v1 EndpointSlice; FQDN slices carry no addresses DNS can use. */
-export function toSlice(raw: RawEndpointSlice, intern: Interner): SliceEntry {
+/**
+ * A discovery.k8s.io/v1 EndpointSlice; FQDN slices carry no addresses DNS
+ * can use. Pod names are kept only when `podNames` (endpoint_pod_names) needs them.
+ */
+export function toSlice(raw: RawEndpointSlice, intern: Interner, podNames = true): SliceEntry {
   const meta = raw.metadata ?? {};
   const endpoints: EndpointEntry[] = [];
   if (raw.addressType !== 'FQDN') {
     for (const ep of raw.endpoints ?? []) {
       const hostname = ep.hostname ? ep.hostname.toLowerCase() : null;
       const node = ep.nodeName ? intern.intern(ep.nodeName) : null;
-      const pod = ep.targetRef?.name ? ep.targetRef.name.toLowerCase() : null;
+      const pod = podNames && ep.targetRef?.name ? ep.targetRef.name.toLowerCase() : null;
       const ready = ep.conditions?.ready !== false;
       for (const address of ep.addresses ?? []) {
         const ip = canonicalIp(address);

@@ -47,7 +47,7 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
       kind: 'EndpointSlice',
       path: '/apis/discovery.k8s.io/v1/endpointslices',
       selector: config.labels,
-      convert: toSlice,
+      convert: (raw, intern) => toSlice(raw, intern, config.endpointPodNames),
       set: (index, e) => index.setSlice(e as ReturnType<typeof toSlice>),
       remove: (index, ns, name) => index.deleteSlice(ns, name),
     });

@@ -94,9 +94,9 @@ class Informer {
     const convert = (raw: RawObject): Entry => resource.convert(raw, index.interner);
     const watch = (this.watch = new ReflectorWatch(kc, api, convert, () => (this.synced = true), () => this.recovered()));
     const list = async (): Promise<{ metadata: { resourceVersion: string }; items: KubernetesObject[] }> => {
-      const result = await api.list(resource.path, resource.selector?.text ?? null);
+      const result = await api.list(resource.path, resource.selector?.text ?? null, (raw) => convert(raw as RawObject) as KubernetesObject);
       this.recovered();
-      return { metadata: { resourceVersion: result.resourceVersion }, items: result.items.map((raw) => convert(raw as RawObject) as KubernetesObject) };
+      return { metadata: { resourceVersion: result.resourceVersion }, items: result.items };
     };
     this.informer = new ListWatch<KubernetesObject>(resource.path, watch, list, false, resource.selector?.text);
     const set = (obj: KubernetesObject): void => {

@@ -239,3 +239,24 @@ test('an ExternalName whose target cannot be resolved leaves the CNAME out (NODA
   const failing: KubernetesHandlerOptions['resolve'] = () => Promise.reject(new Error('no upstream'));
   await run(handler({ resolve: failing }), [{ qname: 'external.testns.svc.cluster.local.', qtype: 'A', answer: [], ns: [SOA] }]);
 });
+
+test('ExternalName targets in any of the zones are followed here, so a CNAME cycle across zones ends', async () => {
+  const { service } = await import('../src/testing/index.js');
+  const { coreDnsCluster } = await import('./cluster.js');
+  const objects = [
+    ...coreDnsCluster,
+    service('testns', 'to-other', { externalName: 'svc1.testns.svc.other.local' }),
+    service('testns', 'loop1', { externalName: 'loop2.testns.svc.other.local' }),
+    service('testns', 'loop2', { externalName: 'loop1.testns.svc.cluster.local' }),
+  ];
+  const resolve: KubernetesHandlerOptions['resolve'] = () => Promise.reject(new Error('resolve must not be called for names in the zones'));
+  await run(handler({ zones: ['cluster.local.', 'other.local.'], resolve }, objects), [
+    {
+      qname: 'to-other.testns.svc.cluster.local.',
+      qtype: 'A',
+      ordered: true,
+      answer: ['to-other.testns.svc.cluster.local. 5 IN CNAME svc1.testns.svc.other.local.', 'svc1.testns.svc.other.local. 5 IN A 10.0.0.1'],
+    },
+    { qname: 'loop1.testns.svc.cluster.local.', qtype: 'A', answer: [], ns: [SOA] },
+  ]);
+});

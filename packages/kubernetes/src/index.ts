@@ -4,7 +4,6 @@ export { createKubernetes, type KubernetesHandlerOptions } from './kubernetes.js
 export { ClusterIndex } from './index-store.js';
 export { EndpointEntry, NamespaceEntry, PodEntry, PortEntry, ServiceEntry, SliceEntry, type ServiceType } from './entries.js';
 export { toNamespace, toPod, toService, toSlice, type RawEndpointSlice, type RawObject, type RawPod, type RawService } from './objects.js';
-export { readManifests } from './manifests.js';
 export { parseLabelSelector, matchesLabels, type LabelSelector } from './label-selector.js';
 export { SERVICE_ACCOUNT_DIR, SERVICE_ACCOUNT_DIR_ENV } from './kubeconfig.js';
 export { DNS_SCHEMA_VERSION } from './answer-apex.js';

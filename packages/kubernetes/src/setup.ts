@@ -5,7 +5,6 @@ import { ClusterIndex } from './index-store.js';
 import { canonicalIp } from './ip.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { createKubernetes } from './kubernetes.js';
-import { ManifestSource } from './manifests.js';
 import { kubernetesMetrics } from './metrics.js';
 import { resourcesFor, type Source } from './resources.js';
 
@@ -23,6 +22,7 @@ export const kubernetes = definePlugin<KubernetesConfig>({
     let source: Source;
     try {
       if (config.manifests) {
+        const { ManifestSource } = await import('./manifests.js');
         const manifests = new ManifestSource(config.manifests, resources, index, ctx.log, config.namespaceLabels === null);
         manifests.load();
         source = manifests;

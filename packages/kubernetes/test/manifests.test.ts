@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertCase, startTestServer, type TestServer } from '@chaindns/core/testing';
-import { kubernetes, readManifests } from '../src/index.js';
+import { kubernetes } from '../src/index.js';
+import { readManifests } from '../src/manifests.js';
 import { endpointSlice, namespace, service } from '../src/testing/index.js';
 import { eventually } from './helpers.js';
 

@@ -1,6 +1,6 @@
-import { definePlugin, eachSubdirective, expectArgs, parseDuration } from '@chaindns/core';
+import { definePlugin, eachSubdirective, expectArgs, parseDuration, formatHostPort, parseHostPort } from '@chaindns/core';
 import { healthAnswer, lameduck, startProbe } from './health.js';
-import { formatAddress, type HttpAddress, parseAddress, servePath } from './http.js';
+import { type HttpAddress, servePath } from './http.js';
 import { healthMetrics } from './metrics.js';
 
 export interface HealthConfig {
@@ -20,14 +20,14 @@ export const health = definePlugin<HealthConfig>({
         lameduckMs = parseDuration(expectArgs(sub, 1, 1)[0]!);
       },
     });
-    return { address: address ? parseAddress(address, 'health') : { host: '', port: 8080 }, lameduckMs };
+    return { address: address ? parseHostPort(address, 'health') : { host: '', port: 8080 }, lameduckMs };
   },
   async setup(config, ctx) {
     const endpoint = await servePath(ctx, config.address, '/health', () => healthAnswer(ctx.status));
     // One probe per listener, kept across reloads like the listener itself.
     const metrics = healthMetrics(ctx.registry);
     await ctx.shared(
-      `health-probe:${formatAddress(config.address)}`,
+      `health-probe:${formatHostPort(config.address)}`,
       () => startProbe(`${endpoint.url}/health`, metrics, ctx.log),
       (probe) => probe.stop(),
     );

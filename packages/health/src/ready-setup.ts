@@ -1,5 +1,5 @@
-import { configError, definePlugin, eachSubdirective, expectArgs, parseChoice } from '@chaindns/core';
-import { type HttpAddress, parseAddress, servePath } from './http.js';
+import { configError, definePlugin, eachSubdirective, expectArgs, parseChoice, parseHostPort } from '@chaindns/core';
+import { type HttpAddress, servePath } from './http.js';
 import { readyAnswer } from './ready.js';
 
 export interface ReadyConfig {
@@ -23,7 +23,7 @@ export const ready = definePlugin<ReadyConfig>({
         }
       },
     });
-    return { address: address ? parseAddress(address, 'ready') : { host: '', port: 8181 } };
+    return { address: address ? parseHostPort(address, 'ready') : { host: '', port: 8181 } };
   },
   async setup(config, ctx) {
     await servePath(ctx, config.address, '/ready', () => readyAnswer(ctx.status, ctx.log));

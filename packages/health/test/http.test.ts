@@ -3,7 +3,10 @@ import net from 'node:net';
 import { after, test } from 'node:test';
 import { silentLogger, type Token } from '@chaindns/core';
 import { freePort } from '@chaindns/core/testing';
-import { formatAddress, HttpEndpoint, parseAddress } from '../src/http.js';
+import { formatHostPort as formatAddress, parseHostPort } from '@chaindns/core';
+import { HttpEndpoint } from '../src/http.js';
+
+const parseAddress = parseHostPort;
 
 const token = (text: string): Token => ({ text, file: 'Corefile', line: 3, quoted: false });
 

@@ -1,5 +1,5 @@
-import { configError, definePlugin, expectArgs } from '@chaindns/core';
-import { formatAddress, type HttpAddress, MetricsEndpoint, parseAddress } from './http.js';
+import { configError, definePlugin, expectArgs, formatHostPort, parseHostPort } from '@chaindns/core';
+import { type HttpAddress, MetricsEndpoint } from './http.js';
 import { dnsMetrics } from './metrics.js';
 import { createPrometheus } from './prometheus.js';
 
@@ -25,7 +25,7 @@ export const prometheus = definePlugin<PrometheusConfig>({
       const why = UNSUPPORTED[sub.name];
       configError(sub, why ? `prometheus: "${sub.name}": ${why}` : `prometheus: unknown property "${sub.name}"; prometheus takes no block`);
     }
-    return { address: address ? parseAddress(address) : DEFAULT_ADDRESS };
+    return { address: address ? parseHostPort(address, 'prometheus', 'localhost:9153, :9153 or [::1]:9153') : DEFAULT_ADDRESS };
   },
   setup(config, ctx) {
     const metrics = dnsMetrics(ctx.registry);
@@ -33,7 +33,7 @@ export const prometheus = definePlugin<PrometheusConfig>({
     ctx.onStartup(async () => {
       await ctx.shared(
         // Not `http:ADDRESS`: health and ready share listeners of another shape under that key.
-        `prometheus http:${formatAddress(config.address)}`,
+        `prometheus http:${formatHostPort(config.address)}`,
         () => MetricsEndpoint.open(config.address, ctx.registry, ctx.log),
         (endpoint) => endpoint.close(),
       );

@@ -13,7 +13,7 @@ export function expectArgs(d: Directive, min: number, max = Infinity): readonly 
   const n = d.args.length;
   if (n < min || n > max) {
     const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-    configError(d, `${d.name}: expected ${want} argument${/(^| )1$/.test(want) ? '' : 's'}, got ${n}`);
+    configError(d, `${d.name}: expected ${want} argument${/^(at least )?1$/.test(want) ? '' : 's'}, got ${n}`);
   }
   return d.args;
 }

@@ -2,6 +2,7 @@ import { Counter, Registry } from 'prom-client';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCorefile } from '../corefile/index.js';
+import { isNoIPv6 } from '../corefile/host-port.js';
 import type { Corefile } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -342,10 +343,6 @@ function splitKey(key: string): [string, number] {
   return [key.slice(0, at), Number(key.slice(at + 1))];
 }
 
-function isNoIPv6(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL';
-}
 
 function listenError(proto: string, address: string, port: number, err: unknown): ChainDNSError {
   const reason = err instanceof Error ? err.message : String(err);

@@ -15,7 +15,7 @@ export interface ReplyParts {
  * CNAME, PTR, NS, SRV, TXT, SOA: what this plugin answers with), then an
  * OPT when the query had one. Several times faster than going through
  * dns-packet, which matters on the path every cluster lookup takes. Throws
- * on a record it cannot encode (the caller falls back to core's reply()).
+ * on a record type it does not know or a label over 63 bytes.
  */
 export function encodeReply(req: Request, parts: ReplyParts): Buffer {
   const w = new Writer(req);
@@ -27,8 +27,7 @@ export function encodeReply(req: Request, parts: ReplyParts): Buffer {
   for (const rr of ar) w.record(rr);
   let flags = (req.flags & (0x7800 | Flag.RD | Flag.CD)) | Flag.QR | Flag.AA | (parts.rcode & 0x0f);
   if (parts.truncated) flags |= Flag.TC;
-  const out = w.finish(req, flags, an.length, ns.length, ar.length);
-  return out;
+  return w.finish(req, flags, an.length, ns.length, ar.length);
 }
 
 class Writer {

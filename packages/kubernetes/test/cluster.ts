@@ -1,5 +1,5 @@
-import * as dnsPacket from 'dns-packet';
-import type { Handler } from '@chaindns/core';
+import { type Handler, reply } from '@chaindns/core';
+import { makeRequest } from '@chaindns/core/testing';
 import { endpointSlice, namespace, pod, service } from '../src/testing/index.js';
 import { ClusterIndex, createKubernetes, type KubernetesHandlerOptions, type RawObject, toNamespace, toPod, toService, toSlice } from '../src/index.js';
 
@@ -54,14 +54,12 @@ export function buildIndex(objects: readonly RawObject[]): ClusterIndex {
 }
 
 /** Answers ext.interwebs.test A with 1.2.3.4, truncated, as CoreDNS's Upstub does. */
-const upstream: KubernetesHandlerOptions['resolve'] = async (name, qtype) =>
-  dnsPacket.encode({
-    type: 'response',
-    id: 0,
-    flags: 0x8000 | 0x0200,
-    questions: [{ name, type: qtype === 28 ? 'AAAA' : 'A', class: 'IN' }],
-    answers: qtype === 1 && name.toLowerCase() === 'ext.interwebs.test.' ? [{ name: 'ext.interwebs.test', type: 'A', ttl: 5, class: 'IN', data: '1.2.3.4' }] : [],
-  });
+const upstream: KubernetesHandlerOptions['resolve'] = async (name, qtype) => {
+  const answers = qtype === 1 && name.toLowerCase() === 'ext.interwebs.test.' ? [{ name: 'ext.interwebs.test', type: 'A' as const, ttl: 5, class: 'IN' as const, data: '1.2.3.4' }] : [];
+  const msg = reply(makeRequest(name, qtype), { answers });
+  msg[2] = msg[2]! | 0x02;
+  return msg;
+};
 
 export function handler(options: Partial<KubernetesHandlerOptions> = {}, objects: readonly RawObject[] = coreDnsCluster): Handler {
   return createKubernetes({

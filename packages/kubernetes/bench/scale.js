@@ -4,7 +4,8 @@
 // a chaindns server in a child process watches it. Reports the time from start to ready (the
 // first sync), the child's RSS once synced (after a GC) and after the load, and the answer rate
 // for random service names over UDP on loopback (dnsperf when installed, else a bounded JS loop).
-// BENCH_DEBUG=1 prints the child's heap spaces; BENCH_NODE_FLAGS passes flags to the child's node.
+// BENCH_DEBUG=1 prints the child's heap spaces; BENCH_NODE_FLAGS passes flags to the child's node;
+// BENCH_TOOL=js uses the JS loop even when dnsperf is there.
 import { execFileSync, fork } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,7 +65,7 @@ async function parent() {
   worker.send('measure');
   const steady = await next();
   console.log(`RSS 15 s after ready (steady state): ${mb(steady.rss)} MB`);
-  const qps = hasDnsperf() ? dnsperf(ready.port, names, seconds) : await jsLoad(ready.port, names, seconds);
+  const qps = hasDnsperf() && process.env.BENCH_TOOL !== 'js' ? dnsperf(ready.port, names, seconds) : await jsLoad(ready.port, names, seconds);
   worker.send('measure');
   const after = await next();
   const pods = services * perService;

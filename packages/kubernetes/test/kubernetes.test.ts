@@ -260,3 +260,9 @@ test('ExternalName targets in any of the zones are followed here, so a CNAME cyc
     { qname: 'loop1.testns.svc.cluster.local.', qtype: 'A', answer: [], ns: [SOA] },
   ]);
 });
+
+test('PTR in a reverse zone from a CIDR (10.0.0.0/24 -> 0.0.10.in-addr.arpa.), NXDOMAIN outside the cluster data', () =>
+  run(handler({ zones: ['cluster.local.', '0.0.10.in-addr.arpa.'] }), [
+    { qname: '3.0.0.10.in-addr.arpa.', qtype: 'PTR', answer: ['3.0.0.10.in-addr.arpa. 5 IN PTR svc-dual-stack.testns.svc.cluster.local.'] },
+    { qname: '99.0.0.10.in-addr.arpa.', qtype: 'PTR', rcode: 'NXDOMAIN', ns: ['0.0.10.in-addr.arpa. 5 IN SOA ns.dns.0.0.10.in-addr.arpa. hostmaster.0.0.10.in-addr.arpa. 1499347823 7200 1800 86400 5'] },
+  ]));

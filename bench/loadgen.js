@@ -1,0 +1,41 @@
+// The batched load generator (loadgen.c): built here with the machine's cc,
+// run pinned to core 1 against one server, with the server's CPU time read
+// from /proc around the run.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpuSeconds, have, onCore } from './procs.js';
+
+/** Builds bench/out/loadgen from bench/loadgen.c when it is missing or older; null (and why) without a C compiler. */
+export function buildLoadgen(here, out) {
+  const src = join(here, 'loadgen.c');
+  const bin = join(out, 'loadgen');
+  const mtime = (p) => statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  if (mtime(bin) >= mtime(src)) return { bin };
+  const cc = process.env.CC ?? 'cc';
+  if (!have(cc)) return { error: `no C compiler (${cc}): the load generator is skipped` };
+  const r = spawnSync(cc, ['-O2', '-Wall', '-o', bin, src], { encoding: 'utf8' });
+  if (r.status !== 0) return { error: `${cc} failed to build ${src}:\n${r.stderr}` };
+  return { bin };
+}
+
+/**
+ * One run of the generator against `server` (a child process) on `port`:
+ * `window` queries in flight (closed loop), or `rate` queries per second (open
+ * loop). Returns the generator's JSON, the server's CPU seconds during it, and
+ * answers per server CPU second.
+ */
+export async function loadgen(bin, server, port, file, { seconds, window = 256, rate = 0 }) {
+  const args = ['-p', String(port), '-d', file, '-l', String(seconds), '-w', String(window), ...(rate ? ['-r', String(rate)] : [])];
+  const [c, a] = onCore(1, bin, args);
+  const cpuBefore = cpuSeconds(server.pid);
+  const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const [code] = await once(child, 'exit');
+  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  if (code !== 0) throw new Error(`loadgen exited ${code}`);
+  const result = JSON.parse(stdout);
+  return { ...result, serverCpu: cpu, serverCpuShare: cpu / seconds, qpsPerCore: cpu > 0 ? result.completed / cpu : NaN };
+}

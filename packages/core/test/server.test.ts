@@ -202,6 +202,6 @@ test('a dual-stack UDP listener (the default "::") answers IPv4 clients', async 
   }
 });
 
-test('the suite runs on the transport CHAINDNS_UDP names', () => {
+test(`the suite runs on the transport CHAINDNS_UDP names (${process.env.CHAINDNS_UDP ?? 'dgram'})`, () => {
   assert.equal(s.server.transportName, process.env.CHAINDNS_UDP === 'native' ? 'udp-native' : 'dgram');
 });

@@ -10,6 +10,8 @@ import { VERSION } from '@chaindns/core';
 import { freePort, query } from '@chaindns/core/testing';
 
 const run = promisify(execFile);
+// The bundle picks its UDP transport itself (auto): CHAINDNS_UDP=native of a CI pass must not force it.
+const { CHAINDNS_UDP: _forced, ...env } = process.env;
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 const script = join(packageDir, 'scripts/bundle.mjs');
 const cli = join(packageDir, 'dist/src/cli.js');
@@ -32,7 +34,7 @@ function copyIn(to: string, files: readonly string[]): void {
 
 /** Runs the binary `exe` in `cwd` until it prints its banner. */
 async function startBundle(exe: string, args: string[], cwd: string): Promise<{ child: ChildProcess; banner: string }> {
-  const child = spawn(process.execPath, [exe, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [exe, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -54,10 +56,10 @@ function stop(child: ChildProcess): Promise<number | null> {
 }
 
 test('the bundle alone runs -version and lists the same plugins as the built CLI', async () => {
-  const version = (await run(process.execPath, [join(alone, 'chaindns.mjs'), '-version'], { cwd: alone })).stdout;
+  const version = (await run(process.execPath, [join(alone, 'chaindns.mjs'), '-version'], { cwd: alone, env })).stdout;
   assert.match(version, new RegExp(`^chaindns-${VERSION.replaceAll('.', '\\.')}\\n\\w+/\\w+, node v\\d+`));
   // Every plugin the distribution ships made it into the bundle.
-  const bundled = (await run(process.execPath, [join(alone, 'chaindns.mjs'), '-plugins'], { cwd: alone })).stdout;
+  const bundled = (await run(process.execPath, [join(alone, 'chaindns.mjs'), '-plugins'], { cwd: alone, env })).stdout;
   const source = (await run(process.execPath, [cli, '-plugins'])).stdout;
   assert.equal(bundled, source);
   assert.match(bundled, /^whoami$/m);

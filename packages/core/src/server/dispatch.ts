@@ -33,7 +33,7 @@ export class Dispatcher {
 
   private route(router: Router, req: Request, w: ServerWriter): void {
     req.server = router.server;
-    const match = router.match(req.qname);
+    const match = router.match(req);
     if (!match) {
       w.write(errorReply(req.msg, req.questionEnd, Rcode.REFUSED, req.edns));
       return;

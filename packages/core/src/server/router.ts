@@ -42,12 +42,21 @@ export class InflightCounter {
   }
 }
 
+/** A zone and the route of its block. */
+export interface RouteMatch {
+  readonly zone: string;
+  readonly route: Route;
+}
+
 /**
  * The zones one listener serves, each to its block. A query goes to the
  * longest zone that is a suffix of its (lowercased) name.
  */
 export class Router {
-  private readonly zones = new Map<string, Route>();
+  private readonly zones = new Map<string, RouteMatch>();
+  /** The lengths of the zones served: a suffix of another length is never cut out of a name. */
+  private readonly lengths = new Set<number>();
+  private root: RouteMatch | null = null;
   /** CoreDNS's `server` label for queries on this listener: `dns://:53`. */
   server: string;
 
@@ -65,29 +74,37 @@ export class Router {
   }
 
   add(zone: string, route: Route): void {
-    this.zones.set(zone, route);
+    const match = { zone, route };
+    this.zones.set(zone, match);
+    this.lengths.add(zone.length);
+    if (zone === '.') this.root = match;
   }
 
   has(zone: string): boolean {
     return this.zones.has(zone);
   }
 
-  /** The route and zone for `qname`, or null when no zone covers it (REFUSED). */
-  match(qname: string): { zone: string; route: Route } | null {
-    let name = qname;
-    for (;;) {
-      const route = this.zones.get(name);
-      if (route) return { zone: name, route };
-      if (name === '.') return null;
-      const dot = nextLabel(name);
-      name = dot < 0 ? '.' : name.slice(dot);
+  /**
+   * The route and zone for a query, or null when no zone covers its name
+   * (REFUSED). A listener serving the root zone alone never reads the name.
+   */
+  match(req: { readonly qname: string }): RouteMatch | null {
+    if (this.root !== null && this.zones.size === 1) return this.root;
+    const qname = req.qname;
+    for (let i = 0; ; ) {
+      if (this.lengths.has(qname.length - i)) {
+        const match = this.zones.get(i === 0 ? qname : qname.slice(i));
+        if (match) return match;
+      }
+      i = nextLabel(qname, i);
+      if (i < 0) return this.root;
     }
   }
 }
 
-/** The index where the parent name starts (past the first label's unescaped dot), or -1 for the root's child. */
-function nextLabel(name: string): number {
-  for (let i = 0; i < name.length; i++) {
+/** Where the parent of the name at `from` starts (past its first label's unescaped dot), or -1 past the last label. */
+function nextLabel(name: string, from: number): number {
+  for (let i = from; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c === 0x5c) i++;
     else if (c === 0x2e) return i + 1 < name.length ? i + 1 : -1;

@@ -1,4 +1,5 @@
 import { type Request, type ResponseWriter, writeOpt } from '@chaindns/core';
+import { nameHash } from './name.js';
 import { type Inspection, setTtls } from './response.js';
 
 /** The two caches, as CoreDNS names them in metrics: answers and referrals, or denials and SERVFAIL. */
@@ -38,6 +39,9 @@ export class Entry {
 
   readonly key: string;
   readonly qname: string;
+  /** The question's name is `msg[12, nameEnd)` (as the query's, ASCII case aside), and its hash (see nameHash). */
+  readonly nameEnd: number;
+  readonly nameHash: number;
   readonly qtype: number;
   readonly qclass: number;
   readonly bits: number;
@@ -56,6 +60,8 @@ export class Entry {
   ) {
     this.key = cacheKey(req);
     this.qname = req.qname;
+    this.nameEnd = req.nameEnd;
+    this.nameHash = nameHash(req.msg, req.nameEnd);
     this.qtype = req.qtype;
     this.qclass = req.qclass;
     this.bits = queryBits(req);

@@ -1,4 +1,5 @@
 import { Flag, layout, Opcode, QType, Rcode, type Request, skipName } from '@chaindns/core';
+import { sameName } from './name.js';
 
 /**
  * What a reply is, as CoreDNS's response.Typify classifies it: `meta` covers
@@ -125,8 +126,6 @@ export function setTtls(msg: Buffer, ttlOffsets: ArrayLike<number>, ttl: number)
   for (let i = 0; i < ttlOffsets.length; i++) msg.writeUInt32BE(ttl, ttlOffsets[i]!);
 }
 
-const lower = (c: number): number => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
-
 /**
  * True when the reply is a response whose single question is the query's:
  * the same name (ASCII case aside), type and class.
@@ -134,10 +133,6 @@ const lower = (c: number): number => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
 export function questionMatches(msg: Buffer, req: Request): boolean {
   if (!(msg[2]! & 0x80) || msg[4] !== 0 || msg[5] !== 1) return false;
   const end = req.nameEnd;
-  if (msg.length < end + 4) return false;
-  const q = req.msg;
-  for (let i = 12; i < end; i++) {
-    if (msg[i] !== q[i] && lower(msg[i]!) !== lower(q[i]!)) return false;
-  }
-  return msg.readUInt32BE(end) === q.readUInt32BE(end);
+  if (msg.length < end + 4 || !sameName(msg, end, req.msg, end)) return false;
+  return msg.readUInt32BE(end) === req.msg.readUInt32BE(end);
 }

@@ -1,18 +1,19 @@
 import { LRUCache } from 'lru-cache';
 import { type Entry, type Kind, queryBits } from './entry.js';
+import { nameHash, sameName } from './name.js';
 import type { Request } from '@chaindns/core';
 
 /**
  * The success and denial caches: least recently used eviction, each with its
  * own capacity, keyed by the whole key string. A key lives in one of them at
- * most. Beside them, an index by name finds a hit from the query's own
- * lowercased name, whose hash the router has already computed: building
- * and hashing the key string costs more than the rest of a hit.
+ * most. Beside them, an index by a hash of the name's wire bytes finds a hit
+ * from the query's bytes: no string is built or hashed for a hit (building
+ * and hashing the key string costs more than the rest of a hit).
  */
 export class EntryStore {
   private readonly success: LRUCache<string, Entry>;
   private readonly denial: LRUCache<string, Entry>;
-  private readonly byName = new Map<string, Entry[]>();
+  private readonly byName = new Map<number, Entry[]>();
   private evicted = 0;
 
   constructor(capacity: Readonly<Record<Kind, number>>) {
@@ -26,12 +27,14 @@ export class EntryStore {
 
   /** The entry answering `req`, if any (see touch). */
   find(req: Request): Entry | undefined {
-    const list = this.byName.get(req.qname);
+    const msg = req.msg;
+    const end = req.nameEnd;
+    const list = this.byName.get(nameHash(msg, end));
     if (list === undefined) return undefined;
     const bits = queryBits(req);
     for (let i = 0; i < list.length; i++) {
       const e = list[i]!;
-      if (e.qtype === req.qtype && e.qclass === req.qclass && e.bits === bits) return e;
+      if (e.qtype === req.qtype && e.qclass === req.qclass && e.bits === bits && sameName(e.msg, e.nameEnd, msg, end)) return e;
     }
     return undefined;
   }
@@ -52,9 +55,9 @@ export class EntryStore {
     this.evicted = 0;
     this.cacheOf(entry.kind === 'success' ? 'denial' : 'success').delete(entry.key);
     this.cacheOf(entry.kind).set(entry.key, entry);
-    const list = this.byName.get(entry.qname);
+    const list = this.byName.get(entry.nameHash);
     if (list) list.push(entry);
-    else this.byName.set(entry.qname, [entry]);
+    else this.byName.set(entry.nameHash, [entry]);
     return this.evicted;
   }
 
@@ -67,10 +70,10 @@ export class EntryStore {
   }
 
   private unindex(entry: Entry): void {
-    const list = this.byName.get(entry.qname);
+    const list = this.byName.get(entry.nameHash);
     if (!list) return;
     const i = list.indexOf(entry);
     if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.byName.delete(entry.qname);
+    if (list.length === 0) this.byName.delete(entry.nameHash);
   }
 }

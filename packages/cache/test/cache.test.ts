@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { QType, Rcode, Registry, reply, type Request } from '@chaindns/core';
 import { A, NS, Recorder, SOA, rr } from '@chaindns/core/testing';
 import { cacheMetrics } from '../src/index.js';
+import { nameHash } from '../src/name.js';
 import { type Answer, answerTtls, ask, Clock, FakeChain, makeCache, query } from './chain.js';
 
 const WWW = { answers: [A('www.example.org. 300 IN A 192.0.2.1')] };
@@ -34,6 +35,9 @@ test('a hit is served from the stored bytes, synchronously, as the client asked'
 test('the key holds name, type, class, DO and CD', async (t) => {
   const cases: { name: string; second: Request; hit: boolean }[] = [
     { name: 'other letter case', second: query('WWW.EXAMPLE.ORG', QType.A), hit: true },
+    { name: 'another name', second: query('www.example.net', QType.A), hit: false },
+    { name: 'the same letters in other labels', second: query('wwwe.xample.org', QType.A), hit: false },
+    { name: 'a capital written as an escape', second: query('www.example.or\\071', QType.A), hit: true },
     { name: 'EDNS without DO', second: query('www.example.org', QType.A, { edns: { udpSize: 4096 } }), hit: true },
     { name: 'another type', second: query('www.example.org', QType.AAAA), hit: false },
     { name: 'DO set', second: query('www.example.org', QType.A, { edns: { udpSize: 4096, do: true } }), hit: false },
@@ -241,4 +245,27 @@ test('metrics carry CoreDNS names and labels, and survive the cache', async () =
   untrack();
   text = await registry.metrics();
   assert.ok(text.includes(`coredns_cache_requests_total{${labels}} 6\n`), 'counts left at retirement are published');
+});
+
+test('names whose hashes collide are told apart by their bytes', async () => {
+  // A birthday search over the 30-bit hash finds a pair within some 10^5 names.
+  const seen = new Map<number, string>();
+  let pair: [string, string] | null = null;
+  for (let i = 0; pair === null && i < 1_000_000; i++) {
+    const name = `n${i}.example.org`;
+    const msg = query(name, QType.A).msg;
+    const h = nameHash(msg, msg.length - 4);
+    const other = seen.get(h);
+    if (other !== undefined) pair = [other, name];
+    else seen.set(h, name);
+  }
+  assert.ok(pair, 'a colliding pair');
+  const chain = new FakeChain((req) => reply(req, { answers: [A(`${req.qname} 300 IN A 192.0.2.${req.qname.length}`)] }));
+  const cache = makeCache('cache', new Clock());
+  for (const name of [...pair, ...pair]) {
+    const r = ask(cache, chain, query(name, QType.A));
+    await r.result;
+    assert.equal(r.recorder.packet().answers?.[0]?.name, name);
+  }
+  assert.equal(chain.calls.length, 2, 'each name went down the chain once');
 });

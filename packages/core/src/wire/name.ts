@@ -64,7 +64,12 @@ export function readName(buf: Uint8Array, off: number): string | null {
 
 /** ASCII-only lowercasing, as DNS compares names (RFC 4343); other bytes stay as they are. */
 export function lowerName(name: string): string {
-  return /[A-Z]/.test(name) ? name.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : name;
+  // A scan beats a regular expression's test on a name without capitals (the usual case).
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return name.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  }
+  return name;
 }
 
 /** Encodes an FQDN (presentation form, escapes allowed) into wire labels. */

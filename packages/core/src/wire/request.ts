@@ -29,20 +29,32 @@ export class Request {
    */
   plugin = '';
   private decoded: dnsPacket.Packet | undefined;
+  private raw: string | undefined;
   private lowered: string | undefined;
 
   constructor(
     readonly msg: Buffer,
     readonly transport: Transport,
     readonly remote: Remote,
-    /** The question as sent, FQDN in presentation form (letter case kept, for 0x20 clients). */
-    readonly qnameRaw: string,
+    /** The question's name as qnameRaw gives it; undefined to read it from `msg` when first asked for. */
+    qnameRaw: string | undefined,
     readonly qtype: number,
     readonly qclass: number,
     /** Offset just past the question's name; the name's bytes are `msg[12, nameEnd)`. */
     readonly nameEnd: number,
     readonly edns: Edns | null,
-  ) {}
+  ) {
+    this.raw = qnameRaw;
+  }
+
+  /**
+   * The question as sent, FQDN in presentation form (letter case kept, for
+   * 0x20 clients). Built from the bytes when first read: a query answered
+   * from the wire alone (a cache hit) never builds a string.
+   */
+  get qnameRaw(): string {
+    return (this.raw ??= questionName(this.msg, this.nameEnd));
+  }
 
   get id(): number {
     return (this.msg[0]! << 8) | this.msg[1]!;
@@ -115,17 +127,14 @@ export function parseRequest(msg: Buffer, transport: Transport, remote: Remote):
   if (qd !== 1) return fault(opcode === 0 ? Rcode.FORMERR : Rcode.NOTIMP);
   // The question: labels only (a compression pointer in the first name is malformed).
   let off = HEADER_SIZE;
-  let plain = true;
   for (;;) {
     if (off >= msg.length) return fault(Rcode.FORMERR);
     const len = msg[off]!;
     if (len === 0) break;
     if (len > 63 || off + 1 + len > msg.length || off + len - HEADER_SIZE > 254) return fault(Rcode.FORMERR);
-    for (let i = off + 1; i <= off + len && plain; i++) plain = isPlain(msg[i]!);
     off += len + 1;
   }
   const nameEnd = off + 1;
-  const raw = plain ? plainName(msg, nameEnd) : escapedName(msg, nameEnd);
   if (nameEnd + 4 > msg.length) return fault(Rcode.FORMERR);
   const qtype = (msg[nameEnd]! << 8) | msg[nameEnd + 1]!;
   const qclass = (msg[nameEnd + 2]! << 8) | msg[nameEnd + 3]!;
@@ -155,25 +164,41 @@ export function parseRequest(msg: Buffer, transport: Transport, remote: Remote):
     }
   }
   if (edns && edns.version > 0) return fault(Rcode.BADVERS, questionEnd, edns);
-  return new Request(msg, transport, remote, raw === '' ? '.' : raw, qtype, qclass, nameEnd, edns);
+  return new Request(msg, transport, remote, undefined, qtype, qclass, nameEnd, edns);
+}
+
+/** The question's name (`msg[12, nameEnd)`, validated labels) in presentation form. */
+function questionName(msg: Buffer, nameEnd: number): string {
+  if (nameEnd === HEADER_SIZE + 1) return '.';
+  for (let off = HEADER_SIZE; off < nameEnd - 1; off += msg[off]! + 1) {
+    for (let i = off + 1; i <= off + msg[off]!; i++) if (!isPlain(msg[i]!)) return escapedName(msg, nameEnd);
+  }
+  return plainName(msg, nameEnd);
 }
 
 // One name's bytes at a time: the question is copied here with its length bytes turned into dots.
 const scratch = Buffer.allocUnsafe(256);
 
-/** The question's name when every byte is printable (the usual case): one copy, one string. */
+/**
+ * The name when every byte is printable (the usual case): one copy, one
+ * string. A loop beats Buffer#copy's and #toString's argument checks for a
+ * name's few bytes.
+ */
 function plainName(msg: Buffer, nameEnd: number): string {
-  if (nameEnd === HEADER_SIZE + 1) return '.';
-  const n = msg.copy(scratch, 0, HEADER_SIZE + 1, nameEnd);
-  for (let i = msg[HEADER_SIZE]!; i < n; ) {
-    const next = i + scratch[i]! + 1;
-    scratch[i] = 0x2e;
-    i = next;
+  const n = nameEnd - HEADER_SIZE - 1;
+  for (let i = 0, label = msg[HEADER_SIZE]!; i < n; i++) {
+    const c = msg[HEADER_SIZE + 1 + i]!;
+    if (i === label) {
+      scratch[i] = 0x2e;
+      label += c + 1;
+    } else {
+      scratch[i] = c;
+    }
   }
-  return scratch.toString('latin1', 0, n);
+  return Buffer.prototype.latin1Slice.call(scratch, 0, n) as string;
 }
 
-/** The question's name with escapes (`\.`, `\DDD`), label by label. */
+/** The name with escapes (`\.`, `\DDD`), label by label. */
 function escapedName(msg: Buffer, nameEnd: number): string {
   let name = '';
   for (let off = HEADER_SIZE; off < nameEnd - 1; off += msg[off]! + 1) name += labelText(msg, off + 1, off + 1 + msg[off]!) + '.';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import { freePort, query } from '@chaindns/core/testing';
+import { eventually, freePort, query } from '@chaindns/core/testing';
 import { resolveUdp } from '../src/index.js';
 
 const cli = new URL('../src/cli.js', import.meta.url).pathname;
@@ -108,7 +108,7 @@ test('SIGUSR1 reloads the Corefile; a broken edit keeps the old config serving',
     assert.equal(await ask('example.net'), 5);
     writeFileSync(conf, `example.net:${port} {\n    bind 127.0.0.1\n    whoami\n}\n`);
     child.kill('SIGUSR1');
-    await waitFor(async () => (await ask('example.net')) === 0);
+    await eventually(async () => (await ask('example.net')) === 0, 3000);
     assert.equal(await ask('example.org'), 5);
     writeFileSync(conf, `example.org:${port} {\n    bind 127.0.0.1\n    whoami\n`);
     child.kill('SIGUSR1');
@@ -119,11 +119,3 @@ test('SIGUSR1 reloads the Corefile; a broken edit keeps the old config serving',
   }
 });
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail('condition not met in time');
-}

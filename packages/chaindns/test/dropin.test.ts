@@ -178,14 +178,14 @@ test("loadbalance shuffles a headless service's A records, cache hits included",
 
 test('a Service created in the API server is answered, through the watch', { skip }, async () => {
   cluster.api.apply(service('default', 'late', { clusterIP: '10.96.100.20' }));
-  await eventually(async () => assert.deepEqual(rdata(await query(ports.dns, 'late.default.svc.cluster.local', 'A')), ['10.96.100.20']));
+  await eventually(async () => assert.deepEqual(rdata(await query(ports.dns, 'late.default.svc.cluster.local', 'A')), ['10.96.100.20']), 5000);
 });
 
 test('an edited Corefile is loaded on SIGUSR1 (what reload does on its own every 30s), listeners kept', { skip }, async () => {
   const conf = join(dir.path, 'Corefile');
   writeFileSync(conf, readFileSync(conf, 'utf8').replace('        ttl 30\n', '        ttl 7\n'));
   dns.child.kill('SIGUSR1');
-  await eventually(async () => assert.deepEqual(records(await query(ports.dns, 'web.default.svc.cluster.local', 'A')), ['web.default.svc.cluster.local. 7 IN A 10.96.100.10']));
+  await eventually(async () => assert.deepEqual(records(await query(ports.dns, 'web.default.svc.cluster.local', 'A')), ['web.default.svc.cluster.local. 7 IN A 10.96.100.10']), 5000);
   await untilReady(url(ports.ready));
   assert.deepEqual(await httpGet(`${url(ports.health)}/health`), { status: 200, body: 'OK' });
   assert.match((await httpGet(`${url(ports.metrics)}/metrics`)).body, /^coredns_reload_version_info\{hash="sha512",value="[0-9a-f]{128}"\} 1$/m);

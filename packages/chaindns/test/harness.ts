@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as dnsPacket from 'dns-packet';
-import { present, type Reply, type TestUpstream } from '@chaindns/core/testing';
+import { eventually, present, type Reply, type TestUpstream } from '@chaindns/core/testing';
 import { type FakeApiServer, startFakeApiServer } from '@chaindns/kubernetes/testing';
 
 /** Helpers for the tests that run the real `chaindns` binary on shipped Corefiles. */
@@ -129,20 +129,6 @@ export function sample(metrics: string, name: string, labels: Record<string, str
   return undefined;
 }
 
-/** Polls `check` every 50 ms until it passes or `ms` elapse (then its last error is thrown). */
-export async function eventually(check: () => Promise<void> | void, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
 /** Asserts that `/ready` on `url` turns 200 `OK`. */
 export async function untilReady(url: string, ms = 10_000): Promise<void> {
   await eventually(async () => assert.deepEqual(await httpGet(`${url}/ready`).catch((e: Error) => ({ status: 0, body: e.message })), { status: 200, body: 'OK' }), ms);
@@ -162,3 +148,5 @@ export function rdata(reply: Reply): string[] {
 export function sentTo(upstream: TestUpstream, name: string): number {
   return upstream.received.filter((r) => dnsPacket.decode(r.msg).questions?.[0]?.name.toLowerCase() === name).length;
 }
+
+export { eventually };

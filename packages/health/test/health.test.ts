@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, test } from 'node:test';
 import { Registry, silentLogger, type Logger, type ServerStatus } from '@chaindns/core';
-import { freePort } from '@chaindns/core/testing';
+import { freePort, eventually } from '@chaindns/core/testing';
 import { healthAnswer, startProbe } from '../src/health.js';
 import { HttpEndpoint } from '../src/http.js';
 import { healthMetrics } from '../src/metrics.js';
@@ -21,14 +21,6 @@ async function counts(registry: Registry): Promise<{ observed: number; failed: n
   return { observed: read('coredns_health_request_duration_seconds_count'), failed: read('coredns_health_request_failures_total') };
 }
 
-async function until(check: () => Promise<boolean>, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 function collect(): { log: Logger; warnings: string[] } {
   const warnings: string[] = [];
   return { log: { ...silentLogger, warn: (m) => void warnings.push(m) }, warnings };
@@ -41,7 +33,7 @@ test('the probe times its own /health and counts nothing as failed while it answ
   const registry = new Registry();
   const { log, warnings } = collect();
   const probe = startProbe(`${endpoint.url}/health`, healthMetrics(registry), log, { intervalMs: 10 });
-  await until(async () => (await counts(registry)).observed >= 3);
+  await eventually(async () => (await counts(registry)).observed >= 3);
   probe.stop();
   assert.equal((await counts(registry)).failed, 0);
   assert.deepEqual(warnings, []);
@@ -68,7 +60,7 @@ test('a refused, a non-200 or a timed-out probe is a failure, with a warning', a
       const registry = new Registry();
       const { log, warnings } = collect();
       const probe = startProbe(c.url, healthMetrics(registry), log, { intervalMs: 10, timeoutMs: c.timeoutMs });
-      await until(async () => (await counts(registry)).failed >= 1);
+      await eventually(async () => (await counts(registry)).failed >= 1);
       probe.stop();
       const { observed, failed } = await counts(registry);
       assert.equal(observed, failed, 'every failed probe is also timed');

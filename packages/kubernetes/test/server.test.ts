@@ -74,7 +74,7 @@ test('the SOA serial is the time of the last change', async () => {
 });
 
 /** Queries `name` over UDP until `stop` resolves; every answer must be `ip`. */
-async function keepAsking(cluster: Cluster, name: string, ip: string, stop: Promise<void>): Promise<number> {
+async function keepAsking(cluster: Cluster, name: string, ip: string, stop: Promise<unknown>): Promise<number> {
   let done = false;
   void stop.then(() => (done = true));
   let n = 0;

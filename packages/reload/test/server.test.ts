@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildQuery, configError, createLogger, definePlugin, expectArgs, PluginRegistry, reply, Server } from '@chaindns/core';
-import { query } from '@chaindns/core/testing';
+import { query, eventually } from '@chaindns/core/testing';
 import { reload } from '../src/index.js';
 
 /** `answer IP`: answers every A query with IP. */
@@ -61,15 +61,6 @@ async function start(path: string, corefile: string | { path: string } = { path 
   };
 }
 
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs}ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return Date.now() - started;
-}
-
 const block = (ip: string, reloadArgs = '2s 1s'): string => `. {\n  reload ${reloadArgs}\n  answer ${ip}\n}\n`;
 const count = (logs: string[], text: string): number => logs.filter((l) => l.includes(text)).length;
 
@@ -94,7 +85,7 @@ test('an edited Corefile is reloaded within the interval, and no UDP query is lo
     }, 5);
     await new Promise((r) => setTimeout(r, 100));
     put(path, block('10.0.0.2'));
-    const took = await waitFor('the new answer', async () => (await s.answer()) === '10.0.0.2', 6000);
+    const took = await eventually(async () => (await s.answer()) === '10.0.0.2', 6000, 'the new answer');
     await new Promise((r) => setTimeout(r, 200));
     clearInterval(stream);
     await new Promise((r) => setTimeout(r, 300));
@@ -122,7 +113,7 @@ test('a broken edit keeps the old config serving, is counted once, and a fixed o
   try {
     const failed = async (): Promise<number> => (await s.metric('coredns_reload_failed_total'))[0]?.value ?? 0;
     put(path, '. {\n  reload 2s 1s\n  answer nope\n}\n');
-    await waitFor('the failed reload', async () => (await failed()) === 1, 6000);
+    await eventually(async () => (await failed()) === 1, 6000, 'the failed reload');
     assert.equal(await s.answer(), '10.0.0.1');
     assert.ok(s.logs.some((l) => /^\[ERROR\] reload failed, the old config keeps serving: .*Corefile\.broken:3: answer: "nope" is not an IPv4 address/.test(l)), s.logs.join('\n'));
 
@@ -132,11 +123,11 @@ test('a broken edit keeps the old config serving, is counted once, and a fixed o
 
     // A syntax error counts too.
     put(path, '. {\n  reload 2s 1s\n  answer 10.0.0.3\n');
-    await waitFor('the second failed reload', async () => (await failed()) === 2, 6000);
+    await eventually(async () => (await failed()) === 2, 6000, 'the second failed reload');
     assert.equal(await s.answer(), '10.0.0.1');
 
     put(path, block('10.0.0.3'));
-    await waitFor('the fixed config', async () => (await s.answer()) === '10.0.0.3', 6000);
+    await eventually(async () => (await s.answer()) === '10.0.0.3', 6000, 'the fixed config');
     assert.equal(await failed(), 2);
   } finally {
     await s.server.stop();
@@ -153,13 +144,13 @@ test('an imported file is watched; several blocks with reload make one watcher; 
   try {
     assert.equal(count(s.logs, 'Running configuration SHA512'), 1);
     put(snippet, 'answer 10.0.0.2\n');
-    await waitFor('the import change', async () => (await s.answer()) === '10.0.0.2', 6000);
+    await eventually(async () => (await s.answer()) === '10.0.0.2', 6000, 'the import change');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(count(s.logs, 'Reloading complete'), 1, 'one reload for one change');
     assert.equal(count(s.logs, 'Running configuration SHA512'), 2, 'one watcher per generation');
 
     put(path, twoBlocks('# reload removed'));
-    await waitFor('the config without reload', () => count(s.logs, 'Reloading complete') === 2, 6000);
+    await eventually(() => count(s.logs, 'Reloading complete') === 2, 6000, 'the config without reload');
     put(snippet, 'answer 10.0.0.3\n');
     await new Promise((r) => setTimeout(r, 3000));
     assert.equal(await s.answer(), '10.0.0.2', 'nothing watches any more');

@@ -1,3 +1,5 @@
+// The module's, not the global `performance`: in Node.js 20 that is a lazy getter, run on every read.
+import { performance } from 'node:perf_hooks';
 import { type Handler, type Next, type Request, type ResponseWriter, type Result, thrownRcode, unwrittenRcode } from '@chaindns/core';
 import type { DnsStats, Outcome } from './stats.js';
 

@@ -1,3 +1,5 @@
+// The module's, not the global `Buffer`: in Node.js that is a getter, run on every read.
+import { Buffer } from 'node:buffer';
 import { type Request, type ResponseWriter, writeOpt } from '@chaindns/core';
 import { nameHash } from './name.js';
 import { type Inspection, setTtls } from './response.js';

@@ -13,7 +13,7 @@ export function dgramTransport(log: Logger): UdpTransport {
 
 function bindDgram(options: UdpBindOptions, onPacket: PacketHandler, log: Logger): Promise<UdpBinding> {
   const v6 = options.address.includes(':');
-  const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: false });
+  const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: false, lookup: literalLookup });
   let open = true;
   const endpoint: UdpEndpoint = {
     send(data, to) {
@@ -43,4 +43,14 @@ function bindDgram(options: UdpBindOptions, onPacket: PacketHandler, log: Logger
       });
     });
   });
+}
+
+/**
+ * dgram resolves every destination with `lookup` before it sends; a reply
+ * always goes to an IP address, which dns.lookup would hand back only on the
+ * next tick (one tick, one closure and an isIP test per reply). This hands it
+ * back at once, so the send happens in the call.
+ */
+function literalLookup(address: string, _options: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
+  callback(null, address, address.includes(':') ? 6 : 4);
 }

@@ -56,11 +56,23 @@ export class ZoneStats {
   readonly responseSizes = PROTOS.map(() => new Buckets(SIZE_BUCKETS));
   /** Responses by plugin, then by rcode (the header's four bits). */
   readonly responses = new Map<string, Float64Array>();
+  /** The plugin that answered last, and its row: queries come in runs answered by the same one. */
+  private lastPlugin: string | null = null;
+  private lastRow: Float64Array | null = null;
 
   constructor(
     readonly server: string,
     readonly zone: string,
   ) {}
+
+  /** The responses row of `plugin`. */
+  responsesOf(plugin: string): Float64Array {
+    if (plugin === this.lastPlugin) return this.lastRow!;
+    let row = this.responses.get(plugin);
+    if (!row) this.responses.set(plugin, (row = new Float64Array(16)));
+    this.lastPlugin = plugin;
+    return (this.lastRow = row);
+  }
 }
 
 /** How a query ended: the rcode the client got, who wrote it, the reply's size. */
@@ -75,6 +87,8 @@ export interface Outcome {
 /** Every (server, zone) a registry's `prometheus` blocks have counted. */
 export class DnsStats {
   private readonly servers = new Map<string, Map<string, ZoneStats>>();
+  /** The (server, zone) counted last: most queries are of the one a listener served before. */
+  private last: ZoneStats | null = null;
 
   /** Counts one finished query (CoreDNS's vars.Report). */
   report(req: Request, outcome: Outcome, seconds: number): void {
@@ -88,8 +102,7 @@ export class DnsStats {
     (z.durations[type] ??= new Buckets(TIME_BUCKETS)).observe(seconds);
     z.requestSizes[proto]!.observe(req.size);
     z.responseSizes[proto]!.observe(outcome.size);
-    let byRcode = z.responses.get(outcome.plugin);
-    if (!byRcode) z.responses.set(outcome.plugin, (byRcode = new Float64Array(16)));
+    const byRcode = z.responsesOf(outcome.plugin);
     byRcode[outcome.rcode & 0x0f] = byRcode[outcome.rcode & 0x0f]! + 1;
   }
 
@@ -98,10 +111,12 @@ export class DnsStats {
   }
 
   private zone(server: string, zone: string): ZoneStats {
+    const last = this.last;
+    if (last !== null && last.server === server && last.zone === zone) return last;
     let zones = this.servers.get(server);
     if (!zones) this.servers.set(server, (zones = new Map()));
     let z = zones.get(zone);
     if (!z) zones.set(zone, (z = new ZoneStats(server, zone)));
-    return z;
+    return (this.last = z);
   }
 }

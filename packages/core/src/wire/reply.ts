@@ -63,15 +63,22 @@ export function errorReply(msg: Uint8Array, questionEnd: number, rcode: number, 
   return out;
 }
 
-/** Writes an 11-byte OPT record at `off`. */
+/** Writes an 11-byte OPT record at `off` (byte stores: a cache hit with EDNS writes one, and writeUInt16BE checks its arguments). */
 export function writeOpt(out: Buffer, off: number, edns: Edns, extendedRcode = 0): void {
+  if (!(off >= 0 && off + 11 <= out.length)) throw new RangeError(`writeOpt: no room for an OPT at ${off} in ${out.length} bytes`);
+  const size = Math.min(Math.max(edns.udpSize, MIN_UDP_SIZE), MAX_UDP_SIZE);
+  const flags = edns.do ? EDNS_DO : 0;
   out[off] = 0;
-  out.writeUInt16BE(QType.OPT, off + 1);
-  out.writeUInt16BE(Math.min(Math.max(edns.udpSize, MIN_UDP_SIZE), MAX_UDP_SIZE), off + 3);
+  out[off + 1] = QType.OPT >> 8;
+  out[off + 2] = QType.OPT & 0xff;
+  out[off + 3] = size >> 8;
+  out[off + 4] = size & 0xff;
   out[off + 5] = extendedRcode;
   out[off + 6] = 0;
-  out.writeUInt16BE(edns.do ? EDNS_DO : 0, off + 7);
-  out.writeUInt16BE(0, off + 9);
+  out[off + 7] = flags >> 8;
+  out[off + 8] = flags & 0xff;
+  out[off + 9] = 0;
+  out[off + 10] = 0;
 }
 
 /** The reply's rcode from its header (the low four bits; OPT's extension is ignored). */

@@ -7,29 +7,26 @@ import type { Request } from '../wire/request.js';
  * The last writer of every chain: it applies the RFC rules once (ID, OPT,
  * truncation to the client's size) and sends. A second write is ignored.
  */
-export abstract class ServerWriter implements ResponseWriter {
+export interface ServerWriter extends ResponseWriter {
+  readonly req: Request;
+  readonly written: boolean;
+}
+
+// Two plain classes, not subclasses of a shared base: one is built per query,
+// and V8 builds an instance of a derived class through a generic construct stub.
+
+export class UdpWriter implements ServerWriter {
   written = false;
-  constructor(readonly req: Request) {}
+  constructor(
+    readonly req: Request,
+    private readonly via: UdpEndpoint,
+    private readonly to: Remote,
+  ) {}
 
   write(msg: Buffer): void {
     if (this.written) return;
     this.written = true;
-    this.send(fitReply(this.req, msg));
-  }
-
-  protected abstract send(msg: Buffer): void;
-}
-
-export class UdpWriter extends ServerWriter {
-  constructor(
-    req: Request,
-    private readonly via: UdpEndpoint,
-    private readonly to: Remote,
-  ) {
-    super(req);
-  }
-  protected send(msg: Buffer): void {
-    this.via.send(msg, this.to);
+    this.via.send(fitReply(this.req, msg), this.to);
   }
 }
 
@@ -38,14 +35,16 @@ export interface FrameSink {
   sendFrame(msg: Buffer): void;
 }
 
-export class TcpWriter extends ServerWriter {
+export class TcpWriter implements ServerWriter {
+  written = false;
   constructor(
-    req: Request,
+    readonly req: Request,
     private readonly sink: FrameSink,
-  ) {
-    super(req);
-  }
-  protected send(msg: Buffer): void {
-    this.sink.sendFrame(msg);
+  ) {}
+
+  write(msg: Buffer): void {
+    if (this.written) return;
+    this.written = true;
+    this.sink.sendFrame(fitReply(this.req, msg));
   }
 }

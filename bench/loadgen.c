@@ -3,7 +3,8 @@
  * sendmmsg/recvmmsg, so that one core drives well past what dnsperf can (about 150k
  * QPS here). Built by bench/run.js with the machine's cc (-O2) into bench/out/.
  *
- *   loadgen -p PORT -d FILE [-l SECONDS] [-w WINDOW] [-r QPS] [-T TICK_US] [-t TIMEOUT_MS] [-e]
+ *   loadgen -p PORT -d FILE [-l SECONDS] [-w WINDOW] [-r QPS] [-T TICK_US] [-W WARMUP_SECONDS]
+ *           [-t TIMEOUT_MS] [-e]
  *
  * Two modes:
  *   closed loop (default): WINDOW queries in flight, a new one sent for each answer or
@@ -19,7 +20,8 @@
  * is the kernel's arrival time of the answer on this socket (SO_TIMESTAMPNS, so the
  * generator's own scheduling does not count) minus the time its sendmmsg began
  * (1 us buckets up to 1 s). A query not answered within TIMEOUT_MS (default 1000) is
- * lost. After the run, answers still due are waited for up to TIMEOUT_MS.
+ * lost. After the run, answers still due are waited for up to TIMEOUT_MS. -W runs the same
+ * load for WARMUP_SECONDS first, uncounted.
  *
  * FILE is dnsperf's format: `name [TYPE]` a line (A when no type), `#` comments; -e adds
  * an EDNS0 OPT (1232 bytes) to every query. Prints one line of JSON: sent, completed,
@@ -363,8 +365,8 @@ int main(int argc, char **argv) {
         expire(now_ns(), timeout_ns);
       }
     }
-    if (phase == 0) continue;
-    /* Answers to queries still out count as answered, not lost. */
+    /* Answers to queries still out count as answered, not lost (and the warm-up's are all in
+     * or given up before the run counts anything). */
     uint64_t drain_end = now_ns() + timeout_ns;
     for (uint64_t t = now_ns(); outstanding > 0 && t < drain_end; t = now_ns()) {
       if (receive(fd, end) == 0) wait_readable(fd, t + 1000000);

@@ -41,17 +41,13 @@ export async function startTestUpstream(options: { records?: readonly string[]; 
     return out === null ? null : Buffer.isBuffer(out) ? out : dnsPacket.encode(out);
   };
 
-  const udp = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
-  udp.on('message', (msg, rinfo) => {
-    void answer(msg, 'udp').then((out) => out && udp.send(out, rinfo.port, rinfo.address));
-  });
-  await new Promise<void>((resolve, reject) => {
-    udp.once('error', reject);
-    udp.bind(options.port ?? 0, address, () => resolve());
-  });
-  const port = udp.address().port;
   const sockets = new Set<net.Socket>();
-  const tcp = net.createServer((socket) => {
+  const serveUdp = (udp: dgram.Socket): void => {
+    udp.on('message', (msg, rinfo) => {
+      void answer(msg, 'udp').then((out) => out && udp.send(out, rinfo.port, rinfo.address));
+    });
+  };
+  const serveTcp = (socket: net.Socket): void => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
@@ -69,11 +65,8 @@ export async function startTestUpstream(options: { records?: readonly string[]; 
         });
       }
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(port, address, () => resolve());
-  });
+  };
+  const { udp, tcp, port } = await bindPair(address, options.port ?? 0, serveUdp, serveTcp);
   return {
     address,
     port,
@@ -86,6 +79,34 @@ export async function startTestUpstream(options: { records?: readonly string[]; 
       await Promise.all([new Promise<void>((r) => udp.close(() => r())), new Promise<void>((r) => tcp.close(() => r()))]);
     },
   };
+}
+
+/**
+ * UDP and TCP on one port. With port 0, UDP picks a free port and TCP takes
+ * the same number; when something else holds it over TCP, both close and it
+ * tries again (a failed try leaves no socket open to keep a test alive).
+ */
+async function bindPair(address: string, wanted: number, serveUdp: (udp: dgram.Socket) => void, serveTcp: (socket: net.Socket) => void): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const udp = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
+    serveUdp(udp);
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(wanted, address, () => resolve());
+    });
+    const port = udp.address().port;
+    const tcp = net.createServer(serveTcp);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(port, address, () => resolve());
+      });
+      return { udp, tcp, port };
+    } catch (err) {
+      await new Promise<void>((r) => udp.close(() => r()));
+      if (wanted !== 0 || attempt >= 10) throw err;
+    }
+  }
 }
 
 /** Answers from a list of records, as an authoritative server would. */

@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { definePlugin, QType, Rcode } from '@chaindns/core';
-import { startTestServer, startTestUpstream, type TestServer, type TestUpstream } from '@chaindns/core/testing';
+import { QType, Rcode } from '@chaindns/core';
+import { freePort, startTestServer, startTestUpstream, type TestUpstream } from '@chaindns/core/testing';
 import { forward, MAX_INFLIGHT_PER_UPSTREAM } from '../src/index.js';
-import { answerA, freePort, metricValue, qnameOf } from './helpers.js';
+import { answer, answerA, metricValue, qnameOf, serverFactory } from './helpers.js';
 
-const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(answerA(req.msg, '192.0.2.99')), 0) }),
-});
 const cleanups: (() => unknown)[] = [];
 after(async () => {
   for (const c of cleanups.reverse()) await c();
 });
-async function server(corefile: string): Promise<TestServer> {
-  const s = await startTestServer(corefile, { plugins: [forward, answer] });
-  cleanups.push(() => s.stop());
-  return s;
-}
+const server = serverFactory();
 /** A test upstream answering `ip`; stopping it is the test's business. */
 const upstream = (ip: string, port?: number): Promise<TestUpstream> => startTestUpstream({ handler: (_q, raw) => answerA(raw, ip), ...(port ? { port } : {}) });
 const ipOf = (reply: { packet: { answers?: unknown[] } }): string | undefined => (reply.packet.answers?.[0] as { data?: string } | undefined)?.data;

@@ -1,11 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { parseCorefile, type Registry } from '@chaindns/core';
+import { after } from 'node:test';
+import { definePlugin, parseCorefile, type Registry } from '@chaindns/core';
+import { freePort, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { forward, type ForwardConfig } from '../src/index.js';
 
 /** Parses every `forward` of the first block of a Corefile and combines them, as the server does. */
@@ -50,21 +51,24 @@ export function qnameOf(msg: Buffer): string {
   return labels.length ? labels.join('.') + '.' : '.';
 }
 
-/** A port free for both UDP and TCP on `address` right now. */
-export async function freePort(address = '127.0.0.1'): Promise<number> {
-  for (;;) {
-    const udp = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
-    await new Promise<void>((resolve) => udp.bind(0, address, resolve));
-    const port = udp.address().port;
-    const tcp = net.createServer();
-    const ok = await new Promise<boolean>((resolve) => {
-      tcp.once('error', () => resolve(false));
-      tcp.listen(port, address, () => resolve(true));
-    });
-    await new Promise<void>((resolve) => (ok ? tcp.close(() => resolve()) : resolve()));
-    udp.close();
-    if (ok) return port;
-  }
+/** A plugin behind `forward` in tests: answers every A question with 192.0.2.99 (so `next` is visible). */
+export const answer = definePlugin<null>({
+  name: 'answer',
+  parse: () => null,
+  setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(answerA(req.msg, '192.0.2.99')), 0) }),
+});
+
+/** Starts test servers with `forward` and `answer`, all stopped after the calling file's tests. */
+export function serverFactory(): (corefile: string) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  after(async () => {
+    for (const s of servers.reverse()) await s.stop();
+  });
+  return async (corefile) => {
+    const s = await startTestServer(corefile, { plugins: [forward, answer] });
+    servers.push(s);
+    return s;
+  };
 }
 
 /** The value of one metric sample in a registry (0 when absent); `sample` names a histogram's `_count` or `_sum`. */

@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { definePlugin, Rcode } from '@chaindns/core';
-import { startTestServer, type TestServer } from '@chaindns/core/testing';
-import { forward } from '../src/index.js';
-import { answerA, type Certs, hasBinary, makeCerts, metricValue, type StreamUpstream, startTlsUpstream } from './helpers.js';
+import { Rcode } from '@chaindns/core';
+import { answerA, type Certs, hasBinary, makeCerts, metricValue, serverFactory, type StreamUpstream, startTlsUpstream } from './helpers.js';
 
 const skip = hasBinary('openssl') ? false : 'openssl is not installed (apt-get install openssl)';
-const answer = definePlugin<null>({ name: 'answer', parse: () => null, setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(answerA(req.msg, '192.0.2.99')), 0) }) });
 const cleanups: (() => unknown)[] = [];
 after(async () => {
   for (const c of cleanups.reverse()) await c();
 });
-async function server(corefile: string): Promise<TestServer> {
-  const s = await startTestServer(corefile, { plugins: [forward, answer] });
-  cleanups.push(() => s.stop());
-  return s;
-}
+const server = serverFactory();
 const ipOf = (reply: { packet: { answers?: unknown[] } }): string | undefined => (reply.packet.answers?.[0] as { data?: string } | undefined)?.data;
 
 let certs: Certs;

@@ -25,7 +25,7 @@ export interface NativeAddon {
     sendBuf: Buffer,
     sendMeta: Int32Array,
     recvMeta: Int32Array,
-    onBatch: (datagrams: Buffer, count: number) => void,
+    onBatch: (pool: Buffer, offset: number, count: number) => void,
   ): NativeHandle;
   port(handle: NativeHandle): number;
   flush(handle: NativeHandle, count: number): void;

@@ -50,7 +50,7 @@ class NativeSocket implements UdpBinding, UdpEndpoint {
     this.#sendMeta = new Int32Array((addon.BATCH + 1) * addon.ROW);
     this.#recvMeta = new Int32Array(addon.BATCH * addon.ROW);
     this.#handle = addon.open(options.address, options.port, reusePort, this.#sendBuf, this.#sendMeta,
-      this.#recvMeta, (datagrams, count) => this.#receive(datagrams, count));
+      this.#recvMeta, (pool, offset, count) => this.#receive(pool, offset, count));
     this.address = options.address;
     this.port = addon.port(this.#handle);
   }
@@ -81,19 +81,18 @@ class NativeSocket implements UdpBinding, UdpEndpoint {
     this.#addon.close(this.#handle);
   }
 
-  /** Called by the addon once per batch: `datagrams` holds them back to back, fresh each batch. */
-  #receive(datagrams: Buffer, count: number): void {
+  /** Called by the addon once per batch: the datagrams are back to back in `pool` from `offset`. */
+  #receive(pool: Buffer, offset: number, count: number): void {
     const addon = this.#addon;
     const meta = this.#recvMeta;
     let errors: unknown[] | undefined;
-    let offset = 0;
     this.#inBatch = true;
     for (let row = 0; row < count * addon.ROW && !this.#closed; row += addon.ROW) {
       const end = offset + meta[row + M_LEN]!;
       const from = new NativeRemote(addon, meta[row + M_FAMILY] === 4 ? 4 : 6, meta[row + M_PORT]!,
         meta[row + M_W0]!, meta[row + M_W0 + 1]!, meta[row + M_W0 + 2]!, meta[row + M_W0 + 3]!, meta[row + M_SCOPE]!);
-      // Each handler owns its slice: the addon never writes this buffer again.
-      const data = datagrams.subarray(offset, end);
+      // Each handler owns its slice: the addon never writes this part of the pool again.
+      const data = pool.subarray(offset, end);
       offset = end;
       try {
         this.#onPacket(data, from, this);

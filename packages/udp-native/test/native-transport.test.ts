@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import type { PacketHandler, UdpBinding, UdpTransport } from '../src/index.js';
 import { loadNativeTransport, nativeTransportError } from '../src/index.js';
 import { loadAddon } from '../src/load.js';
@@ -29,8 +29,17 @@ function transport(options?: Parameters<typeof loadNativeTransport>[0]): UdpTran
 
 const echo: PacketHandler = (data, from, via) => via.send(data, from);
 
+/** Clients still open; closed after each test, so a failed one does not keep the process alive. */
+const openClients = new Set<dgram.Socket>();
+afterEach(() => {
+  for (const client of openClients) client.close();
+  openClients.clear();
+});
+
 async function openClient(type: 'udp4' | 'udp6', address: string): Promise<dgram.Socket> {
   const socket = dgram.createSocket(type);
+  openClients.add(socket);
+  socket.once('close', () => openClients.delete(socket));
   await new Promise<void>((resolve) => socket.bind(0, address, resolve));
   return socket;
 }
@@ -102,7 +111,6 @@ describe('udp-native transport', { skip }, () => {
           assert.equal(reply?.data.toString(), 'ping');
           assert.equal(reply?.from.port, server.port);
           assert.deepEqual(seen, { address, port: client.address().port, family: type === 'udp4' ? 4 : 6 });
-          client.close();
         });
       });
 
@@ -128,7 +136,6 @@ describe('udp-native transport', { skip }, () => {
               assert.deepEqual(list.map((r) => r.data.toString()).sort(), expected.sort());
             });
           }
-          clients.forEach((client) => client.close());
         });
         assert.equal(batches.reduce((a, b) => a + b, 0), 3 * 4 * 40);
         assert.ok(Math.max(...batches) > 1, `batch sizes ${batches.join(',')}`);
@@ -144,8 +151,29 @@ describe('udp-native transport', { skip }, () => {
           for (let i = 0; i < 50; i++) client.send(`late ${i}`, server.port, address);
           const texts = (await got).map((r) => r.data.toString()).sort();
           assert.deepEqual(texts, Array.from({ length: 50 }, (_, i) => `late ${i}`).sort());
-          client.close();
         });
+      });
+
+      it('leaves the datagrams a handler keeps intact while later batches fill new pools', async () => {
+        // 12 rounds of 50 datagrams of 1000 bytes: 600 KB, past two 256 KB pools.
+        const kept: Buffer[] = [];
+        const handler: PacketHandler = (data, from, via) => {
+          kept.push(data);
+          via.send(data.subarray(0, 8), from);
+        };
+        const datagram = (n: number): Buffer => Buffer.alloc(1000, `${n}:`.padStart(8, '0'));
+        await withServer(address, handler, async (server) => {
+          const client = await openClient(type, address);
+          for (let round = 0, n = 0; round < 12; round++) {
+            const got = replies(client, 50);
+            for (let i = 0; i < 50; i++, n++) client.send(datagram(n), server.port, address);
+            await got;
+          }
+        });
+        assert.equal(kept.length, 600);
+        const seen = new Set(kept.map((data) => Number(data.subarray(0, 7).toString())));
+        assert.equal(seen.size, 600);
+        for (const data of kept) assert.ok(data.equals(datagram(Number(data.subarray(0, 7).toString()))));
       });
 
       it('carries datagrams of every size, in a slot or past it', async () => {
@@ -156,7 +184,6 @@ describe('udp-native transport', { skip }, () => {
           sizes.forEach((size, i) => client.send(Buffer.alloc(size, i), server.port, address));
           const byLength = new Map((await got).map((r) => [r.data.length, r.data]));
           sizes.forEach((size, i) => assert.ok(byLength.get(size)?.equals(Buffer.alloc(size, i)), `size ${size}`));
-          client.close();
         });
       });
 
@@ -167,7 +194,6 @@ describe('udp-native transport', { skip }, () => {
           const got = replies(client, 1);
           client.send('big?', server.port, address);
           assert.ok((await got)[0]?.data.equals(big));
-          client.close();
         });
       });
 
@@ -182,7 +208,6 @@ describe('udp-native transport', { skip }, () => {
           for (let i = 0; i < 40; i++) client.send(`q${i}/`, server.port, address);
           const texts = new Set((await got).map((r) => r.data.toString()));
           for (let i = 0; i < 40; i++) for (const tag of ['a', 'b', 'c']) assert.ok(texts.has(`q${i}/${tag}`));
-          client.close();
         });
       });
 
@@ -204,7 +229,6 @@ describe('udp-native transport', { skip }, () => {
           assert.deepEqual((await got).map((r) => r.data.toString()).sort(), ['in batch', 'later']);
         });
         assert.ok(refused instanceof TypeError);
-        client.close();
       });
 
       it('rejects a bind on a used port with EADDRINUSE', async () => {
@@ -213,7 +237,6 @@ describe('udp-native transport', { skip }, () => {
         });
         const holder = await openClient(type, address);
         await assert.rejects(transport().bind({ address, port: holder.address().port }, echo), { code: 'EADDRINUSE' });
-        holder.close();
       });
 
       it('frees the port on close', async () => {

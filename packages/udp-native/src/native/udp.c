@@ -40,6 +40,10 @@
 #define RECV_STRIDE (RECV_SLOT + 64)
 #define SEND_STRIDE (SEND_SLOT + 64)
 #define ROW 8
+/* Batches are copied back to back into a pool Buffer, a new one when the batch does
+ * not fit: one ArrayBuffer per ~thousands of queries, not one per batch, since the
+ * young-generation GC sweeps every dead ArrayBuffer it finds, one by one. */
+#define POOL_SIZE (256 * 1024)
 
 enum { M_LEN, M_FAMILY, M_PORT, M_W0, M_SCOPE = 7 };
 
@@ -54,7 +58,9 @@ typedef struct {
   int in_callback; /* JS is running a batch: the async context is in use */
   napi_async_cleanup_hook_handle cleanup;
   napi_async_context async;
-  napi_ref on_batch, send_buf_ref, send_meta_ref, recv_meta_ref;
+  napi_ref on_batch, send_buf_ref, send_meta_ref, recv_meta_ref, pool_ref;
+  uint8_t *pool; /* the current pool Buffer's bytes; JS holds slices of its used part */
+  size_t pool_len, pool_used;
   uint8_t *send_buf;
   int32_t *send_meta, *recv_meta;
   uint8_t *recv_buf;
@@ -171,6 +177,7 @@ static void release_js(binding_t *b) {
   napi_delete_reference(b->env, b->send_buf_ref);
   napi_delete_reference(b->env, b->send_meta_ref);
   napi_delete_reference(b->env, b->recv_meta_ref);
+  napi_delete_reference(b->env, b->pool_ref);
   napi_async_destroy(b->env, b->async);
 }
 
@@ -249,21 +256,44 @@ static int receive(binding_t *b) {
   }
 }
 
-/* Hands a batch to JS: the datagrams packed into one new Buffer (the handler owns
- * its piece, the slots are free again at once), their sources in recv_meta. */
+/* Makes the pool a new Buffer of `size` bytes. The old one lives on while JS holds
+ * slices of it; no one writes it again. */
+static int renew_pool(binding_t *b, size_t size) {
+  napi_value buffer;
+  void *data;
+  if (napi_create_buffer(b->env, size, &data, &buffer) != napi_ok) return 0;
+  napi_ref ref;
+  if (napi_create_reference(b->env, buffer, 1, &ref) != napi_ok) return 0;
+  napi_delete_reference(b->env, b->pool_ref);
+  b->pool_ref = ref;
+  b->pool = data;
+  b->pool_len = size;
+  b->pool_used = 0;
+  return 1;
+}
+
+/* Hands a batch to JS: the datagrams copied back to back into the pool at `offset`
+ * (the handler owns its piece, the slots are free again at once), their sources in
+ * recv_meta. */
 static void deliver(binding_t *b, int n) {
   napi_env env = b->env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   size_t total = 0;
   for (int i = 0; i < n; i++) total += b->rmsg[i].msg_len;
-  void *data;
-  napi_value argv[2], fn, recv, result;
-  if (napi_create_buffer(env, total, &data, &argv[0]) == napi_ok &&
-      napi_create_int32(env, n, &argv[1]) == napi_ok &&
+  if (total > b->pool_len - b->pool_used && !renew_pool(b, total > POOL_SIZE ? total : POOL_SIZE)) {
+    napi_close_handle_scope(env, scope);
+    return;
+  }
+  size_t offset = b->pool_used;
+  b->pool_used += total;
+  napi_value argv[3], fn, recv, result;
+  if (napi_get_reference_value(env, b->pool_ref, &argv[0]) == napi_ok &&
+      napi_create_uint32(env, (uint32_t)offset, &argv[1]) == napi_ok &&
+      napi_create_int32(env, n, &argv[2]) == napi_ok &&
       napi_get_reference_value(env, b->on_batch, &fn) == napi_ok &&
       napi_get_global(env, &recv) == napi_ok) {
-    uint8_t *out = data;
+    uint8_t *out = b->pool + offset;
     for (int i = 0; i < n; i++) {
       int32_t *row = b->recv_meta + i * ROW;
       size_t len = b->rmsg[i].msg_len;
@@ -275,7 +305,7 @@ static void deliver(binding_t *b, int n) {
     /* make_callback, not call_function: Node runs nextTicks and microtasks after it,
      * as after any I/O callback. A throw there is the process's uncaught exception. */
     b->in_callback = 1;
-    napi_status st = napi_make_callback(env, b->async, recv, fn, 2, argv, &result);
+    napi_status st = napi_make_callback(env, b->async, recv, fn, 3, argv, &result);
     b->in_callback = 0;
     if (b->closed) release_js(b); /* JS closed the socket during the batch */
     if (st == napi_pending_exception) {

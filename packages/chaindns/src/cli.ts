@@ -3,6 +3,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { createLogger, VERSION } from '@chaindns/core';
 import { parseFlags, USAGE } from './flags.js';
+import { tuneGc } from './gc.js';
 import { defaultRegistry } from './plugins.js';
 import { createServer, DEFAULT_COREFILE } from './start.js';
 import { resolveUdp, udpChoice } from './udp.js';
@@ -18,6 +19,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(defaultRegistry().names().join('\n'));
     return 0;
   }
+  tuneGc();
   const udp = await resolveUdp(udpChoice(flags.udp));
   const udpName = udp.transport?.name ?? 'dgram';
   if (flags.version) {

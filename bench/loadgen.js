@@ -1,20 +1,20 @@
 // The batched load generator (loadgen.c): built here with the machine's cc,
-// run pinned to core 1 against one server, with the server's CPU time read
-// from /proc around the run.
+// as is the floor server (floor.c), and run pinned to core 1 against one
+// server, with the server's CPU time read from /proc around the run.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuSeconds, have, onCore } from './procs.js';
 
-/** Builds bench/out/loadgen from bench/loadgen.c when it is missing or older; null (and why) without a C compiler. */
-export function buildLoadgen(here, out) {
-  const src = join(here, 'loadgen.c');
-  const bin = join(out, 'loadgen');
+/** Builds bench/out/NAME from bench/NAME.c when it is missing or older; the error (why) without a C compiler. */
+export function buildTool(here, out, name) {
+  const src = join(here, `${name}.c`);
+  const bin = join(out, name);
   const mtime = (p) => statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? -1;
   if (mtime(bin) >= mtime(src)) return { bin };
   const cc = process.env.CC ?? 'cc';
-  if (!have(cc)) return { error: `no C compiler (${cc}): the load generator is skipped` };
+  if (!have(cc)) return { error: `no C compiler (${cc}) to build ${name}` };
   const r = spawnSync(cc, ['-O2', '-Wall', '-o', bin, src], { encoding: 'utf8' });
   if (r.status !== 0) return { error: `${cc} failed to build ${src}:\n${r.stderr}` };
   return { bin };

@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildLoadgen, loadgen } from './loadgen.js';
+import { buildTool, loadgen } from './loadgen.js';
 import { freePort, freeTcpPort, log, run, start, stop } from './procs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,7 +18,7 @@ const udp = arg('udp', 'auto');
 const seconds = Number(arg('seconds', 5));
 const window = Number(arg('window', 128));
 
-const generator = buildLoadgen(here, out);
+const generator = buildTool(here, out, 'loadgen');
 if (generator.error) throw new Error(generator.error);
 const hits = join(out, 'hits.txt');
 writeFileSync(hits, Array.from({ length: 100 }, (_, i) => `name${i}.bench.example A\n`).join(''));

@@ -19,7 +19,7 @@ function best(runs, better, merge = (b) => b) {
 export function report(runs, { defaultUdp, fixedRate }) {
   const lines = [];
   const ratios = {};
-  const label = (server) => (server === 'chaindns' ? `chaindns (udp ${defaultUdp})` : server);
+  const label = (server) => (server === 'chaindns' ? `chaindns (udp ${defaultUdp})` : server === 'floor' ? 'floor (C reflector)' : server);
 
   // dnsperf: the best QPS, and the lowest CPU per query of all rounds.
   const dp = best(
@@ -84,7 +84,7 @@ export function report(runs, { defaultUdp, fixedRate }) {
       ...fixed.map((r) => `| ${label(r.server)} | ${Math.round(r.sent / r.seconds)} | ${Math.round(r.qps)} | ${ms(r.p50Us)} | ${ms(r.p99Us)} | ${ms(r.p999Us)} | ${r.lost} | ${ms(r.maxBehindUs)} | ${fmt(100 * r.serverCpuShare, 0)}% | ${ms(medianP99(r.server))} |`),
       '',
     );
-    for (const server of ['chaindns', 'dnsmasq']) {
+    for (const server of ['chaindns', 'dnsmasq', 'floor']) {
       const r = fixed.find((f) => f.server === server);
       if (r) ratios[`loadgen: ${label(server)} p99 at ${fixedRate} QPS${server === 'chaindns' ? ' (target < 0.5 ms)' : ''}`] = `${ms(r.p99Us)} ms (median of the runs ${ms(medianP99(server))} ms)`;
     }

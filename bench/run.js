@@ -5,7 +5,9 @@
 // core 1. Two drivers:
 // - dnsperf: cache hits and a mixed workload, as a DNS operator would measure;
 // - loadgen.c: a batched generator (sendmmsg/recvmmsg) that outruns dnsperf,
-//   for the top rate per server core and the latency at a fixed 100k QPS.
+//   for the top rate per server core and the latency at a fixed 100k QPS, the
+//   latter with the servers taken in turn, run after run, beside floor.c (a C
+//   reflector: what the machine gives any server at that moment).
 // `--smoke` runs everything for about a second, to keep this script from
 // rotting. Results: the tables printed, and bench/out/results.json.
 import { spawnSync } from 'node:child_process';
@@ -14,7 +16,7 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dnsperf } from './dnsperf.js';
-import { buildLoadgen, loadgen } from './loadgen.js';
+import { buildTool, loadgen } from './loadgen.js';
 import { freePort, freeTcpPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
 import { report } from './report.js';
 
@@ -35,9 +37,9 @@ const mixedSeconds = smoke ? 1 : 10;
 const loadSeconds = smoke ? 1 : 5;
 /** Queries the generator keeps in flight when it looks for the top rate. */
 const WINDOW = Number(arg('window') ?? 256);
-/** The fixed rate the latency target is stated at, and its runs per round (short: a stall of the shared machine spoils a whole run). */
+/** The fixed rate the latency target is stated at, and the runs of each server (short: a stall of the shared machine spoils a whole run). */
 const FIXED_RATE = 100_000;
-const FIXED_RUNS = smoke ? 1 : 3;
+const FIXED_RUNS = Number(arg('fixed-runs') ?? (smoke ? 1 : 9));
 const fixedSeconds = smoke ? 1 : 3;
 const HOT_NAMES = 100;
 /** One query in ten of the mixed workload is a name never asked before. */
@@ -97,13 +99,40 @@ async function corefile(name, upstreamPort) {
   return { port, path };
 }
 
+/**
+ * The latency at FIXED_RATE: every rated server up at once (idle ones cost
+ * nothing), warmed, then taken in turn for FIXED_RUNS rounds of one run each,
+ * so that each lives through the same moods of the shared machine.
+ */
+async function fixedRate(rated, started, bin, hits, runs) {
+  const children = [];
+  try {
+    for (const s of rated) {
+      const child = await started(s);
+      children.push(child);
+      await loadgen(bin, child, s.port, hits, { seconds: 1, rate: FIXED_RATE }); // warm-up
+    }
+    for (let round = 1; round <= FIXED_RUNS; round++) {
+      for (const [i, s] of rated.entries()) {
+        const fixed = await loadgen(bin, children[i], s.port, hits, { seconds: fixedSeconds, rate: FIXED_RATE });
+        runs.push({ driver: 'loadgen', server: s.name, workload: 'fixed', round, ...fixed });
+        log(`run ${round} ${s.name} loadgen ${FIXED_RATE} QPS: p50 ${fixed.p50Us} µs, p99 ${fixed.p99Us} µs, p99.9 ${fixed.p999Us} µs, lost ${fixed.lost}, generator behind ${(fixed.maxBehindUs / 1000).toFixed(1)} ms, server ${(100 * fixed.serverCpuShare).toFixed(0)}% of a core`);
+      }
+    }
+  } finally {
+    for (const child of children) await stop(child);
+  }
+}
+
 async function main() {
   ensureTools();
   if (!pinned) log('fewer than 2 cores or no taskset: running unpinned, the numbers are not comparable');
   const defaultUdp = checkCli();
-  const generator = phases.has('loadgen') ? buildLoadgen(here, out) : null;
-  if (generator?.error) {
-    log(generator.error);
+  const generator = phases.has('loadgen') ? buildTool(here, out, 'loadgen') : null;
+  const floor = phases.has('loadgen') ? buildTool(here, out, 'floor') : null;
+  for (const built of [generator, floor]) {
+    if (!built?.error) continue;
+    log(`${built.error}: the loadgen phase is skipped`);
     phases.delete('loadgen');
   }
   const files = await writeQueryFiles();
@@ -111,15 +140,16 @@ async function main() {
   const upstream = await start('upstream', 1, process.execPath, [join(here, 'upstream.js'), String(upstreamPort)], upstreamPort, root);
   const chaindns = await corefile('chaindns', upstreamPort);
   const chaindnsDgram = await corefile('dgram', upstreamPort);
-  const [dnsmasqPort, echoPort, dns2Port] = [await freePort(), await freePort(), await freePort()];
-  // mixed: the caches get the mixed workload too; loadgen: driven by the generator; rate: and at the fixed rate.
+  const [dnsmasqPort, echoPort, dns2Port, floorPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  // dnsperf: driven by dnsperf; mixed: the caches get the mixed workload too; loadgen: the generator's top rate; rate: the fixed rate.
   const servers = [
     // The CLI as shipped: its default UDP transport (the batched native one where the addon is built).
-    { name: 'chaindns', mixed: true, loadgen: true, rate: true, port: chaindns.port, command: [process.execPath, [cli, '-conf', chaindns.path, '-quiet']] },
+    { name: 'chaindns', dnsperf: true, mixed: true, loadgen: true, rate: true, port: chaindns.port, command: [process.execPath, [cli, '-conf', chaindns.path, '-quiet']] },
     // Node's dgram, as the echo.
-    { name: 'chaindns-dgram', mixed: true, loadgen: true, rate: false, port: chaindnsDgram.port, command: [process.execPath, [cli, '-conf', chaindnsDgram.path, '-quiet', '-udp', 'dgram']] },
+    { name: 'chaindns-dgram', dnsperf: true, mixed: true, loadgen: true, rate: false, port: chaindnsDgram.port, command: [process.execPath, [cli, '-conf', chaindnsDgram.path, '-quiet', '-udp', 'dgram']] },
     {
       name: 'dnsmasq',
+      dnsperf: true,
       mixed: true,
       loadgen: true,
       rate: true,
@@ -127,11 +157,12 @@ async function main() {
       // --conf-file=/dev/null, --no-hosts and an empty --pid-file keep the host's dnsmasq setup out of it.
       command: ['dnsmasq', ['--no-daemon', '--cache-size=1000', '--no-resolv', `--server=127.0.0.1#${upstreamPort}`, `--port=${dnsmasqPort}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--conf-file=/dev/null', '--no-hosts', '--pid-file=']],
     },
-    { name: 'echo', mixed: false, loadgen: true, rate: false, port: echoPort, command: [process.execPath, [join(here, 'echo.js'), String(echoPort)]] },
-    { name: 'dns2', mixed: false, loadgen: false, rate: false, port: dns2Port, command: [process.execPath, [join(here, 'dns2-server.js'), String(dns2Port)]] },
+    { name: 'echo', dnsperf: true, mixed: false, loadgen: true, rate: false, port: echoPort, command: [process.execPath, [join(here, 'echo.js'), String(echoPort)]] },
+    { name: 'dns2', dnsperf: true, mixed: false, loadgen: false, rate: false, port: dns2Port, command: [process.execPath, [join(here, 'dns2-server.js'), String(dns2Port)]] },
+    ...(floor?.bin ? [{ name: 'floor', dnsperf: false, mixed: false, loadgen: false, rate: true, port: floorPort, command: [floor.bin, [String(floorPort)]] }] : []),
   ];
   const only = arg('only')?.split(',');
-  if (only) servers.splice(0, servers.length, ...servers.filter((s) => only.includes(s.name)));
+  if (only) servers.splice(0, servers.length, ...servers.filter((s) => only.includes(s.name) || s.name === 'floor'));
   log(`chaindns: the CLI (errors, prometheus, cache, forward), UDP ${defaultUdp} by default, and with -udp dgram; ${pinned ? 'servers on core 0, the load and the upstream on core 1' : 'unpinned'}`);
   log(`${rounds} round(s), each server's best counts; phases: ${[...phases].join(', ')}; load average ${loadAverage()}`);
 
@@ -140,7 +171,7 @@ async function main() {
   try {
     for (let round = 1; round <= rounds; round++) {
       for (const s of servers) {
-        if (phases.has('dnsperf')) {
+        if (phases.has('dnsperf') && s.dnsperf) {
           const child = await started(s);
           try {
             // Fills the caches and warms the JIT; not counted.
@@ -165,17 +196,13 @@ async function main() {
             const top = await loadgen(generator.bin, child, s.port, files.hits, { seconds: loadSeconds, window: WINDOW });
             runs.push({ driver: 'loadgen', server: s.name, workload: 'top', round, ...top });
             log(`round ${round} ${s.name} loadgen top: ${top.qps} QPS, server ${(100 * top.serverCpuShare).toFixed(0)}% of a core, ${Math.round(top.qpsPerCore)} QPS per core, p99 ${top.p99Us} µs, lost ${top.lost}`);
-            for (let i = 0; s.rate && i < FIXED_RUNS; i++) {
-              const fixed = await loadgen(generator.bin, child, s.port, files.hits, { seconds: fixedSeconds, rate: FIXED_RATE });
-              runs.push({ driver: 'loadgen', server: s.name, workload: 'fixed', round, ...fixed });
-              log(`round ${round} ${s.name} loadgen ${FIXED_RATE} QPS: p50 ${fixed.p50Us} µs, p99 ${fixed.p99Us} µs, p99.9 ${fixed.p999Us} µs, lost ${fixed.lost}, generator behind ${(fixed.maxBehindUs / 1000).toFixed(1)} ms, server ${(100 * fixed.serverCpuShare).toFixed(0)}% of a core`);
-            }
           } finally {
             await stop(child);
           }
         }
       }
     }
+    if (phases.has('loadgen')) await fixedRate(servers.filter((s) => s.rate), started, generator.bin, files.hits, runs);
   } finally {
     await stop(upstream);
   }

@@ -1,8 +1,8 @@
 // Profiles chaindns (the bench's full chain) under the load generator: the
 // CLI runs with `node --cpu-prof`, pinned to core 0, the generator's closed
-// loop drives cache hits for a few seconds from core 1, SIGTERM writes the
+// loop (or a fixed rate: --rate=QPS) drives cache hits for a few seconds from core 1, SIGTERM writes the
 // profile, and profile-top.js prints its top functions and areas.
-// Usage: node bench/profile.js [--udp=dgram] [--seconds=5] [--window=128] [--top=30]
+// Usage: node bench/profile.js [--udp=dgram] [--seconds=5] [--window=128] [--rate=100000] [--top=30]
 // (after `node bench/run.js` once, or any run that wrote bench/out/hits.txt).
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,6 +17,7 @@ const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}
 const udp = arg('udp', 'auto');
 const seconds = Number(arg('seconds', 5));
 const window = Number(arg('window', 128));
+const rate = Number(arg('rate', 0));
 
 const generator = buildTool(here, out, 'loadgen');
 if (generator.error) throw new Error(generator.error);
@@ -35,8 +36,8 @@ try {
   const cli = join(root, 'packages/chaindns/dist/src/cli.js');
   const server = await start('chaindns', 0, process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, cli, '-conf', corefile, '-quiet', '-udp', udp], port, root);
   try {
-    await loadgen(generator.bin, server, port, hits, { seconds: 1, window });
-    const r = await loadgen(generator.bin, server, port, hits, { seconds, window });
+    await loadgen(generator.bin, server, port, hits, { seconds: 1, window, rate });
+    const r = await loadgen(generator.bin, server, port, hits, { seconds, window, rate });
     log(`udp ${udp}: ${r.qps} QPS, server ${(100 * r.serverCpuShare).toFixed(0)}% of a core, ${Math.round(r.qpsPerCore)} QPS per core, lost ${r.lost}`);
   } finally {
     await stop(server);

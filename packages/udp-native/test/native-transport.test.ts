@@ -176,6 +176,15 @@ describe('udp-native transport', { skip }, () => {
         for (const data of kept) assert.ok(data.equals(datagram(Number(data.subarray(0, 7).toString()))));
       });
 
+      it('answers an empty datagram that comes first, alone in its batch', async () => {
+        await withServer(address, (data, from, via) => via.send(Buffer.from(`got ${data.length}`), from), async (server) => {
+          const client = await openClient(type, address);
+          const got = replies(client, 1);
+          client.send(Buffer.alloc(0), server.port, address);
+          assert.equal((await got)[0]?.data.toString(), 'got 0');
+        });
+      });
+
       it('carries datagrams of every size, in a slot or past it', async () => {
         const sizes = [0, 1, 4096, 4097, 9000, maxPayload];
         await withServer(address, echo, async (server) => {

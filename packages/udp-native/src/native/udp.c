@@ -281,7 +281,9 @@ static void deliver(binding_t *b, int n) {
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   size_t total = 0;
   for (int i = 0; i < n; i++) total += b->rmsg[i].msg_len;
-  if (total > b->pool_len - b->pool_used && !renew_pool(b, total > POOL_SIZE ? total : POOL_SIZE)) {
+  /* No pool yet (the first batch, even of empty datagrams), or this one does not fit. */
+  if ((!b->pool_ref || total > b->pool_len - b->pool_used) &&
+      !renew_pool(b, total > POOL_SIZE ? total : POOL_SIZE)) {
     napi_close_handle_scope(env, scope);
     return;
   }

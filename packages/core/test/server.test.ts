@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import * as dnsPacket from 'dns-packet';
 import { buildQuery, definePlugin, PluginError, Rcode, reply, type Request } from '../src/index.js';
 import { assertCase, exchangeTcp, exchangeUdp, startTestServer, type TestServer } from '../src/testing/index.js';
+
+/** What the `burst` label runs while the server is inside its handler. */
+let onBurst: (() => void) | undefined;
 
 /** Test plugins: each answers by the first label of the name. */
 const behave = definePlugin<null>({
@@ -14,6 +18,7 @@ const behave = definePlugin<null>({
     name: 'behave',
     serveDNS(req: Request, w, next) {
       const label = req.qname.split('.')[0];
+      if (label === 'burst') onBurst?.();
       switch (label) {
         case 'throw':
           throw new Error('boom');
@@ -199,6 +204,38 @@ test('a dual-stack UDP listener (the default "::") answers IPv4 clients', async 
     }
   } finally {
     await mapped.stop();
+  }
+});
+
+const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+
+test('a burst that arrives while the server is busy is queued, not dropped', {
+  skip: rmemMax < 4 << 20 && `net.core.rmem_max is ${rmemMax}: the kernel caps every receive buffer there`,
+}, async () => {
+  const BURST = 3000; // about 2.3 MB of small datagrams in the kernel: ten times the default buffer
+  const client = dgram.createSocket({ type: 'udp4', recvBufferSize: 8 << 20 });
+  await new Promise<void>((resolve) => client.bind(0, '127.0.0.1', resolve));
+  // Connected, so each send goes out at once (no address lookup on a later tick).
+  await new Promise<void>((resolve) => client.connect(s.port, '127.0.0.1', resolve));
+  const ids = new Set<number>();
+  const all = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${ids.size} of ${BURST + 1} answered`)), 10_000);
+    client.on('message', (msg) => {
+      ids.add(msg.readUInt16BE(0));
+      if (ids.size === BURST + 1) resolve(clearTimeout(timer));
+    });
+  });
+  // The whole burst is sent from inside the server's handler of the first query: it lands in
+  // the server's socket while the server cannot read.
+  onBurst = () => {
+    onBurst = undefined;
+    for (let id = 1; id <= BURST; id++) client.send(buildQuery(`q${id}.example.org`, 1, { id }));
+  };
+  try {
+    client.send(buildQuery('burst.example.org', 1, { id: 0 }));
+    await all;
+  } finally {
+    client.close();
   }
 });
 

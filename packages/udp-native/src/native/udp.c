@@ -44,6 +44,10 @@
  * not fit: one ArrayBuffer per ~thousands of queries, not one per batch, since the
  * young-generation GC sweeps every dead ArrayBuffer it finds, one by one. */
 #define POOL_SIZE (256 * 1024)
+/* The receive buffer asked for (the kernel caps it at net.core.rmem_max): a burst that
+ * comes while the process is busy waits in it instead of being dropped. As core's dgram
+ * transport asks. */
+#define RECV_BUFFER (4 << 20)
 
 enum { M_LEN, M_FAMILY, M_PORT, M_W0, M_SCOPE = 7 };
 
@@ -385,6 +389,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0)
     syscall = "setsockopt";
   else if (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) < 0)
+    syscall = "setsockopt";
+  else if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){RECV_BUFFER}, sizeof(int)) < 0)
     syscall = "setsockopt";
   else if (bind(fd, (struct sockaddr *)&ss, ss_len) < 0)
     syscall = "bind";

@@ -1,5 +1,6 @@
-import { collectDefaultMetrics, Counter, Gauge, rcodeName, type Registry, VERSION } from '@chaindns/core';
+import { Counter, Gauge, rcodeName, type Registry, VERSION } from '@chaindns/core';
 import { HistogramCollector, type Series } from './collector.js';
+import { runtimeMetrics } from './runtime.js';
 import { DnsStats, FAMILIES, PROTOS, TYPE_LABELS } from './stats.js';
 
 /** A server block whose plugins `coredns_plugin_enabled` reports. */
@@ -114,9 +115,7 @@ function createMetrics(registry: Registry): DnsMetrics {
     registers,
   }).set({ version: VERSION, revision: '', goversion: process.version }, 1);
 
-  collectDefaultMetrics({ register: registry });
-  // prom-client's sums of the labelled nodejs_active_* gauges break the rule that only counters end in _total.
-  for (const kind of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`nodejs_active_${kind}_total`);
+  runtimeMetrics(registry);
 
   return {
     stats,

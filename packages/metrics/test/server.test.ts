@@ -136,6 +136,13 @@ test('coredns_panics_total (registered by the core) shows the crash; the process
   }
 });
 
+test('the nodejs_* metrics are there, but for the GC histogram, whose observer stalls the event loop after every collection', () => {
+  for (const name of ['nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_space_size_used_bytes', 'nodejs_active_handles']) assert.equal(m.types.get(name), 'gauge', name);
+  assert.ok(value(m, 'nodejs_heap_size_used_bytes') > 0);
+  assert.equal(select(m, 'nodejs_version_info', { version: process.version }).length, 1);
+  assert.equal(m.types.get('nodejs_gc_duration_seconds'), undefined);
+});
+
 test('only /metrics is served', async () => {
   const res = await fetch(url.replace('/metrics', '/health'));
   assert.equal(res.status, 404);

@@ -37,6 +37,7 @@ export { PluginRegistry } from './server/registry.js';
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';
 export { dgramTransport } from './server/dgram-transport.js';
+export { writtenReply, type WrittenReply } from './server/writer.js';
 export { satisfies } from './server/version.js';
 export { VERSION } from './version.js';
 export { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';

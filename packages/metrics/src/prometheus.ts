@@ -1,10 +1,10 @@
 // The module's, not the global `performance`: in Node.js 20 that is a lazy getter, run on every read.
 import { performance } from 'node:perf_hooks';
-import { type Handler, type Next, type Request, type ResponseWriter, type Result, thrownRcode, unwrittenRcode } from '@chaindns/core';
+import { type Handler, type Next, type Request, type ResponseWriter, type Result, thrownRcode, unwrittenRcode, type WrittenReply, writtenReply } from '@chaindns/core';
 import type { DnsStats, Outcome } from './stats.js';
 
-/** Sees the reply on its way out: its rcode and size from the header bytes, and who wrote it. */
-class RecordingWriter implements ResponseWriter, Outcome {
+/** Sees the reply on its way out, when the writer is not the server's own (which keeps it). */
+class RecordingWriter implements ResponseWriter, WrittenReply {
   rcode = -1;
   size = 0;
   plugin = '';
@@ -29,7 +29,7 @@ class RecordingWriter implements ResponseWriter, Outcome {
  * and its reply in `stats` (CoreDNS's metrics.ServeDNS and vars.Report).
  */
 export function createPrometheus(stats: DnsStats): Handler {
-  const report = (req: Request, rw: RecordingWriter, rcode: number, start: number): void => {
+  const report = (req: Request, rw: WrittenReply, rcode: number, start: number): void => {
     const seconds = (performance.now() - start) / 1000;
     // Nothing written: the server answers with the returned rcode (or SERVFAIL), and CoreDNS reports size 0 and no plugin.
     const outcome: Outcome = rw.rcode >= 0 ? rw : { rcode: unwrittenRcode(rcode), plugin: '', size: 0 };
@@ -39,25 +39,28 @@ export function createPrometheus(stats: DnsStats): Handler {
     name: 'prometheus',
     serveDNS(req: Request, w: ResponseWriter, next: Next): Result {
       const start = performance.now();
-      const rw = new RecordingWriter(w, req);
+      // The server's own writer keeps what it sent; any other is wrapped to see the reply.
+      const kept = writtenReply(w);
+      const recorder = kept === null ? new RecordingWriter(w, req) : null;
+      const seen = kept ?? recorder!;
       let result: Result;
       try {
-        result = next(req, rw);
+        result = next(req, recorder ?? w);
       } catch (err) {
-        report(req, rw, thrownRcode(err), start);
+        report(req, seen, thrownRcode(err), start);
         throw err;
       }
       if (typeof result === 'number') {
-        report(req, rw, result, start);
+        report(req, seen, result, start);
         return result;
       }
       return result.then(
         (rcode) => {
-          report(req, rw, rcode, start);
+          report(req, seen, rcode, start);
           return rcode;
         },
         (err: unknown) => {
-          report(req, rw, thrownRcode(err), start);
+          report(req, seen, thrownRcode(err), start);
           throw err;
         },
       );

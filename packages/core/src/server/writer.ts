@@ -7,9 +7,28 @@ import type { Request } from '../wire/request.js';
  * The last writer of every chain: it applies the RFC rules once (ID, OPT,
  * truncation to the client's size) and sends. A second write is ignored.
  */
-export interface ServerWriter extends ResponseWriter {
+export interface ServerWriter extends ResponseWriter, WrittenReply {
   readonly req: Request;
   readonly written: boolean;
+}
+
+/** The first reply a server's writer was given (before fitting), as metrics and logs count it. */
+export interface WrittenReply {
+  /** The header's rcode; -1 until a reply is written. */
+  readonly rcode: number;
+  /** The reply's length in bytes. */
+  readonly size: number;
+  /** The plugin that wrote it (`req.plugin` at the time). */
+  readonly plugin: string;
+}
+
+/**
+ * `w` itself when it is the server's own writer, which keeps what it sent:
+ * a plugin that only reports how a query ended (prometheus) need not wrap it.
+ * Null when a plugin before has wrapped the writer.
+ */
+export function writtenReply(w: ResponseWriter): WrittenReply | null {
+  return w instanceof UdpWriter || w instanceof TcpWriter ? w : null;
 }
 
 // Two plain classes, not subclasses of a shared base: one is built per query,
@@ -17,6 +36,9 @@ export interface ServerWriter extends ResponseWriter {
 
 export class UdpWriter implements ServerWriter {
   written = false;
+  rcode = -1;
+  size = 0;
+  plugin = '';
   constructor(
     readonly req: Request,
     private readonly via: UdpEndpoint,
@@ -26,6 +48,9 @@ export class UdpWriter implements ServerWriter {
   write(msg: Buffer): void {
     if (this.written) return;
     this.written = true;
+    this.rcode = msg[3]! & 0x0f;
+    this.size = msg.length;
+    this.plugin = this.req.plugin;
     this.via.send(fitReply(this.req, msg), this.to);
   }
 }
@@ -37,6 +62,9 @@ export interface FrameSink {
 
 export class TcpWriter implements ServerWriter {
   written = false;
+  rcode = -1;
+  size = 0;
+  plugin = '';
   constructor(
     readonly req: Request,
     private readonly sink: FrameSink,
@@ -45,6 +73,9 @@ export class TcpWriter implements ServerWriter {
   write(msg: Buffer): void {
     if (this.written) return;
     this.written = true;
+    this.rcode = msg[3]! & 0x0f;
+    this.size = msg.length;
+    this.plugin = this.req.plugin;
     this.sink.sendFrame(fitReply(this.req, msg));
   }
 }

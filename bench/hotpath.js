@@ -1,7 +1,7 @@
 // The JavaScript cost of a cache hit, in process and without sockets: the
 // bench's full chain (errors, prometheus, cache in front of forward) behind a
 // stand-in UDP transport that hands datagrams over in batches of 32, as the
-// native one does (batches copied back to back into a 256 KB pool, a subarray
+// native one does (batches copied back to back into a 32 KB pool, a subarray
 // and a fresh Remote per datagram, each reply copied into a send slot). Steadier than any load
 // over sockets on a shared machine: the number to compare before and after a
 // change to the hot path.
@@ -21,7 +21,7 @@ const ROUNDS = Number(arg('rounds', 7));
 const BATCH = 32;
 const NAMES = 100;
 const SLOT = 4160;
-const POOL = 256 * 1024;
+const POOL = 32 * 1024;
 
 // The upstream: one A record for every question.
 const upstream = dgram.createSocket('udp4');

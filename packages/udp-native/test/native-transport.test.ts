@@ -155,7 +155,7 @@ describe('udp-native transport', { skip }, () => {
       });
 
       it('leaves the datagrams a handler keeps intact while later batches fill new pools', async () => {
-        // 12 rounds of 50 datagrams of 1000 bytes: 600 KB, past two 256 KB pools.
+        // 12 rounds of 50 datagrams of 1000 bytes: 600 KB, past many 32 KB pools.
         const kept: Buffer[] = [];
         const handler: PacketHandler = (data, from, via) => {
           kept.push(data);

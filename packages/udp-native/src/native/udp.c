@@ -41,9 +41,13 @@
 #define SEND_STRIDE (SEND_SLOT + 64)
 #define ROW 8
 /* Batches are copied back to back into a pool Buffer, a new one when the batch does
- * not fit: one ArrayBuffer per ~thousands of queries, not one per batch, since the
- * young-generation GC sweeps every dead ArrayBuffer it finds, one by one. */
-#define POOL_SIZE (256 * 1024)
+ * not fit: one ArrayBuffer per ~a thousand queries, not one per batch, since the
+ * young-generation GC sweeps every dead ArrayBuffer it finds, one by one. Small enough
+ * that a pool is done with before the next scavenge even in V8's smallest young
+ * generation (1 MB; queries allocate ~25x the bytes they take in the pool): a pool that
+ * lives through two scavenges is promoted, and promoted pools pile up as external memory
+ * until a full mark-compact (a 5-12 ms pause) frees them. 256 KB pools did that. */
+#define POOL_SIZE (32 * 1024)
 /* The receive buffer asked for (the kernel caps it at net.core.rmem_max): a burst that
  * comes while the process is busy waits in it instead of being dropped. As core's dgram
  * transport asks. */

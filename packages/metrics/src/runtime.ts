@@ -1,5 +1,6 @@
 import type { Registry } from '@chaindns/core';
 // prom-client's own default collectors, one module each; collectDefaultMetrics takes no list.
+// These paths are not its public API, so package.json pins its exact version.
 import eventLoopLag from 'prom-client/lib/metrics/eventLoopLag.js';
 import heapSizeAndUsed from 'prom-client/lib/metrics/heapSizeAndUsed.js';
 import heapSpacesSizeAndUsed from 'prom-client/lib/metrics/heapSpacesSizeAndUsed.js';

@@ -34,6 +34,13 @@ export function writtenReply(w: ResponseWriter): WrittenReply | null {
 // Two plain classes, not subclasses of a shared base: one is built per query,
 // and V8 builds an instance of a derived class through a generic construct stub.
 
+/** Notes the first reply a server's writer was given (the WrittenReply it keeps). */
+function keep(w: UdpWriter | TcpWriter, msg: Buffer): void {
+  w.rcode = msg[3]! & 0x0f;
+  w.size = msg.length;
+  w.plugin = w.req.plugin;
+}
+
 export class UdpWriter implements ServerWriter {
   written = false;
   rcode = -1;
@@ -48,9 +55,7 @@ export class UdpWriter implements ServerWriter {
   write(msg: Buffer): void {
     if (this.written) return;
     this.written = true;
-    this.rcode = msg[3]! & 0x0f;
-    this.size = msg.length;
-    this.plugin = this.req.plugin;
+    keep(this, msg);
     this.via.send(fitReply(this.req, msg), this.to);
   }
 }
@@ -73,9 +78,7 @@ export class TcpWriter implements ServerWriter {
   write(msg: Buffer): void {
     if (this.written) return;
     this.written = true;
-    this.rcode = msg[3]! & 0x0f;
-    this.size = msg.length;
-    this.plugin = this.req.plugin;
+    keep(this, msg);
     this.sink.sendFrame(fitReply(this.req, msg));
   }
 }

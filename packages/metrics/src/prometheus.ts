@@ -40,12 +40,10 @@ export function createPrometheus(stats: DnsStats): Handler {
     serveDNS(req: Request, w: ResponseWriter, next: Next): Result {
       const start = performance.now();
       // The server's own writer keeps what it sent; any other is wrapped to see the reply.
-      const kept = writtenReply(w);
-      const recorder = kept === null ? new RecordingWriter(w, req) : null;
-      const seen = kept ?? recorder!;
+      const seen = writtenReply(w) ?? new RecordingWriter(w, req);
       let result: Result;
       try {
-        result = next(req, recorder ?? w);
+        result = next(req, seen instanceof RecordingWriter ? seen : w);
       } catch (err) {
         report(req, seen, thrownRcode(err), start);
         throw err;

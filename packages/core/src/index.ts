@@ -24,11 +24,13 @@ export {
   eachSubdirective,
   expectArgs,
   expectNoBlock,
+  fallsThrough,
   isSubdomain,
   matchZone,
   normalizeZone,
   parseChoice,
   parseDuration,
+  parseFallthrough,
   parseInteger,
   parseZones,
 } from './corefile/args.js';

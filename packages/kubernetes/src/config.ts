@@ -1,4 +1,4 @@
-import { configError, type Directive, eachSubdirective, expectArgs, normalizeZone, type ParseContext, parseChoice, parseDuration, parseInteger, parseZones } from '@chaindns/core';
+import { configError, type Directive, eachSubdirective, expectArgs, type ParseContext, parseChoice, parseDuration, parseFallthrough, parseInteger, parseZones } from '@chaindns/core';
 import { isReverseName } from './ip.js';
 import { type LabelSelector, parseLabelSelector } from './label-selector.js';
 import type { PodMode } from './records.js';
@@ -122,7 +122,7 @@ export function parseKubernetes(d: Directive, ctx: ParseContext): KubernetesConf
         c.noEndpoints = true;
       },
       fallthrough: (sub) => {
-        c.fallthrough = sub.args.length === 0 ? ['.'] : sub.args.flatMap(normalizeZone);
+        c.fallthrough = parseFallthrough(sub);
       },
       ignore: (sub) => {
         const [what] = expectArgs(sub, 1, 1);

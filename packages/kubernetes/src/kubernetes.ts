@@ -1,4 +1,4 @@
-import { type Answer, type Handler, isSubdomain, matchZone, type Next, QType, Rcode, type Request, type ResponseWriter, type Result } from '@chaindns/core';
+import { type Answer, type Handler, fallsThrough, matchZone, type Next, QType, Rcode, type Request, type ResponseWriter, type Result } from '@chaindns/core';
 import { addressAnswer, addressItems, type AddressAnswer, type Resolve } from './answer-address.js';
 import { type AnswerContext, nsRecords, schemaRecord, soaRecord } from './answer-apex.js';
 import { ptrAnswer } from './answer-ptr.js';
@@ -29,7 +29,7 @@ const NODATA: Outcome = Object.freeze({ answers: [] });
 export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
   const finish = (req: Request, w: ResponseWriter, next: Next, zoneRaw: string, outcome: Outcome): Result => {
     if (outcome === null) {
-      if (opts.fallthrough && opts.fallthrough.some((z) => isSubdomain(req.qname, z))) return next(req, w);
+      if (fallsThrough(opts.fallthrough, req.qname)) return next(req, w);
       // Before the first sync an unknown name may just not have arrived yet.
       const rcode = opts.synced() ? Rcode.NXDOMAIN : Rcode.SERVFAIL;
       w.write(encodeReply(req, { rcode, authorities: [soaRecord(opts, zoneRaw, opts.index.modified)] }));

@@ -100,6 +100,19 @@ export function parseZones(tokens: readonly Token[], blockZones: readonly string
   return tokens.flatMap(normalizeZone);
 }
 
+/**
+ * `fallthrough [ZONES...]`: the zones under which a plugin passes on what it
+ * cannot answer; all (`.`) when none are given (CoreDNS's plugin/pkg/fall).
+ */
+export function parseFallthrough(d: Directive): string[] {
+  return d.args.length === 0 ? ['.'] : d.args.flatMap(normalizeZone);
+}
+
+/** True when `qname` is under one of the `fallthrough` zones (null: fallthrough is off). */
+export function fallsThrough(zones: readonly string[] | null, qname: string): boolean {
+  return zones !== null && zones.some((z) => isSubdomain(qname, z));
+}
+
 /** The most specific zone among `zones` that contains `qname` (both lowercased FQDNs), or null. */
 export function matchZone(zones: readonly string[], qname: string): string | null {
   let best: string | null = null;

@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from '@chaindns/core';
+import { Counter, Gauge, perRegistry, type Registry } from '@chaindns/core';
 import type { Kind } from './entry.js';
 
 const KINDS: readonly Kind[] = ['success', 'denial'];
@@ -34,16 +34,8 @@ export interface CacheMetrics {
   track(source: CacheSource): () => void;
 }
 
-const byRegistry = new WeakMap<Registry, CacheMetrics>();
-
 /** CoreDNS's cache metrics in `registry`, created once per registry. The `view` label is always "". */
-export function cacheMetrics(registry: Registry): CacheMetrics {
-  let metrics = byRegistry.get(registry);
-  if (!metrics) byRegistry.set(registry, (metrics = createMetrics(registry)));
-  return metrics;
-}
-
-function createMetrics(registry: Registry): CacheMetrics {
+export const cacheMetrics = perRegistry(function createMetrics(registry: Registry): CacheMetrics {
   const sources = new Set<CacheSource>();
   const flushers: ((source: CacheSource) => void)[] = [];
   const flushAll = (): void => {
@@ -99,4 +91,4 @@ function createMetrics(registry: Registry): CacheMetrics {
       };
     },
   };
-}
+});

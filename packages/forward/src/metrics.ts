@@ -1,5 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
-import { rcodeName } from '@chaindns/core';
+import { Counter, Histogram, perRegistry, rcodeName, type Registry } from '@chaindns/core';
 
 /** CoreDNS's plugin.TimeBuckets: 0.25ms doubling 16 times (to about 8s). */
 const TIME_BUCKETS = Array.from({ length: 16 }, (_, i) => 0.00025 * 2 ** i);
@@ -20,14 +19,10 @@ export interface ForwardMetrics {
   readonly droppedReplies: Counter<'to' | 'reason'>;
 }
 
-const byRegistry = new WeakMap<Registry, ForwardMetrics>();
-
 /** The forward metrics of one server's registry, created once (setup runs per block and per reload). */
-export function forwardMetrics(registry: Registry): ForwardMetrics {
-  let m = byRegistry.get(registry);
-  if (m) return m;
+export const forwardMetrics = perRegistry((registry: Registry): ForwardMetrics => {
   const registers = [registry];
-  m = {
+  return {
     requests: new Counter({ name: 'coredns_forward_requests_total', help: 'Counter of requests made per upstream.', labelNames: ['to'], registers }),
     responses: new Counter({ name: 'coredns_forward_responses_total', help: 'Counter of responses received per upstream.', labelNames: ['to', 'rcode'], registers }),
     duration: new Histogram({ name: 'coredns_forward_request_duration_seconds', help: 'Histogram of the time each request took.', labelNames: ['to', 'rcode'], buckets: TIME_BUCKETS, registers }),
@@ -49,9 +44,7 @@ export function forwardMetrics(registry: Registry): ForwardMetrics {
       registers,
     }),
   };
-  byRegistry.set(registry, m);
-  return m;
-}
+});
 
 type Inc = { inc(): void };
 type Observe = { observe(v: number): void };

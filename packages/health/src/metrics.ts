@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from '@chaindns/core';
+import { Counter, Histogram, perRegistry, type Registry } from '@chaindns/core';
 
 /** The self-probe's metrics. They have no `server` label: being slow is the process's symptom, not a block's. */
 export interface HealthMetrics {
@@ -9,13 +9,9 @@ export interface HealthMetrics {
 /** CoreDNS's plugin.SlimTimeBuckets: 0.25ms to 2.5s, by factors of 10. */
 export const SLIM_TIME_BUCKETS = [0.00025, 0.0025, 0.025, 0.25, 2.5];
 
-const byRegistry = new WeakMap<Registry, HealthMetrics>();
-
 /** The metrics in `registry`, created on first use (setup runs per block and per reload). */
-export function healthMetrics(registry: Registry): HealthMetrics {
-  let metrics = byRegistry.get(registry);
-  if (!metrics) {
-    metrics = {
+export const healthMetrics = perRegistry(
+  (registry: Registry): HealthMetrics => ({
       duration: new Histogram({
         name: 'coredns_health_request_duration_seconds',
         help: 'Histogram of the time (in seconds) each request took.',
@@ -27,8 +23,5 @@ export function healthMetrics(registry: Registry): HealthMetrics {
         help: 'The number of times the health check failed.',
         registers: [registry],
       }),
-    };
-    byRegistry.set(registry, metrics);
-  }
-  return metrics;
-}
+  }),
+);

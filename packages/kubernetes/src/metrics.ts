@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from '@chaindns/core';
+import { Counter, Histogram, perRegistry, type Registry } from '@chaindns/core';
 
 /** CoreDNS's kubernetes metrics, by the same names, labels and buckets. */
 export interface KubernetesMetrics {
@@ -14,14 +14,10 @@ const PROGRAMMING_BUCKETS = Array.from({ length: 20 }, (_, i) => 0.001 * 2 ** i)
 /** prometheus.DefBuckets. */
 const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-const byRegistry = new WeakMap<Registry, KubernetesMetrics>();
-
 /** The metrics in `registry`, created once per registry (setup runs per block and per reload). */
-export function kubernetesMetrics(registry: Registry): KubernetesMetrics {
-  let m = byRegistry.get(registry);
-  if (m) return m;
+export const kubernetesMetrics = perRegistry((registry: Registry): KubernetesMetrics => {
   const registers = [registry];
-  m = {
+  return {
     programmingDuration: new Histogram({
       name: 'coredns_kubernetes_dns_programming_duration_seconds',
       help: 'Histogram of the time (in seconds) it took to program a dns instance.',
@@ -50,6 +46,4 @@ export function kubernetesMetrics(registry: Registry): KubernetesMetrics {
       registers,
     }),
   };
-  byRegistry.set(registry, m);
-  return m;
-}
+});

@@ -1,4 +1,4 @@
-import { Counter, Gauge, rcodeName, type Registry, VERSION } from '@chaindns/core';
+import { Counter, Gauge, perRegistry, rcodeName, type Registry, VERSION } from '@chaindns/core';
 import { HistogramCollector, type Series } from './collector.js';
 import { runtimeMetrics } from './runtime.js';
 import { DnsStats, FAMILIES, PROTOS, TYPE_LABELS } from './stats.js';
@@ -17,19 +17,11 @@ export interface DnsMetrics {
   enable(block: EnabledBlock): () => void;
 }
 
-const byRegistry = new WeakMap<Registry, DnsMetrics>();
-
 /**
  * The `prometheus` plugin's metrics in `registry`, created once per registry
  * (setup runs for every block and again on each reload; the counters live on).
  */
-export function dnsMetrics(registry: Registry): DnsMetrics {
-  let metrics = byRegistry.get(registry);
-  if (!metrics) byRegistry.set(registry, (metrics = createMetrics(registry)));
-  return metrics;
-}
-
-function createMetrics(registry: Registry): DnsMetrics {
+export const dnsMetrics = perRegistry(function createMetrics(registry: Registry): DnsMetrics {
   const stats = new DnsStats();
   const enabled = new Set<EnabledBlock>();
   const registers = [registry];
@@ -124,4 +116,4 @@ function createMetrics(registry: Registry): DnsMetrics {
       return () => void enabled.delete(block);
     },
   };
-}
+});

@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from '@chaindns/core';
+import { Counter, Gauge, perRegistry, type Registry } from '@chaindns/core';
 
 export interface ReloadMetrics {
   /** `coredns_reload_failed_total`: reloads of a changed Corefile that failed. */
@@ -7,13 +7,9 @@ export interface ReloadMetrics {
   readonly versionInfo: Gauge<'hash' | 'value'>;
 }
 
-const byRegistry = new WeakMap<Registry, ReloadMetrics>();
-
 /** CoreDNS's reload metrics in `registry`, created once per registry (setup runs per block and per reload). */
-export function reloadMetrics(registry: Registry): ReloadMetrics {
-  let metrics = byRegistry.get(registry);
-  if (!metrics) {
-    metrics = {
+export const reloadMetrics = perRegistry(
+  (registry: Registry): ReloadMetrics => ({
       failed: new Counter({ name: 'coredns_reload_failed_total', help: 'Counter of the number of failed reload attempts.', registers: [registry] }),
       versionInfo: new Gauge({
         name: 'coredns_reload_version_info',
@@ -21,8 +17,5 @@ export function reloadMetrics(registry: Registry): ReloadMetrics {
         labelNames: ['hash', 'value'],
         registers: [registry],
       }),
-    };
-    byRegistry.set(registry, metrics);
-  }
-  return metrics;
-}
+  }),
+);

@@ -41,6 +41,7 @@ export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } fr
 export { dgramTransport } from './server/dgram-transport.js';
 export { writtenReply, type WrittenReply } from './server/writer.js';
 export { perRegistry } from './per-registry.js';
+export { settleNext, type Settled } from './settle-next.js';
 export { satisfies } from './server/version.js';
 export { VERSION } from './version.js';
 export { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';

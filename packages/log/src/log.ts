@@ -1,4 +1,4 @@
-import { counts, type Handler, isSubdomain, type Next, QType, Rcode, type Request, type ResponseWriter, type Result, rrType, skipQuestions, skipRR, thrownRcode, unwrittenRcode } from '@chaindns/core';
+import { counts, type Handler, isSubdomain, type Next, QType, Rcode, type Request, type ResponseWriter, type Result, rrType, settleNext, skipQuestions, skipRR, unwrittenRcode } from '@chaindns/core';
 import { compileFormat, type LogEntry } from './format.js';
 import type { LineSink } from './sink.js';
 
@@ -20,7 +20,7 @@ interface CompiledRule extends LogRule {
   readonly render: (e: LogEntry) => string;
 }
 
-/** Sees the reply on its way out: its flags, size and (when a rule filters on it) class. */
+/** Sees the reply on its way out: its flags, size and (when its rule filters on it) class. */
 class LogWriter implements ResponseWriter {
   flags = -1;
   size = 0;
@@ -29,14 +29,14 @@ class LogWriter implements ResponseWriter {
   constructor(
     private readonly w: ResponseWriter,
     private readonly req: Request,
-    private readonly classify: boolean,
+    readonly rule: CompiledRule,
   ) {}
 
   write(msg: Buffer): void {
     if (this.flags < 0) {
       this.flags = (msg[2]! << 8) | msg[3]!;
       this.size = msg.length;
-      if (this.classify) this.cls = classOf(msg, this.req.qtype);
+      if (this.rule.classes.length > 0) this.cls = classOf(msg, this.req.qtype);
     }
     this.w.write(msg);
   }
@@ -49,7 +49,8 @@ class LogWriter implements ResponseWriter {
  */
 export function createLog(rules: readonly LogRule[], sink: LineSink): Handler {
   const compiled: CompiledRule[] = rules.map((r) => ({ ...r, render: compileFormat(r.format) }));
-  const emit = (rule: CompiledRule, req: Request, rw: LogWriter, rcode: number, start: number): void => {
+  const emit = (req: Request, rcode: number, rw: LogWriter, start: number): void => {
+    const rule = rw.rule;
     const seconds = (performance.now() - start) / 1000;
     const written = rw.flags >= 0;
     if (rule.classes.length > 0 && !rule.classes.includes(rw.cls) && !(rule.minDurationMs > 0 && seconds * 1000 > rule.minDurationMs)) return;
@@ -61,28 +62,8 @@ export function createLog(rules: readonly LogRule[], sink: LineSink): Handler {
       const rule = compiled.find((r) => isSubdomain(req.qname, r.name));
       if (!rule) return next(req, w);
       const start = performance.now();
-      const rw = new LogWriter(w, req, rule.classes.length > 0);
-      let result: Result;
-      try {
-        result = next(req, rw);
-      } catch (err) {
-        emit(rule, req, rw, thrownRcode(err), start);
-        throw err;
-      }
-      if (typeof result === 'number') {
-        emit(rule, req, rw, result, start);
-        return result;
-      }
-      return result.then(
-        (rcode) => {
-          emit(rule, req, rw, rcode, start);
-          return rcode;
-        },
-        (err: unknown) => {
-          emit(rule, req, rw, thrownRcode(err), start);
-          throw err;
-        },
-      );
+      const rw = new LogWriter(w, req, rule);
+      return settleNext(next, req, rw, emit, rw, start);
     },
   };
 }

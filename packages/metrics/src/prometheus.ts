@@ -1,6 +1,6 @@
 // The module's, not the global `performance`: in Node.js 20 that is a lazy getter, run on every read.
 import { performance } from 'node:perf_hooks';
-import { type Handler, type Next, type Request, type ResponseWriter, type Result, thrownRcode, unwrittenRcode, type WrittenReply, writtenReply } from '@chaindns/core';
+import { type Handler, type Next, type Request, type ResponseWriter, type Result, settleNext, unwrittenRcode, type WrittenReply, writtenReply } from '@chaindns/core';
 import type { DnsStats, Outcome } from './stats.js';
 
 /** Sees the reply on its way out, when the writer is not the server's own (which keeps it). */
@@ -29,7 +29,7 @@ class RecordingWriter implements ResponseWriter, WrittenReply {
  * and its reply in `stats` (CoreDNS's metrics.ServeDNS and vars.Report).
  */
 export function createPrometheus(stats: DnsStats): Handler {
-  const report = (req: Request, rw: WrittenReply, rcode: number, start: number): void => {
+  const report = (req: Request, rcode: number, rw: WrittenReply, start: number): void => {
     const seconds = (performance.now() - start) / 1000;
     // Nothing written: the server answers with the returned rcode (or SERVFAIL), and CoreDNS reports size 0 and no plugin.
     const outcome: Outcome = rw.rcode >= 0 ? rw : { rcode: unwrittenRcode(rcode), plugin: '', size: 0 };
@@ -41,27 +41,7 @@ export function createPrometheus(stats: DnsStats): Handler {
       const start = performance.now();
       // The server's own writer keeps what it sent; any other is wrapped to see the reply.
       const seen = writtenReply(w) ?? new RecordingWriter(w, req);
-      let result: Result;
-      try {
-        result = next(req, seen instanceof RecordingWriter ? seen : w);
-      } catch (err) {
-        report(req, seen, thrownRcode(err), start);
-        throw err;
-      }
-      if (typeof result === 'number') {
-        report(req, seen, result, start);
-        return result;
-      }
-      return result.then(
-        (rcode) => {
-          report(req, seen, rcode, start);
-          return rcode;
-        },
-        (err: unknown) => {
-          report(req, seen, thrownRcode(err), start);
-          throw err;
-        },
-      );
+      return settleNext(next, req, seen instanceof RecordingWriter ? seen : w, report, seen, start);
     },
   };
 }

@@ -2,30 +2,77 @@
 // Checks what the compiler cannot: every package keeps the house anatomy (see the core README and
 // each plugin's README), and the repository names nothing outside itself.
 import { execFileSync } from 'node:child_process';
+import { builtinModules } from 'node:module';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const root = new URL('..', import.meta.url).pathname;
+// The repository to check: this one, or the one named by the first argument (the lint's own test).
+const root = process.argv[2] ? join(process.argv[2], '/') : new URL('..', import.meta.url).pathname;
 const problems = [];
 const fail = (where, what) => problems.push(`${where}: ${what}`);
 const read = (p) => readFileSync(join(root, p), 'utf8');
 const MAX_LINES = 400;
 const README_SECTIONS = ['## Name', '## Description', '## Syntax', '## Examples', '## Metrics', '## Ready'];
 const NOT_PLUGINS = new Set(['core', 'chaindns', 'udp-native']);
+const BUILTINS = new Set(builtinModules);
+// Static imports and re-exports, side-effect imports, and literal dynamic imports.
+const IMPORT = /\bfrom\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 const tsconfigRefs = JSON.parse(read('tsconfig.json')).references.map((r) => r.path);
 
 function walk(dir) {
+  if (!existsSync(join(root, dir))) return [];
   return readdirSync(join(root, dir)).flatMap((name) => {
     const rel = join(dir, name);
-    return statSync(join(root, rel)).isDirectory() ? walk(rel) : [rel];
+    return name === 'node_modules' || name === 'dist' ? [] : statSync(join(root, rel)).isDirectory() ? walk(rel) : [rel];
   });
+}
+
+/** The package an import specifier names (`@scope/name/sub` -> `@scope/name`), or null for a relative path or a builtin. */
+function packageOf(spec) {
+  if (spec.startsWith('.') || spec.startsWith('node:') || BUILTINS.has(spec.split('/')[0])) return null;
+  return spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+}
+
+/**
+ * Every import names a package the importer declares: src in dependencies or peerDependencies
+ * (what an installed package gets), tests and benches in devDependencies too. A plugin imports
+ * no other plugin (capabilities go through core), in src and tests alike.
+ */
+function checkImports(dir, pkg, isPlugin, pluginNames) {
+  const runtime = new Set([pkg.name, ...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]);
+  const dev = new Set([...runtime, ...Object.keys(pkg.devDependencies ?? {})]);
+  for (const file of walk(dir).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'))) {
+    const inSrc = file.startsWith(`${dir}/src/`);
+    for (const m of read(file).matchAll(IMPORT)) {
+      const name = packageOf(m[1] ?? m[2] ?? m[3]);
+      if (name === null) continue;
+      if (!(inSrc ? runtime : dev).has(name)) fail(file, `imports ${name}, which ${pkg.name} does not declare${inSrc ? ' in dependencies or peerDependencies' : ''}`);
+      if (isPlugin && name !== pkg.name && pluginNames.has(name)) fail(file, `imports the plugin ${name}: plugins depend on @chaindns/core only (find another plugin's capability through core)`);
+    }
+  }
+}
+
+const pluginNames = new Set(
+  readdirSync(join(root, 'packages'))
+    .filter((name) => !NOT_PLUGINS.has(name) && existsSync(join(root, 'packages', name, 'package.json')))
+    .map((name) => JSON.parse(read(`packages/${name}/package.json`)).name),
+);
+
+for (const name of readdirSync(join(root, 'examples'))) {
+  const dir = `examples/${name}`;
+  if (!existsSync(join(root, dir, 'package.json'))) continue;
+  const pkg = JSON.parse(read(`${dir}/package.json`));
+  if (!tsconfigRefs.includes(dir)) fail(dir, 'missing from the root tsconfig.json references');
+  if (!existsSync(join(root, dir, 'README.md'))) fail(dir, 'README.md is missing');
+  checkImports(dir, pkg, name.startsWith('plugin-'), pluginNames);
 }
 
 for (const name of readdirSync(join(root, 'packages'))) {
   const dir = `packages/${name}`;
   if (!existsSync(join(root, dir, 'package.json'))) continue;
   const pkg = JSON.parse(read(`${dir}/package.json`));
+  checkImports(dir, pkg, !NOT_PLUGINS.has(name), pluginNames);
   if (!tsconfigRefs.includes(dir)) fail(dir, 'missing from the root tsconfig.json references');
   if (pkg.type !== 'module') fail(dir, 'package.json: "type" must be "module"');
   if (!pkg.exports?.['.']?.types) fail(dir, 'package.json: exports["."] must carry types');

@@ -13,6 +13,7 @@ export const ErrorCodes = {
   CHAINDNS_LISTEN: 'a listener could not be opened',
   CHAINDNS_STARTUP: 'a startup hook failed',
   CHAINDNS_STATE: 'the server was used in the wrong lifecycle state',
+  CHAINDNS_CAPABILITY: 'a plugin needs a capability that the plugin it names does not offer in its server block',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { CapabilityName, CapabilityRef, Capabilities } from './capabilities.js';
 import type { Directive, Token } from './corefile/types.js';
 import { ChainDNSError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -133,6 +134,15 @@ export interface SetupContext extends ParseContext {
    * `[FATAL]`, then `server.closed` rejects with it and the binary exits 1.
    */
   fatal(error: Error): void;
+  /** Offers a capability of this plugin to the others of its server block, under this plugin's directive name. */
+  offer<K extends CapabilityName>(capability: K, value: Capabilities[K]): void;
+  /**
+   * The capability that the plugin `directive` of this block offers (`autopath @kubernetes`).
+   * It is looked up once every setup of the block has run: when that plugin is absent or does
+   * not offer it, the start fails with a CorefileError at `at`. Read `.value` at startup or
+   * query time.
+   */
+  need<K extends CapabilityName>(directive: string, capability: K, at: Token | Directive): CapabilityRef<K>;
 }
 
 export interface CorefileSource {

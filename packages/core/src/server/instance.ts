@@ -1,6 +1,7 @@
 import type { Corefile, Directive, ServerBlock } from '../corefile/types.js';
 import { ChainDNSError, CorefileError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { CapabilityBoard } from '../capabilities.js';
 import type { AnyPluginDefinition, CorefileSource, Handler, Next, SetupContext } from '../plugin.js';
 import { Rcode } from '../wire/constants.js';
 import type { PluginRegistry } from './registry.js';
@@ -129,6 +130,7 @@ export class Instance {
     const handlers: Handler[] = [];
     const built: { block: BuiltBlock | null } = { block: null };
     const names = planned.map((p) => p.name);
+    const capabilities = new CapabilityBoard();
     const label = (): string => {
       const router = built.block && this.firstRouter.get(built.block);
       return router ? router.server : serverLabel(null, ports[0]!);
@@ -166,10 +168,13 @@ export class Instance {
           log.fatal(error.message);
           this.env.fatal(error);
         },
+        offer: (capability, value) => capabilities.offer(p.name, capability, value),
+        need: (directive, capability, at) => capabilities.need(p.name, directive, capability, at),
       };
       const handler = await p.definition.setup(p.config, ctx);
       if (handler) handlers.push(handler);
     }
+    capabilities.settle(names);
     const chain = compose(handlers);
     built.block = { zones, ports, addresses, chain, route: { chain, owner: this.inflight }, handlers, source: block };
     this.blocks.push(built.block);

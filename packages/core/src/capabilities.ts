@@ -1,0 +1,75 @@
+import type { Directive, Token } from './corefile/types.js';
+import { CorefileError } from './errors.js';
+import type { Request } from './wire/request.js';
+
+/** `autopath @NAME`: the search path of the client that sent a query. */
+export interface SearchPathProvider {
+  /**
+   * The client's search domains, lowercased FQDNs in the order its resolver
+   * tries them, ending with `.` when it also tries the bare name (CoreDNS's
+   * AutoPathFunc); null when this client's path is unknown (autopath then
+   * passes the query on untouched).
+   */
+  searchPath(req: Request): readonly string[] | null;
+}
+
+/**
+ * What a plugin may offer the others of its server block, by name. A
+ * third-party package adds its own by declaration merging:
+ * `declare module '@chaindns/core' { interface Capabilities { myThing: MyThing } }`.
+ */
+export interface Capabilities {
+  searchPath: SearchPathProvider;
+}
+
+export type CapabilityName = keyof Capabilities;
+
+/** A capability that another plugin offers, found once every setup of the block has run. */
+export interface CapabilityRef<K extends CapabilityName> {
+  /** The capability; read it at startup or query time, not during setup. */
+  readonly value: Capabilities[K];
+}
+
+interface Need {
+  readonly directive: string;
+  readonly capability: CapabilityName;
+  readonly at: Token;
+  readonly by: string;
+  found: unknown;
+}
+
+/** One server block's offers and needs: plugins find each other by directive name, never by import. */
+export class CapabilityBoard {
+  private readonly offers = new Map<string, Map<CapabilityName, unknown>>();
+  private readonly needs: Need[] = [];
+
+  offer<K extends CapabilityName>(directive: string, capability: K, value: Capabilities[K]): void {
+    let byName = this.offers.get(directive);
+    if (!byName) this.offers.set(directive, (byName = new Map()));
+    byName.set(capability, value);
+  }
+
+  need<K extends CapabilityName>(by: string, directive: string, capability: K, at: Token | Directive): CapabilityRef<K> {
+    const need: Need = { directive, capability, at: 'token' in at ? at.token : at, by, found: undefined };
+    this.needs.push(need);
+    return {
+      get value(): Capabilities[K] {
+        if (need.found === undefined) throw new Error(`${by}: capability ${capability} of ${directive} read before setup finished`);
+        return need.found as Capabilities[K];
+      },
+    };
+  }
+
+  /** Resolves every need once the block's setups have run; a missing plugin or capability fails at the token that named it. */
+  settle(present: readonly string[]): void {
+    for (const need of this.needs) {
+      const where = (message: string): never => {
+        throw new CorefileError('CHAINDNS_CAPABILITY', need.at.file, need.at.line, `${need.by}: ${message}`);
+      };
+      if (!present.includes(need.directive)) where(`needs the plugin "${need.directive}" in this server block, and it is not there`);
+      const found = this.offers.get(need.directive)?.get(need.capability);
+      if (found === undefined) where(`the plugin "${need.directive}" offers no ${need.capability}`);
+      need.found = found;
+    }
+  }
+}

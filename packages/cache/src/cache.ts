@@ -1,4 +1,4 @@
-import { type Handler, type Logger, matchZone, type Next, parseRequest, Request, type ResponseWriter, type Result, silentLogger } from '@chaindns/core';
+import { deriveRequest, type Handler, type Logger, matchZone, type Next, type Request, type ResponseWriter, type Result, silentLogger } from '@chaindns/core';
 import { cacheKey, type Entry, type Kind, makeEntry, serveEntry } from './entry.js';
 import { Flight, type FlightHost } from './flight.js';
 import { CacheCounts, type CacheSource } from './metrics.js';
@@ -130,10 +130,7 @@ export class Cache implements Handler, FlightHost {
   /** Renews `entry` in the background; the query that triggered it has its answer already. */
   private refresh(entry: Entry, req: Request, next: Next, counts: CacheCounts): void {
     // As TCP (CoreDNS does the same), so that the refresh is not cut to a UDP size.
-    const copy = parseRequest(req.msg, 'tcp', req.remote);
-    if (!(copy instanceof Request)) return;
-    copy.zone = req.zone;
-    copy.server = req.server;
+    const copy = deriveRequest(req, req.msg, 'tcp');
     entry.refreshing = true;
     counts.prefetches++;
     new Flight(this, null, copy, null, entry).run(next);

@@ -172,3 +172,16 @@ test('question names with special bytes come out escaped, as presentation form w
     });
   }
 });
+
+test('deriveRequest: a new view of rewritten bytes for the same client and block', async () => {
+  const { deriveRequest, buildQuery: build, parseRequest: parse, Request: Req } = await import('../src/wire/index.js');
+  const remote = { address: '127.0.0.1', port: 5300, family: 4 as const };
+  const req = parse(build('Example.org', 1, { id: 7, edns: { udpSize: 4096 } }), 'udp', remote);
+  assert.ok(req instanceof Req);
+  req.zone = 'org.';
+  req.server = 'dns://:53';
+  const other = deriveRequest(req, build('www.example.net', 28, { id: 7 }), 'tcp');
+  assert.deepEqual([other.qname, other.qtype, other.transport, other.zone, other.server, other.remote, other.edns], ['www.example.net.', 28, 'tcp', 'org.', 'dns://:53', remote, null]);
+  assert.equal(deriveRequest(req).qnameRaw, 'Example.org.');
+  assert.throws(() => deriveRequest(req, Buffer.alloc(5)), /does not parse/);
+});

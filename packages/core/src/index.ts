@@ -44,5 +44,5 @@ export type { Capabilities, CapabilityName, CapabilityRef, SearchPathProvider } 
 export { perRegistry } from './per-registry.js';
 export { settleNext, type Settled } from './settle-next.js';
 export { satisfies } from './server/version.js';
-export { VERSION } from './version.js';
+export { AUTHORS, VERSION } from './version.js';
 export { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';

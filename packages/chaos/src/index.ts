@@ -1,0 +1,2 @@
+export { chaos, chaos as default, type ChaosConfig } from './setup.js';
+export { createChaos } from './chaos.js';

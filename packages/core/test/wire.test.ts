@@ -185,3 +185,15 @@ test('deriveRequest: a new view of rewritten bytes for the same client and block
   assert.equal(deriveRequest(req).qnameRaw, 'Example.org.');
   assert.throws(() => deriveRequest(req, Buffer.alloc(5)), /does not parse/);
 });
+
+test('reply echoes the question class as asked (CH, HS, NONE, ANY), or the client drops it', async () => {
+  const { buildQuery: build, parseRequest: parse, Request: Req, reply: answer } = await import('../src/wire/index.js');
+  for (const qclass of [3, 4, 254, 255]) {
+    const msg = build('version.bind', 16, { id: 9 });
+    msg.writeUInt16BE(qclass, msg.length - 2);
+    const req = parse(msg, 'udp', { address: '127.0.0.1', port: 5300, family: 4 });
+    assert.ok(req instanceof Req);
+    const out = answer(req, { rcode: 5 });
+    assert.deepEqual(out.subarray(12, req.questionEnd), msg.subarray(12, req.questionEnd), `class ${qclass}`);
+  }
+});

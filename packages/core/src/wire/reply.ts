@@ -1,5 +1,6 @@
 import * as dnsPacket from 'dns-packet';
-import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, QType } from './constants.js';
+import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, QClass, QType } from './constants.js';
+import { skipName } from './name.js';
 import type { Edns, Request } from './request.js';
 
 export type Answer = dnsPacket.Answer;
@@ -32,7 +33,7 @@ export function reply(req: Request, options: ReplyOptions = {}): Buffer {
   if (options.recursionAvailable) flags |= Flag.RA;
   const additionals = options.additionals ? [...options.additionals] : [];
   if (req.edns) additionals.push(replyOpt(req.edns));
-  return dnsPacket.encode({
+  const out = dnsPacket.encode({
     id: req.id,
     type: 'response',
     flags,
@@ -41,6 +42,9 @@ export function reply(req: Request, options: ReplyOptions = {}): Buffer {
     authorities: options.authorities ? [...options.authorities] : [],
     additionals,
   });
+  // The question's class as asked (dns-packet names only a few classes): a client drops a reply whose question differs.
+  if (req.qclass !== QClass.IN) out.writeUInt16BE(req.qclass, skipName(out, HEADER_SIZE) + 2);
+  return out;
 }
 
 /**

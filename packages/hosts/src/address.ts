@@ -108,16 +108,6 @@ function parseV6(s: string): Address | null {
   return ip;
 }
 
-const HEX = '0123456789abcdef';
-
-/** The address's name in the reverse tree: `4.3.2.1.in-addr.arpa.` or 32 nibbles under `ip6.arpa.`. */
-export function reverseName(ip: Address): string {
-  if (ip.length === 4) return `${ip[3]}.${ip[2]}.${ip[1]}.${ip[0]}.in-addr.arpa.`;
-  let name = '';
-  for (let i = 15; i >= 0; i--) name += `${HEX[ip[i]! & 0x0f]}.${HEX[ip[i]! >> 4]}.`;
-  return name + 'ip6.arpa.';
-}
-
 /** `d.c.b.a` nibbles ahead of this: an IPv4-mapped address (::ffff:a.b.c.d) in ip6.arpa. */
 const MAPPED_SUFFIX = 'f.f.f.f.' + '0.'.repeat(20) + 'ip6.arpa.';
 

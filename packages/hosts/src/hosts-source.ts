@@ -1,23 +1,15 @@
 import { open } from 'node:fs/promises';
 import type { Logger } from '@chaindns/core';
-import { type HostsMap, parseHostsText } from './hosts-file.js';
+import { loadTable, type TableOptions } from './hosts-file.js';
 import type { HostsEntries, HostsMetrics } from './metrics.js';
-import { HostsTable } from './table.js';
+import type { HostsTable } from './table.js';
 
-export interface HostsSourceOptions {
+export interface HostsSourceOptions extends TableOptions {
   /** The hosts file, absolute. */
   readonly path: string;
-  readonly zones: readonly string[];
-  /** Make PTR records (no `no_reverse`). */
-  readonly reverse: boolean;
-  readonly ttl: number;
-  /** The Corefile's inline entries, served whether or not the file can be read. */
-  readonly inline: HostsMap;
   readonly log: Logger;
   readonly metrics: HostsMetrics;
 }
-
-const NO_ENTRIES: HostsMap = { name4: new Map(), name6: new Map(), wild4: new Map(), wild6: new Map(), ptr: new Map(), size: 0 };
 
 /**
  * The answers of one hosts plugin: the inline entries and what was last read
@@ -35,7 +27,7 @@ export class HostsSource implements HostsEntries {
   private stopped = false;
 
   constructor(private readonly options: HostsSourceOptions) {
-    this.table = HostsTable.build(NO_ENTRIES, options.inline, options.ttl);
+    this.table = loadTable('', options).table;
   }
 
   get path(): string {
@@ -44,7 +36,7 @@ export class HostsSource implements HostsEntries {
 
   /** Reads the file if it changed since the last read; resolves when done (never rejects). */
   async read(): Promise<void> {
-    const { path, zones, reverse, ttl, inline, log, metrics } = this.options;
+    const { path, log, metrics } = this.options;
     let text: string;
     let mtimeNs: bigint;
     let size: bigint;
@@ -63,14 +55,14 @@ export class HostsSource implements HostsEntries {
       return;
     }
     if (this.stopped) return;
-    const { map, invalid } = parseHostsText(text, zones, reverse);
-    this.table = HostsTable.build(map, inline, ttl);
+    const { table, entries, invalid } = loadTable(text, this.options);
+    this.table = table;
     this.mtimeNs = mtimeNs;
     this.size = size;
-    this.entries = inline.size + map.size;
+    this.entries = entries;
     metrics.reloaded(Number(mtimeNs) / 1e9);
-    log.debug(`Parsed hosts file into ${map.size} entries`);
-    if (invalid > 0) log.warn(`${path}: skipped ${invalid} name${invalid === 1 ? '' : 's'} that are not host names a query can ask for`);
+    log.debug(`Parsed hosts file into ${entries} entries`);
+    if (invalid > 0) log.warn(`${path}: skipped ${invalid} name${invalid === 1 ? '' : 's'} that no query can ask for`);
   }
 
   /** Looks at the file every `periodMs` from now on; 0 never does. */

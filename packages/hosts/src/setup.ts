@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { configError, definePlugin, type Directive, expectArgs, expectNoBlock, parseDuration, parseFallthrough, parseZones, type Token } from '@chaindns/core';
 import { parseAddress } from './address.js';
 import { createHosts } from './hosts.js';
-import { HostsMapBuilder, type HostsLine, inZones, normalizeHostName } from './hosts-file.js';
+import { type HostsLine, inZones, normalizeHostName } from './hosts-file.js';
 import { HostsSource } from './hosts-source.js';
 import { hostsMetrics } from './metrics.js';
 
@@ -96,10 +96,8 @@ export const hosts = definePlugin<HostsConfig>({
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') configError(config.pathToken, `hosts: unable to access hosts file '${path}': ${(err as Error).message}`);
       ctx.log.warn(`File does not exist: ${path}`);
     }
-    const inline = new HostsMapBuilder(config.zones, config.reverse);
-    for (const line of config.inline) inline.add(line);
     const metrics = hostsMetrics(ctx.registry);
-    const source = new HostsSource({ path, zones: config.zones, reverse: config.reverse, ttl: config.ttl, inline: inline.build(), log: ctx.log, metrics });
+    const source = new HostsSource({ path, zones: config.zones, reverse: config.reverse, ttl: config.ttl, inline: config.inline, log: ctx.log, metrics });
     const untrack = metrics.track(source);
     ctx.onStartup(async () => {
       await source.read();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildQuery, type Handler, type Next, parseRequest, QClass, Rcode, Request } from '@chaindns/core';
 import { assertCase, type Case, makeRequest, serveWith } from '@chaindns/core/testing';
-import { createHosts, HostsTable, parseHostsText } from '../src/index.js';
+import { createHosts, type HostsLine, loadTable, normalizeHostName, parseAddress } from '../src/index.js';
 
 interface Options {
   readonly zones?: readonly string[];
@@ -17,7 +17,11 @@ interface Options {
 function hostsOf(file: string, o: Options = {}): Handler {
   const zones = o.zones ?? ['.'];
   const reverse = o.reverse ?? true;
-  const table = HostsTable.build(parseHostsText(file, zones, reverse).map, parseHostsText(o.inline ?? '', zones, reverse).map, o.ttl ?? 3600);
+  const inline = (o.inline ?? '').split('\n').map((line): HostsLine => {
+    const [ip, ...names] = line.trim().split(/\s+/);
+    return { address: parseAddress(ip!)!, names: names.map((n) => normalizeHostName(n)!) };
+  });
+  const { table } = loadTable(file, { zones, reverse, inline: o.inline ? inline : [], ttl: o.ttl ?? 3600 });
   return createHosts({ zones, fallthrough: o.fallthrough ?? null, fallthroughUnsupported: o.unsupported ?? false, source: { table } });
 }
 

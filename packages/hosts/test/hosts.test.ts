@@ -213,6 +213,11 @@ test('CoreDNS TestLookupWildcardHost: one label below the wildcard, explicit nam
   for (const [name, ip] of cases) {
     await t.test(name, () => check(h, ip ? { qname: name, qtype: 'A', answer: [`${name} 3600 IN A ${ip}`] } : { qname: name, qtype: 'A', servfail: true }));
   }
+  await t.test('the wildcard name itself, and a first label holding a dot, are covered too', async () => {
+    await check(h, { qname: '*.example.com.', qtype: 'A', answer: ['*.example.com. 3600 IN A 192.168.33.10'] });
+    // One label `a.b` below example.com (dns-packet prints the owner without its escape).
+    await check(h, { qname: 'a\\.b.example.com.', qtype: 'A', answer: ['a.b.example.com. 3600 IN A 192.168.33.10'] });
+  });
   await t.test('a wildcard name answers AAAA with NODATA and makes no PTR', async () => {
     await check(h, { qname: 'c.example.com.', qtype: 'AAAA', answer: [] });
     await check(h, { qname: '10.33.168.192.in-addr.arpa.', qtype: 'PTR', passes: true });
@@ -287,4 +292,19 @@ test('a class other than IN passes on', async () => {
   const req = parseRequest(msg, 'udp', { address: '127.0.0.1', port: 1, family: 4 });
   assert.ok(req instanceof Request);
   await check(hostsOf('10.0.0.1 a.example.org'), { qname: 'a.example.org', qtype: 'A', passes: true }, req);
+});
+
+test('a hosts file of 100,000 lines loads in under a second of CPU and answers every line', async () => {
+  const lines = Array.from({ length: 100_000 }, (_, i) => (i % 10 === 9 ? `fd00::${i >> 16}:${(i & 0xffff).toString(16)} host-${i}.example` : `10.${i >> 16}.${(i >> 8) & 0xff}.${i & 0xff} host-${i}.example alias-${i}.example`));
+  const c0 = process.cpuUsage();
+  const { table, entries } = loadTable(lines.join('\n'), { zones: ['.'], reverse: true, ttl: 3600, inline: [] });
+  const cpu = process.cpuUsage(c0);
+  const ms = (cpu.user + cpu.system) / 1000;
+  assert.ok(ms < 1000, `loaded in ${ms} ms of CPU`);
+  assert.equal(entries, 90_000 * 4 + 10_000 * 2);
+  const h = createHosts({ zones: ['.'], fallthrough: null, fallthroughUnsupported: false, source: { table } });
+  await check(h, { qname: 'host-0.example', qtype: 'A', answer: ['host-0.example. 3600 IN A 10.0.0.0'] });
+  await check(h, { qname: 'alias-65537.example', qtype: 'A', answer: ['alias-65537.example. 3600 IN A 10.1.0.1'] });
+  await check(h, { qname: 'host-99999.example', qtype: 'AAAA', answer: ['host-99999.example. 3600 IN AAAA fd00::1:869f'] });
+  await check(h, { qname: '1.0.1.10.in-addr.arpa', qtype: 'PTR', answer: ['1.0.1.10.in-addr.arpa. 3600 IN PTR host-65537.example.', '1.0.1.10.in-addr.arpa. 3600 IN PTR alias-65537.example.'], ordered: true });
 });

@@ -156,6 +156,21 @@ test("operators' inline shape, with the default /etc/hosts", async () => {
   }
 });
 
+test('names no query can ask for are skipped with one warning; the rest of the line serves', async () => {
+  const path = join(dir, 'odd.hosts');
+  put(path, `10.4.0.1 bad..name good.example ${'x'.repeat(64)}.example\n\x00\xff garbage\n10.4.0.2\n`);
+  const s = await startTestServer(`. {\n  hosts ${path}\n}\n`, { plugins });
+  try {
+    await ask(s, [{ qname: 'good.example', qtype: 'A', answer: ['good.example. 3600 IN A 10.4.0.1'] }]);
+    assert.deepEqual(
+      s.logs.filter((l) => l.startsWith('[WARNING] plugin/hosts')),
+      [`[WARNING] plugin/hosts: ${path}: skipped 2 names that no query can ask for`],
+    );
+  } finally {
+    await s.stop();
+  }
+});
+
 test('dig reads the answers', async () => {
   const s = await startTestServer('. {\n  hosts example.hosts\n}\n', { plugins });
   try {

@@ -127,3 +127,30 @@ export function mappedV4Reverse(qname: string): string | null {
   }
   return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}.in-addr.arpa.`;
 }
+
+const HEX = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+const DECIMAL = Array.from({ length: 256 }, (_, i) => [...String(i)].map((c) => c.charCodeAt(0)));
+const IN_ADDR_ARPA = [7, ...[...'in-addr'].map((c) => c.charCodeAt(0)), 4, ...[...'arpa'].map((c) => c.charCodeAt(0)), 0];
+const IP6_ARPA = [3, ...[...'ip6'].map((c) => c.charCodeAt(0)), 4, ...[...'arpa'].map((c) => c.charCodeAt(0)), 0];
+
+/** Writes the reverse name of `ip` (`4.3.2.1.in-addr.arpa.`, or 32 nibbles under `ip6.arpa.`) in wire form into `out`; returns its length. */
+export function writeReverseName(ip: Address, out: Uint8Array): number {
+  let off = 0;
+  if (ip.length === 4) {
+    for (let i = 3; i >= 0; i--) {
+      const digits = DECIMAL[ip[i]!]!;
+      out[off++] = digits.length;
+      for (const d of digits) out[off++] = d;
+    }
+    out.set(IN_ADDR_ARPA, off);
+    return off + IN_ADDR_ARPA.length;
+  }
+  for (let i = 15; i >= 0; i--) {
+    out[off++] = 1;
+    out[off++] = HEX[ip[i]! & 0x0f]!;
+    out[off++] = 1;
+    out[off++] = HEX[ip[i]! >> 4]!;
+  }
+  out.set(IP6_ARPA, off);
+  return off + IP6_ARPA.length;
+}

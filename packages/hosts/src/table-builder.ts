@@ -1,14 +1,13 @@
 import { QType } from '@chaindns/core';
-import type { Address } from './address.js';
+import { type Address, writeReverseName } from './address.js';
 import { grown, OwnerIndex } from './owner-index.js';
+import { MAX_ANSWER, RecordWriter } from './record-writer.js';
 import { A, AAAA, HostsTable, PTR, ROW } from './table.js';
 import { hashBytes, STAR_SEED, underZone, wireName } from './wire-name.js';
 
 const FILE = 0;
 const INLINE = 1;
 
-/** The most answer bytes a message can hold: 64 KiB less the header, the longest question and an OPT. */
-const MAX_ANSWER = 65535 - 12 - 259 - 11;
 /** Past these many of one name's addresses from the file, its records fit in no message: more are not kept. */
 const MAX_KEPT: Record<number, number> = { [A]: Math.floor(MAX_ANSWER / 16) + 1, [AAAA]: Math.floor(MAX_ANSWER / 28) + 1, [PTR]: MAX_ANSWER + 1 };
 
@@ -96,7 +95,7 @@ export class TableBuilder {
       return;
     }
     if (!this.reverse) return;
-    if (this.rev < 0) this.rev = this.owner(scratch, reverseName(this.address, scratch));
+    if (this.rev < 0) this.rev = this.owner(scratch, writeReverseName(this.address, scratch));
     this.append(this.rev, PTR, o, 12 + len);
     this.size++;
   }
@@ -115,8 +114,9 @@ export class TableBuilder {
           const from = wild >= 0 && !this.has(o, kind, source) ? wild : o;
           for (let e = this.head[from * 3 + kind / 3]!; e >= 0; e = this.next[e]!) {
             if (this.from[e] !== source) continue;
-            const ip = this.addrs.subarray(this.value[e], this.value[e]! + (kind === A ? 4 : 16));
-            if (source === FILE || !out.hasAddress(start, ip)) out.address(kind === A ? QType.A : QType.AAAA, ip);
+            const at = this.value[e]!;
+            const len = kind === A ? 4 : 16;
+            if (source === FILE || !out.hasAddress(start, this.addrs, at, len)) out.address(kind === A ? QType.A : QType.AAAA, this.addrs, at, len);
           }
         }
         out.seal(rows, o * ROW + kind, start);
@@ -213,101 +213,5 @@ export class TableBuilder {
     const rest = at + 1 + names[at]!;
     if (rest >= end - 1) return -1;
     return this.index.find(names, rest, end, hashBytes(names, rest, end, STAR_SEED), true);
-  }
-}
-
-const HEX = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
-const DECIMAL = Array.from({ length: 256 }, (_, i) => [...String(i)].map((c) => c.charCodeAt(0)));
-const IN_ADDR_ARPA = [7, ...[...'in-addr'].map((c) => c.charCodeAt(0)), 4, ...[...'arpa'].map((c) => c.charCodeAt(0)), 0];
-const IP6_ARPA = [3, ...[...'ip6'].map((c) => c.charCodeAt(0)), 4, ...[...'arpa'].map((c) => c.charCodeAt(0)), 0];
-
-/** Writes the reverse name of `ip` (`4.3.2.1.in-addr.arpa.`, or 32 nibbles under `ip6.arpa.`) in wire form into `out`; returns its length. */
-function reverseName(ip: Address, out: Uint8Array): number {
-  let off = 0;
-  if (ip.length === 4) {
-    for (let i = 3; i >= 0; i--) {
-      const digits = DECIMAL[ip[i]!]!;
-      out[off++] = digits.length;
-      for (const d of digits) out[off++] = d;
-    }
-    out.set(IN_ADDR_ARPA, off);
-    return off + IN_ADDR_ARPA.length;
-  }
-  for (let i = 15; i >= 0; i--) {
-    out[off++] = 1;
-    out[off++] = HEX[ip[i]! & 0x0f]!;
-    out[off++] = 1;
-    out[off++] = HEX[ip[i]! >> 4]!;
-  }
-  out.set(IP6_ARPA, off);
-  return off + IP6_ARPA.length;
-}
-
-/** A growing buffer of records, each owned by a pointer to the question. */
-class RecordWriter {
-  private buf = Buffer.allocUnsafeSlow(64 * 1024);
-  used = 0;
-  private count = 0;
-
-  constructor(private readonly ttl: number) {}
-
-  address(type: number, ip: Uint8Array): void {
-    const off = this.header(type, ip.length);
-    this.buf.set(ip, off);
-  }
-
-  /** A PTR record whose target is `names[at, at + len)`. */
-  ptr(names: Buffer, at: number, len: number): void {
-    const off = this.header(QType.PTR, len);
-    names.copy(this.buf, off, at, at + len);
-  }
-
-  /** True when an address record written since `start` holds `ip`. */
-  hasAddress(start: number, ip: Uint8Array): boolean {
-    for (let off = start; off < this.used; off += 12 + ip.length) if (this.buf.compare(ip, 0, ip.length, off + 12, off + 12 + ip.length) === 0) return true;
-    return false;
-  }
-
-  /** Records the records written since `start` at `rows[at..at+2]`: offset, length, count (-1 and nothing kept when they fit in no message). */
-  seal(rows: Int32Array, at: number, start: number): void {
-    const len = this.used - start;
-    if (len > MAX_ANSWER) {
-      this.used = start;
-      rows[at + 2] = -1;
-    } else {
-      rows[at] = start;
-      rows[at + 1] = len;
-      rows[at + 2] = this.count;
-    }
-    this.count = 0;
-  }
-
-  finish(): Buffer {
-    const out = Buffer.allocUnsafeSlow(this.used);
-    this.buf.copy(out, 0, 0, this.used);
-    return out;
-  }
-
-  /** A record's fixed part: owner (pointer to the question), type, class IN, TTL, RDLENGTH; returns where its data goes. */
-  private header(type: number, rdlength: number): number {
-    if (this.used + 12 + rdlength > this.buf.length) {
-      const buf = Buffer.allocUnsafeSlow(this.buf.length * 2 + rdlength);
-      this.buf.copy(buf, 0, 0, this.used);
-      this.buf = buf;
-    }
-    const b = this.buf;
-    const off = this.used;
-    b[off] = 0xc0;
-    b[off + 1] = 0x0c;
-    b[off + 2] = type >> 8;
-    b[off + 3] = type & 0xff;
-    b[off + 4] = 0;
-    b[off + 5] = 1;
-    b.writeUInt32BE(this.ttl, off + 6);
-    b[off + 10] = rdlength >> 8;
-    b[off + 11] = rdlength & 0xff;
-    this.used = off + 12 + rdlength;
-    this.count++;
-    return off + 12;
   }
 }

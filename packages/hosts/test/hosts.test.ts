@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { buildQuery, type Handler, type Next, parseRequest, QClass, Rcode, Request } from '@chaindns/core';
 import { assertCase, type Case, makeRequest, serveWith } from '@chaindns/core/testing';
 import { createHosts, type HostsLine, loadTable, normalizeHostName, parseAddress } from '../src/index.js';
+import { A, AAAA, ROW } from '../src/table.js';
 
 interface Options {
   readonly zones?: readonly string[];
@@ -302,6 +303,15 @@ test('a hosts file of 100,000 lines loads in under a second of CPU and answers e
   const ms = (cpu.user + cpu.system) / 1000;
   assert.ok(ms < 1000, `loaded in ${ms} ms of CPU`);
   assert.equal(entries, 90_000 * 4 + 10_000 * 2);
+  // Every line's record, straight from the table (records written where the buffer grew included).
+  for (let i = 0; i < lines.length; i++) {
+    const q = buildQuery(`host-${i}.example`, 1);
+    const o = table.find(q, q.length - 4);
+    const at = o * ROW + (i % 10 === 9 ? AAAA : A);
+    const [off, len, count] = [table.rows[at]!, table.rows[at + 1]!, table.rows[at + 2]!];
+    const ip = lines[i]!.split(' ')[0]!;
+    assert.deepEqual([count, len, Buffer.from(table.arena.subarray(off + 12, off + len)).toString('hex')], [1, len, Buffer.from(parseAddress(ip)!).toString('hex')], `host-${i}`);
+  }
   const h = createHosts({ zones: ['.'], fallthrough: null, fallthroughUnsupported: false, source: { table } });
   await check(h, { qname: 'host-0.example', qtype: 'A', answer: ['host-0.example. 3600 IN A 10.0.0.0'] });
   await check(h, { qname: 'alias-65537.example', qtype: 'A', answer: ['alias-65537.example. 3600 IN A 10.1.0.1'] });

@@ -5,7 +5,7 @@ import type { HostsEntries, HostsMetrics } from './metrics.js';
 import type { HostsTable } from './table.js';
 
 export interface HostsSourceOptions extends TableOptions {
-  /** The hosts file, absolute. */
+  /** The hosts file as written (the `hostsfile` label); relative to the working directory. */
   readonly path: string;
   readonly log: Logger;
   readonly metrics: HostsMetrics;

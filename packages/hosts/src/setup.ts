@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { configError, definePlugin, type Directive, expectArgs, expectNoBlock, parseDuration, parseFallthrough, parseZones, type Token } from '@chaindns/core';
 import { parseAddress } from './address.js';
 import { createHosts } from './hosts.js';
@@ -8,7 +7,7 @@ import { HostsSource } from './hosts-source.js';
 import { hostsMetrics } from './metrics.js';
 
 export interface HostsConfig {
-  /** The hosts file as written; a relative path is taken from the working directory. */
+  /** The hosts file as written; a relative path is taken from the working directory (CoreDNS without *root*). */
   readonly path: string;
   /** Where the file was named (the directive when it was not), for what setup finds wrong with it. */
   readonly pathToken: Token;
@@ -89,7 +88,7 @@ export const hosts = definePlugin<HostsConfig>({
     };
   },
   setup(config, ctx) {
-    const path = resolve(config.path);
+    const path = config.path;
     try {
       if (statSync(path).isDirectory()) ctx.log.warn(`Hosts file "${path}" is a directory`);
     } catch (err) {

@@ -142,6 +142,34 @@ test("k3s's NodeHosts shape: ttl 60, a missing name falls through, the file relo
   }
 });
 
+test('a hosts file that does not exist yet: a warning, the inline entries, then the file once it appears', async () => {
+  const path = join(dir, 'later.hosts');
+  const s = await startTestServer(`. {\n  hosts ${path} {\n    10.5.0.1 inline.example\n    reload 100ms\n  }\n}\n`, { plugins });
+  try {
+    assert.ok(s.logs.includes(`[WARNING] plugin/hosts: File does not exist: ${path}`), s.logs.join('\n'));
+    await ask(s, [
+      { qname: 'inline.example', qtype: 'A', answer: ['inline.example. 3600 IN A 10.5.0.1'] },
+      { qname: 'later.example', qtype: 'A', servfail: true },
+    ]);
+    put(path, '10.5.0.2 later.example\n');
+    await eventually(async () => ((await s.query('later.example', 'A')).packet.answers?.[0] as { data?: string } | undefined)?.data === '10.5.0.2', 2000, 'the file once it appeared');
+  } finally {
+    await s.stop();
+  }
+});
+
+test('a hosts file that cannot be looked at is a config error with file:line; a directory a warning', async () => {
+  const file = join(dir, 'example.hosts');
+  await assert.rejects(startTestServer(`. {\n  hosts ${file}/x\n}\n`, { plugins }), new RegExp(`Corefile:2: hosts: unable to access hosts file '${file}/x': ENOTDIR`));
+  const s = await startTestServer(`. {\n  hosts ${dir} {\n    10.6.0.1 a.example\n  }\n}\n`, { plugins });
+  try {
+    assert.ok(s.logs.includes(`[WARNING] plugin/hosts: Hosts file "${dir}" is a directory`), s.logs.join('\n'));
+    await ask(s, [{ qname: 'a.example', qtype: 'A', answer: ['a.example. 3600 IN A 10.6.0.1'] }]);
+  } finally {
+    await s.stop();
+  }
+});
+
 test("operators' inline shape, with the default /etc/hosts", async () => {
   const s = await startTestServer('. {\n  hosts {\n    10.0.0.1 foo.example\n    fallthrough\n  }\n  forward . 127.0.0.1\n}\n', { plugins });
   try {

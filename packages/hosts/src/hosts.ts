@@ -1,7 +1,7 @@
 import { fallsThrough, Flag, type Handler, type Next, QClass, QType, Rcode, type Request, type ResponseWriter, type Result, writeOpt } from '@chaindns/core';
 import { mappedV4Reverse } from './address.js';
 import { A, AAAA, type HostsTable, PTR, ROW } from './table.js';
-import { underZone, wireName } from './wire-name.js';
+import { underZones, wireName } from './wire-name.js';
 
 export interface HostsOptions {
   /** The zones it answers A, AAAA and other types for (lowercased FQDNs); PTR queries are answered under any zone. */
@@ -29,7 +29,7 @@ const IP6_ARPA_END = 12 + 32 * 2 + 4 + 5 + 1;
 export function createHosts(options: HostsOptions): Handler {
   const { fallthrough, fallthroughUnsupported, source } = options;
   const zones = options.zones.includes('.') ? null : options.zones.map(wireName);
-  const inZones = (msg: Uint8Array, nameEnd: number): boolean => zones === null || zones.some((z) => underZone(msg, 12, nameEnd, z));
+  const inZones = (msg: Uint8Array, nameEnd: number): boolean => zones === null || underZones(msg, 12, nameEnd, zones);
 
   return {
     name: 'hosts',

@@ -3,7 +3,7 @@ import { type Address, writeReverseName } from './address.js';
 import { grown, OwnerIndex } from './owner-index.js';
 import { MAX_ANSWER, RecordWriter } from './record-writer.js';
 import { A, AAAA, HostsTable, PTR, ROW } from './table.js';
-import { hashBytes, STAR_SEED, underZone, wireName } from './wire-name.js';
+import { hashBytes, STAR_SEED, underZones, wireName } from './wire-name.js';
 
 const FILE = 0;
 const INLINE = 1;
@@ -85,7 +85,7 @@ export class TableBuilder {
       this.invalid++;
       return;
     }
-    if (this.zones !== null && !this.zones.some((z) => underZone(scratch, 0, len, z))) return;
+    if (this.zones !== null && !underZones(scratch, 0, len, this.zones)) return;
     const o = this.owner(scratch, len);
     if (this.holds(o, this.kind, this.address)) return;
     this.append(o, this.kind, this.at, 1);

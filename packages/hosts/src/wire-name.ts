@@ -67,13 +67,18 @@ export function wireName(name: string): Uint8Array {
 }
 
 /**
- * True when the name `buf[start, end)` (wire, any case) is `zone` (wire,
- * lowercased) or below it: the zone's bytes end the name, on a label boundary.
+ * True when the name `buf[start, end)` (wire, any case) is one of `zones`
+ * (wire, lowercased) or below one: a zone's bytes end the name, on a label
+ * boundary.
  */
-export function underZone(buf: Uint8Array, start: number, end: number, zone: Uint8Array): boolean {
-  const at = end - zone.length;
-  if (at < start) return false;
-  let off = start;
-  while (off < at) off += buf[off]! + 1;
-  return off === at && sameBytes(zone, 0, buf, at, end);
+export function underZones(buf: Uint8Array, start: number, end: number, zones: readonly Uint8Array[]): boolean {
+  for (let z = 0; z < zones.length; z++) {
+    const zone = zones[z]!;
+    const at = end - zone.length;
+    if (at < start) continue;
+    let off = start;
+    while (off < at) off += buf[off]! + 1;
+    if (off === at && sameBytes(zone, 0, buf, at, end)) return true;
+  }
+  return false;
 }

@@ -235,6 +235,8 @@ test('answers, NODATA, SERVFAIL and passing on', async (t) => {
     ['SERVFAIL for a missing name without fallthrough', zoned, { qname: 'c.example.org', qtype: 'A', servfail: true }],
     ['SERVFAIL for another type of a missing name', zoned, { qname: 'c.example.org', qtype: 'MX', servfail: true }],
     ['a name outside the zones passes on, fallthrough or not', zoned, { qname: 'localhost', qtype: 'A', passes: true }],
+    ['a zone matches whole labels only', zoned, { qname: 'a.notexample.org', qtype: 'A', passes: true }],
+    ['the zone in any letter case', zoned, { qname: 'A.EXAMPLE.Org', qtype: 'A', answer: ['a.example.org. 3600 IN A 10.0.0.1', 'a.example.org. 3600 IN A 10.0.0.2'] }],
     ['a file name outside the zones is dropped, PTR too', zoned, { qname: '1.0.0.127.in-addr.arpa', qtype: 'PTR', passes: true }],
     ['PTR under no zone of the plugin', zoned, { qname: '1.0.0.10.in-addr.arpa', qtype: 'PTR', answer: ['1.0.0.10.in-addr.arpa. 3600 IN PTR a.example.org.'] }],
     ['a PTR it lacks passes on without fallthrough', zoned, { qname: '9.0.0.10.in-addr.arpa', qtype: 'PTR', passes: true }],

@@ -206,6 +206,50 @@ test('a query caught by the upstream closing a reused TCP connection is sent aga
   assert.equal(connections, 3);
 });
 
+test('an upstream that closes the connection after each answer: every query, one at a time or many at once, goes again on a new connection until answered', async () => {
+  // Reads every query the client pipelines, answers the first, then hangs up (as a server with one query per connection).
+  let connections = 0;
+  const tcp = net.createServer((socket) => {
+    connections++;
+    socket.once('data', (chunk: Buffer) => {
+      const out = answerA(chunk.subarray(2, 2 + chunk.readUInt16BE(0)), '192.0.2.1');
+      socket.end(Buffer.concat([Buffer.from([out.length >> 8, out.length & 0xff]), out]));
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
+  const to = `127.0.0.1:${(tcp.address() as net.AddressInfo).port}`;
+  const { h, registry } = handlerFor(`forward . ${to} {\n force_tcp\n}`);
+  const ask = (name: string) => serveWith(h, makeRequest(name, 'A')).then(({ rcode, recorder }) => `${name} ${rcode} ${qnameOf(recorder.msg!)}`);
+  for (let i = 0; i < 5; i++) assert.equal(await ask(`s${i}.example.org`), `s${i}.example.org ${Rcode.NOERROR} s${i}.example.org.`);
+  const names = Array.from({ length: 20 }, (_, i) => `c${i}.example.org`);
+  const start = performance.now();
+  assert.deepEqual(await Promise.all(names.map(ask)), names.map((n) => `${n} ${Rcode.NOERROR} ${n}.`));
+  assert.ok(performance.now() - start < 1500, `answered within one try (${Math.round(performance.now() - start)}ms)`);
+  // Each query counted once: going again on a new connection is part of its try, not a failed one.
+  assert.equal(await metricValue(registry, 'coredns_forward_requests_total', { to }), 25);
+  assert.ok(connections >= 25, `${connections} connections`);
+});
+
+test('a connection the upstream closes before answering anything is a failed try, not sent again on it', async () => {
+  let connections = 0;
+  const tcp = net.createServer((socket) => {
+    connections++;
+    socket.once('data', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
+  const to = `127.0.0.1:${(tcp.address() as net.AddressInfo).port}`;
+  const { h, registry } = handlerFor(`forward . ${to} {\n force_tcp\n max_fails 0\n}`);
+  const start = performance.now();
+  await assert.rejects(Promise.resolve(h.serveDNS(makeRequest('example.org', 'A'), new Recorder(), () => 0)), (err: unknown) => err instanceof PluginError && err.rcode === Rcode.SERVFAIL && /connection closed/.test(err.message));
+  assert.ok(performance.now() - start < 1000, 'failed at once');
+  // Three tries (ROUNDS), one connection each.
+  assert.equal(await metricValue(registry, 'coredns_forward_requests_total', { to }), 3);
+  assert.equal(connections, 3);
+});
+
 test('max_concurrent answers REFUSED past the limit and counts it', async () => {
   const slow = await upstream((_q, raw) => new Promise((resolve) => setTimeout(() => resolve(answerA(raw, '192.0.2.1')), 200)));
   const { h, registry } = handlerFor(`forward . 127.0.0.1:${slow.port} {\n max_concurrent 2\n}`);

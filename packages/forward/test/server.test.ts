@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildQuery, definePlugin, QType, Rcode } from '@chaindns/core';
-import { exchangeTcp, exchangeUdp, startTestServer, startTestUpstream, type TestServer, type TestUpstream } from '@chaindns/core/testing';
+import { exchangeTcp, exchangeUdp, freePort, startTestServer, startTestUpstream, type TestServer, type TestUpstream } from '@chaindns/core/testing';
 import { forward } from '../src/index.js';
 import { answerA, metricValue, startDnsmasq } from './helpers.js';
 
@@ -70,6 +70,26 @@ test('many queries share few sockets: pooled UDP, reused and pipelined TCP (dnsm
   await new Promise((r) => setTimeout(r, 400));
   await s.query('late.tcp.test', 'A');
   assert.equal(await misses('tcp'), 2, 'a connection idle past expire is not reused');
+});
+
+test('force_tcp against dnsmasq, which hangs up when it cannot answer: the queries behind on that connection go again on a new one', async (t) => {
+  // down.test goes to a port where nothing listens: dnsmasq closes the client's connection instead of answering.
+  const dm = await startDnsmasq([`--server=/down.test/127.0.0.1#${await freePort()}`]);
+  if (!dm) return t.skip('dnsmasq is not installed (apt-get install dnsmasq)');
+  cleanups.push(() => dm.stop());
+  const s = await server(`. {\n  forward . 127.0.0.1:${dm.port} {\n    force_tcp\n  }\n}`);
+  const ask = async (name: string): Promise<string> => {
+    const reply = await s.query(name, 'A', { timeoutMs: 8000 });
+    return `${name.split('.').slice(1).join('.')} ${reply.rcode} ${ipOf(reply) ?? '-'}`;
+  };
+  const expect = (name: string): string => (name.endsWith('down.test') ? `down.test ${Rcode.SERVFAIL} -` : `example.test ${Rcode.NOERROR} 127.0.0.7`);
+  const names = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}.${i % 5 === 3 ? 'down' : 'example'}.test`);
+  const sequential = names('s', 10);
+  for (const name of sequential) assert.equal(await ask(name), expect(name));
+  for (let round = 0; round < 3; round++) {
+    const concurrent = names(`c${round}-`, 40);
+    assert.deepEqual(await Promise.all(concurrent.map(ask)), concurrent.map(expect), `round ${round}`);
+  }
 });
 
 test('a truncated UDP reply is asked again over TCP with prefer_udp; otherwise the client retries over TCP', async () => {

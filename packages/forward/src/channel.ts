@@ -87,7 +87,7 @@ export abstract class Channel {
     return !this.closed && (this.pending.size > 0 || now - this.lastUsed <= expireMs);
   }
 
-  /** Sends `query` (the client's bytes, left untouched) with a new ID; resolves with the reply's bytes. */
+  /** Sends `query` (see upstreamQuery; left untouched) with a new ID; resolves with the reply's bytes. */
   exchange(query: Buffer, questionEnd: number, timeoutMs: number, anyReply = false): Promise<Buffer> {
     let id = randomId();
     while (this.pending.has(id)) id = randomId();

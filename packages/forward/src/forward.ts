@@ -6,6 +6,7 @@ import { type ForwardMetrics, forwardMetrics, UpstreamMetrics } from './metrics.
 import { OwnEndpoints } from './own-endpoints.js';
 import { makeOrder, type Order } from './policy.js';
 import { Proxy } from './proxy.js';
+import { upstreamQuery } from './upstream-query.js';
 
 /** CoreDNS's timeouts: one try waits 2s for its reply, one query at most about 5s over all tries. */
 export const READ_TIMEOUT_MS = 2000;
@@ -119,6 +120,7 @@ class Stanza {
       const n = list.length;
       const deadline = performance.now() + QUERY_TIMEOUT_MS;
       const transport = c.forceTcp ? 'tcp' : c.preferUdp ? 'udp' : req.transport;
+      const query = upstreamQuery(req);
       let lastError: unknown = null;
       let downs = 0;
       let tries = 0;
@@ -140,10 +142,10 @@ class Stanza {
         tries++;
         let reply: Buffer;
         try {
-          reply = await proxy.exchange(req.msg, req.questionEnd, transport, Math.min(READ_TIMEOUT_MS, left));
+          reply = await proxy.exchange(query, req.questionEnd, transport, Math.min(READ_TIMEOUT_MS, left));
           // prefer_udp: a truncated UDP reply is asked again over TCP (CoreDNS's rule; without prefer_udp the client's own TCP retry does it).
           if (c.preferUdp && !c.forceTcp && !proxy.isTls && (reply[2]! & 0x02) !== 0) {
-            reply = await proxy.exchange(req.msg, req.questionEnd, 'tcp', Math.max(1, Math.min(READ_TIMEOUT_MS, deadline - performance.now())));
+            reply = await proxy.exchange(query, req.questionEnd, 'tcp', Math.max(1, Math.min(READ_TIMEOUT_MS, deadline - performance.now())));
           }
         } catch (err) {
           lastError = err;

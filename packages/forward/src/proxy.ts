@@ -72,9 +72,9 @@ export class Proxy {
   }
 
   /**
-   * One try: sends the client's query (a copy with a fresh ID) over UDP or TCP
-   * (TLS upstreams always over TLS) and resolves with the reply's bytes, whose
-   * ID and question were checked. A query caught by the upstream closing a
+   * One try: sends the query (upstreamQuery's bytes, a copy with a fresh ID)
+   * over UDP or TCP (TLS upstreams always over TLS) and resolves with the
+   * reply's bytes, whose ID and question were checked. A query caught by the upstream closing a
    * connection (see Channel.failAll) goes again on another one, as long as
    * the try's time lasts: an upstream may close after any answer.
    */

@@ -33,7 +33,7 @@ const nextPlugin = (req: Request, w: ResponseWriter): number => {
   return 0;
 };
 
-test('the query goes upstream as the client sent it, with a fresh ID, and the reply comes back byte for byte with the client ID', async (t) => {
+test('the question and OPT go upstream as the client sent them, with a fresh ID, and the reply comes back byte for byte with the client ID', async (t) => {
   const u = await upstream((_q, raw) => {
     const reply = answerA(raw, '192.0.2.1', { ttl: 12345 });
     reply[2] = reply[2]! | 0x04; // AA, as an authoritative upstream sets it
@@ -49,7 +49,7 @@ test('the query goes upstream as the client sent it, with a fresh ID, and the re
       const sent = u.received[seen]!;
       assert.equal(sent.transport, transport);
       assert.notEqual(sent.msg.readUInt16BE(0), 0x1234, 'a fresh ID upstream');
-      assert.deepEqual(sent.msg.subarray(2), req.msg.subarray(2), 'the client bytes after the ID');
+      assert.deepEqual(sent.msg.subarray(2), req.msg.subarray(2), 'the client bytes after the ID (its question and OPT)');
       const expected = answerA(sent.msg, '192.0.2.1', { ttl: 12345 });
       expected[2] = expected[2]! | 0x04;
       expected.writeUInt16BE(0x1234, 0);

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, setId } from '@chaindns/core';
+import { type EndpointSet, type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, setId } from '@chaindns/core';
 import type { ForwardConfig, StanzaConfig, TlsConfig } from './config.js';
 import { LocalError } from './channel.js';
 import { type ForwardMetrics, forwardMetrics, UpstreamMetrics } from './metrics.js';
@@ -24,6 +24,8 @@ export interface ForwardHandler extends Handler {
 export interface ForwardEnv {
   readonly registry: Registry;
   readonly log: Logger;
+  /** The server's set of outbound sockets (ctx.outbound), where forward adds its own. */
+  readonly outbound: EndpointSet;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface ForwardEnv {
  */
 export function createForward(config: ForwardConfig, env: ForwardEnv): ForwardHandler {
   const metrics = forwardMetrics(env.registry);
-  const own = new OwnEndpoints();
+  const own = new OwnEndpoints(env.outbound);
   const stanzas = config.stanzas.map((c) => new Stanza(c, metrics, own, env.log)).sort((a, b) => b.from.length - a.from.length);
   let loopLogged = -Infinity;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { after, test } from 'node:test';
-import { buildQuery, PluginError, QType, Rcode, Registry, type Request, type ResponseWriter, silentLogger } from '@chaindns/core';
+import { buildQuery, EndpointSet, PluginError, QType, Rcode, Registry, type Request, type ResponseWriter, silentLogger } from '@chaindns/core';
 import { makeRequest, Recorder, serveWith, startTestUpstream, type TestUpstream, type UpstreamHandler } from '@chaindns/core/testing';
 import { sameQuestion } from '../src/channel.js';
 import { createForward, type ForwardHandler, MAX_INFLIGHT_PER_UPSTREAM } from '../src/index.js';
@@ -22,7 +22,7 @@ async function upstream(handler: UpstreamHandler): Promise<TestUpstream> {
 
 function handlerFor(corefile: string): { h: ForwardHandler; registry: Registry } {
   const registry = new Registry();
-  const h = createForward(parseForward(`. {\n${corefile}\n}`), { registry, log: silentLogger });
+  const h = createForward(parseForward(`. {\n${corefile}\n}`), { registry, log: silentLogger, outbound: new EndpointSet() });
   cleanups.push(() => h.close());
   return { h, registry };
 }
@@ -248,6 +248,30 @@ test('a connection the upstream closes before answering anything is a failed try
   // Three tries (ROUNDS), one connection each.
   assert.equal(await metricValue(registry, 'coredns_forward_requests_total', { to }), 3);
   assert.equal(connections, 3);
+});
+
+test('the sockets forward opens are in the server\'s outbound set while they are open', async () => {
+  const froms: { address: string; port: number }[] = [];
+  const udp = dgram.createSocket('udp4');
+  udp.on('message', (q, from) => (froms.push(from), udp.send(answerA(q, '192.0.2.1'), from.port, from.address)));
+  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => udp.close(() => resolve())));
+  const tcp = net.createServer((socket) => {
+    froms.push({ address: socket.remoteAddress!, port: socket.remotePort! });
+    socket.on('data', (chunk: Buffer) => {
+      const out = answerA(chunk.subarray(2), '192.0.2.1');
+      socket.write(Buffer.concat([Buffer.from([out.length >> 8, out.length & 0xff]), out]));
+    });
+  });
+  await new Promise<void>((resolve) => tcp.listen(udp.address().port, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
+  const outbound = new EndpointSet();
+  const h = createForward(parseForward(`. {\nforward . 127.0.0.1:${udp.address().port}\n}`), { registry: new Registry(), log: silentLogger, outbound });
+  for (const transport of ['udp', 'tcp'] as const) assert.equal((await serveWith(h, makeRequest('example.org', 'A', { transport }))).rcode, Rcode.NOERROR);
+  assert.equal(froms.length, 2);
+  assert.deepEqual(froms.map((f) => outbound.has(f)), [true, true]);
+  h.close();
+  assert.deepEqual(froms.map((f) => outbound.has(f)), [false, false]);
 });
 
 test('max_concurrent answers REFUSED past the limit and counts it', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { PluginError, Rcode, Registry, silentLogger } from '@chaindns/core';
+import { EndpointSet, PluginError, Rcode, Registry, silentLogger } from '@chaindns/core';
 import { makeRequest, netnsUnavailable, runInNetns, serveWith, startTestUpstream } from '@chaindns/core/testing';
 import { UpstreamError } from '../src/channel.js';
 import { createForward } from '../src/index.js';
@@ -33,7 +33,7 @@ test('an unreachable upstream (a network namespace without routes) is a failed t
 const UNROUTABLE = '255.255.255.255';
 
 test('a UDP socket whose upstream cannot be reached fails its queries with an UpstreamError', async () => {
-  const conn = new UdpConn({ host: UNROUTABLE, port: 53, family: 4, addr: `${UNROUTABLE}:53`, own: new OwnEndpoints(), tls: null }, () => {});
+  const conn = new UdpConn({ host: UNROUTABLE, port: 53, family: 4, addr: `${UNROUTABLE}:53`, own: new OwnEndpoints(new EndpointSet()), tls: null }, () => {});
   cleanups.push(() => conn.close());
   const query = makeRequest('example.org', 'A').msg;
   await assert.rejects(conn.exchange(query, query.length, 1000), (err: unknown) => err instanceof UpstreamError && /EACCES/.test(err.message));
@@ -44,7 +44,7 @@ test('an unroutable upstream is skipped for the next one, and alone gives SERVFA
   const good = await startTestUpstream({ handler: (_q, raw) => answerA(raw, '192.0.2.1') });
   cleanups.push(() => good.stop());
   const make = (corefile: string) => {
-    const h = createForward(parseForward(`. {\n${corefile}\n}`), { registry: new Registry(), log: silentLogger });
+    const h = createForward(parseForward(`. {\n${corefile}\n}`), { registry: new Registry(), log: silentLogger, outbound: new EndpointSet() });
     cleanups.push(() => h.close());
     return h;
   };

@@ -331,7 +331,7 @@ export class Server {
   }
 
   /**
-   * An in-process query (ExternalName targets, loop's probe): through the
+   * An in-process query (ExternalName targets): through the
    * server's routing once it listens, else straight into the block's chain.
    */
   private resolveIn(block: BuiltBlock, qname: string, qtype: number): Promise<Buffer> {

@@ -1,4 +1,4 @@
-import { deriveRequest, type Handler, type Logger, matchZone, type Next, type Request, type ResponseWriter, type Result, silentLogger } from '@chaindns/core';
+import { deriveRequest, EndpointSet, type Handler, type Logger, matchZone, type Next, type Request, type ResponseWriter, type Result, silentLogger } from '@chaindns/core';
 import { cacheKey, type Entry, type Kind, makeEntry, serveEntry } from './entry.js';
 import { Flight, type FlightHost } from './flight.js';
 import { CacheCounts, type CacheSource } from './metrics.js';
@@ -12,6 +12,8 @@ export interface CacheOptions {
   /** How long a `serve_stale ... verify` refresh may take before the stale entry answers: RFC 8767's client response timer. Default 1800 ms. */
   readonly staleAnswerTimeoutMs?: number;
   readonly log?: Logger;
+  /** The server's outbound sockets (ctx.outbound): a query from one never waits on a flight. Default none. */
+  readonly outbound?: EndpointSet;
 }
 
 const KIND_OF: Readonly<Record<ResponseType, Kind | null>> = {
@@ -38,6 +40,7 @@ export class Cache implements Handler, FlightHost {
   readonly now: () => number;
   private readonly store: EntryStore;
   private readonly log: Logger;
+  private readonly outbound: EndpointSet;
   private readonly everything: boolean;
   private readonly counts = new Map<string, CacheCounts>();
   private lastCounts: CacheCounts | null = null;
@@ -49,6 +52,7 @@ export class Cache implements Handler, FlightHost {
     this.store = new EntryStore({ success: config.success.capacity, denial: config.denial.capacity });
     this.now = options.now ?? Date.now;
     this.log = options.log ?? silentLogger;
+    this.outbound = options.outbound ?? new EndpointSet();
     this.keepTtl = config.keepTtl;
     this.staleAnswerTimeoutMs = options.staleAnswerTimeoutMs ?? 1800;
     this.everything = config.zones.includes('.');
@@ -141,9 +145,12 @@ export class Cache implements Handler, FlightHost {
     const key = cacheKey(req);
     const flightKey = req.transport === 'tcp' ? key + '\ttcp' : key;
     const pending = this.flights.get(flightKey);
-    if (pending !== undefined) return pending.join(req, w);
-    const flight = new Flight(this, flightKey, req, fallback, null);
-    this.flights.set(flightKey, flight);
+    if (pending !== undefined && !this.outbound.has(req.remote)) return pending.join(req, w);
+    // A query from one of this server's own outbound sockets is a flight's query come back through a forwarding loop:
+    // joined to that flight it would wait on itself. It goes down the chain (to loop, to forward's guard) in a flight
+    // of its own that nobody joins.
+    const flight = new Flight(this, pending === undefined ? flightKey : null, req, fallback, null);
+    if (pending === undefined) this.flights.set(flightKey, flight);
     const answered = flight.join(req, w);
     flight.run(next);
     return answered;

@@ -40,7 +40,7 @@ export class Flight implements ResponseWriter {
 
   constructor(
     private readonly host: FlightHost,
-    /** Its key in `host.flights`, or null when others may not join (a background refresh). */
+    /** Its key in `host.flights`, or null when others may not join (a background refresh, a query come back through a loop). */
     private readonly flightKey: string | null,
     private readonly req: Request,
     private readonly fallback: Entry | null,

@@ -127,7 +127,7 @@ export const cache = definePlugin<CacheConfig>({
   name: 'cache',
   parse: (d, ctx) => parseCache(d, ctx.zones),
   setup(config, ctx) {
-    const handler = new Cache(config, { log: ctx.log });
+    const handler = new Cache(config, { log: ctx.log, outbound: ctx.outbound });
     ctx.onShutdown(cacheMetrics(ctx.registry).track(handler.source));
     return handler;
   },

@@ -1,5 +1,5 @@
 /** Test doubles for the cache's handler tests: a fake rest-of-chain, a clock, queries. */
-import { buildQuery, type Next, parseCorefile, parseRequest, reply, type ReplyOptions, Request, type Result } from '@chaindns/core';
+import { buildQuery, EndpointSet, type Next, parseCorefile, parseRequest, reply, type ReplyOptions, Request, type Result } from '@chaindns/core';
 import { Recorder } from '@chaindns/core/testing';
 import { Cache, parseCache } from '../src/index.js';
 
@@ -48,10 +48,10 @@ export class Clock {
   }
 }
 
-/** A cache from the text of a `cache` directive (`cache 30 { ... }`), in a `.` block. */
-export function makeCache(directive: string, clock: Clock, zones: readonly string[] = ['.']): Cache {
+/** A cache from the text of a `cache` directive (`cache 30 { ... }`), in a `.` block, in a server whose outbound sockets are `outbound`. */
+export function makeCache(directive: string, clock: Clock, zones: readonly string[] = ['.'], outbound = new EndpointSet()): Cache {
   const d = parseCorefile(`. {\n ${directive}\n}`).blocks[0]!.directives[0]!;
-  return new Cache(parseCache(d, zones), { now: clock.now, staleAnswerTimeoutMs: 50 });
+  return new Cache(parseCache(d, zones), { now: clock.now, staleAnswerTimeoutMs: 50, outbound });
 }
 
 export interface QueryOptions {
@@ -61,6 +61,8 @@ export interface QueryOptions {
   readonly ad?: boolean;
   readonly qclass?: number;
   readonly transport?: 'udp' | 'tcp';
+  /** Where it comes from; default 127.0.0.1:40000. */
+  readonly remote?: { address: string; port: number };
 }
 
 /** A parsed query, with header bits and class patched as asked. */
@@ -72,7 +74,7 @@ export function query(name: string, qtype: number, options: QueryOptions = {}): 
     const end = msg.length - (options.edns ? 11 : 0);
     msg.writeUInt16BE(options.qclass, end - 2);
   }
-  const req = parseRequest(msg, options.transport ?? 'udp', { address: '127.0.0.1', port: 40000, family: 4 });
+  const req = parseRequest(msg, options.transport ?? 'udp', { address: '127.0.0.1', port: 40000, ...options.remote, family: 4 });
   if (!(req instanceof Request)) throw new Error(`query ${name} does not parse`);
   req.server = 'dns://:53';
   return req;

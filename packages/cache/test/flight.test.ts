@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PluginError, QType, Rcode, Registry } from '@chaindns/core';
+import { EndpointSet, PluginError, QType, Rcode, Registry } from '@chaindns/core';
 import { A } from '@chaindns/core/testing';
 import { cacheMetrics } from '../src/index.js';
 import { answerTtls, ask, Clock, FakeChain, makeCache, query } from './chain.js';
@@ -28,6 +28,31 @@ test('identical misses go down the chain once; each waiter gets its own ID and c
     assert.deepEqual(answerTtls(a.recorder), [300]);
   });
   assert.equal(chain.calls.length, 2);
+});
+
+test('a query from one of the server\'s own outbound sockets never waits on a flight: it is that flight\'s query come back', async () => {
+  const outbound = new EndpointSet();
+  outbound.add('127.0.0.1', 50000);
+  const chain = new FakeChain(WWW);
+  chain.hold();
+  const cache = makeCache('cache', new Clock(), ['.'], outbound);
+  const client = ask(cache, chain, query('www.example.org', QType.A, { id: 1 }));
+  // The forwarder's copy of it, back through a loop: down the chain, as if the flight were not there.
+  const looped = ask(cache, chain, query('www.example.org', QType.A, { id: 2, remote: { address: '127.0.0.1', port: 50000 } }));
+  const other = ask(cache, chain, query('www.example.org', QType.A, { id: 3, remote: { address: '127.0.0.1', port: 50001 } }));
+  assert.equal(chain.calls.length, 2, 'the client\'s query and the looped one; the third joined');
+  assert.equal(chain.calls[1]!.id, 2);
+  chain.release();
+  assert.deepEqual(await Promise.all([client, looped, other].map((a) => a.result)), [0, 0, 0]);
+  assert.deepEqual([client, looped, other].map((a) => a.recorder.packet().id), [1, 2, 3]);
+  // The looped query's own trip is not one others join.
+  chain.hold();
+  const cache2 = makeCache('cache', new Clock(), ['.'], outbound);
+  const first = ask(cache2, chain, query('www.example.org', QType.A, { id: 4, remote: { address: '127.0.0.1', port: 50000 } }));
+  const again = ask(cache2, chain, query('www.example.org', QType.A, { id: 5, remote: { address: '127.0.0.1', port: 50000 } }));
+  chain.release();
+  assert.deepEqual(await Promise.all([first, again].map((a) => a.result)), [0, 0]);
+  assert.equal(chain.calls.length, 4);
 });
 
 test('waiters share the outcome of a reply that is not cached, of no reply and of an error', async (t) => {

@@ -4,6 +4,7 @@ import { buildQuery, QType } from '@chaindns/core';
 import { A, decodeReply, exchangeUdp, startTestServer, startTestUpstream, type TestServer, type TestUpstream } from '@chaindns/core/testing';
 import type * as dnsPacket from 'dns-packet';
 import { cache } from '../src/index.js';
+import { loopback } from './loopback.js';
 import { relay } from './relay.js';
 
 const many = Array.from({ length: 40 }, (_, i) => A(`big.example.org. 300 IN A 192.0.2.${i + 1}`));
@@ -71,4 +72,20 @@ test('the server registry shows the cache metrics', async () => {
   const text = await s.server.registry.metrics();
   assert.match(text, new RegExp(`coredns_cache_hits_total\\{server="dns://:${s.port}",type="success",zones=".",view=""\\} [1-9]`));
   assert.match(text, /coredns_cache_entries\{server="[^"]+",type="success",zones=".",view=""\} [1-9]/);
+});
+
+test('a forwarding loop behind the cache: the query that comes back is not made to wait on the one it came from', async () => {
+  const looping = await startTestServer('. {\n cache\n loopback\n}', { plugins: [cache, loopback] });
+  try {
+    for (const transport of ['udp', 'tcp'] as const) {
+      const start = performance.now();
+      const r = await looping.query(`${transport}.loop.example`, 'A', { transport, timeoutMs: 5000 });
+      const ms = performance.now() - start;
+      // The loop's own refusal comes back round at once (joined to the first, it would wait 2s for itself, then SERVFAIL).
+      assert.equal(r.rcode, 5, `${transport}: rcode ${r.rcode} after ${Math.round(ms)}ms`);
+      assert.ok(ms < 1000, `${transport}: answered after ${Math.round(ms)}ms`);
+    }
+  } finally {
+    await looping.stop();
+  }
 });

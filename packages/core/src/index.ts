@@ -35,6 +35,7 @@ export {
   parseZones,
 } from './corefile/args.js';
 export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, type HostPort } from './corefile/host-port.js';
+export { EndpointSet } from './server/endpoint-set.js';
 export { PluginRegistry } from './server/registry.js';
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';

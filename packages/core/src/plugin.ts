@@ -3,6 +3,7 @@ import type { CapabilityName, CapabilityRef, Capabilities } from './capabilities
 import type { Directive, Token } from './corefile/types.js';
 import { ChainDNSError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { EndpointSet } from './server/endpoint-set.js';
 import { Rcode } from './wire/constants.js';
 import type { Request } from './wire/request.js';
 
@@ -95,6 +96,16 @@ export interface SetupContext extends ParseContext {
   readonly log: Logger;
   /** The Corefile this instance was built from: its files (for reload's watch) and its text. */
   readonly corefile: CorefileSource;
+  /**
+   * The local ends of the sockets this server's plugins have open towards
+   * upstreams, one set for the whole server (every block, every config
+   * generation). A plugin that sends queries out adds each socket while it
+   * is open. A query arriving from one of them is this server's own query
+   * come back through a forwarding loop: whatever waits for its answer waits
+   * on itself, so a plugin that makes queries wait for an identical one in
+   * flight (cache) must not make this one wait.
+   */
+  readonly outbound: EndpointSet;
   /** Runs after every setup, before the listeners open. A throw stops the start. */
   onStartup(hook: () => void | Promise<void>): void;
   /**

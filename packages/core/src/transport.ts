@@ -1,4 +1,4 @@
-/** Where a datagram came from. `family` is 4 or 6. */
+/** Where a datagram came from. `family` is 4 or 6; an IPv4 peer of a dual-stack socket is reported as IPv4 (`127.0.0.1`, not `::ffff:127.0.0.1`). */
 export interface Remote {
   readonly address: string;
   readonly port: number;

@@ -131,6 +131,27 @@ test('ctx.fatal stops the server and rejects server.closed', async () => {
   assert.ok(s.logs.some((l) => l.startsWith('[FATAL] plugin/doomed: loop detected')));
 });
 
+test('ctx.fatal stops at once, as CoreDNS exits: no lameduck, no wait for the queries in flight', async () => {
+  let lameduck = false;
+  const doomed = definePlugin<null>({
+    name: 'doomed',
+    parse: () => null,
+    setup: (_, ctx) => {
+      ctx.onFinalShutdown(() => new Promise<void>((resolve) => ((lameduck = true), setTimeout(resolve, 3000))));
+      // A query that never gets its answer (as in a forwarding loop), and the fatal error meanwhile.
+      return { name: 'doomed', serveDNS: () => (setTimeout(() => ctx.fatal(new Error('loop detected')), 10), new Promise<number>(() => {})) };
+    },
+  });
+  const s = await startTestServer('. {\n  doomed\n}', { plugins: [doomed], drainTimeoutMs: 3000 });
+  const start = performance.now();
+  const pending = s.query('a.example', 'A', { timeoutMs: 4000 }).catch(() => null);
+  await assert.rejects(s.server.closed, /loop detected/);
+  assert.ok(performance.now() - start < 1000, `stopped after ${Math.round(performance.now() - start)}ms`);
+  assert.equal(lameduck, false, 'the lameduck is skipped');
+  assert.equal(s.server.status.stopping, true);
+  await pending;
+});
+
 test('ctx.resolve sends a query through the server in process', async () => {
   let resolved: Buffer | null = null;
   const asker = definePlugin<null>({

@@ -7,8 +7,14 @@ import type { OwnEndpoints } from './own-endpoints.js';
 export class UpstreamError extends Error {
   constructor(
     message: string,
-    /** The connection had carried queries before and closed under this one: worth one more try on a fresh one. */
-    readonly cachedClosed = false,
+    /**
+     * The connection closed under this query while it waited behind an
+     * earlier one, or after it had answered others: an upstream may hang up
+     * after any answer (one query per connection, a limit per connection,
+     * idle) or when it cannot answer the query in front. The query goes
+     * again on another connection.
+     */
+    readonly resend = false,
   ) {
     super(message);
     this.name = 'UpstreamError';
@@ -55,7 +61,6 @@ interface Pending {
   readonly questionEnd: number;
   /** Health checks take whatever reply has the right ID (to CoreDNS, a header is a sign of life). */
   readonly anyReply: boolean;
-  readonly cached: boolean;
   readonly resolve: (reply: Buffer) => void;
   readonly reject: (err: Error) => void;
   readonly timer: NodeJS.Timeout;
@@ -71,8 +76,8 @@ export abstract class Channel {
   readonly pending = new Map<number, Pending>();
   /** When the last query was sent or the last reply came (performance.now()). */
   lastUsed = performance.now();
-  /** Queries sent so far; a channel with none yet is not "cached". */
-  uses = 0;
+  /** Replies taken so far: a connection that answered some and then closed may be replaced by a new one. */
+  answered = 0;
   closed = false;
 
   constructor(private readonly onDrop: (reason: 'id' | 'question') => void) {}
@@ -82,18 +87,17 @@ export abstract class Channel {
     return !this.closed && (this.pending.size > 0 || now - this.lastUsed <= expireMs);
   }
 
-  /** Sends `query` (the client's bytes, left untouched) with a new ID; resolves with the reply's bytes. */
+  /** Sends `query` (see upstreamQuery; left untouched) with a new ID; resolves with the reply's bytes. */
   exchange(query: Buffer, questionEnd: number, timeoutMs: number, anyReply = false): Promise<Buffer> {
     let id = randomId();
     while (this.pending.has(id)) id = randomId();
-    const cached = this.uses++ > 0;
     this.lastUsed = performance.now();
     return new Promise<Buffer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new UpstreamError(`${this.describe()}: no reply within ${Math.round(timeoutMs)}ms`));
       }, timeoutMs);
-      this.pending.set(id, { query, questionEnd, anyReply, cached, resolve, reject, timer });
+      this.pending.set(id, { query, questionEnd, anyReply, resolve, reject, timer });
       try {
         this.write(query, id);
       } catch (err) {
@@ -112,14 +116,23 @@ export abstract class Channel {
     this.pending.delete((reply[0]! << 8) | reply[1]!);
     clearTimeout(p.timer);
     this.lastUsed = performance.now();
+    this.answered++;
     p.resolve(reply);
   }
 
-  /** Fails every query in flight (the socket errored or closed). */
+  /**
+   * Fails every query in flight: the socket errored, or an open connection
+   * `closed`. Then the oldest query (the one the upstream may have hung up
+   * on) fails for good unless the connection had answered others; those
+   * behind it are sent again (UpstreamError.resend).
+   */
   protected failAll(message: string, closed = false): void {
+    let first = true;
+    // `pending` keeps the order the queries were sent in.
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
-      p.reject(new UpstreamError(`${this.describe()}: ${message}`, closed && p.cached));
+      p.reject(new UpstreamError(`${this.describe()}: ${message}`, closed && (!first || this.answered > 0)));
+      first = false;
     }
     this.pending.clear();
   }

@@ -1,11 +1,12 @@
 import type { ConnectionOptions } from 'node:tls';
-import { type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, setId } from '@chaindns/core';
+import { type EndpointSet, type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, setId } from '@chaindns/core';
 import type { ForwardConfig, StanzaConfig, TlsConfig } from './config.js';
 import { LocalError } from './channel.js';
 import { type ForwardMetrics, forwardMetrics, UpstreamMetrics } from './metrics.js';
 import { OwnEndpoints } from './own-endpoints.js';
 import { makeOrder, type Order } from './policy.js';
 import { Proxy } from './proxy.js';
+import { upstreamQuery } from './upstream-query.js';
 
 /** CoreDNS's timeouts: one try waits 2s for its reply, one query at most about 5s over all tries. */
 export const READ_TIMEOUT_MS = 2000;
@@ -23,6 +24,8 @@ export interface ForwardHandler extends Handler {
 export interface ForwardEnv {
   readonly registry: Registry;
   readonly log: Logger;
+  /** The server's set of outbound sockets (ctx.outbound), where forward adds its own. */
+  readonly outbound: EndpointSet;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface ForwardEnv {
  */
 export function createForward(config: ForwardConfig, env: ForwardEnv): ForwardHandler {
   const metrics = forwardMetrics(env.registry);
-  const own = new OwnEndpoints();
+  const own = new OwnEndpoints(env.outbound);
   const stanzas = config.stanzas.map((c) => new Stanza(c, metrics, own, env.log)).sort((a, b) => b.from.length - a.from.length);
   let loopLogged = -Infinity;
 
@@ -119,6 +122,7 @@ class Stanza {
       const n = list.length;
       const deadline = performance.now() + QUERY_TIMEOUT_MS;
       const transport = c.forceTcp ? 'tcp' : c.preferUdp ? 'udp' : req.transport;
+      const query = upstreamQuery(req);
       let lastError: unknown = null;
       let downs = 0;
       let tries = 0;
@@ -140,10 +144,10 @@ class Stanza {
         tries++;
         let reply: Buffer;
         try {
-          reply = await proxy.exchange(req.msg, req.questionEnd, transport, Math.min(READ_TIMEOUT_MS, left));
+          reply = await proxy.exchange(query, req.questionEnd, transport, Math.min(READ_TIMEOUT_MS, left));
           // prefer_udp: a truncated UDP reply is asked again over TCP (CoreDNS's rule; without prefer_udp the client's own TCP retry does it).
           if (c.preferUdp && !c.forceTcp && !proxy.isTls && (reply[2]! & 0x02) !== 0) {
-            reply = await proxy.exchange(req.msg, req.questionEnd, 'tcp', Math.max(1, Math.min(READ_TIMEOUT_MS, deadline - performance.now())));
+            reply = await proxy.exchange(query, req.questionEnd, 'tcp', Math.max(1, Math.min(READ_TIMEOUT_MS, deadline - performance.now())));
           }
         } catch (err) {
           lastError = err;

@@ -1,30 +1,29 @@
-import type { Remote } from '@chaindns/core';
+import { EndpointSet, type Remote } from '@chaindns/core';
 
 /**
  * The local address and port of every socket one forward instance has open
- * to its upstreams. A query arriving from one of them is this forward's own
- * query come back: a forwarding loop, which it answers SERVFAIL at once
- * instead of sending it round again.
+ * to its upstreams, kept in its own set and in the server's (ctx.outbound).
+ * A query arriving from one of its own is this forward's query come back: a
+ * forwarding loop, which it answers SERVFAIL at once instead of sending it
+ * round again. The server's set lets the plugins before it (cache) see the
+ * same, so that none makes that query wait on the one it came from.
  */
 export class OwnEndpoints {
-  private readonly byPort = new Map<number, string[]>();
+  private readonly mine = new EndpointSet();
+
+  constructor(private readonly server: EndpointSet) {}
 
   add(address: string, port: number): void {
-    const list = this.byPort.get(port);
-    if (list) list.push(address);
-    else this.byPort.set(port, [address]);
+    this.mine.add(address, port);
+    this.server.add(address, port);
   }
 
   delete(address: string, port: number): void {
-    const list = this.byPort.get(port);
-    if (!list) return;
-    const i = list.indexOf(address);
-    if (i !== -1) list.splice(i, 1);
-    if (list.length === 0) this.byPort.delete(port);
+    this.mine.delete(address, port);
+    this.server.delete(address, port);
   }
 
   has(remote: Remote): boolean {
-    const list = this.byPort.get(remote.port);
-    return list !== undefined && list.includes(remote.address);
+    return this.mine.has(remote);
   }
 }

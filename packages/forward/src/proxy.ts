@@ -72,10 +72,11 @@ export class Proxy {
   }
 
   /**
-   * One try: sends the client's query (a copy with a fresh ID) over UDP or TCP
-   * (TLS upstreams always over TLS) and resolves with the reply's bytes, whose
-   * ID and question were checked. A query caught by the upstream closing a
-   * reused connection is sent once more on a new one.
+   * One try: sends the query (upstreamQuery's bytes, a copy with a fresh ID)
+   * over UDP or TCP (TLS upstreams always over TLS) and resolves with the
+   * reply's bytes, whose ID and question were checked. A query caught by the upstream closing a
+   * connection (see Channel.failAll) goes again on another one, as long as
+   * the try's time lasts: an upstream may close after any answer.
    */
   exchange(query: Buffer, questionEnd: number, transport: 'udp' | 'tcp', timeoutMs: number): Promise<Buffer> {
     if (this.closed) return Promise.reject(new LocalError(`${this.addr}: forward is shut down`));
@@ -93,11 +94,12 @@ export class Proxy {
       this.inflight--;
       throw err;
     };
-    return pool.exchange(query, questionEnd, timeoutMs).then(ok, (err: unknown) => {
-      const remaining = timeoutMs - (performance.now() - start);
-      if (err instanceof UpstreamError && err.cachedClosed && remaining > 0) return pool.exchange(query, questionEnd, remaining).then(ok, fail);
-      return fail(err);
-    });
+    const send = (ms: number): Promise<Buffer> =>
+      pool.exchange(query, questionEnd, ms).then(ok, (err: unknown) => {
+        const remaining = timeoutMs - (performance.now() - start);
+        return err instanceof UpstreamError && err.resend && remaining > 0 ? send(remaining) : fail(err);
+      });
+    return send(timeoutMs);
   }
 
   /** Starts the health probe (a query failed), unless it is running. */

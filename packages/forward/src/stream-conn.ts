@@ -31,7 +31,8 @@ export class StreamConn extends Channel {
     });
     if (resume) socket.on('session', resume.onSession);
     socket.on('data', (chunk: Buffer) => this.read(chunk));
-    socket.on('error', (err: NodeJS.ErrnoException) => this.failAll(err.code ?? err.message, true));
+    // Closed at once, so a query sent again never lands on this connection before its 'close' comes.
+    socket.on('error', (err: NodeJS.ErrnoException) => this.close(err.code ?? err.message));
     socket.on('close', () => this.close());
   }
 
@@ -62,11 +63,12 @@ export class StreamConn extends Channel {
     return `${this.target.tls ? 'tls' : 'tcp'} ${this.target.addr}`;
   }
 
-  close(): void {
+  close(reason = 'connection closed'): void {
     if (this.closed) return;
     this.closed = true;
     if (this.local) this.target.own.delete(this.local.address, this.local.port);
-    this.failAll('connection closed', true);
+    // A connection that never opened (refused, no route) fails every query: none is worth sending again.
+    this.failAll(reason, this.local !== null);
     this.socket.destroy();
   }
 }

@@ -4,7 +4,8 @@ import { Channel, type Target } from './channel.js';
 /**
  * A connected UDP socket to one upstream: the kernel drops datagrams from any
  * other address or port, and an ICMP "port unreachable" comes back as
- * ECONNREFUSED, which fails the queries in flight at once.
+ * ECONNREFUSED, which fails the queries in flight at once. A connect or send
+ * that fails (no route: ENETUNREACH) fails its queries the same way.
  */
 export class UdpConn extends Channel {
   private readonly socket: dgram.Socket;
@@ -23,8 +24,14 @@ export class UdpConn extends Channel {
       this.failAll(err.code ?? err.message);
       if (this.queue) this.close();
     });
-    socket.connect(target.port, target.host, () => {
+    socket.connect(target.port, target.host, (err?: NodeJS.ErrnoException) => {
       if (this.closed) return;
+      // No route, or an address the kernel will not send to: the queued queries fail (a failed try), the socket is done.
+      if (err) {
+        this.failAll(err.code ?? err.message);
+        this.close();
+        return;
+      }
       const local = socket.address();
       this.local = { address: local.address, port: local.port };
       target.own.add(local.address, local.port);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { after, test } from 'node:test';
-import { buildQuery, PluginError, QType, Rcode, Registry, type Request, type ResponseWriter, silentLogger } from '@chaindns/core';
+import { buildQuery, EndpointSet, PluginError, QType, Rcode, Registry, type Request, type ResponseWriter, silentLogger } from '@chaindns/core';
 import { makeRequest, Recorder, serveWith, startTestUpstream, type TestUpstream, type UpstreamHandler } from '@chaindns/core/testing';
 import { sameQuestion } from '../src/channel.js';
 import { createForward, type ForwardHandler, MAX_INFLIGHT_PER_UPSTREAM } from '../src/index.js';
@@ -22,7 +22,7 @@ async function upstream(handler: UpstreamHandler): Promise<TestUpstream> {
 
 function handlerFor(corefile: string): { h: ForwardHandler; registry: Registry } {
   const registry = new Registry();
-  const h = createForward(parseForward(`. {\n${corefile}\n}`), { registry, log: silentLogger });
+  const h = createForward(parseForward(`. {\n${corefile}\n}`), { registry, log: silentLogger, outbound: new EndpointSet() });
   cleanups.push(() => h.close());
   return { h, registry };
 }
@@ -33,7 +33,7 @@ const nextPlugin = (req: Request, w: ResponseWriter): number => {
   return 0;
 };
 
-test('the query goes upstream as the client sent it, with a fresh ID, and the reply comes back byte for byte with the client ID', async (t) => {
+test('the question and OPT go upstream as the client sent them, with a fresh ID, and the reply comes back byte for byte with the client ID', async (t) => {
   const u = await upstream((_q, raw) => {
     const reply = answerA(raw, '192.0.2.1', { ttl: 12345 });
     reply[2] = reply[2]! | 0x04; // AA, as an authoritative upstream sets it
@@ -49,7 +49,7 @@ test('the query goes upstream as the client sent it, with a fresh ID, and the re
       const sent = u.received[seen]!;
       assert.equal(sent.transport, transport);
       assert.notEqual(sent.msg.readUInt16BE(0), 0x1234, 'a fresh ID upstream');
-      assert.deepEqual(sent.msg.subarray(2), req.msg.subarray(2), 'the client bytes after the ID');
+      assert.deepEqual(sent.msg.subarray(2), req.msg.subarray(2), 'the client bytes after the ID (its question and OPT)');
       const expected = answerA(sent.msg, '192.0.2.1', { ttl: 12345 });
       expected[2] = expected[2]! | 0x04;
       expected.writeUInt16BE(0x1234, 0);
@@ -204,6 +204,74 @@ test('a query caught by the upstream closing a reused TCP connection is sent aga
   // Within the same try: no failed try, so no health check connection either.
   assert.equal(await metricValue(registry, 'coredns_forward_requests_total', { to }), 3);
   assert.equal(connections, 3);
+});
+
+test('an upstream that closes the connection after each answer: every query, one at a time or many at once, goes again on a new connection until answered', async () => {
+  // Reads every query the client pipelines, answers the first, then hangs up (as a server with one query per connection).
+  let connections = 0;
+  const tcp = net.createServer((socket) => {
+    connections++;
+    socket.once('data', (chunk: Buffer) => {
+      const out = answerA(chunk.subarray(2, 2 + chunk.readUInt16BE(0)), '192.0.2.1');
+      socket.end(Buffer.concat([Buffer.from([out.length >> 8, out.length & 0xff]), out]));
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
+  const to = `127.0.0.1:${(tcp.address() as net.AddressInfo).port}`;
+  const { h, registry } = handlerFor(`forward . ${to} {\n force_tcp\n}`);
+  const ask = (name: string) => serveWith(h, makeRequest(name, 'A')).then(({ rcode, recorder }) => `${name} ${rcode} ${qnameOf(recorder.msg!)}`);
+  for (let i = 0; i < 5; i++) assert.equal(await ask(`s${i}.example.org`), `s${i}.example.org ${Rcode.NOERROR} s${i}.example.org.`);
+  const names = Array.from({ length: 20 }, (_, i) => `c${i}.example.org`);
+  const start = performance.now();
+  assert.deepEqual(await Promise.all(names.map(ask)), names.map((n) => `${n} ${Rcode.NOERROR} ${n}.`));
+  assert.ok(performance.now() - start < 1500, `answered within one try (${Math.round(performance.now() - start)}ms)`);
+  // Each query counted once: going again on a new connection is part of its try, not a failed one.
+  assert.equal(await metricValue(registry, 'coredns_forward_requests_total', { to }), 25);
+  assert.ok(connections >= 25, `${connections} connections`);
+});
+
+test('a connection the upstream closes before answering anything is a failed try, not sent again on it', async () => {
+  let connections = 0;
+  const tcp = net.createServer((socket) => {
+    connections++;
+    socket.once('data', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
+  const to = `127.0.0.1:${(tcp.address() as net.AddressInfo).port}`;
+  const { h, registry } = handlerFor(`forward . ${to} {\n force_tcp\n max_fails 0\n}`);
+  const start = performance.now();
+  await assert.rejects(Promise.resolve(h.serveDNS(makeRequest('example.org', 'A'), new Recorder(), () => 0)), (err: unknown) => err instanceof PluginError && err.rcode === Rcode.SERVFAIL && /connection closed/.test(err.message));
+  assert.ok(performance.now() - start < 1000, 'failed at once');
+  // Three tries (ROUNDS), one connection each.
+  assert.equal(await metricValue(registry, 'coredns_forward_requests_total', { to }), 3);
+  assert.equal(connections, 3);
+});
+
+test('the sockets forward opens are in the server\'s outbound set while they are open', async () => {
+  const froms: { address: string; port: number }[] = [];
+  const udp = dgram.createSocket('udp4');
+  udp.on('message', (q, from) => (froms.push(from), udp.send(answerA(q, '192.0.2.1'), from.port, from.address)));
+  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => udp.close(() => resolve())));
+  const tcp = net.createServer((socket) => {
+    froms.push({ address: socket.remoteAddress!, port: socket.remotePort! });
+    socket.on('data', (chunk: Buffer) => {
+      const out = answerA(chunk.subarray(2), '192.0.2.1');
+      socket.write(Buffer.concat([Buffer.from([out.length >> 8, out.length & 0xff]), out]));
+    });
+  });
+  await new Promise<void>((resolve) => tcp.listen(udp.address().port, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
+  const outbound = new EndpointSet();
+  const h = createForward(parseForward(`. {\nforward . 127.0.0.1:${udp.address().port}\n}`), { registry: new Registry(), log: silentLogger, outbound });
+  for (const transport of ['udp', 'tcp'] as const) assert.equal((await serveWith(h, makeRequest('example.org', 'A', { transport }))).rcode, Rcode.NOERROR);
+  assert.equal(froms.length, 2);
+  assert.deepEqual(froms.map((f) => outbound.has(f)), [true, true]);
+  h.close();
+  assert.deepEqual(froms.map((f) => outbound.has(f)), [false, false]);
 });
 
 test('max_concurrent answers REFUSED past the limit and counts it', async () => {

@@ -156,12 +156,12 @@ export async function startTlsUpstream(options: tls.TlsOptions, answer: (query: 
   });
 }
 
-/** dnsmasq on 127.0.0.1 and a free port, answering example.test (and below) with 127.0.0.7; null when not installed. */
-export async function startDnsmasq(): Promise<{ port: number; stop(): Promise<void> } | null> {
+/** dnsmasq on 127.0.0.1 and a free port, answering example.test (and below) with 127.0.0.7, with `extra` options; null when not installed. */
+export async function startDnsmasq(extra: readonly string[] = []): Promise<{ port: number; stop(): Promise<void> } | null> {
   if (!hasBinary('dnsmasq')) return null;
   const port = await freePort();
   // --keep-in-foreground, not --no-daemon: the latter serves a TCP connection in the main process until it closes, and forward keeps its connections open.
-  const child = spawn('dnsmasq', ['--keep-in-foreground', '--no-resolv', '--no-hosts', '--bind-interfaces', '--listen-address=127.0.0.1', `--port=${port}`, '--address=/example.test/127.0.0.7', '--pid-file=', '--user=root', '--log-facility=-', '--conf-file=/dev/null'], {
+  const child = spawn('dnsmasq', ['--keep-in-foreground', '--no-resolv', '--no-hosts', '--bind-interfaces', '--listen-address=127.0.0.1', `--port=${port}`, '--address=/example.test/127.0.0.7', '--pid-file=', '--user=root', '--log-facility=-', '--conf-file=/dev/null', ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildQuery, definePlugin, QType, Rcode } from '@chaindns/core';
-import { exchangeTcp, exchangeUdp, startTestServer, startTestUpstream, type TestServer, type TestUpstream } from '@chaindns/core/testing';
+import { decodeReply, exchangeTcp, exchangeUdp, freePort, startTestServer, startTestUpstream, type TestServer, type TestUpstream } from '@chaindns/core/testing';
 import { forward } from '../src/index.js';
 import { answerA, metricValue, startDnsmasq } from './helpers.js';
 
@@ -70,6 +71,51 @@ test('many queries share few sockets: pooled UDP, reused and pipelined TCP (dnsm
   await new Promise((r) => setTimeout(r, 400));
   await s.query('late.tcp.test', 'A');
   assert.equal(await misses('tcp'), 2, 'a connection idle past expire is not reused');
+});
+
+test('force_tcp against dnsmasq, which hangs up when it cannot answer: the queries behind on that connection go again on a new one', async (t) => {
+  // down.test goes to a port where nothing listens: dnsmasq closes the client's connection instead of answering.
+  const dm = await startDnsmasq([`--server=/down.test/127.0.0.1#${await freePort()}`]);
+  if (!dm) return t.skip('dnsmasq is not installed (apt-get install dnsmasq)');
+  cleanups.push(() => dm.stop());
+  const s = await server(`. {\n  forward . 127.0.0.1:${dm.port} {\n    force_tcp\n  }\n}`);
+  const ask = async (name: string): Promise<string> => {
+    const reply = await s.query(name, 'A', { timeoutMs: 8000 });
+    return `${name.split('.').slice(1).join('.')} ${reply.rcode} ${ipOf(reply) ?? '-'}`;
+  };
+  const expect = (name: string): string => (name.endsWith('down.test') ? `down.test ${Rcode.SERVFAIL} -` : `example.test ${Rcode.NOERROR} 127.0.0.7`);
+  const names = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}.${i % 5 === 3 ? 'down' : 'example'}.test`);
+  const sequential = names('s', 10);
+  for (const name of sequential) assert.equal(await ask(name), expect(name));
+  for (let round = 0; round < 3; round++) {
+    const concurrent = names(`c${round}-`, 40);
+    assert.deepEqual(await Promise.all(concurrent.map(ask)), concurrent.map(expect), `round ${round}`);
+  }
+});
+
+test('only the question and the client\'s OPT go upstream: junk past the last record and other sections stay behind', async (t) => {
+  const up = await upstream('192.0.2.1');
+  const s = await server(`. {\n  forward . 127.0.0.1:${up.port}\n}`);
+  // What goes out: the header (ID, RD, AD, CD), the question and the OPT, as the client sent them.
+  const clean = buildQuery('www.Example.org', QType.A, { id: 0x4242, edns: { udpSize: 1232, do: true } });
+  clean[3] = clean[3]! | 0x30;
+  const questionEnd = clean.length - 11;
+  const junkTailed = Buffer.concat([clean, randomBytes(4000)]);
+  // An answer record whose owner name is a compression pointer to itself, before the OPT.
+  const record = Buffer.from([0xc0 | (questionEnd >> 8), questionEnd & 0xff, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 192, 0, 2, 66]);
+  const pointerLoop = Buffer.concat([clean.subarray(0, questionEnd), record, clean.subarray(questionEnd)]);
+  pointerLoop.writeUInt16BE(1, 6);
+  for (const transport of ['udp', 'tcp'] as const) {
+    for (const [name, query] of [['4,000 bytes of junk after the OPT', junkTailed], ['a pointer loop in the answer section', pointerLoop]] as const) {
+      await t.test(`${transport}: ${name}`, async () => {
+        const seen = up.received.length;
+        const reply = decodeReply(await (transport === 'udp' ? exchangeUdp : exchangeTcp)(s.port, query));
+        assert.deepEqual([reply.rcode, reply.packet.id, ipOf(reply)], [Rcode.NOERROR, 0x4242, '192.0.2.1']);
+        assert.equal(up.received.length, seen + 1);
+        assert.deepEqual(up.received[seen]!.msg.subarray(2), clean.subarray(2));
+      });
+    }
+  }
 });
 
 test('a truncated UDP reply is asked again over TCP with prefer_udp; otherwise the client retries over TCP', async () => {

@@ -3,8 +3,8 @@ import { type Handler, QType, Rcode, type Request } from '@chaindns/core';
 
 /** What the detector needs from its server block. */
 export interface LoopEnv {
-  /** Sends a query through the server's own chain (ctx.resolve). */
-  resolve(qname: string, qtype: number): Promise<Buffer>;
+  /** Sends a query to the server's own listener over UDP; resolves with the reply, rejects after `timeoutMs`. */
+  send(qname: string, qtype: number, timeoutMs: number): Promise<Buffer>;
   /** Stops the server for good (ctx.fatal). */
   fatal(error: Error): void;
 }
@@ -30,15 +30,14 @@ function hostPort(address: string, port: number): string {
 
 /**
  * CoreDNS's loop: the server sends itself `<random>.<random>.<zone> HINFO`
- * once it listens; the handler counts how often that exact name comes
- * through. The probe itself is one sighting; a second means the query went
- * out to an upstream and came back: a forwarding loop, and the server stops
- * with CoreDNS's message. (CoreDNS waits for a third sighting because its
- * probe arrives over the network and is then the first of them. Waiting for
- * a third here would miss loops behind a cache that merges identical queries
- * in flight: the second trip round joins the first and never comes back.)
- * Once a probe got a reply (or after 30s of failed tries) the detector turns
- * itself off, so the probe name cannot become a query of death later.
+ * over UDP once it listens; the handler counts how often that exact name
+ * comes through. The probe itself is one sighting; a second means the query
+ * went out to an upstream and came back: a forwarding loop, and the server
+ * stops with CoreDNS's message. (CoreDNS waits for a third sighting: its
+ * forward sends the second round again. Ours answers a query from its own
+ * socket SERVFAIL instead, so no third comes.) Once a probe got a reply (or
+ * after 30s of failed tries) the detector turns itself off, so the probe name
+ * cannot become a query of death later.
  */
 export class LoopDetector {
   readonly qname: string;
@@ -101,12 +100,8 @@ export class LoopDetector {
   private attempt(): Promise<boolean> {
     return new Promise((resolve) => {
       this.wake = () => resolve(false);
-      this.timer = setTimeout(() => resolve(false), this.timing.attemptTimeoutMs).unref();
-      this.env.resolve(this.qname, QType.HINFO).then(
-        () => {
-          if (this.timer) clearTimeout(this.timer);
-          resolve(true);
-        },
+      this.env.send(this.qname, QType.HINFO, this.timing.attemptTimeoutMs).then(
+        () => resolve(true),
         () => resolve(false),
       );
     });

@@ -3,8 +3,12 @@ import { test } from 'node:test';
 import { QType, reply } from '@chaindns/core';
 import { makeRequest, Recorder, serveWith } from '@chaindns/core/testing';
 import { LoopDetector, type LoopEnv } from '../src/index.js';
+import { probeTarget } from '../src/probe.js';
 
-/** An env whose resolve answers after `delayMs` (never, when null), recording fatal errors and probes. */
+/** A timeout, as a send without a reply ends. */
+const noReply = (timeoutMs: number): Promise<Buffer> => new Promise((_, reject) => setTimeout(() => reject(new Error('no reply')), timeoutMs).unref());
+
+/** An env whose send answers after `delayMs` (never, when null: it times out), recording fatal errors and probes. */
 function fakeEnv(delayMs: number | null): LoopEnv & { errors: Error[]; probes: string[] } {
   const errors: Error[] = [];
   const probes: string[] = [];
@@ -12,9 +16,9 @@ function fakeEnv(delayMs: number | null): LoopEnv & { errors: Error[]; probes: s
     errors,
     probes,
     fatal: (e) => void errors.push(e),
-    resolve: (qname) => {
+    send: (qname, _qtype, timeoutMs) => {
       probes.push(qname);
-      return delayMs === null ? new Promise<Buffer>(() => {}) : new Promise((r) => setTimeout(() => r(Buffer.alloc(12)), delayMs));
+      return delayMs === null ? noReply(timeoutMs) : new Promise((r) => setTimeout(() => r(Buffer.alloc(12)), delayMs));
     },
   };
 }
@@ -88,10 +92,10 @@ test('probes without a reply are retried until the deadline, each counted afresh
   // Each probe goes through the handler, as through the server's chain, and gets no reply (an upstream that times out).
   const env: LoopEnv = {
     fatal: (e) => void errors.push(e),
-    resolve: (qname) => {
+    send: (qname, _qtype, timeoutMs) => {
       probes++;
       void d.handler.serveDNS(makeRequest(qname, 'HINFO'), new Recorder(), () => new Promise<number>(() => {}));
-      return new Promise<Buffer>(() => {});
+      return noReply(timeoutMs);
     },
   };
   const d: LoopDetector = new LoopDetector('.', env, { attemptTimeoutMs: 40, retryDelayMs: 20, deadlineMs: 300 });
@@ -113,6 +117,18 @@ test('stop ends probing at once', async () => {
   await held(probing);
   assert.ok(Date.now() - started < 500);
   assert.equal(env.probes.length, 1);
+});
+
+test('the probe goes to the listener: its address, or loopback when it listens on every address', () => {
+  const cases: [string, { host: string; port: number }][] = [
+    ['dns://:53', { host: '127.0.0.1', port: 53 }],
+    ['dns://0.0.0.0:1053', { host: '127.0.0.1', port: 1053 }],
+    ['dns://[::]:53', { host: '::1', port: 53 }],
+    ['dns://127.0.0.5:53', { host: '127.0.0.5', port: 53 }],
+    ['dns://[::1]:5353', { host: '::1', port: 5353 }],
+  ];
+  for (const [label, want] of cases) assert.deepEqual(probeTarget(label), want, label);
+  assert.throws(() => probeTarget('nonsense'), /cannot tell where to send the probe/);
 });
 
 test('the handler does nothing for the probe type on other names', async () => {

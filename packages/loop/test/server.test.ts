@@ -1,24 +1,45 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { definePlugin, PluginError, Rcode, reply } from '@chaindns/core';
-import { exchangeUdp, startTestServer, type TestServer } from '@chaindns/core/testing';
+import dgram from 'node:dgram';
+import { definePlugin, PluginError, QType, Rcode, reply, setId } from '@chaindns/core';
+import { startTestServer, type TestServer } from '@chaindns/core/testing';
 import { loop } from '../src/index.js';
 
-/** `relay`: sends every query over UDP to this server's own port: a forwarding loop on loopback. */
+/**
+ * `relay`: a forwarder whose upstream is this server (a forwarding loop on
+ * loopback): sends every query over UDP to the server's own port, from one
+ * socket it adds to the server's outbound set while open, as forward does.
+ */
 const relay = definePlugin<null>({
   name: 'relay',
   parse: () => null,
   setup(_, ctx) {
+    const socket = dgram.createSocket('udp4');
+    const waiting = new Map<number, (msg: Buffer) => void>();
+    let nextId = 1;
+    socket.on('message', (msg) => waiting.get(msg.readUInt16BE(0))?.(msg));
+    ctx.onStartup(() => new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => (ctx.outbound.add('127.0.0.1', socket.address().port), resolve()))));
+    ctx.onShutdown(() => {
+      ctx.outbound.delete('127.0.0.1', socket.address().port);
+      socket.close();
+    });
     return {
       name: 'relay',
-      async serveDNS(req, w) {
-        const port = Number(/:(\d+)$/.exec(ctx.server)?.[1]);
-        try {
-          w.write(await exchangeUdp(port, req.msg, { timeoutMs: 500 }));
-          return 0;
-        } catch (err) {
-          throw new PluginError('relay', Rcode.SERVFAIL, `relay: ${String(err)}`);
-        }
+      serveDNS(req, w) {
+        const id = nextId++ & 0xffff;
+        const out = Buffer.from(req.msg);
+        setId(out, id);
+        return new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => (waiting.delete(id), reject(new PluginError('relay', Rcode.SERVFAIL, 'relay: no answer within 500ms'))), 500);
+          waiting.set(id, (msg) => {
+            clearTimeout(timer);
+            waiting.delete(id);
+            setId(msg, req.id);
+            w.write(msg);
+            resolve(msg[3]! & 0x0f);
+          });
+          socket.send(out, Number(/:(\d+)$/.exec(ctx.server)![1]), '127.0.0.1');
+        });
       },
     };
   },
@@ -33,19 +54,22 @@ const answer = definePlugin<null>({
 
 /**
  * `merge`: identical queries (name, type, transport) that arrive while one is
- * out wait for its reply instead of going down the chain, as the cache does.
- * In a loop, the second trip round joins the first and never reaches loop.
+ * out wait for its reply instead of going down the chain, as the cache does,
+ * unless they come from one of the server's outbound sockets (ctx.outbound):
+ * such a query is the one out come back through a loop, and would wait on
+ * itself.
  */
 const merge = definePlugin<null>({
   name: 'merge',
   parse: () => null,
-  setup() {
+  setup(_, ctx) {
     const flights = new Map<string, ((msg: Buffer | null) => void)[]>();
     return {
       name: 'merge',
       serveDNS(req, w, next) {
         const key = `${req.qname}|${req.qtype}|${req.transport}`;
         const waiting = flights.get(key);
+        if (waiting && ctx.outbound.has(req.remote)) return next(req, w);
         if (waiting) return new Promise<number>((resolve) => waiting.push((msg) => (msg ? (w.write(Buffer.from(msg)), resolve(0)) : resolve(Rcode.SERVFAIL))));
         const joined: ((msg: Buffer | null) => void)[] = [];
         flights.set(key, joined);
@@ -62,7 +86,21 @@ const merge = definePlugin<null>({
   },
 });
 
-const plugins = [merge, loop, relay, answer];
+/** `witness`: records how each HINFO query arrived, then passes it on. */
+const seen: { qname: string; transport: string; port: number }[] = [];
+const witness = definePlugin<null>({
+  name: 'witness',
+  parse: () => null,
+  setup: () => ({
+    name: 'witness',
+    serveDNS: (req, w, next) => {
+      if (req.qtype === QType.HINFO) seen.push({ qname: req.qname, transport: req.transport, port: req.remote.port });
+      return next(req, w);
+    },
+  }),
+});
+
+const plugins = [merge, witness, loop, relay, answer];
 
 /** Resolves with how `closed` settled, or 'running' after `ms`. */
 async function outcome(s: TestServer, ms: number): Promise<string> {
@@ -108,6 +146,19 @@ test('a loop behind a cache that merges identical queries in flight is found too
   const s = await startTestServer('. {\n  merge\n  loop\n  relay\n}', { plugins });
   try {
     assert.match(await outcome(s, 5000), loopMessage(s.port, '.'));
+  } finally {
+    await s.stop();
+  }
+});
+
+test('the probe goes out over UDP, from a socket of its own, to the listener, as CoreDNS\'s does', async () => {
+  const s = await startTestServer('. {\n  witness\n  loop\n  answer\n}', { plugins });
+  try {
+    assert.equal(await outcome(s, 300), 'running');
+    const probes = seen.filter((p) => /^\d+\.\d+\.$/.test(p.qname));
+    assert.equal(probes.length, 1, JSON.stringify(seen));
+    assert.equal(probes[0]!.transport, 'udp');
+    assert.notEqual(probes[0]!.port, 0, 'a real socket');
   } finally {
     await s.stop();
   }

@@ -262,6 +262,21 @@ describe('udp-native transport', { skip }, () => {
     });
   }
 
+  it('reports an IPv4 peer of a dual-stack socket as IPv4, as dgram does, and answers it', async () => {
+    let seen: { address: string; port: number; family: number } | undefined;
+    await withServer('::', (data, from, via) => {
+      seen = { address: from.address, port: from.port, family: from.family };
+      via.send(data, from);
+    }, async (server) => {
+      const client = await openClient('udp4', '127.0.0.1');
+      const got = replies(client, 1);
+      client.send('ping', server.port, '127.0.0.1');
+      const [reply] = await got;
+      assert.equal(reply?.data.toString(), 'ping');
+      assert.deepEqual(seen, { address: '127.0.0.1', port: client.address().port, family: 4 });
+    });
+  });
+
   it('shares a port between sockets with reusePort', async () => {
     const first = await transport({ reusePort: true }).bind({ address: '127.0.0.1', port: 0 }, echo);
     const second = await transport({ reusePort: true }).bind({ address: '127.0.0.1', port: first.port }, echo);

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { CapabilityBoard } from '../capabilities.js';
 import type { AnyPluginDefinition, CorefileSource, Handler, Next, SetupContext } from '../plugin.js';
 import { Rcode } from '../wire/constants.js';
+import type { EndpointSet } from './endpoint-set.js';
 import type { PluginRegistry } from './registry.js';
 import { InflightCounter, type Route, Router, serverLabel } from './router.js';
 import type { SharedResources } from './shared.js';
@@ -20,6 +21,8 @@ export interface InstanceEnv {
   /** Addresses for blocks without `bind`. */
   readonly defaultAddresses: readonly string[];
   readonly resolve: (block: BuiltBlock, qname: string, qtype: number) => Promise<Buffer>;
+  /** The server's set of its plugins' outbound sockets (SetupContext.outbound). */
+  readonly outbound: EndpointSet;
   readonly requestReload: () => Promise<void>;
   readonly fatal: (error: Error) => void;
 }
@@ -147,6 +150,7 @@ export class Instance {
         registry: this.env.registry,
         log,
         corefile: this.source,
+        outbound: this.env.outbound,
         status: this.env.status,
         warn: (token, message) => this.env.log.warn(`${token.file}:${token.line}: ${message}`),
         onStartup: (hook) => this.startup.push(hook),

@@ -14,6 +14,7 @@ import { buildQuery } from '../wire/query.js';
 import { dgramTransport } from './dgram-transport.js';
 import { Dispatcher } from './dispatch.js';
 import { type BuiltBlock, Instance, listenerKey } from './instance.js';
+import { EndpointSet } from './endpoint-set.js';
 import { PluginRegistry } from './registry.js';
 import type { Router } from './router.js';
 import { SharedResources } from './shared.js';
@@ -67,6 +68,8 @@ type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
  */
 export class Server {
   readonly registry = new Registry();
+  /** The local ends of the sockets the plugins have open towards upstreams (SetupContext.outbound). */
+  readonly outbound = new EndpointSet();
   readonly log: Logger;
   readonly status = new StatusBoard();
   private state: State = 'new';
@@ -148,16 +151,26 @@ export class Server {
   }
 
   /** Lameduck hooks while still serving, then closes listeners, drains, and runs shutdown hooks. */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    return this.halt(false);
+  }
+
+  /**
+   * Stops the server. After a `fatal` error it stops at once, as CoreDNS's
+   * log.Fatal exits: no lameduck, no waiting for a reload or for queries in
+   * flight (in a forwarding loop they would only time out); the listeners
+   * close and the shutdown hooks run.
+   */
+  private async halt(fatal: boolean): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
-    await this.reloading;
+    if (!fatal) await this.reloading;
     this.state = 'stopping';
     this.status.stopping = true;
     const instance = this.instance;
-    if (instance) await instance.runFinalShutdown();
-    await this.closeListeners([...this.listeners.keys()]);
+    if (instance && !fatal) await instance.runFinalShutdown();
+    await this.closeListeners([...this.listeners.keys()], fatal ? 0 : (this.options.drainTimeoutMs ?? 5000));
     if (instance) {
-      await instance.inflight.drained(this.options.drainTimeoutMs ?? 5000);
+      if (!fatal) await instance.inflight.drained(this.options.drainTimeoutMs ?? 5000);
       await instance.stop();
     }
     this.state = 'stopped';
@@ -206,9 +219,10 @@ export class Server {
       status: this.status,
       defaultAddresses: this.options.defaultAddresses ?? ['::'],
       resolve: (block, qname, qtype) => this.resolveIn(block, qname, qtype),
+      outbound: this.outbound,
       fatal: (error) => {
         this.fatalError ??= error;
-        void this.stop();
+        void this.halt(true);
       },
       requestReload: () => {
         const run = this.reload();
@@ -304,8 +318,8 @@ export class Server {
     }
   }
 
-  private async closeListeners(keys: string[]): Promise<void> {
-    const grace = this.options.drainTimeoutMs ?? 5000;
+  /** Closes listeners; open TCP connections get `grace` ms to finish their answers. */
+  private async closeListeners(keys: string[], grace = this.options.drainTimeoutMs ?? 5000): Promise<void> {
     await Promise.all(
       keys.map(async (key) => {
         const l = this.listeners.get(key);
@@ -317,7 +331,7 @@ export class Server {
   }
 
   /**
-   * An in-process query (ExternalName targets, loop's probe): through the
+   * An in-process query (ExternalName targets): through the
    * server's routing once it listens, else straight into the block's chain.
    */
   private resolveIn(block: BuiltBlock, qname: string, qtype: number): Promise<Buffer> {

@@ -99,6 +99,16 @@ static void row_from_sockaddr(int32_t *row, const struct sockaddr_storage *ss) {
   row[M_SCOPE] = (int32_t)sin6->sin6_scope_id;
 }
 
+/* An IPv4 peer of a dual-stack socket (::ffff:a.b.c.d) as the IPv4 address it is, as
+ * dgram's peers are reported (core's remoteOf): a plugin compares addresses as text. A v4
+ * row still goes back through the v6 socket (sockaddr_from_row maps it again). */
+static void row_unmap(int32_t *row) {
+  if (row[M_FAMILY] != 6 || row[M_W0] != 0 || row[M_W0 + 1] != 0 || row[M_W0 + 2] != 0xffff) return;
+  row[M_FAMILY] = 4;
+  row[M_W0] = row[M_W0 + 3];
+  row[M_W0 + 1] = row[M_W0 + 2] = row[M_W0 + 3] = row[M_SCOPE] = 0;
+}
+
 /* The row's destination as this socket's family would send it; 0 if it cannot. */
 static socklen_t sockaddr_from_row(int family, const int32_t *row, struct sockaddr_storage *ss) {
   int32_t port = row[M_PORT];
@@ -311,6 +321,7 @@ static void deliver(binding_t *b, int n) {
       out += len;
       row[M_LEN] = (int32_t)len;
       row_from_sockaddr(row, &b->raddr[i]);
+      row_unmap(row);
     }
     /* make_callback, not call_function: Node runs nextTicks and microtasks after it,
      * as after any I/O callback. A throw there is the process's uncaught exception. */

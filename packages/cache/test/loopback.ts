@@ -1,0 +1,57 @@
+/**
+ * `loopback`: a forwarder whose upstream is this very server (a forwarding
+ * loop), as `forward . /etc/resolv.conf` naming the server's own address. It
+ * sends each query to the server's port over UDP from one socket, which it
+ * adds to the server's outbound set while open; a query that arrives from
+ * that socket is its own come back, answered REFUSED at once (forward answers
+ * SERVFAIL).
+ */
+import dgram from 'node:dgram';
+import { definePlugin, PluginError, Rcode, reply, setId } from '@chaindns/core';
+
+export const loopback = definePlugin<null>({
+  name: 'loopback',
+  parse: () => null,
+  setup(_, ctx) {
+    const socket = dgram.createSocket('udp4');
+    const waiting = new Map<number, (msg: Buffer) => void>();
+    let nextId = 1;
+    socket.on('message', (msg) => waiting.get(msg.readUInt16BE(0))?.(msg));
+    ctx.onStartup(
+      () =>
+        new Promise<void>((resolve) =>
+          socket.bind(0, '127.0.0.1', () => {
+            ctx.outbound.add('127.0.0.1', socket.address().port);
+            resolve();
+          }),
+        ),
+    );
+    ctx.onShutdown(() => {
+      ctx.outbound.delete('127.0.0.1', socket.address().port);
+      socket.close();
+    });
+    return {
+      name: 'loopback',
+      serveDNS(req, w) {
+        if (req.remote.address === '127.0.0.1' && req.remote.port === socket.address().port) {
+          w.write(reply(req, { rcode: Rcode.REFUSED }));
+          return Rcode.REFUSED;
+        }
+        const id = nextId++ & 0xffff;
+        const out = Buffer.from(req.msg);
+        setId(out, id);
+        return new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => (waiting.delete(id), reject(new PluginError('loopback', Rcode.SERVFAIL, 'no answer within 2s'))), 2000);
+          waiting.set(id, (msg) => {
+            clearTimeout(timer);
+            waiting.delete(id);
+            setId(msg, req.id);
+            w.write(msg);
+            resolve(msg[3]! & 0x0f);
+          });
+          socket.send(out, Number(/:(\d+)$/.exec(ctx.server)![1]), '127.0.0.1');
+        });
+      },
+    };
+  },
+});

@@ -1,0 +1,17 @@
+import { spawn } from 'node:child_process';
+import { startTestServer, freePort } from '@chaindns/core/testing';
+import { forward } from '@chaindns/forward';
+const mode = process.argv[2];
+const port = await freePort();
+const dead = await freePort();
+const child = spawn('dnsmasq', [mode, '--no-resolv', '--no-hosts', '--bind-interfaces', '--listen-address=127.0.0.1', `--port=${port}`, '--address=/example.test/192.0.2.1', `--server=/down.test/127.0.0.1#${dead}`, '--pid-file=', '--user=root', '--log-facility=-', '--conf-file=/dev/null'], { stdio: 'ignore' });
+await new Promise(r => setTimeout(r, 500));
+const s = await startTestServer(`. {\n forward . 127.0.0.1:${port} {\n force_tcp\n max_fails 0\n }\n}`, { plugins: [forward] });
+const hist = (c) => { const h = {}; for (const x of c) h[x] = (h[x] ?? 0) + 1; return JSON.stringify(h); };
+const t0 = Date.now();
+const seq = [];
+for (let i = 0; i < 6; i++) seq.push(await s.query(i % 2 ? `s${i}.down.test` : `s${i}.example.test`, 'A', { timeoutMs: 8000 }).then(r => r.rcode));
+console.log('seq', seq.join(','), Date.now() - t0);
+const c = await Promise.all(Array.from({ length: 30 }, (_, i) => s.query(i % 10 === 3 ? `c${i}.down.test` : `c${i}.example.test`, 'A', { timeoutMs: 8000 }).then(r => `${i % 10 === 3 ? 'down' : 'ok'}:${r.rcode}`, e => e.message)));
+console.log('conc', hist(c), Date.now() - t0);
+await s.stop(); child.kill();

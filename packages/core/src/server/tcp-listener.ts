@@ -30,11 +30,12 @@ export function listenTcp(address: string, port: number, options: TcpOptions, on
     socket.once('close', () => connections.delete(conn));
   });
   server.maxConnections = options.maxConnections;
-  server.on('error', (err) => log.error(`tcp ${address}:${port}: ${err.message}`));
   return new Promise((resolve, reject) => {
+    // A failed listen is the caller's error to report; only later errors are logged here.
     server.once('error', reject);
     server.listen({ host: address, port, ipv6Only: false }, () => {
       server.off('error', reject);
+      server.on('error', (err) => log.error(`tcp ${address}:${port}: ${err.message}`));
       const bound = server.address() as net.AddressInfo;
       resolve({
         address: bound.address,

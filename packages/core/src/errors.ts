@@ -13,6 +13,7 @@ export const ErrorCodes = {
   CHAINDNS_LISTEN: 'a listener could not be opened',
   CHAINDNS_STARTUP: 'a startup hook failed',
   CHAINDNS_STATE: 'the server was used in the wrong lifecycle state',
+  CHAINDNS_OPTIONS: 'an option given to the Server (or start()) has the wrong shape',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

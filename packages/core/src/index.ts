@@ -1,5 +1,6 @@
 export { ChainDNSError, CorefileError, ErrorCodes, type ErrorCode } from './errors.js';
-export { createLogger, silentLogger, type Logger, type LoggerOptions, type LogSink } from './logger.js';
+export { createLogger, LOG_PENDING_BYTES, silentLogger, toLogger, type Logger, type LoggerLike, type LoggerOptions, type LogSink } from './logger.js';
+export { LineWriter, type LineWriterOptions, type OutputStream } from './line-writer.js';
 export {
   definePlugin,
   PluginError,

@@ -5,7 +5,7 @@ import { parseCorefile } from '../corefile/index.js';
 import { isNoIPv6 } from '../corefile/host-port.js';
 import type { Corefile } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
-import { createLogger, type Logger } from '../logger.js';
+import { type Logger, type LoggerLike, toLogger } from '../logger.js';
 import type { AnyPluginDefinition, CorefileSource } from '../plugin.js';
 import type { Remote, UdpBinding, UdpTransport } from '../transport.js';
 import { QType } from '../wire/constants.js';
@@ -34,7 +34,8 @@ export interface ServerOptions {
   readonly dnsPort?: number;
   /** Addresses for blocks without `bind`. Default `::` (all, IPv4 and IPv6), falling back to `0.0.0.0`. */
   readonly defaultAddresses?: readonly string[];
-  readonly logger?: Logger;
+  /** Where the server logs: any object with `info`, `warn` and `error` (console, pino, `createLogger()`). Default stdout. */
+  readonly logger?: LoggerLike;
   /** The UDP transport. Default Node's dgram. */
   readonly udpTransport?: UdpTransport;
   readonly tcp?: Partial<TcpOptions>;
@@ -87,7 +88,7 @@ export class Server {
   });
 
   constructor(private readonly options: ServerOptions) {
-    this.log = options.logger ?? createLogger();
+    this.log = toLogger(options.logger);
     this.transport = options.udpTransport ?? dgramTransport(this.log);
     this.tcpOptions = { ...defaultTcpOptions, ...options.tcp };
     this.plugins = options.plugins.clone();

@@ -36,6 +36,7 @@ export {
 export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, type HostPort } from './corefile/host-port.js';
 export { PluginRegistry } from './server/registry.js';
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
+export { type ConnectionOptions, defaultConnectionOptions, MAX_CONNECTIONS_PER_CLIENT } from './server/connection-table.js';
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';
 export { dgramTransport } from './server/dgram-transport.js';
 export { writtenReply, type WrittenReply } from './server/writer.js';

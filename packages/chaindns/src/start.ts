@@ -15,7 +15,7 @@ export interface StartOptions {
   readonly dnsPort?: number;
   /** Addresses for blocks without `bind`. Default all. */
   readonly defaultAddresses?: readonly string[];
-  /** Where the server logs: any object with `info`, `warn` and `error` (console, pino, `createLogger()`). Default stdout. */
+  /** Where the server logs: an object with `info`, `warn` and `error` methods (console, pino, `createLogger()`). Default stdout. */
   readonly logger?: LoggerLike;
   /** A UDP transport to use as it is (takes precedence over `udp`). */
   readonly udpTransport?: UdpTransport;

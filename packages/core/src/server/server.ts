@@ -35,7 +35,7 @@ export interface ServerOptions {
   readonly dnsPort?: number;
   /** Addresses for blocks without `bind`. Default `::` (all, IPv4 and IPv6), falling back to `0.0.0.0`. */
   readonly defaultAddresses?: readonly string[];
-  /** Where the server logs: any object with `info`, `warn` and `error` (console, pino, `createLogger()`). Default stdout. */
+  /** Where the server logs: an object with `info`, `warn` and `error` methods (console, pino, `createLogger()`). Default stdout. */
   readonly logger?: LoggerLike;
   /** The UDP transport. Default Node's dgram. */
   readonly udpTransport?: UdpTransport;

@@ -133,6 +133,22 @@ test('a connection that asks nothing more is closed after the idle timeout; one 
   }
 });
 
+test('empty frames keep no connection alive', async () => {
+  const s = await startTestServer('. {\n  answer\n}', { plugins: [answer], tcp: { idleTimeoutMs: 300 } });
+  const socket = await connect(s.port, '127.0.0.1');
+  socket.write(frame(buildQuery('www.example.org', 1)));
+  await new Promise((r) => socket.once('data', r));
+  const empty = setInterval(() => socket.write(Buffer.from([0x00, 0x00])), 50);
+  try {
+    const ms = await closesWithin(socket, 2000);
+    assert.ok(ms >= 250, `closed after ${ms.toFixed(0)}ms`);
+  } finally {
+    clearInterval(empty);
+    socket.destroy();
+    await s.stop();
+  }
+});
+
 test('a client that does not read its answers is closed at the write deadline', async () => {
   const s = await startTestServer('. {\n  answer\n}', { plugins: [answer], tcp: { writeTimeoutMs: 300 } });
   const socket = await connect(s.port, '127.0.0.1');

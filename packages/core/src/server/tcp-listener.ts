@@ -64,6 +64,8 @@ class Connection implements FrameSink, TableEntry {
   /** When the query now arriving must be whole, and when blocked answers must be read (performance.now()). */
   private readBy = 0;
   private writeBy = 0;
+  /** When the last query arrived or the last answer went out: the idle time counts from it. */
+  private activeAt = performance.now();
   private timer: NodeJS.Timeout | null = null;
   private readonly expire = (): void => void this.socket.destroy();
 
@@ -96,7 +98,7 @@ class Connection implements FrameSink, TableEntry {
     const started = this.buffered.length === 0;
     this.buffered = started ? chunk : Buffer.concat([this.buffered, chunk]);
     // The deadlines change when a query completes or a new one starts; more bytes of the same one change nothing.
-    if (this.serve() > 0 || started) {
+    if (this.serve() > 0 || started || this.buffered.length === 0) {
       if (this.buffered.length > 0) this.readBy = performance.now() + this.options.readTimeoutMs;
       this.update();
     }
@@ -113,8 +115,9 @@ class Connection implements FrameSink, TableEntry {
       // A view is safe to keep for a later answer: Node never reuses a data chunk.
       const frame = buf.subarray(2, 2 + len);
       buf = buf.subarray(2 + len);
-      whole++;
+      // An empty frame is no query: it keeps nothing alive.
       if (len === 0) continue;
+      whole++;
       this.pending++;
       this.onFrame(frame, this.from, this);
     }
@@ -122,13 +125,14 @@ class Connection implements FrameSink, TableEntry {
     this.buffered = buf;
     if (whole > 0) {
       this.fresh = false;
+      this.activeAt = performance.now();
       this.table.used(this);
     }
     return whole;
   }
 
   sendFrame(msg: Buffer): void {
-    this.pending--;
+    if (--this.pending === 0) this.activeAt = performance.now();
     let blocked = false;
     if (!this.socket.destroyed) {
       const out = Buffer.allocUnsafe(msg.length + 2);
@@ -189,7 +193,7 @@ class Connection implements FrameSink, TableEntry {
     else if (this.paused) this.arm(null);
     else if (this.buffered.length > 0) this.arm(this.readBy - performance.now());
     else if (this.pending > 0) this.arm(null);
-    else this.arm(this.fresh ? Math.min(readTimeoutMs, idleTimeoutMs) : idleTimeoutMs);
+    else this.arm(this.activeAt + (this.fresh ? Math.min(readTimeoutMs, idleTimeoutMs) : idleTimeoutMs) - performance.now());
   }
 
   private arm(ms: number | null): void {

@@ -1,4 +1,4 @@
-import { type AnyPluginDefinition, type Logger, Server, type ServerOptions, type UdpTransport } from '@chaindns/core';
+import { type AnyPluginDefinition, type LoggerLike, Server, type ServerOptions, type UdpTransport } from '@chaindns/core';
 import { defaultRegistry } from './plugins.js';
 import { loadThirdParty } from './third-party.js';
 import { resolveUdp, type UdpChoice, udpChoice } from './udp.js';
@@ -15,7 +15,8 @@ export interface StartOptions {
   readonly dnsPort?: number;
   /** Addresses for blocks without `bind`. Default all. */
   readonly defaultAddresses?: readonly string[];
-  readonly logger?: Logger;
+  /** Where the server logs: an object with `info`, `warn` and `error` methods (console, pino, `createLogger()`). Default stdout. */
+  readonly logger?: LoggerLike;
   /** A UDP transport to use as it is (takes precedence over `udp`). */
   readonly udpTransport?: UdpTransport;
   /** `auto` (default, or the CHAINDNS_UDP variable): the native batched transport when it loads, else dgram. */

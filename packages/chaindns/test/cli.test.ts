@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,3 +120,23 @@ test('SIGUSR1 reloads the Corefile; a broken edit keeps the old config serving',
   }
 });
 
+
+test('a port taken for TCP only fails start-up with one error line, not two', async () => {
+  const port = await freePort();
+  const held = net.createServer();
+  await new Promise<void>((resolve) => held.listen(port, '127.0.0.1', resolve));
+  try {
+    const conf = join(dir, 'Corefile.tcpbusy');
+    writeFileSync(conf, `.:${port} {\n    bind 127.0.0.1\n    whoami\n}\n`);
+    const err = await run(process.execPath, [cli, '-conf', conf]).then(
+      () => assert.fail('expected a non-zero exit'),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    assert.equal(err.code, 1);
+    const output = err.stdout + err.stderr;
+    assert.match(err.stderr, new RegExp(`cannot listen on tcp 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+    assert.equal(output.split('EADDRINUSE').length - 1, 1, `printed once:\n${output}`);
+  } finally {
+    await new Promise((r) => held.close(r));
+  }
+});

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { Console } from 'node:console';
+import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import * as dnsPacket from 'dns-packet';
 import { definePlugin, reply, silentLogger } from '@chaindns/core';
@@ -35,6 +37,19 @@ test('a Corefile given as an object, and a third-party plugin given as a value',
     assert.equal(txt.data[0]!.toString(), 'hi there');
     const viaSocket = await query(server.addresses()[0]!.port, 'example.org', 'TXT');
     assert.equal(viaSocket.rcode, 0);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('start() takes a console as its logger', async () => {
+  const stdout = new PassThrough();
+  let printed = '';
+  stdout.on('data', (d: Buffer) => (printed += d.toString()));
+  const server = await start({ dnsPort: 0, defaultAddresses: ['127.0.0.1'], udp: 'dgram', logger: new Console({ stdout }) });
+  try {
+    assert.equal((await query(server.addresses()[0]!.port, 'example.org', 'A')).rcode, 0);
+    assert.match(printed, /^dns:\/\/:\d+ on 127\.0\.0\.1:\d+ \(udp: dgram, tcp\)$/m);
   } finally {
     await server.stop();
   }

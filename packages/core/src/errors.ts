@@ -14,6 +14,7 @@ export const ErrorCodes = {
   CHAINDNS_STARTUP: 'a startup hook failed',
   CHAINDNS_STATE: 'the server was used in the wrong lifecycle state',
   CHAINDNS_CAPABILITY: 'a plugin needs a capability that the plugin it names does not offer in its server block',
+  CHAINDNS_OPTIONS: 'an option given to the Server (or start()) has the wrong shape',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,5 +1,6 @@
 export { ChainDNSError, CorefileError, ErrorCodes, type ErrorCode } from './errors.js';
-export { createLogger, silentLogger, type Logger, type LoggerOptions, type LogSink } from './logger.js';
+export { createLogger, LOG_PENDING_BYTES, silentLogger, toLogger, type Logger, type LoggerLike, type LoggerOptions, type LogSink } from './logger.js';
+export { LineWriter, type LineWriterOptions, type OutputStream } from './line-writer.js';
 export {
   definePlugin,
   PluginError,
@@ -38,6 +39,7 @@ export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, type HostPort } f
 export { EndpointSet } from './server/endpoint-set.js';
 export { PluginRegistry } from './server/registry.js';
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
+export { type ConnectionOptions, defaultConnectionOptions, MAX_CONNECTIONS_PER_CLIENT } from './server/connection-table.js';
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';
 export { dgramTransport } from './server/dgram-transport.js';
 export { writtenReply, type WrittenReply } from './server/writer.js';

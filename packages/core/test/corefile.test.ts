@@ -176,6 +176,8 @@ const failures: readonly { name: string; text: string; message: string; code?: s
   { name: "a '}' in a block without braces", text: '.\nlog\n}', message: "Corefile:3: unexpected '}': no block is open" },
   { name: "a '{' inside a line", text: '. {\n  forward . 1.1.1.1 { max_fails 3 }\n}', message: `Corefile:2: unexpected '{' before "max_fails": a block opens at the end of a line` },
   { name: "a '}' beside other words", text: '. {\n  log }\n', message: "Corefile:2: unexpected tokens beside '}': a closing brace must be on a line of its own" },
+  { name: "'}}' closing two blocks on one line", text: '. {\n  cache {\n    success 10\n  }}\n', message: "Corefile:4: unexpected '}}': write each closing brace on a line of its own" },
+  { name: "'}}' closing a block and one that is not open", text: '. {\n  whoami\n}}\n', message: "Corefile:3: unexpected '}}'" },
   { name: "a '}' before a new block", text: 'a.org {\n} b.org {\n}', message: "Corefile:2: unexpected tokens beside '}'" },
   { name: 'a block without keys', text: '{\n  whoami\n}', message: 'Corefile:1: a server block needs keys: expected zones such as "example.org" before \'{\'' },
   { name: "a '{' opening nothing", text: '. {\n  log {\n  {\n  }\n  }\n}', message: "Corefile:3: unexpected '{': expected a directive name before it" },

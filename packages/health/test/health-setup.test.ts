@@ -16,9 +16,9 @@ test('health parses an address and a lameduck', async (t) => {
     { corefile: '. {\n health :8080 {\n }\n}', want: { address: { host: '', port: 8080 }, lameduckMs: 0 } },
     { corefile: '. {\n health :8080 :8081\n}', error: /Corefile:2: health: expected 0 to 1 arguments, got 2/ },
     { corefile: '. {\n health 8080\n}', error: /Corefile:2: health: address "8080" has no port/ },
-    { corefile: '. {\n health {\n  lameduck\n }\n}', error: /Corefile:3: lameduck: expected 1 argument, got 0/ },
-    { corefile: '. {\n health {\n  lameduck 5\n }\n}', error: /Corefile:3: expected a duration such as 5s, 1m or 250ms, got "5"/ },
-    { corefile: '. {\n health {\n  lameduck 1s 2s\n }\n}', error: /Corefile:3: lameduck: expected 1 argument, got 2/ },
+    { corefile: '. {\n health {\n  lameduck\n }\n}', error: /Corefile:3: health: lameduck: expected 1 argument, got 0/ },
+    { corefile: '. {\n health {\n  lameduck 5\n }\n}', error: /Corefile:3: health: lameduck: expected a duration such as 5s, 1m or 250ms, got "5"/ },
+    { corefile: '. {\n health {\n  lameduck 1s 2s\n }\n}', error: /Corefile:3: health: lameduck: expected 1 argument, got 2/ },
     { corefile: '. {\n health {\n  lameduck 1s\n  lameduck 2s\n }\n}', error: /Corefile:4: health: "lameduck" given more than once/ },
     { corefile: '. {\n health {\n  path /healthz\n }\n}', error: /Corefile:3: health: unknown property "path", expected one of: lameduck/ },
   ];

@@ -14,8 +14,8 @@ test('ready parses an address and monitor', async (t) => {
     { corefile: '. {\n ready :8181 :8182\n}', error: /Corefile:2: ready: expected 0 to 1 arguments, got 2/ },
     { corefile: '. {\n ready ::1:8181\n}', error: /Corefile:2: ready: address "::1:8181" has too many colons/ },
     { corefile: '. {\n ready {\n  monitor until-ready\n }\n}', error: /Corefile:3: ready: monitor until-ready is not supported: chaindns asks every readiness check on each request \(monitor continuously\)/ },
-    { corefile: '. {\n ready {\n  monitor sometimes\n }\n}', error: /Corefile:3: expected one of until-ready, continuously, got "sometimes"/ },
-    { corefile: '. {\n ready {\n  monitor\n }\n}', error: /Corefile:3: monitor: expected 1 argument, got 0/ },
+    { corefile: '. {\n ready {\n  monitor sometimes\n }\n}', error: /Corefile:3: ready: monitor: expected one of until-ready, continuously, got "sometimes"/ },
+    { corefile: '. {\n ready {\n  monitor\n }\n}', error: /Corefile:3: ready: monitor: expected 1 argument, got 0/ },
     { corefile: '. {\n ready {\n  lameduck 5s\n }\n}', error: /Corefile:3: ready: unknown property "lameduck", expected one of: monitor/ },
   ];
   for (const c of cases) {

@@ -52,7 +52,7 @@ test('hosts setup', async (t) => {
     { block: 'hosts {\n fallthrough\n fallthrough_unsupported\n }', want: { fallthrough: ['.'], fallthroughUnsupported: true } },
     { block: 'hosts {\n fallthrough_unsupported\n fallthrough example.org\n }', want: { fallthrough: ['example.org.'], fallthroughUnsupported: true } },
     { block: 'hosts {\n fallthrough_unsupported\n }', error: /Corefile:3: hosts: fallthrough_unsupported requires fallthrough/ },
-    { block: 'hosts {\n fallthrough\n fallthrough_unsupported example.org\n }', error: /Corefile:4: fallthrough_unsupported: expected 0 arguments, got 1/ },
+    { block: 'hosts {\n fallthrough\n fallthrough_unsupported example.org\n }', error: /Corefile:4: hosts: fallthrough_unsupported: expected 0 arguments, got 1/ },
     // The k3s default and operators' inline shape.
     { block: 'hosts /etc/coredns/NodeHosts {\n ttl 60\n reload 15s\n fallthrough\n }', want: { path: '/etc/coredns/NodeHosts', ttl: 60, reloadMs: 15000, fallthrough: ['.'] } },
     { block: 'hosts {\n 10.0.0.1 foo.example\n fallthrough\n }', want: { inline: [['0a000001', 'foo.example.']], fallthrough: ['.'] } },
@@ -67,8 +67,8 @@ test('hosts setup', async (t) => {
     { block: 'hosts /etc/hosts example.org {\n 10.0.0.1 foo.example.net\n }', error: /Corefile:3: hosts: foo.example.net. is outside the zones this hosts serves \(example.org.\)/ },
     // ttl
     { block: 'hosts {\n ttl 65535\n }', want: { ttl: 65535 } },
-    { block: 'hosts {\n ttl\n }', error: /Corefile:3: ttl: expected 1 argument, got 0/ },
-    { block: 'hosts {\n ttl 60 70\n }', error: /Corefile:3: ttl: expected 1 argument, got 2/ },
+    { block: 'hosts {\n ttl\n }', error: /Corefile:3: hosts: ttl: expected 1 argument, got 0/ },
+    { block: 'hosts {\n ttl 60 70\n }', error: /Corefile:3: hosts: ttl: expected 1 argument, got 2/ },
     { block: 'hosts {\n ttl 1m\n }', error: /Corefile:3: hosts: ttl needs a number of seconds, got "1m"/ },
     { block: 'hosts {\n ttl 0\n }', error: /Corefile:3: hosts: ttl provided is invalid: 0, expected 1 to 65535/ },
     { block: 'hosts {\n ttl 65536\n }', error: /Corefile:3: hosts: ttl provided is invalid/ },
@@ -79,14 +79,14 @@ test('hosts setup', async (t) => {
     { block: 'hosts {\n reload 300ms\n }', want: { reloadMs: 300 } },
     { block: 'hosts {\n reload 1.5h\n }', want: { reloadMs: 5_400_000 } },
     { block: 'hosts {\n reload 2h45m\n }', want: { reloadMs: 9_900_000 } },
-    { block: 'hosts {\n reload\n }', error: /Corefile:3: reload: expected 1 argument, got 0/ },
+    { block: 'hosts {\n reload\n }', error: /Corefile:3: hosts: reload: expected 1 argument, got 0/ },
     { block: 'hosts {\n reload -5s\n }', error: /Corefile:3: hosts: invalid negative duration for reload '-5s'/ },
-    { block: 'hosts {\n reload soon\n }', error: /Corefile:3: expected a duration such as 5s, 1m or 250ms, got "soon"/ },
+    { block: 'hosts {\n reload soon\n }', error: /Corefile:3: hosts: reload: expected a duration such as 5s, 1m or 250ms, got "soon"/ },
     // no_reverse, fallthrough
     { block: 'hosts {\n no_reverse\n }', want: { reverse: false } },
-    { block: 'hosts {\n no_reverse please\n }', error: /Corefile:3: no_reverse: expected 0 arguments, got 1/ },
+    { block: 'hosts {\n no_reverse please\n }', error: /Corefile:3: hosts: no_reverse: expected 0 arguments, got 1/ },
     { block: 'hosts {\n fallthrough in-addr.arpa ip6.arpa\n }', want: { fallthrough: ['in-addr.arpa.', 'ip6.arpa.'] } },
-    { block: 'hosts {\n ttl 60 {\n }\n }', error: /Corefile:3: ttl: takes no block/ },
+    { block: 'hosts {\n ttl 60 {\n }\n }', error: /Corefile:3: hosts: ttl: takes no block/ },
   ];
   for (const c of cases) {
     await t.test(c.block.replace(/\s+/g, ' '), () => {

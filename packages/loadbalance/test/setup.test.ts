@@ -18,7 +18,7 @@ test('loadbalance setup', async (t) => {
     { corefile: '. {\n loadbalance random\n}', error: /Corefile:2: loadbalance: unknown policy "random", expected round_robin/ },
     { corefile: '. {\n loadbalance round_robin extra\n}', error: /Corefile:2: loadbalance: unexpected argument "extra" after round_robin/ },
     { corefile: '. {\n loadbalance {\n  limit_answers 5\n }\n}', error: /Corefile:3: loadbalance: limit_answers is not supported by chaindns/ },
-    { corefile: '. {\n loadbalance {\n  prefer\n }\n}', error: /Corefile:3: prefer: expected at least 1 argument/ },
+    { corefile: '. {\n loadbalance {\n  prefer\n }\n}', error: /Corefile:3: loadbalance: prefer: expected at least 1 argument/ },
     { corefile: '. {\n loadbalance {\n  prefer 10.0.0.1\n }\n}', error: /Corefile:3: loadbalance: prefer: "10.0.0.1" is not a CIDR/ },
     { corefile: '. {\n loadbalance {\n  shuffle\n }\n}', error: /Corefile:3: loadbalance: unknown property "shuffle", expected one of: prefer/ },
   ];

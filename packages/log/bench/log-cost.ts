@@ -12,9 +12,9 @@ import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { definePlugin, type Next, reply, type Request, type ResponseWriter, type Result } from '@chaindns/core';
+import { definePlugin, LineWriter, type Next, reply, type Request, type ResponseWriter, type Result } from '@chaindns/core';
 import { makeRequest, startTestServer } from '@chaindns/core/testing';
-import { COMMON_LOG_FORMAT, createLog, LineSink, logPlugin } from '../src/index.js';
+import { COMMON_LOG_FORMAT, createLog, logPlugin } from '../src/index.js';
 
 const SECONDS = 2;
 
@@ -93,14 +93,14 @@ const req = makeRequest('host1.example.org', 'A', { id: 4242, edns: { udpSize: 1
 const answer = reply(req, { authoritative: true, answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: '127.0.0.1' }] });
 const respond: Next = (_req, w) => (w.write(answer), 0);
 const discard: ResponseWriter = { write: () => {} };
-const logged = (sink: LineSink) => {
+const logged = (sink: LineWriter) => {
   const handler = createLog([{ name: '.', format: COMMON_LOG_FORMAT, classes: [], minDurationMs: 0 }], sink);
   return (r: Request): Result => handler.serveDNS(r, discard, respond);
 };
 const chains: [string, (r: Request) => Result][] = [
   ['a prebuilt answer', (r) => respond(r, discard)],
-  ['log + the answer (buffered)', logged(new LineSink(process.stdout))],
-  ['log + the answer (a write per line)', logged(new LineSink(process.stdout, { batchBytes: 1 }))],
+  ['log + the answer (buffered)', logged(new LineWriter(process.stdout, { flushMs: 100 }))],
+  ['log + the answer (a write per line)', logged(new LineWriter(process.stdout))],
 ];
 const micro = chains.map(([title, serve]) => {
   const times: number[] = [];

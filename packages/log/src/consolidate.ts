@@ -12,51 +12,91 @@ export interface ConsolidateRule {
 }
 
 interface Tally {
-  readonly rule: ConsolidateRule;
+  readonly periodMs: number;
+  readonly level: ConsolidateLevel;
+  /** The report for `count` messages. */
+  readonly line: (count: number) => string;
   count: number;
   timer: NodeJS.Timeout | null;
 }
 
+interface RuleTally extends Tally {
+  readonly pattern: RegExp;
+}
+
+/**
+ * Error lines printed per second, at most, beyond the consolidate rules: an
+ * upstream that is down fails every query, and a line for each of thousands
+ * a second would bury the log (and the lines that say it recovered).
+ */
+export const ERRORS_PER_SECOND = 100;
+
 /**
  * Folds error messages that match a rule into one line per period (CoreDNS's
  * errors plugin): the first match starts the period, and when it ends the
- * line says how many matched. A message matching no rule is not absorbed.
+ * line says how many matched. A message matching no rule is not absorbed,
+ * unless `perSecond` were already printed in this second: then it is counted
+ * too, and one line at the end of the second says how many were not printed.
  */
 export class Consolidator {
-  private readonly tallies: Tally[];
+  private readonly tallies: RuleTally[];
+  private readonly flood: Tally;
+  private second = -Infinity;
+  private printed = 0;
   private stopped = false;
 
   constructor(
     rules: readonly ConsolidateRule[],
     private readonly log: Logger,
+    private readonly perSecond = ERRORS_PER_SECOND,
   ) {
-    this.tallies = rules.map((rule) => ({ rule, count: 0, timer: null }));
+    this.tallies = rules.map((rule) => ({
+      pattern: rule.pattern,
+      periodMs: rule.periodMs,
+      level: rule.level,
+      line: (n) => `${n} errors like '${rule.source}' occurred in last ${goDuration(rule.periodMs)}`,
+      count: 0,
+      timer: null,
+    }));
+    this.flood = { periodMs: 1000, level: 'warning', line: (n) => `${n} more errors occurred in last 1s, not printed: over ${perSecond} a second`, count: 0, timer: null };
   }
 
   /** True when `message` was counted (to be reported later); false when the caller must log it now. */
   absorb(message: string): boolean {
     if (this.stopped) return false;
-    const tally = this.tallies.find((t) => t.rule.pattern.test(message));
-    if (!tally) return false;
-    if (++tally.count === 1) tally.timer = setTimeout(() => this.report(tally), tally.rule.periodMs).unref();
-    return true;
+    const tally = this.tallies.find((t) => t.pattern.test(message));
+    if (tally) return this.count(tally);
+    const now = performance.now();
+    if (now - this.second >= 1000) {
+      this.second = now;
+      this.printed = 0;
+    }
+    if (this.printed < this.perSecond) {
+      this.printed++;
+      return false;
+    }
+    return this.count(this.flood, this.second + 1000 - now);
   }
 
   /** Reports what is counted and stops absorbing (the config is retired). */
   stop(): void {
     this.stopped = true;
-    for (const t of this.tallies) this.report(t);
+    for (const t of [...this.tallies, this.flood]) this.report(t);
+  }
+
+  private count(t: Tally, reportInMs = t.periodMs): true {
+    if (++t.count === 1) t.timer = setTimeout(() => this.report(t), reportInMs).unref();
+    return true;
   }
 
   private report(t: Tally): void {
     if (t.timer) clearTimeout(t.timer);
     t.timer = null;
     if (t.count === 0) return;
-    const line = `${t.count} errors like '${t.rule.source}' occurred in last ${goDuration(t.rule.periodMs)}`;
+    const line = t.line(t.count);
     t.count = 0;
-    const level = t.rule.level;
-    if (level === 'warning') this.log.warn(line);
-    else this.log[level](line);
+    if (t.level === 'warning') this.log.warn(line);
+    else this.log[t.level](line);
   }
 }
 

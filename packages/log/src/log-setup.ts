@@ -1,7 +1,18 @@
-import { configError, definePlugin, eachSubdirective, expectArgs, normalizeZone, parseChoice, parseDuration, type PluginDefinition } from '@chaindns/core';
+import {
+  configError,
+  definePlugin,
+  eachSubdirective,
+  expectArgs,
+  LineWriter,
+  type LineWriterOptions,
+  normalizeZone,
+  type OutputStream,
+  parseChoice,
+  parseDuration,
+  type PluginDefinition,
+} from '@chaindns/core';
 import { COMBINED_LOG_FORMAT, COMMON_LOG_FORMAT, parseFormat, UNSUPPORTED_PLACEHOLDERS } from './format.js';
 import { createLog, type LogClass, type LogRule } from './log.js';
-import { LineSink, type OutputStream, type SinkOptions } from './sink.js';
 
 const SHORTCUTS: Readonly<Record<string, string>> = { '{common}': COMMON_LOG_FORMAT, '{combined}': COMBINED_LOG_FORMAT };
 /** CoreDNS's default for a `minDuration` given without a value. */
@@ -10,8 +21,16 @@ const DEFAULT_MIN_DURATION_MS = 100;
 export interface LogPluginOptions {
   /** Where query lines go. Default process.stdout. */
   readonly output?: OutputStream;
-  readonly sink?: SinkOptions;
+  /** Batching and the bound on waiting lines; defaults as the README says. */
+  readonly sink?: Omit<LineWriterOptions, 'droppedLine'>;
 }
+
+/** Query lines wait up to 100ms to be written together; up to 4 MiB wait for a stalled output. */
+const SINK_DEFAULTS: LineWriterOptions = {
+  flushMs: 100,
+  maxPendingBytes: 4 * 1024 * 1024,
+  droppedLine: (n) => `[WARNING] plugin/log: ${n} query log lines dropped: the output did not keep up`,
+};
 
 /**
  * The `log` directive, writing to `options.output` (tests and embedders
@@ -61,7 +80,7 @@ export function logPlugin(options: LogPluginOptions = {}): PluginDefinition<LogR
     async setup(rules, ctx) {
       const sink = await ctx.shared(
         'log sink',
-        () => new LineSink(options.output ?? process.stdout, options.sink),
+        () => new LineWriter(options.output ?? process.stdout, { ...SINK_DEFAULTS, ...options.sink }),
         (s) => s.close(),
       );
       return createLog(rules, sink);

@@ -1,6 +1,5 @@
-import { counts, type Handler, isSubdomain, type Next, QType, Rcode, type Request, type ResponseWriter, type Result, rrType, settleNext, skipQuestions, skipRR, unwrittenRcode } from '@chaindns/core';
+import { counts, type Handler, isSubdomain, type LineWriter, type Next, QType, Rcode, type Request, type ResponseWriter, type Result, rrType, settleNext, skipQuestions, skipRR, unwrittenRcode } from '@chaindns/core';
 import { compileFormat, type LogEntry } from './format.js';
-import type { LineSink } from './sink.js';
 
 /** CoreDNS's classes of responses (plugin/pkg/response). */
 export type LogClass = 'success' | 'denial' | 'error';
@@ -47,7 +46,7 @@ class LogWriter implements ResponseWriter {
  * the rest of the chain and queues one line per reply of a wanted class
  * (CoreDNS's log.ServeDNS). Lines are written in batches by `sink`.
  */
-export function createLog(rules: readonly LogRule[], sink: LineSink): Handler {
+export function createLog(rules: readonly LogRule[], sink: LineWriter): Handler {
   const compiled: CompiledRule[] = rules.map((r) => ({ ...r, render: compileFormat(r.format) }));
   const emit = (req: Request, rcode: number, rw: LogWriter, start: number): void => {
     const rule = rw.rule;

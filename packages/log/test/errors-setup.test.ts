@@ -20,13 +20,13 @@ test('errors setup', async (t) => {
     { corefile: '. {\n errors {\n  consolidate 1m (?i)^timeout debug\n }\n}', want: [{ periodMs: 60_000, source: '(?i)^timeout', level: 'debug', flags: 'i' }] },
     { corefile: '. {\n errors /var/log/errors.log\n}', error: /^CorefileError: Corefile:2: errors: invalid log file "\/var\/log\/errors\.log": errors are logged to stdout only/ },
     { corefile: '. {\n errors stdout extra\n}', error: /Corefile:2: errors: expected 0 to 1 arguments, got 2/ },
-    { corefile: '. {\n errors {\n  consolidate 5m\n }\n}', error: /Corefile:3: consolidate: expected 2 to 3 arguments, got 1/ },
-    { corefile: '. {\n errors {\n  consolidate 5 timeout\n }\n}', error: /Corefile:3: expected a duration such as 5s, 1m or 250ms, got "5"/ },
+    { corefile: '. {\n errors {\n  consolidate 5m\n }\n}', error: /Corefile:3: errors: consolidate: expected 2 to 3 arguments, got 1/ },
+    { corefile: '. {\n errors {\n  consolidate 5 timeout\n }\n}', error: /Corefile:3: errors: consolidate: expected a duration such as 5s, 1m or 250ms, got "5"/ },
     { corefile: '. {\n errors {\n  consolidate 0s timeout\n }\n}', error: /Corefile:3: errors: consolidate: the period must be above zero, got "0s"/ },
     { corefile: '. {\n errors {\n  consolidate 5m "(unclosed"\n }\n}', error: /Corefile:3: errors: consolidate: "\(unclosed" is not a valid regular expression/ },
     { corefile: '. {\n errors {\n  consolidate 5m (?U)a+\n }\n}', error: /Corefile:3: errors: consolidate: the flag group "\(\?U\)" is not supported/ },
-    { corefile: '. {\n errors {\n  consolidate 5m timeout critical\n }\n}', error: /Corefile:3: expected one of warning, error, info, debug, got "critical"/ },
-    { corefile: '. {\n errors {\n  panicRecoveryStacktrace yes\n }\n}', error: /Corefile:3: panicRecoveryStacktrace: expected 0 arguments, got 1/ },
+    { corefile: '. {\n errors {\n  consolidate 5m timeout critical\n }\n}', error: /Corefile:3: errors: consolidate: expected one of warning, error, info, debug, got "critical"/ },
+    { corefile: '. {\n errors {\n  panicRecoveryStacktrace yes\n }\n}', error: /Corefile:3: errors: panicRecoveryStacktrace: expected 0 arguments, got 1/ },
     { corefile: '. {\n errors {\n  stacktrace\n }\n}', error: /Corefile:3: errors: unknown property "stacktrace", expected one of: consolidate, panicRecoveryStacktrace/ },
   ];
   for (const c of cases) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLogger, type Next, PluginError, Rcode, reply } from '@chaindns/core';
 import { makeRequest, serveWith } from '@chaindns/core/testing';
-import { Consolidator, createErrors } from '../src/index.js';
+import { Consolidator, createErrors, ERRORS_PER_SECOND } from '../src/index.js';
 
 function errorsHandler(): { handler: ReturnType<typeof createErrors>; lines: string[] } {
   const lines: string[] = [];
@@ -47,4 +47,18 @@ test('a message matching a consolidate REGEXP is folded, not logged', async () =
   const { rcode } = await serveWith(handler, makeRequest('example.org', 'A'), () => { throw new PluginError('forward', Rcode.SERVFAIL, 'folded away'); });
   assert.equal(rcode, Rcode.SERVFAIL);
   assert.deepEqual(lines, []);
+});
+
+test('a flood of errors prints 100 lines a second as CoreDNS does, and one line counts the rest', async () => {
+  const lines: string[] = [];
+  const log = createLogger({ sink: (l) => lines.push(l) }).child('plugin/errors');
+  const handler = createErrors(new Consolidator([], log), log);
+  const fail = (i: number) => serveWith(handler, makeRequest(`name${i}.example.org`, 'A'), () => { throw new PluginError('forward', Rcode.SERVFAIL, 'no healthy upstream'); });
+  for (let i = 0; i < 2000; i++) await fail(i);
+  assert.equal(lines.length, ERRORS_PER_SECOND);
+  lines.forEach((l, i) => assert.equal(l, `[ERROR] plugin/errors: 2 name${i}.example.org. A: no healthy upstream`));
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.equal(lines[ERRORS_PER_SECOND], `[WARNING] plugin/errors: ${2000 - ERRORS_PER_SECOND} more errors occurred in last 1s, not printed: over ${ERRORS_PER_SECOND} a second`);
+  await fail(2000);
+  assert.deepEqual(lines.slice(ERRORS_PER_SECOND + 1), ['[ERROR] plugin/errors: 2 name2000.example.org. A: no healthy upstream'], 'a new second prints again');
 });

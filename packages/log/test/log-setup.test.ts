@@ -22,14 +22,14 @@ test('log setup', async (t) => {
     { corefile: '. {\n log . {\n  class denial all\n }\n}', want: [rule('.')] },
     { corefile: '. {\n log . {\n  class error\n  minDuration 1s\n }\n}', want: [rule('.', { classes: ['error'], minDurationMs: 1000 })] },
     { corefile: '. {\n log . {\n  class error\n  minDuration\n }\n}', want: [rule('.', { classes: ['error'], minDurationMs: 100 })] },
-    { corefile: '. {\n log . {\n  class\n }\n}', error: /^CorefileError: Corefile:3: class: expected at least 1 arguments?, got 0/ },
-    { corefile: '. {\n log . {\n  class sucess\n }\n}', error: /Corefile:3: expected one of success, denial, error, all, got "sucess"/ },
-    { corefile: '. {\n log . {\n  minDuration soon\n }\n}', error: /Corefile:3: expected a duration such as 5s, 1m or 250ms, got "soon"/ },
-    { corefile: '. {\n log . {\n  minDuration 1s 2s\n }\n}', error: /Corefile:3: minDuration: expected 0 to 1 arguments, got 2/ },
+    { corefile: '. {\n log . {\n  class\n }\n}', error: /^CorefileError: Corefile:3: log: class: expected at least 1 arguments?, got 0/ },
+    { corefile: '. {\n log . {\n  class sucess\n }\n}', error: /Corefile:3: log: class: expected one of success, denial, error, all, got "sucess"/ },
+    { corefile: '. {\n log . {\n  minDuration soon\n }\n}', error: /Corefile:3: log: minDuration: expected a duration such as 5s, 1m or 250ms, got "soon"/ },
+    { corefile: '. {\n log . {\n  minDuration 1s 2s\n }\n}', error: /Corefile:3: log: minDuration: expected 0 to 1 arguments, got 2/ },
     { corefile: '. {\n log . {\n  minDuration 1s\n  minDuration 2s\n }\n}', error: /Corefile:4: log: "minDuration" given more than once/ },
     { corefile: '. {\n log . {\n  format json\n }\n}', error: /Corefile:3: log: unknown property "format", expected one of: class, minDuration/ },
     { corefile: '. {\n log . "{local} {name}"\n}', error: /Corefile:2: log: the \{local\} placeholder is not supported/ },
-    { corefile: '. {\n log exa:mple.org\n}', error: /Corefile:2: "exa:mple\.org" is not a valid zone/ },
+    { corefile: '. {\n log exa:mple.org\n}', error: /Corefile:2: log: "exa:mple\.org" is not a valid zone/ },
   ];
   for (const c of cases) {
     await t.test(c.corefile.replace(/\s+/g, ' '), () => {

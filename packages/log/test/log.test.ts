@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Next, PluginError, Rcode, reply, type ReplyOptions, type ResponseWriter } from '@chaindns/core';
+import { LineWriter, type Next, PluginError, Rcode, reply, type ReplyOptions, type ResponseWriter } from '@chaindns/core';
 import { makeRequest, Recorder, serveWith } from '@chaindns/core/testing';
-import { classOf, COMMON_LOG_FORMAT, createLog, LineSink, type LogClass, type LogRule } from '../src/index.js';
+import { classOf, COMMON_LOG_FORMAT, createLog, type LogClass, type LogRule } from '../src/index.js';
 import { Collector } from './helpers.js';
 
 const soa = { name: 'example.org', type: 'SOA' as const, ttl: 60, data: { mname: 'ns.example.org', rname: 'a.example.org', serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 1 } };
@@ -31,7 +31,7 @@ const nextFor =
 function setup(rules: Partial<LogRule>[]): { handler: ReturnType<typeof createLog>; out: Collector } {
   const out = new Collector();
   const full = rules.map((r) => ({ name: '.', format: '{name} {rcode}', classes: [], minDurationMs: 0, ...r }));
-  return { handler: createLog(full, new LineSink(out, { batchBytes: 1 })), out };
+  return { handler: createLog(full, new LineWriter(out)), out };
 }
 
 test('replies are classed as CoreDNS does', () => {

@@ -18,7 +18,7 @@ test('reload setup', async (t) => {
     { corefile: '. {\n reload 1999ms\n}', error: /Corefile:2: reload: interval value must be greater or equal to 2s/ },
     { corefile: '. {\n reload 10s 500ms\n}', error: /Corefile:2: reload: jitter value must be greater or equal to 1s, got 500ms/ },
     { corefile: '. {\n reload 10s 0s\n}', error: /Corefile:2: reload: jitter value must be greater or equal to 1s/ },
-    { corefile: '. {\n reload ten\n}', error: /Corefile:2: expected a duration such as 5s, 1m or 250ms, got "ten"/ },
+    { corefile: '. {\n reload ten\n}', error: /Corefile:2: reload: expected a duration such as 5s, 1m or 250ms, got "ten"/ },
     { corefile: '. {\n reload 10s 5s 1s\n}', error: /Corefile:2: reload: expected 0 to 2 arguments, got 3/ },
     { corefile: '. {\n reload {\n  interval 5s\n }\n}', error: /Corefile:2: reload: takes no block/ },
   ];

@@ -8,19 +8,32 @@ export function configError(at: Token | Directive, message: string): never {
   throw new CorefileError('CHAINDNS_DIRECTIVE_ARGS', token.file, token.line, message);
 }
 
+/**
+ * Throws a CorefileError at `token` whose message starts with the directive
+ * it belongs to (`kubernetes: ttl: `), so no plugin has to name itself.
+ */
+function argError(token: Token, message: string): never {
+  configError(token, token.directive ? `${token.directive.join(': ')}: ${message}` : message);
+}
+
+/** The directive's place for messages: `kubernetes: ttl` for `ttl` inside `kubernetes`. */
+function nameOf(d: Directive): string {
+  return d.token.directive?.join(': ') ?? d.name;
+}
+
 /** The directive's arguments, checked to number between `min` and `max` (default: no upper bound). */
 export function expectArgs(d: Directive, min: number, max = Infinity): readonly Token[] {
   const n = d.args.length;
   if (n < min || n > max) {
     const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-    configError(d, `${d.name}: expected ${want} argument${/^(at least )?1$/.test(want) ? '' : 's'}, got ${n}`);
+    configError(d, `${nameOf(d)}: expected ${want} argument${/^(at least )?1$/.test(want) ? '' : 's'}, got ${n}`);
   }
   return d.args;
 }
 
 /** Fails when the directive has a `{ ... }` block it does not take. */
 export function expectNoBlock(d: Directive): void {
-  if (d.block) configError(d, `${d.name}: takes no block`);
+  if (d.block) configError(d, `${nameOf(d)}: takes no block`);
 }
 
 /**
@@ -32,8 +45,8 @@ export function eachSubdirective(d: Directive, handlers: Readonly<Record<string,
   const seen = new Set<string>();
   for (const sub of d.block ?? []) {
     const handle = handlers[sub.name];
-    if (!handle) configError(sub, `${d.name}: unknown property "${sub.name}", expected one of: ${Object.keys(handlers).join(', ')}`);
-    if (seen.has(sub.name) && !repeatable.includes(sub.name)) configError(sub, `${d.name}: "${sub.name}" given more than once`);
+    if (!handle) configError(sub, `${nameOf(d)}: unknown property "${sub.name}", expected one of: ${Object.keys(handlers).join(', ')}`);
+    if (seen.has(sub.name) && !repeatable.includes(sub.name)) configError(sub, `${nameOf(d)}: "${sub.name}" given more than once`);
     seen.add(sub.name);
     handle(sub);
   }
@@ -52,29 +65,29 @@ export function parseDuration(token: Token, options: { bareSeconds?: boolean; mi
     ms = Number(text) * 1000;
   } else {
     const parts = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(text) ? text.match(/\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h)/g) : null;
-    if (!parts) configError(token, `expected a duration such as 5s, 1m or 250ms, got "${text}"`);
+    if (!parts) argError(token, `expected a duration such as 5s, 1m or 250ms, got "${text}"`);
     ms = 0;
     for (const p of parts) {
       const [, num, unit] = /^(\d+(?:\.\d+)?)(\D+)$/.exec(p)!;
       ms += Number(num) * UNIT_MS[unit!]!;
     }
   }
-  if (options.min !== undefined && ms < options.min) configError(token, `duration ${text} is below the minimum of ${options.min}ms`);
-  if (options.max !== undefined && ms > options.max) configError(token, `duration ${text} is above the maximum of ${options.max}ms`);
+  if (options.min !== undefined && ms < options.min) argError(token, `duration ${text} is below the minimum of ${options.min}ms`);
+  if (options.max !== undefined && ms > options.max) argError(token, `duration ${text} is above the maximum of ${options.max}ms`);
   return ms;
 }
 
 /** An integer within [min, max]. */
 export function parseInteger(token: Token, min = -Infinity, max = Infinity): number {
-  if (!/^-?\d+$/.test(token.text)) configError(token, `expected an integer, got "${token.text}"`);
+  if (!/^-?\d+$/.test(token.text)) argError(token, `expected an integer, got "${token.text}"`);
   const n = Number(token.text);
-  if (n < min || n > max) configError(token, `${token.text} is out of range: expected ${min} to ${max}`);
+  if (n < min || n > max) argError(token, `${token.text} is out of range: expected ${min} to ${max}`);
   return n;
 }
 
 /** One of a closed list of words. */
 export function parseChoice<T extends string>(token: Token, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(token.text)) configError(token, `expected one of ${choices.join(', ')}, got "${token.text}"`);
+  if (!(choices as readonly string[]).includes(token.text)) argError(token, `expected one of ${choices.join(', ')}, got "${token.text}"`);
   return token.text as T;
 }
 
@@ -83,10 +96,10 @@ export function normalizeZone(token: Token): string[] {
   const text = token.text;
   if (text.includes('/')) {
     const zones = reverseZones(text);
-    if (!zones) configError(token, `"${text}" is not a valid CIDR`);
+    if (!zones) argError(token, `"${text}" is not a valid CIDR`);
     return zones;
   }
-  if (!/^[^\s:/]+$/.test(text) && text !== '.') configError(token, `"${text}" is not a valid zone`);
+  if (!/^[^\s:/]+$/.test(text) && text !== '.') argError(token, `"${text}" is not a valid zone`);
   const lower = text.toLowerCase();
   return [lower.endsWith('.') ? lower : lower + '.'];
 }

@@ -79,6 +79,10 @@ export function isBrace(token: Token, brace: '{' | '}'): boolean {
 /** A `{` must end its line and a `}` must stand alone, so a line is one directive at most. */
 function checkBraces(line: TokenLine): TokenLine {
   line.forEach((token, i) => {
+    // `}}` is one word to the lexer: taken as a directive, it would leave its blocks open and the error would point at their '{'.
+    if (!token.quoted && /^}{2,}$/.test(token.text)) {
+      fail(token, `unexpected '${token.text}': write each closing brace on a line of its own`);
+    }
     if (isBrace(token, '{') && i !== line.length - 1) {
       fail(token, `unexpected '{' before "${line[i + 1]!.text}": a block opens at the end of a line`);
     }

@@ -132,8 +132,11 @@ class Parser {
     }
   }
 
-  /** Directive lines up to the `}` that closes `open`, or to the end of the file when `open` is null. */
-  private parseDirectives(open: Token | null): Directive[] {
+  /**
+   * Directive lines up to the `}` that closes `open`, or to the end of the
+   * file when `open` is null; `outer` names the directives they are inside.
+   */
+  private parseDirectives(open: Token | null, outer: readonly string[] = []): Directive[] {
     const directives: Directive[] = [];
     for (;;) {
       const line = this.reader.next();
@@ -145,21 +148,24 @@ class Parser {
         if (open) return directives;
         failStrayClose(line[0]);
       }
-      directives.push(this.parseDirective(line));
+      directives.push(this.parseDirective(line, outer));
     }
   }
 
-  private parseDirective(line: TokenLine): Directive {
+  private parseDirective(line: TokenLine, outer: readonly string[]): Directive {
     const { tokens, open } = this.takeOpenBrace(line);
     const [written, ...args] = tokens;
     if (!written) fail(line[0], `unexpected '{': expected a directive name before it`);
-    const token = substituteToken(written, this.env);
-    if (token.text === '') fail(token, `empty directive name`);
+    const name = substituteToken(written, this.env);
+    if (name.text === '') fail(name, `empty directive name`);
+    // Every token of the line knows its directive, so argument errors can name it.
+    const directive = [...outer, name.text];
+    const own = (t: Token): Token => ({ ...t, directive });
     return {
-      name: token.text,
-      token,
-      args: args.map((arg) => substituteToken(arg, this.env)),
-      block: open ? this.parseDirectives(open) : null,
+      name: name.text,
+      token: own(name),
+      args: args.map((arg) => own(substituteToken(arg, this.env))),
+      block: open ? this.parseDirectives(open, directive) : null,
     };
   }
 

@@ -5,6 +5,13 @@ export interface Token {
   readonly line: number;
   /** True when the token was written in double quotes (so `{` or `#` inside it are plain text). */
   readonly quoted: boolean;
+  /**
+   * The directive this token belongs to (its name or one of its arguments),
+   * as the names from the outermost block in: `['kubernetes', 'ttl']` for the
+   * tokens of `ttl 30` inside `kubernetes { ... }`. Argument errors start with
+   * it (`kubernetes: ttl: ...`). Absent for server block keys.
+   */
+  readonly directive?: readonly string[];
 }
 
 /**

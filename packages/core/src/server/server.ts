@@ -5,7 +5,7 @@ import { parseCorefile } from '../corefile/index.js';
 import { isNoIPv6 } from '../corefile/host-port.js';
 import type { Corefile } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
-import { createLogger, type Logger } from '../logger.js';
+import { type Logger, type LoggerLike, toLogger } from '../logger.js';
 import type { AnyPluginDefinition, CorefileSource } from '../plugin.js';
 import type { Remote, UdpBinding, UdpTransport } from '../transport.js';
 import { QType } from '../wire/constants.js';
@@ -19,7 +19,8 @@ import { PluginRegistry } from './registry.js';
 import type { Router } from './router.js';
 import { SharedResources } from './shared.js';
 import { StatusBoard } from './status.js';
-import { defaultTcpOptions, listenTcp, type TcpBinding, type TcpOptions } from './tcp-listener.js';
+import { type ConnectionOptions, connectionOptions } from './connection-table.js';
+import { listenTcp, type TcpBinding } from './tcp-listener.js';
 import { TcpWriter } from './writer.js';
 import { checkCoreRange } from './version.js';
 import { configToCorefile, type ServerConfig } from './config-object.js';
@@ -35,10 +36,12 @@ export interface ServerOptions {
   readonly dnsPort?: number;
   /** Addresses for blocks without `bind`. Default `::` (all, IPv4 and IPv6), falling back to `0.0.0.0`. */
   readonly defaultAddresses?: readonly string[];
-  readonly logger?: Logger;
+  /** Where the server logs: an object with `info`, `warn` and `error` methods (console, pino, `createLogger()`). Default stdout. */
+  readonly logger?: LoggerLike;
   /** The UDP transport. Default Node's dgram. */
   readonly udpTransport?: UdpTransport;
-  readonly tcp?: Partial<TcpOptions>;
+  /** TCP connection limits: `readTimeoutMs`, `writeTimeoutMs`, `idleTimeoutMs`, `maxConnections` (CoreDNS's defaults: 3s, 5s, 10s; 1000). */
+  readonly tcp?: Partial<ConnectionOptions>;
   /** How long a stop or reload waits for in-flight queries. Default 5s. */
   readonly drainTimeoutMs?: number;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -78,7 +81,7 @@ export class Server {
   private readonly shared = new SharedResources();
   private readonly dispatcher: Dispatcher;
   private readonly transport: UdpTransport;
-  private readonly tcpOptions: TcpOptions;
+  private readonly tcpOptions: ConnectionOptions;
   private readonly plugins: PluginRegistry;
   private freePort: number | null = null;
   private reloading: Promise<void> = Promise.resolve();
@@ -90,9 +93,9 @@ export class Server {
   });
 
   constructor(private readonly options: ServerOptions) {
-    this.log = options.logger ?? createLogger();
+    this.log = toLogger(options.logger);
     this.transport = options.udpTransport ?? dgramTransport(this.log);
-    this.tcpOptions = { ...defaultTcpOptions, ...options.tcp };
+    this.tcpOptions = connectionOptions(options.tcp);
     this.plugins = options.plugins.clone();
     // CoreDNS's counter has no labels, so it shows 0 from the start.
     const panics = new Counter({ name: 'coredns_panics_total', help: 'A metrics that counts the number of panics.', registers: [this.registry] });

@@ -1,16 +1,9 @@
 import net from 'node:net';
 import type { Logger } from '../logger.js';
 import type { Remote } from '../transport.js';
+import { type ConnectionOptions, ConnectionTable, MAX_CONNECTIONS_PER_CLIENT, type TableEntry } from './connection-table.js';
 import { remoteOf } from './remote.js';
 import type { FrameSink } from './writer.js';
-
-export interface TcpOptions {
-  /** Closes a connection with no complete query for this long (RFC 7766 idle timeout). */
-  readonly idleTimeoutMs: number;
-  readonly maxConnections: number;
-}
-
-export const defaultTcpOptions: TcpOptions = { idleTimeoutMs: 10_000, maxConnections: 1000 };
 
 export type FrameHandler = (data: Buffer, from: Remote, sink: FrameSink) => void;
 
@@ -22,26 +15,25 @@ export interface TcpBinding {
 }
 
 /** DNS over TCP: 2-byte length framing, many pipelined queries per connection. */
-export function listenTcp(address: string, port: number, options: TcpOptions, onFrame: FrameHandler, log: Logger): Promise<TcpBinding> {
-  const connections = new Set<Connection>();
+export function listenTcp(address: string, port: number, options: ConnectionOptions, onFrame: FrameHandler, log: Logger): Promise<TcpBinding> {
+  const table = new ConnectionTable<Connection>(options.maxConnections, MAX_CONNECTIONS_PER_CLIENT);
   const server = net.createServer({ noDelay: true }, (socket) => {
-    const conn = new Connection(socket, options, onFrame);
-    connections.add(conn);
-    socket.once('close', () => connections.delete(conn));
+    const conn = new Connection(socket, options, onFrame, table);
+    if (!table.admit(conn)) socket.destroy();
   });
-  server.maxConnections = options.maxConnections;
-  server.on('error', (err) => log.error(`tcp ${address}:${port}: ${err.message}`));
   return new Promise((resolve, reject) => {
+    // A failed listen is the caller's error to report; only later errors are logged here.
     server.once('error', reject);
     server.listen({ host: address, port, ipv6Only: false }, () => {
       server.off('error', reject);
+      server.on('error', (err) => log.error(`tcp ${address}:${port}: ${err.message}`));
       const bound = server.address() as net.AddressInfo;
       resolve({
         address: bound.address,
         port: bound.port,
         close: async (graceMs) => {
           const closed = new Promise<void>((done) => server.close(() => done()));
-          for (const c of connections) c.finish(graceMs);
+          for (const c of table) c.finish(graceMs);
           await closed;
         },
       });
@@ -52,49 +44,108 @@ export function listenTcp(address: string, port: number, options: TcpOptions, on
 /** Queries one connection may have in flight before we stop reading from it. */
 const MAX_PENDING = 256;
 
-class Connection implements FrameSink {
+/**
+ * One client connection. A single timer holds the deadline of what the
+ * connection waits for: a query to arrive whole (read), the client to read
+ * our answers (write), or a next query (idle); none while we owe answers.
+ */
+class Connection implements FrameSink, TableEntry {
+  readonly client: string;
+  private readonly from: Remote;
   private buffered: Buffer = Buffer.alloc(0);
   private pending = 0;
   private finishing = false;
-  private readonly from: Remote;
+  /** No query has arrived yet: the first must come within the read timeout. */
+  private fresh = true;
+  /** Inside serve(): answers written synchronously leave back-pressure and the timer to its caller. */
+  private reading = false;
+  private paused = false;
+  private writeBlocked = false;
+  /** When the query now arriving must be whole, and when blocked answers must be read (performance.now()). */
+  private readBy = 0;
+  private writeBy = 0;
+  /** When the last query arrived or the last answer went out: the idle time counts from it. */
+  private activeAt = performance.now();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly expire = (): void => void this.socket.destroy();
 
   constructor(
     private readonly socket: net.Socket,
-    options: TcpOptions,
+    private readonly options: ConnectionOptions,
     private readonly onFrame: FrameHandler,
+    private readonly table: ConnectionTable<Connection>,
   ) {
     this.from = remoteOf(socket.remoteAddress ?? '', socket.remotePort ?? 0, socket.remoteFamily ?? 'IPv4');
-    socket.setTimeout(options.idleTimeoutMs, () => socket.destroy());
+    this.client = this.from.address;
     socket.on('data', (chunk) => this.read(chunk));
     socket.on('error', () => socket.destroy());
+    socket.once('close', () => {
+      this.arm(null);
+      table.remove(this);
+    });
+    this.schedule();
+  }
+
+  get idle(): boolean {
+    return this.pending === 0;
+  }
+
+  destroy(): void {
+    this.socket.destroy();
   }
 
   private read(chunk: Buffer): void {
-    let buf = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
-    while (buf.length >= 2) {
+    const started = this.buffered.length === 0;
+    this.buffered = started ? chunk : Buffer.concat([this.buffered, chunk]);
+    // The deadlines change when a query completes or a new one starts; more bytes of the same one change nothing.
+    if (this.serve() > 0 || started || this.buffered.length === 0) {
+      if (this.buffered.length > 0) this.readBy = performance.now() + this.options.readTimeoutMs;
+      this.update();
+    }
+  }
+
+  /** Serves the whole queries buffered, as far as back-pressure allows; returns how many it took. */
+  private serve(): number {
+    let buf = this.buffered;
+    let whole = 0;
+    this.reading = true;
+    while (buf.length >= 2 && this.pending < MAX_PENDING && !this.writeBlocked) {
       const len = buf.readUInt16BE(0);
       if (buf.length < 2 + len) break;
       // A view is safe to keep for a later answer: Node never reuses a data chunk.
       const frame = buf.subarray(2, 2 + len);
       buf = buf.subarray(2 + len);
+      // An empty frame is no query: it keeps nothing alive.
       if (len === 0) continue;
+      whole++;
       this.pending++;
       this.onFrame(frame, this.from, this);
     }
+    this.reading = false;
     this.buffered = buf;
-    // Back-pressure: a client that pipelines faster than we answer waits.
-    if (this.pending >= MAX_PENDING) this.socket.pause();
+    if (whole > 0) {
+      this.fresh = false;
+      this.activeAt = performance.now();
+      this.table.used(this);
+    }
+    return whole;
   }
 
   sendFrame(msg: Buffer): void {
-    if (this.pending-- === MAX_PENDING) this.socket.resume();
+    if (--this.pending === 0) this.activeAt = performance.now();
+    let blocked = false;
     if (!this.socket.destroyed) {
       const out = Buffer.allocUnsafe(msg.length + 2);
       out.writeUInt16BE(msg.length, 0);
       msg.copy(out, 2);
-      this.socket.write(out);
+      if (!this.socket.write(out) && !this.writeBlocked) {
+        blocked = this.writeBlocked = true;
+        this.writeBy = performance.now() + this.options.writeTimeoutMs;
+        this.socket.once('drain', this.drained);
+      }
     }
     if (this.finishing && this.pending <= 0) this.socket.end();
+    if (!this.reading && (blocked || this.paused || this.pending === 0)) this.update();
   }
 
   /** Ends the connection once its pending answers are out, or after `graceMs`. */
@@ -105,5 +156,48 @@ class Connection implements FrameSink {
       return;
     }
     setTimeout(() => this.socket.destroy(), graceMs).unref();
+  }
+
+  private readonly drained = (): void => {
+    this.writeBlocked = false;
+    this.update();
+  };
+
+  /**
+   * Back-pressure, then the deadline: no reading while MAX_PENDING queries
+   * wait for answers or the client does not read its answers (so a few
+   * bytes of queries cannot make us hold megabytes of answers).
+   */
+  private update(): void {
+    for (;;) {
+      const stop = this.pending >= MAX_PENDING || this.writeBlocked;
+      if (stop === this.paused) break;
+      this.paused = stop;
+      if (stop) {
+        this.socket.pause();
+        break;
+      }
+      this.socket.resume();
+      // We were not reading: the query in progress gets its full time again.
+      this.readBy = performance.now() + this.options.readTimeoutMs;
+      // Whole queries that waited in the buffer; serving them may stop us again.
+      if (this.serve() === 0) break;
+    }
+    this.schedule();
+  }
+
+  /** Arms the deadline of what the connection waits for now. */
+  private schedule(): void {
+    const { readTimeoutMs, idleTimeoutMs } = this.options;
+    if (this.writeBlocked) this.arm(this.writeBy - performance.now());
+    else if (this.paused) this.arm(null);
+    else if (this.buffered.length > 0) this.arm(this.readBy - performance.now());
+    else if (this.pending > 0) this.arm(null);
+    else this.arm(this.activeAt + (this.fresh ? Math.min(readTimeoutMs, idleTimeoutMs) : idleTimeoutMs) - performance.now());
+  }
+
+  private arm(ms: number | null): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = ms === null ? null : setTimeout(this.expire, Math.max(ms, 0));
   }
 }

@@ -1,0 +1,114 @@
+import { ChainDNSError } from '../errors.js';
+
+/**
+ * The limits of a stream listener's connections (TCP; the same for DNS over
+ * TLS and HTTPS). The timeouts are CoreDNS's, with its defaults (its
+ * `timeouts` plugin sets them per server).
+ */
+export interface ConnectionOptions {
+  /**
+   * A query must arrive whole within this long of its first byte, and a new
+   * connection's first query within this long of the accept (CoreDNS's read
+   * timeout, 3s). Bytes that trickle in do not extend it.
+   */
+  readonly readTimeoutMs: number;
+  /** An answer the client does not read for this long closes the connection (CoreDNS's write timeout, 5s). */
+  readonly writeTimeoutMs: number;
+  /** A connection that owes no answer and has no query coming closes after this long (CoreDNS's idle timeout, 10s). */
+  readonly idleTimeoutMs: number;
+  /** Open connections per listener; past it, the least recently used idle one is closed for a new one. */
+  readonly maxConnections: number;
+}
+
+export const defaultConnectionOptions: ConnectionOptions = { readTimeoutMs: 3000, writeTimeoutMs: 5000, idleTimeoutMs: 10_000, maxConnections: 1000 };
+
+/**
+ * Connections one client address may hold on a listener. Past it, the new
+ * connection takes the place of that client's least recently used idle one,
+ * so one address cannot fill the table, nor lock itself out.
+ */
+export const MAX_CONNECTIONS_PER_CLIENT = 100;
+
+/** `options` completed with the defaults, each checked to be a positive number. */
+export function connectionOptions(given: Partial<ConnectionOptions> = {}): ConnectionOptions {
+  const options = { ...defaultConnectionOptions, ...given };
+  for (const [name, value] of Object.entries(options)) {
+    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+      throw new ChainDNSError('CHAINDNS_OPTIONS', `tcp.${name}: expected a positive number, got ${String(value)}`);
+    }
+  }
+  return options;
+}
+
+/** A connection as the table sees it. */
+export interface TableEntry {
+  /** The client's address: connections of one address share its allowance. */
+  readonly client: string;
+  /** True while it owes its client no answer, so closing it loses nothing. */
+  readonly idle: boolean;
+  /** Closes it at once. */
+  destroy(): void;
+}
+
+/**
+ * The open connections of one listener, least recently used first. When a
+ * new one finds its client's allowance or the table full, the least recently
+ * used idle connection (of that client, or of anyone) is closed to make room,
+ * as trusted servers do, rather than refusing the newcomer: a slow or
+ * silent client cannot hold every slot. A connection counts as used when a
+ * query of it arrives whole; bytes that trickle in do not count.
+ */
+export class ConnectionTable<C extends TableEntry> implements Iterable<C> {
+  private readonly all = new Set<C>();
+  private readonly byClient = new Map<string, Set<C>>();
+
+  constructor(
+    private readonly max: number,
+    private readonly perClient: number,
+  ) {}
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  /** Takes `conn` in, making room if needed; false when no idle connection could make room (refuse it). */
+  admit(conn: C): boolean {
+    const mine = this.byClient.get(conn.client);
+    if (mine && mine.size >= this.perClient && !this.evictFrom(mine)) return false;
+    if (this.all.size >= this.max && !this.evictFrom(this.all)) return false;
+    this.all.add(conn);
+    if (mine) mine.add(conn);
+    else this.byClient.set(conn.client, new Set([conn]));
+    return true;
+  }
+
+  /** `conn` was just used: it moves to the end of the line for closing. */
+  used(conn: C): void {
+    if (!this.all.delete(conn)) return;
+    this.all.add(conn);
+    const mine = this.byClient.get(conn.client)!;
+    mine.delete(conn);
+    mine.add(conn);
+  }
+
+  remove(conn: C): void {
+    if (!this.all.delete(conn)) return;
+    const mine = this.byClient.get(conn.client)!;
+    mine.delete(conn);
+    if (mine.size === 0) this.byClient.delete(conn.client);
+  }
+
+  [Symbol.iterator](): Iterator<C> {
+    return this.all.values();
+  }
+
+  private evictFrom(candidates: Set<C>): boolean {
+    for (const c of candidates) {
+      if (!c.idle) continue;
+      this.remove(c);
+      c.destroy();
+      return true;
+    }
+    return false;
+  }
+}

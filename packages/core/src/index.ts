@@ -33,7 +33,7 @@ export {
   parseZones,
 } from './corefile/args.js';
 export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, type HostPort } from './corefile/host-port.js';
-export { PluginRegistry } from './server/registry.js';
+export { type LazyPlugin, type PluginSource, PluginRegistry } from './server/registry.js';
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';
 export { dgramTransport } from './server/dgram-transport.js';

@@ -42,15 +42,15 @@ export interface Chaindns {
 const CONFIG_ENV = /^(KUBERNETES_SERVICE_\w+|CHAINDNS_(SERVICEACCOUNT_DIR|HEALTH|READY|METRICS|RESOLV_CONF|BIND))$/;
 
 /**
- * Runs `node cli.js ...args` with `env` on top of this process's environment
+ * Runs `node [nodeArgs] cli.js ...args` with `env` on top of this process's environment
  * minus the variables the Corefiles and the in-cluster config read (so the
  * host cannot leak into a test; CHAINDNS_UDP passes through), and resolves
  * once it has printed its banner.
  */
-export async function startChaindns(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Chaindns> {
+export async function startChaindns(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; nodeArgs?: readonly string[] } = {}): Promise<Chaindns> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !CONFIG_ENV.test(k)) env[k] = v;
-  const child = spawn(process.execPath, [cli, ...args], { env: { ...env, ...options.env }, cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, ...args], { env: { ...env, ...options.env }, cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

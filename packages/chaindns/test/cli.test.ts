@@ -97,6 +97,14 @@ test('-plugins lists the directives in chain order; -version names the runtime',
   assert.match((bad as { stderr: string }).stderr, /flag provided but not defined: -nosuchflag/);
 });
 
+test("after the README's npm ci and build, `npx chaindns` runs from the repository root", async () => {
+  const root = new URL('../../../../', import.meta.url).pathname;
+  const linked = (await run(join(root, 'node_modules/.bin/chaindns'), ['-version'], { cwd: root })).stdout;
+  assert.match(linked, /^chaindns-\d+\.\d+\.\d+\n/);
+  const npx = (await run('npx', ['--no-install', 'chaindns', '-version'], { cwd: root })).stdout;
+  assert.equal(npx.split('\n')[0], linked.split('\n')[0]);
+});
+
 test('SIGUSR1 reloads the Corefile; a broken edit keeps the old config serving', async () => {
   const port = await freePort();
   const conf = join(dir, 'Corefile.reload');

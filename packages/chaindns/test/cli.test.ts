@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import { eventually, freePort, query } from '@chaindns/core/testing';
 import { resolveUdp } from '../src/index.js';
+import { npmEnv } from './harness.js';
 
 const cli = new URL('../src/cli.js', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -99,9 +100,10 @@ test('-plugins lists the directives in chain order; -version names the runtime',
 
 test("after the README's npm ci and build, `npx chaindns` runs from the repository root", async () => {
   const root = new URL('../../../../', import.meta.url).pathname;
-  const linked = (await run(join(root, 'node_modules/.bin/chaindns'), ['-version'], { cwd: root })).stdout;
+  const env = npmEnv();
+  const linked = (await run(join(root, 'node_modules/.bin/chaindns'), ['-version'], { cwd: root, env })).stdout;
   assert.match(linked, /^chaindns-\d+\.\d+\.\d+\n/);
-  const npx = (await run('npx', ['--no-install', 'chaindns', '-version'], { cwd: root })).stdout;
+  const npx = (await run('npx', ['--no-install', 'chaindns', '-version'], { cwd: root, env })).stdout;
   assert.equal(npx.split('\n')[0], linked.split('\n')[0]);
 });
 

@@ -22,6 +22,17 @@ export function hasBinary(name: string): boolean {
   }
 }
 
+/**
+ * This process's environment for an `npm` or `npx` a test runs, without npm's run-script variables
+ * (`npm_*`: they would point it at the package whose tests run, not at its `cwd`) and the
+ * variables named in `drop`.
+ */
+export function npmEnv(...drop: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^npm_/i.test(k) && !drop.includes(k)) env[k] = v;
+  return env;
+}
+
 /** A temp directory, removed by `remove()`. */
 export function tempDir(prefix: string): { path: string; file(name: string): string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));

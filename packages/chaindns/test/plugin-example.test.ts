@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import { repoRoot } from './harness.js';
+import { npmEnv, repoRoot } from './harness.js';
 
 // examples/plugin-hello is where a plugin author starts: copied out of the repository, it must
 // install, build and pass its tests against @chaindns/core as npm publishes it (here: `npm pack`
@@ -16,13 +16,8 @@ const example = join(repoRoot, 'examples/plugin-hello');
 const dir = mkdtempSync(join(tmpdir(), 'chaindns-plugin-example-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/**
- * This process's environment without npm's run-script variables (they would point npm at this
- * repository), NODE_TEST_CONTEXT (the copy's test runner reports to its own terminal, not to ours)
- * and CHAINDNS_UDP (the copy has no native transport).
- */
-const env: Record<string, string> = {};
-for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^npm_/i.test(k) && k !== 'NODE_TEST_CONTEXT' && k !== 'CHAINDNS_UDP') env[k] = v;
+// NODE_TEST_CONTEXT would make the copy's test runner report to ours; the copy has no native transport.
+const env = npmEnv('NODE_TEST_CONTEXT', 'CHAINDNS_UDP');
 
 const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', '--no-fund'], { cwd, env, timeout: 240_000 });
 

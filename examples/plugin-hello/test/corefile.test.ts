@@ -1,23 +1,32 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { silentLogger } from '@chaindns/core';
-import { query } from '@chaindns/core/testing';
-import { start } from 'chaindns';
+import { definePlugin, PluginRegistry, reply } from '@chaindns/core';
+import { startTestServer } from '@chaindns/core/testing';
+import hello from '../src/index.js';
 
-// The distribution finds this package by its name (chaindns-plugin-hello) when a Corefile uses `hello`.
-test('a Corefile that uses `hello` loads the installed package and chains it before whoami', async () => {
-  const server = await start({
-    corefile: '. {\n  whoami\n  hello {\n    name operator\n  }\n}',
-    dnsPort: 0,
-    defaultAddresses: ['127.0.0.1'],
-    logger: silentLogger,
-  });
+// chaindns's order table ends with whoami, and `hello` asks to go before it. Here a stand-in
+// `whoami` (every query gets A 192.0.2.1) takes its place, so the test needs @chaindns/core alone.
+const whoami = definePlugin<null>({
+  name: 'whoami',
+  parse: () => null,
+  setup: () => ({
+    name: 'whoami',
+    serveDNS(req, w) {
+      w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: '192.0.2.1' }] }));
+      return 0;
+    },
+  }),
+});
+
+test('a Corefile that uses `hello` chains it where its order says, whatever the Corefile order', async () => {
+  const plugins = new PluginRegistry(['whoami'], [whoami]).add(hello);
+  assert.deepEqual(plugins.names(), ['hello', 'whoami']);
+  const server = await startTestServer('. {\n  whoami\n  hello {\n    name operator\n  }\n}', { plugins });
   try {
-    const port = server.addresses()[0]!.port;
-    const txt = await query(port, 'greeting.example', 'TXT');
+    const txt = await server.query('greeting.example', 'TXT');
     assert.equal(((txt.packet.answers?.[0] as { data: Buffer[] }).data[0] ?? '').toString(), 'hello, operator');
-    const a = await query(port, 'greeting.example', 'A');
-    assert.equal((a.packet.additionals?.[0] as { data: string }).data, '127.0.0.1', 'non-TXT queries reach whoami');
+    const a = await server.query('greeting.example', 'A');
+    assert.equal((a.packet.answers?.[0] as { data: string }).data, '192.0.2.1', 'non-TXT queries reach the next plugin');
   } finally {
     await server.stop();
   }

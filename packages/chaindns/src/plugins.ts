@@ -1,26 +1,38 @@
-import { type AnyPluginDefinition, PluginRegistry } from '@chaindns/core';
-import { bind } from '@chaindns/bind';
-import { cache } from '@chaindns/cache';
-import { forward } from '@chaindns/forward';
-import { health, ready } from '@chaindns/health';
-import { kubernetes } from '@chaindns/kubernetes';
-import { loadbalance } from '@chaindns/loadbalance';
-import { errors, log } from '@chaindns/log';
-import { loop } from '@chaindns/loop';
-import { prometheus } from '@chaindns/metrics';
-import { reload } from '@chaindns/reload';
-import { whoami } from '@chaindns/whoami';
+import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
 
 /**
  * The chain's order: CoreDNS's plugin.cfg, for the directives we ship. A
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'loadbalance', 'cache', 'kubernetes', 'loop', 'forward', 'whoami'] as const;
+export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'chaos', 'loadbalance', 'cache', 'hosts', 'kubernetes', 'loop', 'forward', 'whoami'] as const;
 
-const builtins: readonly AnyPluginDefinition[] = [reload, bind, ready, health, prometheus, errors, log, loadbalance, cache, kubernetes, loop, forward, whoami];
+/**
+ * Each shipped directive and the package that defines it, imported only when
+ * a Corefile uses the directive: `-version` and `-plugins` load none, and a
+ * whoami server never loads the Kubernetes client. The imports are literal,
+ * so the bundle carries every package.
+ */
+const builtins: readonly LazyPlugin[] = [
+  { name: 'reload', load: async () => (await import('@chaindns/reload')).reload },
+  { name: 'bufsize', load: async () => (await import('@chaindns/bufsize')).bufsize },
+  { name: 'bind', load: async () => (await import('@chaindns/bind')).bind },
+  { name: 'ready', load: async () => (await import('@chaindns/health')).ready },
+  { name: 'health', load: async () => (await import('@chaindns/health')).health },
+  { name: 'prometheus', load: async () => (await import('@chaindns/metrics')).prometheus },
+  { name: 'errors', load: async () => (await import('@chaindns/log')).errors },
+  { name: 'log', load: async () => (await import('@chaindns/log')).log },
+  { name: 'chaos', load: async () => (await import('@chaindns/chaos')).chaos },
+  { name: 'loadbalance', load: async () => (await import('@chaindns/loadbalance')).loadbalance },
+  { name: 'cache', load: async () => (await import('@chaindns/cache')).cache },
+  { name: 'hosts', load: async () => (await import('@chaindns/hosts')).hosts },
+  { name: 'kubernetes', load: async () => (await import('@chaindns/kubernetes')).kubernetes },
+  { name: 'loop', load: async () => (await import('@chaindns/loop')).loop },
+  { name: 'forward', load: async () => (await import('@chaindns/forward')).forward },
+  { name: 'whoami', load: async () => (await import('@chaindns/whoami')).whoami },
+];
 
-/** A registry of the built-in plugins, in chain order. */
+/** A registry of the built-in plugins, in chain order; each package loads when first used. */
 export function defaultRegistry(): PluginRegistry {
   return new PluginRegistry(ORDER, builtins);
 }

@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import { eventually, freePort, query } from '@chaindns/core/testing';
 import { resolveUdp } from '../src/index.js';
+import { npmEnv } from './harness.js';
 
 const cli = new URL('../src/cli.js', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -96,6 +97,15 @@ test('-plugins lists the directives in chain order; -version names the runtime',
   assert.match(forced, /, udp dgram$/m);
   const bad = await run(process.execPath, [cli, '-nosuchflag']).catch((e: { code: number; stderr: string }) => e);
   assert.match((bad as { stderr: string }).stderr, /flag provided but not defined: -nosuchflag/);
+});
+
+test("after the README's npm ci and build, `npx chaindns` runs from the repository root", async () => {
+  const root = new URL('../../../../', import.meta.url).pathname;
+  const env = npmEnv();
+  const linked = (await run(join(root, 'node_modules/.bin/chaindns'), ['-version'], { cwd: root, env })).stdout;
+  assert.match(linked, /^chaindns-\d+\.\d+\.\d+\n/);
+  const npx = (await run('npx', ['--no-install', 'chaindns', '-version'], { cwd: root, env })).stdout;
+  assert.equal(npx.split('\n')[0], linked.split('\n')[0]);
 });
 
 test('SIGUSR1 reloads the Corefile; a broken edit keeps the old config serving', async () => {

@@ -11,7 +11,7 @@ import { type Chaindns, hasBinary, httpGet, type InCluster, rdata, records, repo
 /** Corefile.example at the repository root: the kube-dns pod's settings in one process. */
 const EXAMPLE = join(repoRoot, 'Corefile.example');
 
-test('with no variables set it has the kube-dns values: 53, :8080, :8081, :10055, resolv.conf, 1000 answers, no denials', () => {
+test("with no variables set it has kube-dns's DNS settings on CoreDNS's ports: 53, :8080, :8181, :9153, resolv.conf, 1000 answers, no denials", () => {
   const text = readFileSync(EXAMPLE, 'utf8');
   const [block, ...more] = parseCorefile(text, { file: EXAMPLE, env: {} }).blocks;
   assert.equal(more.length, 0);
@@ -22,8 +22,8 @@ test('with no variables set it has the kube-dns values: 53, :8080, :8081, :10055
   assert.deepEqual(args(find(top, 'bind')), ['::'], 'every address, as without bind');
   assert.deepEqual(args(find(top, 'health')), [':8080']);
   assert.deepEqual(args(find(find(top, 'health')!.block, 'lameduck')), ['5s']);
-  assert.deepEqual(args(find(top, 'ready')), [':8081']);
-  assert.deepEqual(args(find(top, 'prometheus')), [':10055']);
+  assert.deepEqual(args(find(top, 'ready')), [':8181']);
+  assert.deepEqual(args(find(top, 'prometheus')), [':9153']);
   assert.deepEqual(args(find(top, 'kubernetes')), ['cluster.local', 'in-addr.arpa', 'ip6.arpa']);
   assert.deepEqual(args(find(top, 'forward')), ['.', '/etc/resolv.conf']);
   assert.deepEqual(args(find(find(top, 'forward')!.block, 'max_concurrent')), ['1000']);

@@ -21,10 +21,13 @@ const deploy = join(repo, 'deploy');
 const dir = mkdtempSync(join(tmpdir(), 'chaindns-deploy-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+const registry = defaultRegistry();
+/** Every definition the distribution ships, loaded: checking a Corefile takes each one's parser. */
+const definitions = await Promise.all(registry.names().map(async (n) => (await registry.load(n))!));
+
 /** Every directive the distribution ships parses its part of `text`; the others are left alone. */
 function checkShipped(text: string, file: string): void {
-  const registry = defaultRegistry();
-  checkCorefile(text, registry.names().map((n) => registry.get(n)!), file);
+  checkCorefile(text, definitions, file);
 }
 
 // ---- The Dockerfile ----
@@ -291,10 +294,10 @@ interface Manifest {
   readonly file: string;
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Labels };
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Labels; readonly annotations?: Labels };
   readonly spec?: {
     readonly selector?: Labels & { readonly matchLabels?: Labels };
-    readonly template?: { readonly metadata: { readonly labels: Labels }; readonly spec: PodSpec };
+    readonly template?: { readonly metadata: { readonly labels: Labels; readonly annotations?: Labels }; readonly spec: PodSpec };
     readonly clusterIP?: string;
     readonly ports?: { readonly port: number; readonly protocol?: string }[];
   };
@@ -404,6 +407,28 @@ test("the Deployment runs CoreDNS's Kubernetes Corefile with its probes, ports, 
   const spread = spec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0]?.podAffinityTerm;
   assert.equal(spread?.topologyKey, 'kubernetes.io/hostname');
   assert.deepEqual(spread.labelSelector.matchExpressions, [{ key: 'k8s-app', operator: 'In', values: [deployment.spec!.template!.metadata.labels['k8s-app']] }]);
+});
+
+test("either Corefile a cluster may run in the coredns ConfigMap listens where the Deployment probes and Prometheus scrapes", () => {
+  const example = readFileSync(join(repo, 'Corefile.example'), 'utf8');
+  checkShipped(example, 'Corefile.example');
+  const corefiles = [
+    { file: 'deploy/kubernetes/configmap.yaml', block: corefileOf(cluster, 'coredns')[0]! },
+    { file: 'Corefile.example', block: parseCorefile(example, { file: 'Corefile.example', env: {} }).blocks[0]! },
+  ];
+  const deployment = find(cluster, 'Deployment', 'coredns');
+  const c = pod(deployment).containers[0]!;
+  const service = find(cluster, 'Service', 'kube-dns');
+  const scraped = [deployment.spec!.template!.metadata.annotations?.['prometheus.io/port'], service.metadata.annotations?.['prometheus.io/port']];
+  for (const { file, block } of corefiles) {
+    // Without an address, each plugin listens on its default port (CoreDNS's: 8080, 8181, 9153).
+    assert.equal(listenPort(directive(block, 'health'), 8080), c.livenessProbe?.httpGet.port, `${file}: health where the liveness probe looks`);
+    assert.equal(listenPort(directive(block, 'ready'), 8181), c.readinessProbe?.httpGet.port, `${file}: ready where the readiness probe looks`);
+    const metrics = listenPort(directive(block, 'prometheus'), 9153);
+    assert.equal(metrics, port(c, 'TCP', 'metrics'), `${file}: prometheus on the container's metrics port`);
+    assert.deepEqual(scraped, [String(metrics), String(metrics)], `${file}: prometheus where the pods' and the Service's prometheus.io/port point`);
+    assert.ok(service.spec?.ports?.some((p) => p.port === metrics), `${file}: the Service's metrics port`);
+  }
 });
 
 test('the kube-dns Service sits at 10.96.0.10 in front of the Deployment', () => {

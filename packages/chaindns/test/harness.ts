@@ -22,6 +22,17 @@ export function hasBinary(name: string): boolean {
   }
 }
 
+/**
+ * This process's environment for an `npm` or `npx` a test runs, without npm's run-script variables
+ * (`npm_*`: they would point it at the package whose tests run, not at its `cwd`) and the
+ * variables named in `drop`.
+ */
+export function npmEnv(...drop: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^npm_/i.test(k) && !drop.includes(k)) env[k] = v;
+  return env;
+}
+
 /** A temp directory, removed by `remove()`. */
 export function tempDir(prefix: string): { path: string; file(name: string): string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -42,15 +53,15 @@ export interface Chaindns {
 const CONFIG_ENV = /^(KUBERNETES_SERVICE_\w+|CHAINDNS_(SERVICEACCOUNT_DIR|HEALTH|READY|METRICS|RESOLV_CONF|BIND))$/;
 
 /**
- * Runs `node cli.js ...args` with `env` on top of this process's environment
+ * Runs `node [nodeArgs] cli.js ...args` with `env` on top of this process's environment
  * minus the variables the Corefiles and the in-cluster config read (so the
  * host cannot leak into a test; CHAINDNS_UDP passes through), and resolves
  * once it has printed its banner.
  */
-export async function startChaindns(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Chaindns> {
+export async function startChaindns(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; nodeArgs?: readonly string[] } = {}): Promise<Chaindns> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !CONFIG_ENV.test(k)) env[k] = v;
-  const child = spawn(process.execPath, [cli, ...args], { env: { ...env, ...options.env }, cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, ...args], { env: { ...env, ...options.env }, cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

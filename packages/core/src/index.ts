@@ -37,7 +37,7 @@ export {
 } from './corefile/args.js';
 export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, type HostPort } from './corefile/host-port.js';
 export { EndpointSet } from './server/endpoint-set.js';
-export { PluginRegistry } from './server/registry.js';
+export { type LazyPlugin, type PluginSource, PluginRegistry } from './server/registry.js';
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
 export { type ConnectionOptions, defaultConnectionOptions, MAX_CONNECTIONS_PER_CLIENT } from './server/connection-table.js';
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';

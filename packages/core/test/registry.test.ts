@@ -16,6 +16,50 @@ test('the order table decides the chain, third-party plugins go where they ask',
   assert.throws(() => plugin('Bad-Name'), /must be lowercase/);
 });
 
+test('a lazy entry is loaded only when a Corefile uses its directive, once per registry', async () => {
+  const loads: string[] = [];
+  const lazy = (name: string, definition = plugin(name)) => ({
+    name,
+    load: async () => {
+      loads.push(name);
+      return definition;
+    },
+  });
+  const reg = new PluginRegistry(['a', 'b', 'c'], [lazy('a'), plugin('b'), lazy('c')]);
+  assert.deepEqual(reg.names(), ['a', 'b', 'c'], 'listed without loading');
+  assert.ok(reg.has('a') && reg.has('b') && !reg.has('z'));
+  assert.deepEqual(loads, []);
+  assert.throws(() => reg.get('a'), /plugin "a" is not loaded yet/);
+  assert.equal(reg.get('b')?.name, 'b');
+  assert.equal(reg.get('z'), undefined);
+
+  const s = await startTestServer('. {\n  c\n}', { plugins: reg });
+  await s.stop();
+  assert.deepEqual(loads, ['c'], 'the server loaded what its Corefile names, nothing more');
+  assert.throws(() => reg.get('c'), /not loaded yet/, 'the server loaded into its own copy');
+  assert.equal((await reg.load('c'))?.name, 'c');
+  assert.equal(reg.get('c')?.name, 'c');
+  assert.equal(await reg.load('z'), undefined);
+  await reg.load('c');
+  assert.deepEqual(loads, ['c', 'c'], 'loaded once into this registry');
+
+  assert.throws(() => reg.add(plugin('a')), /defined twice/, 'a lazy name is taken');
+  reg.add(plugin('x', { before: 'a' }));
+  assert.deepEqual(reg.names(), ['x', 'a', 'b', 'c'], 'third-party plugins anchor on lazy names');
+  assert.throws(() => new PluginRegistry(['a'], [lazy('a'), lazy('q')]), /lazy plugin "q" must be named in the order table/);
+});
+
+test('a lazy entry that fails to load, or loads the wrong plugin, is a clear error', async () => {
+  const missing = 'chaindns-no-such-package';
+  const broken = new PluginRegistry(['gone', 'wrong'], [
+    { name: 'gone', load: () => import(missing) },
+    { name: 'wrong', load: async () => plugin('other') },
+  ]);
+  await assert.rejects(broken.load('gone'), { code: 'CHAINDNS_PLUGIN_NOT_FOUND', message: /plugin "gone" cannot be loaded: .*chaindns-no-such-package/ });
+  await assert.rejects(broken.load('wrong'), { code: 'CHAINDNS_PLUGIN_DEFINITION', message: /the loader of "wrong" gave the definition of "other"/ });
+  await assert.rejects(startTestServer('. {\n  gone\n}', { plugins: broken }), /plugin "gone" cannot be loaded/);
+});
+
 test('directives run in table order whatever the Corefile order', async () => {
   const seen: string[] = [];
   const mk = (name: string) =>

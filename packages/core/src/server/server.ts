@@ -252,11 +252,11 @@ export class Server {
     return { parsed, source: { path: null, text, files: [] } };
   }
 
+  /** Loads what the Corefile uses and nothing more: lazy entries of the registry, else third-party packages. */
   private async resolvePlugins(corefile: Corefile): Promise<void> {
-    if (!this.options.loadPlugin) return;
     for (const block of corefile.blocks) {
       for (const d of block.directives) {
-        if (this.plugins.get(d.name)) continue;
+        if ((await this.plugins.load(d.name)) || !this.options.loadPlugin) continue;
         const definition = await this.options.loadPlugin(d.name);
         if (!definition) continue; // reported as an unknown directive, with its position
         checkCoreRange(definition);

@@ -19,3 +19,16 @@ for (const transport of ['udp', 'tcp'] as const) {
     assertCase(reply.packet, { qname: 'whoami.example.org', qtype: 'A', authoritative: true });
   });
 }
+
+test('an IPv4 client of a wildcard-bound server (no bind: "::", dual-stack) gets an A record', async () => {
+  const wildcard = await startTestServer('. {\n  whoami\n}', { plugins: [whoami], defaultAddresses: ['::'] });
+  try {
+    for (const transport of ['udp', 'tcp'] as const) {
+      const reply = await wildcard.query('whoami.example.org', 'A', { transport });
+      const [a] = reply.packet.additionals ?? [];
+      assert.deepEqual({ type: a?.type, data: (a as { data: string }).data }, { type: 'A', data: '127.0.0.1' }, transport);
+    }
+  } finally {
+    await wildcard.stop();
+  }
+});

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { QClass, Rcode } from '@chaindns/core';
 import { assertCase, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { whoami } from '../src/index.js';
 
@@ -30,5 +31,13 @@ test('an IPv4 client of a wildcard-bound server (no bind: "::", dual-stack) gets
     }
   } finally {
     await wildcard.stop();
+  }
+});
+
+test('a block with whoami alone answers a CH question REFUSED, as CoreDNS does', async () => {
+  for (const transport of ['udp', 'tcp'] as const) {
+    const reply = await s.query('whoami.example.org', 'A', { transport, qclass: QClass.CH });
+    assert.equal(reply.rcode, Rcode.REFUSED, transport);
+    assert.deepEqual([reply.packet.answers, reply.packet.additionals], [[], []]);
   }
 });

@@ -171,7 +171,8 @@ export class Instance {
       if (handler) handlers.push(handler);
     }
     const chain = compose(handlers);
-    built.block = { zones, ports, addresses, chain, route: { chain, owner: this.inflight }, handlers, source: block };
+    const anyClass = planned.some((p) => p.definition.anyClass === true);
+    built.block = { zones, ports, addresses, chain, route: { chain, owner: this.inflight, anyClass }, handlers, source: block };
     this.blocks.push(built.block);
   }
 

@@ -1,5 +1,6 @@
 import * as dnsPacket from 'dns-packet';
-import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, QType } from './constants.js';
+import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, QClass, QType } from './constants.js';
+import { skipName } from './name.js';
 import type { Edns, Request } from './request.js';
 
 export type Answer = dnsPacket.Answer;
@@ -22,7 +23,7 @@ export function replyOpt(edns: Edns): Answer {
 
 /**
  * Encodes a reply to `req`: its ID, opcode, RD and CD, the question as the
- * client spelled it, the records given, and an OPT when the query had one.
+ * client spelled it (its class too), the records given, and an OPT when the query had one.
  * Hides dns-packet's quirk of ignoring `rcode` (the rcode lives in `flags`).
  */
 export function reply(req: Request, options: ReplyOptions = {}): Buffer {
@@ -32,7 +33,7 @@ export function reply(req: Request, options: ReplyOptions = {}): Buffer {
   if (options.recursionAvailable) flags |= Flag.RA;
   const additionals = options.additionals ? [...options.additionals] : [];
   if (req.edns) additionals.push(replyOpt(req.edns));
-  return dnsPacket.encode({
+  const out = dnsPacket.encode({
     id: req.id,
     type: 'response',
     flags,
@@ -41,6 +42,9 @@ export function reply(req: Request, options: ReplyOptions = {}): Buffer {
     authorities: options.authorities ? [...options.authorities] : [],
     additionals,
   });
+  // dns-packet names five classes only (NONE becomes 0): the question's class goes in as sent.
+  if (req.qclass !== QClass.IN) out.writeUInt16BE(req.qclass, skipName(out, HEADER_SIZE) + 2);
+  return out;
 }
 
 /**

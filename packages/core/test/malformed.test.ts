@@ -108,6 +108,8 @@ test('a NOTIMP answer keeps only QR and the opcode of the header flags (ISC genr
   const cases = [
     { name: 'header only', msg: Buffer.from([0xab, 0xcd, ...flags, 0, 0, 0, 0, 0, 0, 0, 0]), qd: 0 },
     { name: 'with a question (echoed, as BIND does)', msg: Buffer.from([0xab, 0xcd, ...flags, 0, 1, 0, 0, 0, 0, 0, 0, ...QUESTION]), qd: 1 },
+    { name: 'with a question cut short (not echoed)', msg: Buffer.from([0xab, 0xcd, ...flags, 0, 1, 0, 0, 0, 0, 0, 0, ...QUESTION.slice(0, 6)]), qd: 0 },
+    { name: 'with two questions', msg: Buffer.from([0xab, 0xcd, ...flags, 0, 2, 0, 0, 0, 0, 0, 0, ...QUESTION, ...QUESTION]), qd: 0 },
   ];
   for (const c of cases) {
     await t.test(c.name, () => {

@@ -126,18 +126,20 @@ const fault = (rcode: number, questionEnd = 0, edns: Edns | null = null): WireFa
 export function parseRequest(msg: Buffer, transport: Transport, remote: Remote): Request | WireFault {
   if (msg.length < HEADER_SIZE || msg[2]! & 0x80) return DROP;
   const opcode = (msg[2]! >> 3) & 0x0f;
-  if (msg[4] !== 0 || msg[5] !== 1) return fault(opcode === 0 ? Rcode.FORMERR : Rcode.NOTIMP);
+  // Any opcode but QUERY gets NOTIMP, with its question when that is readable.
+  const unreadable = opcode === 0 ? Rcode.FORMERR : Rcode.NOTIMP;
+  if (msg[4] !== 0 || msg[5] !== 1) return fault(unreadable);
   // The question: labels only (a compression pointer in the first name is malformed), 255 octets at most.
   let off = HEADER_SIZE;
   for (;;) {
-    if (off >= msg.length) return fault(Rcode.FORMERR);
+    if (off >= msg.length) return fault(unreadable);
     const len = msg[off]!;
     if (len === 0) break;
-    if (len > 63 || off + 1 + len > msg.length || off + len - HEADER_SIZE > 253) return fault(Rcode.FORMERR);
+    if (len > 63 || off + 1 + len > msg.length || off + len - HEADER_SIZE > 253) return fault(unreadable);
     off += len + 1;
   }
   const nameEnd = off + 1;
-  if (nameEnd + 4 > msg.length) return fault(Rcode.FORMERR);
+  if (nameEnd + 4 > msg.length) return fault(unreadable);
   const qtype = (msg[nameEnd]! << 8) | msg[nameEnd + 1]!;
   const qclass = (msg[nameEnd + 2]! << 8) | msg[nameEnd + 3]!;
   const questionEnd = nameEnd + 4;

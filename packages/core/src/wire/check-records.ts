@@ -12,8 +12,8 @@ export const MALFORMED = -2;
  * compression pointers followed, so a loop or a pointer out of the message is
  * caught), every record inside the message, an OPT record only in the
  * additional section and only one (RFC 6891 6.1.1), its RDATA whole options.
- * Other RDATA is skipped unread. Returns the OPT record's offset, NO_OPT or
- * MALFORMED.
+ * Other RDATA is skipped unread. Returns where the OPT record's fields start
+ * (its TYPE, past the owner name), NO_OPT or MALFORMED.
  *
  * What miekg/dns tolerates passes: bytes after the last record are ignored,
  * and a message that ends at a record boundary before its counts say has the
@@ -28,14 +28,14 @@ export function checkRecords(msg: Uint8Array, questionEnd: number, an: number, n
       correctCounts(msg, i, an, ns);
       break;
     }
-    const start = off;
-    off = skipCheckedName(msg, off);
+    // The root, an OPT's owner, is the usual name here: one byte, nothing to follow.
+    off = msg[off] === 0 ? off + 1 : skipCheckedName(msg, off);
     if (off < 0 || off + 10 > msg.length) return MALFORMED;
     const end = off + 10 + ((msg[off + 8]! << 8) | msg[off + 9]!);
     if (end > msg.length) return MALFORMED;
     if (((msg[off]! << 8) | msg[off + 1]!) === QType.OPT) {
       if (i < an + ns || opt !== NO_OPT || !wholeOptions(msg, off + 10, end)) return MALFORMED;
-      opt = start;
+      opt = off;
     }
     off = end;
   }

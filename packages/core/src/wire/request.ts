@@ -2,7 +2,7 @@ import * as dnsPacket from 'dns-packet';
 import type { Remote } from '../transport.js';
 import { checkRecords, MALFORMED } from './check-records.js';
 import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, Rcode, typeName } from './constants.js';
-import { isPlain, labelText, lowerName, skipName } from './name.js';
+import { isPlain, labelText, lowerName } from './name.js';
 
 export type Transport = 'udp' | 'tcp';
 
@@ -43,8 +43,8 @@ export class Request {
     /** Offset just past the question's name; the name's bytes are `msg[12, nameEnd)`. */
     readonly nameEnd: number,
     readonly edns: Edns | null,
-    /** Offset of the OPT record in `msg`, -1 without one. */
-    readonly optStart: number = -1,
+    /** Where the OPT record's fields (TYPE, CLASS, TTL, RDLENGTH, options) start in `msg`, past its owner name; -1 without an OPT. */
+    readonly optAt: number = -1,
   ) {
     this.raw = qnameRaw;
   }
@@ -149,24 +149,23 @@ export function parseRequest(msg: Buffer, transport: Transport, remote: Remote):
   const ns = (msg[8]! << 8) | msg[9]!;
   const ar = (msg[10]! << 8) | msg[11]!;
   let edns: Edns | null = null;
-  let optStart = -1;
+  let optAt = -1;
   if (an + ns + ar > 0) {
     // CoreDNS's server (miekg/dns's default accept function) takes at most one answer
     // record (NOTIFY's SOA), one authority record (IXFR's SOA) and two additional ones.
     if (an > 1 || ns > 1 || ar > 2) return fault(Rcode.FORMERR, questionEnd);
-    optStart = checkRecords(msg, questionEnd, an, ns, ar);
-    if (optStart === MALFORMED) return fault(Rcode.FORMERR, questionEnd);
-    if (optStart >= 0) {
-      const at = skipName(msg, optStart);
+    optAt = checkRecords(msg, questionEnd, an, ns, ar);
+    if (optAt === MALFORMED) return fault(Rcode.FORMERR, questionEnd);
+    if (optAt >= 0) {
       edns = {
-        udpSize: (msg[at + 2]! << 8) | msg[at + 3]!,
-        version: msg[at + 5]!,
-        do: (((msg[at + 6]! << 8) | msg[at + 7]!) & EDNS_DO) !== 0,
+        udpSize: (msg[optAt + 2]! << 8) | msg[optAt + 3]!,
+        version: msg[optAt + 5]!,
+        do: (((msg[optAt + 6]! << 8) | msg[optAt + 7]!) & EDNS_DO) !== 0,
       };
     }
   }
   if (edns && edns.version > 0) return fault(Rcode.BADVERS, questionEnd, edns);
-  return new Request(msg, transport, remote, undefined, qtype, qclass, nameEnd, edns, optStart);
+  return new Request(msg, transport, remote, undefined, qtype, qclass, nameEnd, edns, optAt);
 }
 
 /** The question's name (`msg[12, nameEnd)`, validated labels) in presentation form. */

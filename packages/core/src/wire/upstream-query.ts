@@ -1,5 +1,4 @@
 import { Flag, HEADER_SIZE } from './constants.js';
-import { skipName } from './name.js';
 import type { Request } from './request.js';
 
 /**
@@ -16,8 +15,8 @@ import type { Request } from './request.js';
 export function upstreamQuery(req: Request): Buffer {
   const msg = req.msg;
   const questionEnd = req.questionEnd;
-  // Past the OPT's owner name: type, class, TTL, RDLENGTH, then the options (checked by parseRequest).
-  const fixed = req.optStart < 0 ? -1 : skipName(msg, req.optStart);
+  // The OPT's TYPE, CLASS, TTL, RDLENGTH, then its options (checked by parseRequest).
+  const fixed = req.optAt;
   const optLen = fixed < 0 ? 0 : 1 + 10 + ((msg[fixed + 8]! << 8) | msg[fixed + 9]!);
   const out = Buffer.allocUnsafe(questionEnd + optLen);
   msg.copy(out, 0, 0, questionEnd);

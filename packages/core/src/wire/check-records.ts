@@ -2,7 +2,7 @@ import { QType } from './constants.js';
 import { skipCheckedName } from './name.js';
 
 /** checkRecords found no OPT record. */
-export const NO_OPT = -1;
+const NO_OPT = -1;
 /** checkRecords found the message malformed: FORMERR. */
 export const MALFORMED = -2;
 

@@ -15,19 +15,19 @@ import type { Request } from './request.js';
 export function upstreamQuery(req: Request): Buffer {
   const msg = req.msg;
   const questionEnd = req.questionEnd;
-  // The OPT's TYPE, CLASS, TTL, RDLENGTH, then its options (checked by parseRequest).
-  const fixed = req.optAt;
-  const optLen = fixed < 0 ? 0 : 1 + 10 + ((msg[fixed + 8]! << 8) | msg[fixed + 9]!);
+  // From optAt: the OPT's TYPE, CLASS, TTL, RDLENGTH, then its options (checked by parseRequest).
+  const optAt = req.optAt;
+  const optLen = optAt < 0 ? 0 : 1 + 10 + ((msg[optAt + 8]! << 8) | msg[optAt + 9]!);
   const out = Buffer.allocUnsafe(questionEnd + optLen);
   msg.copy(out, 0, 0, questionEnd);
   out[2] = msg[2]! & (Flag.RD >> 8);
   out[3] = msg[3]! & (Flag.AD | Flag.CD);
   out.fill(0, 4, HEADER_SIZE);
   out[5] = 1;
-  if (fixed >= 0) {
+  if (optAt >= 0) {
     out[11] = 1;
-    out[questionEnd] = 0;
-    msg.copy(out, questionEnd + 1, fixed, fixed + optLen - 1);
+    out[questionEnd] = 0; // the root
+    msg.copy(out, questionEnd + 1, optAt, optAt + optLen - 1);
   }
   return out;
 }

@@ -11,6 +11,8 @@ export interface ChaosConfig {
 /** `chaos [VERSION] [AUTHORS...]`: VERSION defaults to `chaindns-<version>`, AUTHORS to chaindns's. */
 export const chaos = definePlugin<ChaosConfig>({
   name: 'chaos',
+  // A block with chaos lets CH (and every other class) through to its chain.
+  anyClass: true,
   parse(d) {
     expectNoBlock(d);
     const [version, ...authors] = d.args.map((t) => trim(t.text));

@@ -189,6 +189,14 @@ export interface PluginDefinition<Config = unknown> {
   combine?(configs: Config[]): Config;
   /** Builds the block's handler; setup-only plugins (bind, health) return nothing. */
   setup(config: Config, ctx: SetupContext): Handler | void | Promise<Handler | void>;
+  /**
+   * The plugin serves questions of any class, not only IN: it sends them on
+   * (forward) or holds data of another class (chaos). A server block where no
+   * plugin declares it answers a question of another class (CH, HS, NONE,
+   * ANY) REFUSED before its chain runs, as CoreDNS does unless a block has
+   * chaos, forward or proxy. Core names no plugin: each one says it here.
+   */
+  readonly anyClass?: boolean;
   /** Where a third-party plugin goes in the chain; built-ins take their place from the order table. */
   readonly order?: { readonly before?: string; readonly after?: string };
   /** A semver range of @chaindns/core this plugin works with (`^0.1.0`). */

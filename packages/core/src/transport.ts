@@ -1,4 +1,8 @@
-/** Where a datagram came from. `family` is 4 or 6; an IPv4 peer of a dual-stack socket is reported as IPv4 (`127.0.0.1`, not `::ffff:127.0.0.1`). */
+/**
+ * Where a datagram came from. `family` is 4 or 6. An IPv4 peer of a dual-stack socket
+ * (bound to `::`) is reported as the IPv4 address it is (`127.0.0.1`, family 4), never as
+ * `::ffff:127.0.0.1`: every transport normalises it once, and maps it back when it sends.
+ */
 export interface Remote {
   readonly address: string;
   readonly port: number;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InflightCounter, type Route, Router } from '../src/server/router.js';
 
-const route = (): Route => ({ chain: () => 0, owner: new InflightCounter() });
+const route = (): Route => ({ chain: () => 0, owner: new InflightCounter(), anyClass: false });
 
 test('a query goes to the longest zone that is a suffix of its name, by whole labels', () => {
   const cases: { zones: string[]; name: string; want: string | null }[] = [

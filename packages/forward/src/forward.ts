@@ -1,12 +1,11 @@
 import type { ConnectionOptions } from 'node:tls';
-import { type EndpointSet, type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, setId } from '@chaindns/core';
+import { type EndpointSet, type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, setId, upstreamQuery } from '@chaindns/core';
 import type { ForwardConfig, StanzaConfig, TlsConfig } from './config.js';
 import { LocalError } from './channel.js';
 import { type ForwardMetrics, forwardMetrics, UpstreamMetrics } from './metrics.js';
 import { OwnEndpoints } from './own-endpoints.js';
 import { makeOrder, type Order } from './policy.js';
 import { Proxy } from './proxy.js';
-import { upstreamQuery } from './upstream-query.js';
 
 /** CoreDNS's timeouts: one try waits 2s for its reply, one query at most about 5s over all tries. */
 export const READ_TIMEOUT_MS = 2000;

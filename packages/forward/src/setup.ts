@@ -38,6 +38,8 @@ const UNSUPPORTED = ['max_idle_conns', 'max_age', 'max_connect_attempts', 'min_m
  */
 export const forward = definePlugin<ForwardConfig>({
   name: 'forward',
+  // Questions of any class go upstream (CoreDNS's EnableChaos lists forward).
+  anyClass: true,
   parse(d, ctx) {
     const args = expectArgs(d, 2);
     const fromZones = normalizeZone(args[0]!);

@@ -101,15 +101,29 @@ test('only the question and the client\'s OPT go upstream: junk past the last re
   clean[3] = clean[3]! | 0x30;
   const questionEnd = clean.length - 11;
   const junkTailed = Buffer.concat([clean, randomBytes(4000)]);
-  // An answer record whose owner name is a compression pointer to itself, before the OPT.
+  // An authority record (owner: a pointer to the question's name), before the OPT: readable, and not for the upstream.
+  const authority = Buffer.from([0xc0, 12, 0, 2, 0, 1, 0, 0, 0, 60, 0, 2, 0xc0, 12]);
+  const withAuthority = Buffer.concat([clean.subarray(0, questionEnd), authority, clean.subarray(questionEnd)]);
+  withAuthority.writeUInt16BE(1, 8);
+  // An answer record whose owner name is a compression pointer to itself: core answers FORMERR, nothing goes out.
   const record = Buffer.from([0xc0 | (questionEnd >> 8), questionEnd & 0xff, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 192, 0, 2, 66]);
   const pointerLoop = Buffer.concat([clean.subarray(0, questionEnd), record, clean.subarray(questionEnd)]);
   pointerLoop.writeUInt16BE(1, 6);
+  const cases = [
+    ['4,000 bytes of junk after the OPT', junkTailed, Rcode.NOERROR],
+    ['an authority record', withAuthority, Rcode.NOERROR],
+    ['a pointer loop in the answer section', pointerLoop, Rcode.FORMERR],
+  ] as const;
   for (const transport of ['udp', 'tcp'] as const) {
-    for (const [name, query] of [['4,000 bytes of junk after the OPT', junkTailed], ['a pointer loop in the answer section', pointerLoop]] as const) {
+    for (const [name, query, rcode] of cases) {
       await t.test(`${transport}: ${name}`, async () => {
         const seen = up.received.length;
         const reply = decodeReply(await (transport === 'udp' ? exchangeUdp : exchangeTcp)(s.port, query));
+        if (rcode === Rcode.FORMERR) {
+          assert.deepEqual([reply.rcode, reply.packet.id], [Rcode.FORMERR, 0x4242]);
+          assert.equal(up.received.length, seen, 'nothing went upstream');
+          return;
+        }
         assert.deepEqual([reply.rcode, reply.packet.id, ipOf(reply)], [Rcode.NOERROR, 0x4242, '192.0.2.1']);
         assert.equal(up.received.length, seen + 1);
         assert.deepEqual(up.received[seen]!.msg.subarray(2), clean.subarray(2));

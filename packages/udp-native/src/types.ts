@@ -2,7 +2,7 @@
 // member. Structural typing makes them interchangeable, so this package needs no
 // dependency on @chaindns/core. Change both together.
 
-/** Where a datagram came from. `family` is 4 or 6. */
+/** Where a datagram came from. `family` is 4 or 6; an IPv4 peer of a dual-stack socket is family 4. */
 export interface Remote {
   readonly address: string;
   readonly port: number;

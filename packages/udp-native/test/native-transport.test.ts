@@ -284,6 +284,33 @@ describe('udp-native transport', { skip }, () => {
     await Promise.all([first.close(), second.close()]);
   });
 
+  for (const wildcard of ['::', '::ffff:127.0.0.1']) {
+    it(`reports an IPv4 client of a dual-stack socket (${wildcard}) as IPv4, and answers it`, async () => {
+      const seen: { address: string; family: number }[] = [];
+      await withServer(wildcard, (data, from, via) => {
+        seen.push({ address: from.address, family: from.family });
+        via.send(data, from); // in the batch: a send slot
+        setTimeout(() => via.send(Buffer.concat([data, Buffer.from(' later')]), from), 5); // at once: sendTo
+      }, async (server) => {
+        const client = await openClient('udp4', '127.0.0.1');
+        const got = replies(client, 2);
+        client.send('v4', server.port, '127.0.0.1');
+        assert.deepEqual((await got).map((r) => r.data.toString()).sort(), ['v4', 'v4 later']);
+      });
+      assert.deepEqual(seen, [{ address: '127.0.0.1', family: 4 }]);
+    });
+  }
+
+  it('sends to a plain IPv4-mapped Remote from an IPv4 socket', async () => {
+    const client = await openClient('udp4', '127.0.0.1');
+    const to = { address: '::ffff:127.0.0.1', port: client.address().port, family: 6 } as const;
+    await withServer('127.0.0.1', (_data, _from, via) => via.send(Buffer.from('mapped'), to), async (server) => {
+      const got = replies(client, 1);
+      client.send('go', server.port, '127.0.0.1');
+      assert.equal((await got)[0]?.data.toString(), 'mapped');
+    });
+  });
+
   it('rejects an address that is no IP with EINVAL', async () => {
     await assert.rejects(transport().bind({ address: 'localhost', port: 0 }, echo), { code: 'EINVAL' });
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { QClass, Rcode } from '@chaindns/core';
 import { makeRequest, serveWith, assertCase } from '@chaindns/core/testing';
 import { createWhoami } from '../src/index.js';
 
@@ -14,6 +15,18 @@ test('whoami answers with the client address and port', async (t) => {
       const { rcode, recorder } = await serveWith(createWhoami(), makeRequest(c.name, 'A', { remote: c.remote, transport: c.transport }));
       assert.equal(rcode, 0);
       assertCase(recorder.packet(), { qname: c.name, qtype: 'A', authoritative: true, answer: [], extra: c.extra });
+    });
+  }
+});
+
+test('whoami passes a question of another class than IN on: it holds IN data only', async (t) => {
+  for (const [name, qclass] of [['CH', QClass.CH], ['HS', QClass.HS], ['NONE', QClass.NONE], ['ANY', QClass.ANY]] as const) {
+    await t.test(name, async () => {
+      let passed = false;
+      const { rcode, recorder } = await serveWith(createWhoami(), makeRequest('whoami.example.org', 'A', { qclass }), () => ((passed = true), Rcode.REFUSED));
+      assert.equal(passed, true);
+      assert.equal(rcode, Rcode.REFUSED);
+      assert.equal(recorder.writes, 0);
     });
   }
 });

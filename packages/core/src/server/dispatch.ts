@@ -2,7 +2,7 @@ import type { Counter } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { PluginError, type Result, unwrittenRcode } from '../plugin.js';
 import type { Remote, UdpEndpoint } from '../transport.js';
-import { Rcode } from '../wire/constants.js';
+import { QClass, Rcode } from '../wire/constants.js';
 import { errorReply } from '../wire/reply.js';
 import { parseRequest, Request } from '../wire/request.js';
 import type { Route, Router } from './router.js';
@@ -10,8 +10,9 @@ import { type FrameSink, type ServerWriter, TcpWriter, UdpWriter } from './write
 
 /**
  * From bytes to a chain and back. Malformed input ends here (dropped, or
- * answered FORMERR/NOTIMP/BADVERS); a name no zone covers gets REFUSED; a
- * chain that writes nothing gets SERVFAIL; a throw never escapes.
+ * answered FORMERR/NOTIMP/BADVERS); a name no zone covers, or a class other
+ * than IN that no plugin of the block takes, gets REFUSED; a chain that
+ * writes nothing gets SERVFAIL; a throw never escapes.
  */
 export class Dispatcher {
   constructor(
@@ -34,7 +35,8 @@ export class Dispatcher {
   private route(router: Router, req: Request, w: ServerWriter): void {
     req.server = router.server;
     const match = router.match(req);
-    if (!match) {
+    // No zone for the name, or a class other than IN where no plugin of the block takes one.
+    if (!match || (req.qclass !== QClass.IN && !match.route.anyClass)) {
       w.write(errorReply(req.msg, req.questionEnd, Rcode.REFUSED, req.edns));
       return;
     }

@@ -180,7 +180,8 @@ export class Instance {
     }
     capabilities.settle(names);
     const chain = compose(handlers);
-    built.block = { zones, ports, addresses, chain, route: { chain, owner: this.inflight }, handlers, source: block };
+    const anyClass = planned.some((p) => p.definition.anyClass === true);
+    built.block = { zones, ports, addresses, chain, route: { chain, owner: this.inflight, anyClass }, handlers, source: block };
     this.blocks.push(built.block);
   }
 

@@ -10,6 +10,8 @@ export function serverLabel(address: string | null, port: number): string {
 export interface Route {
   readonly chain: Next;
   readonly owner: InflightCounter;
+  /** A plugin of the block declared `anyClass`: questions of a class other than IN reach the chain. */
+  readonly anyClass: boolean;
 }
 
 /** Counts the queries a config generation is still answering, so a stop or reload can drain them. */

@@ -10,6 +10,8 @@ export interface QueryOptions {
   /** Adds an OPT with this UDP size. */
   readonly edns?: { readonly udpSize: number; readonly do?: boolean };
   readonly id?: number;
+  /** The question's class (default IN). */
+  readonly qclass?: number;
   readonly timeoutMs?: number;
 }
 
@@ -76,7 +78,11 @@ export function exchangeTcp(port: number, msg: Uint8Array, options: { address?: 
 /** Queries a server on loopback for `name` and `type` and decodes the reply. */
 export async function query(port: number, name: string, type: number | keyof typeof QType = 'A', options: QueryOptions = {}): Promise<Reply> {
   const qtype = typeof type === 'number' ? type : QType[type];
-  const msg = buildQuery(name, qtype, { ...(options.id !== undefined ? { id: options.id } : {}), ...(options.edns ? { edns: options.edns } : {}) });
+  const msg = buildQuery(name, qtype, {
+    ...(options.id !== undefined ? { id: options.id } : {}),
+    ...(options.qclass !== undefined ? { qclass: options.qclass } : {}),
+    ...(options.edns ? { edns: options.edns } : {}),
+  });
   const exchange = options.transport === 'tcp' ? exchangeTcp : exchangeUdp;
   const reply = await exchange(port, msg, { ...(options.address ? { address: options.address } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
   return decodeReply(reply);

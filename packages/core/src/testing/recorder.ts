@@ -29,11 +29,12 @@ const loopback: Remote = { address: '127.0.0.1', port: 40000, family: 4 };
 export function makeRequest(
   name: string,
   type: number | keyof typeof QType = 'A',
-  options: { transport?: Transport; remote?: Remote; zone?: string; edns?: { udpSize: number; do?: boolean }; id?: number } = {},
+  options: { transport?: Transport; remote?: Remote; zone?: string; edns?: { udpSize: number; do?: boolean }; id?: number; qclass?: number } = {},
 ): Request {
   const msg = buildQuery(name, typeof type === 'number' ? type : QType[type], {
     ...(options.edns ? { edns: options.edns } : {}),
     ...(options.id !== undefined ? { id: options.id } : {}),
+    ...(options.qclass !== undefined ? { qclass: options.qclass } : {}),
   });
   const req = parseRequest(msg, options.transport ?? 'udp', options.remote ?? loopback);
   if (!(req instanceof Request)) throw new Error(`makeRequest: ${name} ${type} does not parse`);

@@ -76,7 +76,7 @@ export function typeName(qtype: number): string {
   return typeNames[qtype] ?? `TYPE${qtype}`;
 }
 
-export const QClass = { IN: 1, CH: 3, ANY: 255 } as const;
+export const QClass = { IN: 1, CH: 3, HS: 4, NONE: 254, ANY: 255 } as const;
 
 export const Opcode = { QUERY: 0, IQUERY: 1, STATUS: 2, NOTIFY: 4, UPDATE: 5 } as const;
 

@@ -7,3 +7,4 @@ export { errorReply, rcodeOf, reply, replyOpt, setId, setRcode, writeOpt, type A
 export { fitReply, truncate } from './fit.js';
 export { decrementTtls, minTtl } from './ttl.js';
 export { buildQuery } from './query.js';
+export { upstreamQuery } from './upstream-query.js';

@@ -1,7 +1,8 @@
 /** Wire-format names: skip, read and decode labels straight from the bytes. */
 
 const MAX_NAME = 255;
-const MAX_POINTERS = 64;
+/** Pointers followed in one name before it counts as a loop: miekg/dns's limit, (255 + 1) / 2 - 2. */
+const MAX_POINTERS = 126;
 
 /** The offset just past the name at `off` (a pointer ends it), or -1 when it is malformed. */
 export function skipName(buf: Uint8Array, off: number): number {
@@ -15,6 +16,35 @@ export function skipName(buf: Uint8Array, off: number): number {
     len += b + 1;
     if (len > MAX_NAME) return -1;
     off += b + 1;
+  }
+}
+
+/**
+ * The offset just past the name at `off`, or -1 when it is malformed, as
+ * miekg/dns (CoreDNS's parser) reads names: it follows compression pointers to
+ * check where they lead (inside the message, at most 126 of them, so a loop
+ * ends), takes labels of the normal type only, and at most 255 octets in all.
+ * A name without a pointer costs what skipName costs.
+ */
+export function skipCheckedName(buf: Uint8Array, off: number): number {
+  let len = 0;
+  let end = -1;
+  let jumps = 0;
+  for (;;) {
+    if (off >= buf.length) return -1;
+    const b = buf[off]!;
+    if (b === 0) return end < 0 ? off + 1 : end;
+    if (b < 0x40) {
+      len += b + 1;
+      if (len >= MAX_NAME) return -1; // the root's octet makes 256
+      off += b + 1;
+    } else if (b >= 0xc0) {
+      if (off + 1 >= buf.length || ++jumps > MAX_POINTERS) return -1;
+      if (end < 0) end = off + 2;
+      off = ((b & 0x3f) << 8) | buf[off + 1]!;
+    } else {
+      return -1; // 0x40 and 0x80: label types no one uses
+    }
   }
 }
 

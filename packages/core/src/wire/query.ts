@@ -1,8 +1,8 @@
 import { encodeName } from './name.js';
 import { QClass } from './constants.js';
 
-/** A query message for `name` and `qtype` (RD set, random ID, optional EDNS0 OPT). */
-export function buildQuery(name: string, qtype: number, options: { id?: number; edns?: { udpSize: number; do?: boolean } } = {}): Buffer {
+/** A query message for `name` and `qtype` (RD set, random ID, class IN unless `qclass`, optional EDNS0 OPT). */
+export function buildQuery(name: string, qtype: number, options: { id?: number; qclass?: number; edns?: { udpSize: number; do?: boolean } } = {}): Buffer {
   const fqdn = name.endsWith('.') ? name : name + '.';
   const qname = encodeName(fqdn);
   const out = Buffer.alloc(12 + qname.length + 4 + (options.edns ? 11 : 0));
@@ -13,7 +13,7 @@ export function buildQuery(name: string, qtype: number, options: { id?: number; 
   qname.copy(out, 12);
   let off = 12 + qname.length;
   out.writeUInt16BE(qtype, off);
-  out.writeUInt16BE(QClass.IN, off + 2);
+  out.writeUInt16BE(options.qclass ?? QClass.IN, off + 2);
   off += 4;
   if (options.edns) {
     out[off] = 0;

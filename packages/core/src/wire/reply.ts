@@ -23,7 +23,7 @@ export function replyOpt(edns: Edns): Answer {
 
 /**
  * Encodes a reply to `req`: its ID, opcode, RD and CD, the question as the
- * client spelled it, the records given, and an OPT when the query had one.
+ * client spelled it (its class too), the records given, and an OPT when the query had one.
  * Hides dns-packet's quirk of ignoring `rcode` (the rcode lives in `flags`).
  */
 export function reply(req: Request, options: ReplyOptions = {}): Buffer {
@@ -49,17 +49,20 @@ export function reply(req: Request, options: ReplyOptions = {}): Buffer {
 
 /**
  * A header-only error reply built from the query bytes, without dns-packet:
- * ID, opcode, RD and CD echoed, the question echoed when it was readable
- * (`questionEnd` > 0), and an OPT when the query had one. BADVERS goes into
- * the OPT's extended rcode, as RFC 6891 says.
+ * ID and opcode echoed, RD and CD too for a QUERY (no flag for another
+ * opcode, as BIND: they mean nothing there), the question echoed when it was
+ * readable (`questionEnd` > 0), and an OPT when the query had one. BADVERS
+ * goes into the OPT's extended rcode, as RFC 6891 says.
  */
 export function errorReply(msg: Uint8Array, questionEnd: number, rcode: number, edns: Edns | null): Buffer {
   const qEnd = questionEnd > 0 ? questionEnd : HEADER_SIZE;
   const optLen = edns ? 11 : 0;
   const out = Buffer.allocUnsafe(qEnd + optLen);
   out.set(msg.subarray(0, qEnd), 0);
-  out[2] = 0x80 | (msg[2]! & (0x78 | 0x01));
-  out[3] = (msg[3]! & Flag.CD) | (rcode & 0x0f);
+  const opcode = msg[2]! & 0x78;
+  const query = opcode === 0;
+  out[2] = 0x80 | opcode | (query ? msg[2]! & (Flag.RD >> 8) : 0);
+  out[3] = (query ? msg[3]! & Flag.CD : 0) | (rcode & 0x0f);
   out.writeUInt16BE(questionEnd > 0 ? 1 : 0, 4);
   out.writeUInt32BE(0, 6);
   out.writeUInt16BE(edns ? 1 : 0, 10);

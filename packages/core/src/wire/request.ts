@@ -1,8 +1,8 @@
 import * as dnsPacket from 'dns-packet';
 import type { Remote } from '../transport.js';
-import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, QType, Rcode, typeName } from './constants.js';
+import { checkRecords, MALFORMED } from './check-records.js';
+import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, Rcode, typeName } from './constants.js';
 import { isPlain, labelText, lowerName } from './name.js';
-import { counts, skipRR } from './sections.js';
 
 export type Transport = 'udp' | 'tcp';
 
@@ -43,6 +43,8 @@ export class Request {
     /** Offset just past the question's name; the name's bytes are `msg[12, nameEnd)`. */
     readonly nameEnd: number,
     readonly edns: Edns | null,
+    /** Where the OPT record's fields (TYPE, CLASS, TTL, RDLENGTH, options) start in `msg`, past its owner name; -1 without an OPT. */
+    readonly optAt: number = -1,
   ) {
     this.raw = qnameRaw;
   }
@@ -118,53 +120,52 @@ const fault = (rcode: number, questionEnd = 0, edns: Edns | null = null): WireFa
 /**
  * Parses a query. Unreadable headers and responses (QR=1) are dropped;
  * other opcodes get NOTIMP, QDCOUNT other than 1 or a malformed message
- * FORMERR, and an EDNS version above 0 BADVERS.
+ * FORMERR, and an EDNS version above 0 BADVERS. The records after the
+ * question are checked (checkRecords), not decoded.
  */
 export function parseRequest(msg: Buffer, transport: Transport, remote: Remote): Request | WireFault {
   if (msg.length < HEADER_SIZE || msg[2]! & 0x80) return DROP;
-  const [qd, an, ns, ar] = counts(msg);
   const opcode = (msg[2]! >> 3) & 0x0f;
-  if (qd !== 1) return fault(opcode === 0 ? Rcode.FORMERR : Rcode.NOTIMP);
-  // The question: labels only (a compression pointer in the first name is malformed).
+  // Any opcode but QUERY gets NOTIMP, with its question when that is readable.
+  const unreadable = opcode === 0 ? Rcode.FORMERR : Rcode.NOTIMP;
+  if (msg[4] !== 0 || msg[5] !== 1) return fault(unreadable);
+  // The question: labels only (a compression pointer in the first name is malformed), 255 octets at most.
   let off = HEADER_SIZE;
   for (;;) {
-    if (off >= msg.length) return fault(Rcode.FORMERR);
+    if (off >= msg.length) return fault(unreadable);
     const len = msg[off]!;
     if (len === 0) break;
-    if (len > 63 || off + 1 + len > msg.length || off + len - HEADER_SIZE > 254) return fault(Rcode.FORMERR);
+    if (len > 63 || off + 1 + len > msg.length || off + len - HEADER_SIZE > 253) return fault(unreadable);
     off += len + 1;
   }
   const nameEnd = off + 1;
-  if (nameEnd + 4 > msg.length) return fault(Rcode.FORMERR);
+  if (nameEnd + 4 > msg.length) return fault(unreadable);
   const qtype = (msg[nameEnd]! << 8) | msg[nameEnd + 1]!;
   const qclass = (msg[nameEnd + 2]! << 8) | msg[nameEnd + 3]!;
   const questionEnd = nameEnd + 4;
   if (opcode !== 0) return fault(Rcode.NOTIMP, questionEnd);
 
+  const an = (msg[6]! << 8) | msg[7]!;
+  const ns = (msg[8]! << 8) | msg[9]!;
+  const ar = (msg[10]! << 8) | msg[11]!;
   let edns: Edns | null = null;
+  let optAt = -1;
   if (an + ns + ar > 0) {
-    off = questionEnd;
-    for (let i = 0; i < an + ns; i++) {
-      off = skipRR(msg, off);
-      if (off < 0) return fault(Rcode.FORMERR, questionEnd);
-    }
-    for (let i = 0; i < ar; i++) {
-      const start = off;
-      off = skipRR(msg, off);
-      if (off < 0) return fault(Rcode.FORMERR, questionEnd);
-      if (msg[start] === 0 && ((msg[start + 1]! << 8) | msg[start + 2]!) === QType.OPT) {
-        // RFC 6891 6.1.1: more than one OPT is FORMERR.
-        if (edns) return fault(Rcode.FORMERR, questionEnd);
-        edns = {
-          udpSize: (msg[start + 3]! << 8) | msg[start + 4]!,
-          version: msg[start + 6]!,
-          do: (((msg[start + 7]! << 8) | msg[start + 8]!) & EDNS_DO) !== 0,
-        };
-      }
+    // CoreDNS's server (miekg/dns's default accept function) takes at most one answer
+    // record (NOTIFY's SOA), one authority record (IXFR's SOA) and two additional ones.
+    if (an > 1 || ns > 1 || ar > 2) return fault(Rcode.FORMERR, questionEnd);
+    optAt = checkRecords(msg, questionEnd, an, ns, ar);
+    if (optAt === MALFORMED) return fault(Rcode.FORMERR, questionEnd);
+    if (optAt >= 0) {
+      edns = {
+        udpSize: (msg[optAt + 2]! << 8) | msg[optAt + 3]!,
+        version: msg[optAt + 5]!,
+        do: (((msg[optAt + 6]! << 8) | msg[optAt + 7]!) & EDNS_DO) !== 0,
+      };
     }
   }
   if (edns && edns.version > 0) return fault(Rcode.BADVERS, questionEnd, edns);
-  return new Request(msg, transport, remote, undefined, qtype, qclass, nameEnd, edns);
+  return new Request(msg, transport, remote, undefined, qtype, qclass, nameEnd, edns, optAt);
 }
 
 /** The question's name (`msg[12, nameEnd)`, validated labels) in presentation form. */

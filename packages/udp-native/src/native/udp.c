@@ -9,7 +9,8 @@
  *              the extra last row is the destination of a direct send (sendTo)
  *   recv_meta  BATCH rows of ROW int32: each received datagram's length and source
  * A row is [length, family (4|6), port, w0, w1, w2, w3, scope id]: the address in
- * host-order 32-bit words (IPv4 in w0), so JS reads it without knowing endianness.
+ * host-order 32-bit words (IPv4 in w0, also an IPv4 peer of a dual-stack socket), so JS
+ * reads it without knowing endianness.
  */
 #define _GNU_SOURCE
 #ifndef __linux__
@@ -79,6 +80,10 @@ typedef struct {
 
 /* ---- addresses ---------------------------------------------------------------- */
 
+/* An IPv4 peer of a dual-stack socket (IPV6_V6ONLY off) arrives as ::ffff:a.b.c.d; it is
+ * reported as the IPv4 address it is, family 4, as core's dgram transport and TCP listener
+ * report it (CoreDNS sees 127.0.0.1 there too): whoami answers A, metrics count family 1.
+ * Sending to a family-4 row from an AF_INET6 socket maps it back (sockaddr_from_row). */
 static void row_from_sockaddr(int32_t *row, const struct sockaddr_storage *ss) {
   if (ss->ss_family == AF_INET) {
     const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
@@ -89,8 +94,16 @@ static void row_from_sockaddr(int32_t *row, const struct sockaddr_storage *ss) {
     return;
   }
   const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-  row[M_FAMILY] = 6;
   row[M_PORT] = ntohs(sin6->sin6_port);
+  if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+    uint32_t w;
+    memcpy(&w, &sin6->sin6_addr.s6_addr[12], 4);
+    row[M_FAMILY] = 4;
+    row[M_W0] = (int32_t)ntohl(w);
+    row[M_W0 + 1] = row[M_W0 + 2] = row[M_W0 + 3] = row[M_SCOPE] = 0;
+    return;
+  }
+  row[M_FAMILY] = 6;
   for (int k = 0; k < 4; k++) {
     uint32_t w;
     memcpy(&w, &sin6->sin6_addr.s6_addr[4 * k], 4);
@@ -99,29 +112,19 @@ static void row_from_sockaddr(int32_t *row, const struct sockaddr_storage *ss) {
   row[M_SCOPE] = (int32_t)sin6->sin6_scope_id;
 }
 
-/* An IPv4 peer of a dual-stack socket (::ffff:a.b.c.d) as the IPv4 address it is, as
- * dgram's peers are reported (core's remoteOf): a plugin compares addresses as text. A v4
- * row still goes back through the v6 socket (sockaddr_from_row maps it again). */
-static void row_unmap(int32_t *row) {
-  if (row[M_FAMILY] != 6 || row[M_W0] != 0 || row[M_W0 + 1] != 0 || row[M_W0 + 2] != 0xffff) return;
-  row[M_FAMILY] = 4;
-  row[M_W0] = row[M_W0 + 3];
-  row[M_W0 + 1] = row[M_W0 + 2] = row[M_W0 + 3] = row[M_SCOPE] = 0;
-}
-
-/* The row's destination as this socket's family would send it; 0 if it cannot. */
+/* The row's destination as this socket's family would send it; 0 if it cannot. Rows come
+ * from row_from_sockaddr, so an IPv4 address is never in v4-mapped form here. */
 static socklen_t sockaddr_from_row(int family, const int32_t *row, struct sockaddr_storage *ss) {
   int32_t port = row[M_PORT];
   if (port < 1 || port > 65535) return 0;
   int v4 = row[M_FAMILY] == 4;
-  int mapped = !v4 && row[M_W0] == 0 && row[M_W0 + 1] == 0 && row[M_W0 + 2] == 0xffff;
   memset(ss, 0, sizeof *ss);
   if (family == AF_INET) {
-    if (!v4 && !mapped) return 0;
+    if (!v4) return 0;
     struct sockaddr_in *sin = (struct sockaddr_in *)ss;
     sin->sin_family = AF_INET;
     sin->sin_port = htons((uint16_t)port);
-    sin->sin_addr.s_addr = htonl((uint32_t)row[v4 ? M_W0 : M_W0 + 3]);
+    sin->sin_addr.s_addr = htonl((uint32_t)row[M_W0]);
     return sizeof *sin;
   }
   /* An AF_INET6 socket reaches IPv4 peers through v4-mapped addresses. */
@@ -321,7 +324,6 @@ static void deliver(binding_t *b, int n) {
       out += len;
       row[M_LEN] = (int32_t)len;
       row_from_sockaddr(row, &b->raddr[i]);
-      row_unmap(row);
     }
     /* make_callback, not call_function: Node runs nextTicks and microtasks after it,
      * as after any I/O callback. A throw there is the process's uncaught exception. */

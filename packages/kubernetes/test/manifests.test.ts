@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { assertCase, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { kubernetes } from '../src/index.js';
 import { readManifests } from '../src/manifests.js';
-import { endpointSlice, namespace, service } from '../src/testing/index.js';
+import { endpointSlice, namespace, pod, service } from '../src/testing/index.js';
 import { eventually } from './helpers.js';
 
 const clusterYaml = new URL('../../../../examples/cluster.yaml', import.meta.url).pathname;
@@ -104,4 +104,24 @@ test('manifests: namespace_labels exposes only the declared namespaces that matc
   t.after(() => s.stop());
   assertCase((await s.query('api.team-a.svc.cluster.local', 'A')).packet, { qname: 'api', qtype: 'A', answer: ['api.team-a.svc.cluster.local. 5 IN A 10.2.0.1'] });
   for (const ns of ['team-b', 'team-c']) assertCase((await s.query(`api.${ns}.svc.cluster.local`, 'A')).packet, { qname: 'api', qtype: 'A', rcode: 'NXDOMAIN' });
+});
+
+test('manifests: pods verified leaves out finished and terminating pods, as the API field selector does', async (t) => {
+  const file = join(dir, 'pods.yaml');
+  writeFileSync(
+    file,
+    yaml(
+      pod('batch', 'job-1-x', ['10.3.0.1'], { phase: 'Succeeded' }),
+      pod('batch', 'job-2-x', ['10.3.0.2'], { phase: 'Failed' }),
+      pod('batch', 'going', ['10.3.0.3'], { terminating: true }),
+      pod('batch', 'web-0', ['10.3.0.4']),
+    ),
+  );
+  const s = await startTestServer(`cluster.local {\n kubernetes {\n  manifests ${file}\n  pods verified\n }\n}`, { plugins: [kubernetes] });
+  t.after(() => s.stop());
+  for (const ip of ['10.3.0.1', '10.3.0.2', '10.3.0.3']) {
+    const name = `${ip.replaceAll('.', '-')}.batch.pod.cluster.local`;
+    assertCase((await s.query(name, 'A')).packet, { qname: name, qtype: 'A', rcode: 'NXDOMAIN' });
+  }
+  assertCase((await s.query('10-3-0-4.batch.pod.cluster.local', 'A')).packet, { qname: 'p', qtype: 'A', answer: ['10-3-0-4.batch.pod.cluster.local. 5 IN A 10.3.0.4'] });
 });

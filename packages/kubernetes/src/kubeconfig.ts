@@ -52,14 +52,17 @@ function allowPlainHttp(kc: KubeConfig): KubeConfig {
   return kc;
 }
 
+/** The plugin connects in-cluster when nothing else is given: what to give instead. */
+const OUTSIDE = '; outside a cluster, use kubeconfig, endpoint or manifests';
+
 /** client-go's InClusterConfig: always https, the token re-read as it rotates. */
 export function inClusterConfig(kc: KubeConfig, env: Env): KubeConfig {
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
-  if (!host || !port) throw new Error('unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined');
+  if (!host || !port) throw new Error(`unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined${OUTSIDE}`);
   const dir = env[SERVICE_ACCOUNT_DIR_ENV] || SERVICE_ACCOUNT_DIR;
   const token = `${dir}/token`;
-  if (!existsSync(token)) throw new Error(`unable to load in-cluster configuration: ${token}: no such file`);
+  if (!existsSync(token)) throw new Error(`unable to load in-cluster configuration: ${token}: no such file${OUTSIDE}`);
   kc.loadFromClusterAndUser(
     { name: 'inCluster', server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`, caFile: `${dir}/ca.crt`, skipTLSVerify: false },
     { name: 'inClusterUser', authProvider: { name: 'tokenFile', config: { tokenFile: token } } },

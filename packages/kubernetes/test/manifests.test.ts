@@ -51,7 +51,7 @@ test('readManifests: multi-document files, List kinds, JSON, folders', () => {
   assert.deepEqual(names, ['Namespace/a', 'Service/one', 'Service/two', 'Service/three']);
   writeFileSync(join(dir, 'bad.yaml'), 'kind: Service\nmetadata:\n  name: [unclosed\n');
   assert.throws(() => readManifests([join(dir, 'bad.yaml')]), /bad\.yaml:\d+: /);
-  assert.throws(() => readManifests([join(dir, 'missing.yaml')]), /ENOENT/);
+  assert.throws(() => readManifests([join(dir, 'missing.yaml')]), /missing\.yaml: no such file or directory$/);
 });
 
 let live: TestServer;
@@ -95,6 +95,35 @@ test('manifests: a file that does not parse at startup fails the setup with its 
   const bad = join(dir, 'startup-bad.yaml');
   writeFileSync(bad, 'kind: Service\nmetadata:\n  name: [oops\n');
   await assert.rejects(startTestServer(`cluster.local {\n kubernetes {\n  manifests ${bad}\n }\n}`, { plugins: [kubernetes] }), /kubernetes: .*startup-bad\.yaml:\d+: /);
+});
+
+test('manifests: a missing path, or one holding no Kubernetes object, fails the setup with the position of manifests', async (t) => {
+  mkdirSync(join(dir, 'none', 'deeper'), { recursive: true });
+  writeFileSync(join(dir, 'none', 'deeper', 'notes.txt'), yaml(service('default', 'not-a-manifest-file')));
+  writeFileSync(join(dir, 'none', 'values.yaml'), 'replicas: 3\nimage: nginx\n');
+  writeFileSync(join(dir, 'empty.yaml'), '');
+  writeFileSync(join(dir, 'comments.yaml'), '# nothing yet\n---\n');
+  writeFileSync(join(dir, 'one.yaml'), yaml(service('default', 'one', { clusterIP: '10.4.0.1' })));
+  const cases = [
+    { paths: ['missing.yaml'], error: /missing\.yaml: no such file or directory$/ },
+    { paths: ['empty.yaml'], error: /empty\.yaml: no Kubernetes object in it$/ },
+    { paths: ['comments.yaml'], error: /comments\.yaml: no Kubernetes object in it$/ },
+    { paths: ['one.yaml', 'none'], error: /none: no Kubernetes object in its \*\.yaml, \*\.yml and \*\.json files$/ },
+  ];
+  for (const c of cases) {
+    await t.test(c.paths.join(' '), async () => {
+      const corefile = `cluster.local {\n kubernetes {\n  ttl 10\n  manifests ${c.paths.map((p) => join(dir, p)).join(' ')}\n }\n}`;
+      const failed = await startTestServer(corefile, { plugins: [kubernetes] }).then(
+        async (s) => {
+          await s.stop();
+          return assert.fail('started');
+        },
+        (err: Error) => err.message,
+      );
+      assert.match(failed, /^Corefile:4: kubernetes: manifests: /);
+      assert.match(failed, c.error);
+    });
+  }
 });
 
 test('manifests: namespace_labels exposes only the declared namespaces that match', async (t) => {

@@ -1,10 +1,9 @@
-import { networkInterfaces } from 'node:os';
 import { CorefileError, definePlugin, type Logger } from '@chaindns/core';
 import { type KubernetesConfig, parseKubernetes } from './config.js';
 import { ClusterIndex } from './index-store.js';
-import { canonicalIp } from './ip.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { createKubernetes } from './kubernetes.js';
+import { localAddresses } from './local-addresses.js';
 import { kubernetesMetrics } from './metrics.js';
 import { resourcesFor, type Source } from './resources.js';
 
@@ -83,16 +82,4 @@ async function startAndWait(source: Source, timeoutMs: number, log: Logger): Pro
     }
     await new Promise((r) => setTimeout(r, Math.min(50, timeoutMs - (now - started))));
   }
-}
-
-/** This host's addresses but loopback, for NS records (CoreDNS's boundIPs without `bind`). */
-function localAddresses(): string[] {
-  const out: string[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) {
-      const ip = a.internal ? null : canonicalIp(a.address);
-      if (ip && !out.includes(ip)) out.push(ip);
-    }
-  }
-  return out;
 }

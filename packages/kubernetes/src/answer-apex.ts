@@ -10,7 +10,7 @@ export interface AnswerContext extends LookupOptions {
   readonly ttl: number;
   /** The first forward zone: PTR targets live there. */
   readonly primaryZone: string;
-  /** Addresses of this host (not loopback), for NS records and their glue. */
+  /** Addresses of this host (not loopback or link-local), for NS records and their glue. */
   readonly localIPs: readonly string[];
 }
 

@@ -109,7 +109,7 @@ export class ApiClient {
    * Every object at `path`, page by page, each turned by `convert` as its
    * page arrives (so raw pages die young), with the list's resourceVersion.
    */
-  async list<T>(path: string, labelSelector: string | null, convert: (raw: unknown) => T): Promise<ListResult<T>> {
+  async list<T>(path: string, labelSelector: string | null, fieldSelector: string | null, convert: (raw: unknown) => T): Promise<ListResult<T>> {
     await this.throttle('GET');
     await this.inflight?.acquire();
     try {
@@ -119,6 +119,7 @@ export class ApiClient {
       do {
         const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
         if (labelSelector) query.set('labelSelector', labelSelector);
+        if (fieldSelector) query.set('fieldSelector', fieldSelector);
         if (next) query.set('continue', next);
         const page = (await this.get(`${path}?${query}`)) as { metadata?: { resourceVersion?: string; continue?: string }; items?: unknown[] | null };
         if (!resourceVersion) resourceVersion = page.metadata?.resourceVersion ?? '';

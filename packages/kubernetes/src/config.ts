@@ -3,8 +3,16 @@ import { isReverseName } from './ip.js';
 import { type LabelSelector, parseLabelSelector } from './label-selector.js';
 import type { PodMode } from './records.js';
 
+/** Where in the Corefile something was written, for errors found at setup. */
+export interface Position {
+  readonly file: string;
+  readonly line: number;
+}
+
 /** The `kubernetes` directive, parsed. */
 export interface KubernetesConfig {
+  /** The directive itself. */
+  readonly at: Position;
   /** Zones answered (lowercased FQDNs; CIDRs expanded to reverse zones). */
   readonly zones: readonly string[];
   /** The first forward zone: where PTR answers point. */
@@ -28,7 +36,7 @@ export interface KubernetesConfig {
   readonly apiserverBurst: number | null;
   readonly apiserverMaxInflight: number | null;
   /** `manifests PATH...`: feed the index from YAML files instead of the API. */
-  readonly manifests: readonly string[] | null;
+  readonly manifests: { readonly paths: readonly string[]; readonly at: Position } | null;
 }
 
 export const DEFAULT_TTL = 5;
@@ -40,6 +48,8 @@ const REMOVED: Readonly<Record<string, string>> = {
   upstream: 'upstream is no longer supported and is ignored: ExternalName targets are resolved through this server',
   transfer: 'transfer is no longer supported here and is ignored: use the transfer plugin (zone transfers are refused)',
 };
+
+const position = (d: Directive): Position => ({ file: d.token.file, line: d.token.line });
 
 /** Parses `kubernetes [ZONES...] { ... }` as CoreDNS does. */
 export function parseKubernetes(d: Directive, ctx: ParseContext): KubernetesConfig {
@@ -65,7 +75,7 @@ export function parseKubernetes(d: Directive, ctx: ParseContext): KubernetesConf
     apiserverQps: null as number | null,
     apiserverBurst: null as number | null,
     apiserverMaxInflight: null as number | null,
-    manifests: null as string[] | null,
+    manifests: null as KubernetesConfig['manifests'],
     apiToken: null as Directive | null,
   };
   const selector = (sub: Directive): LabelSelector => {
@@ -150,7 +160,7 @@ export function parseKubernetes(d: Directive, ctx: ParseContext): KubernetesConf
         c.apiToken = sub;
       },
       manifests: (sub) => {
-        c.manifests = expectArgs(sub, 1).map((t) => t.text);
+        c.manifests = { paths: expectArgs(sub, 1).map((t) => t.text), at: position(sub) };
       },
       ...removed,
     },
@@ -165,6 +175,7 @@ export function parseKubernetes(d: Directive, ctx: ParseContext): KubernetesConf
   if (c.kubeconfig && c.endpointToken) ctx.warn(c.endpointToken.token, 'kubernetes: endpoint is ignored: the kubeconfig names the API server');
   if (c.tlsToken && (c.kubeconfig || !c.endpoint)) ctx.warn(c.tlsToken.token, 'kubernetes: tls is ignored without endpoint (the kubeconfig or the service account provide the credentials)');
   return {
+    at: position(d),
     zones,
     primaryZone,
     endpoint: c.kubeconfig ? null : c.endpoint,

@@ -28,29 +28,41 @@ export async function loadKubeConfig(config: KubernetesConfig, env: Env): Promis
       kc.setCurrentContext(context);
     }
     if (!kc.getCurrentCluster()) throw new Error(`kubeconfig ${path}: no current context or cluster`);
-    return kc;
+    return allowPlainHttp(kc);
   }
   if (config.endpoint) {
     const tls = config.tls;
     for (const file of tls ? [tls.cert, tls.key, tls.ca] : []) if (!existsSync(file)) throw new Error(`tls: ${file}: no such file`);
-    // client-node refuses plain http unless TLS verification is "skipped"; http has none to skip.
     kc.loadFromClusterAndUser(
-      { name: 'endpoint', server: config.endpoint, skipTLSVerify: config.endpoint.startsWith('http:'), ...(tls ? { caFile: tls.ca } : {}) },
+      { name: 'endpoint', server: config.endpoint, skipTLSVerify: false, ...(tls ? { caFile: tls.ca } : {}) },
       { name: 'endpoint', ...(tls ? { certFile: tls.cert, keyFile: tls.key } : {}) },
     );
-    return kc;
+    return allowPlainHttp(kc);
   }
   return inClusterConfig(kc, env);
 }
+
+/**
+ * client-node refuses an http:// server unless TLS verification is
+ * "skipped"; client-go uses one as it is (`kubectl proxy` serves http). Plain
+ * http has no TLS to verify: mark it skipped, whatever the source.
+ */
+function allowPlainHttp(kc: KubeConfig): KubeConfig {
+  kc.clusters = kc.clusters.map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c));
+  return kc;
+}
+
+/** The plugin connects in-cluster when nothing else is given: what to give instead. */
+const OUTSIDE = '; outside a cluster, use kubeconfig, endpoint or manifests';
 
 /** client-go's InClusterConfig: always https, the token re-read as it rotates. */
 export function inClusterConfig(kc: KubeConfig, env: Env): KubeConfig {
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
-  if (!host || !port) throw new Error('unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined');
+  if (!host || !port) throw new Error(`unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined${OUTSIDE}`);
   const dir = env[SERVICE_ACCOUNT_DIR_ENV] || SERVICE_ACCOUNT_DIR;
   const token = `${dir}/token`;
-  if (!existsSync(token)) throw new Error(`unable to load in-cluster configuration: ${token}: no such file`);
+  if (!existsSync(token)) throw new Error(`unable to load in-cluster configuration: ${token}: no such file${OUTSIDE}`);
   kc.loadFromClusterAndUser(
     { name: 'inCluster', server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`, caFile: `${dir}/ca.crt`, skipTLSVerify: false },
     { name: 'inClusterUser', authProvider: { name: 'tokenFile', config: { tokenFile: token } } },

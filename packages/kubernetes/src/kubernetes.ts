@@ -1,4 +1,4 @@
-import { type Answer, type Handler, fallsThrough, matchZone, type Next, QType, Rcode, type Request, type ResponseWriter, type Result } from '@chaindns/core';
+import { type Answer, type Handler, fallsThrough, matchZone, type Next, QClass, QType, Rcode, type Request, type ResponseWriter, type Result } from '@chaindns/core';
 import { addressAnswer, addressItems, type AddressAnswer, type Resolve } from './answer-address.js';
 import { type AnswerContext, nsRecords, schemaRecord, soaRecord } from './answer-apex.js';
 import { ptrAnswer } from './answer-ptr.js';
@@ -24,7 +24,8 @@ const NODATA: Outcome = Object.freeze({ answers: [] });
  * The kubernetes handler: answers names in its zones from the index per the
  * Kubernetes DNS spec, with CoreDNS's NXDOMAIN/NODATA rules (the SOA in the
  * authority section of both), AA set, zone transfers refused. Names outside
- * its zones, and NXDOMAIN under `fallthrough`, go to the next plugin.
+ * its zones, questions not in class IN, and NXDOMAIN under `fallthrough`, go
+ * to the next plugin.
  */
 export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
   const finish = (req: Request, w: ResponseWriter, next: Next, zoneRaw: string, outcome: Outcome): Result => {
@@ -46,6 +47,8 @@ export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
   return {
     name: 'kubernetes',
     serveDNS(req: Request, w: ResponseWriter, next: Next): Result {
+      // Cluster records are IN records; CoreDNS answers any class with them, which is wrong for CH (chaos) and the rest.
+      if (req.qclass !== QClass.IN) return next(req, w);
       const qname = req.qname;
       const zone = matchZone(opts.zones, qname);
       if (zone === null) return next(req, w);

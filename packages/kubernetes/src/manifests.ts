@@ -1,4 +1,4 @@
-import { type FSWatcher, readdirSync, readFileSync, statSync, watch } from 'node:fs';
+import { type FSWatcher, readdirSync, readFileSync, type Stats, statSync, watch } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Logger } from '@chaindns/core';
 import { parseAllDocuments } from 'yaml';
@@ -10,18 +10,35 @@ import type { Resource, Source } from './resources.js';
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 const RELOAD_DELAY_MS = 100;
 
-/** The Kubernetes objects in YAML or JSON files: multi-document files and `List` kinds flattened. */
+/**
+ * The Kubernetes objects in YAML or JSON files: multi-document files and
+ * `List` kinds flattened. Throws for a path that is missing or holds no
+ * object (a mistyped path must not serve an empty cluster).
+ */
 export function readManifests(paths: readonly string[]): RawObject[] {
   const objects: RawObject[] = [];
-  for (const file of manifestFiles(paths)) {
-    const text = readFileSync(file, 'utf8');
-    for (const doc of parseAllDocuments(text)) {
-      const error = doc.errors[0];
-      if (error) throw new Error(`${file}:${error.linePos?.[0].line ?? '?'}: ${error.message.split('\n')[0]}`);
-      flatten(doc.toJS() as unknown, objects);
+  for (const path of paths) {
+    const before = objects.length;
+    const folder = stat(path).isDirectory();
+    for (const file of folder ? manifestFiles(path) : [path]) {
+      const text = readFileSync(file, 'utf8');
+      for (const doc of parseAllDocuments(text)) {
+        const error = doc.errors[0];
+        if (error) throw new Error(`${file}:${error.linePos?.[0].line ?? '?'}: ${error.message.split('\n')[0]}`);
+        flatten(doc.toJS() as unknown, objects);
+      }
     }
+    if (objects.length === before) throw new Error(`${path}: no Kubernetes object in ${folder ? 'its *.yaml, *.yml and *.json files' : 'it'}`);
   }
   return objects;
+}
+
+function stat(path: string): Stats {
+  try {
+    return statSync(path);
+  } catch (err) {
+    throw new Error((err as NodeJS.ErrnoException).code === 'ENOENT' ? `${path}: no such file or directory` : (err as Error).message);
+  }
 }
 
 function flatten(value: unknown, out: RawObject[]): void {
@@ -34,19 +51,13 @@ function flatten(value: unknown, out: RawObject[]): void {
   if (typeof obj.kind === 'string') out.push(obj);
 }
 
-/** Files as given, and the manifest files under folders (recursively, in name order). */
-function manifestFiles(paths: readonly string[]): string[] {
+/** The manifest files under a folder, recursively, in name order. */
+function manifestFiles(dir: string): string[] {
   const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (MANIFEST_FILE.test(name)) files.push(full);
-    }
-  };
-  for (const path of paths) {
-    if (statSync(path).isDirectory()) walk(path);
-    else files.push(path);
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) files.push(...manifestFiles(full));
+    else if (MANIFEST_FILE.test(name)) files.push(full);
   }
   return files;
 }

@@ -51,10 +51,12 @@ export interface RawEndpointSlice extends RawObject {
 }
 
 export interface RawPod extends RawObject {
-  status?: { podIP?: string; podIPs?: { ip?: string }[] | null };
+  status?: { phase?: string; podIP?: string; podIPs?: { ip?: string }[] | null };
 }
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+/** Phases of a pod whose containers are done (or whose node is lost): CoreDNS watches pods without them. */
+export const FINISHED_POD_PHASES: readonly string[] = ['Succeeded', 'Failed', 'Unknown'];
 export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 
 function ports(raw: readonly RawPort[] | null | undefined, intern: Interner): readonly PortEntry[] {
@@ -127,11 +129,14 @@ export function toNamespace(raw: RawObject): NamespaceEntry {
   return new NamespaceEntry(raw.metadata?.name ?? '', raw.metadata?.resourceVersion ?? '');
 }
 
-/** A v1 Pod: its IPs, none while it terminates (CoreDNS drops terminating pods). */
+/**
+ * A v1 Pod: its IPs, none while it terminates or once it has finished (as
+ * CoreDNS): its address may already be another pod's.
+ */
 export function toPod(raw: RawPod, intern: Interner): PodEntry {
   const meta = raw.metadata ?? {};
-  const terminating = !!meta.deletionTimestamp;
   const status = raw.status ?? {};
+  const gone = !!meta.deletionTimestamp || FINISHED_POD_PHASES.includes(status.phase ?? '');
   const list = status.podIPs && status.podIPs.length > 0 ? status.podIPs.map((p) => p.ip) : [status.podIP];
-  return new PodEntry(meta.name ?? '', intern.intern(meta.namespace || 'default'), meta.resourceVersion ?? '', terminating ? [] : ips(list));
+  return new PodEntry(meta.name ?? '', intern.intern(meta.namespace || 'default'), meta.resourceVersion ?? '', gone ? [] : ips(list));
 }

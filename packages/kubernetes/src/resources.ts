@@ -2,7 +2,7 @@ import type { KubernetesConfig } from './config.js';
 import type { Interner } from './entries.js';
 import type { ClusterIndex } from './index-store.js';
 import type { LabelSelector } from './label-selector.js';
-import { type RawObject, toNamespace, toPod, toService, toSlice } from './objects.js';
+import { FINISHED_POD_PHASES, type RawObject, toNamespace, toPod, toService, toSlice } from './objects.js';
 
 /** An index entry: what the informer cache holds in place of the API object. */
 export interface Entry {
@@ -21,6 +21,8 @@ export interface Resource {
   readonly kind: string;
   readonly path: string;
   readonly selector: LabelSelector | null;
+  /** The API's fieldSelector for lists and watches (manifests: `convert` drops what it would). */
+  readonly fieldSelector: string | null;
   convert(raw: RawObject, intern: Interner): Entry;
   set(index: ClusterIndex, entry: Entry): void;
   remove(index: ClusterIndex, namespace: string, name: string): void;
@@ -37,6 +39,7 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
       kind: 'Service',
       path: '/api/v1/services',
       selector: config.labels,
+      fieldSelector: null,
       convert: toService,
       set: (index, e) => index.setService(e as ReturnType<typeof toService>),
       remove: (index, ns, name) => index.deleteService(ns, name),
@@ -47,6 +50,7 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
       kind: 'EndpointSlice',
       path: '/apis/discovery.k8s.io/v1/endpointslices',
       selector: config.labels,
+      fieldSelector: null,
       convert: (raw, intern) => toSlice(raw, intern, config.endpointPodNames),
       set: (index, e) => index.setSlice(e as ReturnType<typeof toSlice>),
       remove: (index, ns, name) => index.deleteSlice(ns, name),
@@ -56,6 +60,7 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
     kind: 'Namespace',
     path: '/api/v1/namespaces',
     selector: config.namespaceLabels,
+    fieldSelector: null,
     convert: (raw) => toNamespace(raw),
     set: (index, e) => index.setNamespace(e as ReturnType<typeof toNamespace>),
     remove: (index, _ns, name) => index.deleteNamespace(name),
@@ -65,6 +70,8 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
       kind: 'Pod',
       path: '/api/v1/pods',
       selector: config.labels,
+      // CoreDNS's: finished pods are not listed, and a watch sends DELETED for a pod that finishes.
+      fieldSelector: FINISHED_POD_PHASES.map((phase) => `status.phase!=${phase}`).join(','),
       convert: toPod,
       set: (index, e) => index.setPod(e as ReturnType<typeof toPod>),
       remove: (index, ns, name) => index.deletePod(ns, name),

@@ -1,10 +1,9 @@
-import { networkInterfaces } from 'node:os';
-import { definePlugin, type Logger } from '@chaindns/core';
+import { CorefileError, definePlugin, type Logger } from '@chaindns/core';
 import { type KubernetesConfig, parseKubernetes } from './config.js';
 import { ClusterIndex } from './index-store.js';
-import { canonicalIp } from './ip.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { createKubernetes } from './kubernetes.js';
+import { localAddresses } from './local-addresses.js';
 import { kubernetesMetrics } from './metrics.js';
 import { resourcesFor, type Source } from './resources.js';
 
@@ -23,7 +22,7 @@ export const kubernetes = definePlugin<KubernetesConfig>({
     try {
       if (config.manifests) {
         const { ManifestSource } = await import('./manifests.js');
-        const manifests = new ManifestSource(config.manifests, resources, index, ctx.log, config.namespaceLabels === null);
+        const manifests = new ManifestSource(config.manifests.paths, resources, index, ctx.log, config.namespaceLabels === null);
         manifests.load();
         source = manifests;
       } else {
@@ -37,7 +36,10 @@ export const kubernetes = definePlugin<KubernetesConfig>({
         });
       }
     } catch (err) {
-      throw new Error(`kubernetes: ${(err as Error).message}`, { cause: err });
+      // Found only now (files, the environment), but still the Corefile's to fix: say where.
+      const at = config.manifests?.at ?? config.at;
+      const what = config.manifests ? 'manifests: ' : '';
+      throw new CorefileError('CHAINDNS_DIRECTIVE_ARGS', at.file, at.line, `kubernetes: ${what}${(err as Error).message}`, { cause: err });
     }
     ctx.registerReady('kubernetes', () => source.synced);
     ctx.onStartup(() => startAndWait(source, config.startupTimeoutMs, ctx.log));
@@ -80,16 +82,4 @@ async function startAndWait(source: Source, timeoutMs: number, log: Logger): Pro
     }
     await new Promise((r) => setTimeout(r, Math.min(50, timeoutMs - (now - started))));
   }
-}
-
-/** This host's addresses but loopback, for NS records (CoreDNS's boundIPs without `bind`). */
-function localAddresses(): string[] {
-  const out: string[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) {
-      const ip = a.internal ? null : canonicalIp(a.address);
-      if (ip && !out.includes(ip)) out.push(ip);
-    }
-  }
-  return out;
 }

@@ -94,11 +94,11 @@ class Informer {
     const convert = (raw: RawObject): Entry => resource.convert(raw, index.interner);
     const watch = (this.watch = new ReflectorWatch(kc, api, convert, () => (this.synced = true), () => this.recovered()));
     const list = async (): Promise<{ metadata: { resourceVersion: string }; items: KubernetesObject[] }> => {
-      const result = await api.list(resource.path, resource.selector?.text ?? null, (raw) => convert(raw as RawObject) as KubernetesObject);
+      const result = await api.list(resource.path, resource.selector?.text ?? null, resource.fieldSelector, (raw) => convert(raw as RawObject) as KubernetesObject);
       this.recovered();
       return { metadata: { resourceVersion: result.resourceVersion }, items: result.items };
     };
-    this.informer = new ListWatch<KubernetesObject>(resource.path, watch, list, false, resource.selector?.text);
+    this.informer = new ListWatch<KubernetesObject>(resource.path, watch, list, false, resource.selector?.text, resource.fieldSelector ?? undefined);
     const set = (obj: KubernetesObject): void => {
       const entry = obj as unknown as Entry;
       const old = this.synced && resource.kind === 'EndpointSlice' ? index.slice(entry.namespace ?? '', entry.name) : undefined;

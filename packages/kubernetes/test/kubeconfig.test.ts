@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createLogger, parseCorefile, Registry } from '@chaindns/core';
+import { assertCase, startTestServer } from '@chaindns/core/testing';
 import { ClusterIndex, type KubernetesConfig, kubernetes } from '../src/index.js';
 import { loadKubeConfig, SERVICE_ACCOUNT_DIR_ENV } from '../src/kubeconfig.js';
 import { kubernetesMetrics } from '../src/metrics.js';
@@ -73,27 +74,59 @@ test('in-cluster with a CA that did not sign the server: no sync, a warning, ret
   assert.ok(logs.some((l) => l.startsWith('[WARNING] failed to watch Services: ')), logs.join('\n'));
 });
 
-test('kubeconfig with a context; an unknown context is an error', async () => {
-  const kubeconfig = file('kubeconfig.yaml');
+/** A kubeconfig file whose current context is a cluster that does not answer, and a context per entry of `clusters`. */
+function writeKubeconfig(name: string, clusters: Record<string, string[]>): string {
+  const path = file(name);
+  const entries = Object.entries(clusters);
   writeFileSync(
-    kubeconfig,
+    path,
     [
       'apiVersion: v1',
       'kind: Config',
       'current-context: broken',
       'clusters:',
-      `- name: fake\n  cluster:\n    server: ${api.url}\n    certificate-authority: ${file('server.crt')}`,
+      ...entries.map(([ctx, lines]) => `- name: ${ctx}\n  cluster:\n${lines.map((l) => `    ${l}\n`).join('')}`),
       '- name: elsewhere\n  cluster:\n    server: https://127.0.0.1:1',
       'users:',
       '- name: robot\n  user:\n    token: s3cr3t-token',
       'contexts:',
-      '- name: good\n  context:\n    cluster: fake\n    user: robot',
+      ...entries.map(([ctx]) => `- name: ${ctx}\n  context:\n    cluster: ${ctx}\n    user: robot`),
       '- name: broken\n  context:\n    cluster: elsewhere\n    user: robot',
       '',
     ].join('\n'),
   );
-  const { index } = await sync(config([`kubeconfig ${kubeconfig} good`]), {});
-  assert.equal(index.service('secure', 'default')?.clusterIPs[0], '10.96.3.3');
+  return path;
+}
+
+test('kubeconfig files: http (kubectl proxy), https with certificate-authority, https with insecure-skip-tls-verify; CONTEXT picks a non-current one', async (t) => {
+  const plain = await startFakeApiServer({ token: 's3cr3t-token' });
+  t.after(() => plain.stop());
+  plain.apply(namespace('default'), service('default', 'plain', { clusterIP: '10.96.3.5' }));
+  const kubeconfig = writeKubeconfig('kubeconfig.yaml', {
+    proxy: [`server: ${plain.url}`],
+    verified: [`server: ${api.url}`, `certificate-authority: ${file('server.crt')}`],
+    insecure: [`server: ${api.url}`, 'insecure-skip-tls-verify: true'],
+    untrusted: [`server: ${api.url}`, `certificate-authority: ${file('other.crt')}`],
+  });
+  const rows = [
+    { context: 'proxy', name: 'plain.default.svc.cluster.local.', ip: '10.96.3.5' },
+    { context: 'verified', name: 'secure.default.svc.cluster.local.', ip: '10.96.3.3' },
+    { context: 'insecure', name: 'secure.default.svc.cluster.local.', ip: '10.96.3.3' },
+    { context: 'untrusted', name: 'secure.default.svc.cluster.local.', ip: null },
+  ];
+  for (const row of rows) {
+    await t.test(row.context, async () => {
+      const dns = await startTestServer(`cluster.local {\n kubernetes {\n  kubeconfig ${kubeconfig} ${row.context}\n  startup_timeout ${row.ip ? '5s' : '500ms'}\n }\n}`, { plugins: [kubernetes] });
+      try {
+        const reply = await dns.query(row.name, 'A');
+        if (row.ip) assertCase(reply.packet, { qname: row.name, qtype: 'A', answer: [`${row.name} 5 IN A ${row.ip}`] });
+        else assertCase(reply.packet, { qname: row.name, qtype: 'A', rcode: 'SERVFAIL' });
+        assert.deepEqual(dns.server.status.notReady(), row.ip ? [] : ['kubernetes'], dns.logs.join('\n'));
+      } finally {
+        await dns.stop();
+      }
+    });
+  }
   await assert.rejects(loadKubeConfig(config([`kubeconfig ${kubeconfig} missing`]), {}), /context "missing" does not exist/);
   await assert.rejects(loadKubeConfig(config([`kubeconfig ${file('none.yaml')}`]), {}), /none\.yaml: no such file/);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Handler, type Next, Rcode } from '@chaindns/core';
+import { type Handler, type Next, parseRequest, Rcode, Request } from '@chaindns/core';
 import { assertCase, type Case, makeRequest, serveWith } from '@chaindns/core/testing';
 import type { KubernetesHandlerOptions } from '../src/index.js';
 import { handler, SERIAL } from './cluster.js';
@@ -216,6 +216,33 @@ test('zone transfers are refused; names outside the zones go to the next plugin'
   const { rcode, recorder } = await serveWith(handler(), makeRequest('example.org.', 'A'), () => Rcode.NOTIMP);
   assert.equal(rcode, Rcode.NOTIMP);
   assert.equal(recorder.msg, null);
+});
+
+/** The question of makeRequest (class IN) asked in `qclass`. */
+function inClass(name: string, qtype: 'A' | 'TXT' | 'NS' | 'AXFR', qclass: number): Request {
+  const msg = Buffer.from(makeRequest(name, qtype).msg);
+  msg.writeUInt16BE(qclass, msg.length - 2);
+  const req = parseRequest(msg, 'udp', { address: '127.0.0.1', port: 40000, family: 4 });
+  assert.ok(req instanceof Request);
+  assert.equal(req.qclass, qclass);
+  return req;
+}
+
+test('questions in a class other than IN (CH, HS, NONE, ANY) go to the next plugin, unanswered', async () => {
+  for (const qclass of [3, 4, 254, 255]) {
+    for (const [name, qtype] of [
+      ['svc1.testns.svc.cluster.local.', 'A'],
+      ['nothing.testns.svc.cluster.local.', 'A'],
+      ['dns-version.cluster.local.', 'TXT'],
+      ['cluster.local.', 'NS'],
+      ['cluster.local.', 'AXFR'],
+      ['1.0.0.10.in-addr.arpa.', 'A'],
+    ] as const) {
+      const { rcode, recorder } = await serveWith(handler(), inClass(name, qtype, qclass), () => Rcode.NOTIMP);
+      assert.equal(recorder.msg, null, `${name} ${qtype} class ${qclass}: answered`);
+      assert.equal(rcode, Rcode.NOTIMP, `${name} ${qtype} class ${qclass}`);
+    }
+  }
 });
 
 test('fallthrough passes NXDOMAIN in the listed zones on, and only NXDOMAIN', async () => {

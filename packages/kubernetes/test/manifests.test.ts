@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { assertCase, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { kubernetes } from '../src/index.js';
 import { readManifests } from '../src/manifests.js';
-import { endpointSlice, namespace, service } from '../src/testing/index.js';
+import { endpointSlice, namespace, pod, service } from '../src/testing/index.js';
 import { eventually } from './helpers.js';
 
 const clusterYaml = new URL('../../../../examples/cluster.yaml', import.meta.url).pathname;
@@ -51,7 +51,7 @@ test('readManifests: multi-document files, List kinds, JSON, folders', () => {
   assert.deepEqual(names, ['Namespace/a', 'Service/one', 'Service/two', 'Service/three']);
   writeFileSync(join(dir, 'bad.yaml'), 'kind: Service\nmetadata:\n  name: [unclosed\n');
   assert.throws(() => readManifests([join(dir, 'bad.yaml')]), /bad\.yaml:\d+: /);
-  assert.throws(() => readManifests([join(dir, 'missing.yaml')]), /ENOENT/);
+  assert.throws(() => readManifests([join(dir, 'missing.yaml')]), /missing\.yaml: no such file or directory$/);
 });
 
 let live: TestServer;
@@ -97,6 +97,35 @@ test('manifests: a file that does not parse at startup fails the setup with its 
   await assert.rejects(startTestServer(`cluster.local {\n kubernetes {\n  manifests ${bad}\n }\n}`, { plugins: [kubernetes] }), /kubernetes: .*startup-bad\.yaml:\d+: /);
 });
 
+test('manifests: a missing path, or one holding no Kubernetes object, fails the setup with the position of manifests', async (t) => {
+  mkdirSync(join(dir, 'none', 'deeper'), { recursive: true });
+  writeFileSync(join(dir, 'none', 'deeper', 'notes.txt'), yaml(service('default', 'not-a-manifest-file')));
+  writeFileSync(join(dir, 'none', 'values.yaml'), 'replicas: 3\nimage: nginx\n');
+  writeFileSync(join(dir, 'empty.yaml'), '');
+  writeFileSync(join(dir, 'comments.yaml'), '# nothing yet\n---\n');
+  writeFileSync(join(dir, 'one.yaml'), yaml(service('default', 'one', { clusterIP: '10.4.0.1' })));
+  const cases = [
+    { paths: ['missing.yaml'], error: /missing\.yaml: no such file or directory$/ },
+    { paths: ['empty.yaml'], error: /empty\.yaml: no Kubernetes object in it$/ },
+    { paths: ['comments.yaml'], error: /comments\.yaml: no Kubernetes object in it$/ },
+    { paths: ['one.yaml', 'none'], error: /none: no Kubernetes object in its \*\.yaml, \*\.yml and \*\.json files$/ },
+  ];
+  for (const c of cases) {
+    await t.test(c.paths.join(' '), async () => {
+      const corefile = `cluster.local {\n kubernetes {\n  ttl 10\n  manifests ${c.paths.map((p) => join(dir, p)).join(' ')}\n }\n}`;
+      const failed = await startTestServer(corefile, { plugins: [kubernetes] }).then(
+        async (s) => {
+          await s.stop();
+          return assert.fail('started');
+        },
+        (err: Error) => err.message,
+      );
+      assert.match(failed, /^Corefile:4: kubernetes: manifests: /);
+      assert.match(failed, c.error);
+    });
+  }
+});
+
 test('manifests: namespace_labels exposes only the declared namespaces that match', async (t) => {
   const file = join(dir, 'nslabels.yaml');
   writeFileSync(file, yaml(namespace('team-a', { dns: 'on' }), namespace('team-b'), service('team-a', 'api', { clusterIP: '10.2.0.1' }), service('team-b', 'api', { clusterIP: '10.2.0.2' }), service('team-c', 'api', { clusterIP: '10.2.0.3' })));
@@ -104,4 +133,24 @@ test('manifests: namespace_labels exposes only the declared namespaces that matc
   t.after(() => s.stop());
   assertCase((await s.query('api.team-a.svc.cluster.local', 'A')).packet, { qname: 'api', qtype: 'A', answer: ['api.team-a.svc.cluster.local. 5 IN A 10.2.0.1'] });
   for (const ns of ['team-b', 'team-c']) assertCase((await s.query(`api.${ns}.svc.cluster.local`, 'A')).packet, { qname: 'api', qtype: 'A', rcode: 'NXDOMAIN' });
+});
+
+test('manifests: pods verified leaves out finished and terminating pods, as the API field selector does', async (t) => {
+  const file = join(dir, 'pods.yaml');
+  writeFileSync(
+    file,
+    yaml(
+      pod('batch', 'job-1-x', ['10.3.0.1'], { phase: 'Succeeded' }),
+      pod('batch', 'job-2-x', ['10.3.0.2'], { phase: 'Failed' }),
+      pod('batch', 'going', ['10.3.0.3'], { terminating: true }),
+      pod('batch', 'web-0', ['10.3.0.4']),
+    ),
+  );
+  const s = await startTestServer(`cluster.local {\n kubernetes {\n  manifests ${file}\n  pods verified\n }\n}`, { plugins: [kubernetes] });
+  t.after(() => s.stop());
+  for (const ip of ['10.3.0.1', '10.3.0.2', '10.3.0.3']) {
+    const name = `${ip.replaceAll('.', '-')}.batch.pod.cluster.local`;
+    assertCase((await s.query(name, 'A')).packet, { qname: name, qtype: 'A', rcode: 'NXDOMAIN' });
+  }
+  assertCase((await s.query('10-3-0-4.batch.pod.cluster.local', 'A')).packet, { qname: 'p', qtype: 'A', answer: ['10-3-0-4.batch.pod.cluster.local. 5 IN A 10.3.0.4'] });
 });

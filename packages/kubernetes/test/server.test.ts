@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertCase, startTestServer } from '@chaindns/core/testing';
-import { kubernetes } from '../src/index.js';
-import { endpointSlice, namespace, pod, service, startFakeApiServer } from '../src/testing/index.js';
+import { kubernetes, type RawObject } from '../src/index.js';
+import { endpointSlice, namespace, pod, type RecordedRequest, service, startFakeApiServer } from '../src/testing/index.js';
 import { type Cluster, eventually, staticAnswer, startCluster } from './helpers.js';
 
 const base = [
@@ -212,6 +212,49 @@ test('pods verified watches pods; noendpoints watches no EndpointSlices', async 
   await eventually(() => expectA(cluster, '10-244-1-6.default.pod.cluster.local.', 'NXDOMAIN'));
   await expectA(cluster, 'db.default.svc.cluster.local.', 'NXDOMAIN');
   assert.ok(!cluster.api.requests.some((r) => r.path.includes('endpointslices')));
+});
+
+test("pods verified: finished pods (CoreDNS's field selector) and terminating ones do not answer, also when a watch event makes them so", async (t) => {
+  const cluster = await startCluster(
+    [
+      namespace('default'),
+      namespace('batch'),
+      // A completed Job's pod whose address now belongs to a new pod in another namespace.
+      pod('batch', 'job-1-x', ['10.244.2.1'], { phase: 'Succeeded' }),
+      pod('default', 'web-0', ['10.244.2.1']),
+      pod('batch', 'job-2-x', ['10.244.2.2'], { phase: 'Failed' }),
+      pod('batch', 'lost', ['10.244.2.3'], { phase: 'Unknown' }),
+      pod('batch', 'job-3-x', ['10.244.2.4'], { phase: 'Running' }),
+      pod('batch', 'job-4-x', ['10.244.2.5'], { phase: 'Pending' }),
+      pod('batch', 'going', ['10.244.2.6'], { terminating: true }),
+    ],
+    { lines: ['pods verified'] },
+  );
+  t.after(() => cluster.stop());
+  const podsAsked = (): RecordedRequest[] => cluster.api.requests.filter((r) => r.path === '/api/v1/pods');
+  await eventually(() => assert.ok(podsAsked().some((r) => r.query.get('watch') === 'true') && podsAsked().some((r) => !r.query.get('watch'))));
+  for (const r of podsAsked()) assert.equal(r.query.get('fieldSelector'), 'status.phase!=Succeeded,status.phase!=Failed,status.phase!=Unknown');
+  // What the stand-in API server does with that selector, as the real one does.
+  const listed = (await (await fetch(`${cluster.api.url}/api/v1/namespaces/batch/pods?fieldSelector=${encodeURIComponent('status.phase!=Succeeded,status.phase!=Failed')}`)).json()) as { items: RawObject[] };
+  assert.deepEqual(listed.items.map((p) => p.metadata?.name), ['going', 'job-3-x', 'job-4-x', 'lost']);
+  await expectA(cluster, '10-244-2-1.batch.pod.cluster.local.', 'NXDOMAIN');
+  await expectA(cluster, '10-244-2-1.default.pod.cluster.local.', ['10.244.2.1']);
+  await expectA(cluster, '10-244-2-2.batch.pod.cluster.local.', 'NXDOMAIN');
+  await expectA(cluster, '10-244-2-3.batch.pod.cluster.local.', 'NXDOMAIN');
+  await expectA(cluster, '10-244-2-4.batch.pod.cluster.local.', ['10.244.2.4']);
+  await expectA(cluster, '10-244-2-5.batch.pod.cluster.local.', ['10.244.2.5']);
+  await expectA(cluster, '10-244-2-6.batch.pod.cluster.local.', 'NXDOMAIN');
+  // MODIFIED: a pod that finishes or gets a deletion timestamp leaves; a pod that restarts in Running comes back.
+  cluster.api.apply(pod('batch', 'job-3-x', ['10.244.2.4'], { phase: 'Succeeded' }));
+  cluster.api.apply(pod('batch', 'job-4-x', ['10.244.2.5'], { phase: 'Failed' }));
+  await eventually(async () => {
+    await expectA(cluster, '10-244-2-4.batch.pod.cluster.local.', 'NXDOMAIN');
+    await expectA(cluster, '10-244-2-5.batch.pod.cluster.local.', 'NXDOMAIN');
+  });
+  cluster.api.apply(pod('default', 'web-0', ['10.244.2.1'], { terminating: true }));
+  await eventually(() => expectA(cluster, '10-244-2-1.default.pod.cluster.local.', 'NXDOMAIN'));
+  cluster.api.apply(pod('batch', 'lost', ['10.244.2.3'], { phase: 'Running' }));
+  await eventually(() => expectA(cluster, '10-244-2-3.batch.pod.cluster.local.', ['10.244.2.3']));
 });
 
 test('an ExternalName service: the CNAME, and the target resolved through the server chain', async (t) => {

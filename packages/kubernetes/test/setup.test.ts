@@ -13,6 +13,7 @@ interface Row {
 }
 
 const defaults: KubernetesConfig = {
+  at: { file: 'Corefile', line: 2 },
   zones: ['cluster.local.'],
   primaryZone: 'cluster.local.',
   endpoint: null,
@@ -85,7 +86,7 @@ const rows: Row[] = [
   { corefile: block(sub('apiserver_qps 0')), error: /Corefile:3: kubernetes: apiserver_qps must be a number above 0/ },
   { corefile: block(sub('apiserver_burst 0')), error: /Corefile:3: kubernetes: apiserver_burst: 0 is out of range/ },
   { corefile: block(sub('apiserver_max_inflight many')), error: /Corefile:3: kubernetes: apiserver_max_inflight: expected an integer/ },
-  { corefile: block(sub('manifests cluster.yaml more/')), want: { manifests: ['cluster.yaml', 'more/'] } },
+  { corefile: block(sub('manifests cluster.yaml more/')), want: { manifests: { paths: ['cluster.yaml', 'more/'], at: { file: 'Corefile', line: 3 } } } },
   { corefile: block(sub('manifests cluster.yaml', 'endpoint https://k8s:6443')), error: /Corefile:4: kubernetes: manifests cannot be combined with endpoint/ },
   { corefile: block(sub('manifests')), error: /Corefile:3: kubernetes: manifests: expected at least 1 arguments?/ },
   { corefile: block(sub('resyncperiod 30s', 'upstream', 'transfer to *')), want: {}, warnings: [/Corefile:3: kubernetes: resyncperiod is no longer supported/, /Corefile:4: kubernetes: upstream is no longer supported/, /Corefile:5: kubernetes: transfer is no longer supported/] },

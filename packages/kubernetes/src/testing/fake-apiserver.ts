@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { type LabelSelector, matchesLabels, parseLabelSelector } from '../label-selector.js';
 import type { RawObject } from '../objects.js';
+import { type FieldSelector, matchesFields, parseFieldSelector } from './field-selector.js';
 
 export interface FakeApiServerOptions {
   /** Port on 127.0.0.1; default 0 (a free one, kept across stop/start). */
@@ -50,10 +51,20 @@ interface StoredEvent {
   readonly prev: RawObject | null;
 }
 
+/** What a list or watch asks for: a namespace (or all), a label selector and a field selector. */
+interface Scope {
+  readonly namespace: string | null;
+  readonly labels: LabelSelector | null;
+  readonly fields: FieldSelector | null;
+}
+
+function inScope(scope: Scope, o: RawObject | null): boolean {
+  return !!o && (scope.namespace === null || o.metadata?.namespace === scope.namespace) && matchesLabels(scope.labels, o.metadata?.labels) && matchesFields(scope.fields, o);
+}
+
 interface Watcher {
   readonly type: ResourceType;
-  readonly namespace: string | null;
-  readonly selector: LabelSelector | null;
+  readonly scope: Scope;
   readonly res: http.ServerResponse;
   readonly timers: NodeJS.Timeout[];
 }
@@ -64,7 +75,7 @@ interface Watcher {
  * with metadata.resourceVersion (paged with limit/continue), `?watch=true`
  * streams of newline-delimited ADDED/MODIFIED/DELETED/BOOKMARK events that
  * resume from a resourceVersion, 410 Gone for compacted ones, and label
- * selectors. Tests change objects live, drop watches, compact history, and
+ * and field selectors. Tests change objects live, drop watches, compact history, and
  * make the server go away and come back.
  */
 export class FakeApiServer {
@@ -181,11 +192,10 @@ export class FakeApiServer {
     for (const w of this.watchers) if (w.type.kind === event.kind) this.deliver(w, event);
   }
 
-  /** Sends an event as the watcher sees it: objects entering or leaving its selector are ADDED or DELETED. */
+  /** Sends an event as the watcher sees it: objects entering or leaving its selectors are ADDED or DELETED. */
   private deliver(w: Watcher, e: StoredEvent): void {
-    const inScope = (o: RawObject | null): boolean => !!o && (w.namespace === null || o.metadata?.namespace === w.namespace) && matchesLabels(w.selector, o.metadata?.labels);
-    const now = e.type !== 'DELETED' && inScope(e.obj);
-    const before = e.type === 'ADDED' ? false : e.type === 'DELETED' ? inScope(e.prev) : inScope(e.prev);
+    const now = e.type !== 'DELETED' && inScope(w.scope, e.obj);
+    const before = e.type !== 'ADDED' && inScope(w.scope, e.prev);
     if (e.type === 'DELETED') {
       if (before) send(w.res, { type: 'DELETED', object: e.obj });
     } else if (now && before) send(w.res, { type: 'MODIFIED', object: e.obj });
@@ -202,18 +212,20 @@ export class FakeApiServer {
     if (url.pathname === '/version') return reply(res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.0' });
     const route = this.route(url.pathname);
     if (!route || req.method !== 'GET') return reply(res, 404, status(404, 'NotFound', `the server could not find the requested resource`));
-    let selector: LabelSelector | null = null;
-    const selectorText = url.searchParams.get('labelSelector');
+    const labelText = url.searchParams.get('labelSelector');
+    const fieldText = url.searchParams.get('fieldSelector');
+    let scope: Scope;
     try {
-      selector = selectorText ? parseLabelSelector(selectorText) : null;
+      const labels = labelText ? parseLabelSelector(labelText) : null;
+      scope = { namespace: route.namespace, labels, fields: fieldText ? parseFieldSelector(fieldText, route.type.kind) : null };
     } catch (err) {
       return reply(res, 400, status(400, 'BadRequest', `unable to parse requirement: ${(err as Error).message}`));
     }
     const watch = url.searchParams.get('watch');
-    if (watch === 'true' || watch === '1') return this.watch(route.type, route.namespace, selector, url.searchParams, res);
+    if (watch === 'true' || watch === '1') return this.watch(route.type, scope, url.searchParams, res);
     const rvParam = url.searchParams.get('resourceVersion');
     if (rvParam && rvParam !== '0' && Number(rvParam) < this.oldest) return reply(res, 410, goneStatus(`too old resource version: ${rvParam} (${this.rv})`));
-    return this.list(route.type, route.namespace, selector, url.searchParams, res);
+    return this.list(route.type, scope, url.searchParams, res);
   }
 
   private route(path: string): { type: ResourceType; namespace: string | null } | null {
@@ -227,7 +239,7 @@ export class FakeApiServer {
 
   private readonly snapshots = new Map<string, { rv: number; items: RawObject[] }>();
 
-  private list(type: ResourceType, namespace: string | null, selector: LabelSelector | null, query: URLSearchParams, res: http.ServerResponse): void {
+  private list(type: ResourceType, scope: Scope, query: URLSearchParams, res: http.ServerResponse): void {
     const token = query.get('continue');
     let snapshot: { rv: number; items: RawObject[] };
     if (token) {
@@ -239,7 +251,7 @@ export class FakeApiServer {
       const items = [...this.objects.get(type.kind)!.entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([, o]) => o)
-        .filter((o) => (namespace === null || o.metadata?.namespace === namespace) && matchesLabels(selector, o.metadata?.labels));
+        .filter((o) => inScope(scope, o));
       snapshot = { rv: this.rv, items };
     }
     const limit = Number(query.get('limit') ?? 0);
@@ -254,7 +266,7 @@ export class FakeApiServer {
     reply(res, 200, { kind: `${type.kind}List`, apiVersion: type.apiVersion, metadata, items: page.map(({ kind: _k, apiVersion: _a, ...item }) => item) });
   }
 
-  private watch(type: ResourceType, namespace: string | null, selector: LabelSelector | null, query: URLSearchParams, res: http.ServerResponse): void {
+  private watch(type: ResourceType, scope: Scope, query: URLSearchParams, res: http.ServerResponse): void {
     const from = query.get('resourceVersion') ?? '';
     const fresh = from === '' || from === '0';
     if (!fresh && Number(from) < this.oldest) {
@@ -268,7 +280,7 @@ export class FakeApiServer {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     // The status line goes out now, as the API server's does, not with the first event.
     res.flushHeaders();
-    const w: Watcher = { type, namespace, selector, res, timers: [] };
+    const w: Watcher = { type, scope, res, timers: [] };
     if (fresh) {
       for (const obj of this.objects.get(type.kind)!.values()) this.deliver(w, { rv: this.rv, kind: type.kind, type: 'ADDED', obj, prev: null });
     } else {

@@ -81,11 +81,19 @@ export function namespace(name: string, labels?: Record<string, string>): RawObj
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(labels ? { labels } : {}) } };
 }
 
-export function pod(namespace: string, name: string, ips: readonly string[], options: { labels?: Record<string, string>; terminating?: boolean } = {}): RawPod {
+export interface PodOptions {
+  readonly labels?: Record<string, string>;
+  /** Sets metadata.deletionTimestamp: the pod is being deleted. */
+  readonly terminating?: boolean;
+  /** status.phase; default Running. */
+  readonly phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+}
+
+export function pod(namespace: string, name: string, ips: readonly string[], options: PodOptions = {}): RawPod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace, ...(options.labels ? { labels: options.labels } : {}), ...(options.terminating ? { deletionTimestamp: new Date().toISOString() } : {}) },
-    status: { podIP: ips[0] ?? '', podIPs: ips.map((ip) => ({ ip })) },
+    status: { phase: options.phase ?? 'Running', podIP: ips[0] ?? '', podIPs: ips.map((ip) => ({ ip })) },
   };
 }

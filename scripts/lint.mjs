@@ -44,7 +44,9 @@ function checkImports(dir, pkg, isPlugin, pluginNames) {
   const dev = new Set([...runtime, ...Object.keys(pkg.devDependencies ?? {})]);
   for (const file of walk(dir).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'))) {
     const inSrc = file.startsWith(`${dir}/src/`);
-    for (const m of read(file).matchAll(IMPORT)) {
+    // Comments may show imports as examples; only code counts.
+    const code = read(file).replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    for (const m of code.matchAll(IMPORT)) {
       const name = packageOf(m[1] ?? m[2] ?? m[3]);
       if (name === null) continue;
       if (!(inSrc ? runtime : dev).has(name)) fail(file, `imports ${name}, which ${pkg.name} does not declare${inSrc ? ' in dependencies or peerDependencies' : ''}`);

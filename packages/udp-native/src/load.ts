@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createNativeTransport, type NativeTransportOptions } from './native-transport.js';
-import type { UdpTransport } from './types.js';
+import type { UdpTransport } from '@chaindns/core';
 
 declare const handleBrand: unique symbol;
 /** An open socket inside the addon (a napi external); only the addon reads it. */

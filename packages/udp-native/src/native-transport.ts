@@ -1,6 +1,6 @@
 import type { NativeAddon, NativeHandle } from './load.js';
 import { NativeRemote } from './remote.js';
-import type { PacketHandler, Remote, UdpBindOptions, UdpBinding, UdpEndpoint, UdpTransport } from './types.js';
+import type { PacketHandler, Remote, UdpBindOptions, UdpBinding, UdpEndpoint, UdpTransport } from '@chaindns/core';
 
 export interface NativeTransportOptions {
   /**

@@ -1,5 +1,5 @@
 import type { NativeAddon } from './load.js';
-import type { Remote } from './types.js';
+import type { Remote } from '@chaindns/core';
 
 /**
  * A sender as the addon reported it. It keeps the raw address words, so a reply goes

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { afterEach, describe, it } from 'node:test';
-import type { PacketHandler, UdpBinding, UdpTransport } from '../src/index.js';
+import type { PacketHandler, UdpBinding, UdpTransport } from '@chaindns/core';
 import { loadNativeTransport, nativeTransportError } from '../src/index.js';
 import { loadAddon } from '../src/load.js';
 

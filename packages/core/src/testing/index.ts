@@ -6,6 +6,6 @@ export { endOfChain, makeRequest, Recorder, serveWith } from './recorder.js';
 export { checkCorefile, readmeCorefiles } from './readme.js';
 export { eventually } from './eventually.js';
 export { freePort } from './free-port.js';
-export { startTestServer, type TestServer, type TestServerOptions } from './test-server.js';
+export { startTestServer, type TestServer, type TestServerOptions, useTestTransport } from './test-server.js';
 export { startTestUpstream, type TestUpstream, type UpstreamHandler } from './upstream.js';
 export { netnsUnavailable, runInNetns, type NetnsRun } from './netns.js';

@@ -31,7 +31,7 @@ export async function startTestServer(corefile: string, options: TestServerOptio
   const logs: string[] = [];
   const logger: Logger = options.verbose ? createLogger({ debug: true }) : createLogger({ sink: (line) => logs.push(line), debug: true });
   const plugins = options.plugins instanceof PluginRegistry ? options.plugins : new PluginRegistry(options.plugins.map((p) => p.name), options.plugins);
-  const udpTransport = options.udpTransport ?? (await transportFromEnv());
+  const udpTransport = options.udpTransport ?? testTransport;
   const server = new Server({
     ...(udpTransport ? { udpTransport } : {}),
     dnsPort: 0,
@@ -53,16 +53,14 @@ export async function startTestServer(corefile: string, options: TestServerOptio
   };
 }
 
+let testTransport: UdpTransport | undefined;
+
 /**
- * CHAINDNS_UDP=native runs every test server on the batched native transport
- * (@chaindns/udp-native), so CI runs the UDP suites on both transports.
+ * The UDP transport every test server gets unless its options name one; Node's
+ * dgram while none was set. A transport's package sets it from outside the
+ * tests: `NODE_OPTIONS=--import=@chaindns/udp-native/register` runs a whole
+ * suite on the native transport, and the kit depends on no transport package.
  */
-async function transportFromEnv(): Promise<UdpTransport | undefined> {
-  if (process.env.CHAINDNS_UDP !== 'native') return undefined;
-  // A name in a variable: the kit does not depend on the package, it only uses it when asked.
-  const name = '@chaindns/udp-native';
-  const mod = (await import(name)) as { loadNativeTransport(): UdpTransport | null; nativeTransportError(): string | undefined };
-  const transport = mod.loadNativeTransport();
-  if (!transport) throw new Error(`CHAINDNS_UDP=native, but ${mod.nativeTransportError() ?? 'udp-native did not load'}`);
-  return transport;
+export function useTestTransport(transport: UdpTransport | undefined): void {
+  testTransport = transport;
 }

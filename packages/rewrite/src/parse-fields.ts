@@ -9,7 +9,7 @@ export function parseClassRule(mode: Mode, field: Token, args: readonly Token[])
   return { field: 'class', mode, from: mnemonic(from, classNumber, 'class'), to: mnemonic(to, classNumber, 'class') };
 }
 
-/** `type FROM TO`: any type mnemonic (`ANY`, `HINFO`, `AAAA`). */
+/** `type FROM TO`: type mnemonics (`ANY`, `HINFO`, `AAAA`). */
 export function parseTypeRule(mode: Mode, field: Token, args: readonly Token[]): TypeRule {
   const [from, to] = pair(field, args, 'type');
   return { field: 'type', mode, from: mnemonic(from, typeNumber, 'type'), to: mnemonic(to, typeNumber, 'type') };

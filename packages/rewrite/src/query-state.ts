@@ -1,5 +1,6 @@
-import { encodeName, lowerName, PluginError, Rcode, type Request } from '@chaindns/core';
+import { lowerName, PluginError, Rcode, type Request } from '@chaindns/core';
 import { type EdnsOption, queryOptions } from './edns-options.js';
+import { encodeText } from './name-text.js';
 import type { ResponseRule } from './response-rules.js';
 
 /**
@@ -10,8 +11,9 @@ import type { ResponseRule } from './response-rules.js';
 export class QueryState {
   req!: Request;
   private renamed: string | null = null;
-  /** The new name's wire labels, once a rule rewrote the name. */
+  /** The new name's wire labels, once a rule rewrote the name (a view of `wire`). */
   nameWire: Buffer | null = null;
+  private readonly wire = Buffer.allocUnsafe(256);
   qtype = 0;
   qclass = 0;
   private options: EdnsOption[] | null = null;
@@ -46,11 +48,9 @@ export class QueryState {
 
   /** Sets a new name; one that is not a legal domain name fails the query with SERVFAIL, as in CoreDNS. */
   rename(name: string): void {
-    try {
-      this.nameWire = encodeName(name);
-    } catch {
-      throw new PluginError('rewrite', Rcode.SERVFAIL, `invalid name after rewrite: ${name}`);
-    }
+    const len = encodeText(name, this.wire);
+    if (len < 0) throw new PluginError('rewrite', Rcode.SERVFAIL, `invalid name after rewrite: ${name}`);
+    this.nameWire = this.wire.subarray(0, len);
     this.renamed = lowerName(name);
   }
 

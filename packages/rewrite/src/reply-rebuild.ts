@@ -1,5 +1,6 @@
-import { type Edns, encodeName, layout, QType, readName, skipName, writeOpt } from '@chaindns/core';
+import { type Edns, layout, QType, skipName, writeOpt } from '@chaindns/core';
 import { type EdnsOption, optionsLength, readOptions, writeOptions } from './edns-options.js';
+import { encodeText, wireText } from './name-text.js';
 import { RDATA_NAMES } from './rdata-names.js';
 import type { NameRewriter } from './response-rules.js';
 import { WireWriter } from './wire-writer.js';
@@ -33,8 +34,10 @@ export interface ReplyEdits {
   readonly answers: { readonly records: readonly RecordRef[]; readonly truncated: boolean } | null;
 }
 
-// One name at a time is expanded here (pointers followed) before it is written.
+// One name at a time is expanded here (pointers followed), and a rewritten one encoded, before it is written.
 const scratch = Buffer.allocUnsafe(256);
+// Used by one rebuild at a time (synchronously); each gets a fresh buffer.
+const out = new WireWriter();
 
 /**
  * The reply written again for the client: its header, the client's question,
@@ -48,51 +51,55 @@ export function rebuildReply(msg: Buffer, edits: ReplyEdits): Buffer | null {
   const lay = layout(msg);
   if (!lay) return null;
   const { question } = edits;
-  const out = new WireWriter(msg.length + question.length + 64);
+  out.start(msg.length + question.length + 64);
   out.bytes(msg, 0, 12);
   out.name(question, 0, question.length - 4, true);
   out.bytes(question, question.length - 4, question.length);
-  const answers: readonly RecordRef[] = edits.answers?.records ?? Array.from(lay.starts.subarray(0, lay.an), (off) => ({ src: msg, off }));
-  for (const r of answers) if (!writeRecord(out, r.src, r.off, edits, r.target)) return null;
+  const records = edits.answers?.records;
+  if (records) {
+    for (const r of records) if (!writeRecord(r.src, r.off, edits, r.target)) return null;
+  } else {
+    for (let i = 0; i < lay.an; i++) if (!writeRecord(msg, lay.starts[i]!, edits)) return null;
+  }
   let ar = lay.ar;
   let opt = false;
   for (let i = lay.an; i < lay.an + lay.ns + lay.ar; i++) {
     const off = lay.starts[i]!;
     if (i >= lay.an + lay.ns && msg[off] === 0 && msg.readUInt16BE(off + 1) === QType.OPT) {
-      writeReplyOpt(out, msg, off, edits.opt);
+      writeReplyOpt(msg, off, edits.opt);
       opt = true;
-    } else if (!writeRecord(out, msg, off, edits)) {
+    } else if (!writeRecord(msg, off, edits)) {
       return null;
     }
   }
-  if (!opt && edits.opt && addOpt(out, edits.opt)) ar++;
+  if (!opt && edits.opt && addOpt(edits.opt)) ar++;
   const buf = out.buf;
   buf.writeUInt16BE(1, 4);
-  buf.writeUInt16BE(answers.length, 6);
+  buf.writeUInt16BE(records ? records.length : lay.an, 6);
   buf.writeUInt16BE(ar, 10);
   if (edits.answers) buf[2] = edits.answers.truncated ? buf[2]! | 0x02 : buf[2]! & ~0x02;
   return out.done();
 }
 
 /** Writes one record (not an OPT); false when it is malformed or a rewritten name is not legal. */
-function writeRecord(out: WireWriter, src: Buffer, off: number, edits: ReplyEdits, target?: string): boolean {
+function writeRecord(src: Buffer, off: number, edits: ReplyEdits, target?: string): boolean {
   const nameEnd = skipName(src, off);
   if (nameEnd < 0 || nameEnd + 10 > src.length) return false;
   const rdStart = nameEnd + 10;
   const rdEnd = rdStart + src.readUInt16BE(nameEnd + 8);
-  if (rdEnd > src.length || !writeName(out, src, off, edits.names, true)) return false;
+  if (rdEnd > src.length || !writeName(src, off, edits.names, true)) return false;
   out.bytes(src, nameEnd, nameEnd + 4);
   let ttl = src.readUInt32BE(nameEnd + 4);
   for (const t of edits.ttls) ttl = ttl < t.min ? t.min : ttl > t.max ? t.max : ttl;
   out.u32(ttl);
   const lengthAt = out.reserve(2);
-  if (!writeRdata(out, src, rdStart, rdEnd, src.readUInt16BE(nameEnd), edits.values, target)) return false;
+  if (!writeRdata(src, rdStart, rdEnd, src.readUInt16BE(nameEnd), edits.values, target)) return false;
   out.buf.writeUInt16BE(out.len - lengthAt - 2, lengthAt);
   return true;
 }
 
 /** A record's data, its names expanded (and the value rewritten) for the types that hold names, else as it is. */
-function writeRdata(out: WireWriter, src: Buffer, start: number, end: number, type: number, values: readonly NameRewriter[], target?: string): boolean {
+function writeRdata(src: Buffer, start: number, end: number, type: number, values: readonly NameRewriter[], target?: string): boolean {
   const layout = RDATA_NAMES.get(type);
   if (!layout) {
     out.bytes(src, start, end);
@@ -105,8 +112,8 @@ function writeRdata(out: WireWriter, src: Buffer, start: number, end: number, ty
     if (next < 0 || next > end) return false;
     if (part !== 'name') out.bytes(src, off, next);
     else if (i !== layout.value) {
-      if (!writeName(out, src, off, [], layout.compress)) return false;
-    } else if (!writeName(out, src, off, values, layout.compress, target)) return false;
+      if (!writeName(src, off, [], layout.compress)) return false;
+    } else if (!writeName(src, off, values, layout.compress, target)) return false;
     off = next;
   }
   out.bytes(src, off, end);
@@ -115,26 +122,20 @@ function writeRdata(out: WireWriter, src: Buffer, start: number, end: number, ty
 
 /**
  * Writes the name at `src[off]` through `rewriters` (in order), or `name`
- * instead of it when given. Without either, the labels are copied as they
- * are, never turned into text.
+ * instead of it when given. Its labels are copied as they are, and turned
+ * into text only when a rewriter reads it.
  */
-function writeName(out: WireWriter, src: Buffer, off: number, rewriters: readonly NameRewriter[], compress: boolean, name?: string): boolean {
-  if (rewriters.length === 0 && name === undefined) {
-    const len = expandName(src, off, scratch);
+function writeName(src: Buffer, off: number, rewriters: readonly NameRewriter[], compress: boolean, name?: string): boolean {
+  let len = name === undefined ? expandName(src, off, scratch) : -1;
+  if (name === undefined && len < 0) return false;
+  if (rewriters.length > 0 || name !== undefined) {
+    const before = name ?? wireText(scratch, len);
+    let text = before;
+    for (const rewrite of rewriters) text = rewrite(text);
+    if (text !== before || name !== undefined) len = encodeText(text, scratch);
     if (len < 0) return false;
-    out.name(scratch, 0, len, compress);
-    return true;
   }
-  let text = name ?? readName(src, off);
-  if (text === null) return false;
-  for (const rewrite of rewriters) text = rewrite(text);
-  let wire: Buffer;
-  try {
-    wire = encodeName(text);
-  } catch {
-    return false;
-  }
-  out.name(wire, 0, wire.length, compress);
+  out.name(scratch, 0, len, compress);
   return true;
 }
 
@@ -154,14 +155,12 @@ function expandName(src: Uint8Array, off: number, dst: Uint8Array): number {
       continue;
     }
     if (b & 0xc0 || len + b + 2 > dst.length || off + b + 1 > src.length) return -1;
-    dst.set(src.subarray(off, off + b + 1), len);
-    len += b + 1;
-    off += b + 1;
+    for (const end = off + b + 1; off < end; ) dst[len++] = src[off++]!;
   }
 }
 
 /** The reply's OPT, with its options as the client should see them. */
-function writeReplyOpt(out: WireWriter, msg: Buffer, off: number, edits: OptEdits | null): void {
+function writeReplyOpt(msg: Buffer, off: number, edits: OptEdits | null): void {
   const end = off + 11 + msg.readUInt16BE(off + 9);
   if (!edits) {
     out.bytes(msg, off, end);
@@ -178,7 +177,7 @@ function writeReplyOpt(out: WireWriter, msg: Buffer, off: number, edits: OptEdit
 }
 
 /** An OPT for a reply that has none, when the client has EDNS0 and options to see; false when none is needed. */
-function addOpt(out: WireWriter, edits: OptEdits): boolean {
+function addOpt(edits: OptEdits): boolean {
   if (!edits.client || !edits.echo) return false;
   const options = reverted([...edits.echo], edits.reverts);
   if (options.length === 0) return false;

@@ -8,6 +8,10 @@ import type { NameRewriter, ResponseRule } from './response-rules.js';
 
 type Of<K extends ResponseRule['kind']> = Extract<ResponseRule, { kind: K }>;
 
+const NONE: never[] = [];
+/** `list` itself, or a new list in place of the shared empty one. */
+const own = <T>(list: T[]): T[] => (list === NONE ? [] : list);
+
 /**
  * The writer the rest of the chain answers a rewritten query through (CoreDNS's
  * ResponseReverter): the client gets its own question back, and what the
@@ -20,12 +24,13 @@ type Of<K extends ResponseRule['kind']> = Extract<ResponseRule, { kind: K }>;
 export class RewriteWriter implements ResponseWriter {
   written = false;
   pending: Promise<void> | null = null;
-  private readonly names: NameRewriter[] = [];
-  private readonly values: NameRewriter[] = [];
-  private readonly ttls: Of<'ttl'>[] = [];
-  readonly rcodes: Of<'rcode'>[] = [];
-  private readonly reverts: Of<'edns'>[] = [];
-  readonly cnames: ((target: string) => string | null)[] = [];
+  // Shared empty lists until a rule of the kind applied: most queries ask one or two kinds.
+  private names: NameRewriter[] = NONE;
+  private values: NameRewriter[] = NONE;
+  private ttls: Of<'ttl'>[] = NONE;
+  rcodes: Of<'rcode'>[] = NONE;
+  private reverts: Of<'edns'>[] = NONE;
+  cnames: ((target: string) => string | null)[] = NONE;
   private readonly echo: EdnsOption[] | null;
 
   constructor(
@@ -40,12 +45,12 @@ export class RewriteWriter implements ResponseWriter {
     // Undone from the last rule that applied back to the first.
     for (let i = rules.length - 1; i >= 0; i--) {
       const r = rules[i]!;
-      if (r.kind === 'name') this.names.push(r.rewrite);
-      else if (r.kind === 'value') this.values.push(r.rewrite);
-      else if (r.kind === 'ttl') this.ttls.push(r);
-      else if (r.kind === 'rcode') this.rcodes.push(r);
-      else if (r.kind === 'edns') this.reverts.push(r);
-      else this.cnames.push(r.target);
+      if (r.kind === 'name') (this.names = own(this.names)).push(r.rewrite);
+      else if (r.kind === 'value') (this.values = own(this.values)).push(r.rewrite);
+      else if (r.kind === 'ttl') (this.ttls = own(this.ttls)).push(r);
+      else if (r.kind === 'rcode') (this.rcodes = own(this.rcodes)).push(r);
+      else if (r.kind === 'edns') (this.reverts = own(this.reverts)).push(r);
+      else (this.cnames = own(this.cnames)).push(r.target);
     }
     const shown = q.echo;
     this.echo = shown ? q.ednsOptions().filter((o) => shown.includes(o.code)) : null;

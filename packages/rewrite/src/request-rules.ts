@@ -1,6 +1,6 @@
 import type { MatchType, NameRule, RuleConfig } from './config.js';
 import { edns0Rule } from './edns0-rule.js';
-import { compilePattern, compileTemplate, fill, groupCount, regexRewriter } from './pattern.js';
+import { compileMatcher, compileTemplate, fill, regexRewriter } from './pattern.js';
 import type { QueryState } from './query-state.js';
 import { remapRewriter, type ResponseRule, suffixRewriter } from './response-rules.js';
 
@@ -67,8 +67,8 @@ function nameMatcher(match: MatchType, name: string): (qname: string) => boolean
     case 'substring':
       return (qname) => qname.includes(name);
     case 'regex': {
-      const re = compilePattern(name);
-      return (qname) => re.test(qname);
+      const matcher = compileMatcher(name);
+      return (qname) => matcher.exec(qname) !== null;
     }
   }
 }
@@ -81,8 +81,8 @@ function nameMatcher(match: MatchType, name: string): (qname: string) => boolean
 function nameRule(config: NameRule): (q: QueryState) => boolean {
   const rewrite = matchRewriter(config.match, config.from, config.to);
   const answers: ResponseRule[] = config.answers.map((a) => {
-    const re = compilePattern(a.pattern);
-    return { kind: a.target, rewrite: regexRewriter(re, compileTemplate(a.replacement, groupCount(re))) };
+    const matcher = compileMatcher(a.pattern);
+    return { kind: a.target, rewrite: regexRewriter(matcher, compileTemplate(a.replacement, matcher.groups)) };
   });
   // A suffix rule undoes itself by the reverse suffix; the others map their new name back to the old.
   const suffixUndo: ResponseRule[] = [];
@@ -122,10 +122,10 @@ function matchRewriter(match: MatchType, from: string, to: string): (name: strin
     case 'substring':
       return (name) => (name.includes(from) ? name.replaceAll(from, to) : null);
     case 'regex': {
-      const re = compilePattern(from);
-      const template = compileTemplate(to, groupCount(re));
+      const matcher = compileMatcher(from);
+      const template = compileTemplate(to, matcher.groups);
       return (name) => {
-        const m = re.exec(name);
+        const m = matcher.exec(name);
         return m ? fill(template, m) : null;
       };
     }

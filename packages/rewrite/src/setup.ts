@@ -18,7 +18,7 @@ export const rewrite = definePlugin<RewriteConfig>({
   combine: (configs) => ({ rules: configs.flatMap((c) => c.rules) }),
   setup(config, ctx) {
     if (usesServerIp(config) && !ctx.plugins.includes('bind')) {
-      ctx.log.warn('plugin/rewrite: {server_ip} is known only in a block that listens on one address (bind); elsewhere a rule that needs it does not apply');
+      ctx.log.warn('{server_ip} is known only in a block that listens on one address (bind); elsewhere a rule that needs it does not apply');
     }
     return createRewrite({ rules: config.rules, resolve: (qname, qtype) => ctx.resolve(qname, qtype), log: ctx.log });
   },

@@ -230,3 +230,13 @@ test('dig sees the EDNS0 option the rewrite set, no OPT without EDNS0, and its C
     await ch.stop();
   }
 });
+
+test('{server_ip} in a block listening on all addresses: a warning at start, and the rule does not apply', async () => {
+  const s = await start('. {\n  rewrite edns0 local set 0xffee {server_ip}\n  whoami\n}');
+  try {
+    assert.ok(s.logs.some((l) => l.startsWith('[WARNING] plugin/rewrite: {server_ip} is known only in a block that listens on one address')), s.logs.join('\n'));
+    await check(s, [{ qname: 'example.org', qtype: 'A', seen: 'example.org. A none', options: [] }]);
+  } finally {
+    await s.stop();
+  }
+});

@@ -21,11 +21,11 @@ function answer(req: Request, w: ResponseWriter, answers: string[], extra: strin
   return 0;
 }
 
-function standIn(name: string, serve: (req: Request, w: ResponseWriter, next: Next) => number | Promise<number>): AnyPluginDefinition {
-  return definePlugin<null>({ name, parse: () => null, setup: () => ({ name, serveDNS: serve }) }) as AnyPluginDefinition;
+function standIn(name: string, serve: (req: Request, w: ResponseWriter, next: Next) => number | Promise<number>, anyClass = false): AnyPluginDefinition {
+  return definePlugin<null>({ name, anyClass, parse: () => null, setup: () => ({ name, serveDNS: serve }) }) as AnyPluginDefinition;
 }
 
-/** `forward`: an upstream that knows every name. */
+/** `forward`: an upstream that knows every name; like the real one, it lets every class into its block. */
 export const forward = standIn('forward', (req, w) => {
   const name = req.qname;
   if (name.startsWith('fail.') || name === 'other.coredns.rocks.') return Rcode.SERVFAIL;
@@ -46,7 +46,7 @@ export const forward = standIn('forward', (req, w) => {
   if (req.qtypeName === 'SRV') return answer(req, w, [`${name} 30 IN SRV 0 100 80 pod-0.${name}`], [`pod-0.${name} 30 IN A 10.0.0.2`]);
   if (req.qtypeName === 'TXT') return answer(req, w, [`${name} 0 IN TXT "from IN"`]);
   return answer(req, w, [`${name} 5 IN A 192.0.2.53`]);
-});
+}, true);
 
 /** `kubernetes`: cluster.local names only, the rest passed on. */
 export const kubernetes = standIn('kubernetes', (req, w, next) => {

@@ -112,9 +112,9 @@ const mb = (n) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(1));
 function table(results) {
   const lines = [
     `\nRSS under a flood of ${NAMES} unique names (MB; dnsperf, 100 in flight${RATE ? `, ${RATE} QPS` : ''}, ${SECONDS} s at most; ${IDLE} s idle after)\n`,
-    '| server | idle | peak | end of flood | after idle | after - idle | answered | QPS | lost |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.name} | ${mb(r.idle.rss)} | ${mb(r.peak)} | ${mb(r.atEnd.rss)} | ${mb(r.after.rss)} | **${mb(r.after.rss - r.idle.rss)}** | ${r.flood.completed} | ${r.flood.qps} | ${r.flood.lost} |`),
+    '| server | idle | peak | end of flood | after idle | after - idle | answered | QPS | lost | server CPU µs/query |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) => `| ${r.name} | ${mb(r.idle.rss)} | ${mb(r.peak)} | ${mb(r.atEnd.rss)} | ${mb(r.after.rss)} | **${mb(r.after.rss - r.idle.rss)}** | ${r.flood.completed} | ${r.flood.qps} | ${r.flood.lost} | ${r.flood.cpuUsPerQuery.toFixed(1)} |`),
   ];
   const probed = results.filter((r) => r.after.probe);
   if (probed.length) {

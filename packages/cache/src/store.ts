@@ -33,10 +33,11 @@ class Recency {
  * The success and denial caches: each evicts its least recently used entry
  * when full. A key lives in one of them at most. Entries are found by a hash
  * of the question's wire bytes and a byte compare (no string is built for a
- * hit), in a table of hash chains that doubles when the entries fill it. The entries carry their own links (recency and chain), so an entry
- * costs the heap one object, its bytes and its TTL offsets: under a flood of
- * new names every miss evicts an entry, and all of it becomes garbage the
- * old generation must collect.
+ * hit), in a table of hash chains that doubles when the entries fill it.
+ * The entries carry their own links (recency and chain), so an entry costs
+ * the heap one object, its bytes and its TTL offsets: under a flood of new
+ * names every miss evicts an entry, and all of it becomes garbage the old
+ * generation must collect.
  */
 export class EntryStore {
   private readonly kinds: Readonly<Record<Kind, Recency>>;

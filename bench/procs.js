@@ -38,10 +38,10 @@ export async function freeTcpPort() {
   return port;
 }
 
-/** Starts a process on `core`; resolves once a query to `port` is answered. */
-export async function start(name, core, cmd, args, port, cwd) {
+/** Starts a process on `core`; resolves once a query to `port` is answered. `env` and `stdout` (a file descriptor) are the child's. */
+export async function start(name, core, cmd, args, port, cwd, { env, stdout = 'ignore' } = {}) {
   const [c, a] = onCore(core, cmd, args);
-  const child = spawn(c, a, { stdio: ['ignore', 'ignore', 'pipe'], cwd });
+  const child = spawn(c, a, { stdio: ['ignore', stdout, 'pipe'], cwd, ...(env ? { env } : {}) });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const deadline = Date.now() + 15_000;

@@ -18,6 +18,6 @@ export const template = definePlugin<TemplateConfig>({
   parse: (d, ctx) => ({ templates: [parseTemplateBlock(d, ctx)] }),
   combine: (configs) => ({ templates: configs.flatMap((c) => c.templates) }),
   setup(config, ctx) {
-    return createTemplate({ templates: config.templates, metrics: templateMetrics(ctx.registry), resolve: (qname, qtype) => ctx.resolve(qname, qtype) });
+    return createTemplate({ templates: config.templates, metrics: templateMetrics(ctx.registry), resolve: (qname, qtype, from) => ctx.resolve(qname, qtype, from) });
   },
 });

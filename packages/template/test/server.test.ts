@@ -169,3 +169,30 @@ test('dig reads the answers and the extended error', async () => {
     await s.stop();
   }
 });
+
+test('a CNAME that leads back to itself is answered, not followed for ever', async () => {
+  const s = await startTestServer(
+    `. {
+      template IN A self.example {
+        answer "{{ .Name }} 60 IN CNAME {{ .Name }}"
+      }
+      template IN A a.example b.example {
+        match ^a[.]
+        answer "a.example. 60 IN CNAME b.example."
+        fallthrough
+      }
+      template IN A b.example {
+        answer "b.example. 60 IN CNAME a.example."
+      }
+    }`,
+    { plugins },
+  );
+  try {
+    for (const transport of ['udp', 'tcp'] as const) {
+      assertCase((await s.query('self.example', 'A', { transport, timeoutMs: 2000 })).packet, { qname: 'self.example', qtype: 'A', answer: ['self.example. 60 IN CNAME self.example.'] });
+      assertCase((await s.query('a.example', 'A', { transport, timeoutMs: 2000 })).packet, { qname: 'a.example', qtype: 'A', answer: ['a.example. 60 IN CNAME b.example.', 'b.example. 60 IN CNAME a.example.'] });
+    }
+  } finally {
+    await s.stop();
+  }
+});

@@ -1,6 +1,7 @@
 import { configError, type Directive, expectArgs, type ParseContext, parseFallthrough, parseZones, QType, type Token } from '@chaindns/core';
 import { MAX_REGEX_LENGTH, NameRegex } from './name-regex.js';
 import { CLASSES } from './query-data.js';
+import { parseRecord } from './rr-text.js';
 import { type CompiledTemplate, compileTemplate } from './template-compile.js';
 import { TemplateError } from './template-parse.js';
 
@@ -104,12 +105,22 @@ function regexOf(t: Token): NameRegex {
 }
 
 function templateOf(section: string, t: Token): CompiledTemplate {
+  let compiled: CompiledTemplate;
   try {
-    return compileTemplate(section, t.text);
+    compiled = compileTemplate(section, t.text);
   } catch (err) {
     if (!(err instanceof TemplateError)) throw err;
     return configError(t, `template: could not compile template: ${err.message}`);
   }
+  // A record without actions is the same for every query: one that is no record is refused now.
+  if (compiled.constant !== null) {
+    try {
+      parseRecord(compiled.constant);
+    } catch (err) {
+      configError(t, `template: ${section} is no valid record: ${(err as Error).message}`);
+    }
+  }
+  return compiled;
 }
 
 function rcodeOf(t: Token): number {

@@ -31,12 +31,13 @@ export function parseRecord(text: string): Answer {
   while (i < tokens.length) {
     const t = tokens[i++]!.text;
     const upper = t.toUpperCase();
-    if (!sawTtl && /^[0-9]/.test(t)) {
+    const c0 = t.charCodeAt(0);
+    if (!sawTtl && c0 >= 48 && c0 <= 57) {
       const v = ttlOf(t);
       if (v === null) fail(`not a TTL: "${t}"`);
       ttl = v!;
       sawTtl = true;
-    } else if (!sawClass && (upper in CLASSES || /^CLASS\d+$/.test(upper))) {
+    } else if (!sawClass && (Object.hasOwn(CLASSES, upper) || /^CLASS\d+$/.test(upper))) {
       if (!RECORD_CLASSES.includes(upper)) fail(`class ${upper} is not supported in records`);
       klass = upper;
       sawClass = true;
@@ -49,9 +50,9 @@ export function parseRecord(text: string): Answer {
   const rdata = tokens.slice(i);
   const type = typeNumber(typeText!);
   if (type === null) fail(`unknown RR type "${typeText}"`);
-  const base = { name, ttl, class: klass } as const;
-  if (rdata[0]?.text === '\\#' && !rdata[0].quoted) return { ...base, type: `UNKNOWN_${type}`, data: genericRdata(rdata.slice(1), fail) } as unknown as Answer;
-  return { ...base, ...rdataOf(typeText!, rdata, fail) } as Answer;
+  if (rdata[0]?.text === '\\#' && !rdata[0].quoted) return { name, ttl, class: klass, type: `UNKNOWN_${type}`, data: genericRdata(rdata.slice(1), fail) } as unknown as Answer;
+  const r = rdataOf(typeText!, rdata, fail);
+  return { name, ttl, class: klass, type: r.type, data: r.data } as Answer;
 }
 
 /** The classes a record may have here (what dns-packet encodes). */
@@ -64,11 +65,12 @@ export class RRTextError extends Error {
 type Fail = (message: string) => never;
 
 interface Token {
+  /** As written, escapes kept: a string's bytes are `unescape(text)`, taken only where a string is read. */
   readonly text: string;
   readonly quoted: boolean;
-  /** The bytes of a quoted string or a word, escapes (`\"`, `\DDD`) decoded. */
-  readonly bytes: Buffer;
 }
+
+const ENDS_WORD = new Set([' ', '\t', '\r', '\n', ';', '(', ')', '"']);
 
 /** Splits one record into tokens; `(` `)` only group lines, a second record is an error. */
 function tokenize(text: string): Token[] {
@@ -92,21 +94,16 @@ function tokenize(text: string): Token[] {
     } else {
       if (ended) throw new RRTextError(`dns: more than one record in "${text}"`);
       const quoted = c === '"';
-      let j = quoted ? i + 1 : i;
-      let raw = '';
+      const start = quoted ? i + 1 : i;
+      let j = start;
       for (; j < text.length; j++) {
         const d = text[j]!;
-        if (d === '\\') {
-          raw += d + (text[j + 1] ?? '');
-          j++;
-        } else if (quoted ? d === '"' : /[\s;()"]/.test(d)) {
-          break;
-        } else {
-          raw += d;
-        }
+        if (d === '\\') j++;
+        else if (quoted ? d === '"' : ENDS_WORD.has(d)) break;
       }
       if (quoted && text[j] !== '"') throw new RRTextError(`dns: unbalanced quotes in "${text}"`);
-      out.push({ text: raw, quoted, bytes: unescape(raw) });
+      // As written, escapes kept (a string's bytes are read with unescape where needed).
+      out.push({ text: text.slice(start, Math.min(j, text.length)), quoted });
       i = quoted ? j + 1 : j;
     }
   }
@@ -163,13 +160,21 @@ function nameOf(text: string, fail: Fail): string {
   if (text === '@' || text === '.') return '.';
   if (text.includes('\\')) fail(`escaped names are not supported: "${text}"`);
   const fqdn = text.endsWith('.') ? text.slice(0, -1) : text;
-  let wire = 1;
-  for (const label of fqdn.split('.')) {
-    const len = Buffer.byteLength(label);
-    if (len === 0 || len > 63) fail(`bad name "${text}"`);
-    wire += len + 1;
+  // Label lengths in octets: one per UTF-16 unit for ASCII, Buffer.byteLength only for the rest.
+  const wire = /^[\x00-\x7f]*$/.test(fqdn) ? fqdn.length + 2 : Buffer.byteLength(fqdn) + 2;
+  let label = 0;
+  for (let i = 0; i <= fqdn.length; i++) {
+    if (i < fqdn.length && fqdn.charCodeAt(i) !== 0x2e) {
+      label++;
+      continue;
+    }
+    if (label === 0 || label > 63) fail(`bad name "${text}"`);
+    label = 0;
   }
   if (wire > 255) fail(`name too long: "${text}"`);
+  if (wire - 2 !== fqdn.length) {
+    for (const l of fqdn.split('.')) if (Buffer.byteLength(l) > 63) fail(`bad name "${text}"`);
+  }
   return fqdn;
 }
 
@@ -220,11 +225,11 @@ function rdataOf(type: string, r: readonly Token[], fail: Fail): { type: string;
     }
     case 'HINFO':
       count(2);
-      return { type, data: { cpu: r[0]!.bytes.toString(), os: r[1]!.bytes.toString() } };
+      return { type, data: { cpu: unescape(r[0]!.text).toString(), os: unescape(r[1]!.text).toString() } };
     case 'CAA':
       count(3);
       if (!/^[a-zA-Z0-9]+$/.test(r[1]!.text)) fail(`bad CAA tag: "${r[1]!.text}"`);
-      return { type, data: { flags: uint(r[0], 8, 'CAA flags', fail), tag: r[1]!.text, value: r[2]!.bytes.toString() } };
+      return { type, data: { flags: uint(r[0], 8, 'CAA flags', fail), tag: r[1]!.text, value: unescape(r[2]!.text).toString() } };
     case 'NAPTR':
       count(6);
       return {
@@ -244,8 +249,9 @@ function characterStrings(r: readonly Token[], type: string, fail: Fail): Buffer
   if (r.length === 0) fail(`${type} needs at least one string`);
   const out: Buffer[] = [];
   for (const t of r) {
-    if (t.bytes.length === 0) out.push(t.bytes);
-    for (let at = 0; at < t.bytes.length; at += 255) out.push(t.bytes.subarray(at, at + 255));
+    const bytes = unescape(t.text);
+    if (bytes.length === 0) out.push(bytes);
+    for (let at = 0; at < bytes.length; at += 255) out.push(bytes.subarray(at, at + 255));
   }
   return out;
 }

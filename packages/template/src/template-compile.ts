@@ -80,6 +80,8 @@ export interface CompiledTemplate {
   readonly text: string;
   /** It reads `.Match` or `.Group` (or the whole data): the regex's submatches are needed. */
   readonly usesCaptures: boolean;
+  /** Its text when it has no action: the same record for every query. */
+  readonly constant: string | null;
   render(d: QueryData): string;
 }
 
@@ -106,6 +108,7 @@ export function compileTemplate(section: string, source: string): CompiledTempla
     section,
     text: templateText(nodes),
     usesCaptures,
+    constant: nodes.every((n) => n.kind === 'text') ? nodes.map((n) => (n.kind === 'text' ? n.text : '')).join('') : null,
     render(d: QueryData): string {
       let out = '';
       for (const p of parts) out += typeof p === 'string' ? p : p(d);

@@ -1,5 +1,6 @@
 import { type Answer, fallsThrough, type Handler, matchZone, type Next, PluginError, QType, Rcode, reply, type Request, type ResponseWriter, type Result, typeName } from '@chaindns/core';
 import type { TemplateSpec } from './config.js';
+import { emptyReply } from './empty-reply.js';
 import { withExtendedError } from './extended-error.js';
 import type { TemplateMetrics } from './metrics.js';
 import { NameRegex, type Submatches } from './name-regex.js';
@@ -26,6 +27,11 @@ const ANY = 255;
 interface Prepared extends TemplateSpec {
   /** Some record of it reads `.Match` or `.Group`: the regex's submatches are built. */
   readonly captures: boolean;
+  /** It has no records: its reply is the query's header and question with its rcode. */
+  readonly empty: boolean;
+  readonly answers: readonly Maker[];
+  readonly additionals: readonly Maker[];
+  readonly authorities: readonly Maker[];
 }
 
 /**
@@ -38,7 +44,14 @@ interface Prepared extends TemplateSpec {
  * answers, the query passes on.
  */
 export function createTemplate(options: TemplateOptions): Handler {
-  const templates: Prepared[] = options.templates.map((t) => ({ ...t, captures: [...t.answer, ...t.additional, ...t.authority].some((c) => c.usesCaptures) }));
+  const templates: Prepared[] = options.templates.map((t) => ({
+    ...t,
+    captures: [...t.answer, ...t.additional, ...t.authority].some((c) => c.usesCaptures),
+    empty: t.answer.length + t.additional.length + t.authority.length === 0,
+    answers: t.answer.map(maker),
+    additionals: t.additional.map(maker),
+    authorities: t.authority.map(maker),
+  }));
   const zones = [...new Set(templates.flatMap((t) => t.zones))];
   const { metrics, resolve } = options;
 
@@ -84,9 +97,13 @@ function match(t: Prepared, name: string): { regex: NameRegex; sub: Submatches }
 
 /** Renders the template's records and writes the reply; async only when a CNAME target is looked up. */
 function respond(req: Request, w: ResponseWriter, t: Prepared, data: QueryData, metrics: TemplateMetrics, resolve: Resolve | undefined): Result {
-  const answers = t.answer.map((c) => record(c, data, metrics));
-  const additionals = t.additional.map((c) => record(c, data, metrics));
-  const authorities = t.authority.map((c) => record(c, data, metrics));
+  if (t.empty && !(t.ederror && req.edns)) {
+    w.write(emptyReply(req, t.rcode));
+    return t.rcode;
+  }
+  const answers = t.answers.map((m) => record(m, data, metrics));
+  const additionals = t.additionals.map((m) => record(m, data, metrics));
+  const authorities = t.authorities.map((m) => record(m, data, metrics));
   const write = (records: readonly Answer[], truncated: boolean): number => {
     let msg = reply(req, { rcode: t.rcode, authoritative: true, answers: records, authorities, additionals });
     if (truncated) msg[2]! |= 0x02;
@@ -99,8 +116,19 @@ function respond(req: Request, w: ResponseWriter, t: Prepared, data: QueryData, 
   return upstreamAnswers(req, answers, resolve).then(({ records, truncated }) => write(records, truncated));
 }
 
+/** A record's template, with its record when it has no action (read once: the Corefile's parse checked it). */
+interface Maker {
+  readonly c: CompiledTemplate;
+  readonly fixed: Answer | null;
+}
+
+function maker(c: CompiledTemplate): Maker {
+  return { c, fixed: c.constant === null ? null : parseRecord(c.constant) };
+}
+
 /** One record from its template; a failure is counted and fails the query (SERVFAIL) with Go's message. */
-function record(c: CompiledTemplate, data: QueryData, metrics: TemplateMetrics): Answer {
+function record({ c, fixed }: Maker, data: QueryData, metrics: TemplateMetrics): Answer {
+  if (fixed !== null) return fixed;
   const labels = { server: data.req.server, zone: data.Zone, view: '', class: data.Class, type: data.Type, section: c.section, template: c.text };
   let text: string;
   try {

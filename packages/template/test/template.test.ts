@@ -238,3 +238,16 @@ test('template: the reply echoes the question and header as CoreDNS SetReply', a
   assert.equal(((p.flags ?? 0) >> 8) & 0x05, 0x05, 'AA and RD');
   assertCase(p, { qname: '', qtype: 'A', answer: ['mixed.example. 60 IN A 192.0.2.7'] });
 });
+
+test('a reply without records is the one reply() encodes, built from the query bytes', async () => {
+  for (const rcode of ['NOERROR', 'NXDOMAIN', 'REFUSED'] as const) {
+    const b = build(`template ANY ANY {\n rcode ${rcode}\n }`);
+    for (const options of [{}, { edns: { udpSize: 1232, do: true } }, { edns: { udpSize: 100 } }]) {
+      const req = makeRequest('Some.Example.', 'AAAA', { id: 99, ...options });
+      req.msg[3]! |= 0x10; // CD, echoed
+      const { rcode: got, w } = await serve(b, req);
+      assert.equal(got, Rcode[rcode]);
+      assert.deepEqual(w.msg, reply(req, { rcode: Rcode[rcode], authoritative: true }), `${rcode} ${JSON.stringify(options)}`);
+    }
+  }
+});

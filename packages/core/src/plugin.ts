@@ -19,6 +19,9 @@ export interface ResponseWriter {
 /** A handler's result: the rcode, synchronously where it can, or a promise when it awaits I/O. */
 export type Result = number | Promise<number>;
 
+/** How many lookups deep SetupContext.resolve goes (each with `from`) before it answers SERVFAIL. */
+export const MAX_RESOLVE_HOPS = 8;
+
 /** Calls the rest of the chain. */
 export type Next = (req: Request, w: ResponseWriter) => Result;
 
@@ -126,8 +129,13 @@ export interface SetupContext extends ParseContext {
   readonly status: ServerStatus;
   /** Sets the addresses this block listens on (the `bind` plugin). */
   bind(addresses: readonly string[]): void;
-  /** Sends a query through this block's own chain, in process, and resolves with the reply's bytes. */
-  resolve(qname: string, qtype: number): Promise<Buffer>;
+  /**
+   * Sends a query through the server's chain, in process, and resolves with the reply's bytes.
+   * `from` is the query being answered: a chain of lookups that comes back on itself (a CNAME
+   * to its own name) then ends with SERVFAIL after MAX_RESOLVE_HOPS lookups, instead of
+   * looking itself up for ever.
+   */
+  resolve(qname: string, qtype: number, from?: Request): Promise<Buffer>;
   /**
    * A resource (an HTTP listener, say) shared by every block and every
    * config generation that asks for `key`: created by the first, disposed when

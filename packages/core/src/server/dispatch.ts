@@ -26,9 +26,13 @@ export class Dispatcher {
     else if (!req.drop) via.send(errorReply(data, req.questionEnd, req.rcode, req.edns), from);
   }
 
-  tcp(router: Router, data: Buffer, from: Remote, sink: FrameSink): void {
+  /** `hops`: how many of the server's lookups of itself led to this query (Request.hops). */
+  tcp(router: Router, data: Buffer, from: Remote, sink: FrameSink, hops = 0): void {
     const req = parseRequest(data, 'tcp', from);
-    if (req instanceof Request) this.route(router, req, new TcpWriter(req, sink));
+    if (req instanceof Request) {
+      req.hops = hops;
+      this.route(router, req, new TcpWriter(req, sink));
+    }
     else if (!req.drop) sink.sendFrame(errorReply(data, req.questionEnd, req.rcode, req.edns));
   }
 

@@ -20,7 +20,8 @@ export interface InstanceEnv {
   readonly status: StatusBoard;
   /** Addresses for blocks without `bind`. */
   readonly defaultAddresses: readonly string[];
-  readonly resolve: (block: BuiltBlock, qname: string, qtype: number) => Promise<Buffer>;
+  /** Sends a query through the server; `hops` is how many lookups led to the query asking. */
+  readonly resolve: (block: BuiltBlock, qname: string, qtype: number, hops: number) => Promise<Buffer>;
   /** The server's set of its plugins' outbound sockets (SetupContext.outbound). */
   readonly outbound: EndpointSet;
   readonly requestReload: () => Promise<void>;
@@ -162,9 +163,9 @@ export class Instance {
         bind: (list) => {
           addresses = [...list];
         },
-        resolve: (qname, qtype) => {
+        resolve: (qname, qtype, from) => {
           if (!built.block) throw new ChainDNSError('CHAINDNS_STATE', 'resolve() is only available once setup has finished');
-          return this.env.resolve(built.block, qname, qtype);
+          return this.env.resolve(built.block, qname, qtype, from?.hops ?? 0);
         },
         shared: (key, create, dispose) => this.env.shared.acquire(this, key, create, dispose),
         requestReload: this.env.requestReload,

@@ -6,11 +6,12 @@ import { isNoIPv6 } from '../corefile/host-port.js';
 import type { Corefile } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
 import { type Logger, type LoggerLike, toLogger } from '../logger.js';
-import type { AnyPluginDefinition, CorefileSource } from '../plugin.js';
+import { type AnyPluginDefinition, type CorefileSource, MAX_RESOLVE_HOPS } from '../plugin.js';
 import type { Remote, UdpBinding, UdpTransport } from '../transport.js';
-import { QType } from '../wire/constants.js';
+import { QType, Rcode } from '../wire/constants.js';
 import { Request, parseRequest } from '../wire/request.js';
 import { buildQuery } from '../wire/query.js';
+import { errorReply } from '../wire/reply.js';
 import { dgramTransport } from './dgram-transport.js';
 import { Dispatcher } from './dispatch.js';
 import { type BuiltBlock, Instance, listenerKey } from './instance.js';
@@ -221,7 +222,7 @@ export class Server {
       shared: this.shared,
       status: this.status,
       defaultAddresses: this.options.defaultAddresses ?? ['::'],
-      resolve: (block, qname, qtype) => this.resolveIn(block, qname, qtype),
+      resolve: (block, qname, qtype, hops) => this.resolveIn(block, qname, qtype, hops),
       outbound: this.outbound,
       fatal: (error) => {
         this.fatalError ??= error;
@@ -337,18 +338,21 @@ export class Server {
    * An in-process query (ExternalName targets): through the
    * server's routing once it listens, else straight into the block's chain.
    */
-  private resolveIn(block: BuiltBlock, qname: string, qtype: number): Promise<Buffer> {
+  /** A lookup of the server by itself, made while answering a query that `hops` lookups led to. */
+  private resolveIn(block: BuiltBlock, qname: string, qtype: number, hops: number): Promise<Buffer> {
     const msg = buildQuery(qname, qtype);
+    if (hops >= MAX_RESOLVE_HOPS) return Promise.resolve(errorReply(msg, msg.length, Rcode.SERVFAIL, null));
     const port = block.ports[0] === 0 ? this.freePort : block.ports[0];
     const listener = [...this.listeners.values()].find((l) => l.port === port);
     const from: Remote = { address: '127.0.0.1', port: 0, family: 4 };
     return new Promise((resolve) => {
       const sink = { sendFrame: resolve };
       if (listener) {
-        this.dispatcher.tcp(listener.router, msg, from, sink);
+        this.dispatcher.tcp(listener.router, msg, from, sink, hops + 1);
         return;
       }
       const req = parseRequest(msg, 'tcp', from) as Request;
+      req.hops = hops + 1;
       req.zone = block.zones[0] ?? '.';
       this.dispatcher.serve(req, new TcpWriter(req, sink), block.route);
     });

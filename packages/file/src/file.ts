@@ -2,7 +2,7 @@ import { fallsThrough, type Handler, type Next, QClass, QType, Rcode, type Reque
 import { readAnswer } from './external.js';
 import { Lookup, type Outcome, Result as Found } from './lookup.js';
 import { MessageWriter } from './message.js';
-import { cachedReply, type CachedReply, keepReply, replyKey, sendCached, toCached } from './reply-cache.js';
+import { cachedReply, type CachedReply, keepReply, replyKey, sendReply } from './reply-cache.js';
 import type { Node } from './zone.js';
 import type { ZoneSet } from './zone-set.js';
 
@@ -39,9 +39,9 @@ export function createFile(options: FileOptions): Handler {
     const rcode = result === Found.NXDOMAIN ? Rcode.NXDOMAIN : result === Found.SERVFAIL ? Rcode.SERVFAIL : Rcode.NOERROR;
     // A referral is not authoritative; an answer that leads to one (a CNAME into a delegation) still is.
     const aa = result !== Found.DELEGATION || answer.length > 0;
-    const msg = new MessageWriter(req.msg, req.questionEnd).to(0).parts(answer).to(1).parts(outcome.ns).to(2).parts(outcome.extra).finish((req.flags & 0x7910) | (aa ? 0x0400 : 0) | rcode);
-    if (node) keepReply(node, toCached(msg, req.questionEnd, key, generation));
-    w.write(msg);
+    const built = new MessageWriter(req.msg, req.questionEnd).to(0).parts(answer).to(1).parts(outcome.ns).to(2).parts(outcome.extra).finish(aa, rcode);
+    if (node) keepReply(node, { ...built, key, generation, pass: false });
+    sendReply(req, w, built);
     return Rcode.NOERROR;
   }
 
@@ -82,7 +82,7 @@ export function createFile(options: FileOptions): Handler {
         const hit = cachedReply(node, key, generation);
         if (hit !== undefined) {
           if (hit.pass) return next(req, w);
-          sendCached(req, w, hit);
+          sendReply(req, w, hit);
           return Rcode.NOERROR;
         }
       }

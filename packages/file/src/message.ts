@@ -6,6 +6,17 @@
 import { lowerName, QType, writeNameText } from '@chaindns/core';
 import { RRset } from './zone.js';
 
+/** An encoded reply without its header and question. */
+export interface ReplyBody {
+  /** AA (0x0400), TC (0x0200) and the rcode, as bits of the header's second word. */
+  readonly flags: number;
+  readonly an: number;
+  readonly ns: number;
+  readonly ar: number;
+  /** The records, after the question. */
+  readonly body: Buffer;
+}
+
 /** One RRset in a section, under an owner; `covered` keeps only the RRSIGs of that type (-1: all records). */
 export interface Part {
   readonly owner: string;
@@ -35,16 +46,17 @@ function compressible(type: number): boolean {
 
 /** One reply being written into a shared scratch buffer; `finish` copies it out. One at a time. */
 export class MessageWriter {
-  private off = 0;
+  private off: number;
+  private readonly questionEnd: number;
   private readonly names = new Map<string, number>();
   private readonly counts = [0, 0, 0];
   private section = 0;
   truncated = false;
 
-  /** Starts with the header and question of `query[0, questionEnd)`; flags and counts are set by finish. */
+  /** Starts after the question of `query[0, questionEnd)`, which names are compressed against. */
   constructor(query: Uint8Array, questionEnd: number) {
     out.set(query.subarray(0, questionEnd), 0);
-    this.off = questionEnd;
+    this.off = this.questionEnd = questionEnd;
     this.remember(out, 12);
   }
 
@@ -68,15 +80,19 @@ export class MessageWriter {
     }
   }
 
-  /** Copies out the message: header flags from `flags` (QR set here), the counts as written. */
-  finish(flags: number): Buffer {
-    out[2] = 0x80 | ((flags >> 8) & 0x7f) | (this.truncated ? 0x02 : 0);
-    out[3] = flags & 0xff;
-    out.writeUInt16BE(1, 4);
-    out.writeUInt16BE(this.counts[0]!, 6);
-    out.writeUInt16BE(this.counts[1]!, 8);
-    out.writeUInt16BE(this.counts[2]!, 10);
-    return Buffer.from(out.subarray(0, this.off));
+  /**
+   * The reply as a header's flags (AA and TC in the high byte, the rcode in
+   * the low one), its counts and the bytes after the question: what
+   * reply-cache.ts keeps and sends.
+   */
+  finish(aa: boolean, rcode: number): ReplyBody {
+    return {
+      flags: (aa ? 0x0400 : 0) | (this.truncated ? 0x0200 : 0) | rcode,
+      an: this.counts[0]!,
+      ns: this.counts[1]!,
+      ar: this.counts[2]!,
+      body: Buffer.from(out.subarray(this.questionEnd, this.off)),
+    };
   }
 
   private record(owner: string, b: Buffer, p: number, rdlen: number): void {

@@ -6,20 +6,14 @@
  * most a few (types asked, with and without DO); a reload builds new nodes.
  */
 import { type Request, type ResponseWriter, writeOpt } from '@chaindns/core';
+import type { ReplyBody } from './message.js';
 import type { Node } from './zone.js';
 
-export interface CachedReply {
+export interface CachedReply extends ReplyBody {
   /** qtype * 2 + DO. */
   readonly key: number;
   /** The handler's zone generation it was built in (a CNAME may lead into another of its zones). */
   readonly generation: number;
-  /** The reply's AA, TC and rcode bits of header bytes 2 and 3. */
-  readonly flags: number;
-  readonly an: number;
-  readonly ns: number;
-  readonly ar: number;
-  /** The message after the question. */
-  readonly body: Buffer;
   /** The query falls through to the next plugin instead. */
   readonly pass: boolean;
 }
@@ -48,7 +42,7 @@ export function keepReply(node: Node, reply: CachedReply): void {
 }
 
 /** The reply `reply` holds, for `req`: its ID, opcode, RD, CD and question, the OPT when it had one. */
-export function sendCached(req: Request, w: ResponseWriter, reply: CachedReply): void {
+export function sendReply(req: Request, w: ResponseWriter, reply: ReplyBody): void {
   const q = req.msg;
   const qEnd = req.questionEnd;
   const body = reply.body;
@@ -70,18 +64,4 @@ export function sendCached(req: Request, w: ResponseWriter, reply: CachedReply):
   body.copy(out, qEnd);
   if (edns) writeOpt(out, qEnd + body.length, edns);
   w.write(out);
-}
-
-/** The cacheable form of an encoded reply to a question that ended at `qEnd`. */
-export function toCached(msg: Buffer, qEnd: number, key: number, generation: number): CachedReply {
-  return {
-    key,
-    generation,
-    flags: ((msg[2]! & 0x06) << 8) | (msg[3]! & 0x0f),
-    an: msg.readUInt16BE(6),
-    ns: msg.readUInt16BE(8),
-    ar: msg.readUInt16BE(10),
-    body: Buffer.from(msg.subarray(qEnd)),
-    pass: false,
-  };
 }

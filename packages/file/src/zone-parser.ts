@@ -85,8 +85,11 @@ export class MasterFileReader {
         break;
       }
       let entry: PresentationEntry | null;
+      let generated = false;
       try {
-        entry = this.generated(frame) ?? frame.lexer.next();
+        entry = this.generated(frame);
+        generated = entry !== null;
+        entry ??= frame.lexer.next();
       } catch (err) {
         const line = err instanceof PresentationError ? err.line : frame.lexer.line;
         throw new ZoneFileError(frame.file, line, err instanceof Error ? err.message : String(err));
@@ -96,7 +99,7 @@ export class MasterFileReader {
         continue;
       }
       try {
-        this.entry(frame, entry);
+        this.entry(frame, entry, generated);
       } catch (err) {
         if (err instanceof ZoneFileError) throw err;
         throw new ZoneFileError(frame.file, entry.line, err instanceof Error ? err.message : String(err));
@@ -113,10 +116,11 @@ export class MasterFileReader {
     return null;
   }
 
-  private entry(frame: Frame, entry: PresentationEntry): void {
+  /** One record or directive; what `$GENERATE` made is a record whatever its owner looks like. */
+  private entry(frame: Frame, entry: PresentationEntry, generated: boolean): void {
     const t = entry.tokens;
     const first = t[0]!;
-    if (!entry.blankOwner && first.charCodeAt(0) === 0x24 /* $ */) return this.directive(frame, entry);
+    if (!generated && !entry.blankOwner && first.charCodeAt(0) === 0x24 /* $ */) return this.directive(frame, entry);
     const owner = entry.blankOwner ? frame.owner : canonicalName(first, frame.origin);
     if (owner === null) throw new RangeError('the first record has no owner name');
     const head = readRecordHead(t, entry.blankOwner ? 0 : 1);

@@ -75,6 +75,19 @@ export function writeNameText(text: string, origin: string, out: Uint8Array, off
   return off;
 }
 
+/** The checks writeNameText makes, for an absolute name without escapes: a scan, no bytes written. */
+function checkPlainName(name: string, text: string): void {
+  if (name === '.') return;
+  if (name.length > 254) throw new RangeError(`name "${text}" is longer than 255 bytes`);
+  let start = 0;
+  for (let i = 0; i < name.length; i++) {
+    if (name.charCodeAt(i) !== DOT) continue;
+    if (i === start) throw new RangeError(`empty label in "${text}"`);
+    if (i - start > 63) throw new RangeError(`a label of "${text}" is longer than 63 bytes`);
+    start = i + 1;
+  }
+}
+
 const scratch = new Uint8Array(256);
 
 /**
@@ -83,7 +96,10 @@ const scratch = new Uint8Array(256);
  */
 export function canonicalName(text: string, origin = '.'): string {
   const name = absoluteName(text, origin);
-  if (!name.includes('\\')) return lowerName(name);
+  if (!name.includes('\\')) {
+    checkPlainName(name, text);
+    return lowerName(name);
+  }
   const end = writeNameText(name, '.', scratch, 0);
   let out = '';
   for (let off = 0; off < end - 1; off += scratch[off]! + 1) out += labelText(scratch, off + 1, off + 1 + scratch[off]!) + '.';

@@ -82,7 +82,7 @@ export class PresentationLexer {
           tokens.push(this.word());
         }
       }
-      if (depth > 0) throw new PresentationError(`unbalanced "(" opened on line ${openedAt}`, this.lineNo);
+      if (depth > 0) throw new PresentationError('unbalanced "(": not closed by the end of the text', openedAt);
       if (tokens.length > 0) return { tokens, line, blankOwner };
     }
     return null;

@@ -2,8 +2,7 @@ import { fallsThrough, type Handler, type Next, QClass, QType, Rcode, type Reque
 import { readAnswer } from './external.js';
 import { Lookup, type Outcome, Result as Found } from './lookup.js';
 import { MessageWriter } from './message.js';
-import { cachedReply, type CachedReply, keepReply, replyKey, sendReply } from './reply-cache.js';
-import type { Node } from './zone.js';
+import { ReplyIndex, sendReply } from './reply-cache.js';
 import type { ZoneSet } from './zone-set.js';
 
 export interface FileOptions {
@@ -16,22 +15,25 @@ export interface FileOptions {
   readonly last: boolean;
 }
 
-const PASS: CachedReply = Object.freeze({ key: -1, generation: -1, flags: 0, an: 0, ns: 0, ar: 0, body: Buffer.alloc(0), pass: true });
-
 /**
  * CoreDNS's file handler: authoritative answers from the zones in `zones`.
- * A query for a name the zone holds is answered from bytes encoded at its
- * first query (see reply-cache.ts); others are looked up and encoded anew.
+ * A question for a name the zone holds is answered from the reply encoded at
+ * its first asking (see reply-cache.ts); others are looked up and encoded anew.
  */
 export function createFile(options: FileOptions): Handler {
   const { zones, fallthrough, resolve, last } = options;
   const lookup = new Lookup(zones);
+  const replies = new ReplyIndex(() => zones.generation);
 
-  /** Writes the outcome (or passes on, or fails), keeping the encoded reply on `node` when given. */
-  function respond(req: Request, w: ResponseWriter, next: Next, outcome: Outcome, node: Node | null, key: number, generation: number): Result {
+  /**
+   * Writes the outcome (or passes on, or fails). `generation` is the zones'
+   * when the lookup began, or null when the reply is not to be kept (the name
+   * is not in the zone, or the answer came through the server).
+   */
+  function respond(req: Request, w: ResponseWriter, next: Next, outcome: Outcome, generation: number | null): Result {
     const { result, answer } = outcome;
     if (answer.length === 0 && (result === Found.NXDOMAIN || result === Found.ENT) && fallsThrough(fallthrough, req.qname)) {
-      if (node) keepReply(node, { ...PASS, key, generation });
+      if (generation !== null) replies.keep(req, null, generation);
       return next(req, w);
     }
     // SERVFAIL without records is the server's to write; with them (a CNAME whose target failed) it is ours (RFC 6604 3).
@@ -39,9 +41,14 @@ export function createFile(options: FileOptions): Handler {
     const rcode = result === Found.NXDOMAIN ? Rcode.NXDOMAIN : result === Found.SERVFAIL ? Rcode.SERVFAIL : Rcode.NOERROR;
     // A referral is not authoritative; an answer that leads to one (a CNAME into a delegation) still is.
     const aa = result !== Found.DELEGATION || answer.length > 0;
-    const built = new MessageWriter(req.msg, req.questionEnd).to(0).parts(answer).to(1).parts(outcome.ns).to(2).parts(outcome.extra).finish(aa, rcode);
-    if (node) keepReply(node, { ...built, key, generation, pass: false });
-    sendReply(req, w, built);
+    const writer = new MessageWriter(req.msg, req.questionEnd).to(0).parts(answer).to(1).parts(outcome.ns).to(2).parts(outcome.extra);
+    if (generation === null) {
+      w.write(writer.finish(aa, rcode, req.edns));
+    } else {
+      const msg = writer.finish(aa, rcode);
+      replies.keep(req, msg, generation);
+      sendReply(req, w, msg);
+    }
     return Rcode.NOERROR;
   }
 
@@ -58,7 +65,7 @@ export function createFile(options: FileOptions): Handler {
       }
       o = p.finish(found.rcode, found.answer);
     }
-    return respond(req, w, next, o, null, 0, 0);
+    return respond(req, w, next, o, null);
   }
 
   return {
@@ -66,6 +73,12 @@ export function createFile(options: FileOptions): Handler {
     serveDNS(req, w, next) {
       // Only IN data is held here: other classes are someone else's.
       if (req.qclass !== QClass.IN) return next(req, w);
+      const kept = replies.find(req);
+      if (kept !== undefined) {
+        if (kept.pass) return next(req, w);
+        sendReply(req, w, kept.msg);
+        return Rcode.NOERROR;
+      }
       const qname = req.qname;
       const slot = zones.slot(qname);
       if (slot === null) return last ? Rcode.REFUSED : next(req, w);
@@ -74,21 +87,11 @@ export function createFile(options: FileOptions): Handler {
       const qtype = req.qtype;
       // Zone transfers are the transfer plugin's; without it they are refused, as in CoreDNS.
       if (qtype === QType.AXFR || qtype === QType.IXFR) return Rcode.REFUSED;
-      const dnssec = req.do;
       const generation = zones.generation;
-      const key = replyKey(qtype, dnssec);
-      const node = zone.names.get(qname) ?? null;
-      if (node !== null) {
-        const hit = cachedReply(node, key, generation);
-        if (hit !== undefined) {
-          if (hit.pass) return next(req, w);
-          sendReply(req, w, hit);
-          return Rcode.NOERROR;
-        }
-      }
-      const outcome = lookup.run(zone, qname, qtype, dnssec);
+      const outcome = lookup.run(zone, qname, qtype, req.do);
       if (outcome.pending) return pending(req, w, next, outcome);
-      return respond(req, w, next, outcome, node, key, generation);
+      // A reply for a name the zone holds is kept: there are as many as the zone has names (and types asked).
+      return respond(req, w, next, outcome, zone.names.has(qname) ? generation : null);
     },
   };
 }

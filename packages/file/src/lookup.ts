@@ -60,7 +60,7 @@ export class Lookup {
     const ce = zone.closestEncloser(qname);
     const redirect = zone.redirectAbove(ce) ?? (zone.isRedirect(ce) ? ce : null);
     if (redirect) return this.redirect(zone, redirect, qname, qtype, dnssec, depth);
-    const wild = zone.names.get(wildcardOf(ce.name));
+    const wild = zone.wildcardBelow(ce);
     if (wild) return this.wildcard(zone, wild, qname, qtype, dnssec, depth);
     return this.denial(zone, qname, Result.NXDOMAIN, dnssec);
   }
@@ -72,10 +72,10 @@ export class Lookup {
     if (node !== zone.apex && node.get(QType.NS) && qtype !== QType.DS) return this.delegation(zone, node, [], dnssec);
     if (node.empty) return this.denial(zone, qname, Result.ENT, dnssec);
     const cname = node.get(QType.CNAME);
-    if (cname && qtype !== QType.CNAME) return this.chase(zone, [{ owner: qname, set: cname, covered: -1 }, ...sigs(node, QType.CNAME, dnssec)], aliasTarget(cname), qtype, dnssec, depth);
+    if (cname && qtype !== QType.CNAME) return this.chase(zone, [{ owner: null, set: cname, covered: -1 }, ...sigs(node, QType.CNAME, dnssec, null)], aliasTarget(cname), qtype, dnssec, depth);
     const set = node.get(qtype);
     if (!set) return { result: Result.NODATA, answer: [], ns: [...soa(zone, dnssec), ...(dnssec ? typed(node, QType.NSEC, true) : [])], extra: [] };
-    const answer = [{ owner: qname, set, covered: -1 }, ...sigs(node, qtype, dnssec)];
+    const answer: Part[] = [{ owner: null, set, covered: -1 }, ...sigs(node, qtype, dnssec, null)];
     return { result: Result.SUCCESS, answer, ns: apexNs(zone, dnssec), extra: additional(zone, answer, dnssec) };
   }
 
@@ -83,10 +83,10 @@ export class Lookup {
     // A wildcard that is an empty non-terminal (`f.*.example.org` exists) still owns the name: NODATA.
     if (wild.empty) return { result: Result.NODATA, answer: [], ns: soa(zone, dnssec), extra: [] };
     const cname = wild.get(QType.CNAME);
-    if (cname && qtype !== QType.CNAME) return this.chase(zone, [{ owner: qname, set: cname, covered: -1 }, ...sigs(wild, QType.CNAME, dnssec, qname)], aliasTarget(cname), qtype, dnssec, depth);
+    if (cname && qtype !== QType.CNAME) return this.chase(zone, [{ owner: null, set: cname, covered: -1 }, ...sigs(wild, QType.CNAME, dnssec, null)], aliasTarget(cname), qtype, dnssec, depth);
     const set = wild.get(qtype);
     if (!set) return { result: Result.NODATA, answer: [], ns: [...soa(zone, dnssec), ...(dnssec ? typed(wild, QType.NSEC, true) : [])], extra: [] };
-    const answer = [{ owner: qname, set, covered: -1 }, ...sigs(wild, qtype, dnssec, qname)];
+    const answer: Part[] = [{ owner: null, set, covered: -1 }, ...sigs(wild, qtype, dnssec, null)];
     // With DO, the NSEC that shows no closer name exists (RFC 4035 3.1.3.3).
     const ns = dnssec ? [...apexNs(zone, true), ...covering(zone, qname).parts] : apexNs(zone, false);
     return { result: Result.SUCCESS, answer, ns, extra: additional(zone, answer, dnssec) };
@@ -134,7 +134,7 @@ export class Lookup {
       return SERVFAIL;
     }
     if (lowerName(synthesized) === qname) return SERVFAIL;
-    const cname: Part = { owner: qname, set: recordSet(QType.CNAME, QClass.IN, dname.ttl, wire.subarray(0, end)), covered: -1 };
+    const cname: Part = { owner: null, set: recordSet(QType.CNAME, QClass.IN, dname.ttl, wire.subarray(0, end)), covered: -1 };
     const dnameParts = typed(at, QType.DNAME, dnssec);
     if (qtype === QType.CNAME) return { result: Result.SUCCESS, answer: [...dnameParts, cname], ns: apexNs(zone, dnssec), extra: [] };
     return prepend(dnameParts, this.chase(zone, [cname], lowerName(synthesized), qtype, dnssec, depth));
@@ -154,7 +154,7 @@ export class Lookup {
       if (!node || node.empty || qtype === QType.NS || (qtype === QType.SOA && target === zone.origin)) return this.elsewhere(zone, answer, target, qtype, dnssec, depth + 1);
       const cname = node.get(QType.CNAME);
       if (cname) {
-        answer.push({ owner: target, set: cname, covered: -1 }, ...sigs(node, QType.CNAME, dnssec));
+        answer.push({ owner: node, set: cname, covered: -1 }, ...sigs(node, QType.CNAME, dnssec));
         target = aliasTarget(cname);
         if (++links > MAX_DEPTH) break;
         continue;
@@ -180,7 +180,9 @@ export class Lookup {
     const finish = (rcode: number, found: Part[]): Outcome => upstreamAnswer(zone, [...answer, ...found], rcode, found.length === 0, dnssec);
     const other = this.zones.find(target);
     if (!other) return { ...SERVFAIL, answer, pending: { target, qtype, finish } };
-    return relay(this.run(other, target, qtype, dnssec, depth), finish);
+    // The inner lookup's answers owned by "the question's name" are owned by the target here.
+    const own = (parts: Part[]): Part[] => parts.map((p) => (p.owner === null ? { ...p, owner: target } : p));
+    return relay(this.run(other, target, qtype, dnssec, depth), (rcode, found) => finish(rcode, own(found)));
   }
 }
 

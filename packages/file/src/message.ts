@@ -1,25 +1,20 @@
 /**
  * Writes a reply from RRsets held in wire form, with name compression
  * (owners, and the names inside NS, CNAME, PTR, MX and SOA data, the types
- * RFC 3597 allows). No dns-packet: records are copied, not re-encoded.
+ * RFC 3597 allows). No dns-packet and no strings: records are copied, names
+ * matched by a hash of their labels and compared byte by byte.
  */
-import { lowerName, QType, writeNameText } from '@chaindns/core';
+import { type Edns, QType, writeNameText, writeOpt } from '@chaindns/core';
 import { RRset } from './zone.js';
+import type { Node } from './zone.js';
 
-/** An encoded reply without its header and question. */
-export interface ReplyBody {
-  /** AA (0x0400), TC (0x0200) and the rcode, as bits of the header's second word. */
-  readonly flags: number;
-  readonly an: number;
-  readonly ns: number;
-  readonly ar: number;
-  /** The records, after the question. */
-  readonly body: Buffer;
-}
-
-/** One RRset in a section, under an owner; `covered` keeps only the RRSIGs of that type (-1: all records). */
+/**
+ * One RRset in a section. `owner` is null for the question's own name
+ * (answers and wildcard synthesis), a node, or a name in presentation form
+ * (records from elsewhere). `covered` keeps only the RRSIGs of that type (-1: all records).
+ */
 export interface Part {
-  readonly owner: string;
+  readonly owner: Node | string | null;
   readonly set: RRset;
   readonly covered: number;
 }
@@ -28,6 +23,30 @@ export interface Part {
 const MAX = 65535;
 const out = Buffer.allocUnsafe(MAX);
 const nameScratch = Buffer.allocUnsafe(256);
+
+// The compression table of the message being written: a hash of each name
+// suffix written whole, and where it starts. Pointers reach 0x3fff at most.
+const TABLE = 256;
+const tableHash = new Int32Array(TABLE);
+const tableAt = new Int32Array(TABLE);
+let tableSize = 0;
+// Label starts and suffix hashes of the name being written.
+const labelAt = new Int32Array(128);
+const suffixHash = new Int32Array(129);
+
+const lower = (c: number): number => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
+
+/** The wire form of a node's name, made when it is first written as an owner. */
+const wires = new WeakMap<Node, Buffer>();
+function nodeWire(node: Node): Buffer {
+  let wire = wires.get(node);
+  if (wire === undefined) {
+    const end = writeNameText(node.name, '.', nameScratch, 0);
+    wire = Buffer.from(nameScratch.subarray(0, end));
+    wires.set(node, wire);
+  }
+  return wire;
+}
 
 /** A record made for this reply (a CNAME from a DNAME, a record from an external lookup), as a one-record RRset. */
 export function recordSet(type: number, klass: number, ttl: number, rdata: Uint8Array): RRset {
@@ -44,20 +63,41 @@ function compressible(type: number): boolean {
   return type === QType.NS || type === QType.CNAME || type === QType.PTR || type === QType.MX || type === QType.SOA;
 }
 
+/** Copies `src[from, to)` to `out` at `at`: a loop for the few bytes of a record, Buffer#copy past that. */
+function copy(src: Buffer, from: number, to: number, at: number): void {
+  if (to - from > 32) src.copy(out, at, from, to);
+  else for (let i = from; i < to; i++) out[at++] = src[i]!;
+}
+
+/** True when the uncompressed labels at `src[s..]` spell the name at `out[at..]` (which may end in pointers). */
+function sameSuffix(src: Buffer, s: number, at: number): boolean {
+  for (;;) {
+    let len = out[at]!;
+    while (len >= 0xc0) {
+      at = ((len & 0x3f) << 8) | out[at + 1]!;
+      len = out[at]!;
+    }
+    if (src[s] !== len) return false;
+    if (len === 0) return true;
+    for (let i = 1; i <= len; i++) if (lower(src[s + i]!) !== lower(out[at + i]!)) return false;
+    s += len + 1;
+    at += len + 1;
+  }
+}
+
 /** One reply being written into a shared scratch buffer; `finish` copies it out. One at a time. */
 export class MessageWriter {
   private off: number;
-  private readonly questionEnd: number;
-  private readonly names = new Map<string, number>();
   private readonly counts = [0, 0, 0];
   private section = 0;
   truncated = false;
 
   /** Starts after the question of `query[0, questionEnd)`, which names are compressed against. */
-  constructor(query: Uint8Array, questionEnd: number) {
-    out.set(query.subarray(0, questionEnd), 0);
-    this.off = this.questionEnd = questionEnd;
-    this.remember(out, 12);
+  constructor(query: Buffer, questionEnd: number) {
+    for (let i = 0; i < questionEnd; i++) out[i] = query[i]!;
+    this.off = questionEnd;
+    tableSize = 0;
+    this.name(out, 12, false);
   }
 
   /** Moves on to the next section: 0 answer, 1 authority, 2 additional. */
@@ -71,7 +111,7 @@ export class MessageWriter {
     return this;
   }
 
-  set(owner: string, set: RRset, covered = -1): void {
+  set(owner: Node | string | null, set: RRset, covered = -1): void {
     const b = set.buf;
     for (let p = set.off; p < set.end; ) {
       const rdlen = (b[p + 8]! << 8) | b[p + 9]!;
@@ -81,77 +121,121 @@ export class MessageWriter {
   }
 
   /**
-   * The reply as a header's flags (AA and TC in the high byte, the rcode in
-   * the low one), its counts and the bytes after the question: what
-   * reply-cache.ts keeps and sends.
+   * The whole reply: the query's header and question with QR, AA, TC and
+   * `rcode` set, the counts as written, and an OPT for `edns` when given.
    */
-  finish(aa: boolean, rcode: number): ReplyBody {
-    return {
-      flags: (aa ? 0x0400 : 0) | (this.truncated ? 0x0200 : 0) | rcode,
-      an: this.counts[0]!,
-      ns: this.counts[1]!,
-      ar: this.counts[2]!,
-      body: Buffer.from(out.subarray(this.questionEnd, this.off)),
-    };
+  finish(aa: boolean, rcode: number, edns: Edns | null = null): Buffer {
+    out[2] = 0x80 | (out[2]! & 0x79) | (aa ? 0x04 : 0) | (this.truncated ? 0x02 : 0);
+    out[3] = (out[3]! & 0x10) | rcode;
+    out[4] = 0;
+    out[5] = 1;
+    out[6] = this.counts[0]! >> 8;
+    out[7] = this.counts[0]! & 0xff;
+    out[8] = this.counts[1]! >> 8;
+    out[9] = this.counts[1]! & 0xff;
+    const ar = this.counts[2]! + (edns ? 1 : 0);
+    out[10] = ar >> 8;
+    out[11] = ar & 0xff;
+    const msg = Buffer.allocUnsafe(this.off + (edns ? 11 : 0));
+    out.copy(msg, 0, 0, this.off);
+    if (edns) writeOpt(msg, this.off, edns);
+    return msg;
   }
 
-  private record(owner: string, b: Buffer, p: number, rdlen: number): void {
+  private record(owner: Node | string | null, b: Buffer, p: number, rdlen: number): void {
     if (this.truncated || this.off + 266 + rdlen > MAX) {
       this.truncated = true;
       return;
     }
-    const end = writeNameText(owner, '.', nameScratch, 0);
-    this.name(nameScratch, 0, end);
-    b.copy(out, this.off, p, p + 8);
+    if (owner === null) {
+      // The question's name, always at 12.
+      out[this.off++] = 0xc0;
+      out[this.off++] = 12;
+    } else if (typeof owner === 'string') {
+      writeNameText(owner, '.', nameScratch, 0);
+      this.name(nameScratch, 0, true);
+    } else {
+      this.name(nodeWire(owner), 0, true);
+    }
+    copy(b, p, p + 8, this.off);
     this.off += 8;
     const type = (b[p]! << 8) | b[p + 1]!;
-    if (compressible(type)) {
+    if (!compressible(type)) {
+      copy(b, p + 8, p + 10 + rdlen, this.off);
+      this.off += 2 + rdlen;
+    } else {
       const lenAt = this.off;
       this.off += 2;
       let q = p + 10;
       if (type === QType.MX) {
-        b.copy(out, this.off, q, q + 2);
+        copy(b, q, q + 2, this.off);
         this.off += 2;
         q += 2;
       }
-      q = this.name(b, q, p + 10 + rdlen);
+      q = this.name(b, q, true);
       if (type === QType.SOA) {
-        q = this.name(b, q, p + 10 + rdlen);
-        b.copy(out, this.off, q, q + 20);
+        q = this.name(b, q, true);
+        copy(b, q, q + 20, this.off);
         this.off += 20;
       }
-      out.writeUInt16BE(this.off - lenAt - 2, lenAt);
-    } else {
-      b.copy(out, this.off, p + 8, p + 10 + rdlen);
-      this.off += 2 + rdlen;
+      const len = this.off - lenAt - 2;
+      out[lenAt] = len >> 8;
+      out[lenAt + 1] = len & 0xff;
     }
     this.counts[this.section]!++;
   }
 
-  /** Writes the uncompressed name at `src[s..]` (ending before `limit`), compressed; returns the offset past it in `src`. */
-  private name(src: Buffer, s: number, limit: number): number {
-    let end = s;
-    while (end < limit && src[end] !== 0) end += src[end]! + 1;
-    for (let p = s; p < end; p += src[p]! + 1) {
-      const key = lowerName(src.toString('latin1', p, end));
-      const at = this.names.get(key);
-      if (at !== undefined) {
-        out[this.off++] = 0xc0 | (at >> 8);
-        out[this.off++] = at & 0xff;
-        return end + 1;
-      }
-      if (this.off < 0x4000) this.names.set(key, this.off);
-      src.copy(out, this.off, p, p + src[p]! + 1);
-      this.off += src[p]! + 1;
+  /**
+   * Writes the uncompressed name at `src[s..]` compressed against the names
+   * written so far (or, with `write` false, only notes the one already at
+   * `out[s..]`); returns the offset past it in `src`.
+   */
+  private name(src: Buffer, s: number, write: boolean): number {
+    let n = 0;
+    let p = s;
+    while (src[p] !== 0) {
+      labelAt[n++] = p;
+      p += src[p]! + 1;
     }
-    out[this.off++] = 0;
-    return end + 1;
-  }
-
-  /** Notes the suffixes of the (uncompressed) name at `buf[at..]` for compression. */
-  private remember(buf: Buffer, at: number): void {
-    let end = at;
-    while (buf[end] !== 0) end += buf[end]! + 1;
-    for (let p = at; p < end; p += buf[p]! + 1) this.names.set(lowerName(buf.toString('latin1', p, end)), p);
+    const end = p + 1;
+    // Hashes of every suffix, from the root up: each label folded into the one after it.
+    suffixHash[n] = 0x811c9dc5;
+    for (let i = n - 1; i >= 0; i--) {
+      let h = suffixHash[i + 1]!;
+      const at = labelAt[i]!;
+      for (let k = at, stop = at + src[at]! + 1; k < stop; k++) h = Math.imul(h ^ lower(src[k]!), 0x01000193);
+      suffixHash[i] = h;
+    }
+    let match = -1;
+    let i = 0;
+    for (; i < n && match < 0; i++) {
+      const h = suffixHash[i]!;
+      for (let t = 0; t < tableSize; t++) {
+        if (tableHash[t] === h && sameSuffix(src, labelAt[i]!, tableAt[t]!)) {
+          match = tableAt[t]!;
+          break;
+        }
+      }
+      if (match >= 0) break;
+    }
+    // Labels 0..i-1 are new: written (or already there), and noted for the names to come.
+    const first = write ? this.off : s;
+    for (let k = 0; k < i; k++) {
+      const at = first + (labelAt[k]! - labelAt[0]!);
+      if (at < 0x4000 && tableSize < TABLE) {
+        tableHash[tableSize] = suffixHash[k]!;
+        tableAt[tableSize++] = at;
+      }
+    }
+    if (!write) return end;
+    if (i > 0) copy(src, labelAt[0]!, labelAt[i - 1]! + src[labelAt[i - 1]!]! + 1, this.off);
+    this.off += i > 0 ? labelAt[i - 1]! + src[labelAt[i - 1]!]! + 1 - labelAt[0]! : 0;
+    if (match >= 0) {
+      out[this.off++] = 0xc0 | (match >> 8);
+      out[this.off++] = match & 0xff;
+    } else {
+      out[this.off++] = 0;
+    }
+    return end;
   }
 }

@@ -8,22 +8,22 @@ import { isSubdomain, lowerName, QType, readName } from '@chaindns/core';
 import type { Part } from './message.js';
 import type { Node, RRset, Zone } from './zone.js';
 
-/** The RRSIGs at `node` covering `type`, under `owner`, when DO is set. */
-export function sigs(node: Node, type: number, dnssec: boolean, owner = node.name): Part[] {
+/** The RRSIGs at `node` covering `type`, under `owner` (null: the question's name), when DO is set. */
+export function sigs(node: Node, type: number, dnssec: boolean, owner: Node | null = node): Part[] {
   if (!dnssec) return [];
   const set = node.get(QType.RRSIG);
   return set ? [{ owner, set, covered: type }] : [];
 }
 
 /** The RRset of `type` at `node` and its signatures; none when the node has no such set. */
-export function typed(node: Node, type: number, dnssec: boolean, owner = node.name): Part[] {
+export function typed(node: Node, type: number, dnssec: boolean, owner: Node | null = node): Part[] {
   const set = node.get(type);
   return set ? [{ owner, set, covered: -1 }, ...sigs(node, type, dnssec, owner)] : [];
 }
 
 export function soa(zone: Zone, dnssec: boolean): Part[] {
   const s = zone.soa!;
-  return [{ owner: s.node.name, set: s.set, covered: -1 }, ...sigs(s.node, QType.SOA, dnssec)];
+  return [{ owner: s.node, set: s.set, covered: -1 }, ...sigs(s.node, QType.SOA, dnssec)];
 }
 
 export function apexNs(zone: Zone, dnssec: boolean): Part[] {
@@ -32,7 +32,7 @@ export function apexNs(zone: Zone, dnssec: boolean): Part[] {
 
 /** The NS set of a zone cut with its DS (and their signatures) when DO is set, as a referral's authority. */
 export function referral(cut: Node, dnssec: boolean): Part[] {
-  const ns: Part[] = [{ owner: cut.name, set: cut.get(QType.NS)!, covered: -1 }];
+  const ns: Part[] = [{ owner: cut, set: cut.get(QType.NS)!, covered: -1 }];
   return dnssec ? [...ns, ...typed(cut, QType.DS, true)] : ns;
 }
 
@@ -54,7 +54,8 @@ export function glue(zone: Zone, ns: readonly Part[], dnssec: boolean): Part[] {
     if (part.set.type !== QType.NS) continue;
     for (const p of part.set.records()) {
       const target = targetAt(part.set, p + 10);
-      if (isSubdomain(target, part.owner)) out.push(...addresses(zone, target, dnssec));
+      const owner = typeof part.owner === 'string' ? part.owner : (part.owner?.name ?? '');
+      if (isSubdomain(target, owner)) out.push(...addresses(zone, target, dnssec));
     }
   }
   return out;

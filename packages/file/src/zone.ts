@@ -5,7 +5,6 @@
  * encloser of any name is found by walking up (RFC 4592).
  */
 import { QType } from '@chaindns/core';
-import type { CachedReply } from './reply-cache.js';
 
 /**
  * The records of one type at one name, in wire form back to back in
@@ -40,8 +39,8 @@ export class Node {
   sets: readonly RRset[] = NO_SETS;
   /** The topmost zone cut or DNAME strictly above this name (undefined until first asked). */
   redirect: Node | null | undefined = undefined;
-  /** Encoded replies for exact queries of this name (see reply-cache.ts). */
-  replies: CachedReply[] | null = null;
+  /** The wildcard `*.name`, the source of synthesis below this name (undefined until first asked). */
+  wildcard: Node | null | undefined = undefined;
 
   constructor(
     /** Lowercased FQDN in presentation form. */
@@ -98,6 +97,12 @@ export class Zone {
     const found = parent === null ? null : (this.redirectAbove(parent) ?? (this.isRedirect(parent) ? parent : null));
     node.redirect = found;
     return found;
+  }
+
+  /** The wildcard below `node` (`*.node`), remembered on the node. */
+  wildcardBelow(node: Node): Node | null {
+    if (node.wildcard === undefined) node.wildcard = this.names.get(wildcardOf(node.name)) ?? null;
+    return node.wildcard;
   }
 
   /** The closest existing name at or above `name` (an in-zone, lowercased name): the apex at worst. */

@@ -13,6 +13,7 @@ export const ErrorCodes = {
   CHAINDNS_LISTEN: 'a listener could not be opened',
   CHAINDNS_STARTUP: 'a startup hook failed',
   CHAINDNS_STATE: 'the server was used in the wrong lifecycle state',
+  CHAINDNS_RESOLVE_LOOP: 'an in-process lookup (ctx.resolve) came more than eight hops after a client query',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -96,7 +96,7 @@ export const file = definePlugin<FileConfig>({
     return createFile({
       zones,
       fallthrough: config.fallthrough,
-      resolve: (qname, qtype) => ctx.resolve(qname, qtype),
+      resolve: (qname, qtype, via) => ctx.resolve(qname, qtype, via),
       last: ctx.plugins[ctx.plugins.length - 1] === 'file',
     });
   },

@@ -3,6 +3,7 @@ import { ChainDNSError, CorefileError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AnyPluginDefinition, CorefileSource, Handler, Next, SetupContext } from '../plugin.js';
 import { Rcode } from '../wire/constants.js';
+import type { Request } from '../wire/request.js';
 import type { PluginRegistry } from './registry.js';
 import { InflightCounter, type Route, Router, serverLabel } from './router.js';
 import type { SharedResources } from './shared.js';
@@ -18,7 +19,7 @@ export interface InstanceEnv {
   readonly status: StatusBoard;
   /** Addresses for blocks without `bind`. */
   readonly defaultAddresses: readonly string[];
-  readonly resolve: (block: BuiltBlock, qname: string, qtype: number) => Promise<Buffer>;
+  readonly resolve: (block: BuiltBlock, qname: string, qtype: number, via?: Request) => Promise<Buffer>;
   readonly requestReload: () => Promise<void>;
   readonly fatal: (error: Error) => void;
 }
@@ -156,9 +157,9 @@ export class Instance {
         bind: (list) => {
           addresses = [...list];
         },
-        resolve: (qname, qtype) => {
+        resolve: (qname, qtype, via) => {
           if (!built.block) throw new ChainDNSError('CHAINDNS_STATE', 'resolve() is only available once setup has finished');
-          return this.env.resolve(built.block, qname, qtype);
+          return this.env.resolve(built.block, qname, qtype, via);
         },
         shared: (key, create, dispose) => this.env.shared.acquire(this, key, create, dispose),
         requestReload: this.env.requestReload,

@@ -205,7 +205,7 @@ export class Server {
       shared: this.shared,
       status: this.status,
       defaultAddresses: this.options.defaultAddresses ?? ['::'],
-      resolve: (block, qname, qtype) => this.resolveIn(block, qname, qtype),
+      resolve: (block, qname, qtype, via) => this.resolveIn(block, qname, qtype, via),
       fatal: (error) => {
         this.fatalError ??= error;
         void this.stop();
@@ -317,26 +317,36 @@ export class Server {
   }
 
   /**
-   * An in-process query (ExternalName targets, loop's probe): through the
-   * server's routing once it listens, else straight into the block's chain.
+   * An in-process query (ExternalName and CNAME targets, loop's probe):
+   * through the server's routing once it listens, else straight into the
+   * block's chain. It carries the EDNS of `via`, the query that asked, and
+   * one hop more than it; past MAX_HOPS it is refused, so a CNAME loop
+   * through two plugins or blocks ends.
    */
-  private resolveIn(block: BuiltBlock, qname: string, qtype: number): Promise<Buffer> {
-    const msg = buildQuery(qname, qtype);
+  private resolveIn(block: BuiltBlock, qname: string, qtype: number, via?: Request): Promise<Buffer> {
+    const hops = (via?.hops ?? 0) + 1;
+    if (hops > MAX_HOPS) return Promise.reject(new ChainDNSError('CHAINDNS_RESOLVE_LOOP', `resolve(${qname}): more than ${MAX_HOPS} in-process lookups after the client's query`));
+    const edns = via?.edns;
+    const msg = buildQuery(qname, qtype, edns ? { edns: { udpSize: edns.udpSize, do: edns.do } } : {});
     const port = block.ports[0] === 0 ? this.freePort : block.ports[0];
     const listener = [...this.listeners.values()].find((l) => l.port === port);
     const from: Remote = { address: '127.0.0.1', port: 0, family: 4 };
     return new Promise((resolve) => {
       const sink = { sendFrame: resolve };
       if (listener) {
-        this.dispatcher.tcp(listener.router, msg, from, sink);
+        this.dispatcher.tcp(listener.router, msg, from, sink, hops);
         return;
       }
       const req = parseRequest(msg, 'tcp', from) as Request;
+      req.hops = hops;
       req.zone = block.zones[0] ?? '.';
       this.dispatcher.serve(req, new TcpWriter(req, sink), block.route);
     });
   }
 }
+
+/** In-process lookups one client query may lead to (CoreDNS stops its own loops after eight). */
+const MAX_HOPS = 8;
 
 function splitKey(key: string): [string, number] {
   const at = key.lastIndexOf('|');

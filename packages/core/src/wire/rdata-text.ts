@@ -84,7 +84,7 @@ const ALGORITHMS: Readonly<Record<string, number>> = {
   PRIVATEDNS: 253,
   PRIVATEOID: 254,
 };
-const mnemonicOr = (table: Readonly<Record<string, number>>, text: string, max: number, what: string): number => table[text.toUpperCase()] ?? uint(text, max, what);
+const mnemonicOr = (table: Readonly<Record<string, number>>, text: string, max: number, what: string): number => (Object.hasOwn(table, text.toUpperCase()) ? table[text.toUpperCase()]! : uint(text, max, what));
 
 const WRITERS: Readonly<Record<number, Writer>> = {
   1: (f) => f.ipv4('address'), // A
@@ -245,8 +245,10 @@ export function knowsRdataText(type: number): boolean {
  * `out` and returns the offset past it. Relative names are completed with
  * `origin`. Throws a RangeError that says what is wrong.
  */
+const reader = new RdataFields([], 0, '.', new Uint8Array(0), 0);
+
 export function writeRdataText(type: number, tokens: readonly string[], start: number, origin: string, out: Uint8Array, off: number): number {
-  const f = new RdataFields(tokens, start, origin, out, off);
+  const f = reader.reset(tokens, start, origin, out, off);
   if (tokens[start] === '\\#') {
     f.take('\\#');
     const len = uint(f.take('RDATA length'), 0xffff, 'RDATA length');

@@ -1,10 +1,10 @@
 /** SVCB and HTTPS parameters (RFC 9460 section 2.1) from presentation text. */
 import { base64, parseIPv4, parseIPv6, RdataFields, uint } from './text-fields.js';
 
-const KEYS: Readonly<Record<string, number>> = { mandatory: 0, alpn: 1, 'no-default-alpn': 2, port: 3, ipv4hint: 4, ech: 5, ipv6hint: 6, dohpath: 7, ohttp: 8 };
+const KEYS: ReadonlyMap<string, number> = new Map(Object.entries({ mandatory: 0, alpn: 1, 'no-default-alpn': 2, port: 3, ipv4hint: 4, ech: 5, ipv6hint: 6, dohpath: 7, ohttp: 8 }));
 
 function keyNumber(text: string): number {
-  const known = KEYS[text];
+  const known = KEYS.get(text);
   if (known !== undefined) return known;
   const m = /^key(\d{1,5})$/.exec(text);
   if (!m || Number(m[1]) > 65535) throw new RangeError(`unknown SvcParamKey "${text}"`);

@@ -2,7 +2,9 @@ import { fallsThrough, type Handler, type Next, QClass, QType, Rcode, type Reque
 import { readAnswer } from './external.js';
 import { Lookup, type Outcome, Result as Found } from './lookup.js';
 import { MessageWriter } from './message.js';
+import { isPlainSoa, sendNegative } from './negative.js';
 import { ReplyIndex, sendReply } from './reply-cache.js';
+import type { Zone } from './zone.js';
 import type { ZoneSet } from './zone-set.js';
 
 export interface FileOptions {
@@ -30,7 +32,7 @@ export function createFile(options: FileOptions): Handler {
    * when the lookup began, or null when the reply is not to be kept (the name
    * is not in the zone, or the answer came through the server).
    */
-  function respond(req: Request, w: ResponseWriter, next: Next, outcome: Outcome, generation: number | null): Result {
+  function respond(req: Request, w: ResponseWriter, next: Next, zone: Zone, outcome: Outcome, generation: number | null): Result {
     const { result, answer } = outcome;
     if (answer.length === 0 && (result === Found.NXDOMAIN || result === Found.ENT) && fallsThrough(fallthrough, req.qname)) {
       if (generation !== null) replies.keep(req, null, generation);
@@ -41,6 +43,8 @@ export function createFile(options: FileOptions): Handler {
     const rcode = result === Found.NXDOMAIN ? Rcode.NXDOMAIN : result === Found.SERVFAIL ? Rcode.SERVFAIL : Rcode.NOERROR;
     // A referral is not authoritative; an answer that leads to one (a CNAME into a delegation) still is.
     const aa = result !== Found.DELEGATION || answer.length > 0;
+    // A negative answer without DO for a name not kept: the zone's encoded SOA, patched.
+    if (generation === null && answer.length === 0 && outcome.extra.length === 0 && !req.do && isPlainSoa(zone, outcome.ns) && sendNegative(zone, req, w, rcode)) return Rcode.NOERROR;
     const writer = new MessageWriter(req.msg, req.questionEnd).to(0).parts(answer).to(1).parts(outcome.ns).to(2).parts(outcome.extra);
     if (generation === null) {
       w.write(writer.finish(aa, rcode, req.edns));
@@ -53,7 +57,7 @@ export function createFile(options: FileOptions): Handler {
   }
 
   /** Looks up the names the answer needs through the server, then writes it (never cached). */
-  async function pending(req: Request, w: ResponseWriter, next: Next, outcome: Outcome): Promise<number> {
+  async function pending(req: Request, w: ResponseWriter, next: Next, zone: Zone, outcome: Outcome): Promise<number> {
     let o = outcome;
     while (o.pending) {
       const p = o.pending;
@@ -65,7 +69,7 @@ export function createFile(options: FileOptions): Handler {
       }
       o = p.finish(found.rcode, found.answer);
     }
-    return respond(req, w, next, o, null);
+    return respond(req, w, next, zone, o, null);
   }
 
   return {
@@ -89,9 +93,9 @@ export function createFile(options: FileOptions): Handler {
       if (qtype === QType.AXFR || qtype === QType.IXFR) return Rcode.REFUSED;
       const generation = zones.generation;
       const outcome = lookup.run(zone, qname, qtype, req.do);
-      if (outcome.pending) return pending(req, w, next, outcome);
+      if (outcome.pending) return pending(req, w, next, zone, outcome);
       // A reply for a name the zone holds is kept: there are as many as the zone has names (and types asked).
-      return respond(req, w, next, outcome, zone.names.has(qname) ? generation : null);
+      return respond(req, w, next, zone, outcome, zone.names.has(qname) ? generation : null);
     },
   };
 }

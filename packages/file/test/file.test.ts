@@ -223,6 +223,29 @@ test('what the plugin does not hold passes on: other classes, names outside its 
   }
 });
 
+test('negative answers without DO carry the SOA encoded once, its names pointing at the apex in each question', async () => {
+  const handler = fileHandler({ 'example.org.': `$ORIGIN example.org.\n@ 300 IN SOA ns1 HostMaster.Example.ORG. 9 7200 3600 1209600 60\n  300 IN NS ns1\nns1 300 IN A 192.0.2.53\nwww 300 IN A 192.0.2.1\n*.wild 300 IN TXT "w"\n` });
+  const soa = 'example.org. 300 IN SOA ns1.example.org. hostmaster.example.org. 9 7200 3600 1209600 60';
+  for (const [qname, type, rcode] of [
+    ['nope.example.org', 'A', 'NXDOMAIN'],
+    ['A.Much.Longer.Name.That.Is.Not.There.EXAMPLE.org', 'AAAA', 'NXDOMAIN'],
+    ['x.wild.example.org', 'MX', 'NOERROR'],
+  ] as const) {
+    for (const edns of [undefined, { udpSize: 1232 }]) {
+      const { recorder } = await serveWith(handler, makeRequest(qname, type, { id: 7, ...(edns ? { edns } : {}) }));
+      assertCase(recorder.packet(), { qname, qtype: type, rcode, authoritative: true, answer: [], ns: [soa], extra: [] });
+      const msg = recorder.msg!;
+      assert.equal(msg.readUInt16BE(0), 7);
+      // The SOA's owner is a pointer into the question, and so is the end of each name in its data.
+      const apexAt = 12 + (msg.indexOf(0, 12) - 12) - 'example.org'.length - 1;
+      const soaAt = (recorder.packet().questions![0]!.name.length + 2) + 12 + 4;
+      assert.deepEqual([msg[soaAt], msg[soaAt + 1]], [0xc0, apexAt], qname);
+      assert.equal(recorder.packet().authorities![0]!.name, qname.slice(qname.length - 'example.org'.length), 'the apex keeps the letters of the question');
+      assert.equal(msg.length, soaAt + 2 + 10 + 6 + 13 + 20 + (edns ? 11 : 0), 'ns1 and hostmaster end in pointers');
+    }
+  }
+});
+
 test('a reply kept on its node fits every later query: its ID, the letters of its name, its OPT and DO', async () => {
   const handler = fileHandler({ 'miek.nl.': SIGNED_MIEK_NL });
   const first = await serveWith(handler, makeRequest('www.miek.nl', 'A', { id: 1 }));

@@ -177,6 +177,25 @@ test('a zone file that does not parse stops the start with its file:line', async
   });
 });
 
+test('a CNAME into another server block is followed through the server; a loop between two blocks ends in SERVFAIL', async () => {
+  const zone = (origin: string, records: string): string => `$ORIGIN ${origin}.\n@ 60 IN SOA ns hostmaster 1 7200 3600 1209600 60\n  60 IN NS ns\nns 60 IN A 192.0.2.53\n${records}`;
+  writeFileSync(join(dir, 'db.a.test'), zone('a.test', 'www 60 IN CNAME www.b.test.\nloop 60 IN CNAME loop.b.test.\n'));
+  writeFileSync(join(dir, 'db.b.test'), zone('b.test', 'www 60 IN A 192.0.2.2\nloop 60 IN CNAME loop.a.test.\n'));
+  const s = await startTestServer('a.test {\n  file db.a.test\n}\nb.test {\n  file db.b.test\n}', { plugins: [file] });
+  try {
+    for (const transport of ['udp', 'tcp'] as const) {
+      assertCase((await s.query('www.a.test', 'A', { transport })).packet, { qname: 'www.a.test', qtype: 'A', authoritative: true, answer: ['www.a.test. 60 IN CNAME www.b.test.', 'www.b.test. 60 IN A 192.0.2.2'], ns: ['a.test. 60 IN NS ns.a.test.'] });
+      const started = Date.now();
+      const loop = await s.query('loop.a.test', 'A', { transport, timeoutMs: 3000 });
+      assert.equal(loop.rcode, Rcode.SERVFAIL);
+      assert.ok(loop.packet.answers!.length >= 2 && loop.packet.answers!.every((a) => a.type === 'CNAME'), 'the chain so far');
+      assert.ok(Date.now() - started < 1000);
+    }
+  } finally {
+    await s.stop();
+  }
+});
+
 /** A next plugin that answers every query with TXT "next", to see fallthrough over sockets. */
 const nextPlugin = definePlugin<null>({
   name: 'next',

@@ -5,7 +5,6 @@
 // core 0 with the load on core 1: the time from start to the first answer
 // (the zone load), the memory after it, and dnsperf's and loadgen's rates
 // per server core on names that exist and names that do not.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,7 +110,6 @@ async function withTreeCpu(child, measure) {
 export async function fileBench({ out, smoke = false, rounds = 1, records = smoke ? 10_000 : 1_000_000, generatorBin = null } = {}) {
   const dir = join(out, 'file');
   mkdirSync(dir, { recursive: true });
-  if (!have('nsd') && process.getuid?.() === 0) spawnSync('apt-get', ['install', '-y', '-qq', 'nsd'], { stdio: 'inherit' });
   const zonefile = writeZone(dir, records);
   const files = writeQueries(dir, records, smoke ? 1000 : 100_000);
   const seconds = smoke ? 1 : 5;

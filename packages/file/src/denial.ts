@@ -1,7 +1,7 @@
 /**
  * NSEC denial for signed zones: the name before a given one in DNSSEC
  * canonical order (RFC 4034 6.1), as CoreDNS's tree.Prev. The order is built
- * once per loaded zone, the first time a DO query needs it.
+ * once per loaded zone, when it loads.
  */
 import { QType, writeNameText } from '@chaindns/core';
 import type { Part } from './message.js';
@@ -25,6 +25,11 @@ interface Ordered {
 }
 
 const orders = new WeakMap<Zone, Ordered>();
+
+/** Builds the canonical order of a signed zone's names now (the loader does, so no query waits for it). */
+export function prepareDenial(zone: Zone): void {
+  if (zone.signed) order(zone);
+}
 
 function order(zone: Zone): Ordered {
   let o = orders.get(zone);

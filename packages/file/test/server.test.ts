@@ -196,6 +196,25 @@ test('a CNAME into another server block is followed through the server; a loop b
   }
 });
 
+test('an answer larger than the client takes over UDP is truncated (TC), whole over TCP, the first time and from the kept reply', async () => {
+  const txt = Array.from({ length: 40 }, (_, i) => `big 60 IN TXT "${'x'.repeat(40)} ${i}"`).join('\n');
+  writeFileSync(join(dir, 'db.big.test'), `$ORIGIN big.test.\n@ 60 IN SOA ns hostmaster 1 7200 3600 1209600 60\n  60 IN NS ns\n${txt}\n`);
+  const s = await startTestServer('big.test {\n  file db.big.test\n}', { plugins: [file] });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const udp = await s.query('big.big.test', 'TXT');
+      assert.ok(udp.msg.length <= 512 && (udp.packet.flags! & 0x200) !== 0, 'truncated to 512 bytes with TC');
+      const edns = await s.query('big.big.test', 'TXT', { edns: { udpSize: 1232 } });
+      assert.ok(edns.msg.length <= 1232 && (edns.packet.flags! & 0x200) !== 0);
+      const tcp = await s.query('big.big.test', 'TXT', { transport: 'tcp' });
+      assert.equal(tcp.packet.answers?.length, 40);
+      assert.equal(tcp.packet.flags! & 0x200, 0);
+    }
+  } finally {
+    await s.stop();
+  }
+});
+
 /** A next plugin that answers every query with TXT "next", to see fallthrough over sockets. */
 const nextPlugin = definePlugin<null>({
   name: 'next',

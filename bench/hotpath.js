@@ -57,7 +57,7 @@ const edns = process.argv.includes('--edns');
 const upper = process.argv.includes('--upper');
 const queries = Array.from({ length: NAMES }, (_, i) => {
   const label = zone ? (process.argv.includes('--nx') ? 'nx' : 'h') : 'name';
-  const q = queryA(`${upper ? label[0].toUpperCase() + label.slice(1) : label}${i}.bench.example`, i);
+  const q = queryA(`${upper ? label[0].toUpperCase() + label.slice(1) : label}${i}.bench.example`, i & 0xffff);
   if (!edns) return q;
   const opt = Buffer.from([0, 0, 41, 1232 >> 8, 1232 & 0xff, 0, 0, 0, 0, 0, 0]);
   const out = Buffer.concat([q, opt]);

@@ -3,6 +3,7 @@ import { readAnswer } from './external.js';
 import { Lookup, type Outcome, Result as Found } from './lookup.js';
 import { MessageWriter } from './message.js';
 import { isPlainSoa, sendNegative } from './negative.js';
+import { wireNameHash } from './name-hash.js';
 import { ReplyIndex, sendReply } from './reply-cache.js';
 import type { Zone } from './zone.js';
 import type { ZoneSet } from './zone-set.js';
@@ -28,14 +29,15 @@ export function createFile(options: FileOptions): Handler {
   const replies = new ReplyIndex(() => zones.generation);
 
   /**
-   * Writes the outcome (or passes on, or fails). `generation` is the zones'
-   * when the lookup began, or null when the reply is not to be kept (the name
-   * is not in the zone, or the answer came through the server).
+   * Writes the outcome (or passes on, or fails). `keep` says where to keep
+   * the reply (the name's hash, the zones' generation when the lookup began),
+   * or is null when it is not kept: the name is not in the zone, or the
+   * answer came through the server.
    */
-  function respond(req: Request, w: ResponseWriter, next: Next, zone: Zone, outcome: Outcome, generation: number | null): Result {
+  function respond(req: Request, w: ResponseWriter, next: Next, zone: Zone, outcome: Outcome, keep: { hash: number; generation: number } | null): Result {
     const { result, answer } = outcome;
     if (answer.length === 0 && (result === Found.NXDOMAIN || result === Found.ENT) && fallsThrough(fallthrough, req.qname)) {
-      if (generation !== null) replies.keep(req, null, generation);
+      if (keep !== null) replies.keep(req, keep.hash, null, keep.generation);
       return next(req, w);
     }
     // SERVFAIL without records is the server's to write; with them (a CNAME whose target failed) it is ours (RFC 6604 3).
@@ -44,13 +46,13 @@ export function createFile(options: FileOptions): Handler {
     // A referral is not authoritative; an answer that leads to one (a CNAME into a delegation) still is.
     const aa = result !== Found.DELEGATION || answer.length > 0;
     // A negative answer without DO for a name not kept: the zone's encoded SOA, patched.
-    if (generation === null && answer.length === 0 && outcome.extra.length === 0 && !req.do && isPlainSoa(zone, outcome.ns) && sendNegative(zone, req, w, rcode)) return Rcode.NOERROR;
+    if (keep === null && answer.length === 0 && outcome.extra.length === 0 && !req.do && isPlainSoa(zone, outcome.ns) && sendNegative(zone, req, w, rcode)) return Rcode.NOERROR;
     const writer = new MessageWriter(req.msg, req.questionEnd).to(0).parts(answer).to(1).parts(outcome.ns).to(2).parts(outcome.extra);
-    if (generation === null) {
+    if (keep === null) {
       w.write(writer.finish(aa, rcode, req.edns));
     } else {
       const msg = writer.finish(aa, rcode);
-      replies.keep(req, msg, generation);
+      replies.keep(req, keep.hash, msg, keep.generation);
       sendReply(req, w, msg);
     }
     return Rcode.NOERROR;
@@ -77,7 +79,8 @@ export function createFile(options: FileOptions): Handler {
     serveDNS(req, w, next) {
       // Only IN data is held here: other classes are someone else's.
       if (req.qclass !== QClass.IN) return next(req, w);
-      const kept = replies.find(req);
+      const hash = wireNameHash(req.msg, 12, req.nameEnd);
+      const kept = replies.find(req, hash);
       if (kept !== undefined) {
         if (kept.pass) return next(req, w);
         sendReply(req, w, kept.msg);
@@ -92,10 +95,11 @@ export function createFile(options: FileOptions): Handler {
       // Zone transfers are the transfer plugin's; without it they are refused, as in CoreDNS.
       if (qtype === QType.AXFR || qtype === QType.IXFR) return Rcode.REFUSED;
       const generation = zones.generation;
-      const outcome = lookup.run(zone, qname, qtype, req.do);
+      const held = zone.filter!.mayHold(hash) && zone.names.has(qname);
+      const outcome = lookup.run(zone, qname, qtype, req.do, !held);
       if (outcome.pending) return pending(req, w, next, zone, outcome);
       // A reply for a name the zone holds is kept: there are as many as the zone has names (and types asked).
-      return respond(req, w, next, zone, outcome, zone.names.has(qname) ? generation : null);
+      return respond(req, w, next, zone, outcome, held ? { hash, generation } : null);
     },
   };
 }

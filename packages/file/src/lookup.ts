@@ -45,8 +45,8 @@ const SERVFAIL: Outcome = Object.freeze({ result: Result.SERVFAIL, answer: [], n
 export class Lookup {
   constructor(private readonly zones: ZoneFinder) {}
 
-  /** `qname` lowercased and inside `zone`. */
-  run(zone: Zone, qname: string, qtype: number, dnssec: boolean, depth = 0): Outcome {
+  /** `qname` lowercased and inside `zone`; `absent` when the caller knows the zone does not hold it. */
+  run(zone: Zone, qname: string, qtype: number, dnssec: boolean, absent = false, depth = 0): Outcome {
     if (!zone.soa || depth > MAX_DEPTH) return SERVFAIL;
     if (qname === zone.origin) {
       if (qtype === QType.SOA) return { result: Result.SUCCESS, answer: soa(zone, dnssec), ns: apexNs(zone, dnssec), extra: [] };
@@ -55,7 +55,7 @@ export class Lookup {
         return { result: Result.SUCCESS, answer: ns, ns: [], extra: glue(zone, ns, dnssec) };
       }
     }
-    const node = zone.names.get(qname);
+    const node = absent ? undefined : zone.names.get(qname);
     if (node) return this.exact(zone, node, qname, qtype, dnssec, depth);
     const ce = zone.closestEncloser(qname);
     const redirect = zone.redirectAbove(ce) ?? (zone.isRedirect(ce) ? ce : null);
@@ -182,7 +182,7 @@ export class Lookup {
     if (!other) return { ...SERVFAIL, answer, pending: { target, qtype, finish } };
     // The inner lookup's answers owned by "the question's name" are owned by the target here.
     const own = (parts: Part[]): Part[] => parts.map((p) => (p.owner === null ? { ...p, owner: target } : p));
-    return relay(this.run(other, target, qtype, dnssec, depth), (rcode, found) => finish(rcode, own(found)));
+    return relay(this.run(other, target, qtype, dnssec, false, depth), (rcode, found) => finish(rcode, own(found)));
   }
 }
 

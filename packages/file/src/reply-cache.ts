@@ -14,13 +14,6 @@ const MAX_PER_NAME = 8;
 
 const lower = (c: number): number => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
 
-/** FNV-1a of the question's name bytes `msg[12, end)`, ASCII letters folded, cut to 30 bits (a small integer for V8). */
-function nameHash(msg: Uint8Array, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 12; i < end; i++) h = Math.imul(h ^ lower(msg[i]!), 0x01000193);
-  return h & 0x3fffffff;
-}
-
 function sameName(a: Uint8Array, b: Uint8Array, end: number): boolean {
   for (let i = 12; i < end; i++) {
     const x = a[i]!;
@@ -54,7 +47,8 @@ export class ReplyIndex {
     this.generation = current();
   }
 
-  find(req: Request): CachedReply | undefined {
+  /** The reply kept for `req`, whose name hashes to `hash` (wireNameHash of its question). */
+  find(req: Request, hash: number): CachedReply | undefined {
     if (this.current() !== this.generation) {
       this.byName.clear();
       this.generation = this.current();
@@ -62,7 +56,7 @@ export class ReplyIndex {
     }
     const msg = req.msg;
     const end = req.nameEnd;
-    const list = this.byName.get(nameHash(msg, end));
+    const list = this.byName.get(hash);
     if (list === undefined) return undefined;
     const qtype = req.qtype;
     const dnssec = req.do;
@@ -74,9 +68,8 @@ export class ReplyIndex {
   }
 
   /** Keeps the reply `msg` (without OPT) to `req`, or a pass when `msg` is null. Built in an older generation: not kept. */
-  keep(req: Request, msg: Buffer | null, generation: number): void {
+  keep(req: Request, hash: number, msg: Buffer | null, generation: number): void {
     if (generation !== this.generation) return;
-    const hash = nameHash(req.msg, req.nameEnd);
     const list = this.byName.get(hash) ?? [];
     let sameNames = 0;
     for (const r of list) if (r.nameEnd === req.nameEnd && sameName(r.msg, req.msg, req.nameEnd)) sameNames++;

@@ -5,6 +5,7 @@
  * the end when the file interleaves them with others.
  */
 import { isSubdomain, QType } from '@chaindns/core';
+import { NameFilter } from './name-hash.js';
 import { Node, parentName, RRset, Zone } from './zone.js';
 
 const CHUNK = 1 << 20;
@@ -62,6 +63,7 @@ export class ZoneBuilder {
     const zone = new Zone(this.origin, this.names, this.apex);
     zone.soa = this.soa;
     zone.signed = this.signed;
+    zone.filter = new NameFilter(this.names.keys(), this.names.size);
     return zone;
   }
 

@@ -5,6 +5,7 @@
  * encloser of any name is found by walking up (RFC 4592).
  */
 import { QType } from '@chaindns/core';
+import type { NameFilter } from './name-hash.js';
 
 /**
  * The records of one type at one name, in wire form back to back in
@@ -77,6 +78,8 @@ export class Zone {
   soa: Soa | null = null;
   /** Any NSEC record was loaded: negative answers to DO queries carry them. */
   signed = false;
+  /** Which names the zone may hold, by their hash (set when the zone is built). */
+  filter: NameFilter | null = null;
 
   constructor(
     /** Lowercased FQDN. */

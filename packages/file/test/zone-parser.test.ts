@@ -112,20 +112,24 @@ test('records of one name and type given apart in the file make one RRset', asyn
   assert.equal(recorder.packet().answers?.length, 50);
 });
 
-test('50,000 records load in well under a second each 10,000, and the time grows linearly', () => {
+test('50,000 records load in under 2.5 s, and the time grows linearly with the records', () => {
   const zone = (n: number): string => {
     const lines = [`$ORIGIN example.org.\n$TTL 300\n${HEAD}  NS ns1\n  NS ns2\n`];
     for (let i = 0; i < n; i++) lines.push(`host${i} A 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}\n`);
     return lines.join('');
   };
+  // The best of three: a shared machine only ever slows a run down.
   const time = (n: number): number => {
     const text = zone(n);
-    const started = process.hrtime.bigint();
-    const z = loadZone(join(dir, 'db'), 'example.org.', text);
-    assert.equal(z.names.size, n + 1);
-    return Number(process.hrtime.bigint() - started) / 1e6;
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const started = process.hrtime.bigint();
+      const z = loadZone(join(dir, 'db'), 'example.org.', text);
+      assert.equal(z.names.size, n + 1);
+      best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    return best;
   };
-  time(5000);
   const small = time(10_000);
   const large = time(50_000);
   assert.ok(large < 2500, `50k records took ${large.toFixed(0)} ms`);

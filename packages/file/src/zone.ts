@@ -112,6 +112,8 @@ export class Zone {
   closestEncloser(name: string): Node {
     for (let n = name; n !== this.origin && n !== '.'; ) {
       n = parentName(n);
+      // The apex without the Map: the usual closest encloser of a name that does not exist.
+      if (n === this.origin) return this.apex;
       const node = this.names.get(n);
       if (node) return node;
     }

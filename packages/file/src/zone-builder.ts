@@ -17,6 +17,7 @@ export class ZoneBuilder {
   private used = 0;
   private soa: { node: Node; set: RRset; serial: number } | null = null;
   private signed = false;
+  private lastParent: Node | null = null;
   count = 0;
 
   constructor(readonly origin: string) {
@@ -28,7 +29,13 @@ export class ZoneBuilder {
   node(name: string): Node {
     const found = this.names.get(name);
     if (found) return found;
-    const parent = name !== '.' && isSubdomain(name, this.origin) ? this.node(parentName(name)) : null;
+    let parent: Node | null = null;
+    if (name !== '.' && isSubdomain(name, this.origin)) {
+      const up = parentName(name);
+      // Files list siblings one after another: their parent is the last one's, no Map needed.
+      parent = up === this.lastParent?.name ? this.lastParent : this.node(up);
+      this.lastParent = parent;
+    }
     const node = new Node(name, parent);
     this.names.set(name, node);
     return node;

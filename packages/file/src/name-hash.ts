@@ -37,24 +37,26 @@ export function textNameHash(name: string): number {
 }
 
 /**
- * A filter of the names a zone holds (one bit per hash, about eight bits a
- * name): a name whose bit is clear is not in the zone, so a query for a name
- * that does not exist skips the zone's Map (a miss on a million names is the
- * slowest step of an NXDOMAIN).
+ * A filter of the names a zone holds (one bit per hash, eight bits or more
+ * a name): a name whose bit is clear is not in the zone. A query for a name
+ * that does not exist skips the zone's Map with it, and so does the loader
+ * for each new name (a miss on a Map of a million names is slow).
  */
 export class NameFilter {
   private readonly bits: Uint32Array;
   private readonly mask: number;
 
-  constructor(names: Iterable<string>, count: number) {
+  /** Sized for `expected` names (at most 2^27 bits, 16 MB). */
+  constructor(expected: number) {
     let size = 1 << 10;
-    while (size < count * 8 && size < 1 << 27) size <<= 1;
+    while (size < expected * 8 && size < 1 << 27) size <<= 1;
     this.bits = new Uint32Array(size >> 5);
     this.mask = size - 1;
-    for (const name of names) {
-      const h = textNameHash(name) & this.mask;
-      this.bits[h >> 5]! |= 1 << (h & 31);
-    }
+  }
+
+  add(hash: number): void {
+    const h = hash & this.mask;
+    this.bits[h >> 5]! |= 1 << (h & 31);
   }
 
   /** False when the name with this hash is certainly not in the zone. */

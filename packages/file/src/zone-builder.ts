@@ -5,7 +5,7 @@
  * the end when the file interleaves them with others.
  */
 import { isSubdomain, QType } from '@chaindns/core';
-import { NameFilter } from './name-hash.js';
+import { NameFilter, textNameHash } from './name-hash.js';
 import { Node, parentName, RRset, Zone } from './zone.js';
 
 const CHUNK = 1 << 20;
@@ -20,15 +20,27 @@ export class ZoneBuilder {
   private lastParent: Node | null = null;
   count = 0;
 
-  constructor(readonly origin: string) {
+  private readonly filter: NameFilter;
+
+  /** `expected`: about how many names the zone will hold (the loader guesses from the file's size). */
+  constructor(
+    readonly origin: string,
+    expected = 1024,
+  ) {
+    this.filter = new NameFilter(expected);
     this.apex = new Node(origin, null);
     this.names.set(origin, this.apex);
+    this.filter.add(textNameHash(origin));
   }
 
   /** The node for a lowercased absolute name, with any missing names between it and the apex. */
   node(name: string): Node {
-    const found = this.names.get(name);
-    if (found) return found;
+    const hash = textNameHash(name);
+    // A name the filter has not seen is new: no Map lookup to find that out.
+    if (this.filter.mayHold(hash)) {
+      const found = this.names.get(name);
+      if (found) return found;
+    }
     let parent: Node | null = null;
     if (name !== '.' && isSubdomain(name, this.origin)) {
       const up = parentName(name);
@@ -38,6 +50,7 @@ export class ZoneBuilder {
     }
     const node = new Node(name, parent);
     this.names.set(name, node);
+    this.filter.add(hash);
     return node;
   }
 
@@ -70,7 +83,7 @@ export class ZoneBuilder {
     const zone = new Zone(this.origin, this.names, this.apex);
     zone.soa = this.soa;
     zone.signed = this.signed;
-    zone.filter = new NameFilter(this.names.keys(), this.names.size);
+    zone.filter = this.filter;
     return zone;
   }
 
@@ -109,6 +122,8 @@ export class ZoneBuilder {
     b.writeUInt32BE(ttl, at + 4);
     b[at + 8] = len >> 8;
     b[at + 9] = len & 0xff;
-    rdata.copy(b, at + 10, 0, len);
+    // A loop beats Buffer#copy's argument checks for a record's few bytes.
+    if (len > 32) rdata.copy(b, at + 10, 0, len);
+    else for (let i = 0; i < len; i++) b[at + 10 + i] = rdata[i]!;
   }
 }

@@ -33,11 +33,11 @@ export class RRset {
   }
 }
 
-const NO_SETS: readonly RRset[] = Object.freeze([]);
-
 export class Node {
-  /** RRsets in the order their types first appeared in the file; none for an empty non-terminal. */
-  sets: readonly RRset[] = NO_SETS;
+  /** The first RRset (types in the order they first appeared in the file); null for an empty non-terminal. */
+  private first: RRset | null = null;
+  /** The others: most names have one type, and a million of them need no array each. */
+  private more: RRset[] | null = null;
   /** The topmost zone cut or DNAME strictly above this name (undefined until first asked). */
   redirect: Node | null | undefined = undefined;
   /** The wildcard `*.name`, the source of synthesis below this name (undefined until first asked). */
@@ -51,18 +51,25 @@ export class Node {
   ) {}
 
   get(type: number): RRset | undefined {
-    const sets = this.sets;
-    for (let i = 0; i < sets.length; i++) if (sets[i]!.type === type) return sets[i];
+    if (this.first === null || this.first.type === type) return this.first ?? undefined;
+    const more = this.more;
+    if (more !== null) for (let i = 0; i < more.length; i++) if (more[i]!.type === type) return more[i];
     return undefined;
+  }
+
+  /** Every RRset, in file order. */
+  get sets(): RRset[] {
+    return this.first === null ? [] : [this.first, ...(this.more ?? [])];
   }
 
   /** True for an empty non-terminal: a name that exists only because names below it do. */
   get empty(): boolean {
-    return this.sets.length === 0;
+    return this.first === null;
   }
 
   add(set: RRset): void {
-    this.sets = this.sets.length === 0 ? [set] : [...this.sets, set];
+    if (this.first === null) this.first = set;
+    else (this.more ??= []).push(set);
   }
 }
 

@@ -13,7 +13,8 @@ test("a name's hash is the same from its text and from its wire form, letters fo
 
 test('the filter holds every name it was built from, and turns most others away', () => {
   const held = Array.from({ length: 20_000 }, (_, i) => `h${i}.bench.example.`);
-  const filter = new NameFilter(held, held.length);
+  const filter = new NameFilter(held.length);
+  for (const name of held) filter.add(textNameHash(name));
   for (const name of held) assert.ok(filter.mayHold(textNameHash(name)), name);
   let passed = 0;
   for (let i = 0; i < 20_000; i++) if (filter.mayHold(textNameHash(`nx${i}.bench.example.`))) passed++;

@@ -1,6 +1,6 @@
 import { fallsThrough, type Handler, type Next, QClass, QType, Rcode, type Request, type ResponseWriter, type Result } from '@chaindns/core';
 import { readAnswer } from './external.js';
-import { Lookup, type Outcome, Result as Found } from './lookup.js';
+import { Lookup, type Outcome, outcomeRcode, Result as Found } from './lookup.js';
 import { MessageWriter } from './message.js';
 import { isPlainSoa, sendNegative } from './negative.js';
 import { wireNameHash } from './name-hash.js';
@@ -42,7 +42,7 @@ export function createFile(options: FileOptions): Handler {
     }
     // SERVFAIL without records is the server's to write; with them (a CNAME whose target failed) it is ours (RFC 6604 3).
     if (result === Found.SERVFAIL && answer.length === 0) return Rcode.SERVFAIL;
-    const rcode = result === Found.NXDOMAIN ? Rcode.NXDOMAIN : result === Found.SERVFAIL ? Rcode.SERVFAIL : Rcode.NOERROR;
+    const rcode = outcomeRcode(outcome);
     // A referral is not authoritative; an answer that leads to one (a CNAME into a delegation) still is.
     const aa = result !== Found.DELEGATION || answer.length > 0;
     // A negative answer without DO for a name not kept: the zone's encoded SOA, patched.

@@ -5,7 +5,7 @@
  * zone, wildcards (RFC 4592), NODATA and NXDOMAIN with the SOA, and for DO
  * queries the RRSIGs and NSEC records the file holds.
  */
-import { isSubdomain, lowerName, QClass, QType, writeNameText } from '@chaindns/core';
+import { isSubdomain, lowerName, QClass, QType, Rcode, writeNameText } from '@chaindns/core';
 import { covering } from './denial.js';
 import { type Part, recordSet } from './message.js';
 import { additional, aliasTarget, apexNs, glue, referral, sigs, soa, typed } from './sections.js';
@@ -187,20 +187,20 @@ export class Lookup {
 }
 
 /** The rcode a client would have seen for an outcome (SERVFAIL without an answer is written by the server). */
-export function rcodeOf(outcome: Outcome): number {
-  return outcome.result === Result.NXDOMAIN ? 3 : outcome.result === Result.SERVFAIL ? 2 : 0;
+export function outcomeRcode(outcome: Outcome): number {
+  return outcome.result === Result.NXDOMAIN ? Rcode.NXDOMAIN : outcome.result === Result.SERVFAIL ? Rcode.SERVFAIL : Rcode.NOERROR;
 }
 
 /** Feeds an inner lookup's reply (rcode and answer) to `finish`, once it is complete. */
 function relay(inner: Outcome, finish: (rcode: number, answer: Part[]) => Outcome): Outcome {
   const p = inner.pending;
-  if (!p) return finish(rcodeOf(inner), inner.answer);
+  if (!p) return finish(outcomeRcode(inner), inner.answer);
   return { ...SERVFAIL, answer: inner.answer, pending: { target: p.target, qtype: p.qtype, finish: (rcode, found) => relay(p.finish(rcode, found), finish) } };
 }
 
 /** CoreDNS's doLookup mapping: NXDOMAIN and SERVFAIL as they are, NOERROR without records NODATA. */
 function upstreamAnswer(zone: Zone, answer: Part[], rcode: number, empty: boolean, dnssec: boolean): Outcome {
-  const result = rcode === 3 ? Result.NXDOMAIN : rcode === 2 ? Result.SERVFAIL : empty ? Result.NODATA : Result.SUCCESS;
+  const result = rcode === Rcode.NXDOMAIN ? Result.NXDOMAIN : rcode === Rcode.SERVFAIL ? Result.SERVFAIL : empty ? Result.NODATA : Result.SUCCESS;
   const ns = result === Result.NXDOMAIN || result === Result.NODATA ? soa(zone, dnssec) : apexNs(zone, dnssec);
   return { result, answer, ns, extra: additional(zone, answer, dnssec) };
 }

@@ -80,10 +80,9 @@ export class ZoneBuilder {
   }
 
   finish(): Zone {
-    const zone = new Zone(this.origin, this.names, this.apex);
+    const zone = new Zone(this.origin, this.names, this.apex, this.filter);
     zone.soa = this.soa;
     zone.signed = this.signed;
-    zone.filter = this.filter;
     return zone;
   }
 

@@ -85,14 +85,14 @@ export class Zone {
   soa: Soa | null = null;
   /** Any NSEC record was loaded: negative answers to DO queries carry them. */
   signed = false;
-  /** Which names the zone may hold, by their hash (set when the zone is built). */
-  filter: NameFilter | null = null;
 
   constructor(
     /** Lowercased FQDN. */
     readonly origin: string,
     readonly names: Map<string, Node>,
     readonly apex: Node,
+    /** Which names the zone may hold, by the hash of their wire form. */
+    readonly filter: NameFilter,
   ) {}
 
   /** True when a node with NS records (not the apex) or a DNAME is here: a query below goes elsewhere. */

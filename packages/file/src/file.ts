@@ -79,23 +79,25 @@ export function createFile(options: FileOptions): Handler {
     serveDNS(req, w, next) {
       // Only IN data is held here: other classes are someone else's.
       if (req.qclass !== QClass.IN) return next(req, w);
-      const hash = wireNameHash(req.msg, 12, req.nameEnd);
-      const kept = replies.find(req, hash);
-      if (kept !== undefined) {
-        if (kept.pass) return next(req, w);
-        sendReply(req, w, kept.msg);
-        return Rcode.NOERROR;
-      }
       const qname = req.qname;
       const slot = zones.slot(qname);
       if (slot === null) return last ? Rcode.REFUSED : next(req, w);
       const zone = slot.zone;
       if (zone === null || zone.soa === null) return Rcode.SERVFAIL;
+      // Replies are kept for names the zone holds only: one the filter turns away has none.
+      const hash = wireNameHash(req.msg, 12, req.nameEnd);
+      const mayHold = zone.filter.mayHold(hash);
+      const kept = mayHold ? replies.find(req, hash) : undefined;
+      if (kept !== undefined) {
+        if (kept.pass) return next(req, w);
+        sendReply(req, w, kept.msg);
+        return Rcode.NOERROR;
+      }
       const qtype = req.qtype;
       // Zone transfers are the transfer plugin's; without it they are refused, as in CoreDNS.
       if (qtype === QType.AXFR || qtype === QType.IXFR) return Rcode.REFUSED;
       const generation = zones.generation;
-      const held = zone.filter.mayHold(hash) && zone.names.has(qname);
+      const held = mayHold && zone.names.has(qname);
       const outcome = lookup.run(zone, qname, qtype, req.do, !held);
       if (outcome.pending) return pending(req, w, next, zone, outcome);
       // A reply for a name the zone holds is kept: there are as many as the zone has names (and types asked).

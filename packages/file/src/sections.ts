@@ -21,9 +21,15 @@ export function typed(node: Node, type: number, dnssec: boolean, owner: Node | n
   return set ? [{ owner, set, covered: -1 }, ...sigs(node, type, dnssec, owner)] : [];
 }
 
+const plainSoa = new WeakMap<Zone, readonly Part[]>();
+
+/** The zone's SOA (and its signatures for DO); without DO the same parts every time (never changed by a caller). */
 export function soa(zone: Zone, dnssec: boolean): Part[] {
   const s = zone.soa!;
-  return [{ owner: s.node, set: s.set, covered: -1 }, ...sigs(s.node, QType.SOA, dnssec)];
+  if (dnssec) return [{ owner: s.node, set: s.set, covered: -1 }, ...sigs(s.node, QType.SOA, true)];
+  let parts = plainSoa.get(zone);
+  if (!parts) plainSoa.set(zone, (parts = Object.freeze([{ owner: s.node, set: s.set, covered: -1 }])));
+  return parts as Part[];
 }
 
 export function apexNs(zone: Zone, dnssec: boolean): Part[] {

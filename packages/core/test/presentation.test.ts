@@ -90,6 +90,14 @@ test('the lexer: entries across parentheses, comments, quotes, blank owners, wit
     { tokens: ['esc\\ aped', 'TXT', 'a\\"b'], line: 7, blankOwner: false },
   ]);
   assert.throws(() => new PresentationLexer('a ) b').next(), /unbalanced "\)"/);
+  // With reuse, one entry object comes back each time, holding the entry just read.
+  const reused = new PresentationLexer('a A 192.0.2.1\n  b TXT x\n', { reuse: true });
+  const first = reused.next()!;
+  assert.deepEqual([...first.tokens, first.line, first.blankOwner], ['a', 'A', '192.0.2.1', 1, false]);
+  const second = reused.next()!;
+  assert.equal(second, first);
+  assert.deepEqual([...second.tokens, second.line, second.blankOwner], ['b', 'TXT', 'x', 2, true]);
+  assert.equal(reused.next(), null);
 });
 
 test('canonicalName: absolute, lowercased, escapes as a query name has them', () => {

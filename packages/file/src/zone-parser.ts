@@ -73,7 +73,7 @@ export class MasterFileReader {
     text: string,
     private readonly unchangedSerial: number | null = null,
   ) {
-    this.frames.push({ lexer: new PresentationLexer(text), file, origin: builder.origin, owner: null, ttl: null, ttlByDirective: false, depth: 0, generated: null });
+    this.frames.push({ lexer: new PresentationLexer(text, { reuse: true }), file, origin: builder.origin, owner: null, ttl: null, ttlByDirective: false, depth: 0, generated: null });
   }
 
   /** Reads up to `entries` entries; returns the state. Throws ZoneFileError. */
@@ -181,6 +181,6 @@ export class MasterFileReader {
     }
     // The included file's origin is its own; the including file's is left as it was (RFC 1035 5.1).
     const origin = args[1] ? canonicalName(args[1], frame.origin) : frame.origin;
-    this.frames.push({ lexer: new PresentationLexer(text), file: path, origin, owner: null, ttl: frame.ttl, ttlByDirective: frame.ttlByDirective, depth: frame.depth + 1, generated: null });
+    this.frames.push({ lexer: new PresentationLexer(text, { reuse: true }), file: path, origin, owner: null, ttl: frame.ttl, ttlByDirective: frame.ttlByDirective, depth: frame.depth + 1, generated: null });
   }
 }

@@ -75,17 +75,26 @@ export function writeNameText(text: string, origin: string, out: Uint8Array, off
   return off;
 }
 
-/** The checks writeNameText makes, for an absolute name without escapes: a scan, no bytes written. */
-function checkPlainName(name: string, text: string): void {
-  if (name === '.') return;
+/**
+ * The checks writeNameText makes, for an absolute name without escapes: one
+ * scan, no bytes written. True when the name has capitals to lower.
+ */
+function checkPlainName(name: string, text: string): boolean {
+  if (name === '.') return false;
   if (name.length > 254) throw new RangeError(`name "${text}" is longer than 255 bytes`);
   let start = 0;
+  let upper = false;
   for (let i = 0; i < name.length; i++) {
-    if (name.charCodeAt(i) !== DOT) continue;
+    const c = name.charCodeAt(i);
+    if (c !== DOT) {
+      upper ||= c >= 0x41 && c <= 0x5a;
+      continue;
+    }
     if (i === start) throw new RangeError(`empty label in "${text}"`);
     if (i - start > 63) throw new RangeError(`a label of "${text}" is longer than 63 bytes`);
     start = i + 1;
   }
+  return upper;
 }
 
 const scratch = new Uint8Array(256);
@@ -96,10 +105,7 @@ const scratch = new Uint8Array(256);
  */
 export function canonicalName(text: string, origin = '.'): string {
   const name = absoluteName(text, origin);
-  if (!name.includes('\\')) {
-    checkPlainName(name, text);
-    return lowerName(name);
-  }
+  if (!name.includes('\\')) return checkPlainName(name, text) ? lowerName(name) : name;
   const end = writeNameText(name, '.', scratch, 0);
   let out = '';
   for (let off = 0; off < end - 1; off += scratch[off]! + 1) out += labelText(scratch, off + 1, off + 1 + scratch[off]!) + '.';

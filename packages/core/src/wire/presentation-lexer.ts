@@ -40,8 +40,20 @@ const BACKSLASH = 0x5c;
 export class PresentationLexer {
   private pos = 0;
   private lineNo = 1;
+  /** With `reuse`, the one entry every call returns (a zone of a million records makes no million of them). */
+  private readonly shared: { tokens: string[]; line: number; blankOwner: boolean } | null;
 
-  constructor(private readonly text: string) {}
+  /**
+   * With `reuse`, `next()` returns the same entry object each time, its
+   * tokens replaced: for a reader that is done with an entry before it asks
+   * for the next.
+   */
+  constructor(
+    private readonly text: string,
+    options: { reuse?: boolean } = {},
+  ) {
+    this.shared = options.reuse ? { tokens: [], line: 0, blankOwner: false } : null;
+  }
 
   /** The line the lexer has reached. */
   get line(): number {
@@ -55,7 +67,8 @@ export class PresentationLexer {
     while (this.pos < n) {
       const blankOwner = s.charCodeAt(this.pos) === SPACE || s.charCodeAt(this.pos) === TAB;
       const line = this.lineNo;
-      const tokens: string[] = [];
+      const tokens: string[] = this.shared ? this.shared.tokens : [];
+      tokens.length = 0;
       let depth = 0;
       let openedAt = 0;
       while (this.pos < n) {
@@ -83,7 +96,11 @@ export class PresentationLexer {
         }
       }
       if (depth > 0) throw new PresentationError('unbalanced "(": not closed by the end of the text', openedAt);
-      if (tokens.length > 0) return { tokens, line, blankOwner };
+      if (tokens.length === 0) continue;
+      if (!this.shared) return { tokens, line, blankOwner };
+      this.shared.line = line;
+      this.shared.blankOwner = blankOwner;
+      return this.shared;
     }
     return null;
   }

@@ -97,7 +97,7 @@ export function createFile(options: FileOptions): Handler {
       // Zone transfers are the transfer plugin's; without it they are refused, as in CoreDNS.
       if (qtype === QType.AXFR || qtype === QType.IXFR) return Rcode.REFUSED;
       const generation = zones.generation;
-      const held = mayHold && zone.names.has(qname);
+      const held = mayHold && zone.names.has(qname, hash);
       const outcome = lookup.run(zone, qname, qtype, req.do, !held);
       if (outcome.pending) return pending(req, w, next, zone, outcome);
       // A reply for a name the zone holds is kept: there are as many as the zone has names (and types asked).

@@ -39,8 +39,8 @@ export function textNameHash(name: string): number {
 /**
  * A filter of the names a zone holds (one bit per hash, eight bits or more
  * a name): a name whose bit is clear is not in the zone. A query for a name
- * that does not exist skips the zone's Map with it, and so does the loader
- * for each new name (a miss on a Map of a million names is slow).
+ * that does not exist skips the zone's table and the kept replies with one
+ * look at a bit.
  */
 export class NameFilter {
   private readonly bits: Uint32Array;

@@ -6,12 +6,13 @@
  */
 import { isSubdomain, QType } from '@chaindns/core';
 import { NameFilter, textNameHash } from './name-hash.js';
+import { NameTable } from './name-table.js';
 import { Node, parentName, RRset, Zone } from './zone.js';
 
 const CHUNK = 1 << 20;
 
 export class ZoneBuilder {
-  readonly names = new Map<string, Node>();
+  readonly names: NameTable;
   readonly apex: Node;
   private chunk = Buffer.allocUnsafe(CHUNK);
   private used = 0;
@@ -28,28 +29,27 @@ export class ZoneBuilder {
     expected = 1024,
   ) {
     this.filter = new NameFilter(expected);
+    this.names = new NameTable(expected);
     this.apex = new Node(origin, null);
-    this.names.set(origin, this.apex);
-    this.filter.add(textNameHash(origin));
+    const hash = textNameHash(origin);
+    this.names.add(this.apex, hash);
+    this.filter.add(hash);
   }
 
   /** The node for a lowercased absolute name, with any missing names between it and the apex. */
   node(name: string): Node {
     const hash = textNameHash(name);
-    // A name the filter has not seen is new: no Map lookup to find that out.
-    if (this.filter.mayHold(hash)) {
-      const found = this.names.get(name);
-      if (found) return found;
-    }
+    const found = this.names.get(name, hash);
+    if (found) return found;
     let parent: Node | null = null;
     if (name !== '.' && isSubdomain(name, this.origin)) {
       const up = parentName(name);
-      // Files list siblings one after another: their parent is the last one's, no Map needed.
+      // Files list siblings one after another: their parent is the last one's, found without a lookup.
       parent = up === this.lastParent?.name ? this.lastParent : this.node(up);
       this.lastParent = parent;
     }
     const node = new Node(name, parent);
-    this.names.set(name, node);
+    this.names.add(node, hash);
     this.filter.add(hash);
     return node;
   }

@@ -1,11 +1,12 @@
 /**
- * A zone held for answering: every owner name in a Map (lowercased
+ * A zone held for answering: every owner name in a table (lowercased
  * presentation form, as `Request.qname`), each with its RRsets stored as wire
  * bytes. Empty non-terminals are nodes without RRsets, so the closest
  * encloser of any name is found by walking up (RFC 4592).
  */
 import { QType } from '@chaindns/core';
 import type { NameFilter } from './name-hash.js';
+import type { NameTable } from './name-table.js';
 
 /**
  * The records of one type at one name, in wire form back to back in
@@ -89,7 +90,7 @@ export class Zone {
   constructor(
     /** Lowercased FQDN. */
     readonly origin: string,
-    readonly names: Map<string, Node>,
+    readonly names: NameTable,
     readonly apex: Node,
     /** Which names the zone may hold, by the hash of their wire form. */
     readonly filter: NameFilter,
@@ -119,7 +120,7 @@ export class Zone {
   closestEncloser(name: string): Node {
     for (let n = name; n !== this.origin && n !== '.'; ) {
       n = parentName(n);
-      // The apex without the Map: the usual closest encloser of a name that does not exist.
+      // The apex without a lookup: the usual closest encloser of a name that does not exist.
       if (n === this.origin) return this.apex;
       const node = this.names.get(n);
       if (node) return node;

@@ -86,6 +86,36 @@ test('delegations: referrals without AA, with glue; DS at the cut answered by th
   ]);
 });
 
+test('a secure delegation: DO referrals carry the DS and its RRSIG; the DS itself is answered by the parent', async () => {
+  const zone = `$ORIGIN example.org.
+@ 1800 IN SOA sns.dns.icann.org. noc.dns.icann.org. 2016082508 7200 3600 1209600 3600
+  1800 IN NS a.iana-servers.net.
+  1800 IN NS b.iana-servers.net.
+  1800 IN RRSIG NS 13 2 1800 20161129153240 20161030153240 49035 example.org. bGxySG9JdXc=
+delegated 1800 IN NS a.delegated
+          1800 IN NS ns-ext.nlnetlabs.nl.
+          1800 IN DS 10056 5 1 EE72CABD1927759CDDA92A10DBF431504B9E1F13
+          1800 IN RRSIG DS 13 3 1800 20161129153240 20161030153240 49035 example.org. cmxOTnpjVW0=
+a.delegated 1800 IN A 139.162.196.78
+`;
+  const ds = ['delegated.example.org. 1800 IN DS 10056 5 1 EE72CABD1927759CDDA92A10DBF431504B9E1F13', 'delegated.example.org. 1800 IN RRSIG DS 13 3 1800 20161129153240 20161030153240 49035 example.org. cmxOTnpjVW0='];
+  const ns = ['delegated.example.org. 1800 IN NS a.delegated.example.org.', 'delegated.example.org. 1800 IN NS ns-ext.nlnetlabs.nl.'];
+  const glue = ['a.delegated.example.org. 1800 IN A 139.162.196.78'];
+  await check(fileHandler({ 'example.org.': zone }), 'example.org.', [
+    { do: true, qname: 'foo.delegated.example.org.', qtype: 'A', authoritative: false, answer: [], ns: [...ns, ...ds], extra: glue },
+    { do: true, qname: 'delegated.example.org.', qtype: 'NS', authoritative: false, answer: [], ns: [...ns, ...ds], extra: glue },
+    { qname: 'foo.delegated.example.org.', qtype: 'A', authoritative: false, answer: [], ns, extra: glue },
+    {
+      do: true,
+      qname: 'delegated.example.org.',
+      qtype: 'DS',
+      authoritative: true,
+      answer: ds,
+      ns: ['example.org. 1800 IN NS a.iana-servers.net.', 'example.org. 1800 IN NS b.iana-servers.net.', 'example.org. 1800 IN RRSIG NS 13 2 1800 20161129153240 20161030153240 49035 example.org. bGxySG9JdXc='],
+    },
+  ]);
+});
+
 test('a signed zone: RRSIGs and NSEC records pass through to DO queries only', async () => {
   const handler = fileHandler({ 'miek.nl.': SIGNED_MIEK_NL });
   const nsec = (owner: string, next: string, types: string, sig: string, labels = 3): string[] => [`${owner} 14400 IN NSEC ${next} ${types}`, `${owner} 14400 IN RRSIG NSEC 8 ${labels} 14400 20160426031301 20160327031301 12051 miek.nl. ${sig}`];

@@ -6,7 +6,11 @@
 // over sockets on a shared machine: the number to compare before and after a
 // change to the hot path.
 // The stand-in transport and the timing are the test kit's (benchTransport, timeRounds), shared with the plugins' benches.
-// Usage: node bench/hotpath.js [--queries=1000000] [--rounds=7] [--edns] [--upper]
+// With --zone=PATH (a zone of bench.example, as bench/file.js writes), the
+// chain is the file plugin serving it instead, asked for --names=N of its
+// names (h0 ... hN-1): the cost of an authoritative answer; with --nx, names
+// it does not hold (nx0 ...): the cost of an NXDOMAIN.
+// Usage: node bench/hotpath.js [--queries=1000000] [--rounds=7] [--edns] [--upper] [--zone=PATH [--names=N] [--nx]]
 import dgram from 'node:dgram';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +23,8 @@ const { benchTransport, timeRounds } = await import(join(dirname(here), 'package
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const QUERIES = Number(arg('queries', 1_000_000));
 const ROUNDS = Number(arg('rounds', 7));
-const NAMES = 100;
+const zone = arg('zone', null);
+const NAMES = Number(arg('names', 100));
 
 // The upstream: one A record for every question.
 const upstream = dgram.createSocket('udp4');
@@ -28,13 +33,15 @@ await new Promise((resolve) => upstream.bind(0, '127.0.0.1', resolve));
 
 const bench = benchTransport();
 const chain = arg('chain', 'errors,prometheus 127.0.0.1:0,cache').split(',').filter(Boolean).map((d) => `    ${d}\n`).join('');
-const corefile = `.:0 {\n    bind 127.0.0.1\n${chain}    forward . 127.0.0.1:${upstream.address().port}\n}\n`;
-const server = await createServer({ corefile, udpTransport: bench.transport, logger: silentLogger }).start();
+const corefile = zone ? `bench.example:0 {\n    bind 127.0.0.1\n    file ${zone} {\n        reload 0\n    }\n}\n` : `.:0 {\n    bind 127.0.0.1\n${chain}    forward . 127.0.0.1:${upstream.address().port}\n}\n`;
+const plugins = zone ? [(await import(join(dirname(here), 'packages/file/dist/src/index.js'))).file] : [];
+const server = await createServer({ corefile, plugins, udpTransport: bench.transport, logger: silentLogger }).start();
 
 const edns = process.argv.includes('--edns');
 const upper = process.argv.includes('--upper');
 const queries = Array.from({ length: NAMES }, (_, i) => {
-  const q = queryA(`${upper ? 'Name' : 'name'}${i}.bench.example`, i);
+  const label = zone ? (process.argv.includes('--nx') ? 'nx' : 'h') : 'name';
+  const q = queryA(`${upper ? label[0].toUpperCase() + label.slice(1) : label}${i}.bench.example`, i & 0xffff);
   if (!edns) return q;
   const opt = Buffer.from([0, 0, 41, 1232 >> 8, 1232 & 0xff, 0, 0, 0, 0, 0, 0]);
   const out = Buffer.concat([q, opt]);
@@ -52,7 +59,7 @@ if (bench.replies < warm) throw new Error(`only ${bench.replies} of ${warm} warm
 const { wall, cpu } = await timeRounds(bench, queries, { count: QUERIES, rounds: ROUNDS });
 const mid = Math.floor(ROUNDS / 2);
 console.log(
-  `hot path (${edns ? 'EDNS' : 'no EDNS'}${upper ? ', mixed case' : ''}): best ${wall[0].toFixed(0)} ns per cache hit, median ${wall[mid].toFixed(0)} ns; CPU best ${cpu[0].toFixed(0)} ns, median ${cpu[mid].toFixed(0)} ns (${ROUNDS} rounds of ${QUERIES})`,
+  `hot path (${zone ? `file, ${NAMES} ${process.argv.includes('--nx') ? 'NXDOMAIN ' : ''}names` : 'cache hit'}, ${edns ? 'EDNS' : 'no EDNS'}${upper ? ', mixed case' : ''}): best ${wall[0].toFixed(0)} ns per query, median ${wall[mid].toFixed(0)} ns; CPU best ${cpu[0].toFixed(0)} ns, median ${cpu[mid].toFixed(0)} ns (${ROUNDS} rounds of ${QUERIES})`,
 );
 await server.stop();
 upstream.close();

@@ -28,10 +28,7 @@ export class Request {
    * written it names the plugin that answered (CoreDNS's `plugin` metric label).
    */
   plugin = '';
-  /**
-   * How many of the server's lookups of itself (SetupContext.resolve) led to
-   * this query: 0 for a client's. It ends a chain of lookups that loops.
-   */
+  /** How many in-process lookups (ctx.resolve) led to this query: 0 for a client's; set by the server. */
   hops = 0;
   private decoded: dnsPacket.Packet | undefined;
   private raw: string | undefined;

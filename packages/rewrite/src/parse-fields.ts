@@ -1,18 +1,17 @@
-import { configError, type Token } from '@chaindns/core';
+import { classFromText, configError, rcodeFromText, type Token, typeFromText } from '@chaindns/core';
 import { type ClassRule, type CnameRule, MATCH_TYPES, type MatchType, type Mode, normalizeName, type RcodeRule, type TtlRule, type TypeRule } from './config.js';
-import { classNumber, RCODES, typeNumber } from './mnemonics.js';
 import { compilePattern } from './pattern.js';
 
 /** `class FROM TO`: IN, CS, CH, HS, NONE or ANY. */
 export function parseClassRule(mode: Mode, field: Token, args: readonly Token[]): ClassRule {
   const [from, to] = pair(field, args, 'class');
-  return { field: 'class', mode, from: mnemonic(from, classNumber, 'class'), to: mnemonic(to, classNumber, 'class') };
+  return { field: 'class', mode, from: mnemonic(from, classFromText, 'class'), to: mnemonic(to, classFromText, 'class') };
 }
 
 /** `type FROM TO`: type mnemonics (`ANY`, `HINFO`, `AAAA`). */
 export function parseTypeRule(mode: Mode, field: Token, args: readonly Token[]): TypeRule {
   const [from, to] = pair(field, args, 'type');
-  return { field: 'type', mode, from: mnemonic(from, typeNumber, 'type'), to: mnemonic(to, typeNumber, 'type') };
+  return { field: 'type', mode, from: mnemonic(from, typeFromText, 'type'), to: mnemonic(to, typeFromText, 'type') };
 }
 
 function pair(field: Token, args: readonly Token[], what: string): [Token, Token] {
@@ -70,7 +69,7 @@ export function parseRcodeRule(mode: Mode, field: Token, args: readonly Token[])
 
 function rcodeNumber(token: Token): number | null {
   if (/^\d+$/.test(token.text)) return Number(token.text) <= 23 ? Number(token.text) : null;
-  return RCODES[token.text.toUpperCase()] ?? null;
+  return rcodeFromText(token.text) ?? null;
 }
 
 /**

@@ -1,6 +1,5 @@
-import { configError, type Directive, expectArgs, type ParseContext, parseAnswer, parseFallthrough, parseZones, QType, type Token } from '@chaindns/core';
+import { classFromText, configError, type Directive, expectArgs, type ParseContext, parseAnswer, parseFallthrough, parseZones, QType, Rcode, rcodeFromText, type Token } from '@chaindns/core';
 import { MAX_REGEX_LENGTH, NameRegex } from './name-regex.js';
-import { CLASSES } from './query-data.js';
 
 import { type CompiledTemplate, compileTemplate } from './template-compile.js';
 import { TemplateError } from './template-parse.js';
@@ -24,17 +23,16 @@ export interface TemplateSpec {
   readonly fallthrough: readonly string[] | null;
 }
 
-/** Response codes as miekg/dns's StringToRcode, those that fit the header's four bits. */
-const RCODES: Readonly<Record<string, number>> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5, YXDOMAIN: 6, YXRRSET: 7, NXRRSET: 8, NOTAUTH: 9, NOTZONE: 10 };
-/** Extended rcodes (16 and up): they need an OPT the query may not have, so they are refused. */
-const EXTENDED_RCODES = new Set(['BADSIG', 'BADVERS', 'BADKEY', 'BADTIME', 'BADMODE', 'BADNAME', 'BADALG', 'BADTRUNC', 'BADCOOKIE']);
+/** The rcodes that fit the header's four bits; extended ones (16 and up) need an OPT the query may not have, so they are refused. */
+const HEADER_RCODES = Object.keys(Rcode).filter((name) => Rcode[name as keyof typeof Rcode] < 16);
 const OPTIONS = ['match', 'answer', 'additional', 'authority', 'rcode', 'ederror', 'fallthrough', 'upstream'];
 
 /** Parses one `template` directive as CoreDNS's templateParse does. */
 export function parseTemplateBlock(d: Directive, ctx: ParseContext): TemplateSpec {
   if (d.args.length < 2) configError(d, `template: expected CLASS and TYPE, got ${d.args.length} argument${d.args.length === 1 ? '' : 's'}`);
   const [classToken, typeToken, ...zoneArgs] = d.args as [Token, Token, ...Token[]];
-  const qclass = CLASSES[classToken.text];
+  // Mnemonics in capitals only, as miekg/dns's StringToClass.
+  const qclass = /^[A-Z0-9]+$/.test(classToken.text) ? classFromText(classToken.text) : undefined;
   if (qclass === undefined) configError(classToken, `template: invalid query class ${classToken.text}`);
   const qtype = typeOf(typeToken.text);
   if (qtype === null) configError(typeToken, `template: invalid query type ${typeToken.text}`);
@@ -124,8 +122,8 @@ function templateOf(section: string, t: Token): CompiledTemplate {
 }
 
 function rcodeOf(t: Token): number {
-  const rcode = RCODES[t.text];
-  if (rcode !== undefined) return rcode;
-  if (EXTENDED_RCODES.has(t.text)) configError(t, `template: rcode ${t.text} is an extended rcode, which chaindns does not send: use one of ${Object.keys(RCODES).join(', ')}`);
+  const rcode = rcodeFromText(t.text);
+  if (rcode !== undefined && rcode < 16) return rcode;
+  if (rcode !== undefined) configError(t, `template: rcode ${t.text} is an extended rcode, which chaindns does not send: use one of ${HEADER_RCODES.join(', ')}`);
   return configError(t, `template: unknown rcode ${t.text}`);
 }

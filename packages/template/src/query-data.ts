@@ -1,4 +1,4 @@
-import { type Request, typeName } from '@chaindns/core';
+import { className, type Request, typeName } from '@chaindns/core';
 
 /**
  * What a template sees of a query, as CoreDNS's templateData: `.Zone`,
@@ -82,13 +82,4 @@ function messageView(req: Request): MessageView {
     CheckingDisabled: (f & 0x0010) !== 0,
     Rcode: f & 0x0f,
   };
-}
-
-/** Class mnemonics as miekg/dns's ClassToString. */
-export const CLASSES: Readonly<Record<string, number>> = { IN: 1, CS: 2, CH: 3, HS: 4, NONE: 254, ANY: 255 };
-const classNames: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(CLASSES).map(([k, v]) => [v, k]));
-
-/** The class mnemonic, or `CLASS<n>` (RFC 3597) for one without. */
-export function className(qclass: number): string {
-  return classNames[qclass] ?? `CLASS${qclass}`;
 }

@@ -1,10 +1,10 @@
-import { type Answer, fallsThrough, type Handler, matchZone, type Next, parseAnswer, PluginError, QType, Rcode, reply, type Request, type ResponseWriter, type Result, typeName } from '@chaindns/core';
+import { type Answer, className, fallsThrough, type Handler, matchZone, type Next, parseAnswer, PluginError, QType, Rcode, reply, type Request, type ResponseWriter, type Result, typeName } from '@chaindns/core';
 import type { TemplateSpec } from './config.js';
 import { emptyReply } from './empty-reply.js';
 import { withExtendedError } from './extended-error.js';
 import type { TemplateMetrics } from './metrics.js';
 import { NameRegex, type Submatches } from './name-regex.js';
-import { className, QueryData } from './query-data.js';
+import { QueryData } from './query-data.js';
 
 import type { CompiledTemplate } from './template-compile.js';
 import { TemplateError } from './template-parse.js';

@@ -12,6 +12,13 @@ export const Rcode = {
   NOTAUTH: 9,
   NOTZONE: 10,
   BADVERS: 16,
+  BADKEY: 17,
+  BADTIME: 18,
+  BADMODE: 19,
+  BADNAME: 20,
+  BADALG: 21,
+  BADTRUNC: 22,
+  BADCOOKIE: 23,
 } as const;
 export type RcodeValue = (typeof Rcode)[keyof typeof Rcode];
 
@@ -76,7 +83,13 @@ export function typeName(qtype: number): string {
   return typeNames[qtype] ?? `TYPE${qtype}`;
 }
 
-export const QClass = { IN: 1, CH: 3, HS: 4, NONE: 254, ANY: 255 } as const;
+export const QClass = { IN: 1, CS: 2, CH: 3, HS: 4, NONE: 254, ANY: 255 } as const;
+
+const classNames: Record<number, string> = Object.fromEntries(Object.entries(QClass).map(([k, v]) => [v, k]));
+/** The class's mnemonic (`IN`, `CH`), or `CLASS<n>` (RFC 3597) for one we do not name. */
+export function className(qclass: number): string {
+  return classNames[qclass] ?? `CLASS${qclass}`;
+}
 
 export const Opcode = { QUERY: 0, IQUERY: 1, STATUS: 2, NOTIFY: 4, UPDATE: 5 } as const;
 

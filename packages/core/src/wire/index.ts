@@ -10,7 +10,7 @@ export { buildQuery } from './query.js';
 export { upstreamQuery } from './upstream-query.js';
 export { PresentationError, PresentationLexer, type PresentationEntry } from './presentation-lexer.js';
 export { absoluteName, canonicalName, writeNameText } from './name-text.js';
-export { classFromText, ttlFromText, typeFromText } from './type-text.js';
+export { classFromText, rcodeFromText, ttlFromText, typeFromText } from './type-text.js';
 export { knowsRdataText, writeRdataText } from './rdata-text.js';
 export { parseRecord, readRecordHead, type RecordHead, type RecordText } from './presentation.js';
 export { parseAnswer } from './presentation-answer.js';

@@ -1,8 +1,16 @@
 /** Type, class and TTL fields of presentation text. */
-import { QClass, QType } from './constants.js';
+import { QClass, QType, Rcode } from './constants.js';
 
 // Maps, not objects: a token such as `constructor` must not find Object's.
-const TYPES: ReadonlyMap<string, number> = new Map(Object.entries({ ...QType, MD: 3, MF: 4, MB: 7, MG: 8, MR: 9, MINFO: 14, KX: 36, SIG: 24, KEY: 25, SMIMEA: 53, EUI48: 108, EUI64: 109, CAA: 257, DLV: 32769 }));
+// Every mnemonic miekg/dns knows (its StringToType), so a Corefile that names one reads as in CoreDNS.
+const TYPES: ReadonlyMap<string, number> = new Map(
+  Object.entries({
+    ...QType,
+    NONE: 0, MD: 3, MF: 4, MB: 7, MG: 8, MR: 9, MINFO: 14, X25: 19, ISDN: 20, RT: 21, NSAPPTR: 23, SIG: 24, KEY: 25, PX: 26, GPOS: 27, NXT: 30,
+    EID: 31, NIMLOC: 32, ATMA: 34, KX: 36, IPSECKEY: 45, SMIMEA: 53, HIP: 55, NINFO: 56, RKEY: 57, TALINK: 58, UINFO: 100, UID: 101, GID: 102,
+    UNSPEC: 103, NID: 104, L32: 105, L64: 106, LP: 107, EUI48: 108, EUI64: 109, AVC: 258, AMTRELAY: 260, TA: 32768, DLV: 32769,
+  }),
+);
 
 /** The type a mnemonic (any case) or `TYPEnnn` (RFC 3597) names, or undefined. */
 export function typeFromText(text: string): number | undefined {
@@ -17,7 +25,15 @@ export function typeFromText(text: string): number | undefined {
   return m && Number(m[1]) <= 0xffff ? Number(m[1]) : undefined;
 }
 
-const CLASSES: ReadonlyMap<string, number> = new Map(Object.entries({ IN: QClass.IN, CS: 2, CH: QClass.CH, HS: 4, NONE: 254, ANY: QClass.ANY }));
+const CLASSES: ReadonlyMap<string, number> = new Map(Object.entries(QClass));
+
+// BADSIG shares 16 with BADVERS (RFC 8945 and RFC 6891).
+const RCODES: ReadonlyMap<string, number> = new Map(Object.entries({ ...Rcode, BADSIG: 16 }));
+
+/** The rcode a mnemonic (any case: `NXDOMAIN`, `badcookie`) names, or undefined. */
+export function rcodeFromText(text: string): number | undefined {
+  return RCODES.get(text.toUpperCase());
+}
 
 /** The class a mnemonic (any case) or `CLASSnnn` names, or undefined. */
 export function classFromText(text: string): number | undefined {

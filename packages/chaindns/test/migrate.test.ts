@@ -3,8 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { type Directive, parseCorefile } from '@chaindns/core';
+import { readmeCorefiles } from '@chaindns/core/testing';
 import { check, type KubeDnsData, migrateKubeDns, readConfigMap } from '../src/index.js';
-import { cli, runCli, tempDir } from './harness.js';
+import { cli, repoRoot, runCli, tempDir } from './harness.js';
 
 // `chaindns migrate kube-dns`: each row a kube-dns ConfigMap's data as kubeadm's tests and the
 // kube-dns documentation wrote them, and what the Corefile forwards where.
@@ -216,4 +217,15 @@ test('the binary: migrate kube-dns from a file or stdin, to stdout or -o; the in
   const what = await runCli(['migrate', 'coredns'], { cwd: dir.path });
   assert.equal(what.code, 1);
   assert.match(what.stderr, /^migrate: expected kube-dns or corefile, got "coredns"/);
+});
+
+test("deploy/README.md's kube-dns example: its ConfigMap migrates to the Corefile it shows", () => {
+  const readme = readFileSync(`${repoRoot}deploy/README.md`, 'utf8');
+  const configMap = /^```yaml\n(apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-dns\n[\s\S]*?)^```$/m.exec(readme)?.[1];
+  assert.ok(configMap, 'the README shows the kube-dns ConfigMap');
+  const shown = readmeCorefiles(`${repoRoot}deploy/README.md`);
+  assert.deepEqual(shown, [migrateKubeDns(readConfigMap(configMap, 'README')).corefile]);
+  assert.match(readme, /\| docker run --rm -i \S+ migrate kube-dns --configmap - > Corefile\n/);
+  assert.match(readme, / check -conf \/check\/Corefile\n/);
+  assert.match(readme, / migrate corefile -conf \/check\/Corefile > Corefile\.new\n/);
 });

@@ -168,3 +168,19 @@ test('the binary as an unprivileged user: port 53 is a warning, an unreadable fi
   const moved = await runCli(['check', '-conf', 'low', '-dns.port', '1053'], unprivileged);
   assert.doesNotMatch(moved.stdout, /port \d+ is below/, '-dns.port moves the keys that name no port');
 });
+
+test('check: the Corefile and its imports, errors at their own file and line', async () => {
+  mkdirSync(dir.file('conf.d'));
+  writeFileSync(dir.file('conf.d/a.conf'), 'example.org:1053 {\n    whoami\n    upstream\n}\n');
+  writeFileSync(dir.file('conf.d/b.conf'), '(cached) {\n    cache {\n        success x\n    }\n}\n');
+  const report = await checkText('import conf.d/*.conf\n.:1053 {\n    import cached\n    whoami\n}\n');
+  assert.deepEqual(
+    report.errors.map((e) => [e.message.replace(dir.path, ''), e.file?.replace(dir.path, ''), e.line]),
+    [
+      ['/conf.d/a.conf:3: unknown directive "upstream"; available: ' + report.errors[0]!.message.split('available: ')[1], '/conf.d/a.conf', 3],
+      ['/conf.d/b.conf:3: cache: success: expected an integer, got "x"', '/conf.d/b.conf', 3],
+    ],
+  );
+  const missing = await checkText('.:1053 {\n    import nowhere.conf\n}\n');
+  assert.match(missing.errors[0]!.message, /^\S+:2: import nowhere\.conf: \S+nowhere\.conf is not a file$/);
+});

@@ -7,9 +7,15 @@ import { dnsPortFlag, readFlags, USAGE } from './flags.js';
 import { migrateCorefile, parseVersion } from './migrate-corefile.js';
 import { migrateKubeDns, readConfigMap } from './migrate-kube-dns.js';
 
+function usage(): number {
+  console.log(USAGE);
+  return 0;
+}
+
 /** `chaindns check [-conf FILE] [-dns.port N] [--json]`: 0 when the server would start, 1 when not. */
 export async function runCheck(argv: readonly string[]): Promise<number> {
-  const flags = readFlags(argv, { booleans: ['json'], valued: ['conf', 'dns.port'] });
+  const flags = readFlags(argv, { booleans: ['json', 'help', 'h'], valued: ['conf', 'dns.port'] });
+  if (flags.set.has('help') || flags.set.has('h')) return usage();
   const dnsPort = dnsPortFlag(flags);
   const report = await check({ conf: flags.values.get('conf') ?? 'Corefile', ...(dnsPort !== undefined ? { dnsPort } : {}) });
   console.log(flags.set.has('json') ? JSON.stringify(report, null, 2) : formatReport(report));
@@ -33,7 +39,8 @@ function emit(output: string, out: string | undefined, input: string | null, not
 export async function runMigrate(argv: readonly string[]): Promise<number> {
   const [what, ...rest] = argv;
   if (what === 'kube-dns') {
-    const flags = readFlags(rest, { booleans: [], valued: ['configmap', 'domain', 'o'] });
+    const flags = readFlags(rest, { booleans: ['help', 'h'], valued: ['configmap', 'domain', 'o'] });
+    if (flags.set.has('help') || flags.set.has('h')) return usage();
     const path = flags.values.get('configmap');
     const source = path === undefined || path === '-' ? 'stdin' : path;
     const data = path === undefined ? null : readConfigMap(readFileSync(path === '-' ? 0 : path, 'utf8'), source);
@@ -43,7 +50,8 @@ export async function runMigrate(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (what === 'corefile') {
-    const flags = readFlags(rest, { booleans: [], valued: ['conf', 'from', 'o'] });
+    const flags = readFlags(rest, { booleans: ['help', 'h'], valued: ['conf', 'from', 'o'] });
+    if (flags.set.has('help') || flags.set.has('h')) return usage();
     const conf = flags.values.get('conf') ?? 'Corefile';
     const fromText = flags.values.get('from');
     const text = readFileSync(conf, 'utf8');
@@ -52,5 +60,6 @@ export async function runMigrate(argv: readonly string[]): Promise<number> {
     emit(result.corefile, flags.values.get('o'), conf, [...notes, `${conf}: ${notes.length === 0 ? 'nothing to change' : `${notes.length} change${notes.length === 1 ? '' : 's'}`}`]);
     return 0;
   }
+  if (what === '-h' || what === '-help' || what === '--help') return usage();
   throw new ChainDNSError('CHAINDNS_STATE', `migrate: expected kube-dns or corefile, got ${what === undefined ? 'nothing' : `"${what}"`}\n${USAGE}`);
 }

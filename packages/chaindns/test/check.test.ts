@@ -149,6 +149,9 @@ test('the binary: exit 0 when the server would start, 1 when not; --json is the 
   assert.equal(report.ok, false);
   assert.deepEqual(report.errors, [{ message: bad.stdout.split('\n')[0], file: 'bad', line: 2, code: 'CHAINDNS_UNKNOWN_DIRECTIVE', hint: 'proxy: removed from CoreDNS in 1.5; use forward, or run `chaindns migrate corefile`' }]);
   assert.deepEqual(report.warnings, []);
+  const help = await runCli(['check', '-h'], { cwd: dir.path });
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage of chaindns:\n.*\n  chaindns check \[-conf FILE\] \[-dns\.port N\] \[--json\]\n/);
   const usage = await runCli(['check', '-nosuch'], { cwd: dir.path });
   assert.equal(usage.code, 1);
   assert.match(usage.stderr, /flag provided but not defined: -nosuch/);

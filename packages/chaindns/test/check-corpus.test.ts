@@ -131,3 +131,14 @@ test('every CoreDNS plugin is shipped or in the table of what chaindns lacks, ne
     'a directive that ships leaves the table',
   );
 });
+
+test("the repository's own Corefiles pass: Corefile.example, the image's default, the local example", async () => {
+  for (const file of ['Corefile.example', 'deploy/Corefile', 'examples/Corefile.local']) {
+    const report = await inDir(repoRoot, () => check({ conf: file, env: {} }));
+    assert.deepEqual(
+      report.errors.map((e) => e.message),
+      [],
+      file,
+    );
+  }
+});

@@ -1,4 +1,4 @@
-import { type AnyPluginDefinition, type Corefile, type Directive, loadPlugins, parseCorefile, planBlock, type PluginRegistry, readCorefile } from '@chaindns/core';
+import { type AnyPluginDefinition, type Corefile, loadPlugins, parseCorefile, planBlock, type PluginRegistry, readCorefile } from '@chaindns/core';
 import { checkFiles } from './check-files.js';
 import { checkListeners, type PlannedBlock } from './check-listeners.js';
 import { type CheckReport, Findings } from './findings.js';
@@ -73,7 +73,7 @@ function lintFallthrough({ block }: PlannedBlock, registry: PluginRegistry, find
   const k8s = block.directives.find((d) => d.name === 'kubernetes');
   const fallthrough = k8s?.block?.find((d) => d.name === 'fallthrough');
   if (!k8s || !fallthrough || fallthrough.args.length > 0) return;
-  const after = block.directives.filter((d: Directive) => registry.has(d.name) && registry.rank(d.name) > registry.rank('kubernetes')).map((d) => d.name);
+  const after = block.directives.filter((d) => registry.has(d.name) && registry.rank(d.name) > registry.rank('kubernetes')).map((d) => d.name);
   if (after.length === 0) return;
   findings.warn(
     fallthrough.token,

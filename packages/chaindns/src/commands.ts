@@ -42,11 +42,12 @@ export async function runMigrate(argv: readonly string[]): Promise<number> {
     const flags = readFlags(rest, { booleans: ['help', 'h'], valued: ['configmap', 'domain', 'o'] });
     if (flags.set.has('help') || flags.set.has('h')) return usage();
     const path = flags.values.get('configmap');
-    const source = path === undefined || path === '-' ? 'stdin' : path;
-    const data = path === undefined ? null : readConfigMap(readFileSync(path === '-' ? 0 : path, 'utf8'), source);
+    const file = path === '-' ? undefined : path;
+    const source = path === undefined ? 'no ConfigMap (the defaults)' : (file ?? 'stdin');
+    const data = path === undefined ? null : readConfigMap(readFileSync(file ?? 0, 'utf8'), source);
     const domain = flags.values.get('domain');
     const result = migrateKubeDns(data, { source, ...(domain !== undefined ? { domain } : {}) });
-    emit(result.corefile, flags.values.get('o'), path === undefined || path === '-' ? null : path, result.notes.map((n) => `${path === undefined ? 'no ConfigMap (the defaults)' : source}: ${n}`));
+    emit(result.corefile, flags.values.get('o'), file ?? null, result.notes.map((n) => `${source}: ${n}`));
     return 0;
   }
   if (what === 'corefile') {

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { createLogger, VERSION } from '@chaindns/core';
 import { parseFlags, USAGE } from './flags.js';
 import { tuneGc } from './gc.js';
 import { defaultRegistry } from './plugins.js';
-import { createServer, DEFAULT_COREFILE } from './start.js';
+import { corefileOf, createServer } from './start.js';
 import { resolveUdp, udpChoice } from './udp.js';
 
 /** The `chaindns` binary: CoreDNS's flags, signals and exit codes. */
 async function main(argv: readonly string[]): Promise<number> {
+  // The subcommands load their code only when run, as the plugins theirs.
+  if (argv[0] === 'check') return (await import('./commands.js')).runCheck(argv.slice(1));
+  if (argv[0] === 'migrate') return (await import('./commands.js')).runMigrate(argv.slice(1));
   const flags = parseFlags(argv);
   if (flags.help) {
     console.log(USAGE);
@@ -27,11 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const logger = createLogger({ quiet: flags.quiet });
-  const corefile = existsSync(flags.conf) ? { path: flags.conf } : DEFAULT_COREFILE;
-  if (typeof corefile === 'string' && flags.conf !== 'Corefile') {
-    console.error(`chaindns: ${flags.conf}: no such file`);
-    return 1;
-  }
+  const corefile = corefileOf(flags.conf);
   // Signals count from the start: a SIGTERM while a plugin waits for its backend stops cleanly.
   const signalled = new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve).once('SIGINT', resolve);

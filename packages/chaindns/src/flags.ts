@@ -13,10 +13,15 @@ export interface Flags {
   readonly udp: string | undefined;
 }
 
-const booleans = new Set(['plugins', 'version', 'quiet', 'help', 'h']);
-const valued = new Set(['conf', 'dns.port', 'pidfile', 'udp']);
-
 export const USAGE = `Usage of chaindns:
+  chaindns [flags]                 serve the Corefile
+  chaindns check [-conf FILE] [-dns.port N] [--json]
+                                   report what would stop the server, without starting it
+  chaindns migrate kube-dns [--configmap FILE.yaml|-] [--domain DOMAIN] [-o FILE]
+                                   a Corefile from the kube-dns ConfigMap
+  chaindns migrate corefile [-conf FILE] [--from VERSION] [-o FILE]
+                                   rewrites what CoreDNS removed or renamed since VERSION
+Flags:
   -conf string
         Corefile to load (default "Corefile")
   -dns.port string
@@ -32,33 +37,60 @@ export const USAGE = `Usage of chaindns:
   -version
         Show version`;
 
-export function parseFlags(argv: readonly string[]): Flags {
+/** A command's flags: which take no value, and which take one. */
+export interface FlagSpec {
+  readonly booleans: readonly string[];
+  readonly valued: readonly string[];
+}
+
+/** What a command line held: the boolean flags given, and each valued flag's value. */
+export interface ReadFlags {
+  readonly set: ReadonlySet<string>;
+  readonly values: ReadonlyMap<string, string>;
+}
+
+function usageError(message: string): never {
+  throw new ChainDNSError('CHAINDNS_STATE', `${message}\n${USAGE}`);
+}
+
+/** Reads `argv` as Go's flag package does: `-name`, `--name`, `-name value`, `-name=value`; a boolean takes `=true`/`=false`. */
+export function readFlags(argv: readonly string[], spec: FlagSpec): ReadFlags {
   const values = new Map<string, string>();
   const set = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const m = /^--?([^=]+)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new ChainDNSError('CHAINDNS_STATE', `unexpected argument "${arg}"\n${USAGE}`);
+    if (!m) usageError(`unexpected argument "${arg}"`);
     const name = m[1]!;
-    if (booleans.has(name)) {
+    if (spec.booleans.includes(name)) {
       if (m[2] === undefined || m[2] === 'true') set.add(name);
       continue;
     }
-    if (!valued.has(name)) throw new ChainDNSError('CHAINDNS_STATE', `flag provided but not defined: -${name}\n${USAGE}`);
+    if (!spec.valued.includes(name)) usageError(`flag provided but not defined: -${name}`);
     const value = m[2] ?? argv[++i];
-    if (value === undefined) throw new ChainDNSError('CHAINDNS_STATE', `flag needs an argument: -${name}\n${USAGE}`);
+    if (value === undefined) usageError(`flag needs an argument: -${name}`);
     values.set(name, value);
   }
-  const port = values.get('dns.port');
-  if (port !== undefined && !/^\d+$/.test(port)) throw new ChainDNSError('CHAINDNS_STATE', `invalid value "${port}" for flag -dns.port`);
+  return { set, values };
+}
+
+/** `-dns.port`'s value, a port number. */
+export function dnsPortFlag(flags: ReadFlags): number | undefined {
+  const port = flags.values.get('dns.port');
+  if (port !== undefined && (!/^\d+$/.test(port) || Number(port) > 65535)) throw new ChainDNSError('CHAINDNS_STATE', `invalid value "${port}" for flag -dns.port`);
+  return port === undefined ? undefined : Number(port);
+}
+
+export function parseFlags(argv: readonly string[]): Flags {
+  const flags = readFlags(argv, { booleans: ['plugins', 'version', 'quiet', 'help', 'h'], valued: ['conf', 'dns.port', 'pidfile', 'udp'] });
   return {
-    conf: values.get('conf') ?? 'Corefile',
-    dnsPort: port === undefined ? undefined : Number(port),
-    plugins: set.has('plugins'),
-    version: set.has('version'),
-    quiet: set.has('quiet'),
-    pidfile: values.get('pidfile'),
-    help: set.has('help') || set.has('h'),
-    udp: values.get('udp'),
+    conf: flags.values.get('conf') ?? 'Corefile',
+    dnsPort: dnsPortFlag(flags),
+    plugins: flags.set.has('plugins'),
+    version: flags.set.has('version'),
+    quiet: flags.set.has('quiet'),
+    pidfile: flags.values.get('pidfile'),
+    help: flags.set.has('help') || flags.set.has('h'),
+    udp: flags.values.get('udp'),
   };
 }

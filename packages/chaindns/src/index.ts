@@ -5,3 +5,8 @@ export { parseFlags, type Flags } from './flags.js';
 export { gcFlags, tuneGc } from './gc.js';
 export { VERSION } from '@chaindns/core';
 export { resolveUdp, UDP_CHOICES, udpChoice, type UdpChoice } from './udp.js';
+export { check, type CheckOptions } from './check.js';
+export type { CheckReport, Finding } from './findings.js';
+export { LACKING } from './lacking.js';
+export { migrateCorefile, parseVersion, type CorefileChange, type CorefileMigration } from './migrate-corefile.js';
+export { migrateKubeDns, readConfigMap, type KubeDnsData, type KubeDnsMigration } from './migrate-kube-dns.js';

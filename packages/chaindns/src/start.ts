@@ -1,10 +1,21 @@
-import { type AnyPluginDefinition, type LoggerLike, Server, type ServerOptions, type UdpTransport } from '@chaindns/core';
+import { existsSync } from 'node:fs';
+import { type AnyPluginDefinition, ChainDNSError, type LoggerLike, Server, type ServerOptions, type UdpTransport } from '@chaindns/core';
 import { defaultRegistry } from './plugins.js';
 import { loadThirdParty } from './third-party.js';
 import { resolveUdp, type UdpChoice, udpChoice } from './udp.js';
 
 /** The Corefile CoreDNS serves when it finds none: whoami on the root zone. */
 export const DEFAULT_COREFILE = '. {\n    whoami\n}\n';
+
+/**
+ * The Corefile `-conf` names: its path; CoreDNS's default (whoami on `.`)
+ * when the default `Corefile` is absent; an error for any other missing file.
+ */
+export function corefileOf(conf: string): { path: string } | string {
+  if (existsSync(conf)) return { path: conf };
+  if (conf === 'Corefile') return DEFAULT_COREFILE;
+  throw new ChainDNSError('CHAINDNS_COREFILE_IMPORT', `chaindns: ${conf}: no such file`);
+}
 
 export interface StartOptions {
   /** Corefile text, `{ path }` of a Corefile, or `{ config }` as an object. Default: whoami on `.`. */

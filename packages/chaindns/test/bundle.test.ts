@@ -65,6 +65,26 @@ test('the bundle alone runs -version and lists the same plugins as the built CLI
   assert.match(bundled, /^whoami$/m);
 });
 
+test('the bundle alone runs check and migrate, as the image does (docker run IMAGE check -conf ...)', async () => {
+  const exe = join(alone, 'chaindns.mjs');
+  const exec = (args: string[]) => run(process.execPath, [exe, ...args], { cwd: alone, env }).then(
+    ({ stdout }) => ({ code: 0, stdout }),
+    (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }),
+  );
+  writeFileSync(join(alone, 'Corefile.old'), '.:1053 {\n    kubernetes cluster.local {\n        upstream\n    }\n    proxy . /etc/resolv.conf\n    cache 30\n}\n');
+  const before = await exec(['check', '-conf', 'Corefile.old', '--json']);
+  assert.equal(before.code, 1);
+  const report = JSON.parse(before.stdout) as { errors: { message: string; hint?: string }[]; warnings: { message: string }[] };
+  assert.match(report.errors[0]!.message, /^Corefile\.old:5: unknown directive "proxy"/);
+  assert.match(report.warnings[0]!.message, /^Corefile\.old:3: kubernetes: upstream is no longer supported/);
+  assert.equal((await exec(['migrate', 'corefile', '-conf', 'Corefile.old', '-o', 'Corefile.new'])).code, 0);
+  assert.deepEqual(await exec(['check', '-conf', 'Corefile.new']), { code: 0, stdout: 'Corefile.new: 0 errors, 0 warnings: chaindns would start\n' });
+  writeFileSync(join(alone, 'kube-dns.yaml'), 'kind: ConfigMap\nmetadata:\n  name: kube-dns\ndata:\n  stubDomains: |\n    {"acme.local": ["1.2.3.4"]}\n');
+  const kubeDns = await exec(['migrate', 'kube-dns', '--configmap', 'kube-dns.yaml']);
+  assert.equal(kubeDns.code, 0);
+  assert.match(kubeDns.stdout, /^acme\.local \{\n    errors\n    prometheus :9153\n    forward \. 1\.2\.3\.4$/m);
+});
+
 test('the bundle alone serves a whoami Corefile over UDP and TCP, and stops on SIGTERM', async () => {
   const port = await freePort();
   const conf = join(alone, 'Corefile');

@@ -178,7 +178,7 @@ test("loadbalance shuffles a headless service's A records, cache hits included",
 
 test('a Service created in the API server is answered, through the watch', { skip }, async () => {
   cluster.api.apply(service('default', 'late', { clusterIP: '10.96.100.20' }));
-  await eventually(async () => assert.deepEqual(rdata(await query(ports.dns, 'late.default.svc.cluster.local', 'A')), ['10.96.100.20']), 5000);
+  await eventually(async () => assert.deepEqual(rdata(await query(ports.dns, 'late.default.svc.cluster.local', 'A')), ['10.96.100.20']), 15_000);
 });
 
 test('an edited Corefile is loaded on SIGUSR1 (what reload does on its own every 30s), listeners kept', { skip }, async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,14 @@ import { type FakeApiServer, startFakeApiServer } from '@chaindns/kubernetes/tes
 export const cli = new URL('../src/cli.js', import.meta.url).pathname;
 /** The repository root, where `npm start` runs the binary from. */
 export const repoRoot = new URL('../../../../', import.meta.url).pathname;
+
+/** Runs the binary to its end: its exit code and output, whatever the code. */
+export async function runCli(args: readonly string[], options: { cwd: string; uid?: number }): Promise<{ code: number; stdout: string; stderr: string }> {
+  const ids = options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {};
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { cwd: options.cwd, ...ids }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }));
+  });
+}
 
 export function hasBinary(name: string): boolean {
   try {

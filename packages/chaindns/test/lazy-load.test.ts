@@ -58,3 +58,20 @@ test('a whoami Corefile imports the whoami and bind packages and no other', asyn
     dir.remove();
   }
 });
+
+test("check imports the packages of the Corefile's directives (to parse, not to set up), migrate none", async () => {
+  const dir = tempDir('chaindns-lazy-');
+  try {
+    const conf = dir.file('Corefile');
+    writeFileSync(conf, '.:1053 {\n    bind 127.0.0.1\n    whoami\n}\n');
+    const checkLog = dir.file('check.log');
+    await run(process.execPath, [...logImports(checkLog), cli, 'check', '-conf', conf]);
+    assert.deepEqual(imported(checkLog).filter((s) => !BASE.includes(s)), ['@chaindns/bind', '@chaindns/whoami']);
+    writeFileSync(conf, '.:1053 {\n    kubernetes cluster.local {\n        upstream\n    }\n    proxy . 10.0.0.1\n}\n');
+    const migrateLog = dir.file('migrate.log');
+    await run(process.execPath, [...logImports(migrateLog), cli, 'migrate', 'corefile', '-conf', conf]);
+    assert.deepEqual(imported(migrateLog).filter((s) => !BASE.includes(s)), []);
+  } finally {
+    dir.remove();
+  }
+});

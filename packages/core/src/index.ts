@@ -7,6 +7,7 @@ export {
   type AnyPluginDefinition,
   type CorefileSource,
   type Handler,
+  type NamedFile,
   type Next,
   type ParseContext,
   type PluginDefinition,
@@ -39,6 +40,7 @@ export {
 export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, type HostPort } from './corefile/host-port.js';
 export { EndpointSet } from './server/endpoint-set.js';
 export { type LazyPlugin, type PluginSource, PluginRegistry } from './server/registry.js';
+export { loadPlugins, planBlock, type PlannedPlugin, type PlanOptions } from './server/plan.js';
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
 export { type ConnectionOptions, defaultConnectionOptions, MAX_CONNECTIONS_PER_CLIENT } from './server/connection-table.js';
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';

@@ -183,6 +183,20 @@ export interface ServerStatus {
   readonly stopping: boolean;
 }
 
+/** A file a Corefile names, as a plugin's `files` lists it. */
+export interface NamedFile {
+  /** As the Corefile gives it: a relative path is read from the working directory. */
+  readonly path: string;
+  /** Where the Corefile names it (a token, or the directive's position). */
+  readonly at: { readonly file: string; readonly line: number };
+  /** What it is, for the message: `kubeconfig`, `hosts file`, `manifests`. */
+  readonly what: string;
+  /** The plugin starts without it (hosts waits for the file to appear): a missing file is a warning. */
+  readonly optional?: boolean;
+  /** A directory is accepted too (manifests read the files in it). */
+  readonly directory?: boolean;
+}
+
 /**
  * A plugin package's default export. Built-in and third-party plugins use
  * exactly this contract.
@@ -197,6 +211,13 @@ export interface PluginDefinition<Config = unknown> {
    * configs of all occurrences are combined into one (else a second one is an error).
    */
   combine?(configs: Config[]): Config;
+  /**
+   * The files a config names (a kubeconfig, a hosts file, manifests), so that
+   * `chaindns check` can report those missing or unreadable without running
+   * setup. Pure, as `parse`. A plugin that reads its files in `parse` already
+   * reports them there and needs no `files`.
+   */
+  files?(config: Config): readonly NamedFile[];
   /** Builds the block's handler; setup-only plugins (bind, health) return nothing. */
   setup(config: Config, ctx: SetupContext): Handler | void | Promise<Handler | void>;
   /**

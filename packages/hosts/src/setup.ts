@@ -87,6 +87,8 @@ export const hosts = definePlugin<HostsConfig>({
       fallthroughUnsupported: unsupported !== null,
     };
   },
+  // The plugin starts without its file (CoreDNS warns) and reads it once it appears.
+  files: (config) => [{ path: config.path, at: config.pathToken, what: 'hosts file', optional: true }],
   setup(config, ctx) {
     const path = config.path;
     try {

@@ -103,6 +103,15 @@ test('hosts only once in a server block (CoreDNS: plugin.ErrOnce)', async () => 
   await assert.rejects(startTestServer('. {\n  hosts /etc/hosts {\n    fallthrough\n  }\n  hosts /etc/hosts {\n    fallthrough\n  }\n}\n', { plugins: [hosts] }), /Corefile:5: "hosts" may appear only once in a server block/);
 });
 
+test('files names the hosts file, optional, where the Corefile names it (the directive when it does not)', () => {
+  const files = (text: string) => hosts.files!(hosts.parse(parseCorefile(text).blocks[0]!.directives[0]!, { zones: ['.'], port: 53, warn: () => {} }));
+  assert.deepEqual(files('. {\n  hosts\n}'), [{ path: '/etc/hosts', at: { text: 'hosts', file: 'Corefile', line: 2, quoted: false, directive: ['hosts'] }, what: 'hosts file', optional: true }]);
+  assert.deepEqual(
+    files('. {\n\n  hosts example.hosts example.org\n}').map((f) => [f.path, f.at.line]),
+    [['example.hosts', 3]],
+  );
+});
+
 test('the README examples parse', () => {
   const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
   assert.ok(examples.length >= 6);

@@ -1,4 +1,4 @@
-import { configError, type Directive, eachSubdirective, expectArgs, type ParseContext, parseChoice, parseDuration, parseFallthrough, parseInteger, parseZones } from '@chaindns/core';
+import { configError, type Directive, eachSubdirective, expectArgs, type NamedFile, type ParseContext, parseChoice, parseDuration, parseFallthrough, parseInteger, parseZones } from '@chaindns/core';
 import { isReverseName } from './ip.js';
 import { type LabelSelector, parseLabelSelector } from './label-selector.js';
 import type { PodMode } from './records.js';
@@ -196,4 +196,16 @@ export function parseKubernetes(d: Directive, ctx: ParseContext): KubernetesConf
     apiserverMaxInflight: c.apiserverMaxInflight,
     manifests: c.manifests,
   };
+}
+
+/**
+ * The files setup will read: the kubeconfig, the `tls` files of an endpoint,
+ * the manifests. The in-cluster service account is not listed: it exists only
+ * in a pod, and its absence elsewhere is the environment's, not the Corefile's.
+ */
+export function kubernetesFiles(config: KubernetesConfig): NamedFile[] {
+  if (config.manifests) return config.manifests.paths.map((path) => ({ path, at: config.manifests!.at, what: 'manifests', directory: true }));
+  if (config.kubeconfig) return [{ path: config.kubeconfig.path, at: config.at, what: 'kubeconfig' }];
+  const tls = config.tls;
+  return tls ? [tls.cert, tls.key, tls.ca].map((path) => ({ path, at: config.at, what: 'tls' })) : [];
 }

@@ -21,13 +21,13 @@ export async function loadKubeConfig(config: KubernetesConfig, env: Env): Promis
   const kc = new KubeConfig();
   if (config.kubeconfig) {
     const { path, context } = config.kubeconfig;
-    if (!existsSync(path)) throw new Error(`kubeconfig ${path}: no such file`);
+    if (!existsSync(path)) throw new Error(`kubeconfig: ${path}: no such file`);
     kc.loadFromFile(path);
     if (context !== null) {
-      if (!kc.getContextObject(context)) throw new Error(`kubeconfig ${path}: context "${context}" does not exist`);
+      if (!kc.getContextObject(context)) throw new Error(`kubeconfig: ${path}: context "${context}" does not exist`);
       kc.setCurrentContext(context);
     }
-    if (!kc.getCurrentCluster()) throw new Error(`kubeconfig ${path}: no current context or cluster`);
+    if (!kc.getCurrentCluster()) throw new Error(`kubeconfig: ${path}: no current context or cluster`);
     return allowPlainHttp(kc);
   }
   if (config.endpoint) {

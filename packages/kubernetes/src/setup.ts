@@ -1,5 +1,5 @@
 import { CorefileError, definePlugin, type Logger } from '@chaindns/core';
-import { type KubernetesConfig, parseKubernetes } from './config.js';
+import { type KubernetesConfig, kubernetesFiles, parseKubernetes } from './config.js';
 import { ClusterIndex } from './index-store.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { createKubernetes } from './kubernetes.js';
@@ -14,6 +14,7 @@ import { resourcesFor, type Source } from './resources.js';
 export const kubernetes = definePlugin<KubernetesConfig>({
   name: 'kubernetes',
   parse: parseKubernetes,
+  files: kubernetesFiles,
   async setup(config, ctx) {
     const index = new ClusterIndex();
     const resources = resourcesFor(config);

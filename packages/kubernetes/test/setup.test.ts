@@ -119,6 +119,19 @@ test('kubernetes setup', async (t) => {
   }
 });
 
+test('files lists what setup will read: the kubeconfig, an endpoint\'s tls files, the manifests; nothing in-cluster', () => {
+  const files = (body: string) => {
+    const d = parseCorefile(block(body)).blocks[0]!.directives[0]!;
+    return kubernetes.files!(kubernetes.parse(d, { zones: ['cluster.local.'], port: 53, warn: () => {} }));
+  };
+  const at = { file: 'Corefile', line: 2 };
+  assert.deepEqual(files(sub('kubeconfig /etc/kube.conf prod')), [{ path: '/etc/kube.conf', at, what: 'kubeconfig' }]);
+  assert.deepEqual(files(sub('endpoint https://k8s:6443', 'tls c.pem k.pem ca.pem')), ['c.pem', 'k.pem', 'ca.pem'].map((path) => ({ path, at, what: 'tls' })));
+  assert.deepEqual(files(sub('manifests a.yaml dir/')), ['a.yaml', 'dir/'].map((path) => ({ path, at: { file: 'Corefile', line: 3 }, what: 'manifests', directory: true })));
+  assert.deepEqual(files(sub('tls c.pem k.pem ca.pem')), [], 'tls without endpoint is ignored: not read');
+  assert.deepEqual(files(''), []);
+});
+
 test('a CIDR zone off the octet boundary expands into every reverse zone it covers', () => {
   const d = parseCorefile('. {\n kubernetes cluster.local 10.0.0.0/17\n}').blocks[0]!.directives[0]!;
   const config = kubernetes.parse(d, { zones: ['.'], port: 53, warn: () => {} });

@@ -1,11 +1,12 @@
-import type { Corefile, Directive, ServerBlock } from '../corefile/types.js';
+import type { Corefile, ServerBlock, Token } from '../corefile/types.js';
 import { ChainDNSError, CorefileError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CapabilityBoard } from '../capabilities.js';
-import type { AnyPluginDefinition, CorefileSource, Handler, Next, SetupContext } from '../plugin.js';
+import type { CorefileSource, Handler, Next, SetupContext } from '../plugin.js';
 import { Rcode } from '../wire/constants.js';
 import type { EndpointSet } from './endpoint-set.js';
 import type { Request } from '../wire/request.js';
+import { type PlannedPlugin, planBlock } from './plan.js';
 import type { PluginRegistry } from './registry.js';
 import { InflightCounter, type Route, Router, serverLabel } from './router.js';
 import type { SharedResources } from './shared.js';
@@ -57,12 +58,6 @@ export function compose(handlers: readonly Handler[]): Next {
   return next;
 }
 
-interface PlannedPlugin {
-  readonly name: string;
-  readonly definition: AnyPluginDefinition;
-  readonly config: unknown;
-}
-
 /**
  * One config generation: every block's chain, the hooks its plugins
  * registered, and the routers its listeners use. A reload builds a new one
@@ -87,7 +82,8 @@ export class Instance {
   /** Parses every directive of every block (no side effects), then runs every setup. */
   static async build(corefile: Corefile, source: CorefileSource, env: InstanceEnv): Promise<Instance> {
     const instance = new Instance(env, source);
-    const plans = corefile.blocks.map((b) => instance.plan(b));
+    const warn = (token: Token, message: string): void => env.log.warn(`${token.file}:${token.line}: ${message}`);
+    const plans = corefile.blocks.map((b) => planBlock(b, env.plugins, { warn }));
     try {
       for (let i = 0; i < plans.length; i++) await instance.setupBlock(corefile.blocks[i]!, plans[i]!);
     } catch (err) {
@@ -95,36 +91,6 @@ export class Instance {
       throw err;
     }
     return instance;
-  }
-
-  private plan(block: ServerBlock): PlannedPlugin[] {
-    const zones = unique(block.keys.map((k) => k.zone));
-    const port = block.keys[0]?.port ?? 53;
-    const parseCtx = {
-      zones,
-      port,
-      warn: (token: { file: string; line: number }, message: string) => this.env.log.warn(`${token.file}:${token.line}: ${message}`),
-    };
-    const byName = new Map<string, Directive[]>();
-    for (const d of block.directives) {
-      if (!this.env.plugins.get(d.name)) {
-        throw new CorefileError('CHAINDNS_UNKNOWN_DIRECTIVE', d.token.file, d.token.line, `unknown directive "${d.name}"; available: ${[...this.env.plugins.names()].sort().join(', ')}`);
-      }
-      const list = byName.get(d.name) ?? [];
-      list.push(d);
-      byName.set(d.name, list);
-    }
-    const planned: PlannedPlugin[] = [];
-    for (const [name, directives] of byName) {
-      const definition = this.env.plugins.get(name)!;
-      if (directives.length > 1 && !definition.combine) {
-        const second = directives[1]!;
-        throw new CorefileError('CHAINDNS_DIRECTIVE_ARGS', second.token.file, second.token.line, `"${name}" may appear only once in a server block`);
-      }
-      const configs = directives.map((d) => definition.parse(d, parseCtx));
-      planned.push({ name, definition, config: definition.combine ? definition.combine(configs) : configs[0] });
-    }
-    return planned.sort((a, b) => this.env.plugins.rank(a.name) - this.env.plugins.rank(b.name));
   }
 
   private async setupBlock(block: ServerBlock, planned: PlannedPlugin[]): Promise<void> {

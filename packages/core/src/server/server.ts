@@ -15,6 +15,7 @@ import { dgramTransport } from './dgram-transport.js';
 import { Dispatcher } from './dispatch.js';
 import { type BuiltBlock, Instance, listenerKey } from './instance.js';
 import { EndpointSet } from './endpoint-set.js';
+import { loadPlugins } from './plan.js';
 import { PluginRegistry } from './registry.js';
 import type { Router } from './router.js';
 import { SharedResources } from './shared.js';
@@ -22,7 +23,6 @@ import { StatusBoard } from './status.js';
 import { type ConnectionOptions, connectionOptions } from './connection-table.js';
 import { listenTcp, type TcpBinding } from './tcp-listener.js';
 import { TcpWriter } from './writer.js';
-import { checkCoreRange } from './version.js';
 import { configToCorefile, type ServerConfig } from './config-object.js';
 
 export interface ServerOptions {
@@ -213,7 +213,7 @@ export class Server {
 
   private async load(corefile: ServerOptions['corefile']): Promise<Instance> {
     const { parsed, source } = this.read(corefile);
-    await this.resolvePlugins(parsed);
+    await loadPlugins(parsed, this.plugins, this.options.loadPlugin);
     return Instance.build(parsed, source, {
       registry: this.registry,
       log: this.log,
@@ -250,19 +250,6 @@ export class Server {
     const text = configToCorefile(corefile.config);
     const parsed = parseCorefile(text, { ...opts, file: '<config>' });
     return { parsed, source: { path: null, text, files: [] } };
-  }
-
-  /** Loads what the Corefile uses and nothing more: lazy entries of the registry, else third-party packages. */
-  private async resolvePlugins(corefile: Corefile): Promise<void> {
-    for (const block of corefile.blocks) {
-      for (const d of block.directives) {
-        if ((await this.plugins.load(d.name)) || !this.options.loadPlugin) continue;
-        const definition = await this.options.loadPlugin(d.name);
-        if (!definition) continue; // reported as an unknown directive, with its position
-        checkCoreRange(definition);
-        this.plugins.add(definition);
-      }
-    }
   }
 
   /** Startup hooks, then listeners (new ones opened, kept ones re-routed, unused ones closed). */

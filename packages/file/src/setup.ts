@@ -54,6 +54,7 @@ export const file = definePlugin<FileConfig>({
     });
     return { files: [{ path: path!.text, zones: parseZones(zoneArgs, ctx.zones), reloadMs, reloadByMtime, at: d.token }], fallthrough };
   },
+  files: (config) => config.files.map((f) => ({ path: f.path, at: f.at, what: 'zone file' })),
   combine(configs) {
     const files = configs.flatMap((c) => c.files);
     const seen = new Set<string>();

@@ -75,3 +75,16 @@ test('the README examples parse', () => {
   assert.ok(examples.length >= 4);
   for (const corefile of examples) checkCorefile(corefile, [file]);
 });
+
+test('file names its zone files, so chaindns check can look for them', () => {
+  const d = parseCorefile('example.org {\n file db.example.org\n file db.other other.org\n}').blocks[0]!.directives;
+  const ctx2 = { zones: ['example.org.'], port: 53, warn: () => {} };
+  const config = file.combine!(d.map((x) => file.parse(x, ctx2)));
+  assert.deepEqual(
+    file.files!(config).map((f) => [f.path, f.what, f.at.line]),
+    [
+      ['db.example.org', 'zone file', 2],
+      ['db.other', 'zone file', 3],
+    ],
+  );
+});

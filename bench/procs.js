@@ -38,13 +38,13 @@ export async function freeTcpPort() {
   return port;
 }
 
-/** Starts a process on `core`; resolves once a query to `port` is answered. */
-export async function start(name, core, cmd, args, port, cwd) {
+/** Starts a process on `core`; resolves once a query to `port` is answered (within `timeoutMs`: a large zone takes a while). `env` and `stdout` (a file descriptor) are the child's. */
+export async function start(name, core, cmd, args, port, cwd, { env, stdout = 'ignore', timeoutMs = 15_000 } = {}) {
   const [c, a] = onCore(core, cmd, args);
-  const child = spawn(c, a, { stdio: ['ignore', 'ignore', 'pipe'], cwd });
+  const child = spawn(c, a, { stdio: ['ignore', stdout, 'pipe'], cwd, ...(env ? { env } : {}) });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${stderr}`);
     if (await answers(port)) return child;

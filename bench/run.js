@@ -10,12 +10,15 @@
 //   reflector: what the machine gives any server at that moment).
 // `--smoke` runs everything for about a second, to keep this script from
 // rotting. Results: the tables printed, and bench/out/results.json.
+// The `file` phase (bench/file.js) serves a zone of a million records with
+// chaindns's file plugin beside NSD.
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dnsperf } from './dnsperf.js';
+import { fileBench } from './file.js';
 import { buildTool, loadgen } from './loadgen.js';
 import { freePort, freeTcpPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
 import { report } from './report.js';
@@ -27,8 +30,8 @@ const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slic
 const smoke = process.argv.includes('--smoke');
 /** Rounds: each server's best round counts (the machine is shared: others only ever slow it). */
 const rounds = Number(arg('rounds') ?? (smoke ? 1 : 3));
-/** Which drivers run: `--phases=dnsperf,loadgen` (both by default). */
-const phases = new Set((arg('phases') ?? 'dnsperf,loadgen').split(','));
+/** Which phases run: `--phases=dnsperf,loadgen,file` (all by default). */
+const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,file').split(','));
 /** Seconds of each cache-hit run with dnsperf. */
 const hitSeconds = smoke ? 1 : 4;
 /** Seconds of the one mixed run of each cache. */
@@ -49,7 +52,7 @@ const MIXED_LINES = smoke ? 20_000 : 2_000_000;
 
 /** dnsperf and dnsmasq from Debian's packages when missing. */
 function ensureTools() {
-  const needed = [['dnsmasq', 'dnsmasq-base'], ...(phases.has('dnsperf') ? [['dnsperf', 'dnsperf']] : [])];
+  const needed = [['dnsmasq', 'dnsmasq-base'], ...(phases.has('dnsperf') || phases.has('file') ? [['dnsperf', 'dnsperf']] : []), ...(phases.has('file') ? [['nsd', 'nsd']] : [])];
   const missing = needed.filter(([cmd]) => !have(cmd));
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) throw new Error(`missing ${missing.map(([c]) => c).join(', ')}: install them (apt-get install ${missing.map(([, p]) => p).join(' ')})`);
@@ -128,7 +131,7 @@ async function main() {
   ensureTools();
   if (!pinned) log('fewer than 2 cores or no taskset: running unpinned, the numbers are not comparable');
   const defaultUdp = checkCli();
-  const generator = phases.has('loadgen') ? buildTool(here, out, 'loadgen') : null;
+  const generator = phases.has('loadgen') || phases.has('file') ? buildTool(here, out, 'loadgen') : null;
   const floor = phases.has('loadgen') ? buildTool(here, out, 'floor') : null;
   for (const built of [generator, floor]) {
     if (!built?.error) continue;
@@ -206,11 +209,13 @@ async function main() {
   } finally {
     await stop(upstream);
   }
+  const file = phases.has('file') ? await fileBench({ out, smoke, rounds: smoke ? 1 : 2, generatorBin: generator?.bin ?? null }) : null;
   const summary = report(runs, { defaultUdp, fixedRate: FIXED_RATE });
   process.stdout.write(summary.text);
+  if (file) process.stdout.write(file.text);
   writeFileSync(
     join(out, 'results.json'),
-    JSON.stringify({ date: new Date().toISOString(), rounds, hitSeconds, mixedSeconds, loadSeconds, window: WINDOW, fixedRate: FIXED_RATE, fixedRuns: FIXED_RUNS, fixedSeconds, pinned, load: loadAverage(), udp: defaultUdp, ...summary.data, runs }, null, 2) + '\n',
+    JSON.stringify({ date: new Date().toISOString(), rounds, hitSeconds, mixedSeconds, loadSeconds, window: WINDOW, fixedRate: FIXED_RATE, fixedRuns: FIXED_RUNS, fixedSeconds, pinned, load: loadAverage(), udp: defaultUdp, ...summary.data, runs, file: file?.data ?? null }, null, 2) + '\n',
   );
 }
 

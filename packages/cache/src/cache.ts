@@ -102,7 +102,7 @@ export class Cache implements Handler, FlightHost {
     }
     if (matchZone(this.config.disable[kind], req.qname) !== null) return null;
     const entry = makeEntry(req, msg, insp, kind, ttl, this.now());
-    const evicted = this.store.set(entry);
+    const evicted = this.store.set(entry, req);
     if (evicted > 0) this.countsFor(req.server).evictions[kind] += evicted;
     return entry;
   }

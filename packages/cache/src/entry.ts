@@ -14,7 +14,7 @@ export function queryBits(req: Request): number {
 
 /**
  * The key of a query as one string: lowercased name, type, class, DO and CD.
- * The store finds hits without building it (see EntryStore.find).
+ * Flights are found by it; the store finds entries from the query's bytes.
  */
 export function cacheKey(req: Request): string {
   return req.qname + '\t' + req.qtype + '\t' + req.qclass + '\t' + queryBits(req);
@@ -24,7 +24,8 @@ export function cacheKey(req: Request): string {
  * One cached reply in its stored form: no OPT (hop-by-hop: each client gets
  * its own), ID 0, and every TTL equal (as CoreDNS makes them): the capped
  * TTL it was stored for, lowered in place as whole seconds pass, so that a
- * hit copies bytes whose TTLs are already right.
+ * hit copies bytes whose TTLs are already right. Its key is its question
+ * (the bytes, `qtype`, `qclass`) and `bits`; it holds no string.
  */
 export class Entry {
   /** Prefetch popularity (CoreDNS's freq): hits with no gap of DURATION or more, and the last one. */
@@ -32,15 +33,17 @@ export class Entry {
   lastSeen: number;
   /** The TTL the stored bytes hold now. */
   private shown: number;
-  /** When lru-cache last heard of a hit on it, in ms (see EntryStore.touch). */
+  /** When the store last moved it up its recency list, in ms (see EntryStore.touch). */
   touched: number;
   /** A background refresh (prefetch, stale refresh) is under way. */
   refreshing = false;
   /** When it stops being fresh, in ms. */
   readonly expires: number;
+  /** The store's links: its neighbours in its kind's recency list, and the next entry of its hash chain. */
+  newer: Entry | null = null;
+  older: Entry | null = null;
+  chain: Entry | null = null;
 
-  readonly key: string;
-  readonly qname: string;
   /** The question's name is `msg[12, nameEnd)` (as the query's, ASCII case aside), and its hash (see nameHash). */
   readonly nameEnd: number;
   readonly nameHash: number;
@@ -52,16 +55,15 @@ export class Entry {
     /** The query it answers. */
     req: Request,
     readonly msg: Buffer,
-    readonly ttlOffsets: Uint16Array,
+    /** Where the TTL of each record but the OPT is in `msg`. */
+    readonly ttlOffsets: readonly number[],
     readonly kind: Kind,
     readonly rcode: number,
     /** When it was stored, in ms. */
-    readonly stored: number,
+    stored: number,
     /** The capped TTL, in seconds. */
     readonly ttl: number,
   ) {
-    this.key = cacheKey(req);
-    this.qname = req.qname;
     this.nameEnd = req.nameEnd;
     this.nameHash = nameHash(req.msg, req.nameEnd);
     this.qtype = req.qtype;
@@ -80,32 +82,27 @@ export class Entry {
     setTtls(this.msg, this.ttlOffsets, ttl);
   }
 
-  /** Whole seconds of TTL left at `now` (CoreDNS's item.ttl); negative once expired. */
+  /** Whole seconds of TTL left at `now` (CoreDNS's item.ttl: the TTL less the whole seconds since it was stored); negative once expired. */
   remaining(now: number): number {
-    return this.ttl - Math.floor((now - this.stored) / 1000);
+    return Math.ceil((this.expires - now) / 1000);
   }
 }
 
-/** Builds the stored form of `msg`, a reply to `req` whose records `insp` describes. */
+/**
+ * Builds the stored form of `msg`, a reply to `req` whose records `insp`
+ * describes: cached replies carry their OPT last, so cutting it moves no TTL.
+ */
 export function makeEntry(req: Request, msg: Buffer, insp: Inspection, kind: Kind, ttl: number, now: number): Entry {
   const opt = insp.opt;
   // Unpooled: a cached reply outlives the 8 KiB pool slab a pooled copy would pin.
-  const stored = Buffer.allocUnsafeSlow(opt ? msg.length - (opt.end - opt.start) : msg.length);
-  const offsets = new Uint16Array(insp.ttlOffsets.length);
-  if (opt) {
-    msg.copy(stored, 0, 0, opt.start);
-    msg.copy(stored, opt.start, opt.end);
-    stored.writeUInt16BE(stored.readUInt16BE(10) - 1, 10);
-    const cut = opt.end - opt.start;
-    insp.ttlOffsets.forEach((off, i) => (offsets[i] = off > opt.start ? off - cut : off));
-  } else {
-    msg.copy(stored, 0);
-    offsets.set(insp.ttlOffsets);
-  }
+  const stored = Buffer.allocUnsafeSlow(opt ? opt.start : msg.length);
+  msg.copy(stored, 0, 0, stored.length);
+  if (opt) stored.writeUInt16BE(stored.readUInt16BE(10) - 1, 10);
   stored[0] = 0;
   stored[1] = 0;
-  setTtls(stored, offsets, ttl);
-  return new Entry(req, stored, offsets, kind, insp.rcode, now, ttl);
+  setTtls(stored, insp.ttlOffsets, ttl);
+  // A copy of exactly its length (the inspection's array has room to grow).
+  return new Entry(req, stored, insp.ttlOffsets.slice(), kind, insp.rcode, now, ttl);
 }
 
 /**

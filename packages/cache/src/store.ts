@@ -1,39 +1,59 @@
-import { LRUCache } from 'lru-cache';
 import { type Entry, type Kind, queryBits } from './entry.js';
 import { nameHash, sameName } from './name.js';
 import type { Request } from '@chaindns/core';
 
+/** One kind's entries from the most recently used (head) to the least (tail). */
+class Recency {
+  head: Entry | null = null;
+  tail: Entry | null = null;
+  size = 0;
+
+  constructor(readonly capacity: number) {}
+
+  push(entry: Entry): void {
+    entry.older = this.head;
+    entry.newer = null;
+    if (this.head) this.head.newer = entry;
+    else this.tail = entry;
+    this.head = entry;
+    this.size++;
+  }
+
+  remove(entry: Entry): void {
+    if (entry.newer) entry.newer.older = entry.older;
+    else this.head = entry.older;
+    if (entry.older) entry.older.newer = entry.newer;
+    else this.tail = entry.newer;
+    entry.newer = entry.older = null;
+    this.size--;
+  }
+}
+
 /**
- * The success and denial caches: least recently used eviction, each with its
- * own capacity, keyed by the whole key string. A key lives in one of them at
- * most. Beside them, an index by a hash of the name's wire bytes finds a hit
- * from the query's bytes: no string is built or hashed for a hit (building
- * and hashing the key string costs more than the rest of a hit).
+ * The success and denial caches: each evicts its least recently used entry
+ * when full. A key lives in one of them at most. Entries are found by a hash
+ * of the question's wire bytes and a byte compare (no string is built for a
+ * hit), in a table of hash chains that doubles when the entries fill it.
+ * The entries carry their own links (recency and chain), so an entry costs
+ * the heap one object, its bytes and its TTL offsets: under a flood of new
+ * names every miss evicts an entry, and all of it becomes garbage the old
+ * generation must collect.
  */
 export class EntryStore {
-  private readonly success: LRUCache<string, Entry>;
-  private readonly denial: LRUCache<string, Entry>;
-  private readonly byName = new Map<number, Entry[]>();
-  private evicted = 0;
+  private readonly kinds: Readonly<Record<Kind, Recency>>;
+  private buckets: (Entry | null)[] = new Array<Entry | null>(1024).fill(null);
+  private count = 0;
 
   constructor(capacity: Readonly<Record<Kind, number>>) {
-    const dispose = (entry: Entry, _key: string, reason: LRUCache.DisposeReason): void => {
-      if (reason === 'evict') this.evicted++;
-      this.unindex(entry);
-    };
-    this.success = new LRUCache<string, Entry>({ max: capacity.success, dispose });
-    this.denial = new LRUCache<string, Entry>({ max: capacity.denial, dispose });
+    this.kinds = { success: new Recency(capacity.success), denial: new Recency(capacity.denial) };
   }
 
   /** The entry answering `req`, if any (see touch). */
   find(req: Request): Entry | undefined {
     const msg = req.msg;
     const end = req.nameEnd;
-    const list = this.byName.get(nameHash(msg, end));
-    if (list === undefined) return undefined;
     const bits = queryBits(req);
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i]!;
+    for (let e = this.buckets[nameHash(msg, end) & (this.buckets.length - 1)] ?? null; e !== null; e = e.chain) {
       if (e.qtype === req.qtype && e.qclass === req.qclass && e.bits === bits && sameName(e.msg, e.nameEnd, msg, end)) return e;
     }
     return undefined;
@@ -41,39 +61,61 @@ export class EntryStore {
 
   /**
    * Marks `entry` as used at `now` (ms). Recency is recorded at most once a
-   * second per entry: eviction order is LRU to the second, and lru-cache's
-   * bookkeeping stays off almost every hit of a busy name.
+   * second per entry: eviction order is LRU to the second, and a busy name's
+   * hits touch no links.
    */
   touch(entry: Entry, now: number): void {
     if (now - entry.touched < 1000) return;
     entry.touched = now;
-    this.cacheOf(entry.kind).get(entry.key);
+    const kind = this.kinds[entry.kind];
+    kind.remove(entry);
+    kind.push(entry);
   }
 
-  /** Stores `entry` (replacing whatever the key held); returns how many entries were evicted for room. */
-  set(entry: Entry): number {
-    this.evicted = 0;
-    this.cacheOf(entry.kind === 'success' ? 'denial' : 'success').delete(entry.key);
-    this.cacheOf(entry.kind).set(entry.key, entry);
-    const list = this.byName.get(entry.nameHash);
-    if (list) list.push(entry);
-    else this.byName.set(entry.nameHash, [entry]);
-    return this.evicted;
+  /** Stores `entry` for `req` (replacing whatever the key held); returns how many entries were evicted for room. */
+  set(entry: Entry, req: Request): number {
+    const old = this.find(req);
+    if (old !== undefined) this.delete(old);
+    if (this.count === this.buckets.length) this.rehash(this.buckets.length * 2);
+    const i = entry.nameHash & (this.buckets.length - 1);
+    entry.chain = this.buckets[i] ?? null;
+    this.buckets[i] = entry;
+    this.count++;
+    const kind = this.kinds[entry.kind];
+    kind.push(entry);
+    let evicted = 0;
+    for (; kind.size > kind.capacity; evicted++) this.delete(kind.tail!);
+    return evicted;
   }
 
   size(kind: Kind): number {
-    return this.cacheOf(kind).size;
+    return this.kinds[kind].size;
   }
 
-  private cacheOf(kind: Kind): LRUCache<string, Entry> {
-    return kind === 'success' ? this.success : this.denial;
+  private delete(entry: Entry): void {
+    this.kinds[entry.kind].remove(entry);
+    const i = entry.nameHash & (this.buckets.length - 1);
+    let e = this.buckets[i]!;
+    if (e === entry) this.buckets[i] = entry.chain;
+    else {
+      while (e.chain !== entry) e = e.chain!;
+      e.chain = entry.chain;
+    }
+    entry.chain = null;
+    this.count--;
   }
 
-  private unindex(entry: Entry): void {
-    const list = this.byName.get(entry.nameHash);
-    if (!list) return;
-    const i = list.indexOf(entry);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.byName.delete(entry.nameHash);
+  private rehash(slots: number): void {
+    const old = this.buckets;
+    this.buckets = new Array<Entry | null>(slots).fill(null);
+    for (let head of old) {
+      while (head !== null) {
+        const next = head.chain;
+        const i = head.nameHash & (slots - 1);
+        head.chain = this.buckets[i] ?? null;
+        this.buckets[i] = head;
+        head = next;
+      }
+    }
   }
 }

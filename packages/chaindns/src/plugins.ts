@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'chaos', 'loadbalance', 'rewrite', 'cache', 'hosts', 'kubernetes', 'loop', 'forward', 'whoami'] as const;
+export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'chaos', 'loadbalance', 'rewrite', 'cache', 'template', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -26,8 +26,10 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'loadbalance', load: async () => (await import('@chaindns/loadbalance')).loadbalance },
   { name: 'rewrite', load: async () => (await import('@chaindns/rewrite')).rewrite },
   { name: 'cache', load: async () => (await import('@chaindns/cache')).cache },
+  { name: 'template', load: async () => (await import('@chaindns/template')).template },
   { name: 'hosts', load: async () => (await import('@chaindns/hosts')).hosts },
   { name: 'kubernetes', load: async () => (await import('@chaindns/kubernetes')).kubernetes },
+  { name: 'file', load: async () => (await import('@chaindns/file')).file },
   { name: 'loop', load: async () => (await import('@chaindns/loop')).loop },
   { name: 'forward', load: async () => (await import('@chaindns/forward')).forward },
   { name: 'whoami', load: async () => (await import('@chaindns/whoami')).whoami },

@@ -12,6 +12,7 @@ export {
   type PluginDefinition,
   type ResponseWriter,
   type Result,
+  MAX_RESOLVE_HOPS,
   type ServerStatus,
   type SetupContext,
   thrownRcode,

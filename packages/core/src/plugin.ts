@@ -19,6 +19,9 @@ export interface ResponseWriter {
 /** A handler's result: the rcode, synchronously where it can, or a promise when it awaits I/O. */
 export type Result = number | Promise<number>;
 
+/** How many lookups deep SetupContext.resolve goes (each passing the query it answers) before it rejects with CHAINDNS_RESOLVE_LOOP. */
+export const MAX_RESOLVE_HOPS = 8;
+
 /** Calls the rest of the chain. */
 export type Next = (req: Request, w: ResponseWriter) => Result;
 
@@ -126,8 +129,15 @@ export interface SetupContext extends ParseContext {
   readonly status: ServerStatus;
   /** Sets the addresses this block listens on (the `bind` plugin). */
   bind(addresses: readonly string[]): void;
-  /** Sends a query through this block's own chain, in process, and resolves with the reply's bytes. */
-  resolve(qname: string, qtype: number): Promise<Buffer>;
+  /**
+   * Sends a query through the server (its routing once it listens, else this
+   * block's chain), in process, and resolves with the reply's bytes. Pass the
+   * query being answered as `via`: the lookup carries its EDNS (the DO bit,
+   * as CoreDNS's upstream does) and counts as one more hop after it; past
+   * eight hops it rejects with CHAINDNS_RESOLVE_LOOP (a CNAME loop through
+   * two plugins or blocks).
+   */
+  resolve(qname: string, qtype: number, via?: Request): Promise<Buffer>;
   /**
    * A resource (an HTTP listener, say) shared by every block and every
    * config generation that asks for `key`: created by the first, disposed when

@@ -170,6 +170,41 @@ test('ctx.resolve sends a query through the server in process', async () => {
   assert.equal((resolved as Buffer).readUInt8((resolved as Buffer).length - 1), 1);
 });
 
+test('ctx.resolve with the query that asked: its DO bit goes along, and a loop through the server ends after eight hops', async () => {
+  const seen: { qname: string; hops: number; do: boolean }[] = [];
+  // `alias` answers a.example by asking for b.example through the server, and b.example by asking for a.example: a CNAME loop.
+  const alias = definePlugin<null>({
+    name: 'alias',
+    parse: () => null,
+    setup: (_, ctx) => ({
+      name: 'alias',
+      async serveDNS(req, w) {
+        seen.push({ qname: req.qname, hops: req.hops, do: req.do });
+        try {
+          w.write(Buffer.from(await ctx.resolve(req.qname === 'a.example.' ? 'b.example.' : 'a.example.', req.qtype, req)));
+          return 0;
+        } catch (err) {
+          seen.push({ qname: String((err as { code?: string }).code), hops: -1, do: false });
+          return 2;
+        }
+      },
+    }),
+  });
+  const s = await startTestServer('. {\n  alias\n}', { plugins: [alias] });
+  try {
+    const r = await s.query('a.example', 'A', { edns: { udpSize: 1232, do: true }, timeoutMs: 3000 });
+    assert.equal(r.rcode, 2);
+    assert.deepEqual(
+      seen.map((x) => x.hops),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, -1],
+    );
+    assert.ok(seen.slice(0, 9).every((x) => x.do), 'every hop carries DO');
+    assert.equal(seen[9]!.qname, 'CHAINDNS_RESOLVE_LOOP');
+  } finally {
+    await s.stop();
+  }
+});
+
 test('a query still in flight past the drain timeout finishes quietly after stop (no send on a closed socket)', async () => {
   let finish: (() => void) | null = null;
   const slow = definePlugin<null>({

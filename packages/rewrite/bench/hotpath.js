@@ -7,7 +7,7 @@
 // Usage: node bench/hotpath.js [--queries=500000] [--rounds=5] [--names=1000] [--only=aks,exact]
 //   (after npm run build)
 import { buildQuery, definePlugin, PluginRegistry, QType, Server, silentLogger } from '@chaindns/core';
-import { freePort } from '@chaindns/core/testing';
+import { benchTransport, timeRounds } from '@chaindns/core/testing';
 import { rewrite } from '../dist/src/index.js';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -15,8 +15,6 @@ const QUERIES = Number(arg('queries', 500_000));
 const ROUNDS = Number(arg('rounds', 5));
 const NAMES = Number(arg('names', 1000));
 const ONLY = arg('only', '');
-const BATCH = 32;
-const SLOT = 4160;
 
 const scenarios = [
   { name: 'none', what: 'no rewrite (the baseline)', rules: '', qname: (i) => `web-${i}.example.com`, qtype: QType.A },
@@ -54,57 +52,17 @@ const backend = definePlugin({
 });
 
 async function run(scenario) {
-  let onPacket = null;
-  let replies = 0;
-  let answered = 0;
-  const sendBuf = Buffer.allocUnsafeSlow(BATCH * SLOT);
-  const endpoint = {
-    send(data) {
-      if (data[7] > 0) answered++;
-      sendBuf.set(data, (replies++ % BATCH) * SLOT);
-    },
-  };
-  const transport = {
-    name: 'in-process',
-    async bind(options, handler) {
-      onPacket = handler;
-      return { address: options.address, port: await freePort(), close: async () => {} };
-    },
-  };
+  const bench = benchTransport();
   const server = await new Server({
     corefile: `.:0 {\n${scenario.rules}\n    backend\n}\n`,
     plugins: new PluginRegistry(['rewrite', 'backend'], [rewrite, backend]),
-    udpTransport: transport,
+    udpTransport: bench.transport,
     defaultAddresses: ['127.0.0.1'],
     logger: silentLogger,
   }).start();
   const queries = Array.from({ length: NAMES }, (_, k) => buildQuery(scenario.qname(k), scenario.qtype, { id: k & 0xffff }));
-  let next = 0;
-  const drive = (count) => {
-    for (let done = 0; done < count; done += BATCH) {
-      for (let i = 0; i < BATCH; i++) {
-        // The transport hands over a datagram the handler owns: a copy, as a socket's.
-        onPacket(Buffer.from(queries[(next + i) % NAMES]), { address: '127.0.0.1', port: 40000 + i, family: 4 }, endpoint);
-      }
-      next = (next + BATCH) % NAMES;
-    }
-  };
-  drive(100_000); // JIT warm-up
-  if (answered !== replies) throw new Error(`${scenario.name}: ${replies - answered} of ${replies} replies had no answer`);
-  const wall = [];
-  const cpu = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const t0 = process.hrtime.bigint();
-    const c0 = process.cpuUsage();
-    drive(QUERIES);
-    wall.push(Number(process.hrtime.bigint() - t0) / QUERIES);
-    const c = process.cpuUsage(c0);
-    cpu.push(((c.user + c.system) * 1000) / QUERIES);
-    await new Promise((r) => setImmediate(r));
-  }
+  const { wall, cpu } = await timeRounds(bench, queries, { count: QUERIES, rounds: ROUNDS, warmup: 100_000, answered: true });
   await server.stop();
-  wall.sort((a, b) => a - b);
-  cpu.sort((a, b) => a - b);
   return { best: wall[0], median: wall[Math.floor(ROUNDS / 2)], cpu: cpu[0] };
 }
 
@@ -115,4 +73,4 @@ for (const { s, r } of results) {
   const extra = base !== undefined && s.name !== 'none' ? `, +${(r.best - base).toFixed(0)} ns over none` : '';
   console.log(`${s.name.padEnd(6)} ${s.what}: best ${r.best.toFixed(0)} ns per query, median ${r.median.toFixed(0)} ns, CPU best ${r.cpu.toFixed(0)} ns${extra}`);
 }
-console.log(`(${ROUNDS} rounds of ${QUERIES} queries over ${NAMES} names, batches of ${BATCH})`);
+console.log(`(${ROUNDS} rounds of ${QUERIES} queries over ${NAMES} names, batches of 32)`);

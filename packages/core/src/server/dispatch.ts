@@ -26,10 +26,15 @@ export class Dispatcher {
     else if (!req.drop) via.send(errorReply(data, req.questionEnd, req.rcode, req.edns), from);
   }
 
-  tcp(router: Router, data: Buffer, from: Remote, sink: FrameSink): void {
+  /** A query over TCP; `hops` counts the in-process lookups that led to it (Request.hops). */
+  tcp(router: Router, data: Buffer, from: Remote, sink: FrameSink, hops = 0): void {
     const req = parseRequest(data, 'tcp', from);
-    if (req instanceof Request) this.route(router, req, new TcpWriter(req, sink));
-    else if (!req.drop) sink.sendFrame(errorReply(data, req.questionEnd, req.rcode, req.edns));
+    if (req instanceof Request) {
+      req.hops = hops;
+      this.route(router, req, new TcpWriter(req, sink));
+    } else if (!req.drop) {
+      sink.sendFrame(errorReply(data, req.questionEnd, req.rcode, req.edns));
+    }
   }
 
   private route(router: Router, req: Request, w: ServerWriter): void {

@@ -5,6 +5,7 @@ import { CapabilityBoard } from '../capabilities.js';
 import type { AnyPluginDefinition, CorefileSource, Handler, Next, SetupContext } from '../plugin.js';
 import { Rcode } from '../wire/constants.js';
 import type { EndpointSet } from './endpoint-set.js';
+import type { Request } from '../wire/request.js';
 import type { PluginRegistry } from './registry.js';
 import { InflightCounter, type Route, Router, serverLabel } from './router.js';
 import type { SharedResources } from './shared.js';
@@ -20,7 +21,7 @@ export interface InstanceEnv {
   readonly status: StatusBoard;
   /** Addresses for blocks without `bind`. */
   readonly defaultAddresses: readonly string[];
-  readonly resolve: (block: BuiltBlock, qname: string, qtype: number) => Promise<Buffer>;
+  readonly resolve: (block: BuiltBlock, qname: string, qtype: number, via?: Request) => Promise<Buffer>;
   /** The server's set of its plugins' outbound sockets (SetupContext.outbound). */
   readonly outbound: EndpointSet;
   readonly requestReload: () => Promise<void>;
@@ -162,9 +163,9 @@ export class Instance {
         bind: (list) => {
           addresses = [...list];
         },
-        resolve: (qname, qtype) => {
+        resolve: (qname, qtype, via) => {
           if (!built.block) throw new ChainDNSError('CHAINDNS_STATE', 'resolve() is only available once setup has finished');
-          return this.env.resolve(built.block, qname, qtype);
+          return this.env.resolve(built.block, qname, qtype, via);
         },
         shared: (key, create, dispose) => this.env.shared.acquire(this, key, create, dispose),
         requestReload: this.env.requestReload,

@@ -8,3 +8,8 @@ export { fitReply, truncate } from './fit.js';
 export { decrementTtls, minTtl } from './ttl.js';
 export { buildQuery } from './query.js';
 export { upstreamQuery } from './upstream-query.js';
+export { PresentationError, PresentationLexer, type PresentationEntry } from './presentation-lexer.js';
+export { absoluteName, canonicalName, writeNameText } from './name-text.js';
+export { classFromText, ttlFromText, typeFromText } from './type-text.js';
+export { knowsRdataText, writeRdataText } from './rdata-text.js';
+export { parseRecord, readRecordHead, type RecordHead, type RecordText } from './presentation.js';

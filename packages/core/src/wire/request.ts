@@ -28,6 +28,8 @@ export class Request {
    * written it names the plugin that answered (CoreDNS's `plugin` metric label).
    */
   plugin = '';
+  /** How many in-process lookups (ctx.resolve) led to this query: 0 for a client's; set by the server. */
+  hops = 0;
   private decoded: dnsPacket.Packet | undefined;
   private raw: string | undefined;
   private lowered: string | undefined;

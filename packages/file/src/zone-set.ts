@@ -1,0 +1,46 @@
+/** The zones one `file` handler serves, each swapped whole when its file is reloaded. */
+import { isSubdomain } from '@chaindns/core';
+import type { ZoneFinder } from './lookup.js';
+import type { Zone } from './zone.js';
+
+export class ZoneSlot {
+  /** Null until the file was read (it may be missing at start when reload is on). */
+  zone: Zone | null = null;
+  /** The file's modification time when it was read, for reload_by_mtime. */
+  mtimeMs = 0;
+
+  constructor(
+    /** Lowercased FQDN. */
+    readonly origin: string,
+    /** Absolute path of the master file. */
+    readonly path: string,
+  ) {}
+}
+
+export class ZoneSet implements ZoneFinder {
+  /** Longest origin first, so the first match is the most specific. */
+  readonly slots: readonly ZoneSlot[];
+  /** Bumped on every swap: replies cached before it may have followed a CNAME into the old data. */
+  generation = 0;
+
+  constructor(slots: readonly ZoneSlot[]) {
+    this.slots = [...slots].sort((a, b) => b.origin.length - a.origin.length);
+  }
+
+  /** The slot whose origin is the longest suffix of `name` (lowercased FQDN), or null. */
+  slot(name: string): ZoneSlot | null {
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) if (isSubdomain(name, slots[i]!.origin)) return slots[i]!;
+    return null;
+  }
+
+  find(name: string): Zone | null {
+    return this.slot(name)?.zone ?? null;
+  }
+
+  swap(slot: ZoneSlot, zone: Zone, mtimeMs: number): void {
+    slot.zone = zone;
+    slot.mtimeMs = mtimeMs;
+    this.generation++;
+  }
+}

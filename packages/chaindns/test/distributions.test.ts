@@ -75,5 +75,9 @@ for (const d of DISTRIBUTIONS) {
         }
       });
     }
+    if (d.logged) {
+      const { why, line } = d.logged;
+      await t.test(why, () => assert.match(result.log, line));
+    }
   });
 }

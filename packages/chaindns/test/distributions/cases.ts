@@ -49,6 +49,8 @@ export interface Distribution {
   readonly queries: readonly Query[];
   readonly probes: readonly Probe[];
   readonly sent?: readonly Sent[];
+  /** A line its output shows, and why. */
+  readonly logged?: { readonly why: string; readonly line: RegExp };
 }
 
 const probes = (host: string, ready: boolean, metricsPort: number, metricsHost = host): Probe[] => [
@@ -78,6 +80,7 @@ const custom = {
   '/etc/coredns/custom/log.override': 'log\n',
   '/etc/coredns/custom/corp.server': 'corp.example:53 {\n    errors\n    hosts {\n        10.20.30.40 db.corp.example\n    }\n}\n',
 };
+const customLogged = { why: 'import custom/*.override: log in the main block', line: /^\[INFO\] 127\.0\.0\.1:\d+ - \d+ "A IN web\.default\.svc\.cluster\.local\. udp \d+ false 1232" NOERROR qr,aa,rd \d+ [\d.]+s$/m };
 const customServer: Query = { why: 'import custom/*.server: a server block of the user', dig: ['db.corp.example', 'A'], status: 'NOERROR', answer: ['db.corp.example. 3600 IN A 10.20.30.40'] };
 
 export const DISTRIBUTIONS: readonly Distribution[] = [
@@ -101,6 +104,7 @@ export const DISTRIBUTIONS: readonly Distribution[] = [
     ],
     probes: probes('127.0.0.1', true, 9153),
     sent: [cachedOnce],
+    logged: customLogged,
   },
   {
     name: 'OpenShift',
@@ -134,10 +138,10 @@ export const DISTRIBUTIONS: readonly Distribution[] = [
         status: 'NXDOMAIN',
         answer: [],
       },
-      { why: 'template internal.cloudapp.net fallthrough: a node name goes on to forward', dig: ['aks-nodepool1-12345678-vmss000000.abcdefgh.bx.internal.cloudapp.net', 'A'], status: 'NOERROR', answer: ['aks-nodepool1-12345678-vmss000000.abcdefgh.bx.internal.cloudapp.net. 300 IN A 10.224.0.4'] },
+      { why: 'template internal.cloudapp.net fallthrough: a node name goes on to forward', dig: ['aks-nodepool1-12345678-vmss000000.abcdefgh.bx.internal.cloudapp.net', 'A'], status: 'NOERROR', answer: ['aks-nodepool1-12345678-vmss000000.abcdefgh.bx.internal.cloudapp.net. 30 IN A 10.224.0.4'] },
       { why: 'template reddog.microsoft.com: NXDOMAIN', dig: ['wpad.reddog.microsoft.com', 'A'], status: 'NXDOMAIN', answer: [] },
-      service,
-      podInsecure,
+      { ...service, why: 'kubernetes ttl 30: a ClusterIP Service', answer: ['web.default.svc.cluster.local. 30 IN A 10.96.12.34'] },
+      { ...podInsecure, answer: ['10-244-1-5.default.pod.cluster.local. 30 IN A 10.244.1.5'] },
       external(30),
       cached(30),
       customServer,
@@ -149,6 +153,7 @@ export const DISTRIBUTIONS: readonly Distribution[] = [
       { to: 'resolver', name: 'aks-nodepool1-12345678-vmss000000.abcdefgh.bx.internal.cloudapp.net', type: 'A', count: 1 },
       { to: 'resolver', name: 'wpad.reddog.microsoft.com', type: 'A', count: 0 },
     ],
+    logged: customLogged,
   },
   {
     name: 'Kubespray',

@@ -22,8 +22,9 @@ const fixtures = new URL('../../test/fixtures/distributions/', import.meta.url).
 
 /** The directives the binary has: a fixture that uses another waits for it (its test turns on when the plugin lands). */
 const plugins = new Set(execFileSync(process.execPath, [cli, '-plugins'], { encoding: 'utf8' }).split('\n').filter(Boolean));
-const tools = ['dig', 'curl', 'openssl'].filter((b) => !hasBinary(b));
-const prerequisite = netnsUnavailable({ mount: true }) ?? (tools.length ? `needs ${tools.join(', ')} (Debian: dnsutils, curl, openssl)` : null);
+/** The clients the scene runs, and their Debian packages. */
+const tools = Object.entries({ dig: 'bind9-dnsutils', curl: 'curl', openssl: 'openssl' }).filter(([bin]) => !hasBinary(bin));
+const prerequisite = netnsUnavailable({ mount: true }) ?? (tools.length ? `needs ${tools.map(([bin, pkg]) => `${bin} (Debian: ${pkg})`).join(', ')}` : null);
 
 function missingPlugins(fixture: string): string[] {
   const path = fixtures + fixture;

@@ -4,6 +4,8 @@
  * Corefile and the questions that exercise its plugins.
  */
 
+import { type FakeApiServer, service as apiService } from '@chaindns/kubernetes/testing';
+
 export interface Query {
   /** What it exercises. */
   readonly why: string;
@@ -14,6 +16,23 @@ export interface Query {
   readonly status: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED';
   /** The answer section, in any order, as dig prints it (fields one space apart). */
   readonly answer?: readonly (string | RegExp)[];
+  /**
+   * Objects the API server gets just before: the question is then asked
+   * until answered as expected, for at most `CHANGE_SECONDS` (a watch event
+   * takes a moment; an answer a cache keeps would outlast it).
+   */
+  readonly apply?: Parameters<FakeApiServer['apply']>;
+}
+
+export const CHANGE_SECONDS = 5;
+
+/** Why dig's answer is not the one `q` expects, or null when it is. */
+export function mismatch(q: Query, got: SceneResult['queries'][number]): string | null {
+  if (got.status !== q.status) return `status ${got.status}, not ${q.status}`;
+  if (!q.answer) return null;
+  if (got.answer.length !== q.answer.length) return `${got.answer.length} answers, not ${q.answer.length}`;
+  const absent = q.answer.find((want) => !got.answer.some((a) => (typeof want === 'string' ? a === want : want.test(a))));
+  return absent === undefined ? null : `no ${String(absent)}`;
 }
 
 export interface Probe {
@@ -172,8 +191,23 @@ export const DISTRIBUTIONS: readonly Distribution[] = [
     server: '127.0.0.1',
     port: 53,
     queries: [
-      { ...service, why: 'kubernetes ttl 30, cache disabled for cluster.local', answer: ['web.default.svc.cluster.local. 30 IN A 10.96.12.34'] },
+      { ...service, why: 'kubernetes ttl 30', answer: ['web.default.svc.cluster.local. 30 IN A 10.96.12.34'] },
       { ...headless, answer: ['db.default.svc.cluster.local. 30 IN A 10.244.2.7', 'db.default.svc.cluster.local. 30 IN A 10.244.2.8'] },
+      { why: 'a Service not there yet', dig: ['api.default.svc.cluster.local', 'A'], status: 'NXDOMAIN', answer: [] },
+      {
+        why: 'cache disable denial cluster.local: the Service created is answered at once, not NXDOMAIN from the cache',
+        dig: ['api.default.svc.cluster.local', 'A'],
+        status: 'NOERROR',
+        answer: ['api.default.svc.cluster.local. 30 IN A 10.96.40.1'],
+        apply: [apiService('default', 'api', { clusterIP: '10.96.40.1', ports: [{ name: 'http', port: 80 }] })],
+      },
+      {
+        why: 'cache disable success cluster.local: a Service moved is answered at its new address, not the cached one',
+        dig: ['web.default.svc.cluster.local', 'A'],
+        status: 'NOERROR',
+        answer: ['web.default.svc.cluster.local. 30 IN A 10.96.12.99'],
+        apply: [apiService('default', 'web', { clusterIP: '10.96.12.99', ports: [{ name: 'http', port: 80 }] })],
+      },
       external(30),
       cached(30),
       unknown,

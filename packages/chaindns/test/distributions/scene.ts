@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { startFakeApiServer } from '@chaindns/kubernetes/testing';
 import { startChaindns, untilReady } from '../harness.js';
-import { DISTRIBUTIONS, type SceneResult } from './cases.js';
+import { CHANGE_SECONDS, DISTRIBUTIONS, mismatch, type Query, type SceneResult } from './cases.js';
 import { API, clusterObjects, CLUSTER_DNS, POD, RESOLVER } from './world.js';
 
 /**
@@ -27,9 +27,11 @@ const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 const FIXTURES = new URL('../../../test/fixtures/distributions/', import.meta.url).pathname;
 const CANNOT = 77;
 
-const [name, scratch] = process.argv.slice(2);
-const distribution = DISTRIBUTIONS.find((d) => d.name === name);
-if (!distribution || !scratch) throw new Error(`usage: scene.js NAME SCRATCH_DIR (NAME one of ${DISTRIBUTIONS.map((d) => d.name).join(', ')})`);
+function usage(): never {
+  throw new Error(`usage: scene.js NAME SCRATCH_DIR (NAME one of ${DISTRIBUTIONS.map((d) => d.name).join(', ')})`);
+}
+const distribution = DISTRIBUTIONS.find((d) => d.name === process.argv[2]) ?? usage();
+const scratch = process.argv[3] ?? usage();
 
 function run(command: string, ...args: string[]): void {
   execFileSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -37,10 +39,10 @@ function run(command: string, ...args: string[]): void {
 
 /** Writable views of /etc and /run (where /var/run leads) over the host's, seen only here, their changes kept on a tmpfs. */
 function privateFilesystem(): void {
-  run('mount', '-t', 'tmpfs', 'tmpfs', scratch!);
+  run('mount', '-t', 'tmpfs', 'tmpfs', scratch);
   for (const dir of ['/etc', realpathSync('/var/run')]) {
-    const upper = join(scratch!, dir, 'upper');
-    const work = join(scratch!, dir, 'work');
+    const upper = join(scratch, dir, 'upper');
+    const work = join(scratch, dir, 'work');
     mkdirSync(upper, { recursive: true });
     mkdirSync(work, { recursive: true });
     run('mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${dir},upperdir=${upper},workdir=${work}`, dir);
@@ -98,7 +100,7 @@ try {
   const ready = distribution.probes.find((p) => p.url.endsWith('/ready'));
   if (ready) await untilReady(ready.url.replace(/\/ready$/, ''));
   const queries: SceneResult['queries'][number][] = [];
-  for (const q of distribution.queries) queries.push(await dig(q.server ?? distribution.server, distribution.port, q.dig));
+  for (const q of distribution.queries) queries.push(await ask(q));
   const probes: SceneResult['probes'][number][] = [];
   for (const p of distribution.probes) probes.push(await curl(p.url));
   const result: SceneResult = { queries, probes, sent: await node.sent(), log: dns.output() };
@@ -109,6 +111,19 @@ try {
 } finally {
   dns.child.kill('SIGKILL');
   await api.stop();
+}
+
+/** Asks `q` once or, after its changes reach the API server, until answered as expected (at most CHANGE_SECONDS). */
+async function ask(q: Query): Promise<SceneResult['queries'][number]> {
+  const once = (): ReturnType<typeof dig> => dig(q.server ?? distribution.server, distribution.port, q.dig);
+  if (!q.apply) return once();
+  api.apply(...q.apply);
+  const deadline = Date.now() + CHANGE_SECONDS * 1000;
+  for (;;) {
+    const got = await once();
+    if (mismatch(q, got) === null || Date.now() > deadline) return got;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Real dig, one try: its output, the status and the answer section (fields one space apart). */

@@ -1,7 +1,7 @@
-import { configError, type Directive, expectArgs, type ParseContext, parseFallthrough, parseZones, QType, type Token } from '@chaindns/core';
+import { configError, type Directive, expectArgs, type ParseContext, parseAnswer, parseFallthrough, parseZones, QType, type Token } from '@chaindns/core';
 import { MAX_REGEX_LENGTH, NameRegex } from './name-regex.js';
 import { CLASSES } from './query-data.js';
-import { parseRecord } from './rr-text.js';
+
 import { type CompiledTemplate, compileTemplate } from './template-compile.js';
 import { TemplateError } from './template-parse.js';
 
@@ -115,7 +115,7 @@ function templateOf(section: string, t: Token): CompiledTemplate {
   // A record without actions is the same for every query: one that is no record is refused now.
   if (compiled.constant !== null) {
     try {
-      parseRecord(compiled.constant);
+      parseAnswer(compiled.constant);
     } catch (err) {
       configError(t, `template: ${section} is no valid record: ${(err as Error).message}`);
     }

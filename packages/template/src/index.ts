@@ -1,5 +1,4 @@
 export { template, template as default, type TemplateConfig } from './setup.js';
 export { createTemplate, type TemplateOptions } from './template.js';
 export type { TemplateSpec } from './config.js';
-export { parseRecord, RRTextError } from './rr-text.js';
 export { templateMetrics, type TemplateMetrics } from './metrics.js';

@@ -1,11 +1,11 @@
-import { type Answer, fallsThrough, type Handler, matchZone, type Next, PluginError, QType, Rcode, reply, type Request, type ResponseWriter, type Result, typeName } from '@chaindns/core';
+import { type Answer, fallsThrough, type Handler, matchZone, type Next, parseAnswer, PluginError, QType, Rcode, reply, type Request, type ResponseWriter, type Result, typeName } from '@chaindns/core';
 import type { TemplateSpec } from './config.js';
 import { emptyReply } from './empty-reply.js';
 import { withExtendedError } from './extended-error.js';
 import type { TemplateMetrics } from './metrics.js';
 import { NameRegex, type Submatches } from './name-regex.js';
 import { className, QueryData } from './query-data.js';
-import { parseRecord } from './rr-text.js';
+
 import type { CompiledTemplate } from './template-compile.js';
 import { TemplateError } from './template-parse.js';
 import { upstreamAnswers, type Resolve } from './upstream.js';
@@ -123,7 +123,7 @@ interface Maker {
 }
 
 function maker(c: CompiledTemplate): Maker {
-  return { c, fixed: c.constant === null ? null : parseRecord(c.constant) };
+  return { c, fixed: c.constant === null ? null : parseAnswer(c.constant) };
 }
 
 /** One record from its template; a failure is counted and fails the query (SERVFAIL) with Go's message. */
@@ -139,7 +139,7 @@ function record({ c, fixed }: Maker, data: QueryData, metrics: TemplateMetrics):
     throw new PluginError('template', Rcode.SERVFAIL, err.message);
   }
   try {
-    return parseRecord(text);
+    return parseAnswer(text);
   } catch (err) {
     metrics.rrFailures.inc(labels);
     throw new PluginError('template', Rcode.SERVFAIL, (err as Error).message);

@@ -1,12 +1,11 @@
 import * as dnsPacket from 'dns-packet';
-import { encodeName } from '../wire/name.js';
-import { parseRecord } from '../wire/presentation.js';
+import { parseAnswer } from '../wire/presentation-answer.js';
 
 /**
  * Records from presentation text, as CoreDNS's test helpers:
  * `A("example.org. 300 IN A 1.2.3.4")`. The TTL and class may be left out
  * (default 3600, IN). Types without a case here (CAA, DS, RRSIG, NSEC...)
- * are read by core's parseRecord and decoded as dns-packet decodes a reply.
+ * are read by core's parseAnswer.
  */
 export function rr(text: string): dnsPacket.Answer {
   const fields = tokenize(text);
@@ -47,21 +46,8 @@ export function rr(text: string): dnsPacket.Answer {
     case 'HINFO':
       return { ...base, type, data: { cpu: unquote(need(2)[0]!), os: unquote(f[1]!) } };
     default:
-      return decoded(text);
+      return parseAnswer(text);
   }
-}
-
-/** Any type core can read from text, as dns-packet decodes it from the wire. */
-function decoded(text: string): dnsPacket.Answer {
-  const r = parseRecord(text);
-  // A response holding the one record, so dns-packet's public decode reads it.
-  const header = Buffer.from([0, 0, 0x80, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
-  const head = Buffer.alloc(10);
-  head.writeUInt16BE(r.type, 0);
-  head.writeUInt16BE(r.class, 2);
-  head.writeUInt32BE(r.ttl, 4);
-  head.writeUInt16BE(r.rdata.length, 8);
-  return dnsPacket.decode(Buffer.concat([header, encodeName(r.name), head, r.rdata])).answers![0]!;
 }
 
 export const A = rr;

@@ -13,3 +13,4 @@ export { absoluteName, canonicalName, writeNameText } from './name-text.js';
 export { classFromText, ttlFromText, typeFromText } from './type-text.js';
 export { knowsRdataText, writeRdataText } from './rdata-text.js';
 export { parseRecord, readRecordHead, type RecordHead, type RecordText } from './presentation.js';
+export { parseAnswer } from './presentation-answer.js';

@@ -5,7 +5,7 @@
  * the file plugin's; it shares the lexer and the RDATA writers used here.
  */
 import { QClass } from './constants.js';
-import { canonicalName } from './name-text.js';
+import { absoluteName, canonicalName } from './name-text.js';
 import { PresentationError, PresentationLexer } from './presentation-lexer.js';
 import { writeRdataText } from './rdata-text.js';
 import { classFromText, ttlFromText, typeFromText } from './type-text.js';
@@ -13,6 +13,8 @@ import { classFromText, ttlFromText, typeFromText } from './type-text.js';
 export interface RecordText {
   /** The owner, absolute and lowercased, in presentation form (`www.example.org.`). */
   readonly name: string;
+  /** The owner as written, made absolute (letter case kept: a reply's owner as its template wrote it). */
+  readonly owner: string;
   readonly ttl: number;
   readonly class: number;
   readonly type: number;
@@ -67,7 +69,7 @@ export function parseRecord(text: string, options: { origin?: string; ttl?: numb
     const name = canonicalName(entry.tokens[0]!, origin);
     const head = readRecordHead(entry.tokens, 1);
     const end = writeRdataText(head.type, entry.tokens, head.rdataStart, origin, scratch, 0);
-    return { name, ttl: head.ttl ?? options.ttl ?? 3600, class: head.class ?? QClass.IN, type: head.type, rdata: Buffer.from(scratch.subarray(0, end)) };
+    return { name, owner: absoluteName(entry.tokens[0]!, origin), ttl: head.ttl ?? options.ttl ?? 3600, class: head.class ?? QClass.IN, type: head.type, rdata: Buffer.from(scratch.subarray(0, end)) };
   } catch (err) {
     if (err instanceof RangeError) throw new PresentationError(`${err.message} in "${text.trim()}"`, entry.line);
     throw err;

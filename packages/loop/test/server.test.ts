@@ -1,49 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import dgram from 'node:dgram';
-import { definePlugin, PluginError, QType, Rcode, reply, setId } from '@chaindns/core';
-import { startTestServer, type TestServer } from '@chaindns/core/testing';
+import { definePlugin, QType, Rcode, reply } from '@chaindns/core';
+import { selfRelay, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { loop } from '../src/index.js';
 
-/**
- * `relay`: a forwarder whose upstream is this server (a forwarding loop on
- * loopback): sends every query over UDP to the server's own port, from one
- * socket it adds to the server's outbound set while open, as forward does.
- */
-const relay = definePlugin<null>({
-  name: 'relay',
-  parse: () => null,
-  setup(_, ctx) {
-    const socket = dgram.createSocket('udp4');
-    const waiting = new Map<number, (msg: Buffer) => void>();
-    let nextId = 1;
-    socket.on('message', (msg) => waiting.get(msg.readUInt16BE(0))?.(msg));
-    ctx.onStartup(() => new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => (ctx.outbound.add('127.0.0.1', socket.address().port), resolve()))));
-    ctx.onShutdown(() => {
-      ctx.outbound.delete('127.0.0.1', socket.address().port);
-      socket.close();
-    });
-    return {
-      name: 'relay',
-      serveDNS(req, w) {
-        const id = nextId++ & 0xffff;
-        const out = Buffer.from(req.msg);
-        setId(out, id);
-        return new Promise<number>((resolve, reject) => {
-          const timer = setTimeout(() => (waiting.delete(id), reject(new PluginError('relay', Rcode.SERVFAIL, 'relay: no answer within 500ms'))), 500);
-          waiting.set(id, (msg) => {
-            clearTimeout(timer);
-            waiting.delete(id);
-            setId(msg, req.id);
-            w.write(msg);
-            resolve(msg[3]! & 0x0f);
-          });
-          socket.send(out, Number(/:(\d+)$/.exec(ctx.server)![1]), '127.0.0.1');
-        });
-      },
-    };
-  },
-});
+/** `relay`: a forwarder whose upstream is this server (a forwarding loop on loopback). */
+const relay = selfRelay({ name: 'relay', timeoutMs: 500 });
 
 /** `answer`: NXDOMAIN for everything, as an upstream that does not loop. */
 const answer = definePlugin<null>({

@@ -8,5 +8,6 @@ export { eventually } from './eventually.js';
 export { freePort } from './free-port.js';
 export { startTestServer, type TestServer, type TestServerOptions, useTestTransport } from './test-server.js';
 export { benchTransport, timeRounds, type BenchTransport, type RoundTimes } from './bench.js';
+export { selfRelay } from './self-relay.js';
 export { startTestUpstream, type TestUpstream, type UpstreamHandler } from './upstream.js';
 export { netnsUnavailable, runInNetns, type NetnsOptions, type NetnsRun } from './netns.js';

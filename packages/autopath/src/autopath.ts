@@ -65,6 +65,8 @@ async function search(req: Request, w: ResponseWriter, next: Next, path: readonl
       firstRcode = rcode;
     }
     if (!clientWrite(rcode) || msg === null || rcodeOf(msg) === Rcode.NXDOMAIN) continue;
+    // The answer is the one the search domain's query got: its plugin is the one that answered (metrics' label).
+    req.plugin = query.plugin;
     w.write(i === 0 ? msg : answerTo(req, msg));
     success(req.server);
     return rcode;

@@ -58,6 +58,8 @@ test('autopath @kubernetes: a pod’s first search-path queries answered with a 
   }
   const text = (await httpGet(`http://127.0.0.1:${metrics}/metrics`)).body;
   assert.equal(sample(text, 'coredns_autopath_success_total', { server: `dns://127.0.0.1:${port}` }), 6);
+  // The plugin that answered the search domain's query answered the client: forward for the external name (then cache).
+  assert.equal(sample(text, 'coredns_dns_responses_total', { rcode: 'NOERROR', plugin: 'forward' }), 1);
 });
 
 test('autopath @kubernetes without pods verified: no search path, said once', async (t) => {

@@ -9,7 +9,7 @@
 // free, it grows to 32 MB of RSS in any burst of allocation (the sync of a big list, a load of
 // queries) and is given back whenever V8's memory reducer runs, which swings the difference by
 // 20 MB or more from run to run. BENCH_NODE_FLAGS replaces those flags (e.g. BENCH_NODE_FLAGS=
-// for V8's defaults); BENCH_DEBUG=1 prints the heap spaces.
+// for V8's defaults); BENCH_DEBUG=1 prints the heap spaces and the largest memory mappings.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

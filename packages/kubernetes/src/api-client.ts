@@ -65,11 +65,6 @@ export class HttpError extends Error {
   }
 }
 
-export interface ListResult<T> {
-  readonly resourceVersion: string;
-  readonly items: T[];
-}
-
 /**
  * Talks to the API server for the informers, with the kubeconfig's
  * credentials: lists (paged), the client-side rate limit (qps/burst, one
@@ -106,14 +101,13 @@ export class ApiClient {
   }
 
   /**
-   * Every object at `path`, page by page, each turned by `convert` as its
-   * page arrives (so raw pages die young), with the list's resourceVersion.
+   * Every object at `path`, page by page, each handed to `each` as its page
+   * arrives (so raw pages die young); resolves with the list's resourceVersion.
    */
-  async list<T>(path: string, labelSelector: string | null, fieldSelector: string | null, convert: (raw: unknown) => T): Promise<ListResult<T>> {
+  async list(path: string, labelSelector: string | null, fieldSelector: string | null, each: (raw: unknown) => void): Promise<string> {
     await this.throttle('GET');
     await this.inflight?.acquire();
     try {
-      const items: T[] = [];
       let resourceVersion = '';
       let next = '';
       do {
@@ -123,10 +117,10 @@ export class ApiClient {
         if (next) query.set('continue', next);
         const page = (await this.get(`${path}?${query}`)) as { metadata?: { resourceVersion?: string; continue?: string }; items?: unknown[] | null };
         if (!resourceVersion) resourceVersion = page.metadata?.resourceVersion ?? '';
-        for (const item of page.items ?? []) items.push(convert(item));
+        for (const item of page.items ?? []) each(item);
         next = page.metadata?.continue ?? '';
       } while (next);
-      return { resourceVersion, items };
+      return resourceVersion;
     } finally {
       this.inflight?.release();
     }

@@ -1,5 +1,6 @@
 import type { NamespaceEntry, PodEntry, ServiceEntry, SliceEntry } from './entries.js';
 import { Interner } from './entries.js';
+import { PodIndex } from './pod-index.js';
 
 /** A map whose values are one item or several, without an array for the common single case. */
 type Multi<T> = Map<string, T | T[]>;
@@ -33,7 +34,8 @@ function all<T>(value: T | T[] | undefined): readonly T[] {
 /**
  * The cluster as DNS sees it: services by name, their endpoints (slices
  * merged at lookup), the reverse maps from IP to names, the namespaces that
- * exist, and pod IPs (for `pods verified`). Fed by informers or manifests;
+ * exist, and which namespaces have pods at an address (for `pods verified`
+ * and autopath; a compact PodIndex). Fed by informers or manifests;
  * `modified` (unix seconds) is the SOA serial.
  */
 export class ClusterIndex {
@@ -46,8 +48,7 @@ export class ClusterIndex {
   private readonly serviceByIp: Multi<ServiceEntry> = new Map();
   private readonly sliceByIp: Multi<SliceEntry> = new Map();
   private readonly namespaces = new Set<string>();
-  private readonly pods = new Map<string, PodEntry>();
-  private readonly podByIp: Multi<PodEntry> = new Map();
+  private pods = new PodIndex();
 
   constructor(private readonly now: () => number = () => Math.floor(Date.now() / 1000)) {}
 
@@ -116,23 +117,18 @@ export class ClusterIndex {
   }
 
   setPod(pod: PodEntry): void {
-    this.removePod(pod.namespace, pod.name);
-    this.pods.set(`${pod.namespace}/${pod.name}`, pod);
-    for (const ip of pod.ips) addTo(this.podByIp, ip, pod);
+    this.pods.set(pod.namespace, pod.name, pod.ips);
     this.touch();
   }
 
   deletePod(namespace: string, name: string): void {
-    if (this.removePod(namespace, name)) this.touch();
+    if (this.pods.delete(namespace, name)) this.touch();
   }
 
-  private removePod(namespace: string, name: string): boolean {
-    const key = `${namespace}/${name}`;
-    const old = this.pods.get(key);
-    if (!old) return false;
-    this.pods.delete(key);
-    for (const ip of old.ips) removeFrom(this.podByIp, ip, old);
-    return true;
+  /** Swaps in the pods of a whole list (an informer's relist), built apart while the old ones served. */
+  replacePods(pods: PodIndex): void {
+    this.pods = pods;
+    this.touch();
   }
 
   // Reads, all by lowercased names.
@@ -162,8 +158,14 @@ export class ClusterIndex {
     return all(this.sliceByIp.get(ip));
   }
 
-  podsByIp(ip: string): readonly PodEntry[] {
-    return all(this.podByIp.get(ip));
+  /** True when a pod at `ip` lives in `namespace`. */
+  hasPod(ip: string, namespace: string): boolean {
+    return this.pods.has(ip, namespace);
+  }
+
+  /** The namespace of the pod at `ip` (the first found when several share it), or null. */
+  podNamespace(ip: string): string | null {
+    return this.pods.namespaceOf(ip);
   }
 
   /** Object counts, for logs and the bench. */

@@ -87,11 +87,7 @@ function findPods(opts: LookupOptions, r: NameParts): Item[] | null {
   if (r.service === '') return [];
   const ip = ipFromDashed(r.service);
   if (opts.pods === 'insecure') return ip ? [{ host: ip, port: -1, target: '' }] : null;
-  if (!ip) return null;
-  for (const pod of opts.index.podsByIp(ip)) {
-    if (pod.namespace === r.namespace) return [{ host: ip, port: -1, target: '' }];
-  }
-  return null;
+  return ip && opts.index.hasPod(ip, r.namespace) ? [{ host: ip, port: -1, target: '' }] : null;
 }
 
 const matchPort = (want: string, have: string): boolean => want === '' || want === have;

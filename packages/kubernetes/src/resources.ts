@@ -3,6 +3,7 @@ import type { Interner } from './entries.js';
 import type { ClusterIndex } from './index-store.js';
 import type { LabelSelector } from './label-selector.js';
 import { FINISHED_POD_PHASES, type RawObject, toNamespace, toPod, toService, toSlice } from './objects.js';
+import { PodIndex, PodList } from './pod-index.js';
 
 /** An index entry: what the informer cache holds in place of the API object. */
 export interface Entry {
@@ -26,6 +27,13 @@ export interface Resource {
   convert(raw: RawObject, intern: Interner): Entry;
   set(index: ClusterIndex, entry: Entry): void;
   remove(index: ClusterIndex, namespace: string, name: string): void;
+  /**
+   * For a kind the index keeps without its objects (pods: addresses and
+   * namespaces, no names): a store a whole list is put into, then swapped
+   * in. The informer then keeps no cache of the objects either (it needs
+   * none to find what a relist dropped).
+   */
+  readonly replace?: (index: ClusterIndex) => { add(entry: Entry): void; commit(): void };
 }
 
 /**
@@ -75,6 +83,16 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
       convert: toPod,
       set: (index, e) => index.setPod(e as ReturnType<typeof toPod>),
       remove: (index, ns, name) => index.deletePod(ns, name),
+      replace: (index) => {
+        const pods = new PodList();
+        return {
+          add: (e) => {
+            const pod = e as ReturnType<typeof toPod>;
+            pods.add(pod.namespace, pod.name, pod.ips);
+          },
+          commit: () => index.replacePods(PodIndex.of(pods)),
+        };
+      },
     });
   }
   return out;

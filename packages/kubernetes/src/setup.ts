@@ -6,6 +6,7 @@ import { createKubernetes } from './kubernetes.js';
 import { localAddresses } from './local-addresses.js';
 import { kubernetesMetrics } from './metrics.js';
 import { resourcesFor, type Source } from './resources.js';
+import { hostSearch, kubernetesSearchPath } from './search-path.js';
 
 /**
  * `kubernetes [ZONES...] { ... }`: cluster DNS from the Kubernetes API (or
@@ -42,6 +43,8 @@ export const kubernetes = definePlugin<KubernetesConfig>({
       const what = config.manifests ? 'manifests: ' : '';
       throw new CorefileError('CHAINDNS_DIRECTIVE_ARGS', at.file, at.line, `kubernetes: ${what}${(err as Error).message}`, { cause: err });
     }
+    // For `autopath @kubernetes`: the search path of the pod that asks.
+    ctx.offer('searchPath', kubernetesSearchPath({ zones: config.zones, pods: config.pods, index, hostSearch: hostSearch(), log: ctx.log }));
     ctx.registerReady('kubernetes', () => source.synced);
     ctx.onStartup(() => startAndWait(source, config.startupTimeoutMs, ctx.log));
     ctx.onShutdown(() => source.stop());

@@ -3,6 +3,7 @@ import { type KubeConfig, type KubernetesObject, ListWatch, Watch } from '@kuber
 import { ApiClient } from './api-client.js';
 import type { SliceEntry } from './entries.js';
 import type { ClusterIndex } from './index-store.js';
+import { ReplacingListWatch } from './list-watch.js';
 import type { KubernetesMetrics } from './metrics.js';
 import type { RawObject } from './objects.js';
 import type { Entry, Resource, Source } from './resources.js';
@@ -71,10 +72,15 @@ class ReflectorWatch extends Watch {
   }
 }
 
-/** One resource's informer, restarted with backoff whenever client-node's gives up. */
+/**
+ * One resource's informer, restarted with backoff whenever it gives up:
+ * client-node's ListWatch, or, for a resource whose store a list replaces
+ * whole (`replace`: pods), a ReplacingListWatch, which keeps no cache of
+ * the objects.
+ */
 class Informer {
   synced = false;
-  private readonly informer: ListWatch<KubernetesObject>;
+  private readonly informer: { start(): Promise<void>; stop(): Promise<void> };
   private readonly watch: ReflectorWatch;
   private delay: number;
   private timer: NodeJS.Timeout | null = null;
@@ -93,25 +99,43 @@ class Informer {
     this.delay = backoff.initialMs;
     const convert = (raw: RawObject): Entry => resource.convert(raw, index.interner);
     const watch = (this.watch = new ReflectorWatch(kc, api, convert, () => (this.synced = true), () => this.recovered()));
-    const list = async (): Promise<{ metadata: { resourceVersion: string }; items: KubernetesObject[] }> => {
-      const result = await api.list(resource.path, resource.selector?.text ?? null, resource.fieldSelector, (raw) => convert(raw as RawObject) as KubernetesObject);
+    const label = resource.selector?.text;
+    const field = resource.fieldSelector ?? undefined;
+    const listEach = async (each: (entry: Entry) => void): Promise<string> => {
+      const resourceVersion = await api.list(resource.path, label ?? null, resource.fieldSelector, (raw) => each(convert(raw as RawObject)));
       this.recovered();
-      return { metadata: { resourceVersion: result.resourceVersion }, items: result.items };
+      return resourceVersion;
     };
-    this.informer = new ListWatch<KubernetesObject>(resource.path, watch, list, false, resource.selector?.text, resource.fieldSelector ?? undefined);
-    const set = (obj: KubernetesObject): void => {
-      const entry = obj as unknown as Entry;
+    const set = (entry: Entry): void => {
       const old = this.synced && resource.kind === 'EndpointSlice' ? index.slice(entry.namespace ?? '', entry.name) : undefined;
       resource.set(index, entry);
       if (this.synced && resource.kind === 'EndpointSlice') onSliceChange(old, entry as unknown as SliceEntry);
     };
-    this.informer.on('add', set);
-    this.informer.on('update', set);
-    this.informer.on('delete', (obj) => {
-      const entry = obj as unknown as Entry;
-      resource.remove(index, entry.namespace ?? '', entry.name);
-    });
-    this.informer.on('error', (err) => this.failed(err));
+    const remove = (entry: Entry): void => resource.remove(index, entry.namespace ?? '', entry.name);
+    const error = (err: unknown): void => this.failed(err);
+    const replace = resource.replace;
+    if (replace) {
+      const list = async (): Promise<string> => {
+        const store = replace(index);
+        const resourceVersion = await listEach((entry) => store.add(entry));
+        store.commit();
+        return resourceVersion;
+      };
+      this.informer = new ReplacingListWatch(resource.path, watch, list, { labelSelector: label, fieldSelector: field }, { set, remove, error });
+      return;
+    }
+    const list = async (): Promise<{ metadata: { resourceVersion: string }; items: KubernetesObject[] }> => {
+      const items: KubernetesObject[] = [];
+      const resourceVersion = await listEach((entry) => items.push(entry as unknown as KubernetesObject));
+      return { metadata: { resourceVersion }, items };
+    };
+    const informer = new ListWatch<KubernetesObject>(resource.path, watch, list, false, label, field);
+    const entryOf = (obj: KubernetesObject): Entry => obj as unknown as Entry;
+    informer.on('add', (obj) => set(entryOf(obj)));
+    informer.on('update', (obj) => set(entryOf(obj)));
+    informer.on('delete', (obj) => remove(entryOf(obj)));
+    informer.on('error', error);
+    this.informer = informer;
   }
 
   start(): void {

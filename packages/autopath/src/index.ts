@@ -1,0 +1,2 @@
+export { autopath, autopath as default, type AutopathConfig } from './setup.js';
+export { createAutopath, type AutopathOptions } from './autopath.js';

@@ -1,0 +1,93 @@
+import type { Watch } from '@kubernetes/client-node';
+import type { Entry } from './resources.js';
+
+/** What a ReplacingListWatch tells its informer. */
+export interface ListWatchEvents {
+  set(entry: Entry): void;
+  remove(entry: Entry): void;
+  error(err: unknown): void;
+}
+
+/**
+ * client-node's ListWatch without its cache of every object: `list` fills a
+ * new store and swaps it in whole, so nothing needs remembering to find what
+ * a relist dropped, and watch events update the store as they come. The
+ * loop is ListWatch's: list when there is no resourceVersion (the first
+ * time, after a 410 Gone), then watch from it; a watch that ends cleanly is
+ * resumed from the last resourceVersion; any other failure goes to `error`.
+ */
+export class ReplacingListWatch {
+  private resourceVersion = '';
+  private stopped = false;
+  private request: AbortController | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly watch: Watch,
+    /** Lists every object into a new store, swaps it in, and resolves with the list's resourceVersion. */
+    private readonly list: () => Promise<string>,
+    private readonly selectors: { readonly labelSelector?: string; readonly fieldSelector?: string },
+    private readonly events: ListWatchEvents,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.done(null);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort();
+  }
+
+  private abort(): void {
+    this.request?.abort();
+    this.request = undefined;
+  }
+
+  private async done(err: unknown): Promise<void> {
+    this.abort();
+    if (isGone(err)) this.resourceVersion = '';
+    else if (err) {
+      this.events.error(err);
+      return;
+    }
+    if (this.stopped) return;
+    if (!this.resourceVersion) {
+      try {
+        this.resourceVersion = await this.list();
+      } catch (listErr) {
+        this.events.error(listErr);
+        return;
+      }
+    }
+    this.request = await this.watch.watch(
+      this.path,
+      { resourceVersion: this.resourceVersion, ...this.selectors },
+      (phase, obj) => this.event(phase, obj as Entry & { code?: number }),
+      (watchErr: unknown) => void this.done(watchErr),
+    );
+  }
+
+  private event(phase: string, obj: Entry & { code?: number }): void {
+    switch (phase) {
+      case 'ERROR':
+        // A 410 here ends the watch; `done` then lists again.
+        if (obj.code === 410) this.resourceVersion = '';
+        return;
+      case 'ADDED':
+      case 'MODIFIED':
+        this.events.set(obj);
+        break;
+      case 'DELETED':
+        this.events.remove(obj);
+        break;
+    }
+    this.resourceVersion = obj.metadata?.resourceVersion ?? '';
+  }
+}
+
+function isGone(err: unknown): boolean {
+  const e = err as { statusCode?: number; code?: number } | null;
+  return !!e && (e.statusCode === 410 || e.code === 410);
+}

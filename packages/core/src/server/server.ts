@@ -20,7 +20,8 @@ import type { Router } from './router.js';
 import { SharedResources } from './shared.js';
 import { StatusBoard } from './status.js';
 import { type ConnectionOptions, connectionOptions } from './connection-table.js';
-import { listenTcp, type TcpBinding } from './tcp-listener.js';
+import { listenTcp } from './tcp-listener.js';
+import type { StreamBinding } from './stream-listener.js';
 import { TcpWriter } from './writer.js';
 import { checkCoreRange } from './version.js';
 import { configToCorefile, type ServerConfig } from './config-object.js';
@@ -53,7 +54,7 @@ interface Listener {
   readonly port: number;
   router: Router;
   readonly udp: UdpBinding;
-  readonly tcp: TcpBinding;
+  readonly tcp: StreamBinding;
 }
 
 export interface ListenAddress {

@@ -26,10 +26,17 @@ export class Dispatcher {
     else if (!req.drop) via.send(errorReply(data, req.questionEnd, req.rcode, req.edns), from);
   }
 
-  tcp(router: Router, data: Buffer, from: Remote, sink: FrameSink): void {
+  /**
+   * A message of a stream transport: TCP, DNS over TLS or DNS over HTTPS (all
+   * `tcp` to plugins, as CoreDNS's request.Proto() says). False when it is
+   * dropped, unanswered (DNS over HTTPS answers 400 then).
+   */
+  tcp(router: Router, data: Buffer, from: Remote, sink: FrameSink): boolean {
     const req = parseRequest(data, 'tcp', from);
     if (req instanceof Request) this.route(router, req, new TcpWriter(req, sink));
-    else if (!req.drop) sink.sendFrame(errorReply(data, req.questionEnd, req.rcode, req.edns));
+    else if (req.drop) return false;
+    else sink.sendFrame(errorReply(data, req.questionEnd, req.rcode, req.edns));
+    return true;
   }
 
   private route(router: Router, req: Request, w: ServerWriter): void {

@@ -51,8 +51,3 @@ export function listenStream<C extends StreamConnection>(kind: string, address: 
     });
   });
 }
-
-/** One TCP connection's four addresses: the same for the socket accepted and the TLS socket over it. */
-export function connectionKey(socket: { readonly localAddress?: string | undefined; readonly localPort?: number | undefined; readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined }): string {
-  return `${socket.localAddress}|${socket.localPort}|${socket.remoteAddress}|${socket.remotePort}`;
-}

@@ -9,3 +9,5 @@ export { freePort } from './free-port.js';
 export { startTestServer, type TestServer, type TestServerOptions } from './test-server.js';
 export { startTestUpstream, type TestUpstream, type UpstreamHandler } from './upstream.js';
 export { netnsUnavailable, runInNetns, type NetnsRun } from './netns.js';
+export { makeTestCertificates, type CertificateAndKey, type PemFile, type TestCertificates } from './certificates.js';
+export { exchangeHttps, exchangeTls, type HttpsRequest, type HttpsResponse, type TlsClientOptions } from './secure-client.js';

@@ -1,12 +1,15 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import http2 from 'node:http2';
 import https from 'node:https';
+import net from 'node:net';
 import tls from 'node:tls';
 
 /** How a test client connects over TLS. */
 export interface TlsClientOptions {
   /** Default 127.0.0.1. */
   readonly address?: string;
+  /** The client's own address (127.0.0.2, say); default the system's choice. */
+  readonly localAddress?: string;
   /** The CA the server's certificate must chain to; without it the certificate is not checked. */
   readonly ca?: Buffer;
   /** A client certificate and its key. */
@@ -16,6 +19,12 @@ export interface TlsClientOptions {
   readonly alpn?: readonly string[];
   /** Default 2000. */
   readonly timeoutMs?: number;
+}
+
+/** A TLS connection to `host:port` from `options.localAddress`, offering `alpn`. */
+function connect(host: string, port: number, options: TlsClientOptions, alpn: readonly string[]): tls.TLSSocket {
+  const socket = net.connect({ host, port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
+  return tls.connect({ socket, ...secure(options), ...(alpn.length > 0 ? { ALPNProtocols: [...alpn] } : {}) });
 }
 
 function secure(options: TlsClientOptions): tls.ConnectionOptions {
@@ -31,7 +40,7 @@ export function exchangeTls(port: number, msg: Uint8Array, options: TlsClientOpt
   const host = options.address ?? '127.0.0.1';
   const alpn = options.alpn ?? ['dot'];
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host, port, ...secure(options), ...(alpn.length > 0 ? { ALPNProtocols: [...alpn] } : {}) });
+    const socket = connect(host, port, options, alpn);
     let buf = Buffer.alloc(0);
     const timer = setTimeout(() => socket.destroy(new Error(`no DNS over TLS reply from ${host}:${port} within ${options.timeoutMs ?? 2000}ms`)), options.timeoutMs ?? 2000);
     socket.once('secureConnect', () => {
@@ -92,7 +101,7 @@ export function exchangeHttps(port: number, request: HttpsRequest, options: TlsC
   const protocol = request.protocol ?? 'h2';
   if (protocol === 'h2') {
     return new Promise((resolve, reject) => {
-      const session = http2.connect(`https://${host.includes(':') ? `[${host}]` : host}:${port}`, secure(options));
+      const session = http2.connect(`https://${host.includes(':') ? `[${host}]` : host}:${port}`, { createConnection: () => connect(host, port, options, ['h2']) });
       const timer = setTimeout(() => session.destroy(new Error(`no DNS over HTTPS response from ${host}:${port} within ${timeoutMs}ms`)), timeoutMs);
       session.once('error', (err) => {
         clearTimeout(timer);
@@ -121,7 +130,7 @@ export function exchangeHttps(port: number, request: HttpsRequest, options: TlsC
     });
   }
   return new Promise((resolve, reject) => {
-    const common = { host, port, method, path, headers, agent: false, timeout: timeoutMs };
+    const common = { host, port, method, path, headers, agent: false, timeout: timeoutMs, ...(options.localAddress ? { localAddress: options.localAddress } : {}) };
     const req = protocol === 'http' ? http.request(common) : https.request({ ...common, ...secure(options) });
     req.once('response', (res) => {
       const chunks: Buffer[] = [];

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { CapabilityName, CapabilityRef, Capabilities } from './capabilities.js';
-import type { Directive, Scheme, Token } from './corefile/types.js';
+import type { Directive, Token } from './corefile/types.js';
 import { ChainDNSError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { EndpointSet } from './server/endpoint-set.js';
@@ -67,13 +67,11 @@ export function thrownRcode(err: unknown): number {
   return err instanceof PluginError ? err.rcode : Rcode.SERVFAIL;
 }
 
-/** What a plugin's `parse` may use: the block's zones, port and schemes, and a way to warn. */
+/** What a plugin's `parse` may use: the block's zones and port, and a way to warn. */
 export interface ParseContext {
   /** The zones of the server block (lowercased FQDNs). */
   readonly zones: readonly string[];
   readonly port: number;
-  /** The schemes of the block's keys, each once: `dns`, `tls` (DNS over TLS), `https` (DNS over HTTPS). */
-  readonly schemes: readonly Scheme[];
   /** Logs a configuration warning that points at `token` (deprecated options and the like). */
   warn(token: Token, message: string): void;
 }
@@ -131,10 +129,11 @@ export interface SetupContext extends ParseContext {
   bind(addresses: readonly string[]): void;
   /**
    * Sets the TLS of this block's `tls://` and `https://` listeners (the `tls`
-   * plugin); its `dns://` ones ignore it. Once per block. A `tls://` key
-   * without it is an error; an `https://` one without it serves plain HTTP.
+   * plugin), once per block; `dns://` listeners have none. A block without a
+   * `tls://` or `https://` key fails with a CorefileError at `at`. A `tls://`
+   * key without it is an error; an `https://` one without it serves plain HTTP.
    */
-  tls(settings: ServerTls): void;
+  tls(settings: ServerTls, at: Token | Directive): void;
   /** Sends a query through this block's own chain, in process, and resolves with the reply's bytes. */
   resolve(qname: string, qtype: number): Promise<Buffer>;
   /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { buildQuery, definePlugin, reply, type Request } from '../src/index.js';
+import { buildQuery, definePlugin, type Directive, reply, type Request } from '../src/index.js';
 import { dohMaxAge } from '../src/server/doh.js';
 import { decodeReply, exchangeHttps, type HttpsRequest, makeTestCertificates, startTestServer, type TestCertificates, type TestServer } from '../src/testing/index.js';
 
@@ -12,10 +12,10 @@ before(async () => {
 });
 after(() => certs.remove());
 
-const tlsPlugin = definePlugin<null>({
+const tlsPlugin = definePlugin<Directive>({
   name: 'tls',
-  parse: () => null,
-  setup: (_c, ctx) => ctx.tls({ cert: certs.server.cert.pem, key: certs.server.key.pem, ca: certs.ca.pem, clientAuth: 'nocert' }),
+  parse: (d) => d,
+  setup: (d, ctx) => ctx.tls({ cert: certs.server.cert.pem, key: certs.server.key.pem, ca: certs.ca.pem, clientAuth: 'nocert' }, d),
 });
 
 /** `answer`: A 192.0.2.1 (TTL 300) and a TXT of the transport and server label (TTL 60); `slow.` names after 300 ms. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { buildQuery, type ClientAuth, definePlugin, type PluginDefinition, reply, type Request, type ServerTls } from '../src/index.js';
+import { buildQuery, type ClientAuth, definePlugin, type Directive, type PluginDefinition, reply, type Request, type ServerTls } from '../src/index.js';
 import { decodeReply, exchangeTcp, exchangeTls, makeTestCertificates, startTestServer, type TestCertificates } from '../src/testing/index.js';
 
 let certs: TestCertificates;
@@ -12,11 +12,11 @@ before(async () => {
 after(() => certs.remove());
 
 /** `tls`: what ctx.tls gets, from the test's certificates (`clientAuth` as its argument says). */
-function tlsPlugin(extra: Partial<ServerTls> = {}): PluginDefinition<string> {
-  return definePlugin<string>({
+function tlsPlugin(extra: Partial<ServerTls> = {}): PluginDefinition<Directive> {
+  return definePlugin<Directive>({
     name: 'tls',
-    parse: (d) => d.args[0]?.text ?? 'nocert',
-    setup: (clientAuth, ctx) => ctx.tls({ cert: certs.server.cert.pem, key: certs.server.key.pem, ca: certs.ca.pem, clientAuth: clientAuth as ClientAuth, ...extra }),
+    parse: (d) => d,
+    setup: (d, ctx) => ctx.tls({ cert: certs.server.cert.pem, key: certs.server.key.pem, ca: certs.ca.pem, clientAuth: (d.args[0]?.text ?? 'nocert') as ClientAuth, ...extra }, d),
   });
 }
 
@@ -216,6 +216,7 @@ describe('tls:// and https:// configuration', () => {
     { corefile: 'tls://.:0 {\n  answer\n}', error: /^Corefile:1: key "tls:\/\/\.:0": DNS over TLS needs a certificate: add the tls directive to the block$/ },
     { corefile: 'tls://a.org:0 {\n  tls\n  answer\n}\ntls://b.org:0 {\n  tls require\n  answer\n}', error: /^Corefile:5: key "tls:\/\/b\.org:0": the blocks served on tls:\/\/:\d+ must have the same tls certificate, key, CA and client_auth$/ },
     { corefile: 'https://a.org:0 {\n  tls\n  answer\n}\nhttps://b.org:0 {\n  answer\n}', error: /^Corefile:5: key "https:\/\/b\.org:0": the blocks served on https:\/\/:\d+ must have the same tls/ },
+    { corefile: '.:0 dns://a.org:0 {\n  tls\n  answer\n}', error: /^Corefile:2: tls: only tls:\/\/ and https:\/\/ server blocks use TLS; this block has neither \(keys: \.:0 dns:\/\/a\.org:0\)$/ },
   ];
   for (const c of cases) {
     it(c.error.source, async () => {
@@ -227,8 +228,8 @@ describe('tls:// and https:// configuration', () => {
   }
 
   it('a second ctx.tls in one block is an error', async () => {
-    const again = definePlugin<null>({ name: 'again', parse: () => null, setup: (_c, ctx) => ctx.tls({ cert: certs.server.cert.pem, key: certs.server.key.pem, clientAuth: 'nocert' }) });
-    await assert.rejects(start('tls://.:0 {\n  tls\n  again\n  answer\n}', [tlsPlugin(), again, answer]), /again: TLS is already set for this server block/);
+    const again = definePlugin<Directive>({ name: 'again', parse: (d) => d, setup: (d, ctx) => ctx.tls({ cert: certs.server.cert.pem, key: certs.server.key.pem, clientAuth: 'nocert' }, d) });
+    await assert.rejects(start('tls://.:0 {\n  tls\n  again\n  answer\n}', [tlsPlugin(), again, answer]), /Corefile:3: again: TLS is already set for this server block$/);
   });
 
   it('blocks of one tls:// listener with the same TLS share it, each with its zones', async () => {
@@ -244,7 +245,7 @@ describe('tls:// and https:// configuration', () => {
   it('a reload keeps the listener and its open connections; new connections get the new certificate', async () => {
     let cert = certs.server.cert.pem;
     let key = certs.server.key.pem;
-    const swappable = definePlugin<null>({ name: 'tls', parse: () => null, setup: (_c, ctx) => ctx.tls({ cert, key, clientAuth: 'nocert' }) });
+    const swappable = definePlugin<Directive>({ name: 'tls', parse: (d) => d, setup: (d, ctx) => ctx.tls({ cert, key, clientAuth: 'nocert' }, d) });
     const s = await start('tls://.:0 {\n  tls\n  answer\n}', [swappable, answer]);
     try {
       const port = tlsPort(s);

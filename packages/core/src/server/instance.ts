@@ -105,7 +105,6 @@ export class Instance {
     const parseCtx = {
       zones,
       port,
-      schemes: unique(block.keys.map((k) => k.scheme)),
       warn: (token: { file: string; line: number }, message: string) => this.env.log.warn(`${token.file}:${token.line}: ${message}`),
     };
     const byName = new Map<string, Directive[]>();
@@ -133,7 +132,6 @@ export class Instance {
   private async setupBlock(block: ServerBlock, planned: PlannedPlugin[]): Promise<void> {
     const zones = unique(block.keys.map((k) => k.zone));
     const ports = unique(block.keys.map((k) => k.port));
-    const schemes = unique(block.keys.map((k) => k.scheme));
     let addresses: readonly string[] = this.env.defaultAddresses;
     let tls: ServerTls | null = null;
     const handlers: Handler[] = [];
@@ -149,7 +147,6 @@ export class Instance {
       const ctx: SetupContext = {
         zones,
         port: ports[0]!,
-        schemes,
         get server() {
           return label();
         },
@@ -169,8 +166,13 @@ export class Instance {
         bind: (list) => {
           addresses = [...list];
         },
-        tls: (settings) => {
-          if (tls) throw new ChainDNSError('CHAINDNS_STATE', `${p.name}: TLS is already set for this server block`);
+        tls: (settings, at) => {
+          const token = 'token' in at ? at.token : at;
+          const fail = (message: string): never => {
+            throw new CorefileError('CHAINDNS_DIRECTIVE_ARGS', token.file, token.line, `${p.name}: ${message}`);
+          };
+          if (!block.keys.some((k) => k.scheme !== 'dns')) fail(`only tls:// and https:// server blocks use TLS; this block has neither (keys: ${block.keys.map((k) => k.token.text).join(' ')})`);
+          if (tls) fail('TLS is already set for this server block');
           tls = settings;
         },
         resolve: (qname, qtype) => {

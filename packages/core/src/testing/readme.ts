@@ -22,7 +22,7 @@ export function checkCorefile(corefile: string, plugins: readonly AnyPluginDefin
     const zones = [...new Set(block.keys.map((k) => k.zone))];
     for (const d of block.directives) {
       const def = plugins.find((p) => p.name === d.name);
-      def?.parse(d, { zones, port: block.keys[0]?.port ?? 53, schemes: [...new Set(block.keys.map((k) => k.scheme))], warn: () => {} });
+      def?.parse(d, { zones, port: block.keys[0]?.port ?? 53, warn: () => {} });
     }
   }
 }

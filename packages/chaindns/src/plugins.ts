@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'chaos', 'loadbalance', 'cache', 'hosts', 'kubernetes', 'loop', 'forward', 'whoami'] as const;
+export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'chaos', 'loadbalance', 'cache', 'tls', 'hosts', 'kubernetes', 'loop', 'forward', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -25,6 +25,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'chaos', load: async () => (await import('@chaindns/chaos')).chaos },
   { name: 'loadbalance', load: async () => (await import('@chaindns/loadbalance')).loadbalance },
   { name: 'cache', load: async () => (await import('@chaindns/cache')).cache },
+  { name: 'tls', load: async () => (await import('@chaindns/tls')).tls },
   { name: 'hosts', load: async () => (await import('@chaindns/hosts')).hosts },
   { name: 'kubernetes', load: async () => (await import('@chaindns/kubernetes')).kubernetes },
   { name: 'loop', load: async () => (await import('@chaindns/loop')).loop },

@@ -5,8 +5,8 @@ import { remoteOf } from './remote.js';
 import type { StreamConnection } from './stream-listener.js';
 import type { FrameSink } from './writer.js';
 
-/** Takes each whole query of a connection, and the sink its answer goes to. */
-export type FrameHandler = (data: Buffer, from: Remote, sink: FrameSink) => void;
+/** Takes each whole query of a connection, and the sink its answer goes to; false when it is dropped unanswered. */
+export type FrameHandler = (data: Buffer, from: Remote, sink: FrameSink) => boolean;
 
 /** Queries one connection may have in flight before we stop reading from it. */
 export const MAX_PENDING = 256;
@@ -99,7 +99,8 @@ export class DnsConnection implements FrameSink, StreamConnection {
       if (len === 0) continue;
       whole++;
       this.pending++;
-      this.onFrame(frame, this.from, this);
+      // A query dropped unanswered (a response, a runt) is owed nothing: it must not hold the connection open.
+      if (!this.onFrame(frame, this.from, this)) this.pending--;
     }
     this.reading = false;
     this.buffered = buf;

@@ -1,12 +1,12 @@
 import type { Counter } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { PluginError, type Result, unwrittenRcode } from '../plugin.js';
-import type { Remote, UdpEndpoint } from '../transport.js';
+import type { FrameSink, Remote, UdpEndpoint } from '../transport.js';
 import { QClass, Rcode } from '../wire/constants.js';
 import { errorReply } from '../wire/reply.js';
 import { parseRequest, Request } from '../wire/request.js';
 import type { Route, Router } from './router.js';
-import { type FrameSink, type ServerWriter, TcpWriter, UdpWriter } from './writer.js';
+import { type ServerWriter, TcpWriter, UdpWriter } from './writer.js';
 
 /**
  * From bytes to a chain and back. Malformed input ends here (dropped, or

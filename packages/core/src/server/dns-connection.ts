@@ -1,12 +1,8 @@
 import type net from 'node:net';
-import type { Remote } from '../transport.js';
+import type { FrameHandler, FrameSink, Remote } from '../transport.js';
 import type { ConnectionOptions, ConnectionTable } from './connection-table.js';
 import { remoteOf } from './remote.js';
 import type { StreamConnection } from './stream-listener.js';
-import type { FrameSink } from './writer.js';
-
-/** Takes each whole query of a connection, and the sink its answer goes to; false when it is dropped unanswered. */
-export type FrameHandler = (data: Buffer, from: Remote, sink: FrameSink) => boolean;
 
 /** Queries one connection may have in flight before we stop reading from it. */
 export const MAX_PENDING = 256;

@@ -2,19 +2,14 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type net from 'node:net';
 import type { Logger } from '../logger.js';
-import type { Remote } from '../transport.js';
+import type { FrameHandler, StreamListener } from '../transport.js';
 import type { ConnectionOptions } from './connection-table.js';
 import { MAX_PENDING } from './dns-connection.js';
 import { DOH_MEDIA_TYPE, dohMaxAge, MAX_DOH_MESSAGE, readDohHead } from './doh.js';
 import { Handoff } from './handoff.js';
 import { HttpConnection } from './http-connection.js';
 import { listenStream } from './stream-listener.js';
-import type { SecureBinding } from './tls-listener.js';
 import { type ServerTls, tlsServerOptions } from './tls-settings.js';
-import type { FrameSink } from './writer.js';
-
-/** Serves one DNS message; false when it is no query to answer (too short, a response): the client gets 400. */
-export type QueryHandler = (msg: Buffer, from: Remote, sink: FrameSink) => boolean;
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
@@ -30,10 +25,10 @@ export function listenHttps(
   port: number,
   options: ConnectionOptions,
   settings: ServerTls | null,
-  onQuery: QueryHandler,
+  onQuery: FrameHandler,
   count: (status: number) => void,
   log: Logger,
-): Promise<SecureBinding> {
+): Promise<StreamListener> {
   const handoff = new Handoff<HttpConnection>();
   const serve = (req: Req, res: Res): void => {
     const conn = handoff.find(req.socket);
@@ -69,7 +64,7 @@ export function listenHttps(
 }
 
 /** One request: refused with its status, or its message through the chain and the answer back. */
-function serveRequest(conn: HttpConnection, req: Req, res: Res, onQuery: QueryHandler, count: (status: number) => void): void {
+function serveRequest(conn: HttpConnection, req: Req, res: Res, onQuery: FrameHandler, count: (status: number) => void): void {
   const head = readDohHead(req.method, req.url, req.headers['content-type']);
   let reading = head.kind === 'body';
   let sending = false;

@@ -3,17 +3,11 @@ import { isNoIPv6 } from '../corefile/host-port.js';
 import type { Scheme } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Remote, UdpBinding, UdpTransport } from '../transport.js';
-import type { ConnectionOptions } from './connection-table.js';
+import type { FrameSink, Remote, StreamListener, StreamTransport, UdpBinding, UdpTransport } from '../transport.js';
 import type { Dispatcher } from './dispatch.js';
-import { listenHttps } from './https-listener.js';
 import { listenerKey } from './instance.js';
 import type { Router } from './router.js';
-import type { StreamBinding } from './stream-listener.js';
-import { listenTcp } from './tcp-listener.js';
-import { listenTls, type SecureBinding } from './tls-listener.js';
 import { sameTls, type ServerTls } from './tls-settings.js';
-import type { FrameSink } from './writer.js';
 
 /** One address and port of one scheme: UDP and TCP for `dns`, a stream listener for `tls` and `https`. */
 export interface Listener {
@@ -23,7 +17,7 @@ export interface Listener {
   readonly port: number;
   router: Router;
   readonly udp: UdpBinding | null;
-  readonly stream: StreamBinding | SecureBinding;
+  readonly stream: StreamListener;
   /** The TLS its stream serves now (`tls` and `https`). */
   tls: ServerTls | null;
 }
@@ -31,9 +25,8 @@ export interface Listener {
 /** What the listeners need from their server. */
 export interface ListenerEnv {
   readonly transport: UdpTransport;
+  readonly streams: StreamTransport;
   readonly dispatcher: Dispatcher;
-  /** The limits of every stream connection. */
-  readonly connections: ConnectionOptions;
   /** CoreDNS's `coredns_https_responses_total`. */
   readonly httpsResponses: Counter<'server' | 'status'>;
   readonly log: Logger;
@@ -97,7 +90,7 @@ export class ListenerSet implements Iterable<Listener> {
       const listener = this.byKey.get(key)!;
       router.setPort(listener.port);
       listener.router = router;
-      if ('update' in listener.stream && changed(listener.tls, router.tls)) {
+      if (changed(listener.tls, router.tls)) {
         listener.stream.update(router.tls);
         listener.tls = router.tls;
       }
@@ -126,14 +119,10 @@ export class ListenerSet implements Iterable<Listener> {
 
   private async open(scheme: Scheme, address: string, port: number, router: Router): Promise<Listener> {
     if (scheme === 'dns') return this.openDns(address, port, router);
-    const { dispatcher, connections, log } = this.env;
     const listener: { router: Router } = { router };
-    const onFrame = (data: Buffer, from: Remote, sink: FrameSink): boolean => dispatcher.tcp(listener.router, data, from, sink);
-    const count = (status: number): void => void this.env.httpsResponses.inc({ server: listener.router.server, status });
-    let stream: SecureBinding;
+    let stream: StreamListener;
     try {
-      if (scheme === 'tls') stream = await listenTls(address, port, connections, router.tls!, onFrame, log);
-      else stream = await listenHttps(address, port, connections, router.tls, onFrame, count, log);
+      stream = await this.listenStream(listener, scheme, address, port);
     } catch (err) {
       if (address === '::' && isNoIPv6(err)) return this.open(scheme, '0.0.0.0', port, router);
       throw listenError(scheme, address, port, err);
@@ -142,7 +131,7 @@ export class ListenerSet implements Iterable<Listener> {
   }
 
   private async openDns(address: string, port: number, router: Router): Promise<Listener> {
-    const { transport, dispatcher, connections, log } = this.env;
+    const { transport, dispatcher } = this.env;
     // Port 0: UDP picks a free port, TCP takes the same number; retry if TCP finds it taken.
     for (let attempt = 0; ; attempt++) {
       const listener: { router: Router } = { router };
@@ -154,13 +143,22 @@ export class ListenerSet implements Iterable<Listener> {
         throw listenError('udp', address, port, err);
       }
       try {
-        const tcp = await listenTcp(address, udp.port, connections, (data, from, sink) => dispatcher.tcp(listener.router, data, from, sink), log);
+        const tcp = await this.listenStream(listener, 'dns', address, udp.port);
         return Object.assign(listener, { key: listenerKey('dns', address, udp.port), scheme: 'dns' as const, address, port: udp.port, udp, stream: tcp, tls: null });
       } catch (err) {
         await udp.close();
         if (port !== 0 || attempt >= 10) throw listenError('tcp', address, udp.port, err);
       }
     }
+  }
+
+  /** A stream listener whose messages go to `listener`'s router (whichever it has then). */
+  private listenStream(listener: { router: Router }, scheme: Scheme, address: string, port: number): Promise<StreamListener> {
+    const { dispatcher, httpsResponses } = this.env;
+    return this.env.streams.listen(
+      { scheme, address, port, tls: listener.router.tls, httpStatus: (status) => void httpsResponses.inc({ server: listener.router.server, status }) },
+      (data: Buffer, from: Remote, sink: FrameSink) => dispatcher.tcp(listener.router, data, from, sink),
+    );
   }
 }
 

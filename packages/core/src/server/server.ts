@@ -6,7 +6,7 @@ import type { Corefile, Scheme } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
 import { type Logger, type LoggerLike, toLogger } from '../logger.js';
 import type { AnyPluginDefinition, CorefileSource } from '../plugin.js';
-import type { Remote, UdpTransport } from '../transport.js';
+import type { Remote, StreamTransport, UdpTransport } from '../transport.js';
 import { QType } from '../wire/constants.js';
 import { Request, parseRequest } from '../wire/request.js';
 import { buildQuery } from '../wire/query.js';
@@ -15,6 +15,7 @@ import { Dispatcher } from './dispatch.js';
 import { type BuiltBlock, Instance } from './instance.js';
 import { EndpointSet } from './endpoint-set.js';
 import { ListenerSet } from './listener-set.js';
+import { nodeStreamTransport } from './node-streams.js';
 import { PluginRegistry } from './registry.js';
 import { SharedResources } from './shared.js';
 import { StatusBoard } from './status.js';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   readonly logger?: LoggerLike;
   /** The UDP transport. Default Node's dgram. */
   readonly udpTransport?: UdpTransport;
+  /** The stream transports (DNS over TCP, TLS and HTTPS). Default Node's, with the `tcp` limits. */
+  readonly streamTransport?: StreamTransport;
   /**
    * The limits of every stream connection (TCP, DNS over TLS, DNS over HTTPS): `readTimeoutMs`,
    * `writeTimeoutMs`, `idleTimeoutMs`, `maxConnections` (CoreDNS's defaults: 3s, 5s, 10s; 1000).
@@ -92,7 +95,9 @@ export class Server {
     const panics = new Counter({ name: 'coredns_panics_total', help: 'A metrics that counts the number of panics.', registers: [this.registry] });
     this.dispatcher = new Dispatcher(this.log, panics);
     const httpsResponses = new Counter({ name: 'coredns_https_responses_total', help: 'Counter of DoH responses per server and http status code.', labelNames: ['server', 'status'], registers: [this.registry] });
-    this.listeners = new ListenerSet({ transport: this.transport, dispatcher: this.dispatcher, connections: connectionOptions(options.tcp), httpsResponses, log: this.log });
+    if (options.streamTransport && options.tcp) throw new ChainDNSError('CHAINDNS_OPTIONS', 'tcp: the connection limits are those of the default stream transport; a streamTransport given sets its own');
+    const streams = options.streamTransport ?? nodeStreamTransport(connectionOptions(options.tcp), this.log);
+    this.listeners = new ListenerSet({ transport: this.transport, streams, dispatcher: this.dispatcher, httpsResponses, log: this.log });
     // Marked handled here; whoever awaits `closed` still sees the rejection.
     this.closed.catch(() => {});
   }

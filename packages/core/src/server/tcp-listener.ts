@@ -1,10 +1,11 @@
 import type { Logger } from '../logger.js';
+import type { FrameHandler, StreamListener } from '../transport.js';
 import type { ConnectionOptions } from './connection-table.js';
-import { DnsConnection, type FrameHandler } from './dns-connection.js';
-import { listenStream, type StreamBinding } from './stream-listener.js';
+import { DnsConnection } from './dns-connection.js';
+import { listenStream } from './stream-listener.js';
 
 /** DNS over TCP: 2-byte length framing, many pipelined queries per connection. */
-export function listenTcp(address: string, port: number, options: ConnectionOptions, onFrame: FrameHandler, log: Logger): Promise<StreamBinding> {
+export function listenTcp(address: string, port: number, options: ConnectionOptions, onFrame: FrameHandler, log: Logger): Promise<StreamListener> {
   return listenStream<DnsConnection>(
     'tcp',
     address,
@@ -16,5 +17,5 @@ export function listenTcp(address: string, port: number, options: ConnectionOpti
       else conn.attach(socket);
     },
     log,
-  );
+  ).then((binding) => ({ ...binding, update: () => {} }));
 }

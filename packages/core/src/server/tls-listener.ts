@@ -1,16 +1,11 @@
 import tls from 'node:tls';
 import type { Logger } from '../logger.js';
 import type { ConnectionOptions } from './connection-table.js';
-import { DnsConnection, type FrameHandler } from './dns-connection.js';
+import type { FrameHandler, StreamListener } from '../transport.js';
+import { DnsConnection } from './dns-connection.js';
 import { Handoff } from './handoff.js';
-import { listenStream, type StreamBinding } from './stream-listener.js';
+import { listenStream } from './stream-listener.js';
 import { type ServerTls, tlsServerOptions } from './tls-settings.js';
-
-/** A stream listener whose TLS can change while it listens (a reload with a new certificate). */
-export interface SecureBinding extends StreamBinding {
-  /** New connections get `settings`; open ones keep what they have. */
-  update(settings: ServerTls | null): void;
-}
 
 /**
  * DNS over TLS (RFC 7858): DNS over TCP's framing and limits inside TLS,
@@ -19,7 +14,7 @@ export interface SecureBinding extends StreamBinding {
  * limits apply from the accept: the handshake counts against the first
  * query's read timeout.
  */
-export function listenTls(address: string, port: number, options: ConnectionOptions, settings: ServerTls, onFrame: FrameHandler, log: Logger): Promise<SecureBinding> {
+export function listenTls(address: string, port: number, options: ConnectionOptions, settings: ServerTls, onFrame: FrameHandler, log: Logger): Promise<StreamListener> {
   const handoff = new Handoff<DnsConnection>();
   const frontFor = (next: ServerTls): tls.Server => {
     const front = tls.createServer(tlsServerOptions(next, ['dot']));

@@ -40,13 +40,32 @@ export function readDohHead(method: string | undefined, url: string | undefined,
     return type === DOH_MEDIA_TYPE ? { kind: 'body' } : refused(415, `unsupported media type: a POST carries ${DOH_MEDIA_TYPE}`);
   }
   if (method !== 'GET') return refused(405, 'method not allowed: GET or POST', 'GET, POST');
-  const values = new URLSearchParams(q < 0 ? '' : target.slice(q + 1)).getAll('dns');
-  if (values.length !== 1) return refused(400, values.length === 0 ? "invalid request: no 'dns' parameter" : "invalid request: more than one 'dns' parameter");
-  const text = values[0]!;
+  const text = q < 0 ? null : dnsParameter(target, q + 1);
+  if (text === null) return refused(400, "invalid request: no 'dns' parameter");
+  if (text === undefined) return refused(400, "invalid request: more than one 'dns' parameter");
   if (text.length > MAX_BASE64) return refused(400, 'invalid request: the dns parameter is longer than a DNS message');
   // Node's decoder skips what is not base64: check first, as Go's RawURLEncoding does.
   if (!BASE64URL.test(text) || text.length % 4 === 1) return refused(400, 'invalid request: the dns parameter is not base64url without padding');
   return { kind: 'message', msg: Buffer.from(text, 'base64url') };
+}
+
+/**
+ * The value of the one `dns` parameter of the query string at `from`: null
+ * when there is none, undefined when there are several. No percent-decoding:
+ * base64url needs none, and an encoded character is no base64url.
+ */
+function dnsParameter(target: string, from: number): string | null | undefined {
+  let found: string | null = null;
+  while (from <= target.length) {
+    let end = target.indexOf('&', from);
+    if (end < 0) end = target.length;
+    if (target.startsWith('dns=', from)) {
+      if (found !== null) return undefined;
+      found = target.slice(from + 4, end);
+    }
+    from = end + 1;
+  }
+  return found;
 }
 
 /** CoreDNS's Cache-Control for an answer with nothing to go by, and its cap (dnsutil.MinimalDefaultTTL, MaximumDefaultTTL). */

@@ -26,8 +26,21 @@ export class HttpConnection implements StreamConnection {
   private activeAt = performance.now();
   private fresh = true;
   private finishing = false;
+  /** The deadline in force (performance.now()), Infinity for none; and when the armed timer fires. */
+  private due = Infinity;
+  private timerAt = Infinity;
   private timer: NodeJS.Timeout | null = null;
-  private readonly expire = (): void => this.destroy();
+  /**
+   * A deadline moves at nearly every request, mostly later: the timer is
+   * re-armed only when the deadline comes earlier than it fires, and a timer
+   * that fires early arms itself for the deadline then in force.
+   */
+  private readonly expire = (): void => {
+    this.timer = null;
+    this.timerAt = Infinity;
+    if (this.due <= performance.now()) this.destroy();
+    else this.arm();
+  };
 
   constructor(
     private readonly socket: net.Socket,
@@ -39,7 +52,8 @@ export class HttpConnection implements StreamConnection {
     socket.on('error', () => socket.destroy());
     // The TLS socket over it, and the HTTP session over that, close with it.
     socket.once('close', () => {
-      this.arm(null);
+      if (this.timer) clearTimeout(this.timer);
+      this.due = Infinity;
       table.remove(this);
     });
     this.schedule();
@@ -90,19 +104,22 @@ export class HttpConnection implements StreamConnection {
   finish(graceMs: number): void {
     this.finishing = true;
     if (this.owed === 0) this.destroy();
-    else setTimeout(this.expire, graceMs).unref();
+    else setTimeout(() => this.destroy(), graceMs).unref();
   }
 
+  /** Sets the deadline of what the connection waits for now. */
   private schedule(): void {
-    const now = performance.now();
     const { readTimeoutMs, idleTimeoutMs } = this.options;
-    if (this.sending > 0 || this.reading > 0) this.arm(Math.min(this.sending > 0 ? this.writeBy : Infinity, this.reading > 0 ? this.readBy : Infinity) - now);
-    else if (this.owed > 0) this.arm(null);
-    else this.arm(this.activeAt + (this.fresh ? Math.min(readTimeoutMs, idleTimeoutMs) : idleTimeoutMs) - now);
+    if (this.sending > 0 || this.reading > 0) this.due = Math.min(this.sending > 0 ? this.writeBy : Infinity, this.reading > 0 ? this.readBy : Infinity);
+    else if (this.owed > 0) this.due = Infinity;
+    else this.due = this.activeAt + (this.fresh ? Math.min(readTimeoutMs, idleTimeoutMs) : idleTimeoutMs);
+    if (this.due < this.timerAt) this.arm();
   }
 
-  private arm(ms: number | null): void {
+  private arm(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = ms === null ? null : setTimeout(this.expire, Math.max(ms, 0));
+    this.timer = null;
+    this.timerAt = this.due;
+    if (this.due !== Infinity) this.timer = setTimeout(this.expire, Math.max(this.due - performance.now(), 0));
   }
 }

@@ -16,16 +16,16 @@ function connectionKey(socket: Ends): string {
 }
 
 /**
- * The connections of one stream listener by their addresses, so that the TLS
- * or HTTP socket a protocol server builds over an accepted socket finds the
- * connection that socket was admitted as. Accepted sockets are handed to
- * protocol servers that never listen themselves (`front.emit('connection')`):
- * a reload replaces the front (a new certificate) and keeps the listener.
+ * Hands accepted sockets to a TLS front, a `tls.Server` that never listens
+ * itself (`front.emit('connection')`), and the TLS socket it builds over one
+ * back to the connection that socket was admitted as, found by the four
+ * addresses they share. A reload replaces the front (a new certificate) and
+ * keeps the listener; handshakes under way finish on the old front.
  */
 export class Handoff<C> {
   private readonly byKey = new Map<string, C>();
 
-  /** Registers `conn` for `socket`'s lifetime and gives the socket to `front`. */
+  /** Registers `conn` until its handshake is done (or its socket closes) and gives the socket to `front`. */
   hand(socket: net.Socket, conn: C, front: net.Server): void {
     const key = connectionKey(socket);
     this.byKey.set(key, conn);
@@ -35,9 +35,12 @@ export class Handoff<C> {
     front.emit('connection', socket);
   }
 
-  /** The connection a socket built over an accepted one belongs to (by its addresses), if it is still open. */
-  find(socket: Ends): C | undefined {
-    return this.byKey.get(connectionKey(socket));
+  /** The connection a TLS socket over an accepted one belongs to, once: it is no longer looked for. */
+  private take(socket: Ends): C | undefined {
+    const key = connectionKey(socket);
+    const conn = this.byKey.get(key);
+    this.byKey.delete(key);
+    return conn;
   }
 
   /**
@@ -47,7 +50,7 @@ export class Handoff<C> {
    */
   watch(front: tls.Server, settings: ServerTls, secured: (conn: C, socket: tls.TLSSocket) => void): void {
     front.on('secureConnection', (socket: tls.TLSSocket) => {
-      const conn = this.find(socket);
+      const conn = this.take(socket);
       if (conn === undefined || !clientPasses(socket, settings.clientAuth)) socket.destroy();
       else secured(conn, socket);
     });

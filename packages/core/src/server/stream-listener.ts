@@ -1,19 +1,12 @@
 import net from 'node:net';
 import type { Logger } from '../logger.js';
+import type { StreamListener } from '../transport.js';
 import { type ConnectionOptions, ConnectionTable, MAX_CONNECTIONS_PER_CLIENT, type TableEntry } from './connection-table.js';
 
 /** A connection of a stream listener (TCP, DNS over TLS, DNS over HTTPS), as its listener holds it. */
 export interface StreamConnection extends TableEntry {
   /** Ends the connection once what it owes is out, or after `graceMs`. */
   finish(graceMs: number): void;
-}
-
-/** A listening stream socket. */
-export interface StreamBinding {
-  readonly address: string;
-  readonly port: number;
-  /** Stops accepting; open connections close once their answers are written (or after `graceMs`). */
-  close(graceMs: number): Promise<void>;
 }
 
 /**
@@ -27,9 +20,9 @@ export type Accept<C extends StreamConnection> = (socket: net.Socket, table: Con
 /**
  * Listens on `address:port` for a stream protocol: one TCP server, one table
  * of its connections (the limits of `options`), `accept` for each socket.
- * `kind` names the protocol in log lines.
+ * `kind` names the protocol in log lines. Each protocol adds `update` (its TLS).
  */
-export function listenStream<C extends StreamConnection>(kind: string, address: string, port: number, options: ConnectionOptions, accept: Accept<C>, log: Logger): Promise<StreamBinding> {
+export function listenStream<C extends StreamConnection>(kind: string, address: string, port: number, options: ConnectionOptions, accept: Accept<C>, log: Logger): Promise<Omit<StreamListener, 'update'>> {
   const table = new ConnectionTable<C>(options.maxConnections, MAX_CONNECTIONS_PER_CLIENT);
   const server = net.createServer({ noDelay: true }, (socket) => accept(socket, table));
   return new Promise((resolve, reject) => {

@@ -66,7 +66,7 @@ export interface StreamListenOptions {
   readonly port: number;
   /** What `tls` (always) and `https` (null: plain HTTP) serve; null for `dns`. */
   readonly tls: ServerTls | null;
-  /** DoH: each response's HTTP status (`coredns_https_responses_total`). */
+  /** DoH: each response's HTTP status (`coredns_dns_https_responses_total`). */
   readonly httpStatus: (status: number) => void;
 }
 

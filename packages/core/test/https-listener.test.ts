@@ -109,14 +109,26 @@ describe('DNS over HTTPS', () => {
   );
 
   it(
-    'counts responses by status in coredns_https_responses_total',
+    'a server without DoH has no coredns_dns_https_responses_total (CoreDNS shows it only once it counts)',
+    async () => {
+      const s = await startTestServer('.:0 {\n  answer\n}', { plugins: [tlsPlugin, answer] });
+      try {
+        assert.doesNotMatch(await s.server.registry.metrics(), /coredns_dns_https_responses_total/);
+      } finally {
+        await s.stop();
+      }
+    },
+  );
+
+  it(
+    'counts responses by status in coredns_dns_https_responses_total',
     withServer('https://.:0 {\n  tls\n  answer\n}', async (s, port) => {
       await exchangeHttps(port, { msg: query }, { ca: certs.ca.pem });
       await exchangeHttps(port, { msg: query, protocol: 'http/1.1' }, { ca: certs.ca.pem });
       await exchangeHttps(port, { path: '/' }, { ca: certs.ca.pem });
       const text = await s.server.registry.metrics();
-      assert.match(text, new RegExp(`coredns_https_responses_total\\{server="https://:${port}",status="200"\\} 2`));
-      assert.match(text, new RegExp(`coredns_https_responses_total\\{server="https://:${port}",status="404"\\} 1`));
+      assert.match(text, new RegExp(`coredns_dns_https_responses_total\\{server="https://:${port}",status="200"\\} 2`));
+      assert.match(text, new RegExp(`coredns_dns_https_responses_total\\{server="https://:${port}",status="404"\\} 1`));
     }),
   );
 

@@ -95,7 +95,7 @@ describe('tls: the README examples, asked with kdig and curl', () => {
       assert.equal(stdout, 'fetched through DoH\n');
       assert.match(stderr, /DoH A: 127\.0\.0\.1/);
       const metrics = await s.server.registry.metrics();
-      assert.match(metrics, new RegExp(`coredns_https_responses_total\\{server="https://:${port}",status="200"\\} [1-9]`));
+      assert.match(metrics, new RegExp(`coredns_dns_https_responses_total\\{server="https://:${port}",status="200"\\} [1-9]`));
     } finally {
       await s.stop();
       await new Promise((resolve) => web.close(resolve));

@@ -1,4 +1,4 @@
-import type { Counter } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import { isNoIPv6 } from '../corefile/host-port.js';
 import type { Scheme } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
@@ -27,8 +27,8 @@ export interface ListenerEnv {
   readonly transport: UdpTransport;
   readonly streams: StreamTransport;
   readonly dispatcher: Dispatcher;
-  /** CoreDNS's `coredns_https_responses_total`. */
-  readonly httpsResponses: Counter<'server' | 'status'>;
+  /** The server's registry, for CoreDNS's DoH response counter. */
+  readonly registry: Registry;
   readonly log: Logger;
 }
 
@@ -41,6 +41,8 @@ export class ListenerSet implements Iterable<Listener> {
   private readonly byKey = new Map<string, Listener>();
   /** The free port the first port-0 key of each scheme got, shared by that scheme's port-0 keys. */
   private readonly freePorts = new Map<Scheme, number>();
+  /** CoreDNS's `coredns_dns_https_responses_total`, registered with the first DoH listener (CoreDNS shows it only once it counts). */
+  private httpsResponses: Counter<'server' | 'status'> | null = null;
 
   constructor(private readonly env: ListenerEnv) {}
 
@@ -154,9 +156,10 @@ export class ListenerSet implements Iterable<Listener> {
 
   /** A stream listener whose messages go to `listener`'s router (whichever it has then). */
   private listenStream(listener: { router: Router }, scheme: Scheme, address: string, port: number): Promise<StreamListener> {
-    const { dispatcher, httpsResponses } = this.env;
+    const { dispatcher, registry } = this.env;
+    const responses = scheme === 'https' ? (this.httpsResponses ??= new Counter({ name: 'coredns_dns_https_responses_total', help: 'Counter of DoH responses per server and http status code.', labelNames: ['server', 'status'], registers: [registry] })) : null;
     return this.env.streams.listen(
-      { scheme, address, port, tls: listener.router.tls, httpStatus: (status) => void httpsResponses.inc({ server: listener.router.server, status }) },
+      { scheme, address, port, tls: listener.router.tls, httpStatus: (status) => void responses?.inc({ server: listener.router.server, status }) },
       (data: Buffer, from: Remote, sink: FrameSink) => dispatcher.tcp(listener.router, data, from, sink),
     );
   }

@@ -94,10 +94,9 @@ export class Server {
     // CoreDNS's counter has no labels, so it shows 0 from the start.
     const panics = new Counter({ name: 'coredns_panics_total', help: 'A metrics that counts the number of panics.', registers: [this.registry] });
     this.dispatcher = new Dispatcher(this.log, panics);
-    const httpsResponses = new Counter({ name: 'coredns_https_responses_total', help: 'Counter of DoH responses per server and http status code.', labelNames: ['server', 'status'], registers: [this.registry] });
     if (options.streamTransport && options.tcp) throw new ChainDNSError('CHAINDNS_OPTIONS', 'tcp: the connection limits are those of the default stream transport; a streamTransport given sets its own');
     const streams = options.streamTransport ?? nodeStreamTransport(connectionOptions(options.tcp), this.log);
-    this.listeners = new ListenerSet({ transport: this.transport, streams, dispatcher: this.dispatcher, httpsResponses, log: this.log });
+    this.listeners = new ListenerSet({ transport: this.transport, streams, dispatcher: this.dispatcher, registry: this.registry, log: this.log });
     // Marked handled here; whoever awaits `closed` still sees the rejection.
     this.closed.catch(() => {});
   }

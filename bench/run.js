@@ -8,13 +8,14 @@
 //   for the top rate per server core and the latency at a fixed 100k QPS, the
 //   latter with the servers taken in turn, run after run, beside floor.c (a C
 //   reflector: what the machine gives any server at that moment).
+// - secure.js: DNS over TLS and HTTPS beside dnsdist (dnsperf -m dot, h2load).
 // `--smoke` runs everything for about a second, to keep this script from
 // rotting. Results: the tables printed, and bench/out/results.json.
 // The `file` phase (bench/file.js) serves a zone of a million records with
 // chaindns's file plugin beside NSD.
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dnsperf } from './dnsperf.js';
@@ -22,6 +23,7 @@ import { fileBench } from './file.js';
 import { buildTool, loadgen } from './loadgen.js';
 import { freePort, freeTcpPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
 import { report } from './report.js';
+import { securePhase, secureReport } from './secure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -30,8 +32,8 @@ const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slic
 const smoke = process.argv.includes('--smoke');
 /** Rounds: each server's best round counts (the machine is shared: others only ever slow it). */
 const rounds = Number(arg('rounds') ?? (smoke ? 1 : 3));
-/** Which phases run: `--phases=dnsperf,loadgen,file` (all by default). */
-const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,file').split(','));
+/** Which phases run: `--phases=dnsperf,loadgen,secure,file` (all by default). */
+const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file').split(','));
 /** Seconds of each cache-hit run with dnsperf. */
 const hitSeconds = smoke ? 1 : 4;
 /** Seconds of the one mixed run of each cache. */
@@ -206,16 +208,22 @@ async function main() {
       }
     }
     if (phases.has('loadgen')) await fixedRate(servers.filter((s) => s.rate), started, generator.bin, files.hits, runs);
+    if (phases.has('secure')) {
+      const hits = { path: files.hits, lines: readFileSync(files.hits, 'utf8').trim().split('\n') };
+      const skipped = await securePhase({ out, cli, upstreamPort, hits, rounds, seconds: smoke ? 1 : 4, root, runs });
+      if (skipped) log(`the DNS over TLS and HTTPS phase is skipped: ${skipped}`);
+    }
   } finally {
     await stop(upstream);
   }
   const file = phases.has('file') ? await fileBench({ out, smoke, rounds: smoke ? 1 : 2, generatorBin: generator?.bin ?? null }) : null;
   const summary = report(runs, { defaultUdp, fixedRate: FIXED_RATE });
-  process.stdout.write(summary.text);
+  const secure = secureReport(runs);
+  process.stdout.write(summary.text + (secure.text ? `\n${secure.text}` : ''));
   if (file) process.stdout.write(file.text);
   writeFileSync(
     join(out, 'results.json'),
-    JSON.stringify({ date: new Date().toISOString(), rounds, hitSeconds, mixedSeconds, loadSeconds, window: WINDOW, fixedRate: FIXED_RATE, fixedRuns: FIXED_RUNS, fixedSeconds, pinned, load: loadAverage(), udp: defaultUdp, ...summary.data, runs, file: file?.data ?? null }, null, 2) + '\n',
+    JSON.stringify({ date: new Date().toISOString(), rounds, hitSeconds, mixedSeconds, loadSeconds, window: WINDOW, fixedRate: FIXED_RATE, fixedRuns: FIXED_RUNS, fixedSeconds, pinned, load: loadAverage(), udp: defaultUdp, ...summary.data, secure: secure.data, runs, file: file?.data ?? null }, null, 2) + '\n',
   );
 }
 

@@ -19,7 +19,7 @@ export {
   thrownRcode,
   unwrittenRcode,
 } from './plugin.js';
-export type { PacketHandler, Remote, UdpBinding, UdpBindOptions, UdpEndpoint, UdpTransport } from './transport.js';
+export type { FrameHandler, FrameSink, PacketHandler, Remote, StreamListener, StreamListenOptions, StreamTransport, UdpBinding, UdpBindOptions, UdpEndpoint, UdpTransport } from './transport.js';
 export * from './wire/index.js';
 export * from './corefile/index.js';
 export {
@@ -43,8 +43,10 @@ export { type LazyPlugin, type PluginSource, PluginRegistry } from './server/reg
 export { loadPlugins, planBlock, type PlannedPlugin, type PlanOptions } from './server/plan.js';
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
 export { type ConnectionOptions, defaultConnectionOptions, MAX_CONNECTIONS_PER_CLIENT } from './server/connection-table.js';
+export type { ClientAuth, ServerTls } from './server/tls-settings.js';
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';
 export { dgramTransport } from './server/dgram-transport.js';
+export { nodeStreamTransport } from './server/node-streams.js';
 export { writtenReply, type WrittenReply } from './server/writer.js';
 export type { Capabilities, CapabilityName, CapabilityRef, SearchPathProvider } from './capabilities.js';
 export { perRegistry } from './per-registry.js';

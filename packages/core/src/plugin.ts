@@ -4,6 +4,7 @@ import type { Directive, Token } from './corefile/types.js';
 import { ChainDNSError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { EndpointSet } from './server/endpoint-set.js';
+import type { ServerTls } from './server/tls-settings.js';
 import { Rcode } from './wire/constants.js';
 import type { Request } from './wire/request.js';
 
@@ -129,6 +130,13 @@ export interface SetupContext extends ParseContext {
   readonly status: ServerStatus;
   /** Sets the addresses this block listens on (the `bind` plugin). */
   bind(addresses: readonly string[]): void;
+  /**
+   * Sets the TLS of this block's `tls://` and `https://` listeners (the `tls`
+   * plugin), once per block; `dns://` listeners have none. A block without a
+   * `tls://` or `https://` key fails with a CorefileError at `at`. A `tls://`
+   * key without it is an error; an `https://` one without it serves plain HTTP.
+   */
+  tls(settings: ServerTls, at: Token | Directive): void;
   /**
    * Sends a query through the server (its routing once it listens, else this
    * block's chain), in process, and resolves with the reply's bytes. Pass the

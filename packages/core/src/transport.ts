@@ -1,3 +1,6 @@
+import type { Scheme } from './corefile/types.js';
+import type { ServerTls } from './server/tls-settings.js';
+
 /**
  * Where a datagram came from. `family` is 4 or 6. An IPv4 peer of a dual-stack socket
  * (bound to `::`) is reported as the IPv4 address it is (`127.0.0.1`, family 4), never as
@@ -41,4 +44,49 @@ export interface UdpBinding {
 export interface UdpTransport {
   readonly name: string;
   bind(options: UdpBindOptions, onPacket: PacketHandler): Promise<UdpBinding>;
+}
+
+/** Where one answer of a stream connection goes: length-framed for TCP and TLS, an HTTP response for DoH. */
+export interface FrameSink {
+  sendFrame(msg: Buffer): void;
+}
+
+/**
+ * Takes one whole DNS message of a stream connection and the sink its answer
+ * goes to; false when it is dropped unanswered (a response, a runt): a
+ * connection owes such a message nothing, DoH answers it 400.
+ */
+export type FrameHandler = (data: Buffer, from: Remote, sink: FrameSink) => boolean;
+
+export interface StreamListenOptions {
+  /** `dns`: DNS over TCP; `tls`: DNS over TLS; `https`: DNS over HTTPS. */
+  readonly scheme: Scheme;
+  readonly address: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** What `tls` (always) and `https` (null: plain HTTP) serve; null for `dns`. */
+  readonly tls: ServerTls | null;
+  /** DoH: each response's HTTP status (`coredns_dns_https_responses_total`). */
+  readonly httpStatus: (status: number) => void;
+}
+
+/** A listening stream socket. */
+export interface StreamListener {
+  readonly address: string;
+  readonly port: number;
+  /** New connections get `tls` (a reload with a new certificate); open ones keep theirs. */
+  update(tls: ServerTls | null): void;
+  /** Stops accepting; open connections close once their answers are written (or after `graceMs`). */
+  close(graceMs: number): Promise<void>;
+}
+
+/**
+ * The stream transports: DNS over TCP, TLS and HTTPS. Node's (`net`, `tls`,
+ * `http2`, with the server's connection limits) by default; replaceable as the
+ * UDP transport is, since every listener hands whole messages to the same
+ * pipeline.
+ */
+export interface StreamTransport {
+  readonly name: string;
+  listen(options: StreamListenOptions, onMessage: FrameHandler): Promise<StreamListener>;
 }

@@ -43,10 +43,18 @@ const cases: readonly { key: string; want: readonly string[] | RegExp; options?:
   },
   { key: '::ffff:10.0.0.0/112', want: [`0.0.a.0.f.f.f.f.${'0.'.repeat(20)}ip6.arpa. 53`] },
   { key: '::/0', want: ['ip6.arpa. 53'] },
-  { key: 'tls://.', want: /^Corefile:1: key "tls:\/\/\.": unsupported scheme tls:\/\/: only dns:\/\/ is supported$/ },
-  { key: 'https://example.org', want: /unsupported scheme https:\/\/: only dns:\/\/ is supported/ },
-  { key: 'grpc://.:443', want: /unsupported scheme grpc:\/\// },
-  { key: 'quic://.', want: /unsupported scheme quic:\/\// },
+  { key: 'tls://.', want: ['tls . 853'] },
+  { key: 'tls://example.org:8853', want: ['tls example.org. 8853'] },
+  { key: 'TLS://.', want: ['tls . 853'] },
+  { key: 'tls://.', want: ['tls . 853'], options: { defaultPort: 1053 } },
+  { key: 'https://example.org', want: ['https example.org. 443'] },
+  { key: 'https://.:8443', want: ['https . 8443'] },
+  { key: 'https://10.0.0.0/24', want: ['https 0.0.10.in-addr.arpa. 443'] },
+  { key: 'grpc://.:443', want: /^Corefile:1: key "grpc:\/\/\.:443": unsupported scheme grpc:\/\/: CoreDNS's grpc:\/\/ is not supported yet; chaindns serves dns:\/\/, tls:\/\/ and https:\/\/$/ },
+  { key: 'quic://.', want: /unsupported scheme quic:\/\/: CoreDNS's quic:\/\/ is not supported yet/ },
+  { key: 'https3://.', want: /unsupported scheme https3:\/\/: CoreDNS's https3:\/\/ is not supported yet/ },
+  { key: 'unix://.', want: /unsupported scheme unix:\/\/: CoreDNS's unix:\/\/ is not supported yet/ },
+  { key: 'ftp://.', want: /unsupported scheme ftp:\/\/: unknown scheme; chaindns serves dns:\/\/, tls:\/\/ and https:\/\/$/ },
   { key: 'example.org:', want: /^Corefile:1: key "example.org:": expected a port after ':'$/ },
   { key: 'example.org:dns', want: /bad port "dns": expected a number from 0 to 65535/ },
   { key: 'example.org:65536', want: /bad port "65536"/ },
@@ -75,7 +83,7 @@ describe('server block keys', () => {
         return;
       }
       const [block] = parse().blocks;
-      assert.deepEqual(block?.keys.map((k) => `${k.zone} ${k.port}`), want);
+      assert.deepEqual(block?.keys.map((k) => `${k.scheme === 'dns' ? '' : `${k.scheme} `}${k.zone} ${k.port}`), want);
     });
   }
 

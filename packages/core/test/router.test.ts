@@ -24,14 +24,14 @@ test('a query goes to the longest zone that is a suffix of its name, by whole la
     { zones: ['b\\.c.'], name: 'a.b\\.c.', want: 'b\\.c.' },
   ];
   for (const c of cases) {
-    const router = new Router(null, 53);
+    const router = new Router('dns', null, 53);
     for (const z of c.zones) router.add(z, route());
     assert.equal(router.match({ qname: c.name })?.zone ?? null, c.want, `${c.zones.join(' ')}: ${c.name}`);
   }
 });
 
 test('a listener serving only the root zone does not read the name', () => {
-  const router = new Router(null, 53);
+  const router = new Router('dns', null, 53);
   const r = route();
   router.add('.', r);
   const req = {

@@ -149,6 +149,24 @@ test('empty frames keep no connection alive', async () => {
   }
 });
 
+test('a connection whose last query was dropped unanswered (a response, or shorter than a header) still closes at the idle timeout', async () => {
+  const s = await startTestServer('. {\n  answer\n}', { plugins: [answer], tcp: { idleTimeoutMs: 300, readTimeoutMs: 300 } });
+  try {
+    const response = buildQuery('www.example.org', 1);
+    response[2]! |= 0x80; // QR: a response, which a server drops
+    for (const dropped of [response, Buffer.alloc(5)]) {
+      const socket = await connect(s.port, '127.0.0.1');
+      socket.write(frame(buildQuery('www.example.org', 1)));
+      await new Promise((r) => socket.once('data', r));
+      socket.write(frame(dropped));
+      const ms = await closesWithin(socket, 2000);
+      assert.ok(ms >= 200, `closed after ${ms.toFixed(0)}ms`);
+    }
+  } finally {
+    await s.stop();
+  }
+});
+
 test('a client that does not read its answers is closed at the write deadline', async () => {
   const s = await startTestServer('. {\n  answer\n}', { plugins: [answer], tcp: { writeTimeoutMs: 300 } });
   const socket = await connect(s.port, '127.0.0.1');

@@ -1,2 +1,2 @@
 export { parseCorefile, readCorefile } from './parser.js';
-export type { Corefile, Directive, ParseOptions, ServerBlock, ServerKey, Token } from './types.js';
+export type { Corefile, Directive, ParseOptions, Scheme, ServerBlock, ServerKey, Token } from './types.js';

@@ -1,25 +1,38 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { CorefileError } from '../errors.js';
-import type { ServerKey, Token } from './types.js';
+import type { Scheme, ServerKey, Token } from './types.js';
+
+/** The port of a key that names none, per scheme (CoreDNS's): `dns://` takes `-dns.port`. */
+const schemePorts: Readonly<Record<Exclude<Scheme, 'dns'>, number>> = { tls: 853, https: 443 };
+
+/** CoreDNS's schemes that chaindns does not serve (yet), for a clear refusal. */
+const unsupportedSchemes = new Set(['grpc', 'quic', 'https3', 'unix']);
 
 /**
  * Resolves one server block key, as CoreDNS's normalizeZone does: an optional
- * `dns://`, a zone name or a CIDR, an optional `:port`. A CIDR becomes its
- * reverse zones, several when its prefix is not on an octet (nibble) boundary.
+ * scheme (`dns://`, `tls://`, `https://`), a zone name or a CIDR, an optional
+ * `:port` (without one, `defaultPort` for `dns://`, 853 for `tls://`, 443 for
+ * `https://`). A CIDR becomes its reverse zones, several when its prefix is
+ * not on an octet (nibble) boundary.
  */
 export function parseServerKey(token: Token, defaultPort: number): ServerKey[] {
-  const { host, port } = splitPort(stripScheme(token), token, defaultPort);
-  if (!host.includes('/')) return [{ token, zone: normalizeName(host, token), port }];
+  const { scheme, rest } = splitScheme(token);
+  const { host, port } = splitPort(rest, token, scheme === 'dns' ? defaultPort : schemePorts[scheme]);
+  if (!host.includes('/')) return [{ token, scheme, zone: normalizeName(host, token), port }];
   const zones = reverseZones(host);
   if (!zones) fail(token, `"${host}" is not a valid CIDR: expected an address and a prefix length, e.g. 10.0.0.0/24 or fd00::/64`);
-  return zones.map((zone) => ({ token, zone, port }));
+  return zones.map((zone) => ({ token, scheme, zone, port }));
 }
 
-function stripScheme(token: Token): string {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(token.text);
-  if (!scheme) return token.text;
-  if (scheme[1]?.toLowerCase() !== 'dns') fail(token, `unsupported scheme ${scheme[0]}: only dns:// is supported`);
-  return token.text.slice(scheme[0].length);
+function splitScheme(token: Token): { scheme: Scheme; rest: string } {
+  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(token.text);
+  if (!match) return { scheme: 'dns', rest: token.text };
+  const name = match[1]!.toLowerCase();
+  if (name !== 'dns' && name !== 'tls' && name !== 'https') {
+    const which = unsupportedSchemes.has(name) ? `CoreDNS's ${match[0]} is not supported yet` : 'unknown scheme';
+    fail(token, `unsupported scheme ${match[0]}: ${which}; chaindns serves dns://, tls:// and https://`);
+  }
+  return { scheme: name, rest: token.text.slice(match[0].length) };
 }
 
 function splitPort(rest: string, token: Token, defaultPort: number): { host: string; port: number } {

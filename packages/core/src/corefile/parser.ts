@@ -121,10 +121,11 @@ class Parser {
 
   private addKeys(token: Token, keys: ServerKey[]): void {
     for (const key of parseServerKey(token, this.defaultPort)) {
-      const id = `${key.zone} ${key.port}`;
+      const zone = key.scheme === 'dns' ? key.zone : `${key.scheme}://${key.zone}`;
+      const id = `${zone} ${key.port}`;
       const first = this.seen.get(id);
       if (first) {
-        const message = `zone ${key.zone} on port ${key.port} is already defined at ${first.file}:${first.line}`;
+        const message = `zone ${zone} on port ${key.port} is already defined at ${first.file}:${first.line}`;
         throw new CorefileError('CHAINDNS_DUPLICATE_KEY', token.file, token.line, message);
       }
       this.seen.set(id, token);

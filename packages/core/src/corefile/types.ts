@@ -27,10 +27,18 @@ export interface Directive {
   readonly block: readonly Directive[] | null;
 }
 
-/** One key of a server block, resolved to a zone and a port. */
+/**
+ * How a server block's key is served: `dns` (UDP and TCP), `tls` (DNS over
+ * TLS, RFC 7858) or `https` (DNS over HTTPS, RFC 8484).
+ */
+export type Scheme = 'dns' | 'tls' | 'https';
+
+/** One key of a server block, resolved to a scheme, a zone and a port. */
 export interface ServerKey {
   /** The key as written, e.g. `dns://example.org:1053` or `10.0.0.0/24`. */
   readonly token: Token;
+  /** The key's scheme; `dns` when it names none. */
+  readonly scheme: Scheme;
   /** Lowercased FQDN with a trailing dot: `.`, `example.org.`, `0.0.10.in-addr.arpa.` */
   readonly zone: string;
   readonly port: number;

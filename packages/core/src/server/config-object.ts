@@ -11,7 +11,7 @@ export interface ServerConfig {
 }
 
 export interface ServerBlockConfig {
-  /** Zones (or `zone:port` keys); default `["."]`. */
+  /** Zones, or keys with a scheme or a port (`tls://example.org`, `example.org:1053`); default `["."]`. */
   readonly zones?: readonly string[];
   readonly port?: number;
   readonly plugins: readonly PluginEntry[];
@@ -36,10 +36,16 @@ function renderEntry(entry: PluginEntry, indent: string): string {
   return `${head} {\n${d.block.map((e) => renderEntry(e, indent + '    ')).join('\n')}\n${indent}}`;
 }
 
+/** Whether a key names its port: a colon after its scheme, past a CIDR's mask (`fd00::/64` names none). */
+function hasPort(key: string): boolean {
+  const rest = key.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  return rest.lastIndexOf(':') > rest.indexOf('/');
+}
+
 export function configToCorefile(config: ServerConfig): string {
   return config.servers
     .map((s) => {
-      const keys = (s.zones ?? ['.']).map((z) => (s.port !== undefined && !z.includes(':') ? `${z}:${s.port}` : z));
+      const keys = (s.zones ?? ['.']).map((z) => (s.port !== undefined && !hasPort(z) ? `${z}:${s.port}` : z));
       return `${keys.join(' ')} {\n${s.plugins.map((p) => renderEntry(p, '    ')).join('\n')}\n}\n`;
     })
     .join('\n');

@@ -1,12 +1,12 @@
 import type { Counter } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { PluginError, type Result, unwrittenRcode } from '../plugin.js';
-import type { Remote, UdpEndpoint } from '../transport.js';
+import type { FrameSink, Remote, UdpEndpoint } from '../transport.js';
 import { QClass, Rcode } from '../wire/constants.js';
 import { errorReply } from '../wire/reply.js';
 import { parseRequest, Request } from '../wire/request.js';
 import type { Route, Router } from './router.js';
-import { type FrameSink, type ServerWriter, TcpWriter, UdpWriter } from './writer.js';
+import { type ServerWriter, TcpWriter, UdpWriter } from './writer.js';
 
 /**
  * From bytes to a chain and back. Malformed input ends here (dropped, or
@@ -26,15 +26,20 @@ export class Dispatcher {
     else if (!req.drop) via.send(errorReply(data, req.questionEnd, req.rcode, req.edns), from);
   }
 
-  /** A query over TCP; `hops` counts the in-process lookups that led to it (Request.hops). */
-  tcp(router: Router, data: Buffer, from: Remote, sink: FrameSink, hops = 0): void {
+  /**
+   * A message of a stream transport: TCP, DNS over TLS or DNS over HTTPS (all
+   * `tcp` to plugins, as CoreDNS's request.Proto() says); `hops` counts the
+   * in-process lookups that led to it (Request.hops). False when it is
+   * dropped, unanswered (DNS over HTTPS answers 400 then).
+   */
+  tcp(router: Router, data: Buffer, from: Remote, sink: FrameSink, hops = 0): boolean {
     const req = parseRequest(data, 'tcp', from);
     if (req instanceof Request) {
       req.hops = hops;
       this.route(router, req, new TcpWriter(req, sink));
-    } else if (!req.drop) {
-      sink.sendFrame(errorReply(data, req.questionEnd, req.rcode, req.edns));
-    }
+    } else if (req.drop) return false;
+    else sink.sendFrame(errorReply(data, req.questionEnd, req.rcode, req.edns));
+    return true;
   }
 
   private route(router: Router, req: Request, w: ServerWriter): void {

@@ -1,4 +1,4 @@
-import type { Corefile, ServerBlock, Token } from '../corefile/types.js';
+import type { Corefile, Scheme, ServerBlock, ServerKey, Token } from '../corefile/types.js';
 import { ChainDNSError, CorefileError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CapabilityBoard } from '../capabilities.js';
@@ -9,6 +9,7 @@ import type { Request } from '../wire/request.js';
 import { type PlannedPlugin, planBlock } from './plan.js';
 import type { PluginRegistry } from './registry.js';
 import { InflightCounter, type Route, Router, serverLabel } from './router.js';
+import { type ServerTls, sameTls } from './tls-settings.js';
 import type { SharedResources } from './shared.js';
 import { StatusBoard } from './status.js';
 import type { Registry } from 'prom-client';
@@ -34,6 +35,8 @@ export interface BuiltBlock {
   readonly zones: readonly string[];
   readonly ports: readonly number[];
   readonly addresses: readonly string[];
+  /** What its `tls://` and `https://` listeners serve (`SetupContext.tls`). */
+  readonly tls: ServerTls | null;
   readonly chain: Next;
   readonly route: Route;
   readonly handlers: readonly Handler[];
@@ -97,13 +100,14 @@ export class Instance {
     const zones = unique(block.keys.map((k) => k.zone));
     const ports = unique(block.keys.map((k) => k.port));
     let addresses: readonly string[] = this.env.defaultAddresses;
+    let tls: ServerTls | null = null;
     const handlers: Handler[] = [];
     const built: { block: BuiltBlock | null } = { block: null };
     const names = planned.map((p) => p.name);
     const capabilities = new CapabilityBoard();
     const label = (): string => {
       const router = built.block && this.firstRouter.get(built.block);
-      return router ? router.server : serverLabel(null, ports[0]!);
+      return router ? router.server : serverLabel(block.keys[0]!.scheme, null, ports[0]!);
     };
     for (const p of planned) {
       const log = this.env.log.child(`plugin/${p.name}`);
@@ -129,6 +133,15 @@ export class Instance {
         bind: (list) => {
           addresses = [...list];
         },
+        tls: (settings, at) => {
+          const token = 'token' in at ? at.token : at;
+          const fail = (message: string): never => {
+            throw new CorefileError('CHAINDNS_DIRECTIVE_ARGS', token.file, token.line, `${p.name}: ${message}`);
+          };
+          if (!block.keys.some((k) => k.scheme !== 'dns')) fail(`only tls:// and https:// server blocks use TLS; this block has neither (keys: ${block.keys.map((k) => k.token.text).join(' ')})`);
+          if (tls) fail('TLS is already set for this server block');
+          tls = settings;
+        },
         resolve: (qname, qtype, via) => {
           if (!built.block) throw new ChainDNSError('CHAINDNS_STATE', 'resolve() is only available once setup has finished');
           return this.env.resolve(built.block, qname, qtype, via);
@@ -148,13 +161,17 @@ export class Instance {
     capabilities.settle(names);
     const chain = compose(handlers);
     const anyClass = planned.some((p) => p.definition.anyClass === true);
-    built.block = { zones, ports, addresses, chain, route: { chain, owner: this.inflight, anyClass }, handlers, source: block };
+    const plain = block.keys.find((k) => k.scheme === 'tls' && !tls);
+    if (plain) throw new CorefileError('CHAINDNS_COREFILE_SYNTAX', plain.token.file, plain.token.line, `key "${plain.token.text}": DNS over TLS needs a certificate: add the tls directive to the block`);
+    built.block = { zones, ports, addresses, tls, chain, route: { chain, owner: this.inflight, anyClass }, handlers, source: block };
     this.blocks.push(built.block);
   }
 
   /**
    * The routers this generation's listeners need, by listener key
-   * (`address|port`). Two blocks claiming one zone on one listener is an error.
+   * (`scheme|address|port`). Two blocks claiming one zone on one listener is
+   * an error, and so are two blocks of one `tls://` or `https://` listener
+   * with different TLS.
    */
   routers(): Map<string, Router> {
     const out = new Map<string, Router>();
@@ -162,9 +179,14 @@ export class Instance {
       for (const key of block.source.keys) {
         const port = key.port;
         for (const address of block.addresses) {
-          const id = listenerKey(address, port);
+          const id = listenerKey(key.scheme, address, port);
           let router = out.get(id);
-          if (!router) out.set(id, (router = new Router(block.addresses === this.env.defaultAddresses ? null : address, port)));
+          if (!router) {
+            out.set(id, (router = new Router(key.scheme, block.addresses === this.env.defaultAddresses ? null : address, port)));
+            router.tls = block.tls;
+          } else if (key.scheme !== 'dns' && !router.has(key.zone)) {
+            router.tls = shareTls(router, block, key);
+          }
           if (router.has(key.zone)) {
             throw new CorefileError('CHAINDNS_DUPLICATE_KEY', key.token.file, key.token.line, `zone ${key.zone} on port ${port} is served by two blocks`);
           }
@@ -216,8 +238,23 @@ export class Instance {
   }
 }
 
-export function listenerKey(address: string, port: number): string {
-  return `${address}|${port}`;
+export function listenerKey(scheme: Scheme, address: string, port: number): string {
+  return `${scheme}|${address}|${port}`;
+}
+
+/**
+ * The TLS of a listener that `block` shares with the blocks before it: the
+ * same, else an error at `key`. Their key logs all get the listener's lines.
+ */
+function shareTls(router: Router, block: BuiltBlock, key: ServerKey): ServerTls | null {
+  const [had, has] = [router.tls, block.tls];
+  if (!had && !has) return null;
+  if (!had || !has || !sameTls(had, has)) {
+    throw new CorefileError('CHAINDNS_COREFILE_SYNTAX', key.token.file, key.token.line, `key "${key.token.text}": the blocks served on ${router.server} must have the same tls certificate, key, CA and client_auth`);
+  }
+  if (!has.keylog || had.keylog === has.keylog) return had;
+  const [first, second] = [had.keylog, has.keylog];
+  return { ...had, keylog: first ? (line) => (first(line), second(line)) : second };
 }
 
 function unique<T>(list: readonly T[]): T[] {

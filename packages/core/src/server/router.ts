@@ -1,9 +1,11 @@
+import type { Scheme } from '../corefile/types.js';
 import type { Next } from '../plugin.js';
+import type { ServerTls } from './tls-settings.js';
 
-/** CoreDNS's `server` label: `dns://:53` for all addresses, `dns://127.0.0.1:53` when bound. */
-export function serverLabel(address: string | null, port: number): string {
-  if (address === null) return `dns://:${port}`;
-  return address.includes(':') ? `dns://[${address}]:${port}` : `dns://${address}:${port}`;
+/** CoreDNS's `server` label: `dns://:53` for all addresses, `dns://127.0.0.1:53` when bound, `tls://:853` for DNS over TLS. */
+export function serverLabel(scheme: Scheme, address: string | null, port: number): string {
+  if (address === null) return `${scheme}://:${port}`;
+  return address.includes(':') ? `${scheme}://[${address}]:${port}` : `${scheme}://${address}:${port}`;
 }
 
 /** One server block as the router sees it: its chain and the generation that owns it. */
@@ -61,18 +63,21 @@ export class Router {
   private root: RouteMatch | null = null;
   /** CoreDNS's `server` label for queries on this listener: `dns://:53`. */
   server: string;
+  /** What a `tls://` or `https://` listener serves: its blocks' TLS (null: none, plain HTTP for `https://`). */
+  tls: ServerTls | null = null;
 
   constructor(
+    readonly scheme: Scheme,
     /** The bound address for the label, or null when the block listens on all addresses. */
     private readonly address: string | null,
     port: number,
   ) {
-    this.server = serverLabel(address, port);
+    this.server = serverLabel(scheme, address, port);
   }
 
   /** Relabels once a port-0 listener knows its port. */
   setPort(port: number): void {
-    this.server = serverLabel(this.address, port);
+    this.server = serverLabel(this.scheme, this.address, port);
   }
 
   add(zone: string, route: Route): void {

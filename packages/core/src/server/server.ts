@@ -2,26 +2,25 @@ import { Counter, Registry } from 'prom-client';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCorefile } from '../corefile/index.js';
-import { isNoIPv6 } from '../corefile/host-port.js';
-import type { Corefile } from '../corefile/types.js';
+import type { Corefile, Scheme } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
 import { type Logger, type LoggerLike, toLogger } from '../logger.js';
 import { type AnyPluginDefinition, type CorefileSource, MAX_RESOLVE_HOPS } from '../plugin.js';
-import type { Remote, UdpBinding, UdpTransport } from '../transport.js';
+import type { Remote, StreamTransport, UdpTransport } from '../transport.js';
 import { QType } from '../wire/constants.js';
 import { Request, parseRequest } from '../wire/request.js';
 import { buildQuery } from '../wire/query.js';
 import { dgramTransport } from './dgram-transport.js';
 import { Dispatcher } from './dispatch.js';
-import { type BuiltBlock, Instance, listenerKey } from './instance.js';
+import { type BuiltBlock, Instance } from './instance.js';
 import { EndpointSet } from './endpoint-set.js';
+import { ListenerSet } from './listener-set.js';
+import { nodeStreamTransport } from './node-streams.js';
 import { loadPlugins } from './plan.js';
 import { PluginRegistry } from './registry.js';
-import type { Router } from './router.js';
 import { SharedResources } from './shared.js';
 import { StatusBoard } from './status.js';
 import { type ConnectionOptions, connectionOptions } from './connection-table.js';
-import { listenTcp, type TcpBinding } from './tcp-listener.js';
 import { TcpWriter } from './writer.js';
 import { configToCorefile, type ServerConfig } from './config-object.js';
 
@@ -40,23 +39,21 @@ export interface ServerOptions {
   readonly logger?: LoggerLike;
   /** The UDP transport. Default Node's dgram. */
   readonly udpTransport?: UdpTransport;
-  /** TCP connection limits: `readTimeoutMs`, `writeTimeoutMs`, `idleTimeoutMs`, `maxConnections` (CoreDNS's defaults: 3s, 5s, 10s; 1000). */
+  /** The stream transports (DNS over TCP, TLS and HTTPS). Default Node's, with the `tcp` limits. */
+  readonly streamTransport?: StreamTransport;
+  /**
+   * The limits of every stream connection (TCP, DNS over TLS, DNS over HTTPS): `readTimeoutMs`,
+   * `writeTimeoutMs`, `idleTimeoutMs`, `maxConnections` (CoreDNS's defaults: 3s, 5s, 10s; 1000).
+   */
   readonly tcp?: Partial<ConnectionOptions>;
   /** How long a stop or reload waits for in-flight queries. Default 5s. */
   readonly drainTimeoutMs?: number;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-interface Listener {
-  readonly key: string;
-  readonly address: string;
-  readonly port: number;
-  router: Router;
-  readonly udp: UdpBinding;
-  readonly tcp: TcpBinding;
-}
-
 export interface ListenAddress {
+  /** `dns` (UDP and TCP), `tls` (DNS over TLS) or `https` (DNS over HTTPS). */
+  readonly scheme: Scheme;
   readonly address: string;
   readonly port: number;
   /** CoreDNS's `server` label for this listener. */
@@ -77,13 +74,11 @@ export class Server {
   readonly status = new StatusBoard();
   private state: State = 'new';
   private instance: Instance | null = null;
-  private readonly listeners = new Map<string, Listener>();
+  private readonly listeners: ListenerSet;
   private readonly shared = new SharedResources();
   private readonly dispatcher: Dispatcher;
   private readonly transport: UdpTransport;
-  private readonly tcpOptions: ConnectionOptions;
   private readonly plugins: PluginRegistry;
-  private freePort: number | null = null;
   private reloading: Promise<void> = Promise.resolve();
   private settle!: { resolve: () => void; reject: (err: Error) => void };
   private fatalError: Error | null = null;
@@ -95,11 +90,13 @@ export class Server {
   constructor(private readonly options: ServerOptions) {
     this.log = toLogger(options.logger);
     this.transport = options.udpTransport ?? dgramTransport(this.log);
-    this.tcpOptions = connectionOptions(options.tcp);
     this.plugins = options.plugins.clone();
     // CoreDNS's counter has no labels, so it shows 0 from the start.
     const panics = new Counter({ name: 'coredns_panics_total', help: 'A metrics that counts the number of panics.', registers: [this.registry] });
     this.dispatcher = new Dispatcher(this.log, panics);
+    if (options.streamTransport && options.tcp) throw new ChainDNSError('CHAINDNS_OPTIONS', 'tcp: the connection limits are those of the default stream transport; a streamTransport given sets its own');
+    const streams = options.streamTransport ?? nodeStreamTransport(connectionOptions(options.tcp), this.log);
+    this.listeners = new ListenerSet({ transport: this.transport, streams, dispatcher: this.dispatcher, registry: this.registry, log: this.log });
     // Marked handled here; whoever awaits `closed` still sees the rejection.
     this.closed.catch(() => {});
   }
@@ -118,7 +115,7 @@ export class Server {
       await this.activate(instance);
     } catch (err) {
       this.state = 'stopped';
-      await this.closeListeners([...this.listeners.keys()]);
+      await this.listeners.close(this.listeners.keys(), this.options.drainTimeoutMs ?? 5000);
       throw err;
     }
     this.state = 'running';
@@ -171,7 +168,7 @@ export class Server {
     this.status.stopping = true;
     const instance = this.instance;
     if (instance && !fatal) await instance.runFinalShutdown();
-    await this.closeListeners([...this.listeners.keys()], fatal ? 0 : (this.options.drainTimeoutMs ?? 5000));
+    await this.listeners.close(this.listeners.keys(), fatal ? 0 : (this.options.drainTimeoutMs ?? 5000));
     if (instance) {
       if (!fatal) await instance.inflight.drained(this.options.drainTimeoutMs ?? 5000);
       await instance.stop();
@@ -183,7 +180,7 @@ export class Server {
 
   /** Where the server listens (after start). */
   addresses(): ListenAddress[] {
-    return [...this.listeners.values()].map((l) => ({ address: l.udp.address, port: l.port, server: l.router.server }));
+    return [...this.listeners].map((l) => ({ scheme: l.scheme, address: (l.udp ?? l.stream).address, port: l.port, server: l.router.server }));
   }
 
   /** The Corefile source of the live config. */
@@ -196,7 +193,8 @@ export class Server {
    * over `transport` from 127.0.0.1, and resolves with the reply's bytes.
    */
   exchange(msg: Buffer, options: { port?: number; transport?: 'udp' | 'tcp' } = {}): Promise<Buffer> {
-    const listener = options.port === undefined ? this.listeners.values().next().value : [...this.listeners.values()].find((l) => l.port === options.port);
+    const all = [...this.listeners];
+    const listener = options.port === undefined ? all[0] : all.find((l) => l.port === options.port);
     if (!listener) return Promise.reject(new ChainDNSError('CHAINDNS_STATE', 'exchange(): the server has no listener on that port'));
     const from: Remote = { address: '127.0.0.1', port: 0, family: 4 };
     return new Promise((resolve) => {
@@ -252,72 +250,14 @@ export class Server {
     return { parsed, source: { path: null, text, files: [] } };
   }
 
-  /** Startup hooks, then listeners (new ones opened, kept ones re-routed, unused ones closed). */
+  /** Startup hooks, then listeners (new ones opened, kept ones re-routed and given their new TLS, unused ones closed). */
   private async activate(next: Instance): Promise<void> {
     await next.runStartup();
-    const wanted = new Map<string, Router>();
-    const opened: Listener[] = [];
-    try {
-      for (const [key, router] of next.routers()) {
-        const [address, declared] = splitKey(key);
-        // Every key with port 0 shares the one free port the first of them got.
-        const port = declared === 0 ? (this.freePort ?? 0) : declared;
-        let id = listenerKey(address, port);
-        if (!this.listeners.has(id)) {
-          const listener = await this.open(address, port, router);
-          if (declared === 0) this.freePort = listener.port;
-          id = listener.key;
-          this.listeners.set(id, listener);
-          opened.push(listener);
-        }
-        wanted.set(id, router);
-      }
-    } catch (err) {
-      await this.closeListeners(opened.map((l) => l.key));
-      throw err;
-    }
-    for (const [key, router] of wanted) {
-      const listener = this.listeners.get(key)!;
-      router.setPort(listener.port);
-      listener.router = router;
-    }
+    const { opened, unused } = await this.listeners.take(next.routers());
     this.status.replaceWith(next.board);
     this.instance = next;
-    await this.closeListeners([...this.listeners.keys()].filter((k) => !wanted.has(k)));
-    for (const l of opened) this.log.info(`${l.router.server} on ${l.address}:${l.port} (udp: ${this.transport.name}, tcp)`);
-  }
-
-  private async open(address: string, port: number, router: Router): Promise<Listener> {
-    // Port 0: UDP picks a free port, TCP takes the same number; retry if TCP finds it taken.
-    for (let attempt = 0; ; attempt++) {
-      const listener: { router: Router } = { router };
-      let udp: UdpBinding;
-      try {
-        udp = await this.transport.bind({ address, port }, (data, from, via) => this.dispatcher.udp(listener.router, data, from, via));
-      } catch (err) {
-        if (address === '::' && isNoIPv6(err)) return this.open('0.0.0.0', port, router);
-        throw listenError('udp', address, port, err);
-      }
-      try {
-        const tcp = await listenTcp(address, udp.port, this.tcpOptions, (data, from, sink) => this.dispatcher.tcp(listener.router, data, from, sink), this.log);
-        return Object.assign(listener, { key: listenerKey(address, udp.port), address, port: udp.port, udp, tcp });
-      } catch (err) {
-        await udp.close();
-        if (port !== 0 || attempt >= 10) throw listenError('tcp', address, udp.port, err);
-      }
-    }
-  }
-
-  /** Closes listeners; open TCP connections get `grace` ms to finish their answers. */
-  private async closeListeners(keys: string[], grace = this.options.drainTimeoutMs ?? 5000): Promise<void> {
-    await Promise.all(
-      keys.map(async (key) => {
-        const l = this.listeners.get(key);
-        if (!l) return;
-        this.listeners.delete(key);
-        await Promise.all([l.udp.close(), l.tcp.close(grace)]);
-      }),
-    );
+    await this.listeners.close(unused, this.options.drainTimeoutMs ?? 5000);
+    for (const l of opened) this.log.info(`${l.router.server} on ${l.address}:${l.port} (${this.listeners.describe(l)})`);
   }
 
   /**
@@ -332,8 +272,8 @@ export class Server {
     if (hops > MAX_RESOLVE_HOPS) return Promise.reject(new ChainDNSError('CHAINDNS_RESOLVE_LOOP', `resolve(${qname}): more than ${MAX_RESOLVE_HOPS} in-process lookups after the client's query`));
     const edns = via?.edns;
     const msg = buildQuery(qname, qtype, edns ? { edns: { udpSize: edns.udpSize, do: edns.do } } : {});
-    const port = block.ports[0] === 0 ? this.freePort : block.ports[0];
-    const listener = [...this.listeners.values()].find((l) => l.port === port);
+    const { scheme, port } = block.source.keys[0]!;
+    const listener = this.listeners.find(scheme, port);
     const from: Remote = { address: '127.0.0.1', port: 0, family: 4 };
     return new Promise((resolve) => {
       const sink = { sendFrame: resolve };
@@ -347,17 +287,4 @@ export class Server {
       this.dispatcher.serve(req, new TcpWriter(req, sink), block.route);
     });
   }
-}
-
-/** In-process lookups one client query may lead to (CoreDNS stops its own loops after eight). */
-
-function splitKey(key: string): [string, number] {
-  const at = key.lastIndexOf('|');
-  return [key.slice(0, at), Number(key.slice(at + 1))];
-}
-
-
-function listenError(proto: string, address: string, port: number, err: unknown): ChainDNSError {
-  const reason = err instanceof Error ? err.message : String(err);
-  return new ChainDNSError('CHAINDNS_LISTEN', `cannot listen on ${proto} ${address.includes(':') ? `[${address}]` : address}:${port}: ${reason}`, { cause: err });
 }

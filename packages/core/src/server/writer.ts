@@ -1,5 +1,5 @@
 import type { ResponseWriter } from '../plugin.js';
-import type { Remote, UdpEndpoint } from '../transport.js';
+import type { FrameSink, Remote, UdpEndpoint } from '../transport.js';
 import { fitReply } from '../wire/fit.js';
 import type { Request } from '../wire/request.js';
 
@@ -58,11 +58,6 @@ export class UdpWriter implements ServerWriter {
     keep(this, msg);
     this.via.send(fitReply(this.req, msg), this.to);
   }
-}
-
-/** Anything that takes a framed TCP reply: the connection, or a collector in process. */
-export interface FrameSink {
-  sendFrame(msg: Buffer): void;
 }
 
 export class TcpWriter implements ServerWriter {

@@ -11,3 +11,5 @@ export { benchTransport, timeRounds, type BenchTransport, type RoundTimes } from
 export { selfRelay } from './self-relay.js';
 export { startTestUpstream, type TestUpstream, type UpstreamHandler } from './upstream.js';
 export { netnsUnavailable, runInNetns, type NetnsOptions, type NetnsRun } from './netns.js';
+export { makeTestCertificates, type CertificateAndKey, type PemFile, type TestCertificates } from './certificates.js';
+export { exchangeHttps, exchangeTls, type HttpsRequest, type HttpsResponse, type TlsClientOptions } from './secure-client.js';

@@ -15,7 +15,7 @@ export interface TestServerOptions extends Omit<Partial<ServerOptions>, 'corefil
 
 export interface TestServer {
   readonly server: Server;
-  /** The DNS port every port-less key got (one free port on 127.0.0.1). */
+  /** The DNS port every port-less key got (one free port on 127.0.0.1): the first `dns://` listener's. */
   readonly port: number;
   /** Log lines written so far. */
   readonly logs: string[];
@@ -43,7 +43,7 @@ export async function startTestServer(corefile: string, options: TestServerOptio
     plugins,
   });
   await server.start();
-  const port = server.addresses()[0]?.port ?? 0;
+  const port = server.addresses().find((a) => a.scheme === 'dns')?.port ?? 0;
   return {
     server,
     port,

@@ -1,0 +1,2 @@
+export { tls, tls as default, type TlsConfig } from './setup.js';
+export { loadServerTls } from './certificates.js';

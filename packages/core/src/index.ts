@@ -46,7 +46,7 @@ export { type ConnectionOptions, defaultConnectionOptions, MAX_CONNECTIONS_PER_C
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';
 export { dgramTransport } from './server/dgram-transport.js';
 export { writtenReply, type WrittenReply } from './server/writer.js';
-export type { Capabilities, CapabilityName, CapabilityRef, SearchPathProvider } from './capabilities.js';
+export type { Capabilities, CapabilityName, CapabilityOffers, CapabilityRef, SearchPathProvider, ZoneSource } from './capabilities.js';
 export { perRegistry } from './per-registry.js';
 export { settleNext, type Settled } from './settle-next.js';
 export { satisfies } from './server/version.js';

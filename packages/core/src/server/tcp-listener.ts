@@ -131,10 +131,10 @@ class Connection implements FrameSink, TableEntry {
     return whole;
   }
 
-  sendFrame(msg: Buffer): void {
-    if (--this.pending === 0) this.activeAt = performance.now();
+  sendFrame(msg: Buffer, more = false): void {
+    if (!more && --this.pending === 0) this.activeAt = performance.now();
     let blocked = false;
-    if (!this.socket.destroyed) {
+    if (!this.socket.destroyed && !this.socket.writableEnded) {
       const out = Buffer.allocUnsafe(msg.length + 2);
       out.writeUInt16BE(msg.length, 0);
       msg.copy(out, 2);

@@ -1,5 +1,6 @@
 import type { ResponseWriter } from '../plugin.js';
 import type { Remote, UdpEndpoint } from '../transport.js';
+import { QType } from '../wire/constants.js';
 import { fitReply } from '../wire/fit.js';
 import type { Request } from '../wire/request.js';
 
@@ -62,7 +63,8 @@ export class UdpWriter implements ServerWriter {
 
 /** Anything that takes a framed TCP reply: the connection, or a collector in process. */
 export interface FrameSink {
-  sendFrame(msg: Buffer): void;
+  /** `more` marks a further message of a zone transfer after its first (the query was answered by the first). */
+  sendFrame(msg: Buffer, more?: boolean): void;
 }
 
 export class TcpWriter implements ServerWriter {
@@ -76,7 +78,11 @@ export class TcpWriter implements ServerWriter {
   ) {}
 
   write(msg: Buffer): void {
-    if (this.written) return;
+    if (this.written) {
+      // A zone transfer's answer is many messages on one stream (RFC 5936 2.2).
+      if (this.req.qtype === QType.AXFR || this.req.qtype === QType.IXFR) this.sink.sendFrame(msg, true);
+      return;
+    }
     this.written = true;
     keep(this, msg);
     this.sink.sendFrame(fitReply(this.req, msg));

@@ -132,3 +132,24 @@ test('dig AXFR of cluster.local from kubernetes manifests: the SOA first and las
     await dns.stop();
   }
 });
+
+test('a zone in several messages goes whole through cache and log, with the TTLs of the zone', async () => {
+  const port = await freePort();
+  const lines = ['$ORIGIN big.example.', '@ 3600 IN SOA ns1 admin 1 7200 3600 1209600 300', '@ 3600 IN NS ns1'];
+  for (let i = 0; i < 5000; i++) lines.push(`h${i} 300 IN A 10.0.${i >> 8}.${i & 255}`);
+  writeFileSync(dir.file('db.big'), `${lines.join('\n')}\n`);
+  const conf = dir.file('Corefile.big');
+  writeFileSync(conf, [`big.example:${port} {`, '    bind 127.0.0.1', '    log', '    cache', `    file ${dir.file('db.big')}`, '    transfer {', '        to *', '    }', '}', ''].join('\n'));
+  const dns = await startChaindns(['-conf', conf]);
+  try {
+    for (let round = 0; round < 2; round++) {
+      const out = await dig(port, 'AXFR', 'big.example');
+      assert.match(out, /XFR size: 5003 records \(messages 3,/, `round ${round}`);
+      const a = out.split('\n').filter((l) => /\tIN\tA\t/.test(l));
+      assert.equal(a.length, 5000);
+      assert.ok(a.every((l) => l.split(/\s+/)[1] === '300'), `round ${round}: TTLs ${a[0]}`);
+    }
+  } finally {
+    await dns.stop();
+  }
+});

@@ -1,4 +1,4 @@
-import { deriveRequest, EndpointSet, type Handler, type Logger, matchZone, type Next, type Request, type ResponseWriter, type Result, silentLogger } from '@chaindns/core';
+import { deriveRequest, EndpointSet, QType, type Handler, type Logger, matchZone, type Next, type Request, type ResponseWriter, type Result, silentLogger } from '@chaindns/core';
 import { cacheKey, type Entry, type Kind, makeEntry, serveEntry } from './entry.js';
 import { Flight, type FlightHost } from './flight.js';
 import { CacheCounts, type CacheSource } from './metrics.js';
@@ -65,6 +65,12 @@ export class Cache implements Handler, FlightHost {
     if (!this.everything && matchZone(this.config.zones, req.qname) === null) return next(req, w);
     const counts = this.countsFor(req.server);
     counts.requests++;
+    if (req.qtype === QType.AXFR || req.qtype === QType.IXFR) {
+      // A zone transfer is never cached (CoreDNS's Meta), and it is many messages that go out whole,
+      // with the zone's TTLs: the writer is not wrapped.
+      counts.misses++;
+      return next(req, w);
+    }
     const entry = this.store.find(req);
     if (entry !== undefined) {
       const now = this.now();

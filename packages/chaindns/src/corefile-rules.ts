@@ -92,7 +92,7 @@ export const RULES: readonly CorefileRule[] = [
     directive: 'kubernetes',
     option: 'transfer',
     removed: [1, 8, 0],
-    apply: (o, editor) => editor.remove(o, 'kubernetes: transfer dropped: CoreDNS 1.8 moved zone transfers to the transfer plugin, which chaindns does not have (transfers are refused)'),
+    apply: (o, editor) => editor.remove(o, 'kubernetes: transfer dropped: CoreDNS 1.8 moved zone transfers to the transfer plugin: write `transfer { to ... }` in the server block'),
   },
   {
     directive: 'federation',

@@ -38,7 +38,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   header: 'not in chaindns',
   dnssec: 'not in chaindns',
   minimal: 'not in chaindns',
-  transfer: 'not in chaindns: zone transfers are refused',
   route53: 'not in chaindns: forward to the VPC resolver',
   azure: "not in chaindns: forward to the provider's resolver",
   clouddns: "not in chaindns: forward to the provider's resolver",

@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'cache', 'tls', 'template', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
+export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'cache', 'tls', 'template', 'transfer', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -29,6 +29,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'cache', load: async () => (await import('@chaindns/cache')).cache },
   { name: 'tls', load: async () => (await import('@chaindns/tls')).tls },
   { name: 'template', load: async () => (await import('@chaindns/template')).template },
+  { name: 'transfer', load: async () => (await import('@chaindns/transfer')).transfer },
   { name: 'hosts', load: async () => (await import('@chaindns/hosts')).hosts },
   { name: 'kubernetes', load: async () => (await import('@chaindns/kubernetes')).kubernetes },
   { name: 'file', load: async () => (await import('@chaindns/file')).file },

@@ -14,12 +14,32 @@ export interface SearchPathProvider {
 }
 
 /**
+ * `transfer`: a plugin's zones as records, for AXFR/IXFR out and NOTIFY
+ * (CoreDNS's Transferer). Records are uncompressed wire form: owner name,
+ * type, class, TTL, RDLENGTH, RDATA.
+ */
+export interface ZoneSource {
+  /** The zones this plugin can transfer now (lowercased FQDNs). */
+  zones(): readonly string[];
+  /** The zone's SOA serial; null when the zone is not held (not loaded, or not ours). */
+  serial(zone: string): number | null;
+  /**
+   * Every record of the zone, the SOA first and not repeated at the end
+   * (transfer adds it); null when the zone is not held.
+   */
+  records(zone: string): Iterable<Buffer> | null;
+  /** Calls `listener` with the zone whenever it changes to a new serial (transfer sends NOTIFY). */
+  onChange(listener: (zone: string) => void): void;
+}
+
+/**
  * What a plugin may offer the others of its server block, by name. A
  * third-party package adds its own by declaration merging:
  * `declare module '@chaindns/core' { interface Capabilities { myThing: MyThing } }`.
  */
 export interface Capabilities {
   searchPath: SearchPathProvider;
+  zoneSource: ZoneSource;
 }
 
 export type CapabilityName = keyof Capabilities;
@@ -28,6 +48,12 @@ export type CapabilityName = keyof Capabilities;
 export interface CapabilityRef<K extends CapabilityName> {
   /** The capability; read it at startup or query time, not during setup. */
   readonly value: Capabilities[K];
+}
+
+/** Every offer of one capability in a server block, by directive, in chain order; found once every setup has run. */
+export interface CapabilityOffers<K extends CapabilityName> {
+  /** The offers; read them at startup or query time, not during setup. */
+  readonly value: ReadonlyArray<{ readonly directive: string; readonly value: Capabilities[K] }>;
 }
 
 interface Need {
@@ -42,6 +68,7 @@ interface Need {
 export class CapabilityBoard {
   private readonly offers = new Map<string, Map<CapabilityName, unknown>>();
   private readonly needs: Need[] = [];
+  private readonly all: Array<{ capability: CapabilityName; by: string; found: Array<{ directive: string; value: unknown }> | undefined }> = [];
 
   offer<K extends CapabilityName>(directive: string, capability: K, value: Capabilities[K]): void {
     let byName = this.offers.get(directive);
@@ -60,6 +87,17 @@ export class CapabilityBoard {
     };
   }
 
+  needAll<K extends CapabilityName>(by: string, capability: K): CapabilityOffers<K> {
+    const need: (typeof this.all)[number] = { capability, by, found: undefined };
+    this.all.push(need);
+    return {
+      get value() {
+        if (need.found === undefined) throw new Error(`${by}: offers of ${capability} read before setup finished`);
+        return need.found as Array<{ directive: string; value: Capabilities[K] }>;
+      },
+    };
+  }
+
   /** Resolves every need once the block's setups have run; a missing plugin or capability fails at the token that named it. */
   settle(present: readonly string[]): void {
     for (const need of this.needs) {
@@ -70,6 +108,13 @@ export class CapabilityBoard {
       const found = this.offers.get(need.directive)?.get(need.capability);
       if (found === undefined) where(`the plugin "${need.directive}" offers no ${need.capability}`);
       need.found = found;
+    }
+    for (const need of this.all) {
+      need.found = [];
+      for (const directive of present) {
+        const value = this.offers.get(directive)?.get(need.capability);
+        if (value !== undefined) need.found.push({ directive, value });
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { CapabilityName, CapabilityRef, Capabilities } from './capabilities.js';
+import type { CapabilityName, CapabilityOffers, CapabilityRef, Capabilities } from './capabilities.js';
 import type { Directive, Token } from './corefile/types.js';
 import { ChainDNSError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -172,6 +172,12 @@ export interface SetupContext extends ParseContext {
    * query time.
    */
   need<K extends CapabilityName>(directive: string, capability: K, at: Token | Directive): CapabilityRef<K>;
+  /**
+   * Every offer of `capability` in this block, whichever plugin makes it, in
+   * chain order (transfer asks every zoneSource, as CoreDNS asks every
+   * Transferer of the block). Read `.value` at startup or query time.
+   */
+  needAll<K extends CapabilityName>(capability: K): CapabilityOffers<K>;
 }
 
 export interface CorefileSource {

@@ -48,7 +48,8 @@ export interface UdpTransport {
 
 /** Where one answer of a stream connection goes: length-framed for TCP and TLS, an HTTP response for DoH. */
 export interface FrameSink {
-  sendFrame(msg: Buffer): void;
+  /** `more` marks a further message of a zone transfer after its first (the query was answered by the first). */
+  sendFrame(msg: Buffer, more?: boolean): void;
 }
 
 /**

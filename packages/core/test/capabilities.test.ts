@@ -56,3 +56,31 @@ for (const [corefile, message] of [
     });
   });
 }
+
+/** `every`: answers TXT with the directives of every searchPath offer in its block. */
+const every = definePlugin<null>({
+  name: 'every',
+  parse: () => null,
+  setup(_config, ctx) {
+    const offers = ctx.needAll('searchPath');
+    return {
+      name: 'every',
+      serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'TXT', ttl: 0, data: offers.value.map((o) => o.directive).join(' ') || '-' }] })), 0),
+    };
+  },
+});
+
+for (const [corefile, found] of [
+  ['. {\n  path a.\n  every\n}', 'path'],
+  ['. {\n  mute\n  every\n}', '-'],
+] as const) {
+  test(`needAll finds every offer of a capability in the block, none when no plugin offers it: ${found}`, async () => {
+    const s = await startTestServer(corefile, { plugins: [every, provider, mute] });
+    try {
+      const r = await s.query('x.example', 'TXT');
+      assert.deepEqual((r.packet.answers?.[0] as { data: Buffer[] }).data.map(String), [found]);
+    } finally {
+      await s.stop();
+    }
+  });
+}

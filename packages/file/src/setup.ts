@@ -4,6 +4,7 @@ import { createFile } from './file.js';
 import { Reloader } from './reload.js';
 import { loadZone, readZoneFile } from './zone-loader.js';
 import { ZoneSet, ZoneSlot } from './zone-set.js';
+import { fileZoneSource } from './zone-source.js';
 
 /** One `file DBFILE [ZONES...]` line. */
 export interface ZoneFileConfig {
@@ -92,6 +93,7 @@ export const file = definePlugin<FileConfig>({
       }
       reloaders.push(new Reloader(zones, slots, spec.reloadMs, spec.reloadByMtime, ctx.log));
     }
+    ctx.offer('zoneSource', fileZoneSource(zones));
     ctx.onStartup(() => reloaders.forEach((r) => r.start()));
     ctx.onShutdown(() => Promise.all(reloaders.map((r) => r.stop())).then(() => undefined));
     return createFile({

@@ -22,6 +22,8 @@ export class ZoneSet implements ZoneFinder {
   readonly slots: readonly ZoneSlot[];
   /** Bumped on every swap: replies cached before it may have followed a CNAME into the old data. */
   generation = 0;
+  /** Told the origin of every zone swapped in with a new serial (transfer's NOTIFY). */
+  readonly listeners: Array<(origin: string) => void> = [];
 
   constructor(slots: readonly ZoneSlot[]) {
     this.slots = [...slots].sort((a, b) => b.origin.length - a.origin.length);
@@ -39,8 +41,10 @@ export class ZoneSet implements ZoneFinder {
   }
 
   swap(slot: ZoneSlot, zone: Zone, mtimeMs: number): void {
+    const changed = slot.zone !== null && slot.zone.soa?.serial !== zone.soa?.serial;
     slot.zone = zone;
     slot.mtimeMs = mtimeMs;
     this.generation++;
+    if (changed) for (const listener of this.listeners) listener(slot.origin);
   }
 }

@@ -150,6 +150,11 @@ export class ClusterIndex {
     return this.namespaces.has(name);
   }
 
+  /** Every service (zone transfers list them all). */
+  allServices(): IterableIterator<ServiceEntry> {
+    return this.services.values();
+  }
+
   servicesByIp(ip: string): readonly ServiceEntry[] {
     return all(this.serviceByIp.get(ip));
   }

@@ -3,6 +3,7 @@ import { type KubernetesConfig, kubernetesFiles, parseKubernetes } from './confi
 import { ClusterIndex } from './index-store.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { createKubernetes } from './kubernetes.js';
+import { kubernetesZoneSource } from './zone-source.js';
 import { localAddresses } from './local-addresses.js';
 import { kubernetesMetrics } from './metrics.js';
 import { resourcesFor, type Source } from './resources.js';
@@ -48,7 +49,7 @@ export const kubernetes = definePlugin<KubernetesConfig>({
     ctx.registerReady('kubernetes', () => source.synced);
     ctx.onStartup(() => startAndWait(source, config.startupTimeoutMs, ctx.log));
     ctx.onShutdown(() => source.stop());
-    return createKubernetes({
+    const options = {
       index,
       zones: config.zones,
       primaryZone: config.primaryZone,
@@ -60,8 +61,10 @@ export const kubernetes = definePlugin<KubernetesConfig>({
       fallthrough: config.fallthrough,
       localIPs: localAddresses(),
       synced: () => source.synced,
-      resolve: (name, qtype) => ctx.resolve(name, qtype),
-    });
+      resolve: (name: string, qtype: number) => ctx.resolve(name, qtype),
+    };
+    ctx.offer('zoneSource', kubernetesZoneSource(options));
+    return createKubernetes(options);
   },
 });
 

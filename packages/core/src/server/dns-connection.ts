@@ -108,12 +108,12 @@ export class DnsConnection implements FrameSink, StreamConnection {
     return whole;
   }
 
-  sendFrame(msg: Buffer): void {
-    if (--this.pending === 0) this.activeAt = performance.now();
+  sendFrame(msg: Buffer, more = false): void {
+    if (!more && --this.pending === 0) this.activeAt = performance.now();
     let blocked = false;
     // Answers come only for queries read from the stream.
     const stream = this.stream!;
-    if (!stream.destroyed) {
+    if (!stream.destroyed && !stream.writableEnded) {
       const out = Buffer.allocUnsafe(msg.length + 2);
       out.writeUInt16BE(msg.length, 0);
       msg.copy(out, 2);

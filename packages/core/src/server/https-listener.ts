@@ -150,7 +150,8 @@ function serveDoh(
   const fail = (status: number, reason: string, allow?: string): void =>
     respond(status, allow ? { 'content-type': 'text/plain; charset=utf-8', allow } : { 'content-type': 'text/plain; charset=utf-8' }, `${reason}\n`);
   const query = (msg: Buffer): void => {
-    const sink = { sendFrame: (reply: Buffer) => respond(200, { 'content-type': DOH_MEDIA_TYPE, 'cache-control': `max-age=${dohMaxAge(reply)}` }, reply) };
+    // One HTTP answer per query: a zone transfer's further messages have no way back over DNS over HTTPS.
+    const sink = { sendFrame: (reply: Buffer, more?: boolean) => more || respond(200, { 'content-type': DOH_MEDIA_TYPE, 'cache-control': `max-age=${dohMaxAge(reply)}` }, reply) };
     if (!onQuery(msg, conn.from, sink)) fail(400, 'invalid request: not a DNS query');
   };
   if (head.kind === 'refused') fail(head.status, head.reason, head.allow);

@@ -154,6 +154,7 @@ export class Instance {
         },
         offer: (capability, value) => capabilities.offer(p.name, capability, value),
         need: (directive, capability, at) => capabilities.need(p.name, directive, capability, at),
+        needAll: (capability) => capabilities.needAll(p.name, capability),
       };
       const handler = await p.definition.setup(p.config, ctx);
       if (handler) handlers.push(handler);

@@ -1,5 +1,6 @@
 import type { ResponseWriter } from '../plugin.js';
 import type { FrameSink, Remote, UdpEndpoint } from '../transport.js';
+import { QType } from '../wire/constants.js';
 import { fitReply } from '../wire/fit.js';
 import type { Request } from '../wire/request.js';
 
@@ -71,7 +72,11 @@ export class TcpWriter implements ServerWriter {
   ) {}
 
   write(msg: Buffer): void {
-    if (this.written) return;
+    if (this.written) {
+      // A zone transfer's answer is many messages on one stream (RFC 5936 2.2).
+      if (this.req.qtype === QType.AXFR || this.req.qtype === QType.IXFR) this.sink.sendFrame(msg, true);
+      return;
+    }
     this.written = true;
     keep(this, msg);
     this.sink.sendFrame(fitReply(this.req, msg));

@@ -31,7 +31,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   pprof: 'not in chaindns: profile with node --cpu-prof or --inspect',
   shed: 'not in chaindns',
   dnstap: 'not in chaindns: log writes one line per query',
-  local: 'not in chaindns: hosts or template can answer localhost',
   dns64: 'not in chaindns',
   tsig: 'not in chaindns',
   autopath: 'not in chaindns yet: clients walk their search path themselves',

@@ -25,7 +25,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   tls: 'not in chaindns: no DNS-over-TLS listener; forward sends to tls:// upstreams',
   timeouts: "not in chaindns: TCP connections have CoreDNS's default timeouts (read 3s, write 5s, idle 10s)",
   multisocket: 'not in chaindns: the native UDP transport batches reads and writes on one socket',
-  nsid: 'not in chaindns',
   debug: 'not in chaindns: errors and log show what goes wrong',
   trace: 'not in chaindns: log and prometheus show what is asked and how long it takes',
   pprof: 'not in chaindns: profile with node --cpu-prof or --inspect',

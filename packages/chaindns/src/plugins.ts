@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'any', 'chaos', 'loadbalance', 'rewrite', 'cache', 'template', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
+export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'any', 'chaos', 'loadbalance', 'rewrite', 'cache', 'template', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -15,6 +15,7 @@ export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheu
  */
 const builtins: readonly LazyPlugin[] = [
   { name: 'reload', load: async () => (await import('@chaindns/reload')).reload },
+  { name: 'nsid', load: async () => (await import('@chaindns/nsid')).nsid },
   { name: 'bufsize', load: async () => (await import('@chaindns/bufsize')).bufsize },
   { name: 'bind', load: async () => (await import('@chaindns/bind')).bind },
   { name: 'ready', load: async () => (await import('@chaindns/health')).ready },

@@ -34,7 +34,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   tsig: 'not in chaindns',
   autopath: 'not in chaindns yet: clients walk their search path themselves',
   acl: 'not in chaindns: bind to the addresses that may be served',
-  header: 'not in chaindns',
   dnssec: 'not in chaindns',
   minimal: 'not in chaindns',
   transfer: 'not in chaindns: zone transfers are refused',

@@ -35,7 +35,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   autopath: 'not in chaindns yet: clients walk their search path themselves',
   acl: 'not in chaindns: bind to the addresses that may be served',
   dnssec: 'not in chaindns',
-  minimal: 'not in chaindns',
   transfer: 'not in chaindns: zone transfers are refused',
   route53: 'not in chaindns: forward to the VPC resolver',
   azure: "not in chaindns: forward to the provider's resolver",

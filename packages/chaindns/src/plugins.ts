@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'any', 'chaos', 'loadbalance', 'rewrite', 'cache', 'header', 'template', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
+export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'any', 'chaos', 'loadbalance', 'rewrite', 'cache', 'header', 'minimal', 'template', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -30,6 +30,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'rewrite', load: async () => (await import('@chaindns/rewrite')).rewrite },
   { name: 'cache', load: async () => (await import('@chaindns/cache')).cache },
   { name: 'header', load: async () => (await import('@chaindns/header')).header },
+  { name: 'minimal', load: async () => (await import('@chaindns/minimal')).minimal },
   { name: 'template', load: async () => (await import('@chaindns/template')).template },
   { name: 'hosts', load: async () => (await import('@chaindns/hosts')).hosts },
   { name: 'kubernetes', load: async () => (await import('@chaindns/kubernetes')).kubernetes },

@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'cache', 'tls', 'template', 'transfer', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
+export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -15,6 +15,7 @@ export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheu
  */
 const builtins: readonly LazyPlugin[] = [
   { name: 'reload', load: async () => (await import('@chaindns/reload')).reload },
+  { name: 'nsid', load: async () => (await import('@chaindns/nsid')).nsid },
   { name: 'bufsize', load: async () => (await import('@chaindns/bufsize')).bufsize },
   { name: 'bind', load: async () => (await import('@chaindns/bind')).bind },
   { name: 'ready', load: async () => (await import('@chaindns/health')).ready },
@@ -22,12 +23,16 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'prometheus', load: async () => (await import('@chaindns/metrics')).prometheus },
   { name: 'errors', load: async () => (await import('@chaindns/log')).errors },
   { name: 'log', load: async () => (await import('@chaindns/log')).log },
+  { name: 'local', load: async () => (await import('@chaindns/local')).local },
+  { name: 'any', load: async () => (await import('@chaindns/any')).any },
   { name: 'chaos', load: async () => (await import('@chaindns/chaos')).chaos },
   { name: 'loadbalance', load: async () => (await import('@chaindns/loadbalance')).loadbalance },
   { name: 'rewrite', load: async () => (await import('@chaindns/rewrite')).rewrite },
   { name: 'autopath', load: async () => (await import('@chaindns/autopath')).autopath },
   { name: 'cache', load: async () => (await import('@chaindns/cache')).cache },
+  { name: 'header', load: async () => (await import('@chaindns/header')).header },
   { name: 'tls', load: async () => (await import('@chaindns/tls')).tls },
+  { name: 'minimal', load: async () => (await import('@chaindns/minimal')).minimal },
   { name: 'template', load: async () => (await import('@chaindns/template')).template },
   { name: 'transfer', load: async () => (await import('@chaindns/transfer')).transfer },
   { name: 'hosts', load: async () => (await import('@chaindns/hosts')).hosts },

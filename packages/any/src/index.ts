@@ -1,0 +1,2 @@
+export { any, any as default, type AnyConfig } from './setup.js';
+export { createAny } from './any.js';

@@ -1,0 +1,2 @@
+export { minimal, minimal as default, type MinimalConfig } from './setup.js';
+export { createMinimal } from './minimal.js';

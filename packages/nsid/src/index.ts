@@ -1,0 +1,2 @@
+export { nsid, nsid as default, type NsidConfig } from './setup.js';
+export { createNsid } from './nsid.js';

@@ -36,7 +36,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   any: 'not in chaindns',
   tsig: 'not in chaindns',
   autopath: 'not in chaindns yet: clients walk their search path themselves',
-  acl: 'not in chaindns: bind to the addresses that may be served',
   header: 'not in chaindns',
   dnssec: 'not in chaindns',
   minimal: 'not in chaindns',

@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'chaos', 'loadbalance', 'rewrite', 'cache', 'template', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
+export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'chaos', 'loadbalance', 'rewrite', 'acl', 'cache', 'template', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -25,6 +25,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'chaos', load: async () => (await import('@chaindns/chaos')).chaos },
   { name: 'loadbalance', load: async () => (await import('@chaindns/loadbalance')).loadbalance },
   { name: 'rewrite', load: async () => (await import('@chaindns/rewrite')).rewrite },
+  { name: 'acl', load: async () => (await import('@chaindns/acl')).acl },
   { name: 'cache', load: async () => (await import('@chaindns/cache')).cache },
   { name: 'template', load: async () => (await import('@chaindns/template')).template },
   { name: 'hosts', load: async () => (await import('@chaindns/hosts')).hosts },

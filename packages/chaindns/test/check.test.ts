@@ -41,7 +41,7 @@ const rows: readonly Row[] = [
   {
     name: 'every unknown directive, each with what chaindns has instead',
     corefile: '.:1053 {\n proxy . 1.1.1.1\n federation cluster.local {\n  foo foo.example\n }\n forwrd . 1.1.1.1\n dnssec\n frobnicate\n whoami\n}\n',
-    errors: [/^Corefile:2: unknown directive "proxy"; available: bind, /, /^Corefile:3: unknown directive "federation"/, /^Corefile:6: unknown directive "forwrd"/, /^Corefile:7: unknown directive "dnssec"/, /^Corefile:8: unknown directive "frobnicate"/],
+    errors: [/^Corefile:2: unknown directive "proxy"; available: ([a-z0-9_]+, )*bind, /, /^Corefile:3: unknown directive "federation"/, /^Corefile:6: unknown directive "forwrd"/, /^Corefile:7: unknown directive "dnssec"/, /^Corefile:8: unknown directive "frobnicate"/],
     hints: [/^proxy: removed from CoreDNS in 1\.5; use forward, or run `chaindns migrate corefile`$/, /^federation: removed from CoreDNS in 1\.7/, /^forwrd: did you mean forward\? /, /^dnssec: not in chaindns$/, /^frobnicate: neither chaindns nor CoreDNS has it; a third-party plugin is the npm package chaindns-plugin-frobnicate/],
   },
   {

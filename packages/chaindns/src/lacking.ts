@@ -32,7 +32,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   shed: 'not in chaindns',
   dnstap: 'not in chaindns: log writes one line per query',
   local: 'not in chaindns: hosts or template can answer localhost',
-  dns64: 'not in chaindns',
   any: 'not in chaindns',
   tsig: 'not in chaindns',
   autopath: 'not in chaindns yet: clients walk their search path themselves',

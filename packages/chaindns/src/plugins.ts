@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'chaos', 'loadbalance', 'rewrite', 'acl', 'cache', 'template', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
+export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'dns64', 'chaos', 'loadbalance', 'rewrite', 'acl', 'cache', 'template', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -22,6 +22,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'prometheus', load: async () => (await import('@chaindns/metrics')).prometheus },
   { name: 'errors', load: async () => (await import('@chaindns/log')).errors },
   { name: 'log', load: async () => (await import('@chaindns/log')).log },
+  { name: 'dns64', load: async () => (await import('@chaindns/dns64')).dns64 },
   { name: 'chaos', load: async () => (await import('@chaindns/chaos')).chaos },
   { name: 'loadbalance', load: async () => (await import('@chaindns/loadbalance')).loadbalance },
   { name: 'rewrite', load: async () => (await import('@chaindns/rewrite')).rewrite },

@@ -47,7 +47,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   secondary: 'not in chaindns: forward the zone to its primary',
   etcd: 'not in chaindns',
   grpc: 'not in chaindns: forward sends over UDP, TCP or TLS',
-  erratic: 'not in chaindns: whoami is a responder for tests',
   on: 'not in chaindns',
   sign: 'not in chaindns',
   view: 'not in chaindns: bind separate server blocks to separate addresses',

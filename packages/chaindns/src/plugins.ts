@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'dns64', 'chaos', 'loadbalance', 'rewrite', 'acl', 'cache', 'template', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
+export const ORDER = ['reload', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'dns64', 'chaos', 'loadbalance', 'rewrite', 'acl', 'cache', 'template', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'erratic', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -34,6 +34,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'file', load: async () => (await import('@chaindns/file')).file },
   { name: 'loop', load: async () => (await import('@chaindns/loop')).loop },
   { name: 'forward', load: async () => (await import('@chaindns/forward')).forward },
+  { name: 'erratic', load: async () => (await import('@chaindns/erratic')).erratic },
   { name: 'whoami', load: async () => (await import('@chaindns/whoami')).whoami },
 ];
 

@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'whoami'] as const;
+export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'erratic', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -24,11 +24,13 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'errors', load: async () => (await import('@chaindns/log')).errors },
   { name: 'log', load: async () => (await import('@chaindns/log')).log },
   { name: 'local', load: async () => (await import('@chaindns/local')).local },
+  { name: 'dns64', load: async () => (await import('@chaindns/dns64')).dns64 },
   { name: 'any', load: async () => (await import('@chaindns/any')).any },
   { name: 'chaos', load: async () => (await import('@chaindns/chaos')).chaos },
   { name: 'loadbalance', load: async () => (await import('@chaindns/loadbalance')).loadbalance },
   { name: 'rewrite', load: async () => (await import('@chaindns/rewrite')).rewrite },
   { name: 'autopath', load: async () => (await import('@chaindns/autopath')).autopath },
+  { name: 'acl', load: async () => (await import('@chaindns/acl')).acl },
   { name: 'cache', load: async () => (await import('@chaindns/cache')).cache },
   { name: 'header', load: async () => (await import('@chaindns/header')).header },
   { name: 'tls', load: async () => (await import('@chaindns/tls')).tls },
@@ -40,6 +42,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'file', load: async () => (await import('@chaindns/file')).file },
   { name: 'loop', load: async () => (await import('@chaindns/loop')).loop },
   { name: 'forward', load: async () => (await import('@chaindns/forward')).forward },
+  { name: 'erratic', load: async () => (await import('@chaindns/erratic')).erratic },
   { name: 'whoami', load: async () => (await import('@chaindns/whoami')).whoami },
 ];
 

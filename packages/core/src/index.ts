@@ -14,6 +14,7 @@ export {
   type ResponseWriter,
   type Result,
   MAX_RESOLVE_HOPS,
+  NO_REPLY,
   type ServerStatus,
   type SetupContext,
   thrownRcode,

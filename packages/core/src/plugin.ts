@@ -56,6 +56,13 @@ export class PluginError extends Error {
 }
 
 /**
+ * What a handler returns, without writing, to send the client no reply at all
+ * (CoreDNS's acl `drop` and erratic's `drop` return success unwritten): the
+ * server writes nothing, where any other unwritten rcode gets an answer.
+ */
+export const NO_REPLY = -1;
+
+/**
  * The rcode the client gets when a chain returns `rcode` without writing (the
  * server writes it, as CoreDNS's plugin.ClientWrite): SERVFAIL, REFUSED,
  * FORMERR and NOTIMP as returned, any other SERVFAIL. For plugins that report

@@ -1,6 +1,6 @@
 import type { Counter } from 'prom-client';
 import type { Logger } from '../logger.js';
-import { PluginError, type Result, unwrittenRcode } from '../plugin.js';
+import { NO_REPLY, PluginError, type Result, unwrittenRcode } from '../plugin.js';
 import type { FrameSink, Remote, UdpEndpoint } from '../transport.js';
 import { QClass, Rcode } from '../wire/constants.js';
 import { errorReply } from '../wire/reply.js';
@@ -12,7 +12,7 @@ import { type ServerWriter, TcpWriter, UdpWriter } from './writer.js';
  * From bytes to a chain and back. Malformed input ends here (dropped, or
  * answered FORMERR/NOTIMP/BADVERS); a name no zone covers, or a class other
  * than IN that no plugin of the block takes, gets REFUSED; a chain that
- * writes nothing gets SERVFAIL; a throw never escapes.
+ * writes nothing gets SERVFAIL (none when it returns NO_REPLY); a throw never escapes.
  */
 export class Dispatcher {
   constructor(
@@ -83,7 +83,7 @@ export class Dispatcher {
   }
 
   private finish(req: Request, w: ServerWriter, rcode: number): void {
-    if (!w.written) w.write(errorReply(req.msg, req.questionEnd, unwrittenRcode(rcode), req.edns));
+    if (!w.written && rcode !== NO_REPLY) w.write(errorReply(req.msg, req.questionEnd, unwrittenRcode(rcode), req.edns));
   }
 
   private fail(req: Request, w: ServerWriter, err: unknown): void {

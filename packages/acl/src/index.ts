@@ -1,0 +1,2 @@
+export { acl, acl as default, type AclConfig } from './setup.js';
+export { createAcl } from './acl.js';

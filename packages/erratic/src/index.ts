@@ -1,0 +1,2 @@
+export { erratic, erratic as default, type ErraticConfig } from './setup.js';
+export { createErratic } from './erratic.js';

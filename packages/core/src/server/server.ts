@@ -223,6 +223,7 @@ export class Server {
       defaultAddresses: this.options.defaultAddresses ?? ['::'],
       resolve: (block, qname, qtype) => this.resolveIn(block, qname, qtype),
       outbound: this.outbound,
+      udp: this.transport,
       fatal: (error) => {
         this.fatalError ??= error;
         void this.halt(true);

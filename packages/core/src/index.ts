@@ -45,6 +45,7 @@ export { dgramTransport } from './server/dgram-transport.js';
 export { writtenReply, type WrittenReply } from './server/writer.js';
 export type { Capabilities, CapabilityName, CapabilityRef, SearchPathProvider } from './capabilities.js';
 export { perRegistry } from './per-registry.js';
+export { Buckets, HistogramCollector, type Series } from './histogram-collector.js';
 export { settleNext, type Settled } from './settle-next.js';
 export { satisfies } from './server/version.js';
 export { AUTHORS, VERSION } from './version.js';

@@ -96,7 +96,7 @@ export class Proxy {
     a.sentAt = performance.now();
     a.tryMs = timeoutMs;
     this.inflight++;
-    this.metrics.request.inc();
+    this.metrics.request();
     (a.stream ? this.stream : this.udp!).exchange(a, timeoutMs);
     return null;
   }

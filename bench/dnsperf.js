@@ -12,13 +12,13 @@ import { cpuSeconds, onCore } from './procs.js';
  * mean latency from dnsperf's summary, p99 from its per-query lines (-v), and
  * the server's CPU time per answered query (steady when the machine is not
  * quiet, where QPS is not). `runs` passes over the file, `limit` seconds at
- * most, `rate` queries a second at most.
+ * most, `rate` queries a second at most, `tcp` over one TCP connection (pipelined).
  */
-export async function dnsperf(server, port, file, out, { limit, verbose = true, runs, rate } = {}) {
+export async function dnsperf(server, port, file, out, { limit, verbose = true, runs, rate, tcp = false } = {}) {
   const path = join(out, `dnsperf-${port}.txt`);
   const cpuBefore = cpuSeconds(server.pid);
   const fd = openSync(path, 'w');
-  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', file, ...(runs ? ['-n', String(runs)] : []), ...(limit ? ['-l', String(limit)] : []), ...(rate ? ['-Q', String(rate)] : []), ...(verbose ? ['-v'] : [])];
+  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', file, ...(runs ? ['-n', String(runs)] : []), ...(limit ? ['-l', String(limit)] : []), ...(rate ? ['-Q', String(rate)] : []), ...(tcp ? ['-m', 'tcp'] : []), ...(verbose ? ['-v'] : [])];
   const [c, a] = onCore(1, 'dnsperf', args);
   const child = spawn(c, a, { stdio: ['ignore', fd, 'inherit'] });
   const [code] = await once(child, 'exit');

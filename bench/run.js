@@ -17,6 +17,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dnsperf } from './dnsperf.js';
 import { buildTool, loadgen } from './loadgen.js';
+import { havePeer, PEER_PACKAGES, peerCommand } from './peers.js';
+import { fallbackPhase, missPhase, tcpPhase } from './phases.js';
 import { freePort, freeTcpPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
 import { report } from './report.js';
 
@@ -27,8 +29,10 @@ const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slic
 const smoke = process.argv.includes('--smoke');
 /** Rounds: each server's best round counts (the machine is shared: others only ever slow it). */
 const rounds = Number(arg('rounds') ?? (smoke ? 1 : 3));
-/** Which drivers run: `--phases=dnsperf,loadgen` (both by default). */
-const phases = new Set((arg('phases') ?? 'dnsperf,loadgen').split(','));
+/** Which phases run: `--phases=dnsperf,loadgen,miss,tcp,fallback` (all by default; see phases.js for the last three). */
+const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,miss,tcp,fallback').split(','));
+/** Seconds of each measured run of the miss and TCP phases. */
+const missSeconds = smoke ? 1 : 5;
 /** Seconds of each cache-hit run with dnsperf. */
 const hitSeconds = smoke ? 1 : 4;
 /** Seconds of the one mixed run of each cache. */
@@ -49,7 +53,7 @@ const MIXED_LINES = smoke ? 20_000 : 2_000_000;
 
 /** dnsperf and dnsmasq from Debian's packages when missing. */
 function ensureTools() {
-  const needed = [['dnsmasq', 'dnsmasq-base'], ...(phases.has('dnsperf') ? [['dnsperf', 'dnsperf']] : [])];
+  const needed = [['dnsmasq', 'dnsmasq-base'], ...(phases.has('dnsperf') || phases.has('miss') || phases.has('tcp') ? [['dnsperf', 'dnsperf']] : [])];
   const missing = needed.filter(([cmd]) => !have(cmd));
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) throw new Error(`missing ${missing.map(([c]) => c).join(', ')}: install them (apt-get install ${missing.map(([, p]) => p).join(' ')})`);
@@ -92,8 +96,8 @@ function checkCli() {
  * chaindns's Corefile: the default chain of a cluster's cache hit (errors,
  * prometheus and cache in front of forward; no log), on 127.0.0.1 only.
  */
-async function corefile(name, upstreamPort) {
-  const [port, metricsPort] = [await freePort(), await freeTcpPort()];
+async function corefile(name, upstreamPort, port0) {
+  const [port, metricsPort] = [port0 ?? (await freePort()), await freeTcpPort()];
   const path = join(out, `Corefile.${name}`);
   writeFileSync(path, `.:${port} {\n    bind 127.0.0.1\n    errors\n    prometheus 127.0.0.1:${metricsPort}\n    cache\n    forward . 127.0.0.1:${upstreamPort}\n}\n`);
   return { port, path };
@@ -128,12 +132,13 @@ async function main() {
   ensureTools();
   if (!pinned) log('fewer than 2 cores or no taskset: running unpinned, the numbers are not comparable');
   const defaultUdp = checkCli();
-  const generator = phases.has('loadgen') ? buildTool(here, out, 'loadgen') : null;
-  const floor = phases.has('loadgen') ? buildTool(here, out, 'floor') : null;
+  const usesTools = ['loadgen', 'miss', 'fallback'].some((p) => phases.has(p));
+  const generator = usesTools ? buildTool(here, out, 'loadgen') : null;
+  const floor = usesTools ? buildTool(here, out, 'floor') : null;
   for (const built of [generator, floor]) {
     if (!built?.error) continue;
-    log(`${built.error}: the loadgen phase is skipped`);
-    phases.delete('loadgen');
+    log(`${built.error}: the loadgen, miss and fallback phases are skipped`);
+    for (const p of ['loadgen', 'miss', 'fallback']) phases.delete(p);
   }
   const files = await writeQueryFiles();
   const upstreamPort = await freePort();
@@ -167,6 +172,8 @@ async function main() {
   log(`${rounds} round(s), each server's best counts; phases: ${[...phases].join(', ')}; load average ${loadAverage()}`);
 
   const runs = [];
+  /** The tables of the miss, TCP and fallback phases. */
+  const extra = [];
   const started = async (s) => start(s.name, 0, s.command[0], s.command[1], s.port, root);
   try {
     for (let round = 1; round <= rounds; round++) {
@@ -203,11 +210,58 @@ async function main() {
       }
     }
     if (phases.has('loadgen')) await fixedRate(servers.filter((s) => s.rate), started, generator.bin, files.hits, runs);
+    const named = (s) => ({ ...s, label: s.name === 'chaindns' ? `chaindns (udp ${defaultUdp})` : s.name, start: () => started(s) });
+    const peerList = async (names, upstream) => {
+      const list = [];
+      for (const name of names) {
+        if (!havePeer(name)) log(`${name} is not installed (apt-get install ${PEER_PACKAGES[name]}): left out`);
+        else if (!only || only.includes(name)) {
+          const port = await freePort();
+          list.push(named({ name, port, command: peerCommand(name, port, upstream, out) }));
+        }
+      }
+      return list;
+    };
+    const chaindnsOf = (s) => (!only || only.includes(s.name) ? [named(s)] : []);
+    if (phases.has('miss')) {
+      // A C authoritative upstream, so that the servers' own work is what the run measures.
+      const authPort = await freePort();
+      const authority = await start('authority', 1, floor.bin, [String(authPort), '-a'], authPort, root);
+      try {
+        const [c, d] = [await corefile('miss', authPort), await corefile('miss-dgram', authPort)];
+        const missServers = [
+          ...chaindnsOf({ name: 'chaindns', port: c.port, command: [process.execPath, [cli, '-conf', c.path, '-quiet']] }),
+          ...chaindnsOf({ name: 'chaindns-dgram', port: d.port, command: [process.execPath, [cli, '-conf', d.path, '-quiet', '-udp', 'dgram']] }),
+          ...(await peerList(['dnsmasq', 'unbound', 'dnsdist'], authPort)),
+        ];
+        const rated = missServers.filter((s) => ['chaindns', 'dnsmasq', 'dnsdist'].includes(s.name));
+        const result = await missPhase({ servers: missServers, rated, out, generator: generator.bin, rounds: smoke ? 1 : Math.min(rounds, 2), seconds: missSeconds, smoke });
+        runs.push(...result.runs);
+        extra.push(...result.lines, '');
+      } finally {
+        await stop(authority);
+      }
+    }
+    if (phases.has('tcp')) {
+      const c = servers.find((s) => s.name === 'chaindns');
+      const tcpServers = [...(c ? [named(c)] : []), ...(await peerList(['unbound', 'dnsmasq'], upstreamPort))];
+      const result = await tcpPhase({ servers: tcpServers, out, hits: files.hits, rounds: smoke ? 1 : Math.min(rounds, 2), seconds: missSeconds });
+      runs.push(...result.runs);
+      extra.push(...result.lines, '');
+    }
+    if (phases.has('fallback')) {
+      const pair = ['chaindns-dgram', 'echo'].map((n) => servers.find((s) => s.name === n));
+      if (pair.every(Boolean)) {
+        const result = await fallbackPhase({ pair: pair.map(named), generator: generator.bin, hits: files.hits, smoke });
+        runs.push(...result.runs);
+        extra.push(...result.lines, '');
+      }
+    }
   } finally {
     await stop(upstream);
   }
   const summary = report(runs, { defaultUdp, fixedRate: FIXED_RATE });
-  process.stdout.write(summary.text);
+  process.stdout.write(summary.text + '\n' + extra.join('\n') + '\n');
   writeFileSync(
     join(out, 'results.json'),
     JSON.stringify({ date: new Date().toISOString(), rounds, hitSeconds, mixedSeconds, loadSeconds, window: WINDOW, fixedRate: FIXED_RATE, fixedRuns: FIXED_RUNS, fixedSeconds, pinned, load: loadAverage(), udp: defaultUdp, ...summary.data, runs }, null, 2) + '\n',

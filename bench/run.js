@@ -8,6 +8,9 @@
 //   for the top rate per server core and the latency at a fixed 100k QPS, the
 //   latter with the servers taken in turn, run after run, beside floor.c (a C
 //   reflector: what the machine gives any server at that moment).
+// Then (phases.js) cache misses through forward beside dnsmasq, unbound and
+// dnsdist, cache hits over TCP beside unbound and dnsmasq, and the dgram
+// fallback against the echo taken in turn.
 // `--smoke` runs everything for about a second, to keep this script from
 // rotting. Results: the tables printed, and bench/out/results.json.
 import { spawnSync } from 'node:child_process';

@@ -13,7 +13,7 @@ import { cpuSeconds, onCore } from './procs.js';
  * mean latency from dnsperf's summary, p99 from its per-query lines (-v), and
  * the server's CPU time per answered query (steady when the machine is not
  * quiet, where QPS is not). `runs` passes over the file, `limit` seconds at
- * most, `rate` queries a second at most.
+ * most, `rate` queries a second at most, `tcp` over one TCP connection (pipelined).
  */
 export async function dnsperf(server, port, file, out, { limit, verbose = true, runs, rate, mode = 'udp', clients = 1 } = {}) {
   const path = join(out, `dnsperf-${port}.txt`);

@@ -9,6 +9,9 @@
 //   latter with the servers taken in turn, run after run, beside floor.c (a C
 //   reflector: what the machine gives any server at that moment).
 // - secure.js: DNS over TLS and HTTPS beside dnsdist (dnsperf -m dot, h2load).
+// Then (phases.js) cache misses through forward beside dnsmasq, unbound and
+// dnsdist, cache hits over TCP beside unbound and dnsmasq, and the dgram
+// fallback against the echo taken in turn.
 // `--smoke` runs everything for about a second, to keep this script from
 // rotting. Results: the tables printed, and bench/out/results.json.
 // The `file` phase (bench/file.js) serves a zone of a million records with
@@ -21,6 +24,8 @@ import { fileURLToPath } from 'node:url';
 import { dnsperf } from './dnsperf.js';
 import { fileBench } from './file.js';
 import { buildTool, loadgen } from './loadgen.js';
+import { havePeer, PEER_PACKAGES, peerCommand } from './peers.js';
+import { fallbackPhase, missPhase, tcpPhase } from './phases.js';
 import { freePort, freeTcpPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
 import { report } from './report.js';
 import { securePhase, secureReport } from './secure.js';
@@ -32,8 +37,10 @@ const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slic
 const smoke = process.argv.includes('--smoke');
 /** Rounds: each server's best round counts (the machine is shared: others only ever slow it). */
 const rounds = Number(arg('rounds') ?? (smoke ? 1 : 3));
-/** Which phases run: `--phases=dnsperf,loadgen,secure,file` (all by default). */
-const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file').split(','));
+/** Which phases run: `--phases=dnsperf,loadgen,secure,file,miss,tcp,fallback` (all by default; see phases.js for the last three). */
+const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file,miss,tcp,fallback').split(','));
+/** Seconds of each measured run of the miss and TCP phases. */
+const missSeconds = smoke ? 1 : 5;
 /** Seconds of each cache-hit run with dnsperf. */
 const hitSeconds = smoke ? 1 : 4;
 /** Seconds of the one mixed run of each cache. */
@@ -54,7 +61,7 @@ const MIXED_LINES = smoke ? 20_000 : 2_000_000;
 
 /** dnsperf and dnsmasq from Debian's packages when missing. */
 function ensureTools() {
-  const needed = [['dnsmasq', 'dnsmasq-base'], ...(phases.has('dnsperf') || phases.has('file') ? [['dnsperf', 'dnsperf']] : []), ...(phases.has('file') ? [['nsd', 'nsd']] : [])];
+  const needed = [['dnsmasq', 'dnsmasq-base'], ...(phases.has('dnsperf') || phases.has('file') || phases.has('miss') || phases.has('tcp') ? [['dnsperf', 'dnsperf']] : []), ...(phases.has('file') ? [['nsd', 'nsd']] : [])];
   const missing = needed.filter(([cmd]) => !have(cmd));
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) throw new Error(`missing ${missing.map(([c]) => c).join(', ')}: install them (apt-get install ${missing.map(([, p]) => p).join(' ')})`);
@@ -97,8 +104,8 @@ function checkCli() {
  * chaindns's Corefile: the default chain of a cluster's cache hit (errors,
  * prometheus and cache in front of forward; no log), on 127.0.0.1 only.
  */
-async function corefile(name, upstreamPort) {
-  const [port, metricsPort] = [await freePort(), await freeTcpPort()];
+async function corefile(name, upstreamPort, port0) {
+  const [port, metricsPort] = [port0 ?? (await freePort()), await freeTcpPort()];
   const path = join(out, `Corefile.${name}`);
   writeFileSync(path, `.:${port} {\n    bind 127.0.0.1\n    errors\n    prometheus 127.0.0.1:${metricsPort}\n    cache\n    forward . 127.0.0.1:${upstreamPort}\n}\n`);
   return { port, path };
@@ -133,12 +140,13 @@ async function main() {
   ensureTools();
   if (!pinned) log('fewer than 2 cores or no taskset: running unpinned, the numbers are not comparable');
   const defaultUdp = checkCli();
-  const generator = phases.has('loadgen') || phases.has('file') ? buildTool(here, out, 'loadgen') : null;
-  const floor = phases.has('loadgen') ? buildTool(here, out, 'floor') : null;
+  const usesTools = ['loadgen', 'file', 'miss', 'fallback'].some((p) => phases.has(p));
+  const generator = usesTools ? buildTool(here, out, 'loadgen') : null;
+  const floor = ['loadgen', 'miss', 'fallback'].some((p) => phases.has(p)) ? buildTool(here, out, 'floor') : null;
   for (const built of [generator, floor]) {
     if (!built?.error) continue;
-    log(`${built.error}: the loadgen phase is skipped`);
-    phases.delete('loadgen');
+    log(`${built.error}: the loadgen, miss and fallback phases are skipped`);
+    for (const p of ['loadgen', 'miss', 'fallback']) phases.delete(p);
   }
   const files = await writeQueryFiles();
   const upstreamPort = await freePort();
@@ -172,6 +180,8 @@ async function main() {
   log(`${rounds} round(s), each server's best counts; phases: ${[...phases].join(', ')}; load average ${loadAverage()}`);
 
   const runs = [];
+  /** The tables of the miss, TCP and fallback phases. */
+  const extra = [];
   const started = async (s) => start(s.name, 0, s.command[0], s.command[1], s.port, root);
   try {
     for (let round = 1; round <= rounds; round++) {
@@ -213,13 +223,60 @@ async function main() {
       const skipped = await securePhase({ out, cli, upstreamPort, hits, rounds, seconds: smoke ? 1 : 4, root, runs });
       if (skipped) log(`the DNS over TLS and HTTPS phase is skipped: ${skipped}`);
     }
+    const named = (s) => ({ ...s, label: s.name === 'chaindns' ? `chaindns (udp ${defaultUdp})` : s.name, start: () => started(s) });
+    const peerList = async (names, upstream) => {
+      const list = [];
+      for (const name of names) {
+        if (!havePeer(name)) log(`${name} is not installed (apt-get install ${PEER_PACKAGES[name]}): left out`);
+        else if (!only || only.includes(name)) {
+          const port = await freePort();
+          list.push(named({ name, port, command: peerCommand(name, port, upstream, out) }));
+        }
+      }
+      return list;
+    };
+    const chaindnsOf = (s) => (!only || only.includes(s.name) ? [named(s)] : []);
+    if (phases.has('miss')) {
+      // A C authoritative upstream, so that the servers' own work is what the run measures.
+      const authPort = await freePort();
+      const authority = await start('authority', 1, floor.bin, [String(authPort), '-a'], authPort, root);
+      try {
+        const [c, d] = [await corefile('miss', authPort), await corefile('miss-dgram', authPort)];
+        const missServers = [
+          ...chaindnsOf({ name: 'chaindns', port: c.port, command: [process.execPath, [cli, '-conf', c.path, '-quiet']] }),
+          ...chaindnsOf({ name: 'chaindns-dgram', port: d.port, command: [process.execPath, [cli, '-conf', d.path, '-quiet', '-udp', 'dgram']] }),
+          ...(await peerList(['dnsmasq', 'unbound', 'dnsdist'], authPort)),
+        ];
+        const rated = missServers.filter((s) => ['chaindns', 'dnsmasq', 'dnsdist'].includes(s.name));
+        const result = await missPhase({ servers: missServers, rated, out, generator: generator.bin, rounds: smoke ? 1 : Math.min(rounds, 2), seconds: missSeconds, smoke });
+        runs.push(...result.runs);
+        extra.push(...result.lines, '');
+      } finally {
+        await stop(authority);
+      }
+    }
+    if (phases.has('tcp')) {
+      const c = servers.find((s) => s.name === 'chaindns');
+      const tcpServers = [...(c ? [named(c)] : []), ...(await peerList(['unbound', 'dnsmasq'], upstreamPort))];
+      const result = await tcpPhase({ servers: tcpServers, out, hits: files.hits, rounds: smoke ? 1 : Math.min(rounds, 2), seconds: missSeconds });
+      runs.push(...result.runs);
+      extra.push(...result.lines, '');
+    }
+    if (phases.has('fallback')) {
+      const pair = ['chaindns-dgram', 'echo'].map((n) => servers.find((s) => s.name === n));
+      if (pair.every(Boolean)) {
+        const result = await fallbackPhase({ pair: pair.map(named), generator: generator.bin, hits: files.hits, smoke });
+        runs.push(...result.runs);
+        extra.push(...result.lines, '');
+      }
+    }
   } finally {
     await stop(upstream);
   }
   const file = phases.has('file') ? await fileBench({ out, smoke, rounds: smoke ? 1 : 2, generatorBin: generator?.bin ?? null }) : null;
   const summary = report(runs, { defaultUdp, fixedRate: FIXED_RATE });
   const secure = secureReport(runs);
-  process.stdout.write(summary.text + (secure.text ? `\n${secure.text}` : ''));
+  process.stdout.write(summary.text + '\n' + extra.join('\n') + '\n' + (secure.text ? `\n${secure.text}` : ''));
   if (file) process.stdout.write(file.text);
   writeFileSync(
     join(out, 'results.json'),

@@ -107,9 +107,9 @@ export class Cache implements Handler, FlightHost {
       return null;
     }
     if (matchZone(this.config.disable[kind], req.qname) !== null) return null;
-    const entry = makeEntry(req, msg, insp, kind, ttl, this.now());
-    const evicted = this.store.set(entry, req);
-    if (evicted > 0) this.countsFor(req.server).evictions[kind] += evicted;
+    const entry = makeEntry(req, msg, insp, kind, ttl, this.now(), this.store.makeRoom(req, kind));
+    this.store.set(entry);
+    if (this.store.evicted > 0) this.countsFor(req.server).evictions[kind] += this.store.evicted;
     return entry;
   }
 

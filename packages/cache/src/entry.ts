@@ -26,53 +26,87 @@ export function cacheKey(req: Request): string {
  * TTL it was stored for, lowered in place as whole seconds pass, so that a
  * hit copies bytes whose TTLs are already right. Its key is its question
  * (the bytes, `qtype`, `qclass`) and `bits`; it holds no string.
+ *
+ * An entry the store evicts is filled anew with the next reply stored (see
+ * makeEntry), its bytes too when they fit: under a flood of new names every
+ * miss evicts one, and a fresh object per miss would live through two
+ * scavenges (the cache keeps it far longer than the young generation lasts)
+ * and then die in the old generation, which cost a miss more in garbage
+ * collection than all else it does. A reused entry is old already.
  */
 export class Entry {
   /** Prefetch popularity (CoreDNS's freq): hits with no gap of DURATION or more, and the last one. */
   hits = 0;
-  lastSeen: number;
+  lastSeen = 0;
   /** The TTL the stored bytes hold now. */
-  private shown: number;
+  private shown = 0;
   /** When the store last moved it up its recency list, in ms (see EntryStore.touch). */
-  touched: number;
+  touched = 0;
   /** A background refresh (prefetch, stale refresh) is under way. */
   refreshing = false;
+  /** Flights that hold it (a refresh renewing it, a stale answer in reserve): while any does, it is not reused for another reply. */
+  pins = 0;
   /** When it stops being fresh, in ms. */
-  readonly expires: number;
+  expires = 0;
   /** The store's links: its neighbours in its kind's recency list, and the next entry of its hash chain. */
   newer: Entry | null = null;
   older: Entry | null = null;
   chain: Entry | null = null;
 
+  /** The stored reply is `msg[0, length)`; `msg` may be longer (room a later reply reuses). */
+  length = 0;
   /** The question's name is `msg[12, nameEnd)` (as the query's, ASCII case aside), and its hash (see nameHash). */
-  readonly nameEnd: number;
-  readonly nameHash: number;
-  readonly qtype: number;
-  readonly qclass: number;
-  readonly bits: number;
+  nameEnd = 0;
+  nameHash = 0;
+  qtype = 0;
+  qclass = 0;
+  bits = 0;
+  /** Where the TTL of each record but the OPT is in `msg`. */
+  ttlOffsets: number[] = [];
+  kind: Kind = 'success';
+  rcode = 0;
+  /** The capped TTL, in seconds. */
+  ttl = 0;
 
   constructor(
-    /** The query it answers. */
-    req: Request,
+    /** Its bytes: the stored reply, and room. */
     readonly msg: Buffer,
-    /** Where the TTL of each record but the OPT is in `msg`. */
-    readonly ttlOffsets: readonly number[],
-    readonly kind: Kind,
-    readonly rcode: number,
-    /** When it was stored, in ms. */
-    stored: number,
-    /** The capped TTL, in seconds. */
-    readonly ttl: number,
-  ) {
+  ) {}
+
+  /**
+   * Makes it the stored form of `reply`, an answer to `req` whose records
+   * `insp` describes, stored at `now` (ms) with the capped TTL `ttl` (s):
+   * cached replies carry their OPT last, so cutting it moves no TTL.
+   */
+  fill(req: Request, reply: Buffer, insp: Inspection, kind: Kind, ttl: number, now: number): void {
+    const opt = insp.opt;
+    const length = opt ? opt.start : reply.length;
+    const msg = this.msg;
+    reply.copy(msg, 0, 0, length);
+    if (opt) msg.writeUInt16BE(msg.readUInt16BE(10) - 1, 10);
+    msg[0] = 0;
+    msg[1] = 0;
+    // Of exactly its length (a grown array keeps spare room); rewritten in place when the count is the same.
+    const from = insp.ttlOffsets;
+    let offsets = this.ttlOffsets;
+    if (offsets.length !== from.length) offsets = this.ttlOffsets = from.slice();
+    else for (let i = 0; i < from.length; i++) offsets[i] = from[i]!;
+    setTtls(msg, offsets, ttl);
+    this.length = length;
     this.nameEnd = req.nameEnd;
     this.nameHash = nameHash(req.msg, req.nameEnd);
     this.qtype = req.qtype;
     this.qclass = req.qclass;
     this.bits = queryBits(req);
-    this.expires = stored + ttl * 1000;
-    this.lastSeen = stored;
-    this.touched = stored;
+    this.kind = kind;
+    this.rcode = insp.rcode;
+    this.ttl = ttl;
+    this.expires = now + ttl * 1000;
+    this.hits = 0;
+    this.lastSeen = now;
+    this.touched = now;
     this.shown = ttl;
+    this.refreshing = false;
   }
 
   /** Makes the stored bytes hold `ttl`: once a second at most on a hot entry, never under keepttl. */
@@ -88,21 +122,20 @@ export class Entry {
   }
 }
 
+/** Stored bytes are given room to the next multiple of this, so that an evicted entry's bytes mostly fit the next reply. */
+const ROOM = 64;
+
 /**
- * Builds the stored form of `msg`, a reply to `req` whose records `insp`
- * describes: cached replies carry their OPT last, so cutting it moves no TTL.
+ * The stored form of `msg`, a reply to `req` whose records `insp` describes:
+ * `reuse` (an entry the store let go of) filled anew when its bytes have
+ * room, else a new entry.
  */
-export function makeEntry(req: Request, msg: Buffer, insp: Inspection, kind: Kind, ttl: number, now: number): Entry {
-  const opt = insp.opt;
+export function makeEntry(req: Request, msg: Buffer, insp: Inspection, kind: Kind, ttl: number, now: number, reuse: Entry | null): Entry {
+  const length = insp.opt ? insp.opt.start : msg.length;
   // Unpooled: a cached reply outlives the 8 KiB pool slab a pooled copy would pin.
-  const stored = Buffer.allocUnsafeSlow(opt ? opt.start : msg.length);
-  msg.copy(stored, 0, 0, stored.length);
-  if (opt) stored.writeUInt16BE(stored.readUInt16BE(10) - 1, 10);
-  stored[0] = 0;
-  stored[1] = 0;
-  setTtls(stored, insp.ttlOffsets, ttl);
-  // A copy of exactly its length (the inspection's array has room to grow).
-  return new Entry(req, stored, insp.ttlOffsets.slice(), kind, insp.rcode, now, ttl);
+  const entry = reuse !== null && reuse.msg.length >= length ? reuse : new Entry(Buffer.allocUnsafeSlow(Math.ceil(length / ROOM) * ROOM));
+  entry.fill(req, msg, insp, kind, ttl, now);
+  return entry;
 }
 
 /**
@@ -129,7 +162,7 @@ export function personalize(out: Buffer, req: Request, sameName: boolean, author
 export function serveEntry(entry: Entry, req: Request, w: ResponseWriter, ttl: number, authoritative: boolean): number {
   entry.show(ttl);
   const src = entry.msg;
-  const len = src.length;
+  const len = entry.length;
   const edns = req.edns;
   const out = Buffer.allocUnsafe(edns === null ? len : len + 11);
   src.copy(out, 0, 0, len);

@@ -46,7 +46,11 @@ export class Flight implements ResponseWriter {
     private readonly fallback: Entry | null,
     /** The entry a background refresh renews: its popularity carries over. */
     private readonly renews: Entry | null,
-  ) {}
+  ) {
+    // Held until the chain is done (finish): the store must not fill them with another reply meanwhile.
+    if (fallback !== null) fallback.pins++;
+    if (renews !== null) renews.pins++;
+  }
 
   /** Adds a query to be answered by this flight's outcome. */
   join(req: Request, w: ResponseWriter): Promise<number> {
@@ -124,11 +128,19 @@ export class Flight implements ResponseWriter {
   /** The chain is done: answer whoever is still waiting with its outcome (or the stale entry). */
   private finish(rcode: number | null, err: unknown): void {
     this.leave();
-    if (this.renews !== null) this.renews.refreshing = false;
-    if (this.fallback !== null) this.fallback.refreshing = false;
+    if (this.renews !== null) {
+      this.renews.refreshing = false;
+      this.renews.pins--;
+    }
     if (err !== undefined && this.participants.length === 0) this.host.debug(`refresh of ${this.req.qname} ${this.req.qtypeName} failed: ${err instanceof Error ? err.message : String(err)}`);
+    const fallback = this.fallback;
+    if (fallback !== null) {
+      fallback.refreshing = false;
+      if (!this.delivered) this.deliverStale(fallback);
+      fallback.pins--;
+      return;
+    }
     if (this.delivered) return;
-    if (this.fallback !== null) return this.deliverStale(this.fallback);
     this.delivered = true;
     for (const p of this.participants) {
       if (rcode !== null) p.resolve(rcode);

@@ -43,6 +43,8 @@ export class EntryStore {
   private readonly kinds: Readonly<Record<Kind, Recency>>;
   private buckets: (Entry | null)[] = new Array<Entry | null>(1024).fill(null);
   private count = 0;
+  /** Entries the last makeRoom evicted for room. */
+  evicted = 0;
 
   constructor(capacity: Readonly<Record<Kind, number>>) {
     this.kinds = { success: new Recency(capacity.success), denial: new Recency(capacity.denial) };
@@ -72,20 +74,38 @@ export class EntryStore {
     kind.push(entry);
   }
 
-  /** Stores `entry` for `req` (replacing whatever the key held); returns how many entries were evicted for room. */
-  set(entry: Entry, req: Request): number {
+  /**
+   * Makes room for a new entry of `kind` answering `req`: removes the entry
+   * its key holds, and the kind's least recently used while the kind is full.
+   * Returns one of them for the new reply to reuse (see Entry), or null;
+   * `evicted` tells how many went for room.
+   */
+  makeRoom(req: Request, kind: Kind): Entry | null {
+    let free: Entry | null = null;
     const old = this.find(req);
-    if (old !== undefined) this.delete(old);
+    if (old !== undefined) {
+      this.delete(old);
+      if (old.pins === 0) free = old;
+    }
+    const recency = this.kinds[kind];
+    let evicted = 0;
+    for (; recency.size >= recency.capacity; evicted++) {
+      const tail = recency.tail!;
+      this.delete(tail);
+      if (free === null && tail.pins === 0) free = tail;
+    }
+    this.evicted = evicted;
+    return free;
+  }
+
+  /** Stores `entry`, once makeRoom made room for it. */
+  set(entry: Entry): void {
     if (this.count === this.buckets.length) this.rehash(this.buckets.length * 2);
     const i = entry.nameHash & (this.buckets.length - 1);
     entry.chain = this.buckets[i] ?? null;
     this.buckets[i] = entry;
     this.count++;
-    const kind = this.kinds[entry.kind];
-    kind.push(entry);
-    let evicted = 0;
-    for (; kind.size > kind.capacity; evicted++) this.delete(kind.tail!);
-    return evicted;
+    this.kinds[entry.kind].push(entry);
   }
 
   size(kind: Kind): number {

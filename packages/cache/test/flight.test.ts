@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EndpointSet, PluginError, QType, Rcode, Registry } from '@chaindns/core';
-import { A } from '@chaindns/core/testing';
+import { EndpointSet, type Next, PluginError, QType, Rcode, Registry, reply } from '@chaindns/core';
+import { A, Recorder } from '@chaindns/core/testing';
 import { cacheMetrics } from '../src/index.js';
 import { answerTtls, ask, Clock, FakeChain, makeCache, query } from './chain.js';
 
@@ -190,4 +190,27 @@ test('serve_stale verify asks first and falls back on failure', async (t) => {
     await tick();
     assert.deepEqual(answerTtls(ask(cache, chain, query('www.example.org', QType.A)).recorder), [10], 'the late reply was stored');
   });
+});
+
+test('serve_stale verify: the stale entry held for a refresh is not filled with another name\'s reply when it is evicted meanwhile', async () => {
+  const clock = new Clock();
+  const cache = makeCache('cache {\n success 1\n serve_stale 1h verify\n }', clock);
+  let refresh: ((rcode: number) => void) | null = null;
+  const next: Next = (req, w) => {
+    // The refresh of www hangs until the test ends it with SERVFAIL; other names are answered at once.
+    if (req.qname === 'www.example.org.' && clock.t > start) return new Promise<number>((resolve) => (refresh = resolve));
+    w.write(reply(req, { answers: [A(`${req.qname} 10 IN A ${req.qname === 'www.example.org.' ? '192.0.2.1' : '192.0.2.2'}`)] }));
+    return 0;
+  };
+  const start = clock.t;
+  await cache.serveDNS(query('www.example.org', QType.A), new Recorder(), next);
+  clock.advance(11);
+  const recorder = new Recorder();
+  const stale = cache.serveDNS(query('www.example.org', QType.A), recorder, next);
+  // The cache holds one entry: storing web.example.org (a reply as long, which fits the evicted entry's bytes) evicts www's while its refresh is out.
+  await cache.serveDNS(query('web.example.org', QType.A), new Recorder(), next);
+  refresh!(Rcode.SERVFAIL);
+  assert.equal(await stale, 0);
+  const answer = recorder.packet().answers?.[0] as { name: string; data: string };
+  assert.deepEqual([answer.name, answer.data], ['www.example.org', '192.0.2.1']);
 });

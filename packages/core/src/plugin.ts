@@ -5,6 +5,7 @@ import { ChainDNSError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { EndpointSet } from './server/endpoint-set.js';
 import type { ServerTls } from './server/tls-settings.js';
+import type { UdpTransport } from './transport.js';
 import { Rcode } from './wire/constants.js';
 import type { Request } from './wire/request.js';
 
@@ -117,6 +118,12 @@ export interface SetupContext extends ParseContext {
    * flight (cache) must not make this one wait.
    */
   readonly outbound: EndpointSet;
+  /**
+   * The server's UDP transport (dgram, or the batched native one). A plugin that
+   * queries upstreams over UDP binds its client sockets here (`connect`), so that
+   * its queries and their answers are batched with the listeners' traffic.
+   */
+  readonly udp: UdpTransport;
   /** Runs after every setup, before the listeners open. A throw stops the start. */
   onStartup(hook: () => void | Promise<void>): void;
   /**

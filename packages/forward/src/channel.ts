@@ -56,29 +56,46 @@ export function sameQuestion(reply: Uint8Array, query: Uint8Array, questionEnd: 
   return true;
 }
 
-interface Pending {
+/**
+ * A query in flight on a channel: the bytes it sent (upstreamQuery's, with the
+ * try's ID patched in) and who hears how it ended. One object per query
+ * carries it through all its tries, so a try allocates nothing.
+ */
+export interface Waiter {
   readonly query: Buffer;
   readonly questionEnd: number;
   /** Health checks take whatever reply has the right ID (to CoreDNS, a header is a sign of life). */
   readonly anyReply: boolean;
-  readonly resolve: (reply: Buffer) => void;
-  readonly reject: (err: Error) => void;
-  readonly timer: NodeJS.Timeout;
+  /** This try's time, and when it gives up (performance.now()); the channel sets both. */
+  timeoutMs: number;
+  deadline: number;
+  /** The reply, its ID and question checked. */
+  answer(reply: Buffer): void;
+  /** No reply in time, or the socket failed or closed under it. */
+  fail(err: UpstreamError): void;
 }
+
+/** How much later than its deadline a try may be failed: timeouts due within it are taken by one timer run. */
+const TIMER_SLACK_MS = 5;
 
 /**
  * One socket or connection to an upstream carrying many queries at once,
  * told apart by a fresh random ID per query. A reply is taken only when its
  * ID is in flight and its question is the query's; anything else is dropped
- * (and counted through `onDrop`) while the query waits on.
+ * (and counted through `onDrop`) while the query waits on. One timer per
+ * channel, armed for the earliest deadline, times the tries out: most
+ * replies come long before it fires, so a query costs no timer of its own.
  */
 export abstract class Channel {
-  readonly pending = new Map<number, Pending>();
+  readonly pending = new Map<number, Waiter>();
   /** When the last query was sent or the last reply came (performance.now()). */
   lastUsed = performance.now();
   /** Replies taken so far: a connection that answered some and then closed may be replaced by a new one. */
   answered = 0;
   closed = false;
+  private timer: NodeJS.Timeout | null = null;
+  /** When the timer fires (performance.now()); Infinity when unarmed. */
+  private timerAt = Infinity;
 
   constructor(private readonly onDrop: (reason: 'id' | 'question') => void) {}
 
@@ -87,37 +104,40 @@ export abstract class Channel {
     return !this.closed && (this.pending.size > 0 || now - this.lastUsed <= expireMs);
   }
 
-  /** Sends `query` (see upstreamQuery; left untouched) with a new ID; resolves with the reply's bytes. */
-  exchange(query: Buffer, questionEnd: number, timeoutMs: number, anyReply = false): Promise<Buffer> {
+  /**
+   * Sends `w.query` with a new ID (patched into it: the transports copy what
+   * they send); `w` hears of the reply or the failure, never during this call.
+   */
+  exchange(w: Waiter, timeoutMs: number): void {
     let id = randomId();
     while (this.pending.has(id)) id = randomId();
-    this.lastUsed = performance.now();
-    return new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new UpstreamError(`${this.describe()}: no reply within ${Math.round(timeoutMs)}ms`));
-      }, timeoutMs);
-      this.pending.set(id, { query, questionEnd, anyReply, resolve, reject, timer });
-      try {
-        this.write(query, id);
-      } catch (err) {
-        this.pending.delete(id);
-        clearTimeout(timer);
-        reject(new UpstreamError(`${this.describe()}: ${(err as Error).message}`));
-      }
-    });
+    const now = (this.lastUsed = performance.now());
+    w.timeoutMs = timeoutMs;
+    w.deadline = now + timeoutMs;
+    this.pending.set(id, w);
+    if (w.deadline + TIMER_SLACK_MS < this.timerAt) this.arm(w.deadline + TIMER_SLACK_MS, now);
+    const query = w.query;
+    query[0] = id >> 8;
+    query[1] = id & 0xff;
+    try {
+      this.write(query);
+    } catch (err) {
+      this.pending.delete(id);
+      const failure = new UpstreamError(`${this.describe()}: ${(err as Error).message}`);
+      process.nextTick(() => w.fail(failure));
+    }
   }
 
   /** A message from the upstream. */
   protected receive(reply: Buffer): void {
-    const p = reply.length >= HEADER_SIZE ? this.pending.get((reply[0]! << 8) | reply[1]!) : undefined;
-    if (!p) return this.onDrop('id');
-    if (!p.anyReply && !sameQuestion(reply, p.query, p.questionEnd)) return this.onDrop('question');
-    this.pending.delete((reply[0]! << 8) | reply[1]!);
-    clearTimeout(p.timer);
+    const id = reply.length >= HEADER_SIZE ? (reply[0]! << 8) | reply[1]! : -1;
+    const w = id < 0 ? undefined : this.pending.get(id);
+    if (w === undefined) return this.onDrop('id');
+    if (!w.anyReply && !sameQuestion(reply, w.query, w.questionEnd)) return this.onDrop('question');
+    this.pending.delete(id);
     this.lastUsed = performance.now();
     this.answered++;
-    p.resolve(reply);
+    w.answer(reply);
   }
 
   /**
@@ -127,18 +147,47 @@ export abstract class Channel {
    * behind it are sent again (UpstreamError.resend).
    */
   protected failAll(message: string, closed = false): void {
-    let first = true;
-    // `pending` keeps the order the queries were sent in.
-    for (const p of this.pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(new UpstreamError(`${this.describe()}: ${message}`, closed && (!first || this.answered > 0)));
-      first = false;
-    }
+    // `pending` keeps the order the queries were sent in. Emptied first: a failed query may go again on this channel.
+    const waiting = [...this.pending.values()];
     this.pending.clear();
+    this.disarm();
+    waiting.forEach((w, i) => w.fail(new UpstreamError(`${this.describe()}: ${message}`, closed && (i > 0 || this.answered > 0))));
   }
 
-  /** A copy of the query with `id`, framed as the transport needs, sent. */
-  protected abstract write(query: Buffer, id: number): void;
+  private arm(at: number, now: number): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(this.expire, Math.max(0, at - now));
+    // The socket keeps the process alive while queries wait; the timer need not.
+    this.timer.unref();
+  }
+
+  private disarm(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
+  }
+
+  /** Fails the tries past their deadline; arms for the earliest of the rest. */
+  private readonly expire = (): void => {
+    this.timer = null;
+    this.timerAt = Infinity;
+    const now = performance.now();
+    let expired: [number, Waiter][] | null = null;
+    let next = Infinity;
+    for (const entry of this.pending) {
+      const deadline = entry[1].deadline;
+      if (deadline <= now + TIMER_SLACK_MS) (expired ??= []).push(entry);
+      else if (deadline < next) next = deadline;
+    }
+    if (next !== Infinity) this.arm(next + TIMER_SLACK_MS, now);
+    if (expired === null) return;
+    for (const [id] of expired) this.pending.delete(id);
+    for (const [, w] of expired) w.fail(new UpstreamError(`${this.describe()}: no reply within ${Math.round(w.timeoutMs)}ms`));
+  };
+
+  /** A framed copy (or the bytes themselves) of `query`, which carries its ID, sent. */
+  protected abstract write(query: Buffer): void;
   protected abstract describe(): string;
   abstract close(): void;
 }

@@ -1,17 +1,12 @@
 import type { ConnectionOptions } from 'node:tls';
-import { type EndpointSet, type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, setId, upstreamQuery } from '@chaindns/core';
+import { dgramTransport, type EndpointSet, type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, type UdpTransport } from '@chaindns/core';
 import type { ForwardConfig, StanzaConfig, TlsConfig } from './config.js';
-import { LocalError } from './channel.js';
+import { ForwardQuery, type StanzaState } from './forward-query.js';
 import { type ForwardMetrics, forwardMetrics, UpstreamMetrics } from './metrics.js';
 import { OwnEndpoints } from './own-endpoints.js';
 import { makeOrder, type Order } from './policy.js';
 import { Proxy } from './proxy.js';
 
-/** CoreDNS's timeouts: one try waits 2s for its reply, one query at most about 5s over all tries. */
-export const READ_TIMEOUT_MS = 2000;
-export const QUERY_TIMEOUT_MS = 5000;
-/** Tries per query, per upstream: a query whose upstreams fail at once (refused) ends after this many rounds. */
-const ROUNDS = 3;
 /** Logged at most once per this long: the forwarding loop warning. */
 const LOOP_LOG_INTERVAL_MS = 10_000;
 
@@ -25,6 +20,8 @@ export interface ForwardEnv {
   readonly log: Logger;
   /** The server's set of outbound sockets (ctx.outbound), where forward adds its own. */
   readonly outbound: EndpointSet;
+  /** Where UDP sockets to upstreams are bound (ctx.udp). Default Node's dgram. */
+  readonly udp?: UdpTransport;
 }
 
 /**
@@ -35,7 +32,8 @@ export interface ForwardEnv {
 export function createForward(config: ForwardConfig, env: ForwardEnv): ForwardHandler {
   const metrics = forwardMetrics(env.registry);
   const own = new OwnEndpoints(env.outbound);
-  const stanzas = config.stanzas.map((c) => new Stanza(c, metrics, own, env.log)).sort((a, b) => b.from.length - a.from.length);
+  const udp = env.udp ?? dgramTransport(env.log);
+  const stanzas = config.stanzas.map((c) => new Stanza(c, metrics, own, env.log, udp)).sort((a, b) => b.from.length - a.from.length);
   let loopLogged = -Infinity;
 
   function route(first: number, req: Request, w: ResponseWriter, next: Next): Result {
@@ -64,19 +62,20 @@ export function createForward(config: ForwardConfig, env: ForwardEnv): ForwardHa
 }
 
 /** One `forward FROM TO...`: its upstreams and the knobs of its block. */
-class Stanza {
+class Stanza implements StanzaState {
   readonly from: string;
-  private readonly proxies: Proxy[];
+  readonly proxies: Proxy[];
+  readonly nextMask: number;
+  readonly failoverMask: number;
+  concurrent = 0;
   private readonly order: Order;
-  private readonly nextMask: number;
-  private readonly failoverMask: number;
-  private concurrent = 0;
 
   constructor(
-    private readonly config: StanzaConfig,
-    private readonly metrics: ForwardMetrics,
+    readonly config: StanzaConfig,
+    readonly metrics: ForwardMetrics,
     own: OwnEndpoints,
     log: Logger,
+    udp: UdpTransport,
   ) {
     this.from = config.from;
     this.order = makeOrder(config.policy);
@@ -84,7 +83,7 @@ class Stanza {
     this.failoverMask = config.failover.reduce((m, r) => m | (1 << r), 0);
     this.proxies = config.upstreams.map((u) => {
       const tls = u.protocol === 'tls' ? tlsOptions(config.tls, u.servername) : null;
-      const options = { expireMs: config.expireMs, maxFails: config.maxFails, tls, healthCheck: config.healthCheck, healthCheckTcp: config.forceTcp };
+      const options = { expireMs: config.expireMs, maxFails: config.maxFails, tls, healthCheck: config.healthCheck, healthCheckTcp: config.forceTcp, udp };
       return new Proxy(u, options, new UpstreamMetrics(metrics, u.addr), own, log);
     });
   }
@@ -97,75 +96,14 @@ class Stanza {
     return true;
   }
 
-  /** Forwards the query; `pass` hands it on (a `next` rcode came back). */
+  /** Forwards the query (see ForwardQuery); `pass` hands it on (a `next` rcode came back). */
   serve(req: Request, w: ResponseWriter, pass: () => Result): Promise<number> {
     const max = this.config.maxConcurrent;
     if (max > 0 && this.concurrent >= max) {
       this.metrics.maxConcurrentRejects.inc();
       throw new PluginError('forward', Rcode.REFUSED, `concurrent queries exceeded maximum ${max}`);
     }
-    return this.forward(req, w, pass);
-  }
-
-  /**
-   * CoreDNS's loop: the upstreams in policy order, skipping those down; when
-   * all are down, a random one (or SERVFAIL with failfast). A failed try
-   * starts that upstream's health probe and moves on, until a reply or the
-   * query's deadline.
-   */
-  private async forward(req: Request, w: ResponseWriter, pass: () => Result): Promise<number> {
-    this.concurrent++;
-    try {
-      const c = this.config;
-      const list = this.order(this.proxies);
-      const n = list.length;
-      const deadline = performance.now() + QUERY_TIMEOUT_MS;
-      const transport = c.forceTcp ? 'tcp' : c.preferUdp ? 'udp' : req.transport;
-      const query = upstreamQuery(req);
-      let lastError: unknown = null;
-      let downs = 0;
-      let tries = 0;
-      let failovers = 0;
-      for (let i = 0; tries < ROUNDS * n; ) {
-        const left = deadline - performance.now();
-        if (left <= 0) break;
-        if (i >= n) {
-          i = 0;
-          downs = 0;
-        }
-        let proxy = list[i++]!;
-        if (proxy.down) {
-          if (++downs < n) continue;
-          this.metrics.healthcheckBroken.inc();
-          if (c.failfastAllUnhealthy) break;
-          proxy = this.proxies[Math.floor(Math.random() * n)]!;
-        }
-        tries++;
-        let reply: Buffer;
-        try {
-          reply = await proxy.exchange(query, req.questionEnd, transport, Math.min(READ_TIMEOUT_MS, left));
-          // prefer_udp: a truncated UDP reply is asked again over TCP (CoreDNS's rule; without prefer_udp the client's own TCP retry does it).
-          if (c.preferUdp && !c.forceTcp && !proxy.isTls && (reply[2]! & 0x02) !== 0) {
-            reply = await proxy.exchange(query, req.questionEnd, 'tcp', Math.max(1, Math.min(READ_TIMEOUT_MS, deadline - performance.now())));
-          }
-        } catch (err) {
-          lastError = err;
-          if (c.maxFails !== 0 && !(err instanceof LocalError)) proxy.healthcheck();
-          if (downs < n) continue;
-          break;
-        }
-        const rcode = reply[3]! & 0x0f;
-        // failover: the next upstream, until each has given a failover rcode (then this reply goes out).
-        if ((this.failoverMask >> rcode) & 1 && ++failovers < n) continue;
-        if ((this.nextMask >> rcode) & 1) return pass();
-        setId(reply, req.id);
-        w.write(reply);
-        return rcode;
-      }
-      throw new PluginError('forward', Rcode.SERVFAIL, lastError instanceof Error ? lastError.message : 'no healthy upstream', { cause: lastError });
-    } finally {
-      this.concurrent--;
-    }
+    return new ForwardQuery(this, this.order(this.proxies), req, w, pass).promise;
   }
 
   close(): void {

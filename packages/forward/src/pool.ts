@@ -1,4 +1,4 @@
-import type { Channel } from './channel.js';
+import type { Channel, Waiter } from './channel.js';
 
 /**
  * The sockets or connections of one transport to one upstream. A query goes
@@ -18,8 +18,8 @@ export class Pool<C extends Channel> {
     private readonly onPick: (hit: boolean) => void,
   ) {}
 
-  exchange(query: Buffer, questionEnd: number, timeoutMs: number): Promise<Buffer> {
-    return this.pick().exchange(query, questionEnd, timeoutMs);
+  exchange(w: Waiter, timeoutMs: number): void {
+    this.pick().exchange(w, timeoutMs);
   }
 
   private pick(): C {

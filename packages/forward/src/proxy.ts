@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
-import { buildQuery, type Logger, QType } from '@chaindns/core';
-import { LocalError, type Target, UpstreamError } from './channel.js';
+import { buildQuery, type Logger, QType, type UdpTransport } from '@chaindns/core';
+import { LocalError, type Target, type UpstreamError, type Waiter } from './channel.js';
 import type { HealthCheckConfig, UpstreamAddress } from './config.js';
 import { Probe } from './health.js';
 import type { UpstreamMetrics } from './metrics.js';
@@ -29,6 +29,17 @@ export interface ProxyOptions {
   readonly healthCheck: HealthCheckConfig;
   /** Health checks over TCP (`force_tcp`); TLS upstreams always check over TLS, others over UDP. */
   readonly healthCheckTcp: boolean;
+  /** Where UDP sockets are bound: the server's transport. */
+  readonly udp: UdpTransport;
+}
+
+/** A query's current try, as the proxy that carries it sees it (see Proxy.exchange). */
+export interface Attempt extends Waiter {
+  /** When the try was sent (performance.now()) and the time it was given. */
+  sentAt: number;
+  tryMs: number;
+  /** It went over TCP (or TLS), not UDP. */
+  stream: boolean;
 }
 
 /** One upstream: its pooled sockets and connections, its failure count and its health probe. */
@@ -58,7 +69,7 @@ export class Proxy {
     this.isTls = options.tls !== null;
     this.target = { host: upstream.host, port: upstream.port, family: upstream.family, addr: upstream.addr, own, tls: options.tls };
     const drop = (reason: 'id' | 'question'): void => metrics.dropped[reason].inc();
-    this.udp = this.isTls ? null : new Pool(() => new UdpConn(this.target, drop), UDP_PER_SOCKET, options.expireMs, (hit) => metrics.connCache('udp', hit));
+    this.udp = this.isTls ? null : new Pool(() => new UdpConn(this.target, options.udp, drop), UDP_PER_SOCKET, options.expireMs, (hit) => metrics.connCache('udp', hit));
     const proto = this.isTls ? 'tcp-tls' : 'tcp';
     this.stream = new Pool(() => new StreamConn(this.target, drop, this.resume()), STREAM_PIPELINE, options.expireMs, (hit) => metrics.connCache(proto, hit));
     this.probe = new Probe(() => this.check(), options.healthCheck.intervalMs);
@@ -72,34 +83,43 @@ export class Proxy {
   }
 
   /**
-   * One try: sends the query (upstreamQuery's bytes, a copy with a fresh ID)
-   * over UDP or TCP (TLS upstreams always over TLS) and resolves with the
-   * reply's bytes, whose ID and question were checked. A query caught by the upstream closing a
-   * connection (see Channel.failAll) goes again on another one, as long as
-   * the try's time lasts: an upstream may close after any answer.
+   * One try: sends `a.query` (upstreamQuery's bytes; each try patches its own
+   * ID in) over UDP or TCP (TLS upstreams always over TLS). `a` hears of the
+   * reply, its ID and question checked, or of the failure, later, and must
+   * report either here first (answered, resend). A try that cannot leave
+   * this process returns its LocalError at once instead.
    */
-  exchange(query: Buffer, questionEnd: number, transport: 'udp' | 'tcp', timeoutMs: number): Promise<Buffer> {
-    if (this.closed) return Promise.reject(new LocalError(`${this.addr}: forward is shut down`));
-    if (this.inflight >= MAX_INFLIGHT_PER_UPSTREAM) return Promise.reject(new LocalError(`${this.addr}: ${MAX_INFLIGHT_PER_UPSTREAM} queries already in flight`));
-    const pool = this.udp && transport === 'udp' ? this.udp : this.stream;
-    const start = performance.now();
+  exchange(a: Attempt, transport: 'udp' | 'tcp', timeoutMs: number): LocalError | null {
+    if (this.closed) return new LocalError(`${this.addr}: forward is shut down`);
+    if (this.inflight >= MAX_INFLIGHT_PER_UPSTREAM) return new LocalError(`${this.addr}: ${MAX_INFLIGHT_PER_UPSTREAM} queries already in flight`);
+    a.stream = !this.udp || transport === 'tcp';
+    a.sentAt = performance.now();
+    a.tryMs = timeoutMs;
     this.inflight++;
-    this.metrics.request.inc();
-    const ok = (reply: Buffer): Buffer => {
-      this.inflight--;
-      this.metrics.response(reply[3]! & 0x0f, (performance.now() - start) / 1000);
-      return reply;
-    };
-    const fail = (err: unknown): never => {
-      this.inflight--;
-      throw err;
-    };
-    const send = (ms: number): Promise<Buffer> =>
-      pool.exchange(query, questionEnd, ms).then(ok, (err: unknown) => {
-        const remaining = timeoutMs - (performance.now() - start);
-        return err instanceof UpstreamError && err.resend && remaining > 0 ? send(remaining) : fail(err);
-      });
-    return send(timeoutMs);
+    this.metrics.request();
+    (a.stream ? this.stream : this.udp!).exchange(a, timeoutMs);
+    return null;
+  }
+
+  /** The try of `a` got `reply`. */
+  answered(a: Attempt, reply: Buffer): void {
+    this.inflight--;
+    this.metrics.response(reply[3]! & 0x0f, (performance.now() - a.sentAt) / 1000);
+  }
+
+  /**
+   * The try of `a` failed with `err`. A query caught by the upstream closing
+   * a connection (see Channel.failAll) goes again on another one, as long as
+   * the try's time lasts (true): an upstream may close after any answer.
+   */
+  resend(a: Attempt, err: UpstreamError): boolean {
+    const remaining = a.tryMs - (performance.now() - a.sentAt);
+    if (err.resend && remaining > 0 && !this.closed) {
+      (a.stream ? this.stream : this.udp!).exchange(a, remaining);
+      return true;
+    }
+    this.inflight--;
+    return false;
   }
 
   /** Starts the health probe (a query failed), unless it is running. */
@@ -108,9 +128,11 @@ export class Proxy {
   }
 
   private async check(): Promise<boolean> {
-    const conn = (this.healthConn = this.udp && !this.options.healthCheckTcp ? new UdpConn(this.target, () => {}) : new StreamConn(this.target, () => {}, this.resume()));
+    const conn = (this.healthConn = this.udp && !this.options.healthCheckTcp ? new UdpConn(this.target, this.options.udp, () => {}) : new StreamConn(this.target, () => {}, this.resume()));
     try {
-      await conn.exchange(this.healthQuery, this.healthQuery.length, HEALTH_CHECK_TIMEOUT_MS, true);
+      await new Promise<Buffer>((resolve, reject) => {
+        conn.exchange({ query: this.healthQuery, questionEnd: this.healthQuery.length, anyReply: true, timeoutMs: 0, deadline: 0, answer: resolve, fail: reject }, HEALTH_CHECK_TIMEOUT_MS);
+      });
       if (this.down) this.log.info(`upstream ${this.addr} is healthy again`);
       this.fails = 0;
       return true;

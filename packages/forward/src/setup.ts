@@ -114,7 +114,7 @@ export const forward = definePlugin<ForwardConfig>({
   },
   combine: (configs) => ({ stanzas: configs.flatMap((c) => c.stanzas) }),
   setup(config, ctx) {
-    const handler = createForward(config, { registry: ctx.registry, log: ctx.log, outbound: ctx.outbound });
+    const handler = createForward(config, { registry: ctx.registry, log: ctx.log, outbound: ctx.outbound, udp: ctx.udp });
     ctx.onShutdown(() => handler.close());
     return handler;
   },

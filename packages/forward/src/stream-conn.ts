@@ -49,13 +49,11 @@ export class StreamConn extends Channel {
     this.rest = off < data.length ? data.subarray(off) : null;
   }
 
-  protected write(query: Buffer, id: number): void {
+  protected write(query: Buffer): void {
     const frame = Buffer.allocUnsafe(query.length + 2);
     frame[0] = query.length >> 8;
     frame[1] = query.length & 0xff;
     query.copy(frame, 2);
-    frame[2] = id >> 8;
-    frame[3] = id & 0xff;
     this.socket.write(frame);
   }
 

@@ -1,52 +1,53 @@
-import dgram from 'node:dgram';
+import type { Remote, UdpBinding, UdpTransport } from '@chaindns/core';
 import { Channel, type Target } from './channel.js';
 
 /**
- * A connected UDP socket to one upstream: the kernel drops datagrams from any
- * other address or port, and an ICMP "port unreachable" comes back as
- * ECONNREFUSED, which fails the queries in flight at once. A connect or send
- * that fails (no route: ENETUNREACH) fails its queries the same way.
+ * A UDP socket to one upstream, bound on the server's transport (the batched
+ * native one where it runs: the queries of a batch leave in one sendmmsg, the
+ * replies come in one recvmmsg) and connected: the kernel drops datagrams
+ * from any other address or port, and an ICMP "port unreachable" comes back
+ * as ECONNREFUSED, which fails the queries in flight at once. A connect that
+ * fails (no route: ENETUNREACH) fails its queries the same way.
  */
 export class UdpConn extends Channel {
-  private readonly socket: dgram.Socket;
-  /** Datagrams written before the socket is connected. */
+  private binding: UdpBinding | null = null;
+  /** Datagrams written before the socket is bound and connected. */
   private queue: Buffer[] | null = [];
-  private local: { address: string; port: number } | null = null;
+  private readonly peer: Remote;
 
   constructor(
     private readonly target: Target,
+    udp: UdpTransport,
     onDrop: (reason: 'id' | 'question') => void,
   ) {
     super(onDrop);
-    const socket = (this.socket = dgram.createSocket(target.family === 6 ? 'udp6' : 'udp4'));
-    socket.on('message', (msg) => this.receive(msg));
-    socket.on('error', (err: NodeJS.ErrnoException) => {
-      this.failAll(err.code ?? err.message);
-      if (this.queue) this.close();
-    });
-    socket.connect(target.port, target.host, (err?: NodeJS.ErrnoException) => {
-      if (this.closed) return;
-      // No route, or an address the kernel will not send to: the queued queries fail (a failed try), the socket is done.
-      if (err) {
+    this.peer = { address: target.host, port: target.port, family: target.family };
+    const options = {
+      address: target.family === 6 ? '::' : '0.0.0.0',
+      port: 0,
+      connect: { address: target.host, port: target.port },
+      onError: (err: NodeJS.ErrnoException) => this.failAll(err.code ?? err.message),
+    };
+    udp.bind(options, (msg) => this.receive(msg)).then(
+      (binding) => {
+        if (this.closed) return void binding.close();
+        this.binding = binding;
+        target.own.add(binding.address, binding.port);
+        for (const msg of this.queue!) binding.send(msg, this.peer);
+        this.queue = null;
+      },
+      (err: NodeJS.ErrnoException) => {
+        if (this.closed) return;
+        // No route, or an address the kernel will not send to: the queued queries fail (a failed try), the socket is done.
         this.failAll(err.code ?? err.message);
         this.close();
-        return;
-      }
-      const local = socket.address();
-      this.local = { address: local.address, port: local.port };
-      target.own.add(local.address, local.port);
-      for (const msg of this.queue!) socket.send(msg);
-      this.queue = null;
-    });
+      },
+    );
   }
 
-  protected write(query: Buffer, id: number): void {
-    const msg = Buffer.allocUnsafe(query.length);
-    query.copy(msg);
-    msg[0] = id >> 8;
-    msg[1] = id & 0xff;
-    if (this.queue) this.queue.push(msg);
-    else this.socket.send(msg);
+  protected write(query: Buffer): void {
+    if (this.binding) this.binding.send(query, this.peer);
+    else this.queue!.push(Buffer.from(query));
   }
 
   protected describe(): string {
@@ -56,8 +57,10 @@ export class UdpConn extends Channel {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.local) this.target.own.delete(this.local.address, this.local.port);
+    if (this.binding) {
+      this.target.own.delete(this.binding.address, this.binding.port);
+      void this.binding.close();
+    }
     this.failAll('socket closed');
-    this.socket.close();
   }
 }

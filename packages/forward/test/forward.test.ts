@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { after, test } from 'node:test';
 import { buildQuery, EndpointSet, PluginError, QType, Rcode, Registry, type Request, type ResponseWriter, silentLogger } from '@chaindns/core';
-import { makeRequest, Recorder, serveWith, startTestUpstream, type TestUpstream, type UpstreamHandler } from '@chaindns/core/testing';
+import { makeRequest, Recorder, serveWith, startTestUpstream, type TestUpstream, testUdpTransport, type UpstreamHandler } from '@chaindns/core/testing';
 import { sameQuestion } from '../src/channel.js';
 import { createForward, type ForwardHandler, MAX_INFLIGHT_PER_UPSTREAM } from '../src/index.js';
 import { makeOrder } from '../src/policy.js';
@@ -22,7 +22,9 @@ async function upstream(handler: UpstreamHandler): Promise<TestUpstream> {
 
 function handlerFor(corefile: string): { h: ForwardHandler; registry: Registry } {
   const registry = new Registry();
-  const h = createForward(parseForward(`. {\n${corefile}\n}`), { registry, log: silentLogger, outbound: new EndpointSet() });
+  // The transport test servers get (the native one in the native pass), so these run on both.
+  const udp = testUdpTransport();
+  const h = createForward(parseForward(`. {\n${corefile}\n}`), { registry, log: silentLogger, outbound: new EndpointSet(), ...(udp ? { udp } : {}) });
   cleanups.push(() => h.close());
   return { h, registry };
 }

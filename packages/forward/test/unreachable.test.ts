@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { EndpointSet, PluginError, Rcode, Registry, silentLogger } from '@chaindns/core';
-import { makeRequest, netnsUnavailable, runInNetns, serveWith, startTestUpstream } from '@chaindns/core/testing';
+import { dgramTransport, EndpointSet, PluginError, Rcode, Registry, silentLogger } from '@chaindns/core';
+import { makeRequest, netnsUnavailable, runInNetns, serveWith, startTestUpstream, testUdpTransport } from '@chaindns/core/testing';
 import { UpstreamError } from '../src/channel.js';
 import { createForward } from '../src/index.js';
 import { OwnEndpoints } from '../src/own-endpoints.js';
@@ -32,19 +32,25 @@ test('an unreachable upstream (a network namespace without routes) is a failed t
 // The kernel refuses to send to the broadcast address from a socket without SO_BROADCAST (EACCES): an unroutable destination on any machine.
 const UNROUTABLE = '255.255.255.255';
 
-test('a UDP socket whose upstream cannot be reached fails its queries with an UpstreamError', async () => {
-  const conn = new UdpConn({ host: UNROUTABLE, port: 53, family: 4, addr: `${UNROUTABLE}:53`, own: new OwnEndpoints(new EndpointSet()), tls: null }, () => {});
-  cleanups.push(() => conn.close());
-  const query = makeRequest('example.org', 'A').msg;
-  await assert.rejects(conn.exchange(query, query.length, 1000), (err: unknown) => err instanceof UpstreamError && /EACCES/.test(err.message));
-  assert.ok(conn.closed, 'the socket is closed, so the pool opens another');
+test('a UDP socket whose upstream cannot be reached fails its queries with an UpstreamError', async (t) => {
+  const native = testUdpTransport();
+  for (const udp of native ? [dgramTransport(silentLogger), native] : [dgramTransport(silentLogger)]) {
+    await t.test(udp.name, async () => {
+      const conn = new UdpConn({ host: UNROUTABLE, port: 53, family: 4, addr: `${UNROUTABLE}:53`, own: new OwnEndpoints(new EndpointSet()), tls: null }, udp, () => {});
+      cleanups.push(() => conn.close());
+      const query = makeRequest('example.org', 'A').msg;
+      const failed = new Promise((resolve, reject) => conn.exchange({ query, questionEnd: query.length, anyReply: false, timeoutMs: 0, deadline: 0, answer: resolve, fail: reject }, 1000));
+      await assert.rejects(failed, (err: unknown) => err instanceof UpstreamError && /EACCES/.test(err.message));
+      assert.ok(conn.closed, 'the socket is closed, so the pool opens another');
+    });
+  }
 });
 
 test('an unroutable upstream is skipped for the next one, and alone gives SERVFAIL at once', async () => {
   const good = await startTestUpstream({ handler: (_q, raw) => answerA(raw, '192.0.2.1') });
   cleanups.push(() => good.stop());
   const make = (corefile: string) => {
-    const h = createForward(parseForward(`. {\n${corefile}\n}`), { registry: new Registry(), log: silentLogger, outbound: new EndpointSet() });
+    const h = createForward(parseForward(`. {\n${corefile}\n}`), { registry: new Registry(), log: silentLogger, outbound: new EndpointSet(), udp: testUdpTransport() ?? dgramTransport(silentLogger) });
     cleanups.push(() => h.close());
     return h;
   };

@@ -1,5 +1,4 @@
-import { Counter, Gauge, perRegistry, rcodeName, type Registry, VERSION } from '@chaindns/core';
-import { HistogramCollector, type Series } from './collector.js';
+import { Counter, Gauge, HistogramCollector, perRegistry, rcodeName, type Registry, type Series, VERSION } from '@chaindns/core';
 import { runtimeMetrics } from './runtime.js';
 import { DnsStats, FAMILIES, PROTOS, TYPE_LABELS } from './stats.js';
 

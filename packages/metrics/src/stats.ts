@@ -1,4 +1,4 @@
-import type { Request } from '@chaindns/core';
+import { Buckets, type Request } from '@chaindns/core';
 
 /** CoreDNS's plugin.TimeBuckets: 0.25ms doubling to 8.192s. */
 export const TIME_BUCKETS: readonly number[] = Array.from({ length: 16 }, (_, i) => 0.00025 * 2 ** i);
@@ -20,26 +20,6 @@ export function typeIndex(qtype: number): number {
 export const PROTOS = ['udp', 'tcp'] as const;
 /** CoreDNS's `family` label: 1 for IPv4, 2 for IPv6. */
 export const FAMILIES = ['1', '2'] as const;
-
-/** One histogram series: per-bucket counts (not cumulative), the sum and the count. */
-export class Buckets {
-  readonly counts: Float64Array;
-  sum = 0;
-  count = 0;
-
-  constructor(readonly bounds: readonly number[]) {
-    this.counts = new Float64Array(bounds.length);
-  }
-
-  observe(value: number): void {
-    const bounds = this.bounds;
-    let i = 0;
-    while (i < bounds.length && value > bounds[i]!) i++;
-    if (i < bounds.length) this.counts[i] = this.counts[i]! + 1;
-    this.sum += value;
-    this.count++;
-  }
-}
 
 /**
  * What one (server, zone) has seen, in arrays indexed by small integers so

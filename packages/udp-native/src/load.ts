@@ -26,10 +26,14 @@ export interface NativeAddon {
     sendMeta: Int32Array,
     recvMeta: Int32Array,
     onBatch: (pool: Buffer, offset: number, count: number) => void,
+    onError: (code: string) => void,
   ): NativeHandle;
-  port(handle: NativeHandle): number;
-  flush(handle: NativeHandle, count: number): void;
-  sendTo(handle: NativeHandle, data: Uint8Array): void;
+  /** Fills `row` with the local end; returns its family. */
+  sockname(handle: NativeHandle, row: Int32Array): 4 | 6;
+  connect(handle: NativeHandle, address: string, port: number): void;
+  /** Each returns the code of a send that failed (not for a full buffer), or undefined. */
+  flush(handle: NativeHandle, count: number): string | undefined;
+  sendTo(handle: NativeHandle, data: Uint8Array): string | undefined;
   close(handle: NativeHandle): void;
   parseAddress(text: string, row: Int32Array): 0 | 4 | 6;
   formatAddress6(w0: number, w1: number, w2: number, w3: number, scope: number): string;
@@ -38,7 +42,7 @@ export interface NativeAddon {
 export type AddonLoad = { readonly addon: NativeAddon } | { readonly error: string };
 
 const ADDON_PATH = fileURLToPath(new URL('../../build/Release/udp_native.node', import.meta.url));
-const FUNCTIONS = ['open', 'port', 'flush', 'sendTo', 'close', 'parseAddress', 'formatAddress6'];
+const FUNCTIONS = ['open', 'sockname', 'connect', 'flush', 'sendTo', 'close', 'parseAddress', 'formatAddress6'];
 const CONSTANTS = ['BATCH', 'SEND_SLOT', 'SEND_STRIDE', 'ROW'];
 
 /** Loads the compiled addon, or says why it cannot. Never throws. */

@@ -19,12 +19,36 @@ const M_SCOPE = 7;
 
 export function createNativeTransport(addon: NativeAddon, options: NativeTransportOptions = {}): UdpTransport {
   const reusePort = options.reusePort ?? false;
+  const scope = new BatchScope();
   return {
     name: 'udp-native',
     bind: async function bindNative(bindOptions: UdpBindOptions, onPacket: PacketHandler): Promise<UdpBinding> {
-      return new NativeSocket(addon, bindOptions, reusePort, onPacket);
+      return new NativeSocket(addon, scope, bindOptions, reusePort, onPacket);
     },
   };
+}
+
+/**
+ * The batch running now, shared by every socket of one transport. What any socket
+ * sends while some socket's handlers run (a listener's answers, a forwarder's
+ * queries to its upstream, the answers to its replies) is queued and leaves in one
+ * sendmmsg per socket when that batch ends.
+ */
+class BatchScope {
+  depth = 0;
+  /** Sockets with queued datagrams. */
+  readonly dirty: NativeSocket[] = [];
+
+  enter(): void {
+    this.depth++;
+  }
+
+  leave(): void {
+    if (--this.depth > 0) return;
+    // A flush sends only: no handler runs, nothing new is queued meanwhile.
+    for (const socket of this.dirty) socket.flush();
+    this.dirty.length = 0;
+  }
 }
 
 /** One bound socket: the binding for its owner and the endpoint its handler replies through. */
@@ -32,51 +56,68 @@ class NativeSocket implements UdpBinding, UdpEndpoint {
   readonly address: string;
   readonly port: number;
   readonly #addon: NativeAddon;
+  readonly #scope: BatchScope;
   readonly #onPacket: PacketHandler;
+  readonly #onError: ((err: NodeJS.ErrnoException) => void) | undefined;
   readonly #handle: NativeHandle;
   readonly #sendBuf: Buffer;
   readonly #sendMeta: Int32Array;
   readonly #recvMeta: Int32Array;
+  readonly #connected: boolean;
   /** Send slots filled since the batch began. */
   #queued = 0;
-  #inBatch = false;
   #closed = false;
 
-  constructor(addon: NativeAddon, options: UdpBindOptions, reusePort: boolean, onPacket: PacketHandler) {
+  constructor(addon: NativeAddon, scope: BatchScope, options: UdpBindOptions, reusePort: boolean, onPacket: PacketHandler) {
     this.#addon = addon;
+    this.#scope = scope;
     this.#onPacket = onPacket;
+    this.#onError = options.onError;
     // Allocated once per socket; the addon holds references and reads them in place.
     this.#sendBuf = Buffer.allocUnsafeSlow(addon.BATCH * addon.SEND_STRIDE);
     this.#sendMeta = new Int32Array((addon.BATCH + 1) * addon.ROW);
     this.#recvMeta = new Int32Array(addon.BATCH * addon.ROW);
     this.#handle = addon.open(options.address, options.port, reusePort, this.#sendBuf, this.#sendMeta,
-      this.#recvMeta, (pool, offset, count) => this.#receive(pool, offset, count));
-    this.address = options.address;
-    this.port = addon.port(this.#handle);
+      this.#recvMeta, (pool, offset, count) => this.#receive(pool, offset, count), (code) => this.#error(code));
+    this.#connected = options.connect !== undefined;
+    try {
+      if (options.connect) addon.connect(this.#handle, options.connect.address, options.connect.port);
+      const row = new Int32Array(addon.ROW);
+      const family = addon.sockname(this.#handle, row);
+      const local = new NativeRemote(addon, family, row[M_PORT]!, row[M_W0]!, row[M_W0 + 1]!, row[M_W0 + 2]!, row[M_W0 + 3]!, row[M_SCOPE]!);
+      // A listener keeps the address it was given (`::`); a connected socket tells the one the kernel chose.
+      this.address = options.connect ? local.address : options.address;
+      this.port = local.port;
+    } catch (err) {
+      addon.close(this.#handle);
+      throw err;
+    }
   }
 
   /**
-   * During a batch, a reply that fits a slot is queued for the batch's one sendmmsg;
-   * otherwise (a later answer, or a reply over SEND_SLOT bytes) it goes out at once.
+   * During a batch (of any socket of this transport), a datagram that fits a slot is
+   * queued for one sendmmsg at the batch's end; otherwise (a later answer, or one
+   * over SEND_SLOT bytes) it goes out at once.
    */
   send(data: Uint8Array, to: Remote): void {
     if (this.#closed) return; // a late answer for a closed socket has nowhere to go
     const addon = this.#addon;
-    if (this.#inBatch && data.length <= addon.SEND_SLOT) {
-      if (this.#queued === addon.BATCH) this.#flush();
+    if (this.#scope.depth > 0 && data.length <= addon.SEND_SLOT) {
+      if (this.#queued === addon.BATCH) this.flush();
       const slot = this.#queued;
+      if (slot === 0) this.#scope.dirty.push(this);
       this.#writeDestination(slot * addon.ROW, data.length, to);
       this.#sendBuf.set(data, slot * addon.SEND_STRIDE);
       this.#queued = slot + 1;
     } else {
       this.#writeDestination(addon.BATCH * addon.ROW, data.length, to);
-      addon.sendTo(this.#handle, data);
+      this.#sent(addon.sendTo(this.#handle, data));
     }
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    this.#flush(); // replies a handler queued before closing still leave
+    this.flush(); // replies a handler queued before closing still leave
     this.#closed = true;
     this.#addon.close(this.#handle);
   }
@@ -86,7 +127,7 @@ class NativeSocket implements UdpBinding, UdpEndpoint {
     const addon = this.#addon;
     const meta = this.#recvMeta;
     let errors: unknown[] | undefined;
-    this.#inBatch = true;
+    this.#scope.enter();
     for (let row = 0; row < count * addon.ROW && !this.#closed; row += addon.ROW) {
       const end = offset + meta[row + M_LEN]!;
       const from = new NativeRemote(addon, meta[row + M_FAMILY] === 4 ? 4 : 6, meta[row + M_PORT]!,
@@ -100,23 +141,37 @@ class NativeSocket implements UdpBinding, UdpEndpoint {
         (errors ??= []).push(err);
       }
     }
-    this.#inBatch = false;
-    this.#flush();
+    this.#scope.leave();
     // A throwing handler must not cost the batch's other answers: they are sent, then
     // each error surfaces as an uncaught exception, as from a dgram 'message' listener.
     for (const err of errors ?? []) process.nextTick(rethrow, err);
   }
 
-  #flush(): void {
-    if (this.#queued === 0) return;
+  /** Sends the queued datagrams now. */
+  flush(): void {
+    if (this.#queued === 0 || this.#closed) return;
     const count = this.#queued;
     this.#queued = 0;
-    this.#addon.flush(this.#handle, count);
+    this.#sent(this.#addon.flush(this.#handle, count));
   }
 
-  /** Fills the send row at `at`: raw words from our own Remote, else the parsed address. */
+  /** A send failed with `code` (a connected socket's refused port, no route): the owner hears of it after the call. */
+  #sent(code: string | undefined): void {
+    if (code !== undefined && this.#onError) process.nextTick(() => this.#error(code));
+  }
+
+  #error(code: string): void {
+    if (this.#closed || !this.#onError) return;
+    const err: NodeJS.ErrnoException = new Error(`udp ${this.address}:${this.port}: ${code}`);
+    err.code = code;
+    this.#onError(err);
+  }
+
+  /** Fills the send row at `at`: the length only for a connected socket; raw words from our own Remote; else the parsed address. */
   #writeDestination(at: number, length: number, to: Remote): void {
     const meta = this.#sendMeta;
+    meta[at + M_LEN] = length;
+    if (this.#connected) return;
     if (to instanceof NativeRemote) {
       meta[at + M_FAMILY] = to.family;
       meta[at + M_W0] = to.w0;
@@ -128,7 +183,6 @@ class NativeSocket implements UdpBinding, UdpEndpoint {
       throw new TypeError(`udp-native: cannot send to ${JSON.stringify(to.address)}: not an IP address`);
     }
     meta[at + M_PORT] = to.port;
-    meta[at + M_LEN] = length;
   }
 }
 

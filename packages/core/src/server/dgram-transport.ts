@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import type { Logger } from '../logger.js';
-import type { PacketHandler, UdpBinding, UdpBindOptions, UdpEndpoint, UdpTransport } from '../transport.js';
+import type { PacketHandler, Remote, UdpBinding, UdpBindOptions, UdpEndpoint, UdpTransport } from '../transport.js';
 import { remoteOf } from './remote.js';
 
 /** Node's dgram: one syscall and one callback per datagram. The default, and the fallback. */
@@ -23,33 +23,44 @@ const RECV_BUFFER = 4 << 20;
 function bindDgram(options: UdpBindOptions, onPacket: PacketHandler, log: Logger): Promise<UdpBinding> {
   const v6 = options.address.includes(':');
   const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: false, lookup: literalLookup, recvBufferSize: RECV_BUFFER });
+  const peer = options.connect;
   let open = true;
-  const endpoint: UdpEndpoint = {
-    send(data, to) {
-      // A query that finishes after stop() (past the drain timeout) has nowhere to go: dgram would throw.
-      if (!open) return;
-      // An IPv4 peer of a dual-stack socket is reported unmapped (remoteOf), but udp6 only sends to it mapped.
-      socket.send(data, to.port, v6 && to.family === 4 ? `::ffff:${to.address}` : to.address);
-    },
+  const send = peer
+    ? (data: Uint8Array): void => {
+        if (open) socket.send(data);
+      }
+    : (data: Uint8Array, to: Remote): void => {
+        // A query that finishes after stop() (past the drain timeout) has nowhere to go: dgram would throw.
+        if (!open) return;
+        // An IPv4 peer of a dual-stack socket is reported unmapped (remoteOf), but udp6 only sends to it mapped.
+        socket.send(data, to.port, v6 && to.family === 4 ? `::ffff:${to.address}` : to.address);
+      };
+  const endpoint: UdpEndpoint = { send };
+  const close = (): Promise<void> => {
+    if (!open) return Promise.resolve();
+    open = false;
+    return new Promise<void>((done) => socket.close(() => done()));
   };
   return new Promise((resolve, reject) => {
-    socket.once('error', reject);
+    const fail = (err: Error): void => {
+      open = false;
+      socket.close();
+      reject(err);
+    };
+    socket.once('error', fail);
     socket.bind(options.port, options.address, () => {
-      socket.off('error', reject);
-      // A send to a vanished client (ICMP unreachable) must not take the server down.
-      socket.on('error', (err) => log.debug(`udp ${options.address}: ${err.message}`));
-      socket.on('message', (msg, rinfo) => {
-        onPacket(msg, remoteOf(rinfo.address, rinfo.port, rinfo.family), endpoint);
-      });
-      const { address, port } = socket.address();
-      resolve({
-        address,
-        port,
-        close: () => {
-          open = false;
-          return new Promise<void>((done) => socket.close(() => done()));
-        },
-      });
+      const ready = (): void => {
+        socket.off('error', fail);
+        // A send to a vanished client (ICMP unreachable) must not take the server down.
+        socket.on('error', options.onError ?? ((err) => log.debug(`udp ${options.address}: ${err.message}`)));
+        socket.on('message', (msg, rinfo) => {
+          onPacket(msg, remoteOf(rinfo.address, rinfo.port, rinfo.family), endpoint);
+        });
+        const { address, port } = socket.address();
+        resolve({ address, port, send, close });
+      };
+      if (!peer) return ready();
+      socket.connect(peer.port, peer.address, (err?: Error) => (err ? fail(err) : ready()));
     });
   });
 }

@@ -73,8 +73,13 @@ export class DnsConnection implements FrameSink, StreamConnection {
   private read(chunk: Buffer): void {
     const started = this.buffered.length === 0;
     this.buffered = started ? chunk : Buffer.concat([this.buffered, chunk]);
+    // The answers written while this chunk's queries are served (cache hits, pipelined) leave in one writev, not a write each.
+    const stream = this.stream!;
+    stream.cork();
+    const served = this.serve();
+    stream.uncork();
     // The deadlines change when a query completes or a new one starts; more bytes of the same one change nothing.
-    if (this.serve() > 0 || started || this.buffered.length === 0) {
+    if (served > 0 || started || this.buffered.length === 0) {
       if (this.buffered.length > 0) this.readBy = performance.now() + this.options.readTimeoutMs;
       this.update();
     }

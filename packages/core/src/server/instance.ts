@@ -7,6 +7,7 @@ import { Rcode } from '../wire/constants.js';
 import type { EndpointSet } from './endpoint-set.js';
 import type { Request } from '../wire/request.js';
 import { type PlannedPlugin, planBlock } from './plan.js';
+import type { UdpTransport } from '../transport.js';
 import type { PluginRegistry } from './registry.js';
 import { InflightCounter, type Route, Router, serverLabel } from './router.js';
 import { type ServerTls, sameTls } from './tls-settings.js';
@@ -26,6 +27,8 @@ export interface InstanceEnv {
   readonly resolve: (block: BuiltBlock, qname: string, qtype: number, via?: Request) => Promise<Buffer>;
   /** The server's set of its plugins' outbound sockets (SetupContext.outbound). */
   readonly outbound: EndpointSet;
+  /** The server's UDP transport (SetupContext.udp). */
+  readonly udp: UdpTransport;
   readonly requestReload: () => Promise<void>;
   readonly fatal: (error: Error) => void;
 }
@@ -122,6 +125,7 @@ export class Instance {
         log,
         corefile: this.source,
         outbound: this.env.outbound,
+        udp: this.env.udp,
         status: this.env.status,
         warn: (token, message) => this.env.log.warn(`${token.file}:${token.line}: ${message}`),
         onStartup: (hook) => this.startup.push(hook),

@@ -221,6 +221,7 @@ export class Server {
       defaultAddresses: this.options.defaultAddresses ?? ['::'],
       resolve: (block, qname, qtype, via) => this.resolveIn(block, qname, qtype, via),
       outbound: this.outbound,
+      udp: this.transport,
       fatal: (error) => {
         this.fatalError ??= error;
         void this.halt(true);

@@ -9,7 +9,9 @@ const SLOT = 4160;
  * A stand-in UDP transport for in-process benchmarks of the query path,
  * without sockets: it hands datagrams over as the native transport does
  * (batches of 32 copied back to back into a 32 KB pool, a subarray and a fresh
- * Remote per datagram) and copies each reply into a send slot.
+ * Remote per datagram) and copies each reply into a send slot. A connected
+ * socket (a plugin's to its upstream) reaches the stand-in upstream that
+ * `options.upstream` answers for, in process too: see `answerUpstreams`.
  */
 export interface BenchTransport {
   /** Give it to the Server as `udpTransport`. */
@@ -18,16 +20,44 @@ export interface BenchTransport {
   readonly replies: number;
   /** Replies with at least one answer record. */
   readonly answered: number;
+  /** Queries the upstream has answered and not yet handed back. */
+  readonly upstreamQueued: number;
   /** Hands `count` queries (rounded up to whole batches), cycling through `queries`; returns how many. */
   drive(queries: readonly Buffer[], count: number): number;
+  /** Hands the upstream's replies so far back to their sockets, in batches of 32 as a listener gets queries; returns how many. */
+  answerUpstreams(): number;
 }
 
-export function benchTransport(): BenchTransport {
+export interface BenchTransportOptions {
+  /** The stand-in upstream: the reply to a query sent on a connected socket (a copy, its own), or null for none. */
+  readonly upstream?: (query: Buffer) => Buffer | null;
+}
+
+/** A pool of received datagrams, as the native transport fills one: a subarray of it for each. */
+class Pool {
+  private pool = Buffer.allocUnsafe(POOL);
+  private used = 0;
+
+  /** A batch of `bytes` begins: it must fit whole, or a new pool takes over. */
+  begin(bytes: number): void {
+    if (this.used + bytes <= this.pool.length) return;
+    this.pool = Buffer.allocUnsafe(Math.max(POOL, bytes));
+    this.used = 0;
+  }
+
+  /** A copy of `data` in the pool. */
+  take(data: Uint8Array): Buffer {
+    this.pool.set(data, this.used);
+    this.used += data.length;
+    return this.pool.subarray(this.used - data.length, this.used);
+  }
+}
+
+export function benchTransport(options: BenchTransportOptions = {}): BenchTransport {
   let onPacket: PacketHandler | null = null;
   let replies = 0;
   let answered = 0;
-  let pool = Buffer.allocUnsafe(POOL);
-  let used = 0;
+  const pool = new Pool();
   let next = 0;
   const slots = Buffer.allocUnsafeSlow(BATCH * SLOT);
   const endpoint: UdpEndpoint = {
@@ -36,13 +66,41 @@ export function benchTransport(): BenchTransport {
       slots.set(data.subarray(0, SLOT), (replies++ % BATCH) * SLOT);
     },
   };
+  /** The upstream's replies not yet handed back, and the socket each goes to. */
+  const upstreamReplies: { reply: Buffer; to: PacketHandler; via: UdpEndpoint; from: Remote }[] = [];
+  const upstreamPool = new Pool();
   return {
     transport: {
       name: 'in-process',
-      async bind(options, handler) {
-        onPacket = handler;
-        return { address: options.address, port: await freePort(), close: async () => {} };
+      async bind(bindOptions, handler) {
+        const port = await freePort();
+        const peer = bindOptions.connect;
+        if (!peer) {
+          onPacket = handler;
+          return { address: bindOptions.address, port, send: endpoint.send, close: async () => {} };
+        }
+        const from: Remote = { address: peer.address, port: peer.port, family: peer.address.includes(':') ? 6 : 4 };
+        const via: UdpEndpoint = {
+          send(data) {
+            const reply = options.upstream?.(Buffer.from(data));
+            if (reply) upstreamReplies.push({ reply, to: handler, via, from });
+          },
+        };
+        return { address: '127.0.0.1', port, send: via.send, close: async () => {} };
       },
+    },
+    get upstreamQueued() {
+      return upstreamReplies.length;
+    },
+    answerUpstreams() {
+      const n = upstreamReplies.length;
+      for (let i = 0; i < n; i += BATCH) {
+        const batch = upstreamReplies.slice(i, i + BATCH);
+        upstreamPool.begin(batch.reduce((sum, r) => sum + r.reply.length, 0));
+        for (const r of batch) r.to(upstreamPool.take(r.reply), r.from, r.via);
+      }
+      upstreamReplies.splice(0, n);
+      return n;
     },
     get replies() {
       return replies;
@@ -56,16 +114,11 @@ export function benchTransport(): BenchTransport {
       for (; done < count; done += BATCH) {
         let total = 0;
         for (let i = 0; i < BATCH; i++) total += queries[(next + i) % queries.length]!.length;
-        if (total > POOL - used) {
-          pool = Buffer.allocUnsafe(POOL);
-          used = 0;
-        }
+        pool.begin(total);
         for (let i = 0; i < BATCH; i++) {
           const q = queries[(next + i) % queries.length]!;
-          q.copy(pool, used);
-          const from: Remote = { address: '127.0.0.1', port: 40000 + (used & 0xff), family: 4 };
-          onPacket(pool.subarray(used, used + q.length), from, endpoint);
-          used += q.length;
+          const from: Remote = { address: '127.0.0.1', port: 40000 + ((next + i) & 0xff), family: 4 };
+          onPacket(pool.take(q), from, endpoint);
         }
         next = (next + BATCH) % queries.length;
       }

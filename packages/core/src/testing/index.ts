@@ -6,7 +6,7 @@ export { endOfChain, makeRequest, Recorder, serveWith } from './recorder.js';
 export { checkCorefile, readmeCorefiles } from './readme.js';
 export { eventually } from './eventually.js';
 export { freePort } from './free-port.js';
-export { startTestServer, type TestServer, type TestServerOptions, useTestTransport } from './test-server.js';
+export { startTestServer, type TestServer, type TestServerOptions, testUdpTransport, useTestTransport } from './test-server.js';
 export { benchTransport, timeRounds, type BenchTransport, type RoundTimes } from './bench.js';
 export { selfRelay } from './self-relay.js';
 export { startTestUpstream, type TestUpstream, type UpstreamHandler } from './upstream.js';

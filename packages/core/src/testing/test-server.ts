@@ -64,3 +64,8 @@ let testTransport: UdpTransport | undefined;
 export function useTestTransport(transport: UdpTransport | undefined): void {
   testTransport = transport;
 }
+
+/** The transport test servers get (see useTestTransport), or null for Node's dgram: for tests that bind sockets of their own on it. */
+export function testUdpTransport(): UdpTransport | null {
+  return testTransport ?? null;
+}

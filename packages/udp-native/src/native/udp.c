@@ -11,6 +11,10 @@
  * A row is [length, family (4|6), port, w0, w1, w2, w3, scope id]: the address in
  * host-order 32-bit words (IPv4 in w0, also an IPv4 peer of a dual-stack socket), so JS
  * reads it without knowing endianness.
+ *
+ * A socket may be connected to one peer (a client socket towards an upstream): the kernel
+ * then takes datagrams from that peer alone, sends ignore the rows' destinations, and the
+ * peer's ICMP errors (a refused port) reach JS through onError, as do failed sends.
  */
 #define _GNU_SOURCE
 #ifndef __linux__
@@ -65,9 +69,11 @@ typedef struct {
   int poll_closed; /* uv_close has called back */
   int finalized;   /* the JS handle is gone */
   int in_callback; /* JS is running a batch: the async context is in use */
+  int connected;   /* connect()ed to one peer: sends carry no destination */
+  int send_error;  /* the first failed send's errno since JS last asked (flush, sendTo) */
   napi_async_cleanup_hook_handle cleanup;
   napi_async_context async;
-  napi_ref on_batch, send_buf_ref, send_meta_ref, recv_meta_ref, pool_ref;
+  napi_ref on_batch, on_error, send_buf_ref, send_meta_ref, recv_meta_ref, pool_ref;
   uint8_t *pool; /* the current pool Buffer's bytes; JS holds slices of its used part */
   size_t pool_len, pool_used;
   uint8_t *send_buf;
@@ -195,6 +201,7 @@ static void on_poll_closed(uv_handle_t *handle) {
 /* Both calls accept the NULLs of a half-done open. */
 static void release_js(binding_t *b) {
   napi_delete_reference(b->env, b->on_batch);
+  napi_delete_reference(b->env, b->on_error);
   napi_delete_reference(b->env, b->send_buf_ref);
   napi_delete_reference(b->env, b->send_meta_ref);
   napi_delete_reference(b->env, b->recv_meta_ref);
@@ -237,12 +244,12 @@ static void send_slots(binding_t *b, int count) {
   for (int i = 0; i < count && i < BATCH; i++) {
     const int32_t *row = b->send_meta + i * ROW;
     if (row[M_LEN] < 0 || row[M_LEN] > SEND_SLOT) continue;
-    socklen_t alen = sockaddr_from_row(b->family, row, &b->saddr[ready]);
-    if (alen == 0) continue;
+    socklen_t alen = b->connected ? 0 : sockaddr_from_row(b->family, row, &b->saddr[ready]);
+    if (alen == 0 && !b->connected) continue;
     b->siov[ready].iov_base = b->send_buf + (size_t)i * SEND_STRIDE;
     b->siov[ready].iov_len = (size_t)row[M_LEN];
     memset(&b->smsg[ready], 0, sizeof b->smsg[ready]);
-    b->smsg[ready].msg_hdr.msg_name = &b->saddr[ready];
+    b->smsg[ready].msg_hdr.msg_name = b->connected ? NULL : &b->saddr[ready];
     b->smsg[ready].msg_hdr.msg_namelen = alen;
     b->smsg[ready].msg_hdr.msg_iov = &b->siov[ready];
     b->smsg[ready].msg_hdr.msg_iovlen = 1;
@@ -258,13 +265,36 @@ static void send_slots(binding_t *b, int count) {
     } else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
       break; /* the socket's send buffer is full: drop the rest, as DNS clients retry */
     } else {
-      sent++; /* this one cannot go (no route, too big): skip it, send the others */
+      if (!b->send_error) b->send_error = errno;
+      sent++; /* this one cannot go (no route, too big, refused): skip it, send the others */
     }
   }
 }
 
 /* ---- receiving --------------------------------------------------------------- */
 
+/* Tells JS about a socket error (errno `err`): onError(code). */
+static void report(binding_t *b, int err) {
+  napi_env env = b->env;
+  napi_handle_scope scope;
+  if (b->closed || napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value code, fn, recv, result;
+  if (napi_create_string_utf8(env, uv_err_name(uv_translate_sys_error(err)), NAPI_AUTO_LENGTH, &code) == napi_ok &&
+      napi_get_reference_value(env, b->on_error, &fn) == napi_ok && napi_get_global(env, &recv) == napi_ok) {
+    b->in_callback = 1;
+    napi_status st = napi_make_callback(env, b->async, recv, fn, 1, &code, &result);
+    b->in_callback = 0;
+    if (b->closed) release_js(b);
+    if (st == napi_pending_exception) {
+      napi_value error;
+      if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+/* Datagrams received (0 when drained); -errno for an error the socket reported (a
+ * connected socket's refused port). */
 static int receive(binding_t *b) {
   for (int i = 0; i < BATCH; i++) {
     b->rmsg[i].msg_hdr.msg_namelen = sizeof b->raddr[i];
@@ -273,7 +303,8 @@ static int receive(binding_t *b) {
   for (;;) {
     int n = recvmmsg(b->fd, b->rmsg, BATCH, MSG_DONTWAIT, NULL);
     if (n >= 0) return n;
-    if (errno != EINTR) return 0; /* EAGAIN: drained; else the next wakeup retries */
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
   }
 }
 
@@ -343,15 +374,17 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   (void)events;
   binding_t *b = poll->data;
   if (status < 0) {
-    /* On POLLERR libuv stops the poll: clear the socket's error and watch again. */
-    int err;
+    /* On POLLERR libuv stops the poll: take the socket's error, watch again, tell JS. */
+    int err = 0;
     socklen_t len = sizeof err;
     if (getsockopt(b->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 ||
         uv_poll_start(poll, UV_READABLE, on_readable) < 0)
       return;
+    if (err) report(b, err);
   }
   for (int round = 0; round < MAX_ROUNDS && !b->closed; round++) {
     int n = receive(b);
+    if (n < 0) report(b, -n);
     if (n > 0) deliver(b, n);
     if (n < BATCH) return;
   }
@@ -359,23 +392,24 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
 
 /* ---- exported functions ------------------------------------------------------ */
 
-/* open(address, port, reusePort, sendBuf, sendMeta, recvMeta, onBatch) -> handle */
+/* open(address, port, reusePort, sendBuf, sendMeta, recvMeta, onBatch, onError) -> handle */
 static napi_value js_open(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
+  size_t argc = 8;
+  napi_value argv[8];
   char address[INET6_ADDRSTRLEN + 16 /* %scope */];
   size_t address_len;
   int32_t port;
   bool reuse_port;
   uint8_t *send_buf;
   size_t send_buf_len;
-  napi_valuetype fn_type;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7 ||
+  napi_valuetype fn_type, error_fn_type;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 8 ||
       napi_get_value_string_utf8(env, argv[0], address, sizeof address, &address_len) != napi_ok ||
       napi_get_value_int32(env, argv[1], &port) != napi_ok ||
       napi_get_value_bool(env, argv[2], &reuse_port) != napi_ok ||
       napi_get_buffer_info(env, argv[3], (void **)&send_buf, &send_buf_len) != napi_ok ||
-      napi_typeof(env, argv[6], &fn_type) != napi_ok || fn_type != napi_function)
+      napi_typeof(env, argv[6], &fn_type) != napi_ok || fn_type != napi_function ||
+      napi_typeof(env, argv[7], &error_fn_type) != napi_ok || error_fn_type != napi_function)
     return fail(env, "open: bad arguments");
   int32_t *send_meta = meta_arg(env, argv[4], BATCH + 1);
   int32_t *recv_meta = meta_arg(env, argv[5], BATCH);
@@ -462,6 +496,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
       napi_create_string_utf8(env, "chaindns:udp-native", NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
       napi_async_init(env, resource, resource_name, &b->async) != napi_ok ||
       napi_create_reference(env, argv[6], 1, &b->on_batch) != napi_ok ||
+      napi_create_reference(env, argv[7], 1, &b->on_error) != napi_ok ||
       napi_create_reference(env, argv[3], 1, &b->send_buf_ref) != napi_ok ||
       napi_create_reference(env, argv[4], 1, &b->send_meta_ref) != napi_ok ||
       napi_create_reference(env, argv[5], 1, &b->recv_meta_ref) != napi_ok ||
@@ -473,25 +508,71 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   return handle;
 }
 
-/* port(handle) -> the bound port (getsockname: port 0 picked a free one) */
-static napi_value js_port(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], result;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1)
-    return fail(env, "port: bad arguments");
+/* sockname(handle, row: Int32Array) -> 4 | 6: the local end (getsockname: port 0 picked a
+ * free one, connect picked the address) in the row */
+static napi_value js_sockname(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], result;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2)
+    return fail(env, "sockname: bad arguments");
   binding_t *b = binding_arg(env, argv[0]);
-  if (!b || b->closed) return fail(env, "port: socket is closed");
+  int32_t *row = meta_arg(env, argv[1], 1);
+  if (!row) return fail(env, "sockname: bad row");
+  if (!b || b->closed) return fail(env, "sockname: socket is closed");
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
   if (getsockname(b->fd, (struct sockaddr *)&ss, &len) < 0)
     return fail_sys(env, "getsockname", uv_translate_sys_error(errno), "socket", 0);
-  int32_t row[ROW];
   row_from_sockaddr(row, &ss);
-  if (napi_create_int32(env, row[M_PORT], &result) != napi_ok) return fail(env, "port");
+  if (napi_create_int32(env, row[M_FAMILY], &result) != napi_ok) return fail(env, "sockname");
   return result;
 }
 
-/* flush(handle, count): sends the first count send slots now */
+/* connect(handle, address, port): from now on the socket talks to that peer alone. A peer
+ * the kernel will not send to (no route, a broadcast address) throws, as bind errors do. */
+static napi_value js_connect(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  char address[INET6_ADDRSTRLEN + 16];
+  size_t address_len;
+  int32_t port;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 ||
+      napi_get_value_string_utf8(env, argv[1], address, sizeof address, &address_len) != napi_ok ||
+      napi_get_value_int32(env, argv[2], &port) != napi_ok)
+    return fail(env, "connect: bad arguments");
+  binding_t *b = binding_arg(env, argv[0]);
+  if (!b || b->closed) return fail(env, "connect: socket is closed");
+  int32_t row[ROW] = {0};
+  struct sockaddr_storage ss;
+  memset(&ss, 0, sizeof ss);
+  if (port < 1 || port > 65535 || address_len >= sizeof address - 1) return fail_sys(env, "connect", UV_EINVAL, address, port);
+  if (uv_ip4_addr(address, port, (struct sockaddr_in *)&ss) != 0 &&
+      uv_ip6_addr(address, port, (struct sockaddr_in6 *)&ss) != 0)
+    return fail_sys(env, "connect", UV_EINVAL, address, port);
+  /* Through a row, so an IPv4 peer of an AF_INET6 socket is v4-mapped as sends map it. */
+  row_from_sockaddr(row, &ss);
+  socklen_t alen = sockaddr_from_row(b->family, row, &ss);
+  if (alen == 0) return fail_sys(env, "connect", UV_EAFNOSUPPORT, address, port);
+  int r;
+  while ((r = connect(b->fd, (struct sockaddr *)&ss, alen)) < 0 && errno == EINTR) {
+  }
+  if (r < 0) return fail_sys(env, "connect", uv_translate_sys_error(errno), address, port);
+  b->connected = 1;
+  return NULL;
+}
+
+/* The code of the first failed send since the last call (undefined when none). */
+static napi_value take_send_error(napi_env env, binding_t *b) {
+  napi_value code = NULL;
+  if (b->send_error) {
+    napi_create_string_utf8(env, uv_err_name(uv_translate_sys_error(b->send_error)), NAPI_AUTO_LENGTH, &code);
+    b->send_error = 0;
+  }
+  return code;
+}
+
+/* flush(handle, count) -> the code of a failed send, or undefined: sends the first count
+ * send slots now */
 static napi_value js_flush(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -501,11 +582,13 @@ static napi_value js_flush(napi_env env, napi_callback_info info) {
     return fail(env, "flush: bad arguments");
   binding_t *b = binding_arg(env, argv[0]);
   if (!b) return fail(env, "flush: bad handle");
-  if (!b->closed) send_slots(b, count);
-  return NULL;
+  if (b->closed) return NULL;
+  send_slots(b, count);
+  return take_send_error(env, b);
 }
 
-/* sendTo(handle, data): sends data at once to the destination in send_meta's last row */
+/* sendTo(handle, data) -> the code of a failed send, or undefined: sends data at once to
+ * the destination in send_meta's last row (a connected socket: to its peer) */
 static napi_value js_send_to(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -520,12 +603,14 @@ static napi_value js_send_to(napi_env env, napi_callback_info info) {
   if (!b) return fail(env, "sendTo: bad handle");
   if (b->closed) return NULL;
   struct sockaddr_storage ss;
-  socklen_t alen = sockaddr_from_row(b->family, b->send_meta + BATCH * ROW, &ss);
-  if (alen == 0) return NULL;
+  socklen_t alen = b->connected ? 0 : sockaddr_from_row(b->family, b->send_meta + BATCH * ROW, &ss);
+  if (alen == 0 && !b->connected) return NULL;
   /* Failures drop the datagram, as a full or unroutable UDP send does anywhere. */
-  while (sendto(b->fd, data, length, 0, (struct sockaddr *)&ss, alen) < 0 && errno == EINTR) {
+  ssize_t r;
+  while ((r = sendto(b->fd, data, length, 0, b->connected ? NULL : (struct sockaddr *)&ss, alen)) < 0 && errno == EINTR) {
   }
-  return NULL;
+  if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) b->send_error = errno;
+  return take_send_error(env, b);
 }
 
 /* close(handle) */
@@ -600,7 +685,7 @@ static napi_value init(napi_env env, napi_value exports) {
     const char *name;
     napi_callback fn;
   } functions[] = {
-      {"open", js_open},   {"port", js_port},   {"flush", js_flush},
+      {"open", js_open},   {"sockname", js_sockname}, {"connect", js_connect}, {"flush", js_flush},
       {"sendTo", js_send_to}, {"close", js_close}, {"parseAddress", js_parse_address},
       {"formatAddress6", js_format_address6},
   };

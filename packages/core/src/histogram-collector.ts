@@ -1,5 +1,25 @@
-import type { Histogram, Registry } from '@chaindns/core';
-import type { Buckets } from './stats.js';
+import type { Histogram, Registry } from 'prom-client';
+
+/** One histogram series, counted outside prom-client: per-bucket counts (not cumulative), the sum and the count. */
+export class Buckets {
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+
+  /** `bounds`: the upper bounds, ascending (prom-client's `buckets`). */
+  constructor(readonly bounds: readonly number[]) {
+    this.counts = new Float64Array(bounds.length);
+  }
+
+  observe(value: number): void {
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && value > bounds[i]!) i++;
+    if (i < bounds.length) this.counts[i] = this.counts[i]! + 1;
+    this.sum += value;
+    this.count++;
+  }
+}
 
 /** One labelled histogram series as the collector reads it. */
 export interface Series {
@@ -14,11 +34,12 @@ interface Sample {
 }
 
 /**
- * A histogram whose series live outside prom-client (in DnsStats, bumped on
- * the hot path without hashing a label set) and are read at scrape time.
- * prom-client has no public way to export such data as a histogram, so this
- * object keeps the registry's runtime contract for a metric: `name`, `help`,
- * `type`, `aggregator`, `get()` (JSON and cluster aggregation), `reset()`.
+ * A histogram whose series live outside prom-client (Buckets a plugin bumps on
+ * its hot path without hashing a label set, as prom-client's `labels()`
+ * children do on every call) and are read at scrape time. prom-client has no
+ * public way to export such data as a histogram, so this object keeps the
+ * registry's runtime contract for a metric: `name`, `help`, `type`,
+ * `aggregator`, `get()` (JSON and cluster aggregation), `reset()`.
  */
 export class HistogramCollector {
   readonly type = 'histogram';

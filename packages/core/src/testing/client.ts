@@ -44,17 +44,22 @@ export function exchangeUdp(port: number, msg: Uint8Array, options: { address?: 
   });
 }
 
-/** Sends raw bytes as one framed query over a new TCP connection and resolves with the reply. */
-export function exchangeTcp(port: number, msg: Uint8Array, options: { address?: string; timeoutMs?: number } = {}): Promise<Buffer> {
-  const address = options.address ?? '127.0.0.1';
+/**
+ * Sends `msg` as one length-framed query once `socket` emits `ready`, and
+ * resolves with the first framed reply; rejects on an error, on `timeoutMs`,
+ * or when the connection closes without a reply. TCP and DNS over TLS alike.
+ */
+export function exchangeFramed(socket: net.Socket, ready: string, msg: Uint8Array, timeoutMs: number, kind: string, where: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: address, port });
     let buf = Buffer.alloc(0);
-    const timer = setTimeout(() => {
+    const settle = (err: Error | null, reply?: Buffer): void => {
+      clearTimeout(timer);
       socket.destroy();
-      reject(new Error(`no TCP reply from ${address}:${port} within ${options.timeoutMs ?? 2000}ms`));
-    }, options.timeoutMs ?? 2000);
-    socket.on('connect', () => {
+      if (err) reject(err);
+      else resolve(reply!);
+    };
+    const timer = setTimeout(() => settle(new Error(`no ${kind} reply from ${where} within ${timeoutMs}ms`)), timeoutMs);
+    socket.once(ready, () => {
       const frame = Buffer.alloc(2 + msg.length);
       frame.writeUInt16BE(msg.length, 0);
       frame.set(msg, 2);
@@ -62,17 +67,17 @@ export function exchangeTcp(port: number, msg: Uint8Array, options: { address?: 
     });
     socket.on('data', (chunk) => {
       buf = Buffer.concat([buf, chunk]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(buf.subarray(2, 2 + buf.readUInt16BE(0)));
-      }
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) settle(null, buf.subarray(2, 2 + buf.readUInt16BE(0)));
     });
-    socket.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
+    socket.once('error', (err) => settle(err));
+    socket.once('close', () => settle(new Error(`${kind} connection to ${where} closed without a reply`)));
   });
+}
+
+/** Sends raw bytes as one framed query over a new TCP connection and resolves with the reply. */
+export function exchangeTcp(port: number, msg: Uint8Array, options: { address?: string; timeoutMs?: number } = {}): Promise<Buffer> {
+  const address = options.address ?? '127.0.0.1';
+  return exchangeFramed(net.connect({ host: address, port }), 'connect', msg, options.timeoutMs ?? 2000, 'TCP', `${address}:${port}`);
 }
 
 /** Queries a server on loopback for `name` and `type` and decodes the reply. */

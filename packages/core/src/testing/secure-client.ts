@@ -3,6 +3,7 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
+import { exchangeFramed } from './client.js';
 
 /** How a test client connects over TLS. */
 export interface TlsClientOptions {
@@ -38,34 +39,7 @@ function secure(options: TlsClientOptions): tls.ConnectionOptions {
 /** Sends `msg` as one framed query over a new DNS over TLS connection and resolves with the reply; rejects when the connection fails or closes without one. */
 export function exchangeTls(port: number, msg: Uint8Array, options: TlsClientOptions = {}): Promise<Buffer> {
   const host = options.address ?? '127.0.0.1';
-  const alpn = options.alpn ?? ['dot'];
-  return new Promise((resolve, reject) => {
-    const socket = connect(host, port, options, alpn);
-    let buf = Buffer.alloc(0);
-    const timer = setTimeout(() => socket.destroy(new Error(`no DNS over TLS reply from ${host}:${port} within ${options.timeoutMs ?? 2000}ms`)), options.timeoutMs ?? 2000);
-    socket.once('secureConnect', () => {
-      const frame = Buffer.alloc(2 + msg.length);
-      frame.writeUInt16BE(msg.length, 0);
-      frame.set(msg, 2);
-      socket.write(frame);
-    });
-    socket.on('data', (chunk) => {
-      buf = Buffer.concat([buf, chunk]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(buf.subarray(2, 2 + buf.readUInt16BE(0)));
-      }
-    });
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    socket.once('close', () => {
-      clearTimeout(timer);
-      reject(new Error(`DNS over TLS connection to ${host}:${port} closed without a reply`));
-    });
-  });
+  return exchangeFramed(connect(host, port, options, options.alpn ?? ['dot']), 'secureConnect', msg, options.timeoutMs ?? 2000, 'DNS over TLS', `${host}:${port}`);
 }
 
 /** One DNS over HTTPS request. */

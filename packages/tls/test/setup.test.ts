@@ -30,7 +30,7 @@ describe('tls parse', () => {
     { block: 'tls cert.pem key.pem {\n client_auth request require\n }', error: /^Corefile:3: tls: client_auth: expected 1 argument, got 2$/ },
     { block: 'tls cert.pem key.pem {\n client_auth request\n client_auth require\n }', error: /^Corefile:4: tls: "client_auth" given more than once$/ },
     // CoreDNS's keylog.
-    { block: 'tls cert.pem key.pem {\n keylog /tmp/keys.log\n }', want: { keylog: '/tmp/keys.log' } },
+    { block: 'tls cert.pem key.pem {\n keylog /var/log/chaindns/keys.log\n }', want: { keylog: '/var/log/chaindns/keys.log' } },
     { block: 'tls cert.pem key.pem {\n keylog\n }', error: /^Corefile:3: tls: keylog: expected 1 argument, got 0$/ },
     { block: 'tls cert.pem key.pem {\n unknown 1\n }', error: /^Corefile:3: tls: unknown property "unknown", expected one of: client_auth, keylog$/ },
     // CoreDNS's ACME form.

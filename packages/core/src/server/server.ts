@@ -1,10 +1,10 @@
-import { Counter, Registry } from 'prom-client';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCorefile } from '../corefile/index.js';
 import { isNoIPv6 } from '../corefile/host-port.js';
 import type { Corefile } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
+import { Counter, Registry } from '../metric-classes.js';
 import { type Logger, type LoggerLike, toLogger } from '../logger.js';
 import type { AnyPluginDefinition, CorefileSource } from '../plugin.js';
 import type { Remote, UdpBinding, UdpTransport } from '../transport.js';

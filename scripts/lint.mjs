@@ -28,9 +28,9 @@ function walk(dir) {
   });
 }
 
-/** The package an import specifier names (`@scope/name/sub` -> `@scope/name`), or null for a relative path or a builtin. */
+/** The package an import specifier names (`@scope/name/sub` -> `@scope/name`), or null for a relative path, the package's own `#import` or a builtin. */
 function packageOf(spec) {
-  if (spec.startsWith('.') || spec.startsWith('node:') || BUILTINS.has(spec.split('/')[0])) return null;
+  if (spec.startsWith('.') || spec.startsWith('#') || spec.startsWith('node:') || BUILTINS.has(spec.split('/')[0])) return null;
   return spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 }
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '#client-node';
 import type { KubernetesMetrics } from './metrics.js';
 
 /** client-go's defaults when apiserver_qps / apiserver_burst are not set. */

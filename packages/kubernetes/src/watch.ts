@@ -1,5 +1,5 @@
 import type { Logger } from '@chaindns/core';
-import { type KubeConfig, type KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node';
+import { type KubeConfig, type KubernetesObject, ListWatch, Watch } from '#client-node';
 import { ApiClient } from './api-client.js';
 import type { SliceEntry } from './entries.js';
 import type { ClusterIndex } from './index-store.js';

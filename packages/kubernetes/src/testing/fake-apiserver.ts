@@ -90,6 +90,7 @@ export class FakeApiServer {
   private server: http.Server | null = null;
   private boundPort: number;
   private token: string | null;
+  private connections = 0;
 
   constructor(private readonly options: FakeApiServerOptions = {}) {
     this.boundPort = options.port ?? 0;
@@ -106,6 +107,10 @@ export class FakeApiServer {
   get resourceVersion(): string {
     return String(this.rv);
   }
+  /** TCP connections accepted since the first start. */
+  get connectionCount(): number {
+    return this.connections;
+  }
   /** Watch streams open now. */
   get watchCount(): number {
     return this.watchers.size;
@@ -116,6 +121,7 @@ export class FakeApiServer {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.handle(req, res);
     const server = this.options.tls ? https.createServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler) : http.createServer(handler);
     server.on('connection', (socket: Socket) => {
+      this.connections++;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });

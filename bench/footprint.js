@@ -3,8 +3,8 @@
 // started pinned to core 0 and measured from /proc: the time from exec to its first answer, RSS
 // right after that answer (for the kubernetes configurations, right after the sync), after an idle
 // spell, at its peak under a dnsperf load and after the load. chaindns runs as the cluster image
-// runs it (the esbuild bundle, `chaindns`) and as npm installs it (`chaindns-npm`, the CLI in
-// node_modules). Also timed: `-version` and `-plugins`. Results: tables on stdout, bench/out/footprint.json.
+// runs it (`chaindns`: the esbuild bundle, with the node flags of deploy/Dockerfile's ENTRYPOINT and
+// its ENV) and as npm installs it (`chaindns-npm`, the CLI in node_modules, plain `node`). Also timed: `-version` and `-plugins`. Results: tables on stdout, bench/out/footprint.json.
 //
 // Options: --only=whoami,node-local,cluster-small,cluster-large  --servers=chaindns,chaindns-npm,dnsmasq,unbound
 // --idle=S (15)  --load=S (10)  --rate=QPS (10000)  --after=S (10)  --starts=N (3)
@@ -45,6 +45,19 @@ const CONFIGS = {
   'cluster-small': { what: "CoreDNS's default Corefile, in-cluster, 100 services and 300 endpoints", cluster: { services: 100, endpointsPerService: 3 }, peers: false },
   'cluster-large': { what: "CoreDNS's default Corefile, in-cluster, 10,000 services and 100,000 endpoints", cluster: { services: smoke ? 1000 : 10_000, endpointsPerService: 10 }, peers: false },
 };
+
+/** The image's node flags (between `node` and the script in its ENTRYPOINT) and ENV, from deploy/Dockerfile's last stage. */
+function imageRuntime() {
+  const text = readFileSync(join(root, 'deploy/Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+  const last = text.slice(text.lastIndexOf('\nFROM '));
+  const entrypoint = JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(last)[1]);
+  const env = {};
+  for (const m of last.matchAll(/^ENV\s+(.+)$/gm)) {
+    for (const pair of m[1].trim().split(/\s+/)) env[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
+  }
+  return { nodeArgs: entrypoint.slice(1, -1), env };
+}
+const IMAGE = imageRuntime();
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -92,11 +105,11 @@ function servers(config, upstream, cluster) {
   const list = [];
   const env = { ...withoutClusterEnv(process.env), ...(cluster?.env ?? {}) };
   const probe = PROBE ? ['--import', pathToFileURL(join(here, 'mem-probe.js')).href] : [];
-  for (const [name, entry] of [
-    ['chaindns', join(bundleDir, 'chaindns.mjs')],
-    ['chaindns-npm', cli],
+  for (const [name, entry, image] of [
+    ['chaindns', join(bundleDir, 'chaindns.mjs'), IMAGE],
+    ['chaindns-npm', cli, { nodeArgs: [], env: {} }],
   ]) {
-    list.push({ name, env: { ...env, FLOOD_PROBE: join(out, `footprint-${config}-${name}.probe`) }, command: (port, conf) => [process.execPath, [...NODE_ARGS, ...probe, entry, '-conf', conf, '-quiet']] });
+    list.push({ name, env: { ...env, ...image.env, FLOOD_PROBE: join(out, `footprint-${config}-${name}.probe`) }, command: (port, conf) => [process.execPath, [...image.nodeArgs, ...NODE_ARGS, ...probe, entry, '-conf', conf, '-quiet']] });
   }
   if (CONFIGS[config].peers) {
     list.push({ name: 'dnsmasq', env, command: (port) => ['dnsmasq', ['--no-daemon', '--cache-size=10000', '--no-resolv', `--server=127.0.0.1#${upstream}`, `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--conf-file=/dev/null', '--no-hosts', '--pid-file=']] });
@@ -236,13 +249,13 @@ async function measure(config, server, upstream, cluster, queries) {
   }
 }
 
-/** Wall time of `entry FLAG` on core 0, `STARTS + 2` runs: the median and the best, in ms. */
-function timeFlag(entry, flag) {
+/** Wall time of `entry FLAG` on core 0 (under `image`'s node flags and ENV), `STARTS + 2` runs: the median and the best, in ms. */
+function timeFlag(entry, flag, image) {
   const runs = [];
   for (let i = 0; i < STARTS + 2; i++) {
-    const [cmd, args] = onCore(0, process.execPath, [entry, flag]);
+    const [cmd, args] = onCore(0, process.execPath, [...image.nodeArgs, entry, flag]);
     const t0 = performance.now();
-    const r = spawnSync(cmd, args, { encoding: 'utf8', env: withoutClusterEnv(process.env) });
+    const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...withoutClusterEnv(process.env), ...image.env } });
     runs.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`${entry} ${flag} exited ${r.status}: ${r.stderr}`);
   }
@@ -281,13 +294,13 @@ async function main() {
   else log('fewer than 2 cores or no taskset: running unpinned');
   const { bundle } = await import(pathToFileURL(join(root, 'packages/chaindns/scripts/bundle.mjs')).href);
   const built = await bundle(bundleDir);
-  log(`bundle: ${built.files} files, ${(built.bytes / 1024).toFixed(0)} KB${built.placed.length ? ', with the native addon' : ''}; load average ${loadAverage()}`);
+  log(`bundle: ${built.files} files, ${(built.bytes / 1024).toFixed(0)} KB${built.placed.length ? ', with the native addon' : ''}, run as the image runs it: node ${IMAGE.nodeArgs.join(' ')}, ${Object.entries(IMAGE.env).map(([k, v]) => `${k}=${v}`).join(' ')}; load average ${loadAverage()}`);
   const flags = {};
-  for (const [name, entry] of [
-    ['chaindns', join(bundleDir, 'chaindns.mjs')],
-    ['chaindns-npm', cli],
+  for (const [name, entry, image] of [
+    ['chaindns', join(bundleDir, 'chaindns.mjs'), IMAGE],
+    ['chaindns-npm', cli, { nodeArgs: [], env: {} }],
   ]) {
-    flags[name] = { '-version': timeFlag(entry, '-version'), '-plugins': timeFlag(entry, '-plugins') };
+    flags[name] = { '-version': timeFlag(entry, '-version', image), '-plugins': timeFlag(entry, '-plugins', image) };
   }
   const upstreamPort = await freePort();
   const [ucmd, uargs] = onCore(1, 'dnsmasq', ['--no-daemon', `--address=/${ZONE}/192.0.2.1`, '--cache-size=0', '--local-ttl=3600', '--no-resolv', `--port=${upstreamPort}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--conf-file=/dev/null', '--no-hosts', '--pid-file=']);
@@ -318,7 +331,7 @@ async function main() {
     upstream.kill();
   }
   process.stdout.write(tables(flags, results, lists));
-  writeFileSync(join(out, 'footprint.json'), JSON.stringify({ date: new Date().toISOString(), load: loadAverage(), idleSeconds: IDLE, loadSeconds: LOAD, rate: RATE, afterSeconds: AFTER, nodeArgs: NODE_ARGS, flags, lists, results }, null, 2) + '\n');
+  writeFileSync(join(out, 'footprint.json'), JSON.stringify({ date: new Date().toISOString(), load: loadAverage(), image: IMAGE, idleSeconds: IDLE, loadSeconds: LOAD, rate: RATE, afterSeconds: AFTER, nodeArgs: NODE_ARGS, flags, lists, results }, null, 2) + '\n');
 }
 
 main().catch((err) => {

@@ -200,11 +200,24 @@ test('the final stage runs as a non-root user and exposes DNS, metrics, health a
   assert.deepEqual(new Set(exposed), new Set(['53/udp', '53/tcp', '9153/tcp', '8080/tcp', '8181/tcp']));
 });
 
-/** Starts argv as the container would run it, with image paths under `image`, until the banner. */
+/** A stage's ENV instructions (`ENV KEY=value KEY2=value2`), as the container's environment gets them. */
+function envOf(stage: Stage): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const i of stage.body.filter((b) => b.op === 'ENV')) {
+    for (const pair of i.args.split(' ')) {
+      const at = pair.indexOf('=');
+      assert.ok(at > 0, `ENV ${i.args}: KEY=value pairs only`);
+      env[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+  }
+  return env;
+}
+
+/** Starts argv as the container would run it, with image paths under `image` and the image's ENV, until the banner. */
 async function startAsContainer(argv: readonly string[]): Promise<ChildProcess> {
   const [exe, ...rest] = argv.map((a) => (a.startsWith('/') ? join(image, a) : a));
   assert.equal(exe, 'node');
-  const child = spawn(process.execPath, rest, { cwd: image, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, rest, { cwd: image, env: { ...process.env, ...envOf(final) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -220,7 +233,7 @@ async function startAsContainer(argv: readonly string[]): Promise<ChildProcess> 
 test("ENTRYPOINT and CMD take CoreDNS's arguments, and serve when run directly", async () => {
   const entrypoint = json(final, 'ENTRYPOINT');
   const cmd = json(final, 'CMD');
-  assert.deepEqual(entrypoint, ['node', '/chaindns/chaindns.mjs']);
+  assert.deepEqual(entrypoint, ['node', '--max-semi-space-size=2', '/chaindns/chaindns.mjs']);
   assert.deepEqual(cmd, ['-conf', '/etc/coredns/Corefile']);
   // The test's own Corefile where a Deployment mounts one; the port comes from -dns.port.
   writeFileSync(join(image, 'etc/coredns/Corefile'), '. {\n    bind 127.0.0.1\n    whoami\n}\n');

@@ -187,6 +187,9 @@ async function startToAnswer(server, command, port, name) {
       });
     });
     return { child, ms, cpuMs: cpuSeconds(child.pid) * 1000, startPeak: peak.stop() };
+  } catch (err) {
+    await stop(child);
+    throw err;
   } finally {
     peak.stop();
     socket.close();

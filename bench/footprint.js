@@ -9,11 +9,12 @@
 // Options: --only=whoami,node-local,cluster-small,cluster-large  --servers=chaindns,chaindns-npm,dnsmasq,unbound
 // --idle=S (15)  --load=S (10)  --rate=QPS (10000)  --after=S (10)  --starts=N (3)
 // --node-args="..." (flags for chaindns's node)  --probe (V8's heap, bench/mem-probe.js)  --smoke
+// --tree=DIR (measure the chaindns of another checkout, built, with its own bundle script and image)
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCluster } from './cluster.js';
 import { dnsperf } from './dnsperf.js';
@@ -22,9 +23,10 @@ import { mallocHeap, rss, sampler } from './rss.js';
 import { queryA } from './wire.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = dirname(here);
-const out = join(here, 'out');
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+/** The checkout whose chaindns is measured: this one, or `--tree` (an older commit, built, for a before and after). */
+const root = arg('tree') ? resolve(arg('tree')) : dirname(here);
+const out = join(here, 'out');
 const smoke = process.argv.includes('--smoke');
 const IDLE = Number(arg('idle') ?? (smoke ? 1 : 15));
 const LOAD = Number(arg('load') ?? (smoke ? 1 : 10));
@@ -34,7 +36,7 @@ const STARTS = Number(arg('starts') ?? (smoke ? 1 : 3));
 const NODE_ARGS = (arg('node-args') ?? '').split(' ').filter(Boolean);
 const PROBE = process.argv.includes('--probe');
 const cli = join(root, 'packages/chaindns/dist/src/cli.js');
-const bundleDir = join(out, 'bundle');
+const bundleDir = join(out, arg('tree') ? 'bundle-tree' : 'bundle');
 /** The zone the upstream answers for every name (dnsmasq --address). */
 const ZONE = 'flood.test';
 

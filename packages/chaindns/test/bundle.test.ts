@@ -10,8 +10,9 @@ import { VERSION } from '@chaindns/core';
 import { freePort, query } from '@chaindns/core/testing';
 
 const run = promisify(execFile);
-// The bundle picks its UDP transport itself (auto): CHAINDNS_UDP=native of a CI pass must not force it.
-const { CHAINDNS_UDP: _forced, ...env } = process.env;
+// The bundle picks its UDP transport itself (auto): CHAINDNS_UDP=native of a CI pass must not force it,
+// and that pass's NODE_OPTIONS preload (@chaindns/udp-native/register) cannot resolve where the bundle runs alone.
+const { CHAINDNS_UDP: _forced, NODE_OPTIONS: _preload, ...env } = process.env;
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 const script = join(packageDir, 'scripts/bundle.mjs');
 const cli = join(packageDir, 'dist/src/cli.js');

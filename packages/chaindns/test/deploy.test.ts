@@ -217,7 +217,9 @@ function envOf(stage: Stage): Record<string, string> {
 async function startAsContainer(argv: readonly string[]): Promise<ChildProcess> {
   const [exe, ...rest] = argv.map((a) => (a.startsWith('/') ? join(image, a) : a));
   assert.equal(exe, 'node');
-  const child = spawn(process.execPath, rest, { cwd: image, env: { ...process.env, ...envOf(final) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The container's environment is the image's: not a test pass's NODE_OPTIONS preload or CHAINDNS_UDP.
+  const { NODE_OPTIONS: _preload, CHAINDNS_UDP: _forced, ...host } = process.env;
+  const child = spawn(process.execPath, rest, { cwd: image, env: { ...host, ...envOf(final) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise<void>((resolve, reject) => {

@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dnsperf } from './dnsperf.js';
 import { freePort, have, loadAverage, log, pinned, start, stop } from './procs.js';
+import { rollup, rss } from './rss.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -44,20 +45,6 @@ async function namesFile() {
   w.end();
   await once(w, 'finish');
   return path;
-}
-
-/** RSS and its anonymous part (MB), from /proc. */
-function rss(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
-  return { rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024 };
-}
-
-/** smaps_rollup's Rss, Anonymous and the private dirty part, in MB. */
-function rollup(pid) {
-  const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN) / 1024;
-  return { rss: kb('Rss'), anonymous: kb('Anonymous'), privateDirty: kb('Private_Dirty') };
 }
 
 /** Samples `pid` every second until `until` resolves; returns the samples. */

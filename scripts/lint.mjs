@@ -15,8 +15,8 @@ const MAX_LINES = 400;
 const README_SECTIONS = ['## Name', '## Description', '## Syntax', '## Examples', '## Metrics', '## Ready'];
 const NOT_PLUGINS = new Set(['core', 'chaindns', 'udp-native']);
 const BUILTINS = new Set(builtinModules);
-// Static imports and re-exports, side-effect imports, and literal dynamic imports.
-const IMPORT = /\bfrom\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+// Static imports and re-exports, side-effect imports, literal dynamic imports, and CommonJS requires.
+const IMPORT = /\bfrom\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 const tsconfigRefs = JSON.parse(read('tsconfig.json')).references.map((r) => r.path);
 
@@ -28,9 +28,9 @@ function walk(dir) {
   });
 }
 
-/** The package an import specifier names (`@scope/name/sub` -> `@scope/name`), or null for a relative path or a builtin. */
+/** The package an import specifier names (`@scope/name/sub` -> `@scope/name`), or null for a relative path, the package's own `#import` or a builtin. */
 function packageOf(spec) {
-  if (spec.startsWith('.') || spec.startsWith('node:') || BUILTINS.has(spec.split('/')[0])) return null;
+  if (spec.startsWith('.') || spec.startsWith('#') || spec.startsWith('node:') || BUILTINS.has(spec.split('/')[0])) return null;
   return spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 }
 
@@ -42,12 +42,12 @@ function packageOf(spec) {
 function checkImports(dir, pkg, isPlugin, pluginNames) {
   const runtime = new Set([pkg.name, ...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]);
   const dev = new Set([...runtime, ...Object.keys(pkg.devDependencies ?? {})]);
-  for (const file of walk(dir).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'))) {
+  for (const file of walk(dir).filter((f) => /\.(ts|mts|cts|js|mjs|cjs)$/.test(f) && !/\.d\.c?ts$/.test(f))) {
     const inSrc = file.startsWith(`${dir}/src/`);
     // Comments may show imports as examples; only code counts.
     const code = read(file).replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
     for (const m of code.matchAll(IMPORT)) {
-      const name = packageOf(m[1] ?? m[2] ?? m[3]);
+      const name = packageOf(m[1] ?? m[2] ?? m[3] ?? m[4]);
       if (name === null) continue;
       if (!(inSrc ? runtime : dev).has(name)) fail(file, `imports ${name}, which ${pkg.name} does not declare${inSrc ? ' in dependencies or peerDependencies' : ''}`);
       if (isPlugin && name !== pkg.name && pluginNames.has(name)) fail(file, `imports the plugin ${name}: plugins depend on @chaindns/core only (find another plugin's capability through core)`);

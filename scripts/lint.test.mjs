@@ -44,6 +44,7 @@ test('the lint names undeclared dependencies and cross-plugin imports, and passe
   put('packages/core/src/index.ts', "export const VERSION = '0';\n");
   pluginFiles('good', "/** Loaded as import('@chaindns/other'). */\n// import { x } from 'lodash';\nimport { readFileSync } from 'node:fs';\nimport { definePlugin } from '@chaindns/core';\nexport const x = 1;\n");
   pluginFiles('greedy', "import { Registry } from 'prom-client';\nexport const x = 1;\n");
+  put('packages/greedy/src/loader.cts', "import fastify = require('fastify');\nexport = { fastify, yaml: require('yaml') };\n");
   pluginFiles('nosy', "import { x as y } from '@chaindns/good';\nexport const x = y;\n", plugin('nosy', { dependencies: { '@chaindns/good': '^0.1.0' } }));
   mkdirSync(join(dir, 'examples'));
   execFileSync('git', ['init', '-q'], { cwd: dir });
@@ -52,7 +53,9 @@ test('the lint names undeclared dependencies and cross-plugin imports, and passe
   const r = spawnSync(process.execPath, [lint, dir], { encoding: 'utf8' });
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stderr, /packages\/greedy\/src\/setup\.ts: imports prom-client, which @chaindns\/greedy does not declare/);
+  assert.match(r.stderr, /packages\/greedy\/src\/loader\.cts: imports fastify, which @chaindns\/greedy does not declare/);
+  assert.match(r.stderr, /packages\/greedy\/src\/loader\.cts: imports yaml, which @chaindns\/greedy does not declare/);
   assert.match(r.stderr, /packages\/nosy\/src\/setup\.ts: imports the plugin @chaindns\/good/);
   assert.doesNotMatch(r.stderr, /packages\/good\//);
-  assert.match(r.stderr, /lint: 2 problem\(s\)/);
+  assert.match(r.stderr, /lint: 4 problem\(s\)/);
 });

@@ -56,4 +56,4 @@ export { Buckets, HistogramCollector, type Series } from './histogram-collector.
 export { settleNext, type Settled } from './settle-next.js';
 export { satisfies } from './server/version.js';
 export { AUTHORS, VERSION } from './version.js';
-export { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+export { Counter, Gauge, Histogram, Registry } from './metric-classes.js';

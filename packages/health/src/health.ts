@@ -1,3 +1,4 @@
+import { Agent, get } from 'node:http';
 import type { Logger, ServerStatus } from '@chaindns/core';
 import { type HttpAnswer, OK } from './http.js';
 import type { HealthMetrics } from './metrics.js';
@@ -18,19 +19,22 @@ export interface ProbeOptions {
  * /health: a slow answer shows the process is struggling with its load. A
  * probe still running when the next is due is not doubled. The timer does
  * not keep the process alive; `stop()` also abandons a probe in flight.
+ * node:http, not fetch: the first fetch loads undici, about 20 MB of RSS
+ * (bench/README.md, "Footprint").
  */
 export function startProbe(url: string, metrics: HealthMetrics, log: Logger, options: ProbeOptions = {}): { stop(): void } {
   const { intervalMs = 1000, timeoutMs = 3000 } = options;
   const stopped = new AbortController();
+  // One connection, kept open between probes as Go's client keeps it.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   let busy = false;
   const probe = async (): Promise<void> => {
     if (busy) return;
     busy = true;
     const start = performance.now();
     try {
-      const res = await fetch(url, { signal: AbortSignal.any([stopped.signal, AbortSignal.timeout(timeoutMs)]) });
-      await res.arrayBuffer(); // read to the end, so the connection is kept for the next probe
-      if (res.status !== 200) throw new Error(`status ${res.status}`);
+      const status = await fetchStatus(url, agent, AbortSignal.any([stopped.signal, AbortSignal.timeout(timeoutMs)]));
+      if (status !== 200) throw new Error(`status ${status}`);
       const seconds = (performance.now() - start) / 1000;
       metrics.duration.observe(seconds);
       if (seconds > 1) log.warn(`Local health request to "${url}" took more than 1s: ${seconds.toFixed(3)}s`);
@@ -49,8 +53,20 @@ export function startProbe(url: string, metrics: HealthMetrics, log: Logger, opt
     stop() {
       clearInterval(timer);
       stopped.abort();
+      agent.destroy();
     },
   };
+}
+
+/** GETs `url` and reads the body to its end (so the connection is kept for the next probe); resolves with the status. */
+function fetchStatus(url: string, agent: Agent, signal: AbortSignal): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent, signal }, (res) => {
+      res.on('error', reject);
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.resume();
+    }).on('error', reject);
+  });
 }
 
 /** Waits out the lameduck: the server keeps answering DNS and /health meanwhile; /ready already says 503. */
@@ -61,6 +77,6 @@ export async function lameduck(ms: number, log: Logger): Promise<void> {
 
 function reason(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  // fetch wraps the socket's error ("fetch failed"); the cause says what happened.
+  // An aborted request says "The operation was aborted"; its cause says why (a timeout).
   return err.cause instanceof Error ? err.cause.message : err.message;
 }

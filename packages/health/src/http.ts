@@ -1,5 +1,5 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { ChainDNSError, formatHostPort, type HostPort, isNoIPv6, listenHosts, type Logger, type SetupContext } from '@chaindns/core';
 
 /** An HTTP listen address: `:8080`, `127.0.0.1:8080`, `[::1]:8080`, `localhost:8181`. */
@@ -18,25 +18,21 @@ export const OK: HttpAnswer = { status: 200, body: 'OK' };
 const NOT_FOUND: HttpAnswer = { status: 404, body: '404 page not found\n' };
 
 /**
- * One fastify listener and the paths it serves. Each path keeps a stack of
- * handlers (one per block and config generation that serves it); the newest
- * answers, so a reload hands over without closing the socket.
+ * One HTTP listener (node:http) and the paths it serves. Each path keeps a
+ * stack of handlers (one per block and config generation that serves it);
+ * the newest answers, so a reload hands over without closing the socket.
  */
 export class HttpEndpoint {
   private readonly paths = new Map<string, PathHandler[]>();
-  // Answers are synchronous, so closing may drop every connection: one that never sent a request
-  // would otherwise hold the close (and the process's stop) until Node's 60s header timeout.
-  private readonly app: FastifyInstance = Fastify({ logger: false, forceCloseConnections: true });
+  private readonly server: Server = createServer((req, res) => this.answer(req, res));
   private bound: AddressInfo | null = null;
 
-  private constructor() {
-    // Go's mux answers any method on an exact path; so do we (the query string is ignored).
-    this.app.all('*', (request, reply) => {
-      const path = request.url.split('?', 1)[0]!;
-      const handler = this.paths.get(path)?.at(-1);
-      const { status, body } = handler ? handler() : NOT_FOUND;
-      return reply.code(status).type('text/plain; charset=utf-8').send(body);
-    });
+  /** Go's mux answers any method on an exact path; so do we (the query string is ignored). */
+  private answer(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    const handler = this.paths.get(path)?.at(-1);
+    const { status, body } = handler ? handler() : NOT_FOUND;
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
   }
 
   /** Listens on `address`; `:PORT` takes `::` (IPv4 too), or `0.0.0.0` on a host without IPv6. */
@@ -45,12 +41,10 @@ export class HttpEndpoint {
     for (let i = 0; ; i++) {
       const endpoint = new HttpEndpoint();
       try {
-        await endpoint.app.listen({ host: hosts[i]!, port: address.port });
-        endpoint.bound = endpoint.app.server.address() as AddressInfo;
+        endpoint.bound = await listen(endpoint.server, hosts[i]!, address.port);
         log.info(`listening on http://${formatHostPort({ host: endpoint.bound.address, port: endpoint.bound.port })}`);
         return endpoint;
       } catch (err) {
-        await endpoint.app.close();
         if (i + 1 < hosts.length && isNoIPv6(err)) continue;
         const reason = err instanceof Error ? err.message : String(err);
         throw new ChainDNSError('CHAINDNS_LISTEN', `cannot listen on http ${formatHostPort(address)}: ${reason}`, { cause: err });
@@ -76,9 +70,28 @@ export class HttpEndpoint {
     };
   }
 
+  /**
+   * Stops listening and drops every connection: answers are synchronous, so
+   * none is cut short, and one that never sent a request would otherwise hold
+   * the close (and the process's stop) until Node's header timeout.
+   */
   close(): Promise<void> {
-    return this.app.close();
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
   }
+}
+
+/** Binds `server` to `host`:`port`; resolves with where it is bound. */
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
 }
 
 /**

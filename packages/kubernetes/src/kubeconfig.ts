@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '#client-node';
 import type { KubernetesConfig } from './config.js';
 
 /** Where a pod's service account token and CA live; the env var moves it (tests, sidecars). */
@@ -17,7 +17,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * what is missing.
  */
 export async function loadKubeConfig(config: KubernetesConfig, env: Env): Promise<KubeConfig> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { KubeConfig } = await import('#client-node');
   const kc = new KubeConfig();
   if (config.kubeconfig) {
     const { path, context } = config.kubeconfig;

@@ -1,5 +1,5 @@
 import type { Logger } from '@chaindns/core';
-import { type KubeConfig, type KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node';
+import { type KubeConfig, type KubernetesObject, ListWatch, Watch } from '#client-node';
 import { ApiClient } from './api-client.js';
 import type { SliceEntry } from './entries.js';
 import type { ClusterIndex } from './index-store.js';
@@ -180,6 +180,7 @@ class Informer {
  */
 export class ApiSource implements Source {
   private readonly informers: Informer[];
+  private readonly api: ApiClient;
 
   constructor(
     kc: KubeConfig,
@@ -190,7 +191,7 @@ export class ApiSource implements Source {
     limits: { qps: number | null; burst: number | null; maxInflight: number | null },
     backoff: Backoff = DEFAULT_BACKOFF,
   ) {
-    const api = new ApiClient(kc, metrics, limits);
+    const api = (this.api = new ApiClient(kc, metrics, limits));
     const onSliceChange = (old: SliceEntry | undefined, slice: SliceEntry): void => {
       // CoreDNS's DNS programming latency: only headless services with a selector carry the trigger time,
       // and only a newer trigger time is a new change.
@@ -211,5 +212,6 @@ export class ApiSource implements Source {
 
   async stop(): Promise<void> {
     await Promise.all(this.informers.map((i) => i.stop()));
+    this.api.close();
   }
 }

@@ -41,8 +41,8 @@ function config(lines: string[] = []): KubernetesConfig {
   return kubernetes.parse(d, { zones: ['cluster.local.'], port: 53, warn: () => {} });
 }
 
-/** Syncs an index from the API with `cfg` and `env`; returns it and the log lines. */
-async function sync(cfg: KubernetesConfig, env: Record<string, string>, expectSynced = true): Promise<{ index: ClusterIndex; logs: string[] }> {
+/** Syncs an index from the API with `cfg` and `env`, then runs `running` while it keeps watching; returns it and the log lines. */
+async function sync(cfg: KubernetesConfig, env: Record<string, string>, expectSynced = true, running?: (index: ClusterIndex) => Promise<void>): Promise<{ index: ClusterIndex; logs: string[] }> {
   const logs: string[] = [];
   const kc = await loadKubeConfig(cfg, env);
   const index = new ClusterIndex();
@@ -52,6 +52,7 @@ async function sync(cfg: KubernetesConfig, env: Record<string, string>, expectSy
     if (expectSynced) await eventually(async () => assert.ok(source.synced), 5000);
     else await new Promise((r) => setTimeout(r, 500));
     assert.equal(source.synced, expectSynced);
+    await running?.(index);
   } finally {
     await source.stop();
   }
@@ -64,6 +65,64 @@ test('in-cluster: the service account token and CA, the API server from KUBERNET
   assert.equal(index.service('secure', 'default')?.clusterIPs[0], '10.96.3.3');
   await assert.rejects(loadKubeConfig(config(), { [SERVICE_ACCOUNT_DIR_ENV]: dir }), /KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined/);
   await assert.rejects(loadKubeConfig(config(), { ...env, [SERVICE_ACCOUNT_DIR_ENV]: join(dir, 'nowhere') }), /nowhere\/token: no such file/);
+});
+
+test('in-cluster: list pages share kept-alive connections instead of a TLS handshake each', async (t) => {
+  const paged = await startFakeApiServer({ tls: { key: readFileSync(file('server.key')), cert: readFileSync(file('server.crt')) }, token: 's3cr3t-token' });
+  t.after(() => paged.stop());
+  paged.apply(namespace('default'), ...Array.from({ length: 2500 }, (_, i) => service('default', `s${i}`, { clusterIP: `10.96.${i >> 8}.${i & 255}` })));
+  const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(paged.port), [SERVICE_ACCOUNT_DIR_ENV]: dir };
+  const { index } = await sync(config(), env);
+  assert.equal(index.service('s2499', 'default')?.clusterIPs[0], '10.96.9.195');
+  const lists = paged.requests.filter((r) => r.query.get('watch') !== 'true').length;
+  assert.ok(lists >= 7, `${lists} list requests: five pages of services, one of EndpointSlices, one of namespaces`);
+  // The three lists run at once: three connections for them, and one for each watch (client-node's own).
+  assert.ok(paged.connectionCount <= 6, `${paged.connectionCount} connections for ${paged.requests.length} requests`);
+});
+
+test('in-cluster: a rotated service-account token is read again within a minute, as client-go does', async (t) => {
+  const sa = mkdtempSync(join(dir, 'rotated-'));
+  writeFileSync(join(sa, 'token'), 'first-token');
+  writeFileSync(join(sa, 'ca.crt'), readFileSync(file('server.crt')));
+  const rotating = await startFakeApiServer({ tls: { key: readFileSync(file('server.key')), cert: readFileSync(file('server.crt')) }, token: 'first-token' });
+  t.after(() => rotating.stop());
+  rotating.apply(namespace('default'), service('default', 'before', { clusterIP: '10.96.4.1' }));
+  // Only the clock of Date moves by hand: the client re-reads the token file once its copy is a minute old.
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+  const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(rotating.port), [SERVICE_ACCOUNT_DIR_ENV]: sa };
+  const { logs } = await sync(config(), env, true, async (index) => {
+    assert.equal(index.service('before', 'default')?.clusterIPs[0], '10.96.4.1');
+    await eventually(() => assert.equal(rotating.watchCount, 3), 5000);
+    // The kubelet writes the new token; the API server accepts only it from now on.
+    writeFileSync(join(sa, 'token'), 'second-token');
+    rotating.requireToken('second-token');
+    t.mock.timers.tick(61_000);
+    const seen = rotating.requests.length;
+    rotating.dropWatches(); // every informer opens a new watch, with whatever token it now sends
+    rotating.apply(service('default', 'after', { clusterIP: '10.96.4.2' }));
+    await eventually(() => assert.equal(index.service('after', 'default')?.clusterIPs[0], '10.96.4.2'), 5000);
+    assert.ok(rotating.requests.length > seen, 'the watches were opened again');
+  });
+  assert.deepEqual(logs.filter((l) => l.startsWith('[WARNING]')), [], 'no request was refused');
+});
+
+test('a kubeconfig user with an exec credential plugin: the token it prints authenticates', async () => {
+  const credential = { apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 's3cr3t-token' } };
+  const path = file('exec-kubeconfig.yaml');
+  writeFileSync(
+    path,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: exec',
+      `clusters:\n- name: exec\n  cluster:\n    server: ${api.url}\n    certificate-authority: ${file('server.crt')}`,
+      `users:\n- name: plugin\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${process.execPath}\n      args: ["-e", ${JSON.stringify(`console.log(${JSON.stringify(JSON.stringify(credential))})`)}]\n      interactiveMode: Never`,
+      'contexts:\n- name: exec\n  context:\n    cluster: exec\n    user: plugin',
+      '',
+    ].join('\n'),
+  );
+  const { index } = await sync(config([`kubeconfig ${path}`]), {});
+  assert.equal(index.service('secure', 'default')?.clusterIPs[0], '10.96.3.3');
 });
 
 test('in-cluster with a CA that did not sign the server: no sync, a warning, retries', async () => {

@@ -1,14 +1,14 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { ChainDNSError, formatHostPort, type HostPort, isNoIPv6, listenHosts, type Logger, type Registry } from '@chaindns/core';
 
 /** Where `/metrics` listens: `localhost:9153`, `:9153` (every address), `127.0.0.1:0` (a free port), `[::1]:9153`. */
 export type HttpAddress = HostPort;
 
-/** One HTTP listener serving a server's registry at `/metrics`, shared by every block that names its address. */
+/** One HTTP listener (node:http) serving a server's registry at `/metrics`, shared by every block that names its address. */
 export class MetricsEndpoint {
   private constructor(
-    private readonly app: FastifyInstance,
+    private readonly server: Server,
     /** Where it is bound (the real port when 0 was asked for). */
     readonly bound: AddressInfo,
   ) {}
@@ -17,20 +17,12 @@ export class MetricsEndpoint {
   static async open(address: HttpAddress, registry: Registry, log: Logger): Promise<MetricsEndpoint> {
     const hosts = listenHosts(address.host);
     for (let i = 0; ; i++) {
-      const app = Fastify({ logger: false });
-      app.get('/metrics', async (_request, reply) => {
-        const text = await registry.metrics();
-        return reply.type(registry.contentType).send(text);
-      });
-      // As Go's http.ServeMux, which CoreDNS serves /metrics with.
-      app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('404 page not found\n'));
+      const server = createServer((req, res) => void answer(registry, req, res));
       try {
-        await app.listen({ host: hosts[i]!, port: address.port });
-        const endpoint = new MetricsEndpoint(app, app.server.address() as AddressInfo);
+        const endpoint = new MetricsEndpoint(server, await listen(server, hosts[i]!, address.port));
         log.info(`serving /metrics on ${endpoint.url}`);
         return endpoint;
       } catch (err) {
-        await app.close();
         if (i + 1 < hosts.length && isNoIPv6(err)) continue;
         const reason = err instanceof Error ? err.message : String(err);
         throw new ChainDNSError('CHAINDNS_LISTEN', `cannot listen on http ${formatHostPort(address)}: ${reason}`, { cause: err });
@@ -45,7 +37,36 @@ export class MetricsEndpoint {
     return `http://${formatHostPort({ host, port })}/metrics`;
   }
 
+  /** Stops listening and drops idle keep-alive connections (a scraper's), so the process can stop. */
   close(): Promise<void> {
-    return this.app.close();
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
   }
+}
+
+/** `/metrics`, any method, as Go's ServeMux and promhttp serve it; every other path 404 as Go's mux. */
+async function answer(registry: Registry, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if ((req.url ?? '/').split('?', 1)[0] !== '/metrics') return send(res, 404, 'text/plain; charset=utf-8', '404 page not found\n');
+  try {
+    send(res, 200, registry.contentType, await registry.metrics());
+  } catch (err) {
+    send(res, 500, 'text/plain; charset=utf-8', `An error has occurred while serving metrics:\n\n${err instanceof Error ? err.message : String(err)}\n`);
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+/** Binds `server` to `host`:`port`; resolves with where it is bound. */
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
 }

@@ -1,18 +1,6 @@
 import type { Registry } from '@chaindns/core';
-// prom-client's own default collectors, one module each; collectDefaultMetrics takes no list.
-// These paths are not its public API, so package.json pins its exact version.
-import eventLoopLag from 'prom-client/lib/metrics/eventLoopLag.js';
-import heapSizeAndUsed from 'prom-client/lib/metrics/heapSizeAndUsed.js';
-import heapSpacesSizeAndUsed from 'prom-client/lib/metrics/heapSpacesSizeAndUsed.js';
-import osMemoryHeap from 'prom-client/lib/metrics/osMemoryHeap.js';
-import processCpuTotal from 'prom-client/lib/metrics/processCpuTotal.js';
-import processHandles from 'prom-client/lib/metrics/processHandles.js';
-import processMaxFileDescriptors from 'prom-client/lib/metrics/processMaxFileDescriptors.js';
-import processOpenFileDescriptors from 'prom-client/lib/metrics/processOpenFileDescriptors.js';
-import processRequests from 'prom-client/lib/metrics/processRequests.js';
-import processResources from 'prom-client/lib/metrics/processResources.js';
-import processStartTime from 'prom-client/lib/metrics/processStartTime.js';
-import version from 'prom-client/lib/metrics/version.js';
+import { processCpu } from './process-cpu.js';
+import collectors from './prom-client-collectors.cjs';
 
 /**
  * The process_* and nodejs_* metrics: prom-client's defaults, all but its
@@ -22,10 +10,7 @@ import version from 'prom-client/lib/metrics/version.js';
  * pause into a 0.6-0.9 ms stall of the event loop (bench/README.md).
  */
 export function runtimeMetrics(registry: Registry): void {
-  const collectors = [
-    processCpuTotal, processStartTime, osMemoryHeap, processOpenFileDescriptors, processMaxFileDescriptors,
-    eventLoopLag, processResources, processHandles, processRequests, heapSizeAndUsed, heapSpacesSizeAndUsed, version,
-  ];
+  processCpu(registry);
   // prom-client's defaults (collectDefaultMetrics sets the same precision).
   for (const collect of collectors) collect(registry, { eventLoopMonitoringPrecision: 10 });
   // prom-client's sums of the labelled nodejs_active_* gauges break the rule that only counters end in _total.

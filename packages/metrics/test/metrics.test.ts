@@ -139,3 +139,16 @@ test('the metrics are created once per registry, never in the global one', () =>
   assert.ok(a.getSingleMetric('coredns_dns_requests_total'));
   assert.ok(a.getSingleMetric('process_cpu_seconds_total'), 'process metrics once per registry');
 });
+
+test('process_cpu_seconds_total is the CPU time since the process started, as Go reports it, and its halves add up', async () => {
+  const spent = process.cpuUsage();
+  const before = (spent.user + spent.system) / 1e6;
+  const registry = new Registry();
+  dnsMetrics(registry);
+  const e = parseExposition(await registry.metrics());
+  const read = (name: string): number => e.samples.find((s) => s.name === name)!.value;
+  const total = read('process_cpu_seconds_total');
+  assert.ok(total >= before, `${total} s: the time before the registry was made (${before} s) counts`);
+  assert.ok(Math.abs(read('process_cpu_user_seconds_total') + read('process_cpu_system_seconds_total') - total) < 1e-9);
+  assert.equal(e.types.get('process_cpu_seconds_total'), 'counter');
+});

@@ -1,9 +1,9 @@
-import { Counter, Registry } from 'prom-client';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCorefile } from '../corefile/index.js';
 import type { Corefile, Scheme } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
+import { Counter, Registry } from '../metric-classes.js';
 import { type Logger, type LoggerLike, toLogger } from '../logger.js';
 import { type AnyPluginDefinition, type CorefileSource, MAX_RESOLVE_HOPS } from '../plugin.js';
 import type { Remote, StreamTransport, UdpTransport } from '../transport.js';

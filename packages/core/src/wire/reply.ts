@@ -1,9 +1,10 @@
-import * as dnsPacket from 'dns-packet';
+import type * as DnsPacket from 'dns-packet';
+import dnsPacket from './dns-packet.cjs';
 import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, QClass, QType } from './constants.js';
 import { skipName } from './name.js';
 import type { Edns, Request } from './request.js';
 
-export type Answer = dnsPacket.Answer;
+export type Answer = DnsPacket.Answer;
 
 export interface ReplyOptions {
   readonly rcode?: number;
@@ -37,7 +38,7 @@ export function reply(req: Request, options: ReplyOptions = {}): Buffer {
     id: req.id,
     type: 'response',
     flags,
-    questions: [{ name: req.qnameRaw, type: req.qtypeName as dnsPacket.RecordType, class: 'IN' }],
+    questions: [{ name: req.qnameRaw, type: req.qtypeName as DnsPacket.RecordType, class: 'IN' }],
     answers: options.answers ? [...options.answers] : [],
     authorities: options.authorities ? [...options.authorities] : [],
     additionals,

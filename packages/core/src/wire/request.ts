@@ -1,4 +1,5 @@
-import * as dnsPacket from 'dns-packet';
+import type * as DnsPacket from 'dns-packet';
+import dnsPacket from './dns-packet.cjs';
 import type { Remote } from '../transport.js';
 import { checkRecords, MALFORMED } from './check-records.js';
 import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, Rcode, typeName } from './constants.js';
@@ -30,7 +31,7 @@ export class Request {
   plugin = '';
   /** How many in-process lookups (ctx.resolve) led to this query: 0 for a client's; set by the server. */
   hops = 0;
-  private decoded: dnsPacket.Packet | undefined;
+  private decoded: DnsPacket.Packet | undefined;
   private raw: string | undefined;
   private lowered: string | undefined;
 
@@ -101,7 +102,7 @@ export class Request {
     return this.msg.length;
   }
   /** The whole message decoded by dns-packet, once. */
-  decode(): dnsPacket.Packet {
+  decode(): DnsPacket.Packet {
     return (this.decoded ??= dnsPacket.decode(this.msg));
   }
 }

@@ -89,9 +89,12 @@ export class FakeApiServer {
   private readonly sockets = new Set<Socket>();
   private server: http.Server | null = null;
   private boundPort: number;
+  private token: string | null;
+  private connections = 0;
 
   constructor(private readonly options: FakeApiServerOptions = {}) {
     this.boundPort = options.port ?? 0;
+    this.token = options.token ?? null;
     for (const t of TYPES) this.objects.set(t.kind, new Map());
   }
 
@@ -104,6 +107,10 @@ export class FakeApiServer {
   get resourceVersion(): string {
     return String(this.rv);
   }
+  /** TCP connections accepted since the first start. */
+  get connectionCount(): number {
+    return this.connections;
+  }
   /** Watch streams open now. */
   get watchCount(): number {
     return this.watchers.size;
@@ -114,6 +121,7 @@ export class FakeApiServer {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.handle(req, res);
     const server = this.options.tls ? https.createServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler) : http.createServer(handler);
     server.on('connection', (socket: Socket) => {
+      this.connections++;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -124,6 +132,11 @@ export class FakeApiServer {
     this.boundPort = (server.address() as { port: number }).port;
     this.server = server;
     return this;
+  }
+
+  /** From now on every request needs `Authorization: Bearer <token>`, as after a service-account token rotation (null: none). */
+  requireToken(token: string | null): void {
+    this.token = token;
   }
 
   /** Goes away: closes the listener and every connection. The objects stay for `start()`. */
@@ -206,7 +219,7 @@ export class FakeApiServer {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams });
-    if (this.options.token && req.headers.authorization !== `Bearer ${this.options.token}`) {
+    if (this.token && req.headers.authorization !== `Bearer ${this.token}`) {
       return reply(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }
     if (url.pathname === '/version') return reply(res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.0' });

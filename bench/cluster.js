@@ -1,0 +1,83 @@
+// A stand-in cluster for the footprint bench: the kubernetes plugin's stand-in API server
+// (@chaindns/kubernetes/testing) in this process, over TLS with a bearer token, holding SERVICES
+// services with ENDPOINTS endpoints each, and the service-account directory and environment that
+// make chaindns connect to it as it does inside a pod (in-cluster config, no Corefile option).
+import { execFileSync } from 'node:child_process';
+import https from 'node:https';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Namespaces of a cluster of `services` services: one per 100 services, as packages/kubernetes/bench/scale.js. */
+const namespacesOf = (services) => Math.max(1, Math.round(services / 100));
+
+/** The API paths the plugin lists with CoreDNS's default Corefile (`pods insecure` watches no pods). */
+const LISTED = ['/api/v1/services', '/apis/discovery.k8s.io/v1/endpointslices', '/api/v1/namespaces'];
+
+/**
+ * Starts the stand-in API server with the cluster; `dir` receives the TLS key and certificate and
+ * the service-account directory. Resolves with the server, the environment for chaindns, and a
+ * query name per service.
+ */
+export async function startCluster({ services, endpointsPerService, dir }) {
+  const { startFakeApiServer, endpointSlice, namespace, service } = await import('@chaindns/kubernetes/testing');
+  const sa = join(dir, 'serviceaccount');
+  mkdirSync(sa, { recursive: true });
+  const key = join(dir, 'apiserver.key');
+  const cert = join(dir, 'apiserver.crt');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const token = 'footprint-bench-token';
+  writeFileSync(join(sa, 'token'), token);
+  writeFileSync(join(sa, 'ca.crt'), readFileSync(cert));
+  const api = await startFakeApiServer({ tls: { key: readFileSync(key), cert: readFileSync(cert) }, token, bookmarkIntervalMs: 60_000 });
+  const namespaces = namespacesOf(services);
+  for (let n = 0; n < namespaces; n++) api.apply(namespace(`ns-${n}`));
+  for (let i = 0; i < services; i++) {
+    const ns = `ns-${i % namespaces}`;
+    const name = `svc-${i}`;
+    const ip = `10.${96 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
+    api.apply(service(ns, name, { clusterIP: i % 10 === 0 ? 'None' : ip, ports: [{ name: 'http', port: 80 }] }));
+    const endpoints = [];
+    for (let e = 0; e < endpointsPerService; e++) {
+      const k = i * endpointsPerService + e;
+      endpoints.push({ ip: `100.${64 + (k >> 16)}.${(k >> 8) & 255}.${k & 255}`, pod: `${name}-7d4b9c8f6d-${k.toString(36).padStart(5, 'x')}`, node: `node-${k % 100}` });
+    }
+    api.apply(endpointSlice(ns, `${name}-${i.toString(36)}`, name, { endpoints, ports: [{ name: 'http', port: 80 }] }));
+  }
+  const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(api.port), CHAINDNS_SERVICEACCOUNT_DIR: sa };
+  return {
+    api,
+    env,
+    /** The name of service `i`. */
+    name: (i) => `svc-${i}.ns-${i % namespaces}.svc.cluster.local`,
+    /** Milliseconds a client takes to list what the plugin lists, concurrently, in pages of 500 (JSON parsed), as the plugin does. */
+    listMs: () => listAll(api.port, token, readFileSync(cert)),
+  };
+}
+
+async function listAll(port, token, ca) {
+  const started = performance.now();
+  await Promise.all(LISTED.map((path) => listPaged(port, token, ca, path)));
+  return performance.now() - started;
+}
+
+async function listPaged(port, token, ca, path) {
+  let next = '';
+  do {
+    const query = new URLSearchParams({ limit: '500', ...(next ? { continue: next } : {}) });
+    const page = JSON.parse(await get(port, token, ca, `${path}?${query}`));
+    next = page.metadata?.continue ?? '';
+  } while (next);
+}
+
+function get(port, token, ca, path) {
+  return new Promise((resolve, reject) => {
+    https
+      .get({ host: '127.0.0.1', port, path, ca, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`GET ${path}: ${res.statusCode}`))));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}

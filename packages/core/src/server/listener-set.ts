@@ -67,6 +67,19 @@ export class ListenerSet implements Iterable<Listener> {
    * Returns those it opened and the keys of those no longer wanted.
    */
   async take(routers: Map<string, Router>): Promise<{ opened: Listener[]; unused: string[] }> {
+    // A free port one address got may be taken on the next: choose again (only while this take chose it).
+    for (let attempt = 0; ; attempt++) {
+      const chosen = new Set<Scheme>([...routers.keys()].map((k) => splitKey(k)[0]).filter((s) => !this.freePorts.has(s)));
+      try {
+        return await this.takeOnce(routers);
+      } catch (err) {
+        if (attempt >= 10 || chosen.size === 0 || !inUse(err)) throw err;
+        for (const s of chosen) this.freePorts.delete(s);
+      }
+    }
+  }
+
+  private async takeOnce(routers: Map<string, Router>): Promise<{ opened: Listener[]; unused: string[] }> {
     const wanted = new Map<string, Router>();
     const opened: Listener[] = [];
     try {
@@ -175,6 +188,10 @@ function splitKey(key: string): [Scheme, string, number] {
 function changed(now: ServerTls | null, next: ServerTls | null): boolean {
   if (!now || !next) return now !== next;
   return !sameTls(now, next) || now.keylog !== next.keylog;
+}
+
+function inUse(err: unknown): boolean {
+  return (err as { cause?: { code?: string } }).cause?.code === 'EADDRINUSE';
 }
 
 function listenError(proto: string, address: string, port: number, err: unknown): ChainDNSError {

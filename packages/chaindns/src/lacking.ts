@@ -28,7 +28,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   trace: 'not in chaindns: log and prometheus show what is asked and how long it takes',
   pprof: 'not in chaindns: profile with node --cpu-prof or --inspect',
   shed: 'not in chaindns',
-  dnstap: 'not in chaindns: log writes one line per query',
   tsig: 'not in chaindns',
   dnssec: 'not in chaindns',
   route53: 'not in chaindns: forward to the VPC resolver',

@@ -1,6 +1,7 @@
 import type { Directive, Token } from './corefile/types.js';
 import { CorefileError } from './errors.js';
-import type { Request } from './wire/request.js';
+import type { Remote } from './transport.js';
+import type { Request, Transport } from './wire/request.js';
 
 /** `autopath @NAME`: the search path of the client that sent a query. */
 export interface SearchPathProvider {
@@ -33,6 +34,33 @@ export interface ZoneSource {
 }
 
 /**
+ * `dnstap`: where a plugin that queries upstreams (forward) reports each
+ * exchange, as CoreDNS's forward reports to the block's dnstap plugins
+ * (FORWARDER_QUERY and FORWARDER_RESPONSE). Such a plugin asks for every
+ * offer with `ctx.needAll('upstreamTap')` and, when there is none, does
+ * nothing more per query.
+ */
+export interface UpstreamTap {
+  /** One try, once it ended, with the upstream's reply or without one. Never throws, never waits. */
+  upstream(exchange: UpstreamExchange): void;
+}
+
+/** One try of a query to an upstream, as UpstreamTap hears of it. */
+export interface UpstreamExchange {
+  /** The client's query the try is for. */
+  readonly req: Request;
+  /** The bytes sent upstream (read them during the call: the sender reuses them). */
+  readonly query: Uint8Array;
+  /** The upstream's reply; null when the try got none (a timeout, a refused port, a closed connection). */
+  readonly reply: Uint8Array | null;
+  /** When the query was sent, as performance.now(). */
+  readonly sentAt: number;
+  readonly upstream: Remote;
+  /** `tcp` for TCP and TLS. */
+  readonly transport: Transport;
+}
+
+/**
  * What a plugin may offer the others of its server block, by name. A
  * third-party package adds its own by declaration merging:
  * `declare module '@chaindns/core' { interface Capabilities { myThing: MyThing } }`.
@@ -40,6 +68,7 @@ export interface ZoneSource {
 export interface Capabilities {
   searchPath: SearchPathProvider;
   zoneSource: ZoneSource;
+  upstreamTap: UpstreamTap;
 }
 
 export type CapabilityName = keyof Capabilities;

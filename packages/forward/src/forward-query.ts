@@ -1,4 +1,4 @@
-import { PluginError, Rcode, type Request, type ResponseWriter, type Result, setId, upstreamQuery } from '@chaindns/core';
+import { PluginError, Rcode, type Request, type ResponseWriter, type Result, setId, type UpstreamTap, upstreamQuery } from '@chaindns/core';
 import { LocalError, type UpstreamError } from './channel.js';
 import type { StanzaConfig } from './config.js';
 import type { ForwardMetrics } from './metrics.js';
@@ -19,6 +19,8 @@ export interface StanzaState {
   readonly failoverMask: number;
   /** Counts the queries in flight (max_concurrent). */
   concurrent: number;
+  /** The block's dnstap taps; null without any, so that a query does no more. */
+  readonly taps: readonly UpstreamTap[] | null;
 }
 
 /**
@@ -108,6 +110,7 @@ export class ForwardQuery implements Attempt {
   answer(reply: Buffer): void {
     const proxy = this.proxy!;
     proxy.answered(this, reply);
+    if (this.stanza.taps !== null) this.tap(this.stanza.taps, reply);
     const c = this.stanza.config;
     // prefer_udp: a truncated UDP reply is asked again over TCP (CoreDNS's rule; without prefer_udp the client's own TCP retry does it).
     if (c.preferUdp && !c.forceTcp && !proxy.isTls && !this.retcp && (reply[2]! & 0x02) !== 0) {
@@ -130,7 +133,14 @@ export class ForwardQuery implements Attempt {
 
   fail(err: UpstreamError): void {
     if (this.proxy!.resend(this, err)) return;
+    if (this.stanza.taps !== null) this.tap(this.stanza.taps, null);
     this.failed(err);
+  }
+
+  /** Reports this try to dnstap (CoreDNS's toDnstap): the query, and the reply when one came. */
+  private tap(taps: readonly UpstreamTap[], reply: Buffer | null): void {
+    const exchange = { req: this.req, query: this.query, reply, sentAt: this.sentAt, upstream: this.proxy!.upstream, transport: this.stream ? ('tcp' as const) : ('udp' as const) };
+    for (const t of taps) t.upstream(exchange);
   }
 
   private failed(err: UpstreamError): void {

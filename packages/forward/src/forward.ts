@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { dgramTransport, type EndpointSet, type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, type UdpTransport } from '@chaindns/core';
+import { dgramTransport, type EndpointSet, type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, type UdpTransport, type UpstreamTap } from '@chaindns/core';
 import type { ForwardConfig, StanzaConfig, TlsConfig } from './config.js';
 import { ForwardQuery, type StanzaState } from './forward-query.js';
 import { type ForwardMetrics, forwardMetrics, UpstreamMetrics } from './metrics.js';
@@ -11,6 +11,8 @@ import { Proxy } from './proxy.js';
 const LOOP_LOG_INTERVAL_MS = 10_000;
 
 export interface ForwardHandler extends Handler {
+  /** Reports every upstream exchange to these taps (the block's dnstap); none leaves the query path as it is. */
+  setTaps(taps: readonly UpstreamTap[]): void;
   /** Closes every socket and stops the health probes. */
   close(): void;
 }
@@ -57,6 +59,7 @@ export function createForward(config: ForwardConfig, env: ForwardEnv): ForwardHa
   return {
     name: 'forward',
     serveDNS: (req, w, next) => route(0, req, w, next),
+    setTaps: (taps) => stanzas.forEach((s) => (s.taps = taps.length > 0 ? taps : null)),
     close: () => stanzas.forEach((s) => s.close()),
   };
 }
@@ -68,6 +71,7 @@ class Stanza implements StanzaState {
   readonly nextMask: number;
   readonly failoverMask: number;
   concurrent = 0;
+  taps: readonly UpstreamTap[] | null = null;
   private readonly order: Order;
 
   constructor(

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { buildQuery, type Logger, QType, type UdpTransport } from '@chaindns/core';
+import { buildQuery, type Logger, QType, type Remote, type UdpTransport } from '@chaindns/core';
 import { LocalError, type Target, type UpstreamError, type Waiter } from './channel.js';
 import type { HealthCheckConfig, UpstreamAddress } from './config.js';
 import { Probe } from './health.js';
@@ -48,6 +48,8 @@ export class Proxy {
   fails = 0;
   inflight = 0;
   readonly addr: string;
+  /** The upstream's address and port, as dnstap reports them. */
+  readonly upstream: Remote;
   readonly isTls: boolean;
   private readonly target: Target;
   private readonly udp: Pool<UdpConn> | null;
@@ -66,6 +68,7 @@ export class Proxy {
     private readonly log: Logger,
   ) {
     this.addr = upstream.addr;
+    this.upstream = { address: upstream.host, port: upstream.port, family: upstream.family };
     this.isTls = options.tls !== null;
     this.target = { host: upstream.host, port: upstream.port, family: upstream.family, addr: upstream.addr, own, tls: options.tls };
     const drop = (reason: 'id' | 'question'): void => metrics.dropped[reason].inc();

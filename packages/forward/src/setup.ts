@@ -115,6 +115,8 @@ export const forward = definePlugin<ForwardConfig>({
   combine: (configs) => ({ stanzas: configs.flatMap((c) => c.stanzas) }),
   setup(config, ctx) {
     const handler = createForward(config, { registry: ctx.registry, log: ctx.log, outbound: ctx.outbound, udp: ctx.udp });
+    const taps = ctx.needAll('upstreamTap');
+    ctx.onStartup(() => handler.setTaps(taps.value.map((t) => t.value)));
     ctx.onShutdown(() => handler.close());
     return handler;
   },

@@ -1,2 +1,3 @@
-export { dnstap, dnstap as default, type DnstapConfig } from './setup.js';
+export { dnstap, dnstap as default, dnstapPlugin, type DnstapPluginOptions } from './setup.js';
+export type { DnstapConfig, TapConfig, Endpoint } from './config.js';
 export { createDnstap } from './dnstap.js';

@@ -27,6 +27,7 @@ export class FrameConnection {
   private timer: NodeJS.Timeout | null;
   private closeError: Error | null = null;
   private finished: (() => void) | null = null;
+  private readonly openWaiters: Array<(open: boolean) => void> = [];
 
   constructor(
     private readonly socket: Socket,
@@ -39,6 +40,7 @@ export class FrameConnection {
       this.state = 'closed';
       this.clearTimer();
       this.finished?.();
+      for (const w of this.openWaiters.splice(0)) w(false);
       options.onClose(this.closeError);
     });
     socket.on('drain', () => {
@@ -58,6 +60,12 @@ export class FrameConnection {
   /** Open and not full: a batch written now goes out without waiting behind the buffer. */
   get writable(): boolean {
     return this.state === 'open' && !this.full;
+  }
+
+  /** Resolves true once the handshake is done (at once when it is), false if the connection closes first. */
+  whenOpen(): Promise<boolean> {
+    if (this.state !== 'handshake') return Promise.resolve(this.state === 'open');
+    return new Promise((resolve) => this.openWaiters.push(resolve));
   }
 
   /** Writes a batch of data frames (whole frames only). */
@@ -95,6 +103,7 @@ export class FrameConnection {
         this.clearTimer();
         this.state = 'open';
         this.socket.write(controlFrame(Control.START));
+        for (const w of this.openWaiters.splice(0)) w(true);
         this.options.onOpen();
       } else if (this.state === 'closing' && f.type === Control.FINISH) {
         this.socket.end();

@@ -87,13 +87,13 @@ export class FrameQueue {
     }
   };
 
-  /** Forgets the waiting batches (the output is gone for good). */
-  clear(): void {
+  /** Takes every waiting batch, whether the output is ready or not (a last write before closing). */
+  takeAll(): Buffer[] {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.cut();
-    this.waiting.length = 0;
     this.queued = 0;
+    return this.waiting.splice(0).map((w) => w.batch);
   }
 
   private cut(): void {

@@ -103,7 +103,7 @@ export class Listener implements BatchOutput, TapOutput {
     const conn: FrameConnection = new FrameConnection(socket, {
       writeBufferBytes: this.options.writeBufferBytes,
       timeoutMs: this.options.timing.timeoutMs,
-      onOpen: () => {},
+      onOpen: () => this.options.log.info(`a receiver connected to dnstap listener ${this.options.address}`),
       onDrain: () => {},
       onClose: () => this.sinks.delete(conn),
     });

@@ -49,14 +49,20 @@ export class Outgoing implements BatchOutput, TapOutput {
     this.conn!.write(batch);
   }
 
-  /** Writes what waits (as far as the receiver takes it), sends STOP and waits for FINISH. */
+  /**
+   * Sends what waits, once the connection is open (a handshake under way is
+   * waited for), then STOP, and waits for FINISH; the receiver has the
+   * timeout to take it all. Messages that no connection takes are dropped.
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.queue.flush();
+    const conn = this.conn;
+    if (conn && this.queue.pending > 0 && (await conn.whenOpen())) for (const batch of this.queue.takeAll()) conn.write(batch);
+    this.queue.dropped += this.queue.pending;
+    this.queue.takeAll();
     this.stopReport();
-    this.queue.clear();
-    await this.conn?.close();
+    await conn?.close();
   }
 
   private dial(): void {

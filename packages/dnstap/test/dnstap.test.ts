@@ -1,1 +1,2 @@
 import { test } from 'node:test';
+test('placeholder', () => {});

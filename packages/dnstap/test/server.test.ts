@@ -1,25 +1,161 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { definePlugin, reply } from '@chaindns/core';
-import { startTestServer, type TestServer } from '@chaindns/core/testing';
-import { dnstap } from '../src/index.js';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { eventually, freePort, makeTestCertificates, startTestServer, startTestUpstream, type TestServer } from '@chaindns/core/testing';
+import { dnstapPlugin } from '../src/index.js';
+import { type Capture, extrasOf, startCapture, type Tapped, tempDir } from './capture.js';
+import { answer, bind, forward } from './stand-ins.js';
 
-/** Answers every query, after dnstap. */
-const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: '192.0.2.1' }] })), 0) }),
+/** Short timers, so a test need not wait CoreDNS's seconds. */
+const dnstap = dnstapPlugin({ timing: { flushMs: 10, retryMs: 50, retryMaxMs: 200, reportMs: 100, timeoutMs: 1000 } });
+const plugins = [bind, dnstap, answer, forward];
+
+const start = (body: string): Promise<TestServer> => startTestServer(`. {\n${body}\n}\n`, { plugins });
+
+/** What a test checks of a message: its type, client or upstream, and question. */
+const brief = (m: Tapped): string => `${m.type} ${m.protocol} ${m.queryAddress ?? '-'} ${m.responseAddress ?? '-'}:${m.responsePort ?? '-'} ${m.question ?? '-'}`;
+
+test('fstrm_capture on a unix socket gets CLIENT_QUERY and CLIENT_RESPONSE of every query, with identity, version and the wire messages', async () => {
+  const dir = tempDir();
+  const capture = await startCapture({ unix: join(dir, 'tap.sock') }, join(dir, 'tap.fstrm'));
+  const s = await start(`  bind\n  dnstap unix://${dir}/tap.sock full {\n    identity test-identity\n    version test-version\n  }\n  answer`);
+  for (const transport of ['udp', 'tcp'] as const) await s.query('Example.org', 'A', { transport });
+  await s.query('example.net', 'AAAA', { address: '::1' });
+  await s.stop();
+  const got = await capture.stop();
+  assert.deepEqual(got.map(brief), [
+    'CLIENT_QUERY UDP 127.0.0.1 -:- Example.org. IN A',
+    'CLIENT_RESPONSE UDP 127.0.0.1 -:- Example.org. IN A',
+    'CLIENT_QUERY TCP 127.0.0.1 -:- Example.org. IN A',
+    'CLIENT_RESPONSE TCP 127.0.0.1 -:- Example.org. IN A',
+    'CLIENT_QUERY UDP ::1 -:- example.net. IN AAAA',
+    'CLIENT_RESPONSE UDP ::1 -:- example.net. IN AAAA',
+  ]);
+  assert.deepEqual(new Set(got.map((m) => `${m.identity} ${m.version}`)), new Set(['test-identity test-version']));
+  assert.deepEqual(got.map((m) => m.family), ['INET', 'INET', 'INET', 'INET', 'INET6', 'INET6']);
+  for (const m of got) assert.ok(m.queryPort! > 0 && m.queryTime, brief(m));
+  for (const m of got.filter((x) => x.type === 'CLIENT_RESPONSE')) assert.ok(m.responseTime! >= m.queryTime!, `${m.responseTime} after ${m.queryTime}`);
 });
 
-let s: TestServer;
-before(async () => {
-  s = await startTestServer('. {\n  dnstap\n  answer\n}', { plugins: [dnstap, answer] });
+test('fstrm_capture on TCP gets the messages without the wire messages, identity the host name and version chaindns-VERSION by default; extra carries placeholders', async () => {
+  const dir = tempDir();
+  const port = await freePort();
+  const capture = await startCapture({ tcp: port }, join(dir, 'tap.fstrm'));
+  const s = await start(`  dnstap tcp://127.0.0.1:${port} {\n    extra "{name} {type} from {remote} {rcode} {/forward/upstream}"\n  }\n  answer`);
+  await s.query('example.org', 'MX');
+  await s.stop();
+  const got = await capture.stop();
+  assert.deepEqual(got.map(brief), ['CLIENT_QUERY UDP 127.0.0.1 -:- -', 'CLIENT_RESPONSE UDP 127.0.0.1 -:- -']);
+  const { hostname } = await import('node:os');
+  assert.equal(got[0]!.identity, hostname());
+  assert.match(got[0]!.version, /^chaindns-\d+\.\d+\.\d+$/);
+  assert.deepEqual(extrasOf(capture.file), ['example.org. MX from 127.0.0.1 - -', 'example.org. MX from 127.0.0.1 - -']);
 });
-after(() => s.stop());
 
-for (const transport of ['udp', 'tcp'] as const) {
-  test(`dnstap over real ${transport} sockets`, async () => {
-    const r = await s.query('example.org', 'A', { transport });
-    assert.equal((r.packet.answers?.[0] as { data?: string } | undefined)?.data, '192.0.2.1');
+test('upstream exchanges reported through upstreamTap become FORWARDER_QUERY and FORWARDER_RESPONSE, between the client messages', async () => {
+  const dir = tempDir();
+  const upstream = await startTestUpstream({ records: ['example.org. 300 IN A 192.0.2.7'] });
+  const capture = await startCapture({ unix: join(dir, 'tap.sock') }, join(dir, 'tap.fstrm'));
+  const s = await start(`  dnstap ${dir}/tap.sock full\n  forward . 127.0.0.1:${upstream.port}`);
+  assert.equal((await s.query('example.org', 'A')).packet.answers?.length, 1);
+  await s.stop();
+  await upstream.stop();
+  assert.deepEqual((await capture.stop()).map(brief), [
+    'CLIENT_QUERY UDP 127.0.0.1 -:- example.org. IN A',
+    `FORWARDER_QUERY UDP - 127.0.0.1:${upstream.port} example.org. IN A`,
+    `FORWARDER_RESPONSE UDP - 127.0.0.1:${upstream.port} example.org. IN A`,
+    'CLIENT_RESPONSE UDP 127.0.0.1 -:- example.org. IN A',
+  ]);
+});
+
+/** True once something accepts TCP connections on 127.0.0.1:`port`. */
+function connects(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
   });
 }
+
+/** socat (Debian's socat) relaying between two sockets: a TLS server in front of a capture, or a sink for a listener. */
+async function relay(args: string[]): Promise<{ stop(): Promise<void>; child: ChildProcess }> {
+  const child = spawn('socat', args, { stdio: 'ignore' });
+  return {
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+test('tls:// with skipverify reaches a TLS receiver; without it, a certificate no CA vouches for is refused and logged', async () => {
+  const dir = tempDir();
+  const certs = await makeTestCertificates();
+  const port = await freePort();
+  const capture = await startCapture({ unix: join(dir, 'tap.sock') }, join(dir, 'tap.fstrm'));
+  const tls = await relay([`OPENSSL-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,cert=${certs.server.cert.path},key=${certs.server.key.path},verify=0`, `UNIX-CONNECT:${dir}/tap.sock`]);
+  try {
+    await eventually(() => connects(port), 3000, 'socat listening');
+    const refused = await start(`  dnstap tls://127.0.0.1:${port}\n  answer`);
+    await eventually(() => refused.logs.some((l) => /\[ERROR\] plugin\/dnstap: No connection to dnstap endpoint tls:\/\/127\.0\.0\.1:\d+: .*certificate/.test(l)), 3000, 'the refused certificate logged');
+    await refused.stop();
+    const s = await start(`  dnstap tls://127.0.0.1:${port} full {\n    skipverify\n  }\n  answer`);
+    await s.query('example.org', 'A', { transport: 'tcp' });
+    await s.stop();
+  } finally {
+    await tls.stop();
+    await certs.remove();
+  }
+  assert.deepEqual((await capture.stop()).map(brief), ['CLIENT_QUERY TCP 127.0.0.1 -:- example.org. IN A', 'CLIENT_RESPONSE TCP 127.0.0.1 -:- example.org. IN A']);
+});
+
+test('when the receiver goes away and comes back, chaindns dials again and sends what waited meanwhile', async () => {
+  const dir = tempDir();
+  const sock = join(dir, 'tap.sock');
+  let capture: Capture = await startCapture({ unix: sock }, join(dir, 'first.fstrm'));
+  const s = await start(`  dnstap ${sock} full\n  answer`);
+  try {
+    await s.query('first.example', 'A');
+    await new Promise((r) => setTimeout(r, 100));
+    const first = await capture.stop();
+    assert.deepEqual(first.map((m) => m.question), ['first.example. IN A', 'first.example. IN A']);
+    await eventually(() => s.logs.some((l) => l.includes('[ERROR] plugin/dnstap: No connection to dnstap endpoint')), 2000, 'the lost receiver logged');
+    await s.query('meanwhile.example', 'A');
+    capture = await startCapture({ unix: sock }, join(dir, 'second.fstrm'));
+    await eventually(() => s.logs.some((l) => l.includes('[INFO] plugin/dnstap: connected to dnstap endpoint')), 3000, 'the reconnect logged');
+    await s.query('second.example', 'A');
+  } finally {
+    await s.stop();
+  }
+  const second = await capture.stop();
+  assert.deepEqual(
+    second.map((m) => `${m.type} ${m.question}`),
+    ['meanwhile', 'meanwhile', 'second', 'second'].map((n, i) => `CLIENT_${i % 2 ? 'RESPONSE' : 'QUERY'} ${n}.example. IN A`),
+  );
+  assert.equal(s.logs.filter((l) => l.includes('No connection')).length, 1, 'one line per outage, not per attempt');
+});
+
+test('dnstap listen: receivers that connect (through socat, to fstrm_capture) get the messages, over a unix socket and TCP', async () => {
+  const dir = tempDir();
+  const port = await freePort();
+  const unixCapture = await startCapture({ unix: join(dir, 'u.sock') }, join(dir, 'u.fstrm'));
+  const tcpCapture = await startCapture({ unix: join(dir, 't.sock') }, join(dir, 't.fstrm'));
+  const s = await start(`  dnstap listen ${dir}/listen.sock full\n  dnstap listen tcp://127.0.0.1:${port} {\n    identity tcp-listener\n  }\n  answer`);
+  const sinks = [await relay([`UNIX-CONNECT:${dir}/listen.sock`, `UNIX-CONNECT:${dir}/u.sock`]), await relay([`TCP:127.0.0.1:${port}`, `UNIX-CONNECT:${dir}/t.sock`])];
+  try {
+    await eventually(() => s.logs.filter((l) => l.includes('a receiver connected to dnstap listener')).length === 2, 3000, 'both receivers connected');
+    await s.query('example.org', 'A');
+  } finally {
+    await s.stop();
+    await Promise.all(sinks.map((r) => r.stop()));
+  }
+  const viaUnix = await unixCapture.stop();
+  const viaTcp = await tcpCapture.stop();
+  assert.deepEqual(viaUnix.map(brief), ['CLIENT_QUERY UDP 127.0.0.1 -:- example.org. IN A', 'CLIENT_RESPONSE UDP 127.0.0.1 -:- example.org. IN A']);
+  assert.deepEqual(viaTcp.map((m) => `${m.type} ${m.identity} ${m.question ?? '-'}`), ['CLIENT_QUERY tcp-listener -', 'CLIENT_RESPONSE tcp-listener -']);
+});

@@ -11,7 +11,7 @@ import { answer } from './stand-ins.js';
 import { startStubReceiver } from './stub-receiver.js';
 
 const run = promisify(execFile);
-const dnstap = dnstapPlugin({ timing: { reportMs: 100 } });
+const dnstap = dnstapPlugin({ timing: { reportMs: 100, timeoutMs: 500 } });
 
 /** One dnsperf run (Debian's dnsperf) of `runs` passes over `file`: queries lost, mean latency, and this process's CPU time per query (the server runs in it). */
 async function load(s: TestServer, file: string, runs: number): Promise<{ lost: number; completed: number; meanMs: number; cpuUs: number }> {

@@ -2,7 +2,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { eventually } from '@chaindns/core/testing';
 import { dataFrames, decodeFields } from './protobuf-decode.js';
 
 /** A fresh directory for sockets and capture files. */
@@ -21,6 +23,8 @@ export async function startCapture(where: { readonly unix: string } | { readonly
   const at = 'unix' in where ? ['-u', where.unix] : ['-a', '127.0.0.1', '-p', String(where.tcp)];
   const child = spawn('fstrm_capture', ['-t', 'protobuf:dnstap.Dnstap', ...at, '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   await opened(child);
+  // It says so before its socket accepts connections: wait for that too.
+  await eventually(() => accepts('unix' in where ? { path: where.unix } : { host: '127.0.0.1', port: where.tcp }), 3000, 'fstrm_capture accepting');
   return {
     file,
     async stop() {
@@ -30,6 +34,14 @@ export async function startCapture(where: { readonly unix: string } | { readonly
       return decodeCapture(file);
     },
   };
+}
+
+/** True when a connection to `to` is accepted (it is closed at once). */
+export function accepts(to: { path: string } | { host: string; port: number }): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(to, () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
+  });
 }
 
 /** Resolves once fstrm_capture listens and has its file open (it says so on stderr). */

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { eventually, freePort, makeTestCertificates, startTestServer, startTestUpstream, type TestServer } from '@chaindns/core/testing';
+import { eventually, freePort, makeTestCertificates, readmeCorefiles, startTestServer, startTestUpstream, type TestServer } from '@chaindns/core/testing';
 import { dnstapPlugin } from '../src/index.js';
-import { type Capture, extrasOf, startCapture, type Tapped, tempDir } from './capture.js';
+import { accepts, type Capture, extrasOf, startCapture, type Tapped, tempDir } from './capture.js';
 import { answer, bind, forward } from './stand-ins.js';
 
 /** Short timers, so a test need not wait CoreDNS's seconds. */
@@ -71,14 +70,6 @@ test('upstream exchanges reported through upstreamTap become FORWARDER_QUERY and
   ]);
 });
 
-/** True once something accepts TCP connections on 127.0.0.1:`port`. */
-function connects(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => (socket.destroy(), resolve(true)));
-    socket.on('error', () => resolve(false));
-  });
-}
-
 /** socat (Debian's socat) relaying between two sockets: a TLS server in front of a capture, or a sink for a listener. */
 async function relay(args: string[]): Promise<{ stop(): Promise<void>; child: ChildProcess }> {
   const child = spawn('socat', args, { stdio: 'ignore' });
@@ -100,7 +91,7 @@ test('tls:// with skipverify reaches a TLS receiver; without it, a certificate n
   const capture = await startCapture({ unix: join(dir, 'tap.sock') }, join(dir, 'tap.fstrm'));
   const tls = await relay([`OPENSSL-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,cert=${certs.server.cert.path},key=${certs.server.key.path},verify=0`, `UNIX-CONNECT:${dir}/tap.sock`]);
   try {
-    await eventually(() => connects(port), 3000, 'socat listening');
+    await eventually(() => accepts({ host: '127.0.0.1', port }), 3000, 'socat listening');
     const refused = await start(`  dnstap tls://127.0.0.1:${port}\n  answer`);
     await eventually(() => refused.logs.some((l) => /\[ERROR\] plugin\/dnstap: No connection to dnstap endpoint tls:\/\/127\.0\.0\.1:\d+: .*certificate/.test(l)), 3000, 'the refused certificate logged');
     await refused.stop();
@@ -158,4 +149,49 @@ test('dnstap listen: receivers that connect (through socat, to fstrm_capture) ge
   const viaTcp = await tcpCapture.stop();
   assert.deepEqual(viaUnix.map(brief), ['CLIENT_QUERY UDP 127.0.0.1 -:- example.org. IN A', 'CLIENT_RESPONSE UDP 127.0.0.1 -:- example.org. IN A']);
   assert.deepEqual(viaTcp.map((m) => `${m.type} ${m.identity} ${m.question ?? '-'}`), ['CLIENT_QUERY tcp-listener -', 'CLIENT_RESPONSE tcp-listener -']);
+});
+
+test('every README example loads and answers, and its receivers get the client and forwarder messages', async (t) => {
+  const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
+  const certs = await makeTestCertificates();
+  const upstream = await startTestUpstream({ records: ['example.org. 300 IN A 192.0.2.7'] });
+  try {
+    for (const [i, example] of examples.entries()) {
+      await t.test(`example ${i + 1}`, async () => {
+        const dir = tempDir();
+        const [tcpPort, tlsPort, listenPort] = [await freePort(), await freePort(), await freePort()];
+        const corefile = example
+          .replaceAll('/tmp/', `${dir}/`)
+          .replaceAll('127.0.0.1:6000', `127.0.0.1:${example.includes('tls://') ? tlsPort : tcpPort}`)
+          .replaceAll('127.0.0.1:6001', `127.0.0.1:${listenPort}`)
+          .replace('192.0.2.53', `127.0.0.1:${upstream.port}`);
+        // A receiver for each outgoing endpoint: fstrm_capture, behind socat for TLS.
+        const receivers: Capture[] = [];
+        const relays: Array<{ stop(): Promise<void> }> = [];
+        for (const [, endpoint] of corefile.matchAll(/dnstap (?!listen)(\S+)/g)) {
+          if (endpoint!.startsWith('tcp://')) receivers.push(await startCapture({ tcp: tcpPort }, join(dir, 'tcp.fstrm')));
+          else if (endpoint!.startsWith('tls://')) {
+            receivers.push(await startCapture({ unix: join(dir, 'tls.sock') }, join(dir, 'tls.fstrm')));
+            relays.push(await relay([`OPENSSL-LISTEN:${tlsPort},bind=127.0.0.1,reuseaddr,fork,cert=${certs.server.cert.path},key=${certs.server.key.path},verify=0`, `UNIX-CONNECT:${dir}/tls.sock`]));
+            await eventually(() => accepts({ host: '127.0.0.1', port: tlsPort }), 3000, 'socat listening');
+          } else receivers.push(await startCapture({ unix: endpoint!.replace('unix://', '') }, join(dir, `unix-${receivers.length}.fstrm`)));
+        }
+        const s = await startTestServer(corefile, { plugins });
+        try {
+          for (const transport of ['udp', 'tcp'] as const) assert.deepEqual((await s.query('example.org', 'A', { transport })).packet.answers?.map((a) => (a as { data?: unknown }).data), ['192.0.2.7']);
+        } finally {
+          await s.stop();
+          await Promise.all(relays.map((r) => r.stop()));
+        }
+        assert.ok(receivers.length > 0 || corefile.includes('listen'));
+        for (const receiver of receivers) {
+          const types = (await receiver.stop()).map((m) => `${m.type} ${m.protocol}`);
+          assert.deepEqual(types, ['UDP', 'TCP'].flatMap((p) => [`CLIENT_QUERY ${p}`, 'FORWARDER_QUERY UDP', 'FORWARDER_RESPONSE UDP', `CLIENT_RESPONSE ${p}`]), `${receiver.file}\n${s.logs.join('\n')}`);
+        }
+      });
+    }
+  } finally {
+    await upstream.stop();
+    await certs.remove();
+  }
 });

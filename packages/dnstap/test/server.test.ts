@@ -161,7 +161,7 @@ test('every README example loads and answers, and its receivers get the client a
         const dir = tempDir();
         const [tcpPort, tlsPort, listenPort] = [await freePort(), await freePort(), await freePort()];
         const corefile = example
-          .replaceAll('/tmp/', `${dir}/`)
+          .replaceAll('/run/dnstap/', `${dir}/`)
           .replaceAll('127.0.0.1:6000', `127.0.0.1:${example.includes('tls://') ? tlsPort : tcpPort}`)
           .replaceAll('127.0.0.1:6001', `127.0.0.1:${listenPort}`)
           .replace('192.0.2.53', `127.0.0.1:${upstream.port}`);

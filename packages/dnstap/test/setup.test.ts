@@ -16,7 +16,7 @@ test('dnstap setup: CoreDNS 1.14 syntax, defaults and errors', async (t) => {
   const cases: { corefile: string; want?: object[]; error?: RegExp; warning?: RegExp }[] = [
     { corefile: 'dnstap dnstap.sock full', want: [{ ...base, endpoint: { kind: 'unix', path: 'dnstap.sock' }, address: 'dnstap.sock', full: true }] },
     { corefile: 'dnstap unix://dnstap.sock', want: [{ ...base, endpoint: { kind: 'unix', path: 'dnstap.sock' }, address: 'unix://dnstap.sock' }] },
-    { corefile: 'dnstap unix:///tmp/dnstap.sock', want: [{ ...base, endpoint: { kind: 'unix', path: '/tmp/dnstap.sock' }, address: 'unix:///tmp/dnstap.sock' }] },
+    { corefile: 'dnstap unix:///run/dnstap.sock', want: [{ ...base, endpoint: { kind: 'unix', path: '/run/dnstap.sock' }, address: 'unix:///run/dnstap.sock' }] },
     { corefile: 'dnstap tcp://127.0.0.1:6000', want: [{ ...base, endpoint: { kind: 'tcp', host: '127.0.0.1', port: 6000 }, address: 'tcp://127.0.0.1:6000' }] },
     { corefile: 'dnstap tcp://[::1]:6000', want: [{ ...base, endpoint: { kind: 'tcp', host: '::1', port: 6000 }, address: 'tcp://[::1]:6000' }] },
     { corefile: 'dnstap tcp://example.com:6000 full', want: [{ ...base, endpoint: { kind: 'tcp', host: 'example.com', port: 6000 }, address: 'tcp://example.com:6000', full: true }] },
@@ -33,7 +33,7 @@ test('dnstap setup: CoreDNS 1.14 syntax, defaults and errors', async (t) => {
     },
     { corefile: 'dnstap listen tcp://127.0.0.1:6000', want: [{ ...base, listen: true, endpoint: { kind: 'tcp', host: '127.0.0.1', port: 6000 }, address: 'tcp://127.0.0.1:6000' }] },
     { corefile: 'dnstap listen tcp://:6000 full', want: [{ ...base, listen: true, endpoint: { kind: 'tcp', host: '', port: 6000 }, address: 'tcp://:6000', full: true }] },
-    { corefile: 'dnstap listen unix:///tmp/dnstap.sock', want: [{ ...base, listen: true, endpoint: { kind: 'unix', path: '/tmp/dnstap.sock' }, address: 'unix:///tmp/dnstap.sock' }] },
+    { corefile: 'dnstap listen unix:///run/dnstap.sock', want: [{ ...base, listen: true, endpoint: { kind: 'unix', path: '/run/dnstap.sock' }, address: 'unix:///run/dnstap.sock' }] },
     { corefile: 'dnstap listen tls://127.0.0.1:6000 full {\n tls cert.pem key.pem\n }', want: [{ ...base, listen: true, endpoint: { kind: 'tls', host: '127.0.0.1', port: 6000 }, address: 'tls://127.0.0.1:6000', full: true, tls: ['cert.pem', 'key.pem', null] }] },
     { corefile: 'dnstap listen tls://127.0.0.1:6000 {\n tls cert.pem key.pem ca.pem\n skipverify\n }', want: [{ ...base, listen: true, endpoint: { kind: 'tls', host: '127.0.0.1', port: 6000 }, address: 'tls://127.0.0.1:6000', skipVerify: true, tls: ['cert.pem', 'key.pem', 'ca.pem'] }] },
     { corefile: 'dnstap tcp://127.0.0.1:6000 {\n skipverify\n }', want: [{ ...base, endpoint: { kind: 'tcp', host: '127.0.0.1', port: 6000 }, address: 'tcp://127.0.0.1:6000', skipVerify: true }], warning: /Corefile:3: dnstap: skipverify applies only to tls:\/\/ endpoints/ },

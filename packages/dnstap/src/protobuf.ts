@@ -49,8 +49,7 @@ export function dnstapSize(head: Uint8Array, extra: Uint8Array | null, messageSi
 
 /** Writes a Dnstap payload at `off` (dnstapSize bytes); `messageSize` is messageSize(m). */
 export function encodeDnstap(out: Buffer, off: number, head: Uint8Array, extra: Uint8Array | null, m: TapMessage, messageSize: number): void {
-  out.set(head, off);
-  off += head.length;
+  off = copy(out, off, head);
   if (extra) off = writeBytesField(out, off, 3, extra);
   out[off++] = (14 << 3) | 2;
   off = writeVarint(out, off, messageSize);
@@ -67,8 +66,8 @@ export function messageSize(m: TapMessage): number {
   if (m.responseAddress) n += bytesFieldSize(5, m.responseAddress.length);
   if (m.queryPort >= 0) n += 1 + varintSize(m.queryPort);
   if (m.responsePort >= 0) n += 1 + varintSize(m.responsePort);
-  if (m.queryTime >= 0) n += 1 + varintSize(Math.floor(m.queryTime / 1000)) + 5;
-  if (m.responseTime >= 0) n += 1 + varintSize(Math.floor(m.responseTime / 1000)) + 5;
+  if (m.queryTime >= 0) n += timeSize(m.queryTime);
+  if (m.responseTime >= 0) n += timeSize(m.responseTime);
   if (m.queryMessage) n += bytesFieldSize(10, m.queryMessage.length);
   if (m.responseMessage) n += bytesFieldSize(14, m.responseMessage.length);
   return n;
@@ -98,14 +97,44 @@ function writeMessage(out: Buffer, off: number, m: TapMessage): number {
   return off;
 }
 
+/** The seconds of the last time encoded, and their varint: they change once a second. */
+let cachedSec = -1;
+const cachedSecBytes = Buffer.alloc(10);
+let cachedSecSize = 0;
+
+function secondsVarint(sec: number): void {
+  if (sec === cachedSec) return;
+  cachedSec = sec;
+  cachedSecSize = writeVarint(cachedSecBytes, 0, sec);
+}
+
+/** The bytes of a time's two fields: the key and varint of the seconds, the key and fixed32 of the nanoseconds. */
+function timeSize(ms: number): number {
+  secondsVarint(Math.floor(ms / 1000));
+  return 1 + cachedSecSize + 5;
+}
+
 /** A time as `*_time_sec` (uint64, field `field`) and `*_time_nsec` (fixed32, the next field). */
 function writeTime(out: Buffer, off: number, field: number, ms: number): number {
   const sec = Math.floor(ms / 1000);
   const nsec = Math.min(999_999_999, Math.round((ms - sec * 1000) * 1e6));
-  off = writeVarint(out, writeKey(out, off, field, 0), sec);
-  off = writeKey(out, off, field + 1, 5);
-  out.writeUInt32LE(nsec, off);
-  return off + 4;
+  secondsVarint(sec);
+  out[off++] = (field << 3) | 0;
+  for (let i = 0; i < cachedSecSize; i++) out[off++] = cachedSecBytes[i]!;
+  out[off++] = ((field + 1) << 3) | 5;
+  out[off++] = nsec & 0xff;
+  out[off++] = (nsec >>> 8) & 0xff;
+  out[off++] = (nsec >>> 16) & 0xff;
+  out[off++] = nsec >>> 24;
+  return off;
+}
+
+/** Copies `bytes` to `out` at `off`: a loop for the short ones (addresses, the head), where TypedArray.set costs more than it moves. */
+function copy(out: Buffer, off: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  if (n > 64) out.set(bytes, off);
+  else for (let i = 0; i < n; i++) out[off + i] = bytes[i]!;
+  return off + n;
 }
 
 function writeKey(out: Buffer, off: number, field: number, wireType: number): number {
@@ -118,9 +147,7 @@ function bytesFieldSize(field: number, length: number): number {
 }
 
 function writeBytesField(out: Buffer, off: number, field: number, bytes: Uint8Array): number {
-  off = writeVarint(out, writeKey(out, off, field, 2), bytes.length);
-  out.set(bytes, off);
-  return off + bytes.length;
+  return copy(out, writeVarint(out, writeKey(out, off, field, 2), bytes.length), bytes);
 }
 
 /** Bytes of a varint of `n` (a non-negative integer below 2^53). */

@@ -34,3 +34,17 @@ test('a receiver that accepts another content type is refused, logged, and diall
     await receiver.close();
   }
 });
+
+test('a reload keeps the connection: the old and the new configuration share it while they name the same endpoint and options', async () => {
+  const sock = join(tempDir(), 'stub.sock');
+  const receiver = await startStubReceiver(sock);
+  const corefile = (identity: string): string => `. {\n  dnstap ${sock} {\n    identity ${identity}\n  }\n  answer\n}\n`;
+  const s = await startTestServer(corefile('old'), { plugins: [dnstap, answer] });
+  await s.query('before.example', 'A');
+  await s.server.reload(corefile('new'));
+  await s.query('after.example', 'A');
+  await s.stop();
+  await eventually(() => receiver.connections[0]?.controls.includes('STOP'), 2000, 'STOP');
+  await receiver.close();
+  assert.deepEqual(receiver.connections, [{ controls: ['READY', 'START', 'STOP'], offered: ['protobuf:dnstap.Dnstap'], data: 4 }]);
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { eventually, freePort, makeTestCertificates, readmeCorefiles, startTestServer, startTestUpstream, type TestServer } from '@chaindns/core/testing';
@@ -145,6 +146,7 @@ test('dnstap listen: receivers that connect (through socat, to fstrm_capture) ge
     await s.stop();
     await Promise.all(sinks.map((r) => r.stop()));
   }
+  assert.equal(existsSync(join(dir, 'listen.sock')), false, 'the listener removes its socket');
   const viaUnix = await unixCapture.stop();
   const viaTcp = await tcpCapture.stop();
   assert.deepEqual(viaUnix.map(brief), ['CLIENT_QUERY UDP 127.0.0.1 -:- example.org. IN A', 'CLIENT_RESPONSE UDP 127.0.0.1 -:- example.org. IN A']);

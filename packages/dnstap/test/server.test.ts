@@ -71,6 +71,16 @@ test('upstream exchanges reported through upstreamTap become FORWARDER_QUERY and
   ]);
 });
 
+/** Resolves once a socat the listener refused has exited; fails when it is still connected after 5s. */
+async function turnedAway(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const timer = setTimeout(() => child.kill('SIGTERM'), 5000);
+  // socat ends by itself when the listener closes on it (after a TLS 1.3 handshake it may exit 0); killed, it was let in.
+  const [, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  clearTimeout(timer);
+  assert.equal(signal, null, 'the listener let the stranger in');
+}
+
 /** socat (Debian's socat) relaying between two sockets: a TLS server in front of a capture, or a sink for a listener. */
 async function relay(args: string[]): Promise<{ stop(): Promise<void>; child: ChildProcess }> {
   const child = spawn('socat', args, { stdio: 'ignore' });
@@ -196,4 +206,47 @@ test('every README example loads and answers, and its receivers get the client a
     await upstream.stop();
     await certs.remove();
   }
+});
+
+test('dnstap listen tls:// with a CA: a receiver with a client certificate the CA signed gets the messages, a stranger is turned away', async () => {
+  const dir = tempDir();
+  const certs = await makeTestCertificates();
+  const port = await freePort();
+  const capture = await startCapture({ unix: join(dir, 'c.sock') }, join(dir, 'c.fstrm'));
+  const s = await start(`  dnstap listen tls://127.0.0.1:${port} full {\n    tls ${certs.server.cert.path} ${certs.server.key.path} ${certs.ca.path}\n  }\n  answer`);
+  const client = (who: 'client' | 'stranger'): string => `OPENSSL:127.0.0.1:${port},cert=${certs[who].cert.path},key=${certs[who].key.path},cafile=${certs.ca.path}`;
+  const stranger = await relay([client('stranger'), `UNIX-CONNECT:${dir}/c.sock`]);
+  const sink = await relay([client('client'), `UNIX-CONNECT:${dir}/c.sock`]);
+  try {
+    await turnedAway(stranger.child);
+    await eventually(() => s.logs.some((l) => l.includes('a receiver connected to dnstap listener')), 3000, 'the receiver connected');
+    await s.query('example.org', 'A');
+  } finally {
+    await s.stop();
+    await sink.stop();
+    await certs.remove();
+  }
+  assert.equal(s.logs.filter((l) => l.includes('a receiver connected')).length, 1, s.logs.join('\n'));
+  assert.deepEqual((await capture.stop()).map(brief), ['CLIENT_QUERY UDP 127.0.0.1 -:- example.org. IN A', 'CLIENT_RESPONSE UDP 127.0.0.1 -:- example.org. IN A']);
+});
+
+test('dnstap listen tls:// with a CA and skipverify: a receiver without a client certificate is let in, one with a certificate the CA did not sign is not', async () => {
+  const dir = tempDir();
+  const certs = await makeTestCertificates();
+  const port = await freePort();
+  const capture = await startCapture({ unix: join(dir, 'c.sock') }, join(dir, 'c.fstrm'));
+  const s = await start(`  dnstap listen tls://127.0.0.1:${port} {\n    tls ${certs.server.cert.path} ${certs.server.key.path} ${certs.ca.path}\n    skipverify\n  }\n  answer`);
+  const stranger = await relay([`OPENSSL:127.0.0.1:${port},cert=${certs.stranger.cert.path},key=${certs.stranger.key.path},cafile=${certs.ca.path}`, `UNIX-CONNECT:${dir}/c.sock`]);
+  const anonymous = await relay([`OPENSSL:127.0.0.1:${port},cafile=${certs.ca.path}`, `UNIX-CONNECT:${dir}/c.sock`]);
+  try {
+    await turnedAway(stranger.child);
+    await eventually(() => s.logs.some((l) => l.includes('a receiver connected to dnstap listener')), 3000, 'the receiver connected');
+    await s.query('example.org', 'A');
+  } finally {
+    await s.stop();
+    await anonymous.stop();
+    await certs.remove();
+  }
+  assert.equal(s.logs.filter((l) => l.includes('a receiver connected')).length, 1, s.logs.join('\n'));
+  assert.deepEqual((await capture.stop()).map((m) => m.type), ['CLIENT_QUERY', 'CLIENT_RESPONSE']);
 });

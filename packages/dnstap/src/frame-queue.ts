@@ -38,6 +38,7 @@ export class FrameQueue {
   private readonly waiting: Array<{ batch: Buffer; count: number }> = [];
   private queued = 0;
   private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly output: BatchOutput,
@@ -50,8 +51,6 @@ export class FrameQueue {
    * dropped and counted).
    */
   reserve(size: number): number {
-    // A full batch goes before this frame joins it (a frame is written into only after reserve returns).
-    if (this.end - this.start >= BATCH_BYTES) this.flush();
     if (this.queued >= this.options.maxMessages) {
       this.dropped++;
       return -1;
@@ -66,7 +65,9 @@ export class FrameQueue {
     this.end = at + size;
     this.inBatch++;
     this.queued++;
-    this.timer ??= setTimeout(this.flush, this.options.flushMs).unref();
+    // A full batch goes out after the current work (this frame is written into once reserve returns), not in the query's own turn.
+    if (this.end - this.start >= BATCH_BYTES) this.soon ??= setImmediate(this.flush);
+    else this.timer ??= setTimeout(this.flush, this.options.flushMs).unref();
     return at;
   }
 
@@ -77,8 +78,7 @@ export class FrameQueue {
 
   /** Cuts the current batch and hands the output what it takes; called again when the output becomes ready. */
   readonly flush = (): void => {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.stopTimers();
     this.cut();
     while (this.waiting.length > 0 && this.output.ready) {
       const { batch, count } = this.waiting.shift()!;
@@ -89,11 +89,16 @@ export class FrameQueue {
 
   /** Takes every waiting batch, whether the output is ready or not (a last write before closing). */
   takeAll(): Buffer[] {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.stopTimers();
     this.cut();
     this.queued = 0;
     return this.waiting.splice(0).map((w) => w.batch);
+  }
+
+  private stopTimers(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.soon) clearImmediate(this.soon);
+    this.timer = this.soon = null;
   }
 
   private cut(): void {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createSecureContext } from 'node:tls';
-import { configError, definePlugin, type Logger, type NamedFile, type PluginDefinition, type Token, VERSION } from '@chaindns/core';
+import { configError, definePlugin, type Logger, type PluginDefinition, type Token, VERSION } from '@chaindns/core';
 import { type DnstapConfig, parseTap, QUEUE_UNIT, type TapConfig } from './config.js';
 import { createDnstap } from './dnstap.js';
 import { compileExtra } from './extra.js';
@@ -29,7 +29,7 @@ export function dnstapPlugin(options: DnstapPluginOptions = {}): PluginDefinitio
     name: 'dnstap',
     parse: (d, ctx) => [parseTap(d, ctx)],
     combine: (configs) => configs.flat(),
-    files: (configs) => configs.flatMap((c) => (c.tls ? [c.tls.cert, c.tls.key, ...(c.tls.ca ? [c.tls.ca] : [])].map((t) => ({ path: t.text, at: t, what: 'dnstap tls file' })) : [])) as NamedFile[],
+    files: (configs) => configs.flatMap((c) => (c.tls ? [c.tls.cert, c.tls.key, ...(c.tls.ca ? [c.tls.ca] : [])].map((t) => ({ path: t.text, at: t, what: 'dnstap tls file' })) : [])),
     async setup(configs, ctx) {
       const taps = await Promise.all(
         configs.map(async (c) => {

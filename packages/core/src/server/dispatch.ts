@@ -83,7 +83,9 @@ export class Dispatcher {
   }
 
   private finish(req: Request, w: ServerWriter, rcode: number): void {
-    if (!w.written && rcode !== NO_REPLY) w.write(errorReply(req.msg, req.questionEnd, unwrittenRcode(rcode), req.edns));
+    if (w.written) return;
+    if (rcode === NO_REPLY) w.noReply();
+    else w.write(errorReply(req.msg, req.questionEnd, unwrittenRcode(rcode), req.edns));
   }
 
   private fail(req: Request, w: ServerWriter, err: unknown): void {

@@ -197,9 +197,9 @@ export class Server {
     const listener = options.port === undefined ? all[0] : all.find((l) => l.port === options.port);
     if (!listener) return Promise.reject(new ChainDNSError('CHAINDNS_STATE', 'exchange(): the server has no listener on that port'));
     const from: Remote = { address: '127.0.0.1', port: 0, family: 4 };
-    return new Promise((resolve) => {
-      const sink = { sendFrame: resolve };
-      if (options.transport === 'udp') this.dispatcher.udp(listener.router, msg, from, { send: (data) => resolve(Buffer.from(data)) });
+    return new Promise((resolve, reject) => {
+      const sink = { sendFrame: resolve, noReply: () => reject(noReply('exchange()')) };
+      if (options.transport === 'udp') this.dispatcher.udp(listener.router, msg, from, { send: (data) => resolve(Buffer.from(data)), noReply: sink.noReply });
       else this.dispatcher.tcp(listener.router, msg, from, sink);
     });
   }
@@ -276,8 +276,8 @@ export class Server {
     const { scheme, port } = block.source.keys[0]!;
     const listener = this.listeners.find(scheme, port);
     const from: Remote = { address: '127.0.0.1', port: 0, family: 4 };
-    return new Promise((resolve) => {
-      const sink = { sendFrame: resolve };
+    return new Promise((resolve, reject) => {
+      const sink = { sendFrame: resolve, noReply: () => reject(noReply(`resolve(${qname})`)) };
       if (listener) {
         this.dispatcher.tcp(listener.router, msg, from, sink, hops);
         return;
@@ -288,4 +288,8 @@ export class Server {
       this.dispatcher.serve(req, new TcpWriter(req, sink), block.route);
     });
   }
+}
+
+function noReply(what: string): ChainDNSError {
+  return new ChainDNSError('CHAINDNS_NO_REPLY', `${what}: its chain answered nothing (NO_REPLY)`);
 }

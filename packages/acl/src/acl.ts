@@ -1,6 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { errorReply, type Handler, type Logger, matchZone, type Next, NO_REPLY, Rcode, type Request, type ResponseWriter, type Result } from '@chaindns/core';
-import { withExtendedError } from './extended-error.js';
+import { errorReply, type Handler, type Logger, matchZone, type Next, NO_REPLY, Rcode, type Request, type ResponseWriter, type Result, withExtendedError } from '@chaindns/core';
 import type { AclMetrics } from './metrics.js';
 import type { AclAction, AclRule } from './setup.js';
 

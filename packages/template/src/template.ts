@@ -1,7 +1,6 @@
-import { type Answer, className, fallsThrough, type Handler, matchZone, type Next, parseAnswer, PluginError, QType, Rcode, reply, type Request, type ResponseWriter, type Result, typeName } from '@chaindns/core';
+import { type Answer, className, fallsThrough, type Handler, matchZone, type Next, parseAnswer, PluginError, QType, Rcode, reply, type Request, type ResponseWriter, type Result, typeName, withExtendedError } from '@chaindns/core';
 import type { TemplateSpec } from './config.js';
 import { emptyReply } from './empty-reply.js';
-import { withExtendedError } from './extended-error.js';
 import type { TemplateMetrics } from './metrics.js';
 import { NameRegex, type Submatches } from './name-regex.js';
 import { QueryData } from './query-data.js';

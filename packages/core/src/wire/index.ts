@@ -5,6 +5,7 @@ export { parseRequest, Request, type Edns, type Transport, type WireFault } from
 export { deriveRequest } from './derive.js';
 export { errorReply, rcodeOf, reply, replyOpt, setId, setRcode, writeOpt, type Answer, type ReplyOptions } from './reply.js';
 export { fitReply, truncate } from './fit.js';
+export { withExtendedError } from './extended-error.js';
 export { decrementTtls, minTtl } from './ttl.js';
 export { buildQuery } from './query.js';
 export { upstreamQuery } from './upstream-query.js';

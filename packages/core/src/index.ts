@@ -39,6 +39,7 @@ export {
   parseZones,
 } from './corefile/args.js';
 export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, type HostPort } from './corefile/host-port.js';
+export { HttpListener, sendText, type HttpHandler } from './http-listener.js';
 export { EndpointSet } from './server/endpoint-set.js';
 export { type LazyPlugin, type PluginSource, PluginRegistry } from './server/registry.js';
 export { loadPlugins, planBlock, type PlannedPlugin, type PlanOptions } from './server/plan.js';

@@ -204,8 +204,12 @@ export interface CorefileSource {
 
 /** The server-wide view of readiness and health, live across reloads. */
 export interface ServerStatus {
-  /** Names of the checks not ready now; `["shutdown"]` once the server is stopping. */
-  notReady(): string[];
+  /**
+   * Names of the checks not ready now; `["shutdown"]` once the server is
+   * stopping. With `settled` (CoreDNS's `monitor until-ready`), a check
+   * named there is not asked, and one that passes is added to it.
+   */
+  notReady(settled?: Set<string>): string[];
   /** Names of the liveness checks failing now. */
   unhealthy(): string[];
   readonly stopping: boolean;

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseCorefile } from '@chaindns/core';
+import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
+import { k8s_external } from '../src/index.js';
+
+const ctx = { zones: ['.'], port: 53, warn: () => {} };
+
+test('k8s_external setup', async (t) => {
+  const cases: { line: string; want?: object; error?: RegExp }[] = [
+    { line: 'k8s_external', want: {} },
+    { line: 'k8s_external extra', error: /Corefile:2: k8s_external: expected 0 arguments, got 1/ },
+  ];
+  for (const c of cases) {
+    await t.test(c.line, () => {
+      const d = parseCorefile(`. {\n ${c.line}\n}`).blocks[0]!.directives[0]!;
+      if (c.error) assert.throws(() => k8s_external.parse(d, ctx), c.error);
+      else assert.deepEqual(k8s_external.parse(d, ctx), c.want);
+    });
+  }
+});
+
+test('the README examples parse', () => {
+  const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
+  assert.ok(examples.length > 0);
+  for (const corefile of examples) checkCorefile(corefile, [k8s_external]);
+});

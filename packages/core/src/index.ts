@@ -50,6 +50,7 @@ export { dgramTransport } from './server/dgram-transport.js';
 export { nodeStreamTransport } from './server/node-streams.js';
 export { writtenReply, type WrittenReply } from './server/writer.js';
 export type { Capabilities, CapabilityName, CapabilityOffers, CapabilityRef, SearchPathProvider, ZoneSource } from './capabilities.js';
+export type { ExternalItem, ExternalSource } from './external-source.js';
 export { perRegistry } from './per-registry.js';
 export { resolvConfSearch } from './resolv-conf.js';
 export { Buckets, HistogramCollector, type Series } from './histogram-collector.js';

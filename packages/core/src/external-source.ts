@@ -13,8 +13,12 @@ export interface ExternalSource {
    * stands for its ready endpoints.
    */
   lookup(name: string, headless: boolean): readonly ExternalItem[] | null;
-  /** The services (`service.namespace`) with the external address `ip` (canonical form), for PTR. */
-  reverse(ip: string): readonly string[];
+  /**
+   * For PTR: the services (`service.namespace`) with the external address a
+   * full reverse name stands for (`4.3.2.1.in-addr.arpa.`, lowercased), or
+   * null when the name is no full reverse name.
+   */
+  reverse(qname: string): readonly string[] | null;
   /** This DNS server's own external addresses, the glue of the zone's NS record (CoreDNS's ExternalAddress). */
   nameservers(headless: boolean): readonly string[];
   /** The zone's SOA serial: the time of the last change seen. */

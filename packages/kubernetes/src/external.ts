@@ -1,7 +1,7 @@
 import type { ExternalItem, ExternalSource } from '@chaindns/core';
 import type { AnswerContext } from './answer-apex.js';
 import { endpointHostname, type ServiceEntry } from './entries.js';
-import { canonicalIp } from './ip.js';
+import { addressFromReverse, canonicalIp } from './ip.js';
 import { namespaceExposed, readyEndpoints } from './records.js';
 
 const stripUnderscore = (s: string): string => (s.startsWith('_') ? s.slice(1) : s);
@@ -21,7 +21,9 @@ function externalAddresses(svc: ServiceEntry): readonly string[] {
 export function kubernetesExternal(ctx: AnswerContext & { readonly synced: () => boolean }): ExternalSource {
   return {
     lookup: (name, headless) => lookup(ctx, name, headless),
-    reverse(ip) {
+    reverse(qname) {
+      const ip = addressFromReverse(qname);
+      if (ip === null) return null;
       const names: string[] = [];
       // As CoreDNS: namespace filtering applies only when `namespaces` is set.
       for (const svc of ctx.index.servicesByExternalIp(ip)) {

@@ -76,18 +76,21 @@ test('lookup: what a name under the external zone stands for, as CoreDNS’s Ext
 test('namespaces limits what lookup and reverse see', () => {
   const s = source([], new Set(['kube-system']));
   assert.equal(s.lookup('svc1.testns', false), null);
-  assert.deepEqual(s.reverse('1.2.3.4'), []);
-  assert.deepEqual(s.reverse('203.0.113.53'), ['kube-dns.kube-system']);
+  assert.deepEqual(s.reverse('4.3.2.1.in-addr.arpa.'), []);
+  assert.deepEqual(s.reverse('53.113.0.203.in-addr.arpa.'), ['kube-dns.kube-system']);
 });
 
 test('reverse: the services with an external IP or a load balancer at the address', () => {
   const s = source();
-  assert.deepEqual(s.reverse('1.2.3.4'), ['svc1.testns']);
-  assert.deepEqual(s.reverse('2.3.4.5'), ['svc11.testns']);
-  assert.deepEqual(s.reverse('192.0.2.1'), ['both.testns']);
-  assert.deepEqual(s.reverse('192.0.2.2'), ['both.testns']);
+  assert.deepEqual(s.reverse('4.3.2.1.in-addr.arpa.'), ['svc1.testns']);
+  assert.deepEqual(s.reverse('5.4.3.2.in-addr.arpa.'), ['svc11.testns']);
+  assert.deepEqual(s.reverse('1.2.0.192.in-addr.arpa.'), ['both.testns']);
+  assert.deepEqual(s.reverse('2.2.0.192.in-addr.arpa.'), ['both.testns']);
+  assert.deepEqual(s.reverse('5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.1.0.0.0.ip6.arpa.'), ['svc6.testns']);
+  assert.equal(s.reverse('3.2.1.in-addr.arpa.'), null);
+  assert.equal(s.reverse('svc1.testns.example.org.'), null);
   // A cluster IP is not external.
-  assert.deepEqual(s.reverse('10.0.0.1'), []);
+  assert.deepEqual(s.reverse('1.0.0.10.in-addr.arpa.'), []);
   assert.deepEqual(s.serial(), SERIAL);
 });
 

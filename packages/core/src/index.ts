@@ -52,6 +52,7 @@ export { writtenReply, type WrittenReply } from './server/writer.js';
 export type { Capabilities, CapabilityName, CapabilityOffers, CapabilityRef, SearchPathProvider, ZoneSource } from './capabilities.js';
 export type { ExternalItem, ExternalSource } from './external-source.js';
 export { perRegistry } from './per-registry.js';
+export { hexdump } from './hexdump.js';
 export { resolvConfSearch } from './resolv-conf.js';
 export { Buckets, HistogramCollector, type Series } from './histogram-collector.js';
 export { settleNext, type Settled } from './settle-next.js';

@@ -73,7 +73,8 @@ function prefixed(options: LoggerOptions & { readonly sink: LogSink }, prefix: s
  * fails at once rather than at the first log line.
  */
 export function toLogger(given: LoggerLike | undefined): Logger {
-  if (given === undefined) return createLogger();
+  // Debug lines pass: the server writes them only while its Corefile has `debug` (gateDebug).
+  if (given === undefined) return createLogger({ debug: true });
   const missing = (['info', 'warn', 'error'] as const).filter((m) => typeof (given as Partial<LoggerLike> | null)?.[m] !== 'function');
   if (missing.length > 0) {
     throw new ChainDNSError('CHAINDNS_OPTIONS', `logger: expected an object with info, warn and error methods (such as console), but it has no ${missing.join(', ')}`);
@@ -89,6 +90,23 @@ function adapt(target: LoggerLike, prefix: string): Logger {
     error: (m) => target.error(prefix + m),
     fatal: (m) => (target.fatal ? target.fatal(prefix + m) : target.error(prefix + m)),
     child: (p) => adapt(target, `${prefix}${p}: `),
+  };
+}
+
+/**
+ * `log`, its debug lines passed on only while `on()` holds (the server's
+ * `debug` plugin, CoreDNS's log.D), in its children too.
+ */
+export function gateDebug(log: Logger, on: () => boolean): Logger {
+  return {
+    debug: (m) => {
+      if (on()) log.debug(m);
+    },
+    info: (m) => log.info(m),
+    warn: (m) => log.warn(m),
+    error: (m) => log.error(m),
+    fatal: (m) => log.fatal(m),
+    child: (p) => gateDebug(log.child(p), on),
   };
 }
 

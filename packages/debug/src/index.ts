@@ -1,2 +1,1 @@
 export { debug, debug as default, type DebugConfig } from './setup.js';
-export { createDebug } from './debug.js';

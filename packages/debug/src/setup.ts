@@ -1,10 +1,12 @@
 import { definePlugin, expectArgs, expectNoBlock } from '@chaindns/core';
-import { createDebug } from './debug.js';
 
-/** What `debug` takes from its Corefile line. */
+/** `debug` takes nothing from its Corefile line. */
 export type DebugConfig = Record<string, never>;
 
-/** `debug`: no arguments, no block (yet). */
+/**
+ * `debug`: turns the server's debug log lines on (CoreDNS's log.D), for the
+ * whole server while this config serves. It has no handler.
+ */
 export const debug = definePlugin<DebugConfig>({
   name: 'debug',
   parse(d) {
@@ -12,5 +14,7 @@ export const debug = definePlugin<DebugConfig>({
     expectNoBlock(d);
     return {};
   },
-  setup: () => createDebug(),
+  setup(_config, ctx) {
+    ctx.enableDebug();
+  },
 });

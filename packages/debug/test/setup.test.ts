@@ -9,7 +9,9 @@ const ctx = { zones: ['.'], port: 53, warn: () => {} };
 test('debug setup', async (t) => {
   const cases: { line: string; want?: object; error?: RegExp }[] = [
     { line: 'debug', want: {} },
-    { line: 'debug extra', error: /Corefile:2: debug: expected 0 arguments, got 1/ },
+    // CoreDNS's debug_test.go: `debug off` is an error.
+    { line: 'debug off', error: /Corefile:2: debug: expected 0 arguments, got 1/ },
+    { line: 'debug {\n  off\n }', error: /Corefile:2: debug: takes no block/ },
   ];
   for (const c of cases) {
     await t.test(c.line, () => {

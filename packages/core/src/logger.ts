@@ -3,7 +3,8 @@ import { LineWriter, type OutputStream } from './line-writer.js';
 
 /** CoreDNS's log shape: `[INFO] plugin/<name>: message`, written to stdout. */
 export interface Logger {
-  debug(message: string): void;
+  /** A function is called only when the line is written: for a costly one (a hexdump) while debug is mostly off. */
+  debug(message: string | (() => string)): void;
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
@@ -57,7 +58,7 @@ function prefixed(options: LoggerOptions & { readonly sink: LogSink }, prefix: s
   const { sink } = options;
   const emit = (level: string, message: string): void => sink(`[${level}] ${prefix}${message}`);
   return {
-    debug: (m) => options.debug && emit('DEBUG', m),
+    debug: (m) => options.debug && emit('DEBUG', typeof m === 'function' ? m() : m),
     info: (m) => !options.quiet && emit('INFO', m),
     warn: (m) => emit('WARNING', m),
     error: (m) => emit('ERROR', m),
@@ -84,7 +85,7 @@ export function toLogger(given: LoggerLike | undefined): Logger {
 
 function adapt(target: LoggerLike, prefix: string): Logger {
   return {
-    debug: (m) => target.debug?.(prefix + m),
+    debug: (m) => target.debug?.(prefix + (typeof m === 'function' ? m() : m)),
     info: (m) => target.info(prefix + m),
     warn: (m) => target.warn(prefix + m),
     error: (m) => target.error(prefix + m),

@@ -64,3 +64,27 @@ test('debug in one server block turns it on for the whole server, as CoreDNS', a
   await s.query('a.example.net', 'A');
   assert.ok(debugLines(s.logs).includes('[DEBUG] plugin/talk: asked a.example.net.'));
 });
+
+test('a debug line given as a function is built only when it is written', async (t) => {
+  let built = 0;
+  const lazy = definePlugin<null>({
+    name: 'lazy',
+    parse: () => null,
+    setup: (_c, ctx) => ({
+      name: 'lazy',
+      serveDNS(req, w) {
+        ctx.log.debug(() => `built for ${req.qname} (${++built})`);
+        w.write(reply(req, {}));
+        return 0;
+      },
+    }),
+  });
+  const s = await startTestServer('. {\n  lazy\n}', { plugins: [dbg, lazy] });
+  t.after(() => s.stop());
+  await s.query('a.example.org', 'A');
+  assert.equal(built, 0);
+  await s.server.reload('. {\n  dbg\n  lazy\n}');
+  await s.query('b.example.org', 'A');
+  assert.equal(built, 1);
+  assert.deepEqual(debugLines(s.logs), ['[DEBUG] plugin/lazy: built for b.example.org. (1)']);
+});

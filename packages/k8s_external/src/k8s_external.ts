@@ -1,6 +1,7 @@
 import {
   type Answer,
   type ExternalItem,
+  type ExternalSource,
   fallsThrough,
   type Handler,
   isSubdomain,
@@ -47,6 +48,8 @@ const isReverseZone = (zone: string): boolean => zone.endsWith('in-addr.arpa.') 
 export function createK8sExternal(opts: K8sExternalOptions): Handler {
   // PTR targets are named in the first forward zone (CoreDNS takes the first zone, whatever it is).
   const ptrZone = opts.zones.find((z) => !isReverseZone(z)) ?? opts.zones[0] ?? '.';
+  /** `<apex>.<zone>` for each zone, where the name server's records live. */
+  const apexNames = new Map(opts.zones.map((z) => [z, join(opts.apex, z)]));
 
   const write = (req: Request, w: ResponseWriter, zoneRaw: string, outcome: Outcome, truncated = false): number => {
     const answers = outcome.answers;
@@ -73,19 +76,14 @@ export function createK8sExternal(opts: K8sExternalOptions): Handler {
       // The zone in the letter case it was asked in.
       const zoneRaw = zone === '.' ? '.' : req.qnameRaw.slice(req.qnameRaw.length - zone.length);
       if (qname === zone) return write(req, w, zoneRaw, apexAnswer(opts, req.qtype, zoneRaw));
-      if (isSubdomain(qname, join(opts.apex, zone))) return write(req, w, zoneRaw, subApexAnswer(opts, req.qtype, trimZone(qname, zone), req.qnameRaw));
+      if (isSubdomain(qname, apexNames.get(zone)!)) return write(req, w, zoneRaw, subApexAnswer(opts, req.qtype, trimZone(qname, zone), req.qnameRaw));
       const source = opts.source();
-      const missing = (): Result => {
-        if (fallsThrough(opts.fallthrough, qname)) return next(req, w);
-        // Before the first sync a name may just not have arrived yet.
-        return write(req, w, zoneRaw, source.synced() ? NXDOMAIN : { rcode: Rcode.SERVFAIL, answers: [] });
-      };
       if (req.qtype === QType.PTR) {
         const services = source.reverse(qname);
-        if (services !== null) return services.length === 0 ? missing() : write(req, w, zoneRaw, { rcode: Rcode.NOERROR, answers: ptrRecords(services, req.qnameRaw, ptrZone, opts.ttl) });
+        if (services !== null) return services.length === 0 ? missing(req, w, next, zoneRaw, source) : write(req, w, zoneRaw, { rcode: Rcode.NOERROR, answers: ptrRecords(services, req.qnameRaw, ptrZone, opts.ttl) });
       }
       const items = source.lookup(trimZone(qname, zone), opts.headless);
-      if (items === null) return missing();
+      if (items === null) return missing(req, w, next, zoneRaw, source);
       if (items.length === 0) return write(req, w, zoneRaw, NODATA);
       switch (req.qtype) {
         case QType.A:
@@ -102,6 +100,12 @@ export function createK8sExternal(opts: K8sExternalOptions): Handler {
     },
   };
 
+  /** A name that does not exist: NXDOMAIN, or the next plugin's under `fallthrough`; before the first sync it may just not have arrived (SERVFAIL). */
+  function missing(req: Request, w: ResponseWriter, next: Next, zoneRaw: string, source: ExternalSource): Result {
+    if (fallsThrough(opts.fallthrough, req.qname)) return next(req, w);
+    return write(req, w, zoneRaw, source.synced() ? NXDOMAIN : SERVFAIL);
+  }
+
   function srv(req: Request, w: ResponseWriter, zoneRaw: string, items: readonly ExternalItem[]): Result {
     const built = srvRecords(items, req.qnameRaw, zoneRaw, opts.ttl);
     if (built.lookups.length === 0) return write(req, w, zoneRaw, answer(built.answers, built.extra));
@@ -109,6 +113,8 @@ export function createK8sExternal(opts: K8sExternalOptions): Handler {
     return Promise.all(asked).then((found) => write(req, w, zoneRaw, answer(built.answers, [...built.extra, ...found.flatMap((f) => f.records)])));
   }
 }
+
+const SERVFAIL: Outcome = Object.freeze({ rcode: Rcode.SERVFAIL, answers: [] });
 
 function answer(answers: readonly Answer[], extra?: readonly Answer[]): Outcome {
   return answers.length === 0 ? NODATA : { rcode: Rcode.NOERROR, answers, ...(extra ? { extra } : {}) };

@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'erratic', 'whoami'] as const;
+export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'debug', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'k8s_external', 'kubernetes', 'file', 'loop', 'forward', 'erratic', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -18,6 +18,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'nsid', load: async () => (await import('@chaindns/nsid')).nsid },
   { name: 'bufsize', load: async () => (await import('@chaindns/bufsize')).bufsize },
   { name: 'bind', load: async () => (await import('@chaindns/bind')).bind },
+  { name: 'debug', load: async () => (await import('@chaindns/debug')).debug },
   { name: 'ready', load: async () => (await import('@chaindns/health')).ready },
   { name: 'health', load: async () => (await import('@chaindns/health')).health },
   { name: 'prometheus', load: async () => (await import('@chaindns/metrics')).prometheus },
@@ -38,6 +39,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'template', load: async () => (await import('@chaindns/template')).template },
   { name: 'transfer', load: async () => (await import('@chaindns/transfer')).transfer },
   { name: 'hosts', load: async () => (await import('@chaindns/hosts')).hosts },
+  { name: 'k8s_external', load: async () => (await import('@chaindns/k8s_external')).k8s_external },
   { name: 'kubernetes', load: async () => (await import('@chaindns/kubernetes')).kubernetes },
   { name: 'file', load: async () => (await import('@chaindns/file')).file },
   { name: 'loop', load: async () => (await import('@chaindns/loop')).loop },

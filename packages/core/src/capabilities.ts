@@ -1,5 +1,6 @@
 import type { Directive, Token } from './corefile/types.js';
 import { CorefileError } from './errors.js';
+import type { ExternalSource } from './external-source.js';
 import type { Request } from './wire/request.js';
 
 /** `autopath @NAME`: the search path of the client that sent a query. */
@@ -40,6 +41,7 @@ export interface ZoneSource {
 export interface Capabilities {
   searchPath: SearchPathProvider;
   zoneSource: ZoneSource;
+  external: ExternalSource;
 }
 
 export type CapabilityName = keyof Capabilities;

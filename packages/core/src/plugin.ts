@@ -173,6 +173,13 @@ export interface SetupContext extends ParseContext {
    */
   requestReload(): Promise<void>;
   /**
+   * Turns debug logging on for the whole server (the `debug` plugin; CoreDNS's
+   * log.D): every `log.debug` line, the server's and every plugin's, is
+   * written from now on (the setups after this one's too), until a config
+   * without it replaces this one; a reload that fails leaves it as it was.
+   */
+  enableDebug(): void;
+  /**
    * Stops the server for good with `error` (CoreDNS's log.Fatal): logged as
    * `[FATAL]`, then `server.closed` rejects with it and the binary exits 1.
    */

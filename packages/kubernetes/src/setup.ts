@@ -4,6 +4,7 @@ import { ClusterIndex } from './index-store.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { createKubernetes } from './kubernetes.js';
 import { kubernetesZoneSource } from './zone-source.js';
+import { kubernetesExternal } from './external.js';
 import { localAddresses } from './local-addresses.js';
 import { kubernetesMetrics } from './metrics.js';
 import { resourcesFor, type Source } from './resources.js';
@@ -64,6 +65,8 @@ export const kubernetes = definePlugin<KubernetesConfig>({
       resolve: (name: string, qtype: number) => ctx.resolve(name, qtype),
     };
     ctx.offer('zoneSource', kubernetesZoneSource(options));
+    // For k8s_external: services' external addresses under another zone.
+    ctx.offer('external', kubernetesExternal(options));
     return createKubernetes(options);
   },
 });

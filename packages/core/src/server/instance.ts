@@ -31,6 +31,8 @@ export interface InstanceEnv {
   readonly udp: UdpTransport;
   readonly requestReload: () => Promise<void>;
   readonly fatal: (error: Error) => void;
+  /** Turns the server's debug lines on at once (SetupContext.enableDebug), for the setups after it too. */
+  readonly enableDebug: () => void;
 }
 
 /** One server block after setup. */
@@ -73,6 +75,8 @@ export class Instance {
   readonly blocks: BuiltBlock[] = [];
   readonly inflight = new InflightCounter();
   readonly board = new StatusBoard();
+  /** A plugin of this config turned debug logging on (SetupContext.enableDebug). */
+  debug = false;
   private readonly startup: (() => void | Promise<void>)[] = [];
   private readonly shutdown: (() => void | Promise<void>)[] = [];
   private readonly finalShutdown: (() => void | Promise<void>)[] = [];
@@ -152,6 +156,10 @@ export class Instance {
         },
         shared: (key, create, dispose) => this.env.shared.acquire(this, key, create, dispose),
         requestReload: this.env.requestReload,
+        enableDebug: () => {
+          this.debug = true;
+          this.env.enableDebug();
+        },
         fatal: (error) => {
           log.fatal(error.message);
           this.env.fatal(error);

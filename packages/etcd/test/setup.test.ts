@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseCorefile } from '@chaindns/core';
+import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
+import { etcd } from '../src/index.js';
+
+const ctx = { zones: ['.'], port: 53, warn: () => {} };
+
+test('etcd setup', async (t) => {
+  const cases: { line: string; want?: object; error?: RegExp }[] = [
+    { line: 'etcd', want: {} },
+    { line: 'etcd extra', error: /Corefile:2: etcd: expected 0 arguments, got 1/ },
+  ];
+  for (const c of cases) {
+    await t.test(c.line, () => {
+      const d = parseCorefile(`. {\n ${c.line}\n}`).blocks[0]!.directives[0]!;
+      if (c.error) assert.throws(() => etcd.parse(d, ctx), c.error);
+      else assert.deepEqual(etcd.parse(d, ctx), c.want);
+    });
+  }
+});
+
+test('the README examples parse', () => {
+  const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
+  assert.ok(examples.length > 0);
+  for (const corefile of examples) checkCorefile(corefile, [etcd]);
+});

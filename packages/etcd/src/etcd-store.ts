@@ -31,7 +31,9 @@ const RETRY_MS = [100, 200, 400, 800, 1600];
 
 /** The etcd3 package, imported only when a Corefile uses etcd (grpc-js costs 30 MB). */
 export async function connect(options: ConnectOptions): Promise<Etcd3> {
-  const [{ Etcd3 }, { noop }] = await Promise.all([import('etcd3'), import('cockatiel')]);
+  // etcd3 is CommonJS: its exports are the default export, in Node and in the bundle alike.
+  const [{ default: etcd3 }, { noop }] = await Promise.all([import('etcd3'), import('cockatiel')]);
+  const { Etcd3 } = etcd3;
   const config: IOptions = {
     hosts: [...options.endpoints],
     ...(options.tls && { credentials: { rootCertificate: options.tls.ca, ...(options.tls.key && { privateKey: options.tls.key }), ...(options.tls.cert && { certChain: options.tls.cert }) } }),

@@ -1,7 +1,8 @@
 import { type Answer, isSubdomain, lowerName, QType } from '@chaindns/core';
-import { type Backend, BackendFailure, NotFound, records } from './backend.js';
+import { type Backend, records } from './backend.js';
+import { BackendFailure, NotFound } from './errors.js';
 import type { Part } from './parts.js';
-import { fqdn, type Service, split255 } from './service.js';
+import { answerName, fqdn, type Service, split255 } from './service.js';
 
 /** CoreDNS's maxCnameChainLength: a chain longer than this is cut. */
 const MAX_CHAIN = 10;
@@ -23,7 +24,7 @@ export function apexRecords(b: Backend, zone: string, name: string, qtype: numbe
 }
 
 export function cnameRecord(owner: string, s: Service): Answer {
-  return { name: owner, type: 'CNAME', ttl: s.ttl, class: 'IN', data: fqdn(s.host) };
+  return { name: owner, type: 'CNAME', ttl: s.ttl, class: 'IN', data: answerName(s.host) };
 }
 
 /**

@@ -1,9 +1,10 @@
 import { type Answer, isSubdomain, lowerName, QType } from '@chaindns/core';
 import { addresses, addressRecord, cnameRecord } from './answer-address.js';
-import { type Backend, BackendFailure, NotFound, records } from './backend.js';
+import { type Backend, records } from './backend.js';
+import { BackendFailure, NotFound } from './errors.js';
 import type { Part } from './parts.js';
 import { keyDomain } from './path.js';
-import { fqdn, type Service, target } from './service.js';
+import { answerName, fqdn, type Service, target } from './service.js';
 
 /** What SRV and MX answers hold: the records and the addresses of their targets. */
 export interface WithExtra {
@@ -138,7 +139,7 @@ export function ptrRecords(b: Backend, owner: string): Answer[] {
   for (const s of records(b, lowerName(owner), QType.PTR, true)) {
     if (s.hostType.ip !== undefined || seen.has(s.host)) continue;
     seen.add(s.host);
-    out.push({ name: owner, type: 'PTR', ttl: s.ttl, class: 'IN', data: fqdn(s.host) });
+    out.push({ name: owner, type: 'PTR', ttl: s.ttl, class: 'IN', data: answerName(s.host) });
   }
   return out;
 }

@@ -1,14 +1,9 @@
 import { QType } from '@chaindns/core';
 import type { Answer } from '@chaindns/core';
+import { BackendFailure, NotFound } from './errors.js';
 import type { KeyTree } from './key-tree.js';
 import { keyPath, wildcardPath } from './path.js';
 import { group, type Service } from './service.js';
-
-/** Nothing is stored under the name (CoreDNS's errKeyNotFound): NXDOMAIN, or fallthrough. */
-export class NotFound extends Error {}
-
-/** A lookup that cannot be answered (a key whose value is no record, an NS that is no address): SERVFAIL. */
-export class BackendFailure extends Error {}
 
 const NOT_FOUND = new NotFound('key not found');
 

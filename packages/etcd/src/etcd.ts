@@ -2,7 +2,8 @@ import { fallsThrough, type Handler, matchZone, type Next, PluginError, QClass, 
 import dnsPacket from 'dns-packet';
 import { addresses, apexRecords, texts } from './answer-address.js';
 import { cnameRecords, mxRecords, nsRecords, ptrRecords, soaRecord, srvRecords } from './answer-targets.js';
-import { type Backend, BackendFailure, type Looked, NotFound } from './backend.js';
+import type { Backend, Looked } from './backend.js';
+import { BackendFailure, NotFound } from './errors.js';
 import type { KeyTree } from './key-tree.js';
 import { type Part, settle, settleNow, type Settled, waits } from './parts.js';
 

@@ -1,4 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { canonicalName } from '@chaindns/core';
+import { BackendFailure } from './errors.js';
 
 /**
  * One SkyDNS record as stored under an etcd key (CoreDNS's msg.Service), with
@@ -120,9 +122,20 @@ export function fqdn(name: string): string {
   return name.endsWith('.') ? name : `${name}.`;
 }
 
+/** `name` as a name to answer with: an FQDN whose labels and length fit DNS, else the lookup fails (as CoreDNS's reply fails to pack). */
+export function answerName(name: string): string {
+  const abs = fqdn(name);
+  try {
+    canonicalName(abs);
+  } catch (err) {
+    throw new BackendFailure(`"${name}" is no domain name: ${(err as Error).message}`);
+  }
+  return abs;
+}
+
 /** The host as a target name, less its `targetstrip` leftmost labels (the whole name when there are not that many). */
 export function target(s: Service): string {
-  const host = fqdn(s.host);
+  const host = answerName(s.host);
   if (s.targetstrip <= 0) return host;
   let offset = 0;
   for (let i = 0; i < s.targetstrip; i++) {

@@ -31,9 +31,9 @@ export const etcd = definePlugin<EtcdConfig>({
     const tls = config.tls;
     if (!tls) return [];
     const named: NamedFile[] = [];
-    if (tls.cert !== null) named.push({ path: tls.cert, at: tls.at, what: 'etcd TLS certificate' });
-    if (tls.key !== null) named.push({ path: tls.key, at: tls.at, what: 'etcd TLS key' });
-    if (tls.ca !== null) named.push({ path: tls.ca, at: tls.at, what: 'etcd CA certificate' });
+    if (tls.cert !== null) named.push({ path: tls.cert, at: tls.at, what: 'TLS certificate' });
+    if (tls.key !== null) named.push({ path: tls.key, at: tls.at, what: 'TLS key' });
+    if (tls.ca !== null) named.push({ path: tls.ca, at: tls.at, what: 'CA certificate' });
     return named;
   },
   async setup(config, ctx) {

@@ -85,9 +85,9 @@ test('files() lists the tls files for chaindns check', () => {
   assert.deepEqual(
     etcd.files!(config).map((f) => [f.path, f.at.line, f.what]),
     [
-      ['/c.pem', 4, 'etcd TLS certificate'],
-      ['/k.pem', 4, 'etcd TLS key'],
-      ['/ca.pem', 4, 'etcd CA certificate'],
+      ['/c.pem', 4, 'TLS certificate'],
+      ['/k.pem', 4, 'TLS key'],
+      ['/ca.pem', 4, 'CA certificate'],
     ],
   );
   assert.deepEqual(etcd.files!(parse('etcd')), []);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { parseCorefile } from '@chaindns/core';
 import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
+import { connect } from '../src/etcd-store.js';
 import { etcd, type EtcdConfig } from '../src/index.js';
 
 const defaults: EtcdConfig = {
@@ -97,4 +99,13 @@ test('the README examples parse', () => {
   const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
   assert.equal(examples.length, 4);
   for (const corefile of examples) checkCorefile(corefile, [etcd]);
+});
+
+test('parsing never loads the etcd client (grpc-js): only setup does, when a Corefile uses etcd', async () => {
+  parse('etcd {\n  endpoint https://a:1\n  tls /c.pem /k.pem /ca.pem\n}');
+  const loaded = (): boolean => Object.keys(createRequire(import.meta.url).cache).some((path) => /[\\/]node_modules[\\/](etcd3|@grpc)[\\/]/.test(path));
+  assert.equal(loaded(), false);
+  const client = await connect({ endpoints: ['http://127.0.0.1:1'], tls: null, credentials: null });
+  client.close();
+  assert.equal(loaded(), true);
 });

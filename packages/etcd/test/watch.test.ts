@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { assertCase, eventually, startTestServer, type TestServer } from '@chaindns/core/testing';
+import { assertCase, eventually, freePort, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { etcd } from '../src/index.js';
 import { startEtcd, type TestEtcd } from './etcd-server.js';
 
@@ -69,6 +69,18 @@ test("a lease's TTL: the record's TTL when smaller, else the lease's clamped to 
   await mid.revoke();
   await eventually(async () => (await s.query('mid.lease.skydns.test', 'A')).rcode === 3, 2000, 'the revoked lease’s key to go');
   await long.revoke();
+});
+
+test('ready once the keys were loaded the first time; before that, SERVFAIL', async () => {
+  const early = await startTestServer(`skydns.test {\n  etcd {\n    endpoint ${store.endpoint}\n  }\n}`, { plugins: [etcd] });
+  const never = await startTestServer(`skydns.test {\n  etcd {\n    endpoint http://127.0.0.1:${await freePort()}\n  }\n}`, { plugins: [etcd] });
+  try {
+    await eventually(() => early.server.status.notReady().length === 0, 5000, 'ready');
+    assert.deepEqual(never.server.status.notReady(), ['etcd']);
+    assert.equal((await never.query('x.skydns.test', 'A')).rcode, 2);
+  } finally {
+    await Promise.all([early.stop(), never.stop()]);
+  }
 });
 
 test('an etcd that goes away gets SERVFAIL (with the SOA), never a crash; back, it answers again, with what was written meanwhile', async () => {

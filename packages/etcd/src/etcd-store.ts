@@ -117,6 +117,7 @@ export class EtcdStore {
     while (!this.closed) {
       try {
         const revision = await this.load();
+        if (this.closed) break;
         const lost = await this.watch(revision);
         if (!this.closed) this.options.log.warn(`watch of ${this.options.base} lost (${lost}): answering SERVFAIL until it is back`);
         attempt = 0;

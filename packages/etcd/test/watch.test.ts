@@ -113,6 +113,6 @@ test('back from an outage, the server answers what etcd holds now: keys written,
   // Compacted past every revision the server has seen: a watch that resumed from its last revision would fail.
   const rev = (await store.client.get('/skydns/test/skydns/meanwhile').exec()).header.revision;
   await store.client.kv.compact({ revision: rev, physical: true });
-  await eventually(async () => (await addressOf('meanwhile.skydns.test')) === '192.0.2.12', 10_000, 'the key written meanwhile');
-  assert.equal((await s.query('steady.skydns.test', 'A')).rcode, 3);
+  // The server may have loaded before the delete, and then be watching from a revision now compacted: that watch fails and it loads again.
+  await eventually(async () => (await addressOf('meanwhile.skydns.test')) === '192.0.2.12' && (await s.query('steady.skydns.test', 'A')).rcode === 3, 10_000, 'etcd as it is now');
 });

@@ -12,8 +12,8 @@ export class ZoneSlot {
   constructor(
     /** Lowercased FQDN. */
     readonly origin: string,
-    /** Absolute path of the master file. */
-    readonly path: string,
+    /** Absolute path of the master file; '' for a zone that comes by transfer (secondary). */
+    readonly path = '',
   ) {}
 }
 
@@ -40,7 +40,13 @@ export class ZoneSet implements ZoneFinder {
     return this.slot(name)?.zone ?? null;
   }
 
-  swap(slot: ZoneSlot, zone: Zone, mtimeMs: number): void {
+  /** Takes the slot's zone out of service (secondary's expired zone): its queries get SERVFAIL, transfer has nothing. */
+  withdraw(slot: ZoneSlot): void {
+    slot.zone = null;
+    this.generation++;
+  }
+
+  swap(slot: ZoneSlot, zone: Zone, mtimeMs = 0): void {
     const changed = slot.zone !== null && slot.zone.soa?.serial !== zone.soa?.serial;
     slot.zone = zone;
     slot.mtimeMs = mtimeMs;

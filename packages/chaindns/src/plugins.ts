@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'erratic', 'whoami'] as const;
+export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'kubernetes', 'file', 'secondary', 'loop', 'forward', 'erratic', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -40,6 +40,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'hosts', load: async () => (await import('@chaindns/hosts')).hosts },
   { name: 'kubernetes', load: async () => (await import('@chaindns/kubernetes')).kubernetes },
   { name: 'file', load: async () => (await import('@chaindns/file')).file },
+  { name: 'secondary', load: async () => (await import('@chaindns/secondary')).secondary },
   { name: 'loop', load: async () => (await import('@chaindns/loop')).loop },
   { name: 'forward', load: async () => (await import('@chaindns/forward')).forward },
   { name: 'erratic', load: async () => (await import('@chaindns/erratic')).erratic },

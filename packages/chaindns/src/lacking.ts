@@ -36,7 +36,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   clouddns: "not in chaindns: forward to the provider's resolver",
   k8s_external: 'not in chaindns: kubernetes answers the cluster domain',
   auto: 'not in chaindns: file serves one zone file each, reloaded when its serial changes',
-  secondary: 'not in chaindns: forward the zone to its primary',
   etcd: 'not in chaindns',
   grpc: 'not in chaindns: forward sends over UDP, TCP or TLS',
   on: 'not in chaindns',

@@ -1,38 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as dnsPacket from 'dns-packet';
-import { createLogger, Rcode } from '@chaindns/core';
-import { eventually, rr, startTestUpstream, type TestUpstream } from '@chaindns/core/testing';
+import { createLogger } from '@chaindns/core';
+import { eventually } from '@chaindns/core/testing';
 import type { Zone } from '@chaindns/file';
 import { ZoneKeeper } from '../src/zone-keeper.js';
-
-/** A scripted primary's zone and how it answers: `down` refuses everything, `ixfr` says how IXFR is answered. */
-interface Script {
-  serial: number;
-  timers: string;
-  down: boolean;
-  ixfr: 'notimp' | 'whole';
-}
-
-const soaOf = (s: Script): string => `example.org. 3600 IN SOA ns1.example.org. hostmaster.example.org. ${s.serial} ${s.timers}`;
-
-/** A primary over TCP that serves example.org from the script; its queries are counted by type. */
-async function scriptedPrimary(script: Script): Promise<{ upstream: TestUpstream; asked: string[] }> {
-  const asked: string[] = [];
-  const upstream = await startTestUpstream({
-    handler: (q) => {
-      const question = q.questions![0]!;
-      asked.push(question.type);
-      const answer = (rcode: number, answers: string[]): dnsPacket.Packet => ({ id: q.id, type: 'response', flags: 0x0400 | rcode, questions: q.questions, answers: answers.map(rr) }) as dnsPacket.Packet;
-      if (script.down) return answer(Rcode.REFUSED, []);
-      const zone = [soaOf(script), 'example.org. 300 IN NS ns1.example.org.', 'ns1.example.org. 300 IN A 127.0.0.1', `serial.example.org. 300 IN TXT "${script.serial}"`];
-      if (question.type === 'SOA') return answer(Rcode.NOERROR, [soaOf(script)]);
-      if (question.type === 'IXFR' && script.ixfr === 'notimp') return answer(Rcode.NOTIMP, []);
-      return answer(Rcode.NOERROR, [...zone, soaOf(script)]);
-    },
-  });
-  return { upstream, asked };
-}
+import { type Script, scriptedPrimary } from './scripted-primary.js';
 
 /** A keeper of example.org without jitter, and what its watchers saw: the serial served (null: none). */
 function keeper(...ports: number[]): { keeper: ZoneKeeper; seen: Array<number | null>; logs: string[] } {

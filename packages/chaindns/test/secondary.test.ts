@@ -36,12 +36,16 @@ const zone = (origin: string, serial: number, extra: readonly string[] = []): st
     '',
   ].join('\n');
 
-/** named as the primary of example.org and example.net, sending NOTIFY to 127.0.0.1:`notify` when given. */
+/** An RFC 9432 catalog of example.org and example.net. */
+const CATALOG = ['$ORIGIN catalog.example.', '@ 3600 IN SOA invalid. invalid. 1 3600 600 86400 300', '@ 3600 IN NS invalid.', 'version 0 IN TXT "2"', 'a.zones 0 IN PTR example.org.', 'b.zones 0 IN PTR example.net.', ''].join('\n');
+
+/** named as the primary of example.org, example.net and the catalog of both, sending NOTIFY to 127.0.0.1:`notify` when given. */
 async function startPrimary(notify?: number): Promise<{ named: Named; port: number }> {
   const port = await freePort();
   for (const z of ['example.org', 'example.net']) writeFileSync(dir.file(`db.${z}`), zone(z, 1));
+  writeFileSync(dir.file('db.catalog.example'), CATALOG);
   const options = ['allow-transfer { any; };', 'ixfr-from-differences yes;', ...(notify ? ['notify explicit;', `also-notify { 127.0.0.1 port ${notify}; };`, 'notify-delay 0;'] : ['notify no;'])];
-  const named = await startNamed(dir.path, port, ['example.org', 'example.net'].map((z) => `zone "${z}" { type primary; file "${dir.file(`db.${z}`)}"; };`), options);
+  const named = await startNamed(dir.path, port, ['example.org', 'example.net', 'catalog.example'].map((z) => `zone "${z}" { type primary; file "${dir.file(`db.${z}`)}"; };`), options);
   return { named, port };
 }
 
@@ -55,7 +59,7 @@ function localized(example: string, primary: number, upstream: number): string {
 
 test('the README examples load and answer from a real primary', { timeout: 120_000 }, async () => {
   const examples = readmeCorefiles(`${repoRoot}packages/secondary/README.md`);
-  assert.equal(examples.length, 3);
+  assert.equal(examples.length, 4);
   const { named, port: primary } = await startPrimary();
   const upstream = await startTestUpstream({ records: ['elsewhere.example.com. 300 IN A 192.0.2.200', 'nothere.example.org. 300 IN A 192.0.2.201'] });
   const checks: Array<Array<[string, string, RegExp]>> = [
@@ -63,6 +67,11 @@ test('the README examples load and answer from a real primary', { timeout: 120_0
     [
       ['www.example.net', 'AAAA', /flags: qr aa[\s\S]*\t2001:db8::1\n/],
       ['example.net', 'AXFR', /XFR size: 9 records/],
+    ],
+    // A catalog's member in its scope is served; one outside it is not.
+    [
+      ['www.example.org', 'A', /flags: qr aa[\s\S]*\t192\.0\.2\.1\n/],
+      ['www.example.net', 'A', /status: REFUSED/],
     ],
     [
       ['alias.example.org', 'A', /flags: qr aa[\s\S]*CNAME\twww\.example\.org\.\n[\s\S]*\t192\.0\.2\.1\n/],

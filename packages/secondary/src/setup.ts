@@ -1,9 +1,11 @@
-import { configError, definePlugin, eachSubdirective, expectArgs, parseFallthrough, parseZones, type Token } from '@chaindns/core';
-import { ZoneSet, ZoneSlot } from '@chaindns/file';
+import { configError, definePlugin, eachSubdirective, expectArgs, normalizeZone, parseFallthrough, parseZones, type Token } from '@chaindns/core';
+import type { Zone } from '@chaindns/file';
+import { parseCatalog } from './catalog.js';
+import { CatalogConsumer } from './catalog-consumer.js';
 import { formatPrimary, parsePrimary, type Primary } from './primary.js';
 import { createSecondary } from './secondary.js';
+import { ServedZones } from './served-zones.js';
 import { ZoneKeeper } from './zone-keeper.js';
-import { secondaryZoneSource } from './zone-source.js';
 
 /** One zone of a `secondary` line. */
 export interface SecondaryZoneConfig {
@@ -11,6 +13,8 @@ export interface SecondaryZoneConfig {
   readonly origin: string;
   /** `transfer from` addresses, tried in order. */
   readonly primaries: readonly Primary[];
+  /** A catalog zone (`catalog`): the member zones it may bring (empty for every one); null for a zone that is not one. */
+  readonly catalog: readonly string[] | null;
   /** The `secondary` token, for errors. */
   readonly at: Token;
 }
@@ -21,13 +25,29 @@ export interface SecondaryConfig {
   readonly fallthrough: readonly string[] | null;
 }
 
-/** `secondary [ZONES...] { transfer from ADDRESS...; fallthrough [ZONES...] }`. */
+/**
+ * `catalog` lines together (CoreDNS's mergeCatalogMemberZones): the member
+ * zones of all, but any member at all once one line names none.
+ */
+function mergeScope(scope: readonly string[] | null, more: readonly string[]): readonly string[] {
+  if (scope === null) return more;
+  if (scope.length === 0 || more.length === 0) return [];
+  return [...new Set([...scope, ...more])];
+}
+
+/** A zone and its primaries (and its catalog's member zones): what a keeper of it depends on. */
+function describe(z: SecondaryZoneConfig): string {
+  return `${z.origin} from ${z.primaries.map(formatPrimary).join(' ')}${z.catalog ? ` catalog ${z.catalog.join(' ')}` : ''}`;
+}
+
+/** `secondary [ZONES...] { transfer from ADDRESS...; catalog [MEMBER-ZONES...]; fallthrough [ZONES...] }`. */
 export const secondary = definePlugin<SecondaryConfig>({
   name: 'secondary',
   parse(d, ctx) {
     const origins = parseZones(d.args, ctx.zones);
     const primaries: Primary[] = [];
     let fallthrough: string[] | null = null;
+    let catalog: readonly string[] | null = null;
     eachSubdirective(
       d,
       {
@@ -41,13 +61,13 @@ export const secondary = definePlugin<SecondaryConfig>({
           fallthrough = parseFallthrough(sub);
         },
         catalog(sub) {
-          configError(sub, 'secondary: catalog (RFC 9432 catalog zones) is not supported yet');
+          catalog = mergeScope(catalog, sub.args.flatMap(normalizeZone));
         },
       },
-      ['transfer'],
+      ['transfer', 'catalog'],
     );
     if (primaries.length === 0) configError(d, 'secondary: secondary zones require a transfer from property');
-    return { zones: origins.map((origin) => ({ origin, primaries, at: d.token })), fallthrough };
+    return { zones: origins.map((origin) => ({ origin, primaries, catalog, at: d.token })), fallthrough };
   },
   combine(configs) {
     const zones = configs.flatMap((c) => c.zones);
@@ -59,31 +79,36 @@ export const secondary = definePlugin<SecondaryConfig>({
     return { zones, fallthrough: configs.reduce<readonly string[] | null>((ft, c) => c.fallthrough ?? ft, null) };
   },
   async setup(config, ctx) {
-    const zones = new ZoneSet(config.zones.map((z) => new ZoneSlot(z.origin)));
-    const source = secondaryZoneSource(zones);
-    const keepers = new Map<string, ZoneKeeper>();
+    // Keepers are shared by every block and config generation with the same zone and primaries: a reload
+    // keeps the zones, without transferring them again. A catalog's (and its members') depend on the whole
+    // config: the zones its members may not be, and the other catalogs they may move to.
+    const whole = config.zones.map(describe).join('; ');
+    const served = new ServedZones();
+    const catalogs = config.zones.filter((z) => z.catalog !== null);
+    const consumer =
+      catalogs.length === 0
+        ? null
+        : await ctx.shared(
+            `secondary catalogs of ${whole}`,
+            () => new CatalogConsumer(new Set(config.zones.map((z) => z.origin)), new Map(catalogs.map((z) => [z.origin, z.catalog!])), ctx.log),
+            (c) => c.stop(),
+          );
     for (const z of config.zones) {
-      // One keeper per zone and primaries for every block and every config generation: a reload keeps the zone.
-      const key = `secondary ${z.origin} from ${z.primaries.map(formatPrimary).join(' ')}`;
+      const accept = consumer && z.catalog ? (zone: Zone) => consumer.apply(z.origin, parseCatalog(z.origin, zone), z.primaries) : undefined;
       const keeper = await ctx.shared(
-        key,
-        () => new ZoneKeeper(z.origin, z.primaries, ctx.log),
+        z.catalog ? `secondary catalog ${z.origin} of ${whole}` : `secondary ${describe(z)}`,
+        () => new ZoneKeeper(z.origin, z.primaries, ctx.log, { accept }),
         (k) => k.stop(),
       );
-      keepers.set(z.origin, keeper);
-      const slot = zones.slots.find((s) => s.origin === z.origin)!;
-      const unwatch = keeper.watch((zone, transferred) => {
-        if (zone) zones.swap(slot, zone);
-        else zones.withdraw(slot);
-        if (transferred) source.changed(z.origin);
-      });
+      served.serve(z.origin, keeper);
       ctx.onStartup(() => keeper.start());
-      ctx.onShutdown(unwatch);
     }
-    ctx.offer('zoneSource', source);
+    if (consumer) ctx.onShutdown(consumer.subscribe({ added: (zone, keeper) => served.serve(zone, keeper), removed: (zone) => served.drop(zone) }));
+    ctx.onShutdown(() => served.close());
+    ctx.offer('zoneSource', served.source);
     return createSecondary({
-      zones,
-      keepers,
+      zones: served.zones,
+      keepers: served.keepers,
       fallthrough: config.fallthrough,
       resolve: (qname, qtype, via) => ctx.resolve(qname, qtype, via),
       last: ctx.plugins[ctx.plugins.length - 1] === 'secondary',

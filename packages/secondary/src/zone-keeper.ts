@@ -17,6 +17,21 @@ import { serialBefore, type SoaTimers } from './soa.js';
 /** Told the zone to serve (null: none, or expired), and whether it is newly transferred. */
 export type ZoneWatcher = (zone: Zone | null, transferred: boolean) => void;
 
+/** A zone and its SOA timers, as a keeper holds them. */
+export interface Held {
+  readonly zone: Zone;
+  readonly soa: SoaTimers;
+}
+
+export interface KeeperOptions {
+  /** A random delay up to `maxMs` (tests make it 0). */
+  readonly jitter?: (maxMs: number) => number;
+  /** Sees each zone transferred before it is served; a throw fails the transfer (a catalog zone checks its catalog). */
+  readonly accept?: (zone: Zone) => void;
+  /** Start with this zone (a catalog member moving to another catalog keeps its data): served at once, refreshed first. */
+  readonly held?: Held | null;
+}
+
 const FIRST_RETRY_MS = 250;
 const MAX_FIRST_RETRY_MS = 10_000;
 /** CoreDNS's jitter before a refresh and a retry. */
@@ -27,8 +42,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class ZoneKeeper {
   /** The zone last transferred, kept through expiry for IXFR and for a primary that comes back unchanged. */
-  private zone: Zone | null = null;
-  private soa: SoaTimers | null = null;
+  private zone: Zone | null;
+  private soa: SoaTimers | null;
   private expired = false;
   /** A check failed since the last that worked: retrying. */
   private failing = false;
@@ -44,13 +59,25 @@ export class ZoneKeeper {
   /** True for a NOTIFY's source address that is one of the primaries. */
   readonly isPrimary: (address: string) => boolean;
 
+  private readonly jitter: (maxMs: number) => number;
+  private readonly accept: ((zone: Zone) => void) | null;
+
   constructor(
     readonly origin: string,
     private readonly primaries: readonly Primary[],
     private readonly log: Logger,
-    private readonly jitter: (maxMs: number) => number = (maxMs) => Math.floor(Math.random() * maxMs),
+    options: KeeperOptions = {},
   ) {
     this.isPrimary = primaryMatcher(primaries);
+    this.jitter = options.jitter ?? ((maxMs) => Math.floor(Math.random() * maxMs));
+    this.accept = options.accept ?? null;
+    this.zone = options.held?.zone ?? null;
+    this.soa = options.held?.soa ?? null;
+  }
+
+  /** The zone last transferred and its timers (kept through expiry), or null before the first transfer. */
+  get held(): Held | null {
+    return this.zone === null ? null : { zone: this.zone, soa: this.soa! };
   }
 
   /** Calls `watcher` with the zone now and on every change; returns the function that stops it. */
@@ -60,10 +87,11 @@ export class ZoneKeeper {
     return () => this.watchers.delete(watcher);
   }
 
-  /** The first transfer (once, whoever asks). */
+  /** The first transfer, or the first refresh of a zone held (once, whoever asks). */
   start(): void {
     if (this.started || this.abort.signal.aborted) return;
     this.started = true;
+    if (this.soa) this.armExpiry(Math.max(this.soa.expire, 1) * 1000);
     this.check();
   }
 
@@ -177,6 +205,7 @@ export class ZoneKeeper {
     if (inbound.kind === 'current') return false;
     if (outOfZone > 0) this.log.warn(`Left out ${outOfZone} record(s) outside ${this.origin} from ${formatPrimary(p)}`);
     const { zone, records } = inbound.kind === 'zone' ? inbound : inbound.diff.apply(held!, inbound.soaRecord);
+    this.accept?.(zone);
     this.zone = zone;
     this.soa = inbound.soa;
     this.log.info(`Transferred: ${this.origin} from ${formatPrimary(p)} (${inbound.kind === 'zone' ? (held ? 'AXFR in answer to IXFR' : 'AXFR') : 'IXFR'}, ${records} records, serial ${inbound.soa.serial})`);

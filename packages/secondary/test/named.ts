@@ -8,8 +8,8 @@ import { eventually, freePort } from '@chaindns/core/testing';
 
 export interface Named {
   readonly port: number;
-  /** Writes the zone file anew; `reload()` makes named read it. */
-  setZone(text: string): void;
+  /** Writes a zone's file anew; `reload()` makes named read it. */
+  setZone(zone: string, text: string): void;
   /** SIGHUP: named reloads its zones and sends NOTIFY for a new serial. */
   reload(): void;
   output(): string;
@@ -21,15 +21,15 @@ export interface Named {
 }
 
 /**
- * named serving `zone` from `text`, transfers allowed to anyone, IXFR from
- * its journal (ixfr-from-differences), and NOTIFY only to `notify` (a port on
- * 127.0.0.1) when given.
+ * named serving `zones` (name: master file text), transfers allowed to anyone,
+ * IXFR from its journal (ixfr-from-differences), and NOTIFY only to `notify`
+ * (a port on 127.0.0.1) when given.
  */
-export async function startNamed(zone: string, text: string, options: { notify?: number } = {}): Promise<Named> {
+export async function startNamed(zones: Readonly<Record<string, string>>, options: { notify?: number } = {}): Promise<Named> {
   const dir = mkdtempSync(join(tmpdir(), 'chaindns-secondary-named-'));
   const port = await freePort();
-  const file = join(dir, `db.${zone}`);
-  writeFileSync(file, text);
+  const file = (zone: string): string => join(dir, `db.${zone}`);
+  for (const [zone, text] of Object.entries(zones)) writeFileSync(file(zone), text);
   const conf = join(dir, 'named.conf');
   writeFileSync(
     conf,
@@ -43,10 +43,12 @@ export async function startNamed(zone: string, text: string, options: { notify?:
       '  minimal-responses no;',
       '  allow-transfer { any; };',
       '  ixfr-from-differences yes;',
+      // IXFR however large the differences are next to the zone (BIND answers AXFR past 100% by default).
+      '  max-ixfr-ratio unlimited;',
       options.notify ? `  notify explicit; also-notify { 127.0.0.1 port ${options.notify}; }; notify-delay 0;` : '  notify no;',
       `  pid-file "${join(dir, 'named.pid')}";`,
       '};',
-      `zone "${zone}" { type primary; file "${file}"; };`,
+      ...Object.keys(zones).map((zone) => `zone "${zone}" { type primary; file "${file(zone)}"; };`),
       '',
     ].join('\n'),
   );
@@ -55,7 +57,7 @@ export async function startNamed(zone: string, text: string, options: { notify?:
   let exited: Promise<void> = Promise.resolve();
   const named: Named = {
     port,
-    setZone: (next) => writeFileSync(file, next),
+    setZone: (zone, next) => writeFileSync(file(zone), next),
     reload: () => child?.kill('SIGHUP'),
     output: () => out,
     async stop() {
@@ -72,7 +74,8 @@ export async function startNamed(zone: string, text: string, options: { notify?:
       await eventually(() => /all zones loaded/.test(out) || c.exitCode !== null, 20_000, 'named loads its zones');
       if (c.exitCode !== null) throw new Error(`named exited:\n${out}`);
       // Loaded is not yet listening on a busy machine: wait for an answer.
-      await eventually(async () => (await dig(port, zone, 'SOA')).includes('SOA'), 10_000, 'named answers');
+      const first = Object.keys(zones)[0]!;
+      await eventually(async () => (await dig(port, first, 'SOA')).includes('SOA'), 10_000, 'named answers');
     },
     async remove() {
       await named.stop();

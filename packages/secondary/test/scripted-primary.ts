@@ -30,3 +30,24 @@ export async function scriptedPrimary(script: Script): Promise<{ upstream: TestU
   });
   return { upstream, asked };
 }
+
+/**
+ * A primary of several zones, each its records as presentation text, the SOA first; a zone it
+ * does not have is REFUSED. IXFR gets the whole zone. Change `zones` to change what it serves.
+ */
+export async function zonesPrimary(zones: Map<string, string[]>): Promise<{ upstream: TestUpstream; asked: string[] }> {
+  const asked: string[] = [];
+  const upstream = await startTestUpstream({
+    handler: (q) => {
+      const question = q.questions![0]!;
+      const origin = `${question.name.toLowerCase().replace(/\.$/, '')}.`;
+      asked.push(`${question.type} ${origin}`);
+      const records = zones.get(origin);
+      const answer = (rcode: number, answers: string[]): dnsPacket.Packet => ({ id: q.id, type: 'response', flags: 0x0400 | rcode, questions: q.questions, answers: answers.map(rr) }) as dnsPacket.Packet;
+      if (!records) return answer(Rcode.REFUSED, []);
+      if (question.type === 'SOA') return answer(Rcode.NOERROR, [records[0]!]);
+      return answer(Rcode.NOERROR, [...records, records[0]!]);
+    },
+  });
+  return { upstream, asked };
+}

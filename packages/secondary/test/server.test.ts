@@ -34,7 +34,7 @@ let named: Named;
 let s: TestServer;
 before(async () => {
   const port = await freePort();
-  named = await startNamed('example.org', exampleOrg(1, MANY), { notify: port });
+  named = await startNamed({ 'example.org': exampleOrg(1, MANY) }, { notify: port });
   s = await startTestServer(`example.org:${port} {\n    secondary {\n        transfer from 127.0.0.1:${named.port}\n    }\n}`, { plugins: [secondary] });
   await eventually(async () => (await s.query('example.org', 'SOA')).rcode === Rcode.NOERROR, 10_000, 'the first transfer');
 });
@@ -54,7 +54,7 @@ test('chaindns pulls the zone from BIND (an AXFR of several messages) and answer
 });
 
 test('a change at the primary is served within two seconds of its NOTIFY, by IXFR', async () => {
-  named.setZone(exampleOrg(2, [...MANY.map((l) => l.replace('1-3000', '2-3000')), 'new 300 IN A 192.0.2.99']));
+  named.setZone('example.org', exampleOrg(2, [...MANY.map((l) => l.replace('1-3000', '2-3000')), 'new 300 IN A 192.0.2.99']));
   const began = Date.now();
   named.reload();
   await eventually(async () => (await dig(s.port, '+short', 'new.example.org', 'A')).trim() === '192.0.2.99', 5000, 'the new record');
@@ -93,11 +93,11 @@ test('a NOTIFY from an address that is not a primary is dropped without an answe
 test('without NOTIFY, a short SOA refresh finds the new serial; when the primary stops, the zone expires to SERVFAIL and comes back with it', { timeout: 60_000 }, async () => {
   const port = await freePort();
   const timers = { refresh: 1, retry: 1, expire: 3 };
-  const primary = await startNamed('example.org', exampleOrg(10, [], timers));
+  const primary = await startNamed({ 'example.org': exampleOrg(10, [], timers) });
   const server = await startTestServer(`example.org:${port} {\n    secondary {\n        transfer from 127.0.0.1:${primary.port}\n    }\n}`, { plugins: [secondary] });
   try {
     await eventually(async () => (await dig(port, '+short', 'www.example.org', 'A')).trim() === '192.0.2.1', 10_000, 'the first transfer');
-    primary.setZone(exampleOrg(11, ['later 300 IN A 192.0.2.11'], timers));
+    primary.setZone('example.org', exampleOrg(11, ['later 300 IN A 192.0.2.11'], timers));
     primary.reload();
     // The refresh (1 s) and CoreDNS's jitter (up to 5 s).
     await eventually(async () => (await dig(port, '+short', 'later.example.org', 'A')).trim() === '192.0.2.11', 10_000, 'the refresh');

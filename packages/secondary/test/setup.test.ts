@@ -10,9 +10,9 @@ function parse(corefile: string): SecondaryConfig[] {
   return block.directives.map((d) => secondary.parse(d, { zones, port: 53, warn: () => {} }));
 }
 
-/** The config without the tokens it points errors at. */
+/** The config without the tokens it points errors at (and `catalog` only for a catalog zone). */
 function plain(c: SecondaryConfig): unknown {
-  return { fallthrough: c.fallthrough, zones: c.zones.map(({ at: _at, ...rest }) => rest) };
+  return { fallthrough: c.fallthrough, zones: c.zones.map(({ at: _at, catalog, ...rest }) => (catalog === null ? rest : { ...rest, catalog })) };
 }
 
 const lo = { host: '127.0.0.1', port: 53 };
@@ -42,6 +42,17 @@ test('secondary setup', async (t) => {
     },
     { corefile: 'example.org {\n secondary {\n  transfer from 127.0.0.1\n  fallthrough\n }\n}', want: { fallthrough: ['.'], zones: [{ origin: 'example.org.', primaries: [lo] }] } },
     { corefile: 'example.org {\n secondary {\n  transfer from 127.0.0.1\n  fallthrough a.example.org\n }\n}', want: { fallthrough: ['a.example.org.'], zones: [{ origin: 'example.org.', primaries: [lo] }] } },
+    { corefile: 'catalog.example {\n secondary {\n  transfer from 127.0.0.1\n  catalog\n }\n}', want: { fallthrough: null, zones: [{ origin: 'catalog.example.', primaries: [lo], catalog: [] }] } },
+    {
+      corefile: 'catalog.example {\n secondary {\n  transfer from 127.0.0.1\n  catalog EXAMPLE.ORG internal.example\n }\n}',
+      want: { fallthrough: null, zones: [{ origin: 'catalog.example.', primaries: [lo], catalog: ['example.org.', 'internal.example.'] }] },
+    },
+    {
+      corefile: 'catalog.example {\n secondary {\n  transfer from 127.0.0.1\n  catalog example.org EXAMPLE.ORG\n  catalog internal.example\n }\n}',
+      want: { fallthrough: null, zones: [{ origin: 'catalog.example.', primaries: [lo], catalog: ['example.org.', 'internal.example.'] }] },
+    },
+    { corefile: 'catalog.example {\n secondary {\n  transfer from 127.0.0.1\n  catalog example.org\n  catalog\n }\n}', want: { fallthrough: null, zones: [{ origin: 'catalog.example.', primaries: [lo], catalog: [] }] } },
+    { corefile: 'catalog.example {\n secondary {\n  transfer from 127.0.0.1\n  catalog :\n }\n}', error: /Corefile:4: secondary: catalog: ":" is not a valid zone$/ },
     { corefile: 'example.org {\n secondary\n}', error: /Corefile:2: secondary: secondary zones require a transfer from property$/ },
     { corefile: 'example.org {\n secondary {\n  fallthrough\n }\n}', error: /Corefile:2: secondary: secondary zones require a transfer from property$/ },
     { corefile: 'example.org {\n secondary {\n  transferr from 127.0.0.1\n }\n}', error: /Corefile:3: secondary: unknown property "transferr", expected one of: transfer, fallthrough, catalog/ },

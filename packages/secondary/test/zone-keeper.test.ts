@@ -13,7 +13,7 @@ function keeper(...ports: number[]): { keeper: ZoneKeeper; seen: Array<number | 
     'example.org.',
     ports.map((port) => ({ host: '127.0.0.1', port })),
     createLogger({ sink: (l) => logs.push(l), debug: true }),
-    () => 0,
+    { jitter: () => 0 },
   );
   const seen: Array<number | null> = [];
   k.watch((zone: Zone | null) => seen.push(zone?.soa?.serial ?? null));

@@ -204,7 +204,7 @@ export class ZoneKeeper {
     const { inbound, outOfZone } = await transferZone(this.origin, p, held, this.abort.signal);
     if (inbound.kind === 'current') return false;
     if (outOfZone > 0) this.log.warn(`Left out ${outOfZone} record(s) outside ${this.origin} from ${formatPrimary(p)}`);
-    const { zone, records } = inbound.kind === 'zone' ? inbound : inbound.diff.apply(held!, inbound.soaRecord);
+    const { zone, records } = inbound.kind === 'zone' ? inbound : await inbound.diff.apply(held!, inbound.soaRecord);
     this.accept?.(zone);
     this.zone = zone;
     this.soa = inbound.soa;

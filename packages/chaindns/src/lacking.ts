@@ -34,7 +34,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   azure: "not in chaindns: forward to the provider's resolver",
   clouddns: "not in chaindns: forward to the provider's resolver",
   auto: 'not in chaindns: file serves one zone file each, reloaded when its serial changes',
-  secondary: 'not in chaindns: forward the zone to its primary',
   grpc: 'not in chaindns: forward sends over UDP, TCP or TLS',
   on: 'not in chaindns',
   sign: 'not in chaindns',

@@ -1,5 +1,6 @@
 import type { Directive, Token } from './corefile/types.js';
 import { CorefileError } from './errors.js';
+import type { MetadataProvider } from './metadata.js';
 import type { Request } from './wire/request.js';
 
 /** `autopath @NAME`: the search path of the client that sent a query. */
@@ -40,6 +41,8 @@ export interface ZoneSource {
 export interface Capabilities {
   searchPath: SearchPathProvider;
   zoneSource: ZoneSource;
+  /** Metadata about each query, under `plugin/name` labels, for the `metadata` plugin to collect. */
+  metadata: MetadataProvider;
 }
 
 export type CapabilityName = keyof Capabilities;

@@ -5,6 +5,8 @@ export {
   definePlugin,
   PluginError,
   type AnyPluginDefinition,
+  type BlockView,
+  type MetadataCollector,
   type CorefileSource,
   type Handler,
   type NamedFile,
@@ -49,6 +51,7 @@ export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } fr
 export { dgramTransport } from './server/dgram-transport.js';
 export { nodeStreamTransport } from './server/node-streams.js';
 export { writtenReply, type WrittenReply } from './server/writer.js';
+export { isMetadataLabel, Metadata, type MetadataProvider } from './metadata.js';
 export type { Capabilities, CapabilityName, CapabilityOffers, CapabilityRef, SearchPathProvider, ZoneSource } from './capabilities.js';
 export { perRegistry } from './per-registry.js';
 export { resolvConfSearch } from './resolv-conf.js';

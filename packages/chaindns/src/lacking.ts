@@ -41,7 +41,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   grpc: 'not in chaindns: forward sends over UDP, TCP or TLS',
   on: 'not in chaindns',
   sign: 'not in chaindns',
-  view: 'not in chaindns: bind separate server blocks to separate addresses',
   nomad: 'not in chaindns',
 };
 

@@ -43,7 +43,7 @@ export {
 export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, type HostPort } from './corefile/host-port.js';
 export { EndpointSet } from './server/endpoint-set.js';
 export { type LazyPlugin, type PluginSource, PluginRegistry } from './server/registry.js';
-export { loadPlugins, planBlock, type PlannedPlugin, type PlanOptions } from './server/plan.js';
+export { duplicateKeys, hasView, loadPlugins, planBlock, type PlannedPlugin, type PlanOptions } from './server/plan.js';
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
 export { type ConnectionOptions, defaultConnectionOptions, MAX_CONNECTIONS_PER_CLIENT } from './server/connection-table.js';
 export type { ClientAuth, ServerTls } from './server/tls-settings.js';

@@ -286,6 +286,13 @@ export interface PluginDefinition<Config = unknown> {
    * chaos, forward or proxy. Core names no plugin: each one says it here.
    */
   readonly anyClass?: boolean;
+  /**
+   * The plugin gives its block a view (it calls `ctx.view` in setup): blocks
+   * with a view may share a zone and port with each other and with one block
+   * without. Declared here so that the Corefile's keys are checked before any
+   * setup runs (`chaindns check` too).
+   */
+  readonly view?: boolean;
   /** Where a third-party plugin goes in the chain; built-ins take their place from the order table. */
   readonly order?: { readonly before?: string; readonly after?: string };
   /** A semver range of @chaindns/core this plugin works with (`^0.1.0`). */

@@ -6,7 +6,7 @@ import type { BlockView, CorefileSource, Handler, MetadataCollector, Next, Setup
 import { Rcode } from '../wire/constants.js';
 import type { EndpointSet } from './endpoint-set.js';
 import type { Request } from '../wire/request.js';
-import { type PlannedPlugin, planBlock } from './plan.js';
+import { duplicateKeys, hasView, type PlannedPlugin, planBlock } from './plan.js';
 import type { UdpTransport } from '../transport.js';
 import type { PluginRegistry } from './registry.js';
 import { InflightCounter, type Route, Router, serverLabel } from './router.js';
@@ -90,6 +90,8 @@ export class Instance {
     const instance = new Instance(env, source);
     const warn = (token: Token, message: string): void => env.log.warn(`${token.file}:${token.line}: ${message}`);
     const plans = corefile.blocks.map((b) => planBlock(b, env.plugins, { warn }));
+    const duplicate = duplicateKeys(corefile.blocks, plans.map(hasView))[0];
+    if (duplicate) throw duplicate;
     try {
       for (let i = 0; i < plans.length; i++) await instance.setupBlock(corefile.blocks[i]!, plans[i]!);
     } catch (err) {

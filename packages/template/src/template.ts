@@ -77,7 +77,7 @@ export function createTemplate(options: TemplateOptions): Handler {
         }
         const klass = className(req.qclass !== ANY ? req.qclass : t.qclass);
         const type = typeName(req.qtype !== ANY ? req.qtype : t.qtype);
-        metrics.matches.inc({ server: req.server, zone, view: '', class: klass, type });
+        metrics.matches.inc({ server: req.server, zone, view: req.view, class: klass, type });
         if (t.rcode === Rcode.SERVFAIL) return Rcode.SERVFAIL;
         const data = new QueryData(req, zone, hit.regex.source, hit.sub.match, hit.sub.group, klass, type, vars);
         return respond(req, w, t, data, metrics, resolve);
@@ -150,7 +150,7 @@ function maker(c: CompiledTemplate): Maker {
 /** One record from its template; a failure is counted and fails the query (SERVFAIL) with Go's message. */
 function record({ c, fixed }: Maker, data: QueryData, metrics: TemplateMetrics): Answer {
   if (fixed !== null) return fixed;
-  const labels = { server: data.req.server, zone: data.Zone, view: '', class: data.Class, type: data.Type, section: c.section, template: c.text };
+  const labels = { server: data.req.server, zone: data.Zone, view: data.req.view, class: data.Class, type: data.Type, section: c.section, template: c.text };
   let text: string;
   try {
     text = c.render(data);

@@ -93,3 +93,14 @@ test('views of a zone fall back to a shorter zone, and two blocks without a view
     await only.stop();
   }
 });
+
+test('a lookup a plugin makes through the server comes from the asking client, and takes its view', async () => {
+  const corefile = `. {\n view inside {\n expr incidr(client_ip(), '127.0.0.0/24')\n }\n hosts {\n 1.1.1.1 target\n }\n alias name target\n}\n. {\n hosts {\n 3.3.3.3 target\n }\n alias name target\n}`;
+  const s = await startTestServer(corefile, { plugins });
+  try {
+    assert.equal(await dig('127.0.0.1', s.port, '127.0.0.1', 'name', 'TXT'), '"1.1.1.1"');
+    assert.equal(await dig('127.0.0.1', s.port, '127.0.1.1', 'name', 'TXT'), '"3.3.3.3"');
+  } finally {
+    await s.stop();
+  }
+});

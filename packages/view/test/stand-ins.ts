@@ -1,4 +1,5 @@
 import { type AnyPluginDefinition, definePlugin, QType, reply } from '@chaindns/core';
+import * as dnsPacket from 'dns-packet';
 import { view } from '../src/index.js';
 
 /**
@@ -31,4 +32,24 @@ const forward = definePlugin<string>({
   setup: (to) => ({ name: 'forward', serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 5, data: to }] })), 0) }),
 });
 
-export const plugins = [view, hosts, forward] as AnyPluginDefinition[];
+/**
+ * `alias NAME TARGET`: a TXT question for NAME is answered with the address
+ * that an A lookup of TARGET through the server itself gets (ctx.resolve, as
+ * template's CNAME targets are looked up), so a test sees which view that
+ * lookup took.
+ */
+const alias = definePlugin<{ name: string; target: string }>({
+  name: 'alias',
+  parse: (d) => ({ name: `${d.args[0]!.text}.`, target: `${d.args[1]!.text}.` }),
+  setup: ({ name, target }, ctx) => ({
+    name: 'alias',
+    async serveDNS(req, w, next) {
+      if (req.qname !== name || req.qtype !== QType.TXT) return next(req, w);
+      const answer = dnsPacket.decode(await ctx.resolve(target, QType.A, req)).answers?.find((a) => a.type === 'A');
+      w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'TXT', ttl: 0, data: String((answer as { data?: string } | undefined)?.data ?? 'none') }] }));
+      return 0;
+    },
+  }),
+});
+
+export const plugins = [view, hosts, forward, alias] as AnyPluginDefinition[];

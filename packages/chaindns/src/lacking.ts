@@ -14,7 +14,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   shutdown: 'removed from CoreDNS in 1.1 (it was replaced by on); chaindns has neither',
   // CoreDNS 1.14's plugins.
   root: 'not in chaindns: write absolute paths (relative ones are read from the working directory)',
-  metadata: 'not in chaindns: no plugin reads metadata',
   geoip: 'not in chaindns',
   cancel: 'not in chaindns: forward gives up on an upstream by itself (its timeouts and health checks)',
   proxyproto: 'not in chaindns: clients are seen with the address their packets come from',
@@ -37,7 +36,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   grpc: 'not in chaindns: forward sends over UDP, TCP or TLS',
   on: 'not in chaindns',
   sign: 'not in chaindns',
-  view: 'not in chaindns: bind separate server blocks to separate addresses',
   nomad: 'not in chaindns',
 };
 

@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'debug', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'k8s_external', 'kubernetes', 'file', 'secondary', 'etcd', 'loop', 'forward', 'erratic', 'whoami'] as const;
+export const ORDER = ['metadata', 'reload', 'nsid', 'bufsize', 'bind', 'debug', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'k8s_external', 'kubernetes', 'file', 'secondary', 'etcd', 'loop', 'forward', 'erratic', 'whoami', 'view'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -14,6 +14,7 @@ export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'debug', 'ready', 'he
  * so the bundle carries every package.
  */
 const builtins: readonly LazyPlugin[] = [
+  { name: 'metadata', load: async () => (await import('@chaindns/metadata')).metadata },
   { name: 'reload', load: async () => (await import('@chaindns/reload')).reload },
   { name: 'nsid', load: async () => (await import('@chaindns/nsid')).nsid },
   { name: 'bufsize', load: async () => (await import('@chaindns/bufsize')).bufsize },
@@ -48,6 +49,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'forward', load: async () => (await import('@chaindns/forward')).forward },
   { name: 'erratic', load: async () => (await import('@chaindns/erratic')).erratic },
   { name: 'whoami', load: async () => (await import('@chaindns/whoami')).whoami },
+  { name: 'view', load: async () => (await import('@chaindns/view')).view },
 ];
 
 /** A registry of the built-in plugins, in chain order; each package loads when first used. */

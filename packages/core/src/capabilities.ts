@@ -1,6 +1,7 @@
 import type { Directive, Token } from './corefile/types.js';
 import { CorefileError } from './errors.js';
 import type { ExternalSource } from './external-source.js';
+import type { MetadataProvider } from './metadata.js';
 import type { Request } from './wire/request.js';
 
 /** `autopath @NAME`: the search path of the client that sent a query. */
@@ -42,6 +43,8 @@ export interface Capabilities {
   searchPath: SearchPathProvider;
   zoneSource: ZoneSource;
   external: ExternalSource;
+  /** Metadata about each query, under `plugin/name` labels, for the `metadata` plugin to collect. */
+  metadata: MetadataProvider;
 }
 
 export type CapabilityName = keyof Capabilities;

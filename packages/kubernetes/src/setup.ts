@@ -6,6 +6,7 @@ import { createKubernetes } from './kubernetes.js';
 import { kubernetesZoneSource } from './zone-source.js';
 import { kubernetesExternal } from './external.js';
 import { localAddresses } from './local-addresses.js';
+import { kubernetesMetadata } from './metadata.js';
 import { kubernetesMetrics } from './metrics.js';
 import { resourcesFor, type Source } from './resources.js';
 import { hostSearch, kubernetesSearchPath } from './search-path.js';
@@ -47,6 +48,8 @@ export const kubernetes = definePlugin<KubernetesConfig>({
     }
     // For `autopath @kubernetes`: the search path of the pod that asks.
     ctx.offer('searchPath', kubernetesSearchPath({ zones: config.zones, pods: config.pods, index, hostSearch: hostSearch(), log: ctx.log }));
+    // For the metadata plugin: the client pod's namespace and the parts of the name asked.
+    ctx.offer('metadata', kubernetesMetadata({ zones: config.zones, pods: config.pods, index }));
     ctx.registerReady('kubernetes', () => source.synced);
     ctx.onStartup(() => startAndWait(source, config.startupTimeoutMs, ctx.log));
     ctx.onShutdown(() => source.stop());

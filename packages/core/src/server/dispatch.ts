@@ -44,6 +44,7 @@ export class Dispatcher {
 
   private route(router: Router, req: Request, w: ServerWriter): void {
     req.server = router.server;
+    req.local = router.local;
     const match = router.match(req);
     // No zone for the name, or a class other than IN where no plugin of the block takes one.
     if (!match || (req.qclass !== QClass.IN && !match.route.anyClass)) {

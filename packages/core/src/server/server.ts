@@ -287,7 +287,8 @@ export class Server {
     const msg = buildQuery(qname, qtype, edns ? { edns: { udpSize: edns.udpSize, do: edns.do } } : {});
     const { scheme, port } = block.source.keys[0]!;
     const listener = this.listeners.find(scheme, port);
-    const from: Remote = { address: '127.0.0.1', port: 0, family: 4 };
+    // The client of the query that asked, as CoreDNS's upstream does: its lookups take the same view.
+    const from: Remote = via?.remote ?? { address: '127.0.0.1', port: 0, family: 4 };
     return new Promise((resolve, reject) => {
       const sink = { sendFrame: resolve, noReply: () => reject(noReply(`resolve(${qname})`)) };
       if (listener) {

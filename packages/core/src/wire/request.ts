@@ -1,5 +1,6 @@
 import type * as DnsPacket from 'dns-packet';
 import dnsPacket from './dns-packet.cjs';
+import type { Metadata } from '../metadata.js';
 import type { Remote } from '../transport.js';
 import { checkRecords, MALFORMED } from './check-records.js';
 import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, Opcode, Rcode, typeName } from './constants.js';
@@ -31,6 +32,18 @@ export class Request {
   plugin = '';
   /** How many in-process lookups (ctx.resolve) led to this query: 0 for a client's; set by the server. */
   hops = 0;
+  /**
+   * The listener's own address and port (`::` for one on all addresses; CoreDNS's
+   * `server_ip()` and `server_port()`); set by the server.
+   */
+  local: Listening = NOT_LISTENING;
+  /** The view of the server block serving this query (CoreDNS's `view` label), '' for a block without one; set by the server. */
+  view = '';
+  /**
+   * The query's metadata (`metadata` plugin), read with `metadata?.get(label)`:
+   * null when the block has no collector or its zones do not cover the name. Set by the server.
+   */
+  metadata: Metadata | null = null;
   private decoded: DnsPacket.Packet | undefined;
   private raw: string | undefined;
   private lowered: string | undefined;
@@ -106,6 +119,15 @@ export class Request {
     return (this.decoded ??= dnsPacket.decode(this.msg));
   }
 }
+
+/** The address and port a listener is bound to. */
+export interface Listening {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** A query that came through no listener (built in process). */
+const NOT_LISTENING: Listening = Object.freeze({ address: '', port: 0 });
 
 /** Why a packet did not become a Request: drop it, or answer with `rcode`. */
 export interface WireFault {

@@ -1,6 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { errorReply, type Handler, type Logger, matchZone, type Next, NO_REPLY, Rcode, type Request, type ResponseWriter, type Result } from '@chaindns/core';
-import { withExtendedError } from './extended-error.js';
+import { errorReply, type Handler, type Logger, matchZone, type Next, NO_REPLY, Rcode, type Request, type ResponseWriter, type Result, withExtendedError } from '@chaindns/core';
 import type { AclMetrics } from './metrics.js';
 import type { AclAction, AclRule } from './setup.js';
 
@@ -37,21 +36,21 @@ export function createAcl(options: AclOptions): Handler {
         const action = decide(rule.policies, req, log);
         if (action === 'allow') break;
         if (action === 'drop') {
-          metrics.dropped.inc({ server: req.server, zone, view: '' });
+          metrics.dropped.inc({ server: req.server, zone, view: req.view });
           return NO_REPLY;
         }
         if (action === 'block') {
           w.write(withExtendedError(errorReply(req.msg, req.questionEnd, Rcode.REFUSED, req.edns), EDE_BLOCKED));
-          metrics.blocked.inc({ server: req.server, zone, view: '' });
+          metrics.blocked.inc({ server: req.server, zone, view: req.view });
           return Rcode.NOERROR;
         }
         if (action === 'filter') {
           w.write(withExtendedError(errorReply(req.msg, req.questionEnd, Rcode.NOERROR, req.edns), EDE_FILTERED));
-          metrics.filtered.inc({ server: req.server, zone, view: '' });
+          metrics.filtered.inc({ server: req.server, zone, view: req.view });
           return Rcode.NOERROR;
         }
       }
-      metrics.allowed.inc({ server: req.server, view: '' });
+      metrics.allowed.inc({ server: req.server, view: req.view });
       return next(req, w);
     },
   };

@@ -7,7 +7,7 @@ export interface AclMetrics {
   readonly dropped: Counter<'server' | 'zone' | 'view'>;
 }
 
-/** CoreDNS's acl metrics, once per server registry. `view` is empty: chaindns has no view plugin. */
+/** CoreDNS's acl metrics, once per server registry; `view` is the view of the block that served the query. */
 export const aclMetrics = perRegistry(
   (registry): AclMetrics => ({
     blocked: new Counter({ name: 'coredns_acl_blocked_requests_total', help: 'Counter of DNS requests being blocked.', labelNames: ['server', 'zone', 'view'], registers: [registry] }),

@@ -19,8 +19,10 @@
 // CommonJS dependencies (prom-client, dns-packet, the Kubernetes client's...) call `require` for Node's
 // built-ins: the banner gives the ESM bundle a real `require`. What the bundle cannot carry is code
 // that reads its own package's files by path at run time (pino's worker-thread transports): those
-// paths stop existing once bundled.
+// paths stop existing once bundled. etcd3, the etcd plugin's client, reads its gRPC definitions so: the script
+// hands it the same definitions, parsed at bundle time (etcdProtos below).
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -63,6 +65,29 @@ function nativeAddons(addons) {
   };
 }
 
+/**
+ * etcd3 (the etcd plugin's client) reads its gRPC definitions from .proto files of its package when it loads
+ * (`loadSync(`${__dirname}/../proto/rpc.proto`)`), files the bundle does not carry: the bundle hands it the same
+ * definitions, parsed now (@grpc/proto-loader's fromJSON takes what loadSync reads).
+ */
+function etcdProtos() {
+  const LOAD = /\(0, proto_loader_1\.loadSync\)\(`\$\{__dirname\}\/\.\.\/proto\/rpc\.proto`, /;
+  return {
+    name: 'chaindns-etcd3-protos',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]etcd3[\\/]lib[\\/]connection-pool\.js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (!LOAD.test(source)) throw new Error(`${args.path}: etcd3 no longer loads proto/rpc.proto as this script expects: update etcdProtos()`);
+        const loader = createRequire(args.path).resolve('@grpc/proto-loader');
+        const protobuf = createRequire(loader)('protobufjs');
+        const root = new protobuf.Root();
+        root.loadSync(join(dirname(args.path), '../proto/rpc.proto'), { keepCase: true });
+        return { contents: source.replace(LOAD, `(0, proto_loader_1.fromJSON)(${JSON.stringify(root.toJSON())}, `), loader: 'js' };
+      });
+    },
+  };
+}
+
 async function loadEsbuild() {
   try {
     return await import('esbuild');
@@ -99,7 +124,7 @@ export async function bundle(outdir, { entry = cli } = {}) {
     minifyWhitespace: true,
     minifySyntax: true,
     banner: { js: BANNER },
-    plugins: [nativeAddons(addons)],
+    plugins: [nativeAddons(addons), etcdProtos()],
     logLevel: 'warning',
   });
   chmodSync(outfile, 0o755);

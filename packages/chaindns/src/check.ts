@@ -1,4 +1,4 @@
-import { type AnyPluginDefinition, type Corefile, loadPlugins, parseCorefile, planBlock, type PluginRegistry, readCorefile } from '@chaindns/core';
+import { type AnyPluginDefinition, type Corefile, duplicateKeys, hasView, loadPlugins, parseCorefile, planBlock, type PluginRegistry, readCorefile } from '@chaindns/core';
 import { checkFiles } from './check-files.js';
 import { checkListeners, type PlannedBlock } from './check-listeners.js';
 import { type CheckReport, Findings } from './findings.js';
@@ -55,6 +55,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
       error: (err, at) => findings.error(err, at.token, registry.has(at.name) ? undefined : unknownDirectiveHint(at.name, registry.names())),
     }),
   }));
+  for (const err of duplicateKeys(corefile.blocks, blocks.map((b) => hasView(b.planned)))) findings.error(err);
   for (const b of blocks) {
     checkFiles(b.planned, findings);
     lintFallthrough(b, registry, findings);

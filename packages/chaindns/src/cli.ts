@@ -29,7 +29,8 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(`chaindns-${VERSION}\n${platform()}/${arch()}, node ${process.version}, udp ${udpName}${udp.reason ? ` (native unavailable: ${udp.reason})` : ''}`);
     return 0;
   }
-  const logger = createLogger({ quiet: flags.quiet });
+  // Debug lines pass: the server writes them while its Corefile has `debug`.
+  const logger = createLogger({ quiet: flags.quiet, debug: true });
   const corefile = corefileOf(flags.conf);
   // Signals count from the start: a SIGTERM while a plugin waits for its backend stops cleanly.
   const signalled = new Promise<void>((resolve) => {

@@ -14,7 +14,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   shutdown: 'removed from CoreDNS in 1.1 (it was replaced by on); chaindns has neither',
   // CoreDNS 1.14's plugins.
   root: 'not in chaindns: write absolute paths (relative ones are read from the working directory)',
-  metadata: 'not in chaindns: no plugin reads metadata',
   geoip: 'not in chaindns',
   cancel: 'not in chaindns: forward gives up on an upstream by itself (its timeouts and health checks)',
   proxyproto: 'not in chaindns: clients are seen with the address their packets come from',
@@ -24,7 +23,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   https3: 'not in chaindns: serve dns:// (UDP and TCP)',
   timeouts: "not in chaindns: TCP connections have CoreDNS's default timeouts (read 3s, write 5s, idle 10s)",
   multisocket: 'not in chaindns: the native UDP transport batches reads and writes on one socket',
-  debug: 'not in chaindns: errors and log show what goes wrong',
   trace: 'not in chaindns: log and prometheus show what is asked and how long it takes',
   pprof: 'not in chaindns: profile with node --cpu-prof or --inspect',
   shed: 'not in chaindns',
@@ -33,14 +31,10 @@ export const LACKING: Readonly<Record<string, string>> = {
   route53: 'not in chaindns: forward to the VPC resolver',
   azure: "not in chaindns: forward to the provider's resolver",
   clouddns: "not in chaindns: forward to the provider's resolver",
-  k8s_external: 'not in chaindns: kubernetes answers the cluster domain',
   auto: 'not in chaindns: file serves one zone file each, reloaded when its serial changes',
-  secondary: 'not in chaindns: forward the zone to its primary',
-  etcd: 'not in chaindns',
   grpc: 'not in chaindns: forward sends over UDP, TCP or TLS',
   on: 'not in chaindns',
   sign: 'not in chaindns',
-  view: 'not in chaindns: bind separate server blocks to separate addresses',
   nomad: 'not in chaindns',
 };
 

@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'dnstap', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'erratic', 'whoami'] as const;
+export const ORDER = ['metadata', 'reload', 'nsid', 'bufsize', 'bind', 'debug', 'ready', 'health', 'prometheus', 'errors', 'log', 'dnstap', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'k8s_external', 'kubernetes', 'file', 'secondary', 'etcd', 'loop', 'forward', 'erratic', 'whoami', 'view'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -14,10 +14,12 @@ export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'p
  * so the bundle carries every package.
  */
 const builtins: readonly LazyPlugin[] = [
+  { name: 'metadata', load: async () => (await import('@chaindns/metadata')).metadata },
   { name: 'reload', load: async () => (await import('@chaindns/reload')).reload },
   { name: 'nsid', load: async () => (await import('@chaindns/nsid')).nsid },
   { name: 'bufsize', load: async () => (await import('@chaindns/bufsize')).bufsize },
   { name: 'bind', load: async () => (await import('@chaindns/bind')).bind },
+  { name: 'debug', load: async () => (await import('@chaindns/debug')).debug },
   { name: 'ready', load: async () => (await import('@chaindns/health')).ready },
   { name: 'health', load: async () => (await import('@chaindns/health')).health },
   { name: 'prometheus', load: async () => (await import('@chaindns/metrics')).prometheus },
@@ -39,12 +41,16 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'template', load: async () => (await import('@chaindns/template')).template },
   { name: 'transfer', load: async () => (await import('@chaindns/transfer')).transfer },
   { name: 'hosts', load: async () => (await import('@chaindns/hosts')).hosts },
+  { name: 'k8s_external', load: async () => (await import('@chaindns/k8s_external')).k8s_external },
   { name: 'kubernetes', load: async () => (await import('@chaindns/kubernetes')).kubernetes },
   { name: 'file', load: async () => (await import('@chaindns/file')).file },
+  { name: 'secondary', load: async () => (await import('@chaindns/secondary')).secondary },
+  { name: 'etcd', load: async () => (await import('@chaindns/etcd')).etcd },
   { name: 'loop', load: async () => (await import('@chaindns/loop')).loop },
   { name: 'forward', load: async () => (await import('@chaindns/forward')).forward },
   { name: 'erratic', load: async () => (await import('@chaindns/erratic')).erratic },
   { name: 'whoami', load: async () => (await import('@chaindns/whoami')).whoami },
+  { name: 'view', load: async () => (await import('@chaindns/view')).view },
 ];
 
 /** A registry of the built-in plugins, in chain order; each package loads when first used. */

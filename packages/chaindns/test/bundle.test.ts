@@ -111,6 +111,24 @@ test('the bundle alone serves a whoami Corefile over UDP and TCP, and stops on S
   }
 });
 
+test("the bundle alone serves an etcd Corefile: etcd3's gRPC definitions, which it reads from .proto files, are inside it", async () => {
+  const port = await freePort();
+  const etcdPort = await freePort();
+  const conf = join(alone, 'Corefile');
+  writeFileSync(conf, `skydns.local:${port} {\n    bind 127.0.0.1\n    etcd {\n        endpoint http://127.0.0.1:${etcdPort}\n    }\n}\n`);
+  const { child } = await startBundle(join(alone, 'chaindns.mjs'), ['-conf', conf], alone);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    // No etcd listens there: the client ran (gRPC's UNAVAILABLE) and the answer is SERVFAIL.
+    for (let i = 0; i < 50 && !/plugin\/etcd: cannot read/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, /\[ERROR\] plugin\/etcd: cannot read \/skydns from http:\/\/127\.0\.0\.1:\d+: .*UNAVAILABLE/);
+    assert.equal((await query(port, 'x.skydns.local', 'A')).rcode, 2);
+  } finally {
+    assert.equal(await stop(child), 0);
+  }
+});
+
 test('a whoami Corefile reads the core of the bundle and a few chunks, none of the Kubernetes client', async () => {
   const port = await freePort();
   const conf = join(alone, 'Corefile');

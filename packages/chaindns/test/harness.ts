@@ -98,6 +98,41 @@ export async function startChaindns(args: readonly string[], options: { env?: Re
   };
 }
 
+export interface Named {
+  readonly child: ChildProcess;
+  output(): string;
+  /** SIGHUP: named reads its zone files again (a primary sends NOTIFY for a new serial). */
+  reload(): void;
+  /** Kills it and waits for its exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * BIND's named in the foreground on 127.0.0.1:`port`, its files in `dir`, with `statements`
+ * (zones, more options) in its named.conf; resolves once its zones are loaded.
+ */
+export async function startNamed(dir: string, port: number, statements: readonly string[], options: readonly string[] = []): Promise<Named> {
+  const conf = join(dir, `named-${port}.conf`);
+  const head = [`directory "${dir}";`, `listen-on port ${port} { 127.0.0.1; };`, 'listen-on-v6 { none; };', 'recursion no;', 'dnssec-validation no;', `pid-file "${join(dir, `named-${port}.pid`)}";`];
+  writeFileSync(conf, ['options {', ...[...head, ...options].map((o) => `  ${o}`), '};', ...statements, ''].join('\n'));
+  const child = spawn('named', ['-g', '-c', conf, '-u', 'root', '-n', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await eventually(() => /all zones loaded/.test(out) || child.exitCode !== null, 20_000, 'named loads its zones');
+  if (child.exitCode !== null) throw new Error(`named exited:\n${out}`);
+  return {
+    child,
+    output: () => out,
+    reload: () => child.kill('SIGHUP'),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
 export interface InCluster {
   /** What a pod's environment holds, with the service-account directory moved to a temp dir. */
   readonly env: Record<string, string>;

@@ -1,5 +1,7 @@
 import type { Directive, Token } from './corefile/types.js';
 import { CorefileError } from './errors.js';
+import type { ExternalSource } from './external-source.js';
+import type { MetadataProvider } from './metadata.js';
 import type { Remote } from './transport.js';
 import type { Request, Transport } from './wire/request.js';
 
@@ -68,6 +70,9 @@ export interface UpstreamExchange {
 export interface Capabilities {
   searchPath: SearchPathProvider;
   zoneSource: ZoneSource;
+  external: ExternalSource;
+  /** Metadata about each query, under `plugin/name` labels, for the `metadata` plugin to collect. */
+  metadata: MetadataProvider;
   upstreamTap: UpstreamTap;
 }
 

@@ -15,6 +15,7 @@ export const ErrorCodes = {
   CHAINDNS_STATE: 'the server was used in the wrong lifecycle state',
   CHAINDNS_CAPABILITY: 'a plugin needs a capability that the plugin it names does not offer in its server block',
   CHAINDNS_OPTIONS: 'an option given to the Server (or start()) has the wrong shape',
+  CHAINDNS_NO_REPLY: 'an in-process query (ctx.resolve, Server.exchange) was dropped by its chain (NO_REPLY)',
   CHAINDNS_RESOLVE_LOOP: 'an in-process lookup (ctx.resolve) came more than eight hops after a client query',
 } as const;
 

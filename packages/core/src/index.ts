@@ -5,6 +5,8 @@ export {
   definePlugin,
   PluginError,
   type AnyPluginDefinition,
+  type BlockView,
+  type MetadataCollector,
   type CorefileSource,
   type Handler,
   type NamedFile,
@@ -39,9 +41,10 @@ export {
   parseZones,
 } from './corefile/args.js';
 export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, type HostPort } from './corefile/host-port.js';
+export { HttpListener, sendText, type HttpHandler } from './http-listener.js';
 export { EndpointSet } from './server/endpoint-set.js';
 export { type LazyPlugin, type PluginSource, PluginRegistry } from './server/registry.js';
-export { loadPlugins, planBlock, type PlannedPlugin, type PlanOptions } from './server/plan.js';
+export { duplicateKeys, hasView, loadPlugins, planBlock, type PlannedPlugin, type PlanOptions } from './server/plan.js';
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
 export { type ConnectionOptions, defaultConnectionOptions, MAX_CONNECTIONS_PER_CLIENT } from './server/connection-table.js';
 export type { ClientAuth, ServerTls } from './server/tls-settings.js';
@@ -49,8 +52,11 @@ export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } fr
 export { dgramTransport } from './server/dgram-transport.js';
 export { nodeStreamTransport } from './server/node-streams.js';
 export { writtenReply, type WrittenReply } from './server/writer.js';
+export { isMetadataLabel, Metadata, type MetadataProvider } from './metadata.js';
 export type { Capabilities, CapabilityName, CapabilityOffers, CapabilityRef, SearchPathProvider, UpstreamExchange, UpstreamTap, ZoneSource } from './capabilities.js';
+export type { ExternalItem, ExternalSource } from './external-source.js';
 export { perRegistry } from './per-registry.js';
+export { hexdump } from './hexdump.js';
 export { resolvConfSearch } from './resolv-conf.js';
 export { Buckets, HistogramCollector, type Series } from './histogram-collector.js';
 export { settleNext, type Settled } from './settle-next.js';

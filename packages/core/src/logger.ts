@@ -3,7 +3,8 @@ import { LineWriter, type OutputStream } from './line-writer.js';
 
 /** CoreDNS's log shape: `[INFO] plugin/<name>: message`, written to stdout. */
 export interface Logger {
-  debug(message: string): void;
+  /** A function is called only when the line is written: for a costly one (a hexdump) while debug is mostly off. */
+  debug(message: string | (() => string)): void;
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
@@ -57,7 +58,7 @@ function prefixed(options: LoggerOptions & { readonly sink: LogSink }, prefix: s
   const { sink } = options;
   const emit = (level: string, message: string): void => sink(`[${level}] ${prefix}${message}`);
   return {
-    debug: (m) => options.debug && emit('DEBUG', m),
+    debug: (m) => options.debug && emit('DEBUG', typeof m === 'function' ? m() : m),
     info: (m) => !options.quiet && emit('INFO', m),
     warn: (m) => emit('WARNING', m),
     error: (m) => emit('ERROR', m),
@@ -73,7 +74,8 @@ function prefixed(options: LoggerOptions & { readonly sink: LogSink }, prefix: s
  * fails at once rather than at the first log line.
  */
 export function toLogger(given: LoggerLike | undefined): Logger {
-  if (given === undefined) return createLogger();
+  // Debug lines pass: the server writes them only while its Corefile has `debug` (gateDebug).
+  if (given === undefined) return createLogger({ debug: true });
   const missing = (['info', 'warn', 'error'] as const).filter((m) => typeof (given as Partial<LoggerLike> | null)?.[m] !== 'function');
   if (missing.length > 0) {
     throw new ChainDNSError('CHAINDNS_OPTIONS', `logger: expected an object with info, warn and error methods (such as console), but it has no ${missing.join(', ')}`);
@@ -83,12 +85,29 @@ export function toLogger(given: LoggerLike | undefined): Logger {
 
 function adapt(target: LoggerLike, prefix: string): Logger {
   return {
-    debug: (m) => target.debug?.(prefix + m),
+    debug: (m) => target.debug?.(prefix + (typeof m === 'function' ? m() : m)),
     info: (m) => target.info(prefix + m),
     warn: (m) => target.warn(prefix + m),
     error: (m) => target.error(prefix + m),
     fatal: (m) => (target.fatal ? target.fatal(prefix + m) : target.error(prefix + m)),
     child: (p) => adapt(target, `${prefix}${p}: `),
+  };
+}
+
+/**
+ * `log`, its debug lines passed on only while `on()` holds (the server's
+ * `debug` plugin, CoreDNS's log.D), in its children too.
+ */
+export function gateDebug(log: Logger, on: () => boolean): Logger {
+  return {
+    debug: (m) => {
+      if (on()) log.debug(m);
+    },
+    info: (m) => log.info(m),
+    warn: (m) => log.warn(m),
+    error: (m) => log.error(m),
+    fatal: (m) => log.fatal(m),
+    child: (p) => gateDebug(log.child(p), on),
   };
 }
 

@@ -3,6 +3,7 @@ import type { CapabilityName, CapabilityOffers, CapabilityRef, Capabilities } fr
 import type { Directive, Token } from './corefile/types.js';
 import { ChainDNSError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { Metadata } from './metadata.js';
 import type { EndpointSet } from './server/endpoint-set.js';
 import type { ServerTls } from './server/tls-settings.js';
 import type { UdpTransport } from './transport.js';
@@ -78,6 +79,24 @@ export function thrownRcode(err: unknown): number {
   return err instanceof PluginError ? err.rcode : Rcode.SERVFAIL;
 }
 
+/**
+ * A server block's view (CoreDNS's dnsserver.Viewer): of several blocks for
+ * the same zone and listener, the first in the Corefile whose view accepts a
+ * query serves it; a block without a view accepts every query.
+ */
+export interface BlockView {
+  /** The view's name: the `view` label of metrics, Request.view. */
+  readonly name: string;
+  /** Whether this block serves `req`; called per query before the chain, so quick and without I/O. */
+  accept(req: Request): boolean;
+}
+
+/**
+ * Makes a query's metadata when the server routes it, before any view
+ * decides (CoreDNS's dnsserver.MetadataCollector); null: none for this query.
+ */
+export type MetadataCollector = (req: Request) => Metadata | null;
+
 /** What a plugin's `parse` may use: the block's zones and port, and a way to warn. */
 export interface ParseContext {
   /** The zones of the server block (lowercased FQDNs). */
@@ -145,6 +164,17 @@ export interface SetupContext extends ParseContext {
   /** Sets the addresses this block listens on (the `bind` plugin). */
   bind(addresses: readonly string[]): void;
   /**
+   * Gives this block a view (the `view` plugin), once per block (a second is
+   * a CorefileError at `at`). Blocks with views may share a zone and
+   * listener with each other and with one block without a view.
+   */
+  view(view: BlockView, at: Token | Directive): void;
+  /**
+   * Makes `collect` run for every query routed to this block, before its view
+   * decides, to set Request.metadata (the `metadata` plugin), once per block.
+   */
+  collectMetadata(collect: MetadataCollector, at: Token | Directive): void;
+  /**
    * Sets the TLS of this block's `tls://` and `https://` listeners (the `tls`
    * plugin), once per block; `dns://` listeners have none. A block without a
    * `tls://` or `https://` key fails with a CorefileError at `at`. A `tls://`
@@ -172,6 +202,13 @@ export interface SetupContext extends ParseContext {
    * the old config keeps serving), so a caller may count it.
    */
   requestReload(): Promise<void>;
+  /**
+   * Turns debug logging on for the whole server (the `debug` plugin; CoreDNS's
+   * log.D): every `log.debug` line, the server's and every plugin's, is
+   * written from now on (the setups after this one's too), until a config
+   * without it replaces this one; a reload that fails leaves it as it was.
+   */
+  enableDebug(): void;
   /**
    * Stops the server for good with `error` (CoreDNS's log.Fatal): logged as
    * `[FATAL]`, then `server.closed` rejects with it and the binary exits 1.
@@ -204,8 +241,12 @@ export interface CorefileSource {
 
 /** The server-wide view of readiness and health, live across reloads. */
 export interface ServerStatus {
-  /** Names of the checks not ready now; `["shutdown"]` once the server is stopping. */
-  notReady(): string[];
+  /**
+   * Names of the checks not ready now; `["shutdown"]` once the server is
+   * stopping. With `settled` (CoreDNS's `monitor until-ready`), a check
+   * named there is not asked, and one that passes is added to it.
+   */
+  notReady(settled?: Set<string>): string[];
   /** Names of the liveness checks failing now. */
   unhealthy(): string[];
   readonly stopping: boolean;
@@ -256,6 +297,13 @@ export interface PluginDefinition<Config = unknown> {
    * chaos, forward or proxy. Core names no plugin: each one says it here.
    */
   readonly anyClass?: boolean;
+  /**
+   * The plugin gives its block a view (it calls `ctx.view` in setup): blocks
+   * with a view may share a zone and port with each other and with one block
+   * without. Declared here so that the Corefile's keys are checked before any
+   * setup runs (`chaindns check` too).
+   */
+  readonly view?: boolean;
   /** Where a third-party plugin goes in the chain; built-ins take their place from the order table. */
   readonly order?: { readonly before?: string; readonly after?: string };
   /** A semver range of @chaindns/core this plugin works with (`^0.1.0`). */

@@ -22,6 +22,8 @@ export interface UdpEndpoint {
    * connected socket sends to its peer whatever `to` says.
    */
   send(data: Uint8Array, to: Remote): void;
+  /** Told when a query that came this way gets no answer (NO_REPLY); a socket need not listen, an in-process exchange does. */
+  noReply?(): void;
 }
 
 /**
@@ -63,6 +65,8 @@ export interface UdpTransport {
 export interface FrameSink {
   /** `more` marks a further message of a zone transfer after its first (the query was answered by the first). */
   sendFrame(msg: Buffer, more?: boolean): void;
+  /** The query will get no answer (its chain returned NO_REPLY): nothing is owed for it. */
+  noReply(): void;
 }
 
 /**

@@ -57,8 +57,11 @@ const talk = definePlugin<null>({
   },
 });
 
+/** `dbg`: turns the server's debug lines on, as the debug plugin does. */
+const dbg = definePlugin<null>({ name: 'dbg', parse: () => null, setup: (_c, ctx) => ctx.enableDebug() });
+
 const serverWith = (logger: ServerOptions['logger']): Server =>
-  new Server({ corefile: '. {\n  talk\n}', plugins: new PluginRegistry(['talk'], [talk]), dnsPort: 0, defaultAddresses: ['127.0.0.1'], logger });
+  new Server({ corefile: '. {\n  dbg\n  talk\n}', plugins: new PluginRegistry(['dbg', 'talk'], [dbg, talk]), dnsPort: 0, defaultAddresses: ['127.0.0.1'], logger });
 
 test('a console, or any object with info, warn and error, is a logger', async (t) => {
   const plain: string[] = [];

@@ -95,14 +95,20 @@ test('UDP replies fit 512 bytes without EDNS and the EDNS size with it; TCP is w
   assert.equal(tcp.packet.answers?.length, 60);
 });
 
-test('header faults: QR=1 dropped, NOTIMP, FORMERR with the ID, BADVERS', async () => {
+test('header faults: QR=1 dropped, NOTIMP (but NOTIFY goes to the chain), FORMERR with the ID, BADVERS', async () => {
   const q = buildQuery('www.example.org', 1, { id: 4242 });
   const response = Buffer.from(q);
   response[2] = response[2]! | 0x80;
   await assert.rejects(exchangeUdp(s.port, response, { timeoutMs: 300 }), /no UDP reply/);
+  const update = Buffer.from(q);
+  update[2] = (5 << 3) | 1;
+  assert.equal((await exchangeUdp(s.port, update))[3]! & 0xf, Rcode.NOTIMP);
+  // NOTIFY goes to the chain (a secondary answers it): here, as a query would.
   const notify = Buffer.from(q);
-  notify[2] = (4 << 3) | 1;
-  assert.equal((await exchangeUdp(s.port, notify))[3]! & 0xf, Rcode.NOTIMP);
+  notify[2] = (4 << 3) | 0x04;
+  const notified = await exchangeUdp(s.port, notify);
+  assert.equal((notified[2]! >> 3) & 0xf, 4);
+  assert.equal(notified[3]! & 0xf, Rcode.NOERROR);
   const two = Buffer.from(q);
   two.writeUInt16BE(2, 4);
   const formerr = await exchangeTcp(s.port, two);

@@ -13,7 +13,9 @@ test('a stream transport given to the server takes every stream listener (here: 
   const recording: StreamTransport = { name: 'recording', listen: (options, onMessage) => (asked.push(options), node.listen(options, onMessage)) };
   const s = await startTestServer('. {\n  answer\n}', { plugins: [answer], streamTransport: recording });
   try {
-    assert.deepEqual(asked.map((o) => [o.scheme, o.address, o.port]), [['dns', '127.0.0.1', s.port]]);
+    // The last ask is the listener; one before it met a port that UDP had free and TCP had not (then chosen again).
+    assert.deepEqual(asked.at(-1) && [asked.at(-1)!.scheme, asked.at(-1)!.address, asked.at(-1)!.port], ['dns', '127.0.0.1', s.port]);
+    assert.ok(asked.every((o) => o.scheme === 'dns' && o.address === '127.0.0.1'));
     assert.equal(decodeReply(await exchangeTcp(s.port, buildQuery('a.org', 1))).rcode, 0);
   } finally {
     await s.stop();

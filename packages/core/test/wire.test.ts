@@ -32,8 +32,8 @@ test('parseRequest refuses what it must', async (t) => {
   twoQuestions.writeUInt16BE(2, 4);
   const response = Buffer.from(q);
   response[2] = response[2]! | 0x80;
-  const notify = Buffer.from(q);
-  notify[2] = (notify[2]! & 0x87) | (4 << 3);
+  const update = Buffer.from(q);
+  update[2] = (update[2]! & 0x87) | (5 << 3);
   const badvers = buildQuery('example.org', 1, { edns: { udpSize: 4096 } });
   badvers[badvers.length - 5] = 1; // OPT version
   const twoOpts = Buffer.concat([buildQuery('example.org', 1, { edns: { udpSize: 512 } }), Buffer.from([0, 0, 41, 2, 0, 0, 0, 0, 0, 0, 0])]);
@@ -46,7 +46,7 @@ test('parseRequest refuses what it must', async (t) => {
     { name: 'QDCOUNT 0', msg: header([0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]), rcode: Rcode.FORMERR },
     { name: 'a truncated question', msg: q.subarray(0, q.length - 2), rcode: Rcode.FORMERR },
     { name: 'a pointer in the question', msg: pointerInQuestion, rcode: Rcode.FORMERR },
-    { name: 'opcode NOTIFY', msg: notify, rcode: Rcode.NOTIMP },
+    { name: 'opcode UPDATE', msg: update, rcode: Rcode.NOTIMP },
     { name: 'EDNS version 1', msg: badvers, rcode: Rcode.BADVERS },
     { name: 'two OPT records', msg: twoOpts, rcode: Rcode.FORMERR },
   ];
@@ -58,6 +58,20 @@ test('parseRequest refuses what it must', async (t) => {
       else assert.deepEqual({ drop: got.drop, rcode: got.rcode }, { drop: false, rcode: c.rcode });
     });
   }
+});
+
+test('parseRequest takes a NOTIFY with its SOA in the answer section (BIND sends one), as miekg/dns does', () => {
+  const q = buildQuery('example.org', 6, { id: 9 });
+  q[2] = (4 << 3) | 0x04; // NOTIFY, AA
+  // example.org. SOA at the question's name: . . 7 0 0 0 0
+  const soa = Buffer.from([0xc0, 12, 0, 6, 0, 1, 0, 0, 0, 60, 0, 22, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  const msg = Buffer.concat([q, soa]);
+  msg.writeUInt16BE(1, 6);
+  const req = parseRequest(msg, 'udp', remote);
+  assert.ok(req instanceof Request);
+  assert.equal(req.opcode, 4);
+  assert.equal(req.qname, 'example.org.');
+  assert.equal(req.qtype, 6);
 });
 
 test('errorReply echoes ID, question and OPT; BADVERS goes into the OPT', () => {

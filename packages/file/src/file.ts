@@ -1,4 +1,4 @@
-import { fallsThrough, type Handler, type Next, QClass, QType, Rcode, type Request, type ResponseWriter, type Result } from '@chaindns/core';
+import { fallsThrough, type Handler, type Logger, type Next, NO_REPLY, Opcode, QClass, QType, Rcode, type Request, type ResponseWriter, type Result } from '@chaindns/core';
 import { readAnswer } from './external.js';
 import { Lookup, type Outcome, outcomeRcode, Result as Found } from './lookup.js';
 import { MessageWriter } from './message.js';
@@ -16,6 +16,7 @@ export interface FileOptions {
   readonly resolve: (qname: string, qtype: number, via: Request) => Promise<Buffer>;
   /** Nothing follows `file` in the chain: a name outside its zones gets REFUSED (CoreDNS's file without a next plugin). */
   readonly last: boolean;
+  readonly log: Logger;
 }
 
 /**
@@ -24,7 +25,7 @@ export interface FileOptions {
  * its first asking (see reply-cache.ts); others are looked up and encoded anew.
  */
 export function createFile(options: FileOptions): Handler {
-  const { zones, fallthrough, resolve, last } = options;
+  const { zones, fallthrough, resolve, last, log } = options;
   const lookup = new Lookup(zones);
   const replies = new ReplyIndex(() => zones.generation);
 
@@ -82,6 +83,11 @@ export function createFile(options: FileOptions): Handler {
       const qname = req.qname;
       const slot = zones.slot(qname);
       if (slot === null) return last ? Rcode.REFUSED : next(req, w);
+      // A zone read from a file has no primary to refresh from: a NOTIFY for it is dropped, as CoreDNS's file does.
+      if (req.opcode === Opcode.NOTIFY) {
+        log.info(`Dropping notify from ${req.remote.address} for ${slot.origin}`);
+        return NO_REPLY;
+      }
       const zone = slot.zone;
       if (zone === null || zone.soa === null) return Rcode.SERVFAIL;
       // Replies are kept for names the zone holds only: one the filter turns away has none.

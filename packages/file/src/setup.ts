@@ -101,6 +101,7 @@ export const file = definePlugin<FileConfig>({
       fallthrough: config.fallthrough,
       resolve: (qname, qtype, via) => ctx.resolve(qname, qtype, via),
       last: ctx.plugins[ctx.plugins.length - 1] === 'file',
+      log: ctx.log,
     });
   },
 });

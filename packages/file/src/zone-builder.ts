@@ -5,6 +5,7 @@
  * the end when the file interleaves them with others.
  */
 import { isSubdomain, QType } from '@chaindns/core';
+import { prepareDenial } from './denial.js';
 import { NameFilter, textNameHash } from './name-hash.js';
 import { NameTable } from './name-table.js';
 import { Node, parentName, RRset, Zone } from './zone.js';
@@ -79,10 +80,12 @@ export class ZoneBuilder {
     return this.soa?.serial ?? null;
   }
 
+  /** The zone, ready to answer (a signed one with its names in canonical order). */
   finish(): Zone {
     const zone = new Zone(this.origin, this.names, this.apex, this.filter);
     zone.soa = this.soa;
     zone.signed = this.signed;
+    prepareDenial(zone);
     return zone;
   }
 

@@ -5,7 +5,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { prepareDenial } from './denial.js';
 import type { Zone } from './zone.js';
 import { ZoneBuilder } from './zone-builder.js';
 import { MasterFileReader } from './zone-parser.js';
@@ -27,7 +26,6 @@ function expectedNames(text: string): number {
 function finish(builder: ZoneBuilder, path: string): Zone {
   const zone = builder.finish();
   if (!zone.soa) throw new Error(`file "${path}" has no SOA record for origin ${builder.origin}`);
-  prepareDenial(zone);
   return zone;
 }
 

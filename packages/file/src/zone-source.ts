@@ -1,9 +1,10 @@
 /**
  * What `file` offers `transfer` (core's ZoneSource, CoreDNS's file Transfer):
- * each zone's records in uncompressed wire form, the SOA first.
+ * each zone's records in uncompressed wire form, the SOA first. `secondary`
+ * offers its zones the same way.
  */
 import { writeNameText, type ZoneSource } from '@chaindns/core';
-import type { RRset } from './zone.js';
+import type { RRset, Zone } from './zone.js';
 import type { ZoneSet } from './zone-set.js';
 
 export function fileZoneSource(zones: ZoneSet): ZoneSource {
@@ -13,17 +14,19 @@ export function fileZoneSource(zones: ZoneSet): ZoneSource {
     serial: (origin) => held(origin)?.soa?.serial ?? null,
     records(origin) {
       const zone = held(origin);
-      if (zone?.soa == null) return null;
-      const soa = zone.soa;
-      return (function* () {
-        yield* withOwner(soa.node.name, soa.set);
-        for (const node of zone.names.values()) {
-          for (const set of node.sets) if (set !== soa.set) yield* withOwner(node.name, set);
-        }
-      })();
+      return zone?.soa == null ? null : zoneRecords(zone);
     },
     onChange: (listener) => zones.listeners.push(listener),
   };
+}
+
+/** Every record of a zone that has its SOA, the SOA first, each in uncompressed wire form with its owner. */
+export function* zoneRecords(zone: Zone): Generator<Buffer> {
+  const soa = zone.soa!;
+  yield* withOwner(soa.node.name, soa.set);
+  for (const node of zone.names.values()) {
+    for (const set of node.sets) if (set !== soa.set) yield* withOwner(node.name, set);
+  }
 }
 
 const scratch = Buffer.allocUnsafe(256);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildQuery, type Handler, parseRequest, QType, Rcode, reply, Request } from '@chaindns/core';
+import { buildQuery, type Handler, NO_REPLY, Opcode, parseRequest, QType, Rcode, reply, Request } from '@chaindns/core';
 import { A, assertCase, type Case, makeRequest, serveWith } from '@chaindns/core/testing';
 import {
   ALIAS_DELEGATION,
@@ -251,6 +251,18 @@ test('what the plugin does not hold passes on: other classes, names outside its 
     const { rcode, recorder } = await serveWith(handler, makeRequest('miek.nl', type));
     assert.deepEqual({ rcode, writes: recorder.writes }, { rcode: Rcode.REFUSED, writes: 0 });
   }
+});
+
+test("a NOTIFY for a file zone is dropped without a reply, as CoreDNS's file (it has no primary); one outside its zones passes on", async () => {
+  const handler = fileHandler({ 'miek.nl.': MIEK_NL });
+  const notify = (name: string): Request => {
+    const msg = buildQuery(name, QType.SOA);
+    msg[2] = (Opcode.NOTIFY << 3) | 0x04;
+    return parseRequest(msg, 'udp', { address: '127.0.0.1', port: 1, family: 4 }) as Request;
+  };
+  const { rcode, recorder } = await serveWith(handler, notify('miek.nl'));
+  assert.deepEqual({ rcode, writes: recorder.writes }, { rcode: NO_REPLY, writes: 0 });
+  assert.equal((await serveWith(handler, notify('example.com'), () => 42)).rcode, 42);
 });
 
 test('negative answers without DO carry the SOA encoded once, its names pointing at the apex in each question', async () => {

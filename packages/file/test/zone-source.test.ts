@@ -39,3 +39,20 @@ test('file tells its listeners of a swap with a new serial, not of the first loa
   zones.swap(slot, loadZone('db', 'example.org.', text(2)), 2);
   assert.deepEqual(changed, ['example.org.']);
 });
+
+test('a zone added to the set is found and offered, the most specific first; a removed one is not', () => {
+  const org = new ZoneSlot('example.org.');
+  const zones = new ZoneSet([org]);
+  const source = fileZoneSource(zones);
+  zones.swap(org, loadZone('db', 'example.org.', text(1)));
+  const sub = new ZoneSlot('sub.example.org.');
+  const generation = zones.generation;
+  zones.add(sub);
+  zones.swap(sub, loadZone('db', 'sub.example.org.', '@ 3600 IN SOA ns1 admin 1 7200 3600 1209600 300\n@ 3600 IN NS ns1\n'));
+  assert.ok(zones.generation > generation);
+  assert.equal(zones.slot('www.sub.example.org.'), sub);
+  assert.deepEqual(source.zones(), ['sub.example.org.', 'example.org.']);
+  zones.remove(sub);
+  assert.equal(zones.slot('www.sub.example.org.'), org);
+  assert.deepEqual(source.zones(), ['example.org.']);
+});

@@ -1,5 +1,5 @@
 /** Zone files the tests serve, shaped after CoreDNS's file plugin tests, and a handler over them. */
-import { type Handler, type Request } from '@chaindns/core';
+import { type Handler, type Request, silentLogger } from '@chaindns/core';
 import { createFile, loadZone, ZoneSet, ZoneSlot } from '../src/index.js';
 
 /** A handler serving `zones` (origin → master file text) as the plugin would. */
@@ -11,6 +11,7 @@ export function fileHandler(zones: Record<string, string>, options: { fallthroug
     fallthrough: options.fallthrough ?? null,
     resolve: options.resolve ?? (() => Promise.reject(new Error('no server in a handler test'))),
     last: options.last ?? false,
+    log: silentLogger,
   });
 }
 

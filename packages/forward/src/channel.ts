@@ -97,7 +97,7 @@ export abstract class Channel {
   /** When the timer fires (performance.now()); Infinity when unarmed. */
   private timerAt = Infinity;
 
-  constructor(private readonly onDrop: (reason: 'id' | 'question') => void) {}
+  constructor(private readonly onDrop: (reason: 'id' | 'question', reply: Buffer) => void) {}
 
   /** Open, and either busy or used within the last `expireMs`: fit to carry another query. */
   usable(now: number, expireMs: number): boolean {
@@ -132,8 +132,8 @@ export abstract class Channel {
   protected receive(reply: Buffer): void {
     const id = reply.length >= HEADER_SIZE ? (reply[0]! << 8) | reply[1]! : -1;
     const w = id < 0 ? undefined : this.pending.get(id);
-    if (w === undefined) return this.onDrop('id');
-    if (!w.anyReply && !sameQuestion(reply, w.query, w.questionEnd)) return this.onDrop('question');
+    if (w === undefined) return this.onDrop('id', reply);
+    if (!w.anyReply && !sameQuestion(reply, w.query, w.questionEnd)) return this.onDrop('question', reply);
     this.pending.delete(id);
     this.lastUsed = performance.now();
     this.answered++;

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { buildQuery, type Logger, QType, type Remote, type UdpTransport } from '@chaindns/core';
+import { buildQuery, hexdump, type Logger, QType, type Remote, type UdpTransport } from '@chaindns/core';
 import { LocalError, type Target, type UpstreamError, type Waiter } from './channel.js';
 import type { HealthCheckConfig, UpstreamAddress } from './config.js';
 import { Probe } from './health.js';
@@ -71,7 +71,11 @@ export class Proxy {
     this.upstream = { address: upstream.host, port: upstream.port, family: upstream.family };
     this.isTls = options.tls !== null;
     this.target = { host: upstream.host, port: upstream.port, family: upstream.family, addr: upstream.addr, own, tls: options.tls };
-    const drop = (reason: 'id' | 'question'): void => metrics.dropped[reason].inc();
+    const drop = (reason: 'id' | 'question', reply: Buffer): void => {
+      metrics.dropped[reason].inc();
+      // As CoreDNS's forward dumps a wrong reply, with debug on (the dump is built only then).
+      log.debug(() => `Wrong reply for id: ${reply.length >= 2 ? reply.readUInt16BE(0) : -1} from ${this.addr} (${reason === 'id' ? 'no query in flight has it' : 'another question'}), dropped\n${hexdump(reply)}`);
+    };
     this.udp = this.isTls ? null : new Pool(() => new UdpConn(this.target, options.udp, drop), UDP_PER_SOCKET, options.expireMs, (hit) => metrics.connCache('udp', hit));
     const proto = this.isTls ? 'tcp-tls' : 'tcp';
     this.stream = new Pool(() => new StreamConn(this.target, drop, this.resume()), STREAM_PIPELINE, options.expireMs, (hit) => metrics.connCache(proto, hit));

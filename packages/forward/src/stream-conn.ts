@@ -14,7 +14,7 @@ export class StreamConn extends Channel {
 
   constructor(
     private readonly target: Target,
-    onDrop: (reason: 'id' | 'question') => void,
+    onDrop: (reason: 'id' | 'question', reply: Buffer) => void,
     /** TLS only: a session to resume, and where to hand the tickets the upstream sends. */
     resume?: { readonly session: Buffer | undefined; readonly onSession: (session: Buffer) => void },
   ) {

@@ -18,7 +18,7 @@ export class UdpConn extends Channel {
   constructor(
     private readonly target: Target,
     udp: UdpTransport,
-    onDrop: (reason: 'id' | 'question') => void,
+    onDrop: (reason: 'id' | 'question', reply: Buffer) => void,
   ) {
     super(onDrop);
     this.peer = { address: target.host, port: target.port, family: target.family };

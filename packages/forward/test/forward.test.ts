@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { after, test } from 'node:test';
-import { buildQuery, EndpointSet, PluginError, QType, Rcode, Registry, type Request, type ResponseWriter, silentLogger } from '@chaindns/core';
+import { buildQuery, createLogger, EndpointSet, hexdump, type Logger, PluginError, QType, Rcode, Registry, type Request, type ResponseWriter, silentLogger } from '@chaindns/core';
 import { makeRequest, Recorder, serveWith, startTestUpstream, type TestUpstream, testUdpTransport, type UpstreamHandler } from '@chaindns/core/testing';
 import { sameQuestion } from '../src/channel.js';
 import { createForward, type ForwardHandler, MAX_INFLIGHT_PER_UPSTREAM } from '../src/index.js';
@@ -20,11 +20,11 @@ async function upstream(handler: UpstreamHandler): Promise<TestUpstream> {
   return u;
 }
 
-function handlerFor(corefile: string): { h: ForwardHandler; registry: Registry } {
+function handlerFor(corefile: string, log: Logger = silentLogger): { h: ForwardHandler; registry: Registry } {
   const registry = new Registry();
   // The transport test servers get (the native one in the native pass), so these run on both.
   const udp = testUdpTransport();
-  const h = createForward(parseForward(`. {\n${corefile}\n}`), { registry, log: silentLogger, outbound: new EndpointSet(), ...(udp ? { udp } : {}) });
+  const h = createForward(parseForward(`. {\n${corefile}\n}`), { registry, log, outbound: new EndpointSet(), ...(udp ? { udp } : {}) });
   cleanups.push(() => h.close());
   return { h, registry };
 }
@@ -73,8 +73,12 @@ test('replies with a wrong ID or a wrong question are dropped and counted; the r
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+  const socketReplies: Buffer[] = [];
   socket.on('message', (q, from) => {
-    const send = (m: Buffer): void => void socket.send(m, from.port, from.address);
+    const send = (m: Buffer): void => {
+      socketReplies.push(m);
+      socket.send(m, from.port, from.address);
+    };
     const wrongId = answerA(q, '192.0.2.66');
     wrongId.writeUInt16BE((q.readUInt16BE(0) + 1) & 0xffff, 0);
     send(wrongId);
@@ -94,7 +98,8 @@ test('replies with a wrong ID or a wrong question are dropped and counted; the r
       send(real);
     }, 30);
   });
-  const { h, registry } = handlerFor(`forward . 127.0.0.1:${socket.address().port}`);
+  const lines: string[] = [];
+  const { h, registry } = handlerFor(`forward . 127.0.0.1:${socket.address().port}`, createLogger({ sink: (l) => lines.push(l), debug: true }).child('plugin/forward'));
   const { rcode, recorder } = await serveWith(h, makeRequest('example.org', 'A', { id: 99 }));
   assert.equal(rcode, Rcode.NOERROR);
   assert.equal(recorder.msg!.readUInt16BE(0), 99);
@@ -102,6 +107,12 @@ test('replies with a wrong ID or a wrong question are dropped and counted; the r
   const to = `127.0.0.1:${socket.address().port}`;
   assert.equal(await metricValue(registry, 'coredns_forward_dropped_replies_total', { to, reason: 'id' }), 1);
   assert.equal(await metricValue(registry, 'coredns_forward_dropped_replies_total', { to, reason: 'question' }), 4);
+  // With debug on, each dropped reply is dumped as CoreDNS's debug plugin dumps messages (text2pcap reads them back).
+  assert.equal(lines.length, 5, lines.join('\n'));
+  const [first] = lines;
+  const wrongId = socketReplies[0]!;
+  assert.equal(first, [`[DEBUG] plugin/forward: Wrong reply for id: ${wrongId.readUInt16BE(0)} from ${to} (no query in flight has it), dropped`, hexdump(wrongId)].join('\n'));
+  assert.match(lines[1]!, /^\[DEBUG\] plugin\/forward: Wrong reply for id: \d+ from [\d.:]+ \(another question\), dropped\ndebug: 000000 /);
 });
 
 test('sameQuestion compares the name without case, type and class exactly', () => {

@@ -1,31 +1,29 @@
-import { configError, definePlugin, eachSubdirective, expectArgs, parseChoice, parseHostPort } from '@chaindns/core';
+import { definePlugin, eachSubdirective, expectArgs, parseChoice, parseHostPort } from '@chaindns/core';
 import { type HttpAddress, servePath } from './http.js';
 import { readyAnswer } from './ready.js';
 
 export interface ReadyConfig {
   readonly address: HttpAddress;
+  /** `monitor continuously`: every check asked on each request; else (`until-ready`) a check once ready is not asked again. */
+  readonly continuously: boolean;
 }
 
-/**
- * `ready [ADDRESS] { monitor continuously }`; ADDRESS defaults to `:8181`.
- * Every check is asked on each request, which is CoreDNS's `monitor
- * continuously`; its default, `until-ready`, is refused rather than ignored.
- */
+/** `ready [ADDRESS] { monitor until-ready|continuously }`; ADDRESS defaults to `:8181`. */
 export const ready = definePlugin<ReadyConfig>({
   name: 'ready',
   parse(d) {
     const [address] = expectArgs(d, 0, 1);
+    let continuously = false;
     eachSubdirective(d, {
       monitor: (sub) => {
-        const mode = expectArgs(sub, 1, 1)[0]!;
-        if (parseChoice(mode, ['until-ready', 'continuously']) === 'until-ready') {
-          configError(mode, 'ready: monitor until-ready is not supported: chaindns asks every readiness check on each request (monitor continuously)');
-        }
+        continuously = parseChoice(expectArgs(sub, 1, 1)[0]!, ['until-ready', 'continuously']) === 'continuously';
       },
     });
-    return { address: address ? parseHostPort(address, 'ready') : { host: '', port: 8181 } };
+    return { address: address ? parseHostPort(address, 'ready') : { host: '', port: 8181 }, continuously };
   },
   async setup(config, ctx) {
-    await servePath(ctx, config.address, '/ready', () => readyAnswer(ctx.status, ctx.log));
+    // The checks that were ready once, for this config generation (a reload asks them all again, as CoreDNS's).
+    const settled = config.continuously ? undefined : new Set<string>();
+    await servePath(ctx, config.address, '/ready', () => readyAnswer(ctx.status, ctx.log, settled));
   },
 });

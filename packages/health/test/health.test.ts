@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, test } from 'node:test';
-import { Registry, silentLogger, type Logger, type ServerStatus } from '@chaindns/core';
+import { HttpListener, Registry, sendText, silentLogger, type Logger, type ServerStatus } from '@chaindns/core';
 import { freePort, eventually } from '@chaindns/core/testing';
 import { healthAnswer, startProbe } from '../src/health.js';
-import { HttpEndpoint } from '../src/http.js';
 import { healthMetrics } from '../src/metrics.js';
 
 const status = (unhealthy: string[]): ServerStatus => ({ notReady: () => [], unhealthy: () => unhealthy, stopping: false });
@@ -27,9 +26,9 @@ function collect(): { log: Logger; warnings: string[] } {
 }
 
 test('the probe times its own /health and counts nothing as failed while it answers', async () => {
-  const endpoint = await HttpEndpoint.open({ host: '127.0.0.1', port: 0 }, silentLogger);
+  const endpoint = await HttpListener.open({ host: '127.0.0.1', port: 0 });
   after(() => endpoint.close());
-  endpoint.serve('/health', () => ({ status: 200, body: 'OK' }));
+  endpoint.serve('/health', (_req, res) => sendText(res, 200, 'OK'));
   const registry = new Registry();
   const { log, warnings } = collect();
   const probe = startProbe(`${endpoint.url}/health`, healthMetrics(registry), log, { intervalMs: 10 });
@@ -43,8 +42,8 @@ test('a refused, a non-200 or a timed-out probe is a failure, with a warning', a
   const deadPort = await freePort();
   const slow = http.createServer((_, res) => void setTimeout(() => res.end('OK'), 300));
   await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
-  const sick = await HttpEndpoint.open({ host: '127.0.0.1', port: 0 }, silentLogger);
-  sick.serve('/health', () => ({ status: 503, body: 'kubernetes' }));
+  const sick = await HttpListener.open({ host: '127.0.0.1', port: 0 });
+  sick.serve('/health', (_req, res) => sendText(res, 503, 'kubernetes'));
   after(async () => {
     slow.closeAllConnections();
     await Promise.all([new Promise((r) => slow.close(r)), sick.close()]);

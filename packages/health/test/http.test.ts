@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { after, test } from 'node:test';
-import { silentLogger, type Token } from '@chaindns/core';
-import { freePort } from '@chaindns/core/testing';
+import { test } from 'node:test';
+import { type Token } from '@chaindns/core';
 import { formatHostPort as formatAddress, parseHostPort } from '@chaindns/core';
-import { HttpEndpoint } from '../src/http.js';
 
 const parseAddress = parseHostPort;
 
@@ -40,57 +37,4 @@ test('formatAddress writes the shared-listener key as CoreDNS writes addresses',
   assert.equal(formatAddress({ host: '', port: 8080 }), ':8080');
   assert.equal(formatAddress({ host: '::1', port: 8080 }), '[::1]:8080');
   assert.equal(formatAddress({ host: 'localhost', port: 8181 }), 'localhost:8181');
-});
-
-test('an endpoint answers the newest handler of a path, any method, and 404 elsewhere', async () => {
-  const logs: string[] = [];
-  const endpoint = await HttpEndpoint.open({ host: '127.0.0.1', port: 0 }, { ...silentLogger, info: (m) => void logs.push(m) });
-  after(() => endpoint.close());
-  assert.match(endpoint.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-  assert.deepEqual(logs, [`listening on ${endpoint.url}`]);
-  const get = async (path: string, method = 'GET') => {
-    const res = await fetch(endpoint.url + path, { method });
-    return { status: res.status, body: await res.text(), type: res.headers.get('content-type') };
-  };
-  assert.deepEqual(await get('/health'), { status: 404, body: '404 page not found\n', type: 'text/plain; charset=utf-8' });
-  const first = endpoint.serve('/health', () => ({ status: 200, body: 'first' }));
-  const second = endpoint.serve('/health', () => ({ status: 503, body: 'second' }));
-  assert.deepEqual(await get('/health?verbose=1'), { status: 503, body: 'second', type: 'text/plain; charset=utf-8' });
-  assert.equal((await get('/health', 'POST')).body, 'second');
-  assert.equal((await get('/health/')).status, 404);
-  second();
-  assert.deepEqual(await get('/health'), { status: 200, body: 'first', type: 'text/plain; charset=utf-8' });
-  first();
-  assert.equal((await get('/health')).status, 404);
-});
-
-test('an address in use fails with CHAINDNS_LISTEN', async () => {
-  const port = await freePort();
-  const holder = await HttpEndpoint.open({ host: '127.0.0.1', port }, silentLogger);
-  after(() => holder.close());
-  await assert.rejects(HttpEndpoint.open({ host: '127.0.0.1', port }, silentLogger), (err: Error & { code?: string }) => {
-    assert.equal(err.code, 'CHAINDNS_LISTEN');
-    assert.match(err.message, new RegExp(`^cannot listen on http 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
-    return true;
-  });
-});
-
-test('a closed endpoint refuses connections', async () => {
-  const endpoint = await HttpEndpoint.open({ host: '::1', port: 0 }, silentLogger);
-  assert.match(endpoint.url, /^http:\/\/\[::1\]:\d+$/);
-  endpoint.serve('/ready', () => ({ status: 200, body: 'OK' }));
-  assert.equal((await fetch(endpoint.url + '/ready')).status, 200);
-  await endpoint.close();
-  await assert.rejects(fetch(endpoint.url + '/ready'), (err: Error) => (assert.match(String((err.cause as Error).message), /ECONNREFUSED/), true));
-});
-
-test('a connection that never sends a request does not hold the close', async () => {
-  const endpoint = await HttpEndpoint.open({ host: '127.0.0.1', port: 0 }, silentLogger);
-  const idle = net.connect(Number(new URL(endpoint.url).port), '127.0.0.1');
-  after(() => idle.destroy());
-  await new Promise((r) => idle.once('connect', r));
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('close waited for the idle connection')), 2000)));
-  await Promise.race([endpoint.close(), late]);
-  clearTimeout(timer);
 });

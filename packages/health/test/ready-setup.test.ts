@@ -8,12 +8,12 @@ const parse = (text: string) => ready.parse(parseCorefile(text).blocks[0]!.direc
 
 test('ready parses an address and monitor', async (t) => {
   const cases: { corefile: string; want?: ReadyConfig; error?: RegExp }[] = [
-    { corefile: '. {\n ready\n}', want: { address: { host: '', port: 8181 } } },
-    { corefile: '. {\n ready localhost:8181\n}', want: { address: { host: 'localhost', port: 8181 } } },
-    { corefile: '. {\n ready 127.0.0.1:8182 {\n  monitor continuously\n }\n}', want: { address: { host: '127.0.0.1', port: 8182 } } },
+    { corefile: '. {\n ready\n}', want: { address: { host: '', port: 8181 }, continuously: false } },
+    { corefile: '. {\n ready localhost:8181\n}', want: { address: { host: 'localhost', port: 8181 }, continuously: false } },
+    { corefile: '. {\n ready 127.0.0.1:8182 {\n  monitor continuously\n }\n}', want: { address: { host: '127.0.0.1', port: 8182 }, continuously: true } },
+    { corefile: '. {\n ready {\n  monitor until-ready\n }\n}', want: { address: { host: '', port: 8181 }, continuously: false } },
     { corefile: '. {\n ready :8181 :8182\n}', error: /Corefile:2: ready: expected 0 to 1 arguments, got 2/ },
     { corefile: '. {\n ready ::1:8181\n}', error: /Corefile:2: ready: address "::1:8181" has too many colons/ },
-    { corefile: '. {\n ready {\n  monitor until-ready\n }\n}', error: /Corefile:3: ready: monitor until-ready is not supported: chaindns asks every readiness check on each request \(monitor continuously\)/ },
     { corefile: '. {\n ready {\n  monitor sometimes\n }\n}', error: /Corefile:3: ready: monitor: expected one of until-ready, continuously, got "sometimes"/ },
     { corefile: '. {\n ready {\n  monitor\n }\n}', error: /Corefile:3: ready: monitor: expected 1 argument, got 0/ },
     { corefile: '. {\n ready {\n  lameduck 5s\n }\n}', error: /Corefile:3: ready: unknown property "lameduck", expected one of: monitor/ },

@@ -43,7 +43,7 @@ const listening = (s: TestServer) => s.logs.filter((l) => l.includes(': listenin
 test('/health and /ready answer over real HTTP; /ready flips with a plugin\'s readiness', async () => {
   const [hp, rp] = [await freePort(), await freePort()];
   const states = { ready: new Set<string>(), sick: new Set<string>() };
-  await start(`. {\n  health 127.0.0.1:${hp}\n  ready 127.0.0.1:${rp}\n  gate kubernetes etcd\n  answer\n}`, states);
+  await start(`. {\n  health 127.0.0.1:${hp}\n  ready 127.0.0.1:${rp} {\n    monitor continuously\n  }\n  gate kubernetes etcd\n  answer\n}`, states);
   const [healthUrl, readyUrl] = [`http://127.0.0.1:${hp}/health`, `http://127.0.0.1:${rp}/ready`];
   assert.deepEqual(await get(healthUrl), { status: 200, body: 'OK' });
   assert.deepEqual(await get(readyUrl), { status: 503, body: 'etcd,kubernetes' });
@@ -58,6 +58,19 @@ test('/health and /ready answer over real HTTP; /ready flips with a plugin\'s re
   // Each listener serves only its own path.
   assert.equal((await get(`http://127.0.0.1:${hp}/ready`)).status, 404);
   assert.equal((await get(`http://127.0.0.1:${rp}/health`)).status, 404);
+});
+
+test('ready by default (monitor until-ready) asks a plugin no more once it was ready, as CoreDNS', async () => {
+  const rp = await freePort();
+  const states = { ready: new Set<string>(), sick: new Set<string>() };
+  await start(`. {\n  ready 127.0.0.1:${rp}\n  gate kubernetes etcd\n  answer\n}`, states);
+  const readyUrl = `http://127.0.0.1:${rp}/ready`;
+  assert.deepEqual(await get(readyUrl), { status: 503, body: 'etcd,kubernetes' });
+  states.ready.add('kubernetes');
+  assert.deepEqual(await get(readyUrl), { status: 503, body: 'etcd' });
+  states.ready.delete('kubernetes');
+  states.ready.add('etcd');
+  assert.deepEqual(await get(readyUrl), { status: 200, body: 'OK' }, 'kubernetes was ready once');
 });
 
 test('health and ready on one address, in several blocks, share one listener', async () => {

@@ -34,6 +34,8 @@ export class ServiceEntry {
     readonly externalName: string,
     /** Not-ready endpoints count as ready (spec.publishNotReadyAddresses). */
     readonly publishNotReady: boolean,
+    /** status.loadBalancer.ingress: IPs, and host names (lowercased) where a load balancer has no IP; for k8s_external. */
+    readonly ingress: readonly string[],
   ) {}
   get metadata(): this {
     return this;

@@ -1,5 +1,6 @@
 import type { NamespaceEntry, PodEntry, ServiceEntry, SliceEntry } from './entries.js';
 import { Interner } from './entries.js';
+import { canonicalIp } from './ip.js';
 import { PodIndex } from './pod-index.js';
 
 /** A map whose values are one item or several, without an array for the common single case. */
@@ -46,6 +47,8 @@ export class ClusterIndex {
   private readonly slicesByService: Multi<SliceEntry> = new Map();
   private readonly slices = new Map<string, SliceEntry>();
   private readonly serviceByIp: Multi<ServiceEntry> = new Map();
+  /** By spec.externalIPs and load-balancer ingress IPs, for k8s_external's PTR; only services that have them. */
+  private readonly serviceByExternalIp: Multi<ServiceEntry> = new Map();
   private readonly sliceByIp: Multi<SliceEntry> = new Map();
   private readonly namespaces = new Set<string>();
   private pods = new PodIndex();
@@ -62,7 +65,12 @@ export class ClusterIndex {
     this.removeService(svc.namespace, svc.name);
     this.services.set(`${svc.name}.${svc.namespace}`, svc);
     for (const ip of svc.clusterIPs) addTo(this.serviceByIp, ip, svc);
-    for (const ip of svc.externalIPs) addTo(this.serviceByIp, ip, svc);
+    for (const ip of svc.externalIPs) {
+      addTo(this.serviceByIp, ip, svc);
+      addTo(this.serviceByExternalIp, ip, svc);
+    }
+    // A load balancer's host name is no key.
+    for (const host of svc.ingress) if (canonicalIp(host) !== null) addTo(this.serviceByExternalIp, host, svc);
     this.touch();
   }
 
@@ -76,7 +84,11 @@ export class ClusterIndex {
     if (!old) return false;
     this.services.delete(key);
     for (const ip of old.clusterIPs) removeFrom(this.serviceByIp, ip, old);
-    for (const ip of old.externalIPs) removeFrom(this.serviceByIp, ip, old);
+    for (const ip of old.externalIPs) {
+      removeFrom(this.serviceByIp, ip, old);
+      removeFrom(this.serviceByExternalIp, ip, old);
+    }
+    for (const host of old.ingress) removeFrom(this.serviceByExternalIp, host, old);
     return true;
   }
 
@@ -157,6 +169,11 @@ export class ClusterIndex {
 
   servicesByIp(ip: string): readonly ServiceEntry[] {
     return all(this.serviceByIp.get(ip));
+  }
+
+  /** The services with `ip` among their external addresses (spec.externalIPs, load-balancer ingress). */
+  servicesByExternalIp(ip: string): readonly ServiceEntry[] {
+    return all(this.serviceByExternalIp.get(ip));
   }
 
   slicesByIp(ip: string): readonly SliceEntry[] {

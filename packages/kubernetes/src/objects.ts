@@ -34,6 +34,7 @@ export interface RawService extends RawObject {
     ports?: RawPort[] | null;
     publishNotReadyAddresses?: boolean;
   };
+  status?: { loadBalancer?: { ingress?: { ip?: string | null; hostname?: string | null }[] | null } | null } | null;
 }
 
 export interface RawEndpointSlice extends RawObject {
@@ -64,13 +65,33 @@ function ports(raw: readonly RawPort[] | null | undefined, intern: Interner): re
   return raw.map((p) => intern.port((p.name ?? '').toLowerCase(), (p.protocol ?? 'TCP').toLowerCase(), typeof p.port === 'number' ? p.port : -1));
 }
 
-function ips(list: readonly (string | undefined)[]): string[] {
+/** Shared by every object without addresses of a kind, rather than an empty array each. */
+const NO_IPS: readonly string[] = Object.freeze([]);
+
+function ips(list: readonly (string | undefined)[]): readonly string[] {
+  if (list.length === 0) return NO_IPS;
   const out: string[] = [];
   for (const text of list) {
     const ip = text ? canonicalIp(text) : null;
     if (ip && !out.includes(ip)) out.push(ip);
   }
-  return out;
+  return out.length === 0 ? NO_IPS : out;
+}
+
+/**
+ * status.loadBalancer.ingress: each one's IP, else its host name (lowercased,
+ * without a trailing dot), as CoreDNS keeps them for k8s_external; those
+ * already among `externalIPs` are not repeated.
+ */
+function ingress(raw: RawService, externalIPs: readonly string[]): readonly string[] {
+  const list = raw.status?.loadBalancer?.ingress;
+  if (!list || list.length === 0) return NO_IPS;
+  const out: string[] = [];
+  for (const lb of list) {
+    const host = lb.ip ? canonicalIp(lb.ip) : lb.hostname ? lb.hostname.toLowerCase().replace(/\.$/, '') : null;
+    if (host && !out.includes(host) && !externalIPs.includes(host)) out.push(host);
+  }
+  return out.length === 0 ? NO_IPS : out;
 }
 
 /** A v1 Service as the index keeps it. */
@@ -80,17 +101,19 @@ export function toService(raw: RawService, intern: Interner): ServiceEntry {
   const namespace = intern.intern(meta.namespace || 'default');
   const external = spec.type === 'ExternalName';
   const headless = !external && spec.clusterIP === 'None';
-  const clusterIPs = external || headless ? [] : ips(spec.clusterIPs && spec.clusterIPs.length > 0 ? spec.clusterIPs : [spec.clusterIP]);
+  const clusterIPs = external || headless ? NO_IPS : ips(spec.clusterIPs && spec.clusterIPs.length > 0 ? spec.clusterIPs : [spec.clusterIP]);
+  const externalIPs = ips(spec.externalIPs ?? []);
   return new ServiceEntry(
     meta.name ?? '',
     namespace,
     meta.resourceVersion ?? '',
     external ? 'ExternalName' : headless ? 'Headless' : 'ClusterIP',
     clusterIPs,
-    ips(spec.externalIPs ?? []),
+    externalIPs,
     ports(spec.ports, intern),
     external ? (spec.externalName ?? '') : '',
     spec.publishNotReadyAddresses === true,
+    ingress(raw, externalIPs),
   );
 }
 

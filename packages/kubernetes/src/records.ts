@@ -26,7 +26,7 @@ export interface Item {
 }
 
 /** The parts of a name under the zone: `[_port._proto.|endpoint.]service.namespace.svc|pod`. */
-interface NameParts {
+export interface NameParts {
   readonly kind: 'svc' | 'pod';
   readonly namespace: string;
   readonly service: string;
@@ -44,7 +44,7 @@ export function trimZone(qname: string, zone: string): string {
 const stripUnderscore = (s: string): string => (s.startsWith('_') ? s.slice(1) : s);
 
 /** Null when the name cannot be a Kubernetes name (NXDOMAIN); 'apex' for the zone, svc and pod (NODATA). */
-function parseName(base: string): NameParts | 'apex' | null {
+export function parseName(base: string): NameParts | 'apex' | null {
   if (base === '' || base === 'svc' || base === 'pod') return 'apex';
   const segs = base.split('.');
   const last = segs.length - 1;

@@ -4,7 +4,9 @@ import { ClusterIndex } from './index-store.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { createKubernetes } from './kubernetes.js';
 import { kubernetesZoneSource } from './zone-source.js';
+import { kubernetesExternal } from './external.js';
 import { localAddresses } from './local-addresses.js';
+import { kubernetesMetadata } from './metadata.js';
 import { kubernetesMetrics } from './metrics.js';
 import { resourcesFor, type Source } from './resources.js';
 import { hostSearch, kubernetesSearchPath } from './search-path.js';
@@ -46,6 +48,8 @@ export const kubernetes = definePlugin<KubernetesConfig>({
     }
     // For `autopath @kubernetes`: the search path of the pod that asks.
     ctx.offer('searchPath', kubernetesSearchPath({ zones: config.zones, pods: config.pods, index, hostSearch: hostSearch(), log: ctx.log }));
+    // For the metadata plugin: the client pod's namespace and the parts of the name asked.
+    ctx.offer('metadata', kubernetesMetadata({ zones: config.zones, pods: config.pods, index }));
     ctx.registerReady('kubernetes', () => source.synced);
     ctx.onStartup(() => startAndWait(source, config.startupTimeoutMs, ctx.log));
     ctx.onShutdown(() => source.stop());
@@ -64,6 +68,8 @@ export const kubernetes = definePlugin<KubernetesConfig>({
       resolve: (name: string, qtype: number) => ctx.resolve(name, qtype),
     };
     ctx.offer('zoneSource', kubernetesZoneSource(options));
+    // For k8s_external: services' external addresses under another zone.
+    ctx.offer('external', kubernetesExternal(options));
     return createKubernetes(options);
   },
 });

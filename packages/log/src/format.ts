@@ -81,8 +81,11 @@ export function parseFormat(format: string): FormatNode[] {
 export function compileFormat(format: string): Render {
   const parts: (string | Render)[] = parseFormat(format).map((n) => {
     if ('literal' in n) return n.literal;
-    // chaindns has no metadata plugin: every label is undefined, which CoreDNS shows as "-".
-    if ('metadata' in n) return EMPTY_VALUE;
+    if ('metadata' in n) {
+      // A label no plugin sets, or a block without the metadata plugin: "-", as CoreDNS writes an unset label.
+      const label = n.metadata;
+      return (e: LogEntry) => e.req.metadata?.get(label) ?? EMPTY_VALUE;
+    }
     const render = PLACEHOLDERS[n.placeholder];
     if (!render) throw new Error(`log: the ${n.placeholder} placeholder is not supported: ${UNSUPPORTED_PLACEHOLDERS[n.placeholder]}`);
     return render;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Metadata, type Request } from '@chaindns/core';
 import { makeRequest } from '@chaindns/core/testing';
 import { COMBINED_LOG_FORMAT, COMMON_LOG_FORMAT, compileFormat, flagsText, type LogEntry, parseFormat, plainDecimal } from '../src/index.js';
 
@@ -40,6 +41,7 @@ test('every placeholder renders as CoreDNS fills it', () => {
     ['{duration}', entry({ seconds: 2.5 }), '2.5s'],
     ['{duration}', entry({ seconds: 0.0000004 }), '0.0000004s'],
     ['{/name} {>opcode} {size}', entry(), '- 0 40'],
+    ['{/test/region} {/test/empty} {/test/none}', entry({ req: withMetadata(makeRequest('example.org.', 'A'), { 'test/region': 'eu', 'test/empty': '' }) }), 'eu  -'],
   ];
   for (const [format, e, want] of cases) assert.equal(compileFormat(format)(e), want, format);
   assert.throws(() => compileFormat('{local}'), /the \{local\} placeholder is not supported/);
@@ -54,3 +56,9 @@ test('flags and decimals as Go writes them', () => {
   assert.equal(plainDecimal(0.5), '0.5');
   assert.equal(plainDecimal(12), '12');
 });
+
+/** `req` with the metadata `values` (as the metadata plugin would make them). */
+function withMetadata(req: Request, values: Record<string, string>): Request {
+  req.metadata = new Metadata([{ metadata: (_r, label) => (Object.hasOwn(values, label) ? values[label] : undefined) }], req);
+  return req;
+}

@@ -24,7 +24,8 @@ export const dnsMetrics = perRegistry(function createMetrics(registry: Registry)
   const stats = new DnsStats();
   const enabled = new Set<EnabledBlock>();
   const registers = [registry];
-  const view = ''; // chaindns has no `view` plugin: CoreDNS's label is empty then.
+  // `coredns_plugin_enabled`'s view: a block's view is not known to its plugins' setup (CoreDNS's is set later too).
+  const view = '';
 
   // Counters: prom-client's own, refilled from DnsStats at scrape time.
   const requests = new Counter({
@@ -41,7 +42,7 @@ export const dnsMetrics = perRegistry(function createMetrics(registry: Registry)
           const rest = Math.floor(i / TYPE_LABELS.length);
           const family = FAMILIES[rest % FAMILIES.length]!;
           const proto = PROTOS[Math.floor(rest / FAMILIES.length)]!;
-          requests.inc({ server: z.server, zone: z.zone, view, proto, family, type }, n);
+          requests.inc({ server: z.server, zone: z.zone, view: z.view, proto, family, type }, n);
         });
       }
     },
@@ -53,7 +54,7 @@ export const dnsMetrics = perRegistry(function createMetrics(registry: Registry)
     registers,
     collect() {
       doRequests.reset();
-      for (const z of stats.zones()) if (z.doRequests > 0) doRequests.inc({ server: z.server, zone: z.zone, view }, z.doRequests);
+      for (const z of stats.zones()) if (z.doRequests > 0) doRequests.inc({ server: z.server, zone: z.zone, view: z.view }, z.doRequests);
     },
   });
   const responses = new Counter({
@@ -65,7 +66,7 @@ export const dnsMetrics = perRegistry(function createMetrics(registry: Registry)
       responses.reset();
       for (const z of stats.zones()) {
         for (const [plugin, byRcode] of z.responses) {
-          byRcode.forEach((n, rcode) => n > 0 && responses.inc({ server: z.server, zone: z.zone, view, rcode: rcodeName(rcode), plugin }, n));
+          byRcode.forEach((n, rcode) => n > 0 && responses.inc({ server: z.server, zone: z.zone, view: z.view, rcode: rcodeName(rcode), plugin }, n));
         }
       }
     },
@@ -74,13 +75,13 @@ export const dnsMetrics = perRegistry(function createMetrics(registry: Registry)
   // Histograms: read straight from DnsStats (see HistogramCollector).
   new HistogramCollector('coredns_dns_request_duration_seconds', 'Histogram of the time (in seconds) each request took per zone.', function* (): Iterable<Series> {
     for (const z of stats.zones()) {
-      for (const [i, buckets] of z.durations.entries()) if (buckets) yield { labels: { server: z.server, zone: z.zone, view, type: TYPE_LABELS[i]! }, buckets };
+      for (const [i, buckets] of z.durations.entries()) if (buckets) yield { labels: { server: z.server, zone: z.zone, view: z.view, type: TYPE_LABELS[i]! }, buckets };
     }
   }).register(registry);
   const bySize = (pick: 'requestSizes' | 'responseSizes') =>
     function* (): Iterable<Series> {
       for (const z of stats.zones()) {
-        for (const [i, buckets] of z[pick].entries()) yield { labels: { server: z.server, zone: z.zone, view, proto: PROTOS[i]! }, buckets };
+        for (const [i, buckets] of z[pick].entries()) yield { labels: { server: z.server, zone: z.zone, view: z.view, proto: PROTOS[i]! }, buckets };
       }
     };
   new HistogramCollector('coredns_dns_request_size_bytes', 'Size of the EDNS0 UDP buffer in bytes (64K for TCP) per zone and protocol.', bySize('requestSizes')).register(registry);

@@ -1,5 +1,5 @@
 import { configError, definePlugin, expectArgs, formatHostPort, parseHostPort } from '@chaindns/core';
-import { type HttpAddress, MetricsEndpoint } from './http.js';
+import { type HttpAddress, openMetrics } from './http.js';
 import { dnsMetrics } from './metrics.js';
 import { createPrometheus } from './prometheus.js';
 
@@ -34,7 +34,7 @@ export const prometheus = definePlugin<PrometheusConfig>({
       await ctx.shared(
         // Not `http:ADDRESS`: health and ready share listeners of another shape under that key.
         `prometheus http:${formatHostPort(config.address)}`,
-        () => MetricsEndpoint.open(config.address, ctx.registry, ctx.log),
+        () => openMetrics(config.address, ctx.registry, ctx.log),
         (endpoint) => endpoint.close(),
       );
     });

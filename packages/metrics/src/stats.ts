@@ -22,7 +22,7 @@ export const PROTOS = ['udp', 'tcp'] as const;
 export const FAMILIES = ['1', '2'] as const;
 
 /**
- * What one (server, zone) has seen, in arrays indexed by small integers so
+ * What one (server, zone, view) has seen, in arrays indexed by small integers so
  * that counting a query hashes no label set. prom-client reads them at
  * scrape time (metrics.ts).
  */
@@ -43,6 +43,8 @@ export class ZoneStats {
   constructor(
     readonly server: string,
     readonly zone: string,
+    /** The view of the block that served them ('' without one). */
+    readonly view: string,
   ) {}
 
   /** The responses row of `plugin`. */
@@ -64,15 +66,15 @@ export interface Outcome {
   readonly size: number;
 }
 
-/** Every (server, zone) a registry's `prometheus` blocks have counted. */
+/** Every (server, zone, view) a registry's `prometheus` blocks have counted. */
 export class DnsStats {
   private readonly servers = new Map<string, Map<string, ZoneStats>>();
-  /** The (server, zone) counted last: most queries are of the one a listener served before. */
+  /** The (server, zone, view) counted last: most queries are of the one a listener served before. */
   private last: ZoneStats | null = null;
 
   /** Counts one finished query (CoreDNS's vars.Report). */
   report(req: Request, outcome: Outcome, seconds: number): void {
-    const z = this.zone(req.server, req.zone);
+    const z = this.zone(req.server, req.zone, req.view);
     const proto = req.transport === 'tcp' ? 1 : 0;
     const type = typeIndex(req.qtype);
     const family = req.remote.family === 6 ? 1 : 0;
@@ -90,13 +92,15 @@ export class DnsStats {
     for (const zones of this.servers.values()) yield* zones.values();
   }
 
-  private zone(server: string, zone: string): ZoneStats {
+  private zone(server: string, zone: string, view: string): ZoneStats {
     const last = this.last;
-    if (last !== null && last.server === server && last.zone === zone) return last;
+    if (last !== null && last.server === server && last.zone === zone && last.view === view) return last;
     let zones = this.servers.get(server);
     if (!zones) this.servers.set(server, (zones = new Map()));
-    let z = zones.get(zone);
-    if (!z) zones.set(zone, (z = new ZoneStats(server, zone)));
+    // A name has no NUL (the wire form escapes it): zone and view apart.
+    const key = view === '' ? zone : `${zone}\0${view}`;
+    let z = zones.get(key);
+    if (!z) zones.set(key, (z = new ZoneStats(server, zone, view)));
     return (this.last = z);
   }
 }

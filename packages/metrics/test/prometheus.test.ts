@@ -56,3 +56,18 @@ test('known types are labelled by name, others "other"; IPv6 clients are family 
   assert.deepEqual(types, { A: 1, HTTPS: 1, ANY: 1, other: 2 });
   assert.ok(select(e, 'coredns_dns_requests_total').every((x) => x.labels.family === '2' && x.labels.proto === 'tcp'));
 });
+
+test('the view of the block that served a query is its view label, counted apart', async () => {
+  const registry = new Registry();
+  const handler = createPrometheus(dnsMetrics(registry).stats);
+  const next: Next = (req, w) => (w.write(reply(req)), 0);
+  for (const view of ['inside', 'inside', '', 'outside']) {
+    const req = makeRequest('example.org', 'A', { zone: 'example.org.' });
+    req.view = view;
+    await serveWith(handler, req, next);
+  }
+  const e = parseExposition(await registry.metrics());
+  const byView = Object.fromEntries(select(e, 'coredns_dns_requests_total').map((x) => [x.labels.view, x.value]));
+  assert.deepEqual(byView, { inside: 2, '': 1, outside: 1 });
+  assert.equal(value(e, 'coredns_dns_responses_total', { server: 'dns://:53', zone: 'example.org.', view: 'outside', rcode: 'NOERROR', plugin: '' }), 1);
+});

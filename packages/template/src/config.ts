@@ -1,6 +1,8 @@
 import { classFromText, configError, type Directive, expectArgs, type ParseContext, parseAnswer, parseFallthrough, parseZones, QType, Rcode, rcodeFromText, type Token } from '@chaindns/core';
 import { MAX_REGEX_LENGTH, NameRegex } from './name-regex.js';
 
+import { type CompiledExpr, ExprError, type ExprType } from '@chaindns/core/expr';
+import { TemplateExpressions, type TemplateScope, type TemplateVar } from './expressions.js';
 import { type CompiledTemplate, compileTemplate } from './template-compile.js';
 import { TemplateError } from './template-parse.js';
 
@@ -21,11 +23,15 @@ export interface TemplateSpec {
   readonly ederror: { readonly code: number; readonly reason: string } | null;
   /** `fallthrough` zones, null when it is not given. */
   readonly fallthrough: readonly string[] | null;
+  /** `var NAME EXPRESSION`, in order: computed for each query the regex matched, read as `.Var.NAME`. */
+  readonly vars: readonly TemplateVar[];
+  /** `expr EXPRESSION`: conditions the query must meet too, else it is treated as one no regex matched. */
+  readonly conditions: readonly CompiledExpr<TemplateScope>[];
 }
 
 /** The rcodes that fit the header's four bits; extended ones (16 and up) need an OPT the query may not have, so they are refused. */
 const HEADER_RCODES = Object.keys(Rcode).filter((name) => Rcode[name as keyof typeof Rcode] < 16);
-const OPTIONS = ['match', 'answer', 'additional', 'authority', 'rcode', 'ederror', 'fallthrough', 'upstream'];
+const OPTIONS = ['match', 'var', 'expr', 'answer', 'additional', 'authority', 'rcode', 'ederror', 'fallthrough', 'upstream'];
 
 /** Parses one `template` directive as CoreDNS's templateParse does. */
 export function parseTemplateBlock(d: Directive, ctx: ParseContext): TemplateSpec {
@@ -39,7 +45,9 @@ export function parseTemplateBlock(d: Directive, ctx: ParseContext): TemplateSpe
   const zones = parseZones(zoneArgs, ctx.zones);
 
   const regexes: NameRegex[] = [];
-  const sections: Record<'answer' | 'additional' | 'authority', CompiledTemplate[]> = { answer: [], additional: [], authority: [] };
+  // Records are compiled once every `var` is known, wherever they stand in the block.
+  const records: Record<'answer' | 'additional' | 'authority', Token[]> = { answer: [], additional: [], authority: [] };
+  const expressions = new TemplateExpressions();
   let rcode = 0;
   let ederror: TemplateSpec['ederror'] = null;
   let fallthrough: string[] | null = null;
@@ -52,7 +60,15 @@ export function parseTemplateBlock(d: Directive, ctx: ParseContext): TemplateSpe
       case 'answer':
       case 'additional':
       case 'authority':
-        for (const t of expectArgs(sub, 1)) sections[sub.name].push(templateOf(sub.name, t));
+        records[sub.name].push(...expectArgs(sub, 1));
+        break;
+      case 'var': {
+        const [name, ...rest] = expectArgs(sub, 2);
+        expression(sub, () => expressions.addVar(name!.text, rest.map((t) => t.text).join(' ')), `var ${name!.text}`);
+        break;
+      }
+      case 'expr':
+        expression(sub, () => expressions.addCondition(expectArgs(sub, 1).map((t) => t.text).join(' ')), 'expr');
         break;
       case 'rcode':
         rcode = rcodeOf(expectArgs(sub, 1, 1)[0]!);
@@ -74,16 +90,32 @@ export function parseTemplateBlock(d: Directive, ctx: ParseContext): TemplateSpe
         configError(sub, `template: unknown property "${sub.name}", expected one of: ${OPTIONS.join(', ')}`);
     }
   }
+  const vars = expressions.types();
+  const compiled = (section: 'answer' | 'additional' | 'authority'): CompiledTemplate[] => records[section].map((t) => templateOf(section, t, vars));
   return {
     qclass: qclass!,
     qtype: qtype!,
     zones,
     regexes: regexes.length > 0 ? regexes : [new NameRegex('.*')],
-    ...sections,
+    answer: compiled('answer'),
+    additional: compiled('additional'),
+    authority: compiled('authority'),
     rcode,
     ederror,
     fallthrough,
+    vars: expressions.vars,
+    conditions: expressions.conditions,
   };
+}
+
+/** Adds a `var` or `expr`; what does not compile is refused at its line, as CoreDNS's "could not compile expression". */
+function expression(sub: Directive, add: () => void, what: string): void {
+  try {
+    add();
+  } catch (err) {
+    if (err instanceof ExprError) configError(sub, `template: ${what}: could not compile expression: ${err.message}`);
+    configError(sub, `template: ${(err as Error).message}`);
+  }
 }
 
 /** A query type as miekg/dns's StringToType spells it (uppercase), or RFC 3597's `TYPE<n>`. */
@@ -102,10 +134,10 @@ function regexOf(t: Token): NameRegex {
   }
 }
 
-function templateOf(section: string, t: Token): CompiledTemplate {
+function templateOf(section: string, t: Token, vars: ReadonlyMap<string, ExprType>): CompiledTemplate {
   let compiled: CompiledTemplate;
   try {
-    compiled = compileTemplate(section, t.text);
+    compiled = compileTemplate(section, t.text, vars);
   } catch (err) {
     if (!(err instanceof TemplateError)) throw err;
     return configError(t, `template: could not compile template: ${err.message}`);

@@ -12,7 +12,7 @@ export interface TemplateMetrics {
   readonly rrFailures: Counter<(typeof FAILURE_LABELS)[number]>;
 }
 
-/** CoreDNS's template metrics in `registry`, created once per registry. The `view` label is always "" (chaindns has no view plugin). */
+/** CoreDNS's template metrics in `registry`, created once per registry; `view` is the view of the block that served the query. */
 export const templateMetrics = perRegistry(
   (registry: Registry): TemplateMetrics => ({
     matches: new Counter({ name: 'coredns_template_matches_total', help: 'Counter of template regex matches.', labelNames: QUERY_LABELS, registers: [registry] }),

@@ -1,10 +1,11 @@
 import { className, type Request, typeName } from '@chaindns/core';
+import type { ExprValue } from '@chaindns/core/expr';
 
 /**
  * What a template sees of a query, as CoreDNS's templateData: `.Zone`,
  * `.Name`, `.Regex`, `.Match`, `.Group`, `.Class`, `.Type`, `.Message`,
- * `.Question`, `.Remote` and the method `.Meta`. `.Message` and `.Question`
- * are built only when a template reads them.
+ * `.Question`, `.Remote`, `.Var` and the method `.Meta`. `.Message` and
+ * `.Question` are built only when a template reads them.
  */
 export class QueryData {
   private message: MessageView | undefined;
@@ -18,6 +19,8 @@ export class QueryData {
     readonly Group: ReadonlyMap<string, string>,
     readonly Class: string,
     readonly Type: string,
+    /** The template's `var`s for this query. */
+    readonly Var: ReadonlyMap<string, ExprValue>,
   ) {}
 
   get Name(): string {
@@ -32,9 +35,9 @@ export class QueryData {
   get Question(): QuestionView {
     return (this.question ??= new QuestionView(this.req.qnameRaw, this.req.qtype, this.req.qclass));
   }
-  /** A metadata value; chaindns has no metadata plugin, so "" as CoreDNS without one. */
-  Meta(_name: string): string {
-    return '';
+  /** A metadata value (the `metadata` plugin's), "" when no plugin sets it or the block collects none. */
+  Meta(name: string): string {
+    return this.req.metadata?.get(name) ?? '';
   }
 }
 

@@ -1,4 +1,6 @@
 import { type Arg, type Command, commandText, type Node, parseTemplate, TemplateError, templateText } from './template-parse.js';
+import type { ExprType } from '@chaindns/core/expr';
+import { printValue as printExprValue } from '@chaindns/core/expr';
 import type { QueryData } from './query-data.js';
 import { parseUint } from './parse-uint.js';
 
@@ -9,6 +11,7 @@ import { parseUint } from './parse-uint.js';
  */
 type GoType =
   | { readonly k: 'string' }
+  | { readonly k: 'any'; readonly go: string }
   | { readonly k: 'int'; readonly go: string }
   | { readonly k: 'bool' }
   | { readonly k: 'slice'; readonly go: string; readonly elem: GoType }
@@ -20,6 +23,7 @@ const INT: GoType = { k: 'int', go: 'int' };
 const UINT16: GoType = { k: 'int', go: 'uint16' };
 const UINT64: GoType = { k: 'int', go: 'uint64' };
 const BOOL: GoType = { k: 'bool' };
+const ANY: GoType = { k: 'any', go: 'interface {}' };
 const NO_METHODS: Readonly<Record<string, GoType>> = {};
 
 const MESSAGE: GoType = {
@@ -85,14 +89,29 @@ export interface CompiledTemplate {
   render(d: QueryData): string;
 }
 
-/** Parses and checks `source` as a Go template of the subset chaindns runs; throws TemplateError. */
-export function compileTemplate(section: string, source: string): CompiledTemplate {
+/** How `.Var.NAME` is typed, from the type of its expression. */
+const VAR_TYPES: Readonly<Record<ExprType, GoType>> = { string: STRING, number: INT, bool: BOOL, array: ANY, nil: ANY, any: ANY };
+
+/** The data with `.Var` holding the template's variables (Go's `map[string]any`): a field it has not is refused. */
+function dataType(vars: ReadonlyMap<string, ExprType>): GoType {
+  if (DATA.k !== 'struct') throw new Error('DATA is a struct');
+  const fields: Record<string, GoType> = {};
+  for (const [name, type] of vars) fields[name] = VAR_TYPES[type];
+  return { ...DATA, fields: { ...DATA.fields, Var: { k: 'struct', go: 'map[string]interface {}', printable: true, methods: NO_METHODS, fields } } };
+}
+
+/**
+ * Parses and checks `source` as a Go template of the subset chaindns runs;
+ * throws TemplateError. `vars` are the template's `var`s and their types.
+ */
+export function compileTemplate(section: string, source: string, vars: ReadonlyMap<string, ExprType> = new Map()): CompiledTemplate {
   const nodes: Node[] = parseTemplate(section, source);
   let usesCaptures = false;
   const fail = (pos: number, message: string): never => {
     throw new TemplateError(`template: ${section}:${location(source, pos)}: ${message}`);
   };
   const compiler: Compiler = {
+    data: dataType(vars),
     fail,
     field(path) {
       if (path.length === 0 || path[0] === 'Match' || path[0] === 'Group') usesCaptures = true;
@@ -118,6 +137,8 @@ export function compileTemplate(section: string, source: string): CompiledTempla
 }
 
 interface Compiler {
+  /** The data's type: DATA with this template's `.Var`. */
+  readonly data: GoType;
   fail(pos: number, message: string): never;
   field(path: readonly string[]): void;
 }
@@ -152,7 +173,7 @@ function compileCommand(c: Command, cx: Compiler): Expr {
   if (first.kind === 'field' && first.path.length > 0) {
     const owner = fieldType(first.path.slice(0, -1), first.pos, cx);
     const name = first.path[first.path.length - 1]!;
-    if (owner.k === 'struct' && name in owner.methods) return compileMethod(first, rest, cx);
+    if (owner.k === 'struct' && Object.hasOwn(owner.methods, name)) return compileMethod(first, rest, cx);
   }
   if (rest.length > 0) return cx.fail(first.pos, `can't give argument to non-function ${commandText({ pos: first.pos, args: [first] })}`);
   return compileOperand(first, cx);
@@ -188,11 +209,11 @@ function compileOperand(a: Arg, cx: Compiler): Expr {
 
 /** The type at the end of a field chain from the data; a field its type lacks is refused. */
 function fieldType(path: readonly string[], pos: number, cx: Compiler): GoType {
-  let t: GoType = DATA;
+  let t: GoType = cx.data;
   for (const name of path) {
     if (t.k === 'map') t = t.elem;
-    else if (t.k === 'struct' && name in t.methods) cx.fail(pos, `wrong number of args for ${name}: want 1 got 0`);
-    else if (t.k === 'struct' && name in t.fields) t = t.fields[name]!;
+    else if (t.k === 'struct' && Object.hasOwn(t.methods, name)) cx.fail(pos, `wrong number of args for ${name}: want 1 got 0`);
+    else if (t.k === 'struct' && Object.hasOwn(t.fields, name)) t = t.fields[name]!;
     else cx.fail(pos, `can't evaluate field ${name} in type ${goName(t)}`);
   }
   return t;
@@ -284,11 +305,11 @@ function printer(type: GoType, c: Command, fail: (pos: number, m: string) => nev
 function printValue(v: Value): string {
   if (typeof v === 'string') return v;
   if (v === NO_VALUE) return '<no value>';
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `[${(v as readonly string[]).join(' ')}]`;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v === null) return printExprValue(v as number | boolean | null);
+  if (Array.isArray(v)) return printExprValue(v as readonly string[]);
   if (v instanceof Map) {
-    const entries = [...(v as ReadonlyMap<string, string>)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `map[${entries.map(([k, x]) => `${k}:${x}`).join(' ')}]`;
+    const entries = [...(v as ReadonlyMap<string, Value>)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `map[${entries.map(([k, x]) => `${k}:${printValue(x)}`).join(' ')}]`;
   }
   return String(v);
 }

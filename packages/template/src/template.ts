@@ -1,7 +1,8 @@
-import { type Answer, className, fallsThrough, type Handler, matchZone, type Next, parseAnswer, PluginError, QType, Rcode, reply, type Request, type ResponseWriter, type Result, typeName } from '@chaindns/core';
+import { type Answer, className, fallsThrough, type Handler, matchZone, type Next, parseAnswer, PluginError, QType, Rcode, reply, type Request, type ResponseWriter, type Result, typeName, withExtendedError } from '@chaindns/core';
+import { ExprError, type ExprValue } from '@chaindns/core/expr';
 import type { TemplateSpec } from './config.js';
+import { runExpressions } from './expressions.js';
 import { emptyReply } from './empty-reply.js';
-import { withExtendedError } from './extended-error.js';
 import type { TemplateMetrics } from './metrics.js';
 import { NameRegex, type Submatches } from './name-regex.js';
 import { QueryData } from './query-data.js';
@@ -24,8 +25,10 @@ export interface TemplateOptions {
 
 const ANY = 255;
 
+const NO_VARS: ReadonlyMap<string, ExprValue> = new Map();
+
 interface Prepared extends TemplateSpec {
-  /** Some record of it reads `.Match` or `.Group`: the regex's submatches are built. */
+  /** Some record of it reads `.Match` or `.Group`, or it has expressions (`group()`): the regex's submatches are built. */
   readonly captures: boolean;
   /** It has no records: its reply is the query's header and question with its rcode. */
   readonly empty: boolean;
@@ -46,7 +49,7 @@ interface Prepared extends TemplateSpec {
 export function createTemplate(options: TemplateOptions): Handler {
   const templates: Prepared[] = options.templates.map((t) => ({
     ...t,
-    captures: [...t.answer, ...t.additional, ...t.authority].some((c) => c.usesCaptures),
+    captures: t.vars.length + t.conditions.length > 0 || [...t.answer, ...t.additional, ...t.authority].some((c) => c.usesCaptures),
     empty: t.answer.length + t.additional.length + t.authority.length === 0,
     answers: t.answer.map(maker),
     additionals: t.additional.map(maker),
@@ -66,15 +69,16 @@ export function createTemplate(options: TemplateOptions): Handler {
         if (t.qclass !== ANY && req.qclass !== ANY && req.qclass !== t.qclass) continue;
         if (t.qtype !== ANY && req.qtype !== ANY && req.qtype !== t.qtype) continue;
         const hit = match(t, name);
-        if (hit === null) {
+        const vars = hit === null ? null : expressions(t, req, hit.sub);
+        if (hit === null || vars === null) {
           if (fallsThrough(t.fallthrough, name)) continue;
           return Rcode.SERVFAIL;
         }
         const klass = className(req.qclass !== ANY ? req.qclass : t.qclass);
         const type = typeName(req.qtype !== ANY ? req.qtype : t.qtype);
-        metrics.matches.inc({ server: req.server, zone, view: '', class: klass, type });
+        metrics.matches.inc({ server: req.server, zone, view: req.view, class: klass, type });
         if (t.rcode === Rcode.SERVFAIL) return Rcode.SERVFAIL;
-        const data = new QueryData(req, zone, hit.regex.source, hit.sub.match, hit.sub.group, klass, type);
+        const data = new QueryData(req, zone, hit.regex.source, hit.sub.match, hit.sub.group, klass, type, vars);
         return respond(req, w, t, data, metrics, resolve);
       }
       return next(req, w);
@@ -93,6 +97,22 @@ function match(t: Prepared, name: string): { regex: NameRegex; sub: Submatches }
     if (sub) return { regex, sub };
   }
   return null;
+}
+
+/**
+ * The template's `var`s for a query its regex matched, or null when one of
+ * its `expr` conditions is not true. An expression that fails on this query
+ * fails the query (SERVFAIL and the error's message, whatever `fallthrough`
+ * says), as CoreDNS's template does.
+ */
+function expressions(t: Prepared, req: Request, sub: Submatches): ReadonlyMap<string, ExprValue> | null {
+  if (t.vars.length + t.conditions.length === 0) return NO_VARS;
+  try {
+    return runExpressions(t.vars, t.conditions, req, sub.group);
+  } catch (err) {
+    if (!(err instanceof ExprError)) throw err;
+    throw new PluginError('template', Rcode.SERVFAIL, `expression failed: ${err.message}`);
+  }
 }
 
 /** Renders the template's records and writes the reply; async only when a CNAME target is looked up. */
@@ -129,7 +149,7 @@ function maker(c: CompiledTemplate): Maker {
 /** One record from its template; a failure is counted and fails the query (SERVFAIL) with Go's message. */
 function record({ c, fixed }: Maker, data: QueryData, metrics: TemplateMetrics): Answer {
   if (fixed !== null) return fixed;
-  const labels = { server: data.req.server, zone: data.Zone, view: '', class: data.Class, type: data.Type, section: c.section, template: c.text };
+  const labels = { server: data.req.server, zone: data.Zone, view: data.req.view, class: data.Class, type: data.Type, section: c.section, template: c.text };
   let text: string;
   try {
     text = c.render(data);

@@ -59,6 +59,15 @@ const expectations: { what: string; rows: Row[] }[] = [
       forwarded('other.example'),
     ],
   },
+  {
+    what: 'device addresses in private ranges (var, expr)',
+    rows: [
+      { qname: '192-168-1-10.abcdefghijklmnopqrstuvwxyz.example.com', qtype: 'A', answer: ['192-168-1-10.abcdefghijklmnopqrstuvwxyz.example.com. 60 IN A 192.168.1.10'], authoritative: true },
+      { qname: '10-0-0-1.aaaaaaaaaaaaaaaaaaaaaaaaaa.example.com', qtype: 'A', answer: ['10-0-0-1.aaaaaaaaaaaaaaaaaaaaaaaaaa.example.com. 60 IN A 10.0.0.1'] },
+      forwarded('8-8-8-8.abcdefghijklmnopqrstuvwxyz.example.com'),
+      forwarded('192-168-1-10.short.example.com'),
+    ],
+  },
   { what: 'parseInt', rows: [{ qname: 'ip0a7b7b7b.example', qtype: 'A', answer: ['ip0a7b7b7b.example. 60 IN A 10.123.123.123'] }, forwarded('ip0azz.example')] },
   {
     what: 'multiple patterns',

@@ -50,7 +50,7 @@ test('template setup', async (t) => {
     { snippet: 'template ANY', error: /Corefile:2: template: expected CLASS and TYPE/ },
     { snippet: 'template ANY X', error: /Corefile:2: template: invalid query type X/ },
     { snippet: 'template X ANY', error: /Corefile:2: template: invalid query class X/ },
-    { snippet: 'template ANY ANY .* {\n notavailable\n }', error: /Corefile:3: template: unknown property "notavailable", expected one of: match, answer/ },
+    { snippet: 'template ANY ANY .* {\n notavailable\n }', error: /Corefile:3: template: unknown property "notavailable", expected one of: match, var, expr, answer/ },
     { snippet: 'template ANY ANY {\n answer\n }', error: /Corefile:3: template: answer: expected at least 1 argument, got 0/ },
     { snippet: 'template ANY ANY {\n additional\n }', error: /Corefile:3: template: additional: expected at least 1 argument, got 0/ },
     { snippet: 'template ANY ANY {\n authority\n }', error: /Corefile:3: template: authority: expected at least 1 argument, got 0/ },
@@ -152,6 +152,6 @@ test('template: upstream is accepted with a warning, as CoreDNS ignores it', () 
 
 test('template: the README examples parse', () => {
   const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
-  assert.equal(examples.length, 12);
+  assert.equal(examples.length, 13);
   for (const corefile of examples) checkCorefile(corefile, [template]);
 });

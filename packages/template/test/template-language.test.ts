@@ -9,7 +9,7 @@ import { compileTemplate } from '../src/template-compile.js';
 /** The data a query for `name` gives, its submatches from `pattern`. */
 function data(name: string, pattern: string): QueryData {
   const sub = new NameRegex(pattern).exec(name.toLowerCase())!;
-  return new QueryData(makeRequest(name, 'A', { id: 7, remote: { address: '192.0.2.9', port: 5353, family: 4 } }), 'example.', pattern, sub.match, sub.group, 'IN', 'A');
+  return new QueryData(makeRequest(name, 'A', { id: 7, remote: { address: '192.0.2.9', port: 5353, family: 4 } }), 'example.', pattern, sub.match, sub.group, 'IN', 'A', new Map());
 }
 
 const d = data('Host.IP-10-1-2-3.example.', '(^|[.])ip-(?P<a>[0-9]*)-(?P<b>[0-9]*)-(?P<c>[0-9]*)-(?P<d>[0-9]*)[.]example[.]$|(?P<never>x^)');

@@ -195,7 +195,11 @@ test('template: metrics count matches and failures with CoreDNS labels', async (
   const text = await b.registry.metrics();
   assert.match(text, /coredns_template_matches_total\{server="dns:\/\/:53",zone="example.",view="",class="IN",type="A"\} 3/);
   assert.match(text, /coredns_template_template_failures_total\{server="dns:\/\/:53",zone="example.",view="",class="IN",type="A",section="answer",template="\{\{index .Match 1\}\} 60 IN A 192.0.2.1"\} 1/);
-  assert.match(text, /coredns_template_rr_failures_total\{server="dns:\/\/:53",zone="example.",view="",class="IN",type="A",section="answer",template="\{\{.Name\}\} 60 IN A 300.0.0.1"\} 1/);
+  assert.match(text, /coredns_template_rr_failures_total\{server="dns:\/\/:53",zone="example.",view="",class="IN",type="A",section="answer",template="\{\{.Name\}\} 60 IN A 300.0.0.1"\} 1/);  // A query served by a block with a view carries its name.
+  const viewed = req('ok.example.');
+  viewed.view = 'inside';
+  await serve(b, viewed);
+  assert.match(await b.registry.metrics(), /coredns_template_matches_total\{server="dns:\/\/:53",zone="example.",view="inside",class="IN",type="A"\} 1/);
 });
 
 /** A stand-in for the server's resolve: answers `target` with its own records and the TC bit, and records what was asked. */

@@ -43,8 +43,6 @@ interface Opened {
 
 class Parser {
   private readonly blocks: ServerBlock[] = [];
-  /** The first key seen for each `zone port`, to name both places of a duplicate. */
-  private readonly seen = new Map<string, Token>();
 
   constructor(
     private readonly reader: LineReader,
@@ -120,17 +118,8 @@ class Parser {
   }
 
   private addKeys(token: Token, keys: ServerKey[]): void {
-    for (const key of parseServerKey(token, this.defaultPort)) {
-      const zone = key.scheme === 'dns' ? key.zone : `${key.scheme}://${key.zone}`;
-      const id = `${zone} ${key.port}`;
-      const first = this.seen.get(id);
-      if (first) {
-        const message = `zone ${zone} on port ${key.port} is already defined at ${first.file}:${first.line}`;
-        throw new CorefileError('CHAINDNS_DUPLICATE_KEY', token.file, token.line, message);
-      }
-      this.seen.set(id, token);
-      keys.push(key);
-    }
+    // A zone and port repeated in another block is checked once the plugins are known (duplicateKeys): blocks with a view share them.
+    keys.push(...parseServerKey(token, this.defaultPort));
   }
 
   /**

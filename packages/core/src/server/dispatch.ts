@@ -44,6 +44,7 @@ export class Dispatcher {
 
   private route(router: Router, req: Request, w: ServerWriter): void {
     req.server = router.server;
+    req.local = router.local;
     const match = router.match(req);
     // No zone for the name, or a class other than IN where no plugin of the block takes one.
     if (!match || (req.qclass !== QClass.IN && !match.route.anyClass)) {
@@ -83,7 +84,9 @@ export class Dispatcher {
   }
 
   private finish(req: Request, w: ServerWriter, rcode: number): void {
-    if (!w.written && rcode !== NO_REPLY) w.write(errorReply(req.msg, req.questionEnd, unwrittenRcode(rcode), req.edns));
+    if (w.written) return;
+    if (rcode === NO_REPLY) w.noReply();
+    else w.write(errorReply(req.msg, req.questionEnd, unwrittenRcode(rcode), req.edns));
   }
 
   private fail(req: Request, w: ServerWriter, err: unknown): void {

@@ -132,6 +132,12 @@ export class DnsConnection implements FrameSink, StreamConnection {
     if (!this.reading && (blocked || this.paused || this.pending === 0)) this.update();
   }
 
+  noReply(): void {
+    if (--this.pending === 0) this.activeAt = performance.now();
+    if (this.finishing && this.pending <= 0) this.stream!.end();
+    if (!this.reading) this.update();
+  }
+
   /** Ends the connection once its pending answers are out, or after `graceMs`. */
   finish(graceMs: number): void {
     this.finishing = true;

@@ -151,7 +151,11 @@ function serveDoh(
     respond(status, allow ? { 'content-type': 'text/plain; charset=utf-8', allow } : { 'content-type': 'text/plain; charset=utf-8' }, `${reason}\n`);
   const query = (msg: Buffer): void => {
     // One HTTP answer per query: a zone transfer's further messages have no way back over DNS over HTTPS.
-    const sink = { sendFrame: (reply: Buffer, more?: boolean) => more || respond(200, { 'content-type': DOH_MEDIA_TYPE, 'cache-control': `max-age=${dohMaxAge(reply)}` }, reply) };
+    const sink = {
+      sendFrame: (reply: Buffer, more?: boolean) => more || respond(200, { 'content-type': DOH_MEDIA_TYPE, 'cache-control': `max-age=${dohMaxAge(reply)}` }, reply),
+      // RFC 8484 4.2.1 leaves it open; CoreDNS answers 500 when the chain wrote nothing.
+      noReply: () => fail(500, 'No response'),
+    };
     if (!onQuery(msg, conn.from, sink)) fail(400, 'invalid request: not a DNS query');
   };
   if (head.kind === 'refused') fail(head.status, head.reason, head.allow);

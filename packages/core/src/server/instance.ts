@@ -2,11 +2,11 @@ import type { Corefile, Scheme, ServerBlock, ServerKey, Token } from '../corefil
 import { ChainDNSError, CorefileError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CapabilityBoard } from '../capabilities.js';
-import type { CorefileSource, Handler, Next, SetupContext } from '../plugin.js';
+import type { BlockView, CorefileSource, Handler, MetadataCollector, Next, SetupContext } from '../plugin.js';
 import { Rcode } from '../wire/constants.js';
 import type { EndpointSet } from './endpoint-set.js';
 import type { Request } from '../wire/request.js';
-import { type PlannedPlugin, planBlock } from './plan.js';
+import { duplicateKeys, hasView, type PlannedPlugin, planBlock } from './plan.js';
 import type { UdpTransport } from '../transport.js';
 import type { PluginRegistry } from './registry.js';
 import { InflightCounter, type Route, Router, serverLabel } from './router.js';
@@ -31,6 +31,8 @@ export interface InstanceEnv {
   readonly udp: UdpTransport;
   readonly requestReload: () => Promise<void>;
   readonly fatal: (error: Error) => void;
+  /** Turns the server's debug lines on at once (SetupContext.enableDebug), for the setups after it too. */
+  readonly enableDebug: () => void;
 }
 
 /** One server block after setup. */
@@ -73,6 +75,8 @@ export class Instance {
   readonly blocks: BuiltBlock[] = [];
   readonly inflight = new InflightCounter();
   readonly board = new StatusBoard();
+  /** A plugin of this config turned debug logging on (SetupContext.enableDebug). */
+  debug = false;
   private readonly startup: (() => void | Promise<void>)[] = [];
   private readonly shutdown: (() => void | Promise<void>)[] = [];
   private readonly finalShutdown: (() => void | Promise<void>)[] = [];
@@ -90,6 +94,8 @@ export class Instance {
     const instance = new Instance(env, source);
     const warn = (token: Token, message: string): void => env.log.warn(`${token.file}:${token.line}: ${message}`);
     const plans = corefile.blocks.map((b) => planBlock(b, env.plugins, { warn }));
+    const duplicate = duplicateKeys(corefile.blocks, plans.map(hasView))[0];
+    if (duplicate) throw duplicate;
     try {
       for (let i = 0; i < plans.length; i++) await instance.setupBlock(corefile.blocks[i]!, plans[i]!);
     } catch (err) {
@@ -104,6 +110,8 @@ export class Instance {
     const ports = unique(block.keys.map((k) => k.port));
     let addresses: readonly string[] = this.env.defaultAddresses;
     let tls: ServerTls | null = null;
+    let view: BlockView | null = null;
+    let metadata: MetadataCollector | null = null;
     const handlers: Handler[] = [];
     const built: { block: BuiltBlock | null } = { block: null };
     const names = planned.map((p) => p.name);
@@ -137,6 +145,14 @@ export class Instance {
         bind: (list) => {
           addresses = [...list];
         },
+        view: (v, at) => {
+          if (view) once(p.name, at, `this server block already has the view "${view.name}"`);
+          view = v;
+        },
+        collectMetadata: (collect, at) => {
+          if (metadata) once(p.name, at, 'this server block already collects metadata');
+          metadata = collect;
+        },
         tls: (settings, at) => {
           const token = 'token' in at ? at.token : at;
           const fail = (message: string): never => {
@@ -152,6 +168,10 @@ export class Instance {
         },
         shared: (key, create, dispose) => this.env.shared.acquire(this, key, create, dispose),
         requestReload: this.env.requestReload,
+        enableDebug: () => {
+          this.debug = true;
+          this.env.enableDebug();
+        },
         fatal: (error) => {
           log.fatal(error.message);
           this.env.fatal(error);
@@ -168,15 +188,16 @@ export class Instance {
     const anyClass = planned.some((p) => p.definition.anyClass === true);
     const plain = block.keys.find((k) => k.scheme === 'tls' && !tls);
     if (plain) throw new CorefileError('CHAINDNS_COREFILE_SYNTAX', plain.token.file, plain.token.line, `key "${plain.token.text}": DNS over TLS needs a certificate: add the tls directive to the block`);
-    built.block = { zones, ports, addresses, tls, chain, route: { chain, owner: this.inflight, anyClass }, handlers, source: block };
+    built.block = { zones, ports, addresses, tls, chain, route: { chain, owner: this.inflight, anyClass, view, metadata }, handlers, source: block };
     this.blocks.push(built.block);
   }
 
   /**
    * The routers this generation's listeners need, by listener key
-   * (`scheme|address|port`). Two blocks claiming one zone on one listener is
-   * an error, and so are two blocks of one `tls://` or `https://` listener
-   * with different TLS.
+   * (`scheme|address|port`). Two blocks without a view claiming one zone on
+   * one listener is an error (blocks with views share it: the first whose
+   * view accepts a query serves it), and so are two blocks of one `tls://`
+   * or `https://` listener with different TLS.
    */
   routers(): Map<string, Router> {
     const out = new Map<string, Router>();
@@ -187,12 +208,12 @@ export class Instance {
           const id = listenerKey(key.scheme, address, port);
           let router = out.get(id);
           if (!router) {
-            out.set(id, (router = new Router(key.scheme, block.addresses === this.env.defaultAddresses ? null : address, port)));
+            out.set(id, (router = new Router(key.scheme, block.addresses === this.env.defaultAddresses ? null : address, port, address)));
             router.tls = block.tls;
-          } else if (key.scheme !== 'dns' && !router.has(key.zone)) {
+          } else if (key.scheme !== 'dns') {
             router.tls = shareTls(router, block, key);
           }
-          if (router.has(key.zone)) {
+          if (block.route.view === null && router.hasUnfiltered(key.zone)) {
             throw new CorefileError('CHAINDNS_DUPLICATE_KEY', key.token.file, key.token.line, `zone ${key.zone} on port ${port} is served by two blocks`);
           }
           router.add(key.zone, block.route);
@@ -241,6 +262,12 @@ export class Instance {
     }
     await this.env.shared.release(this);
   }
+}
+
+/** A setup-time hook a block takes once: a second call is the Corefile's error, at the directive. */
+function once(plugin: string, at: Token | { readonly token: Token }, message: string): never {
+  const token = 'token' in at ? at.token : at;
+  throw new CorefileError('CHAINDNS_DIRECTIVE_ARGS', token.file, token.line, `${plugin}: ${message}`);
 }
 
 export function listenerKey(scheme: Scheme, address: string, port: number): string {

@@ -84,3 +84,30 @@ export function planBlock(block: ServerBlock, plugins: PluginRegistry, options: 
   }
   return planned.sort((a, b) => plugins.rank(a.name) - plugins.rank(b.name));
 }
+
+/**
+ * The keys that repeat the zone and port of a key before them (CoreDNS's
+ * "already defined"), each a CorefileError at the later key. A block with a
+ * view (`viewed`: one of its plugins declares `view`) shares its zones and
+ * ports with the others, as CoreDNS lets filtered blocks do.
+ */
+export function duplicateKeys(blocks: readonly ServerBlock[], viewed: readonly boolean[]): CorefileError[] {
+  const seen = new Map<string, Token>();
+  const errors: CorefileError[] = [];
+  blocks.forEach((block, i) => {
+    if (viewed[i]) return;
+    for (const key of block.keys) {
+      const zone = key.scheme === 'dns' ? key.zone : `${key.scheme}://${key.zone}`;
+      const id = `${zone} ${key.port}`;
+      const first = seen.get(id);
+      if (first) errors.push(new CorefileError('CHAINDNS_DUPLICATE_KEY', key.token.file, key.token.line, `zone ${zone} on port ${key.port} is already defined at ${first.file}:${first.line}`));
+      else seen.set(id, key.token);
+    }
+  });
+  return errors;
+}
+
+/** Whether a planned block has a view: a plugin of it declares `view`. */
+export function hasView(planned: readonly PlannedPlugin[]): boolean {
+  return planned.some((p) => p.definition.view === true);
+}

@@ -4,7 +4,7 @@ import { parseCorefile } from '../corefile/index.js';
 import type { Corefile, Scheme } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
 import { Counter, Registry } from '../metric-classes.js';
-import { type Logger, type LoggerLike, toLogger } from '../logger.js';
+import { gateDebug, type Logger, type LoggerLike, toLogger } from '../logger.js';
 import { type AnyPluginDefinition, type CorefileSource, MAX_RESOLVE_HOPS } from '../plugin.js';
 import type { Remote, StreamTransport, UdpTransport } from '../transport.js';
 import { QType } from '../wire/constants.js';
@@ -82,13 +82,15 @@ export class Server {
   private reloading: Promise<void> = Promise.resolve();
   private settle!: { resolve: () => void; reject: (err: Error) => void };
   private fatalError: Error | null = null;
+  /** Debug lines are written: the live config has `debug`, or the one being built turned it on (SetupContext.enableDebug). */
+  private debugging = false;
   /** Resolves when the server has stopped; rejects with the error of a plugin's `fatal()`. */
   readonly closed: Promise<void> = new Promise((resolve, reject) => {
     this.settle = { resolve, reject };
   });
 
   constructor(private readonly options: ServerOptions) {
-    this.log = toLogger(options.logger);
+    this.log = gateDebug(toLogger(options.logger), () => this.debugging);
     this.transport = options.udpTransport ?? dgramTransport(this.log);
     this.plugins = options.plugins.clone();
     // CoreDNS's counter has no labels, so it shows 0 from the start.
@@ -137,10 +139,15 @@ export class Server {
   private async reloadNow(corefile: ServerOptions['corefile']): Promise<void> {
     if (this.state !== 'running') throw new ChainDNSError('CHAINDNS_STATE', `reload() on a server that is ${this.state}`);
     const old = this.instance!;
-    const next = await this.load(corefile);
+    const debugging = this.debugging;
+    const next = await this.load(corefile).catch((err: unknown) => {
+      this.debugging = debugging;
+      throw err;
+    });
     try {
       await this.activate(next);
     } catch (err) {
+      this.debugging = debugging;
       await next.stop();
       throw err;
     }
@@ -197,9 +204,9 @@ export class Server {
     const listener = options.port === undefined ? all[0] : all.find((l) => l.port === options.port);
     if (!listener) return Promise.reject(new ChainDNSError('CHAINDNS_STATE', 'exchange(): the server has no listener on that port'));
     const from: Remote = { address: '127.0.0.1', port: 0, family: 4 };
-    return new Promise((resolve) => {
-      const sink = { sendFrame: resolve };
-      if (options.transport === 'udp') this.dispatcher.udp(listener.router, msg, from, { send: (data) => resolve(Buffer.from(data)) });
+    return new Promise((resolve, reject) => {
+      const sink = { sendFrame: resolve, noReply: () => reject(noReply('exchange()')) };
+      if (options.transport === 'udp') this.dispatcher.udp(listener.router, msg, from, { send: (data) => resolve(Buffer.from(data)), noReply: sink.noReply });
       else this.dispatcher.tcp(listener.router, msg, from, sink);
     });
   }
@@ -225,6 +232,9 @@ export class Server {
       fatal: (error) => {
         this.fatalError ??= error;
         void this.halt(true);
+      },
+      enableDebug: () => {
+        this.debugging = true;
       },
       requestReload: () => {
         const run = this.reload();
@@ -253,6 +263,8 @@ export class Server {
 
   /** Startup hooks, then listeners (new ones opened, kept ones re-routed and given their new TLS, unused ones closed). */
   private async activate(next: Instance): Promise<void> {
+    // A config without `debug` turns it off (CoreDNS clears log.D on a reload); one with it turned it on in its setup.
+    this.debugging = next.debug;
     await next.runStartup();
     const { opened, unused } = await this.listeners.take(next.routers());
     this.status.replaceWith(next.board);
@@ -275,9 +287,10 @@ export class Server {
     const msg = buildQuery(qname, qtype, edns ? { edns: { udpSize: edns.udpSize, do: edns.do } } : {});
     const { scheme, port } = block.source.keys[0]!;
     const listener = this.listeners.find(scheme, port);
-    const from: Remote = { address: '127.0.0.1', port: 0, family: 4 };
-    return new Promise((resolve) => {
-      const sink = { sendFrame: resolve };
+    // The client of the query that asked, as CoreDNS's upstream does: its lookups take the same view.
+    const from: Remote = via?.remote ?? { address: '127.0.0.1', port: 0, family: 4 };
+    return new Promise((resolve, reject) => {
+      const sink = { sendFrame: resolve, noReply: () => reject(noReply(`resolve(${qname})`)) };
       if (listener) {
         this.dispatcher.tcp(listener.router, msg, from, sink, hops);
         return;
@@ -288,4 +301,8 @@ export class Server {
       this.dispatcher.serve(req, new TcpWriter(req, sink), block.route);
     });
   }
+}
+
+function noReply(what: string): ChainDNSError {
+  return new ChainDNSError('CHAINDNS_NO_REPLY', `${what}: its chain answered nothing (NO_REPLY)`);
 }

@@ -14,9 +14,9 @@ export class StatusBoard implements ServerStatus {
   registerHealth(name: string, check: Check): void {
     this.health.set(name, check);
   }
-  notReady(): string[] {
+  notReady(settled?: Set<string>): string[] {
     if (this.stopping) return ['shutdown'];
-    return failing(this.ready);
+    return failing(this.ready, settled);
   }
   unhealthy(): string[] {
     return failing(this.health);
@@ -28,9 +28,10 @@ export class StatusBoard implements ServerStatus {
   }
 }
 
-function failing(checks: Map<string, Check>): string[] {
+function failing(checks: Map<string, Check>, settled?: Set<string>): string[] {
   const out: string[] = [];
   for (const [name, check] of checks) {
+    if (settled?.has(name)) continue;
     let ok = false;
     try {
       ok = check();
@@ -38,6 +39,7 @@ function failing(checks: Map<string, Check>): string[] {
       ok = false;
     }
     if (!ok) out.push(name);
+    else settled?.add(name);
   }
   return out.sort();
 }

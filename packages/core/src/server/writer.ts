@@ -11,6 +11,8 @@ import type { Request } from '../wire/request.js';
 export interface ServerWriter extends ResponseWriter, WrittenReply {
   readonly req: Request;
   readonly written: boolean;
+  /** The chain returned NO_REPLY unwritten: the transport owes the client nothing. */
+  noReply(): void;
 }
 
 /** The first reply a server's writer was given (before fitting), as metrics and logs count it. */
@@ -59,6 +61,11 @@ export class UdpWriter implements ServerWriter {
     keep(this, msg);
     this.via.send(fitReply(this.req, msg), this.to);
   }
+
+  /** A datagram owes nothing; an in-process exchange wants to know. */
+  noReply(): void {
+    this.via.noReply?.();
+  }
 }
 
 export class TcpWriter implements ServerWriter {
@@ -80,5 +87,9 @@ export class TcpWriter implements ServerWriter {
     this.written = true;
     keep(this, msg);
     this.sink.sendFrame(fitReply(this.req, msg));
+  }
+
+  noReply(): void {
+    this.sink.noReply();
   }
 }

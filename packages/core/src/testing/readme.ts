@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCorefile } from '../corefile/parser.js';
 import type { AnyPluginDefinition } from '../plugin.js';
+import { duplicateKeys } from '../server/plan.js';
 
 /** The Corefile examples of a README: every block fenced as `~~~ corefile` (or ```corefile). */
 export function readmeCorefiles(readmePath: string): string[] {
@@ -14,10 +15,14 @@ export function readmeCorefiles(readmePath: string): string[] {
 /**
  * Parses a Corefile and runs `parse()` of every directive that one of
  * `plugins` defines (others are left to their own packages). Throws the first
- * configuration error. For testing README examples without listening.
+ * configuration error, a zone and port that two blocks without a view (of
+ * `plugins`) repeat too. For testing README examples without listening.
  */
 export function checkCorefile(corefile: string, plugins: readonly AnyPluginDefinition[], file = 'README'): void {
   const parsed = parseCorefile(corefile, { file, defaultPort: 53, env: {} });
+  const viewed = parsed.blocks.map((b) => b.directives.some((d) => plugins.find((p) => p.name === d.name)?.view === true));
+  const duplicate = duplicateKeys(parsed.blocks, viewed)[0];
+  if (duplicate) throw duplicate;
   for (const block of parsed.blocks) {
     const zones = [...new Set(block.keys.map((k) => k.zone))];
     for (const d of block.directives) {

@@ -15,5 +15,8 @@ export function deriveRequest(req: Request, msg: Buffer = req.msg, transport: Tr
   derived.zone = req.zone;
   derived.server = req.server;
   derived.plugin = req.plugin;
+  derived.local = req.local;
+  derived.view = req.view;
+  derived.metadata = req.metadata;
   return derived;
 }

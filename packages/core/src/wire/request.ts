@@ -1,8 +1,9 @@
 import type * as DnsPacket from 'dns-packet';
 import dnsPacket from './dns-packet.cjs';
+import type { Metadata } from '../metadata.js';
 import type { Remote } from '../transport.js';
 import { checkRecords, MALFORMED } from './check-records.js';
-import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, Rcode, typeName } from './constants.js';
+import { EDNS_DO, Flag, HEADER_SIZE, MAX_UDP_SIZE, MIN_UDP_SIZE, Opcode, Rcode, typeName } from './constants.js';
 import { isPlain, labelText, lowerName } from './name.js';
 
 export type Transport = 'udp' | 'tcp';
@@ -31,6 +32,18 @@ export class Request {
   plugin = '';
   /** How many in-process lookups (ctx.resolve) led to this query: 0 for a client's; set by the server. */
   hops = 0;
+  /**
+   * The listener's own address and port (`::` for one on all addresses; CoreDNS's
+   * `server_ip()` and `server_port()`); set by the server.
+   */
+  local: Listening = NOT_LISTENING;
+  /** The view of the server block serving this query (CoreDNS's `view` label), '' for a block without one; set by the server. */
+  view = '';
+  /**
+   * The query's metadata (`metadata` plugin), read with `metadata?.get(label)`:
+   * null when the block has no collector or its zones do not cover the name. Set by the server.
+   */
+  metadata: Metadata | null = null;
   private decoded: DnsPacket.Packet | undefined;
   private raw: string | undefined;
   private lowered: string | undefined;
@@ -107,6 +120,15 @@ export class Request {
   }
 }
 
+/** The address and port a listener is bound to. */
+export interface Listening {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** A query that came through no listener (built in process). */
+const NOT_LISTENING: Listening = Object.freeze({ address: '', port: 0 });
+
 /** Why a packet did not become a Request: drop it, or answer with `rcode`. */
 export interface WireFault {
   readonly drop: boolean;
@@ -122,15 +144,18 @@ const fault = (rcode: number, questionEnd = 0, edns: Edns | null = null): WireFa
 
 /**
  * Parses a query. Unreadable headers and responses (QR=1) are dropped;
- * other opcodes get NOTIMP, QDCOUNT other than 1 or a malformed message
+ * QUERY and NOTIFY go on (miekg/dns's default accept function, which
+ * CoreDNS's server uses: a secondary hears its primary's NOTIFY), other
+ * opcodes get NOTIMP, QDCOUNT other than 1 or a malformed message
  * FORMERR, and an EDNS version above 0 BADVERS. The records after the
  * question are checked (checkRecords), not decoded.
  */
 export function parseRequest(msg: Buffer, transport: Transport, remote: Remote): Request | WireFault {
   if (msg.length < HEADER_SIZE || msg[2]! & 0x80) return DROP;
   const opcode = (msg[2]! >> 3) & 0x0f;
-  // Any opcode but QUERY gets NOTIMP, with its question when that is readable.
-  const unreadable = opcode === 0 ? Rcode.FORMERR : Rcode.NOTIMP;
+  // Any opcode but QUERY and NOTIFY gets NOTIMP, with its question when that is readable.
+  const accepted = opcode === Opcode.QUERY || opcode === Opcode.NOTIFY;
+  const unreadable = accepted ? Rcode.FORMERR : Rcode.NOTIMP;
   if (msg[4] !== 0 || msg[5] !== 1) return fault(unreadable);
   // The question: labels only (a compression pointer in the first name is malformed), 255 octets at most.
   let off = HEADER_SIZE;
@@ -146,7 +171,7 @@ export function parseRequest(msg: Buffer, transport: Transport, remote: Remote):
   const qtype = (msg[nameEnd]! << 8) | msg[nameEnd + 1]!;
   const qclass = (msg[nameEnd + 2]! << 8) | msg[nameEnd + 3]!;
   const questionEnd = nameEnd + 4;
-  if (opcode !== 0) return fault(Rcode.NOTIMP, questionEnd);
+  if (!accepted) return fault(Rcode.NOTIMP, questionEnd);
 
   const an = (msg[6]! << 8) | msg[7]!;
   const ns = (msg[8]! << 8) | msg[9]!;

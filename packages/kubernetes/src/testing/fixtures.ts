@@ -15,6 +15,10 @@ export interface ServiceSpec {
   readonly ports?: readonly PortSpec[];
   readonly externalName?: string;
   readonly externalIPs?: readonly string[];
+  /** spec.type when not ExternalName; default ClusterIP. */
+  readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  /** status.loadBalancer.ingress: what a cloud's load balancer controller writes. */
+  readonly loadBalancer?: readonly ({ readonly ip: string } | { readonly hostname: string })[];
   readonly labels?: Record<string, string>;
   readonly publishNotReadyAddresses?: boolean;
 }
@@ -26,12 +30,13 @@ export function service(namespace: string, name: string, spec: ServiceSpec = {})
     kind: 'Service',
     metadata: { name, namespace, ...(spec.labels ? { labels: spec.labels } : {}) },
     spec: {
-      type: spec.externalName ? 'ExternalName' : 'ClusterIP',
+      type: spec.externalName ? 'ExternalName' : (spec.type ?? 'ClusterIP'),
       ...(spec.externalName ? { externalName: spec.externalName } : { clusterIP: ips[0] ?? '', clusterIPs: ips }),
       ...(spec.externalIPs ? { externalIPs: [...spec.externalIPs] } : {}),
       ports: (spec.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol ?? 'TCP' })),
       ...(spec.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
     },
+    ...(spec.loadBalancer ? { status: { loadBalancer: { ingress: spec.loadBalancer.map((lb) => ({ ...lb })) } } } : {}),
   };
 }
 

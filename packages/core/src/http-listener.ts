@@ -1,0 +1,89 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { formatHostPort, type HostPort, isNoIPv6, listenHosts } from './corefile/host-port.js';
+import { ChainDNSError } from './errors.js';
+
+/** Answers one HTTP request on a path. */
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * One plain-HTTP listener (node:http, not a framework: health, prometheus
+ * and the like answer a few fixed paths, and a framework costs megabytes of
+ * RSS) and the paths it serves. Each path keeps a stack of handlers (one per
+ * block and config generation that serves it); the newest answers, so a
+ * reload hands over without closing the socket. Any method, an exact path,
+ * the query string ignored, and Go's 404 elsewhere: as Go's http.ServeMux.
+ */
+export class HttpListener {
+  private readonly paths = new Map<string, HttpHandler[]>();
+  private readonly server: Server = createServer((req, res) => this.answer(req, res));
+  private bound: AddressInfo | null = null;
+
+  private answer(req: IncomingMessage, res: ServerResponse): void {
+    const handler = this.paths.get((req.url ?? '/').split('?', 1)[0]!)?.at(-1);
+    if (handler) handler(req, res);
+    else sendText(res, 404, '404 page not found\n');
+  }
+
+  /** Listens on `address`; `:PORT` takes `::` (IPv4 too), or `0.0.0.0` on a host without IPv6. */
+  static async open(address: HostPort): Promise<HttpListener> {
+    const hosts = listenHosts(address.host);
+    for (let i = 0; ; i++) {
+      const listener = new HttpListener();
+      try {
+        listener.bound = await listen(listener.server, hosts[i]!, address.port);
+        return listener;
+      } catch (err) {
+        if (i + 1 < hosts.length && isNoIPv6(err)) continue;
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new ChainDNSError('CHAINDNS_LISTEN', `cannot listen on http ${formatHostPort(address)}: ${reason}`, { cause: err });
+      }
+    }
+  }
+
+  /** Where a local client reaches this listener: `http://[::1]:8080` for one on `::`, `http://127.0.0.1:8080` for one on `0.0.0.0`. */
+  get url(): string {
+    const { address, port } = this.bound!;
+    const host = address === '::' ? '::1' : address === '0.0.0.0' ? '127.0.0.1' : address;
+    return `http://${formatHostPort({ host, port })}`;
+  }
+
+  /** Serves `path` with `handler` (the newest one answers) until the returned function is called. */
+  serve(path: string, handler: HttpHandler): () => void {
+    const stack = this.paths.get(path) ?? [];
+    stack.push(handler);
+    this.paths.set(path, stack);
+    return () => {
+      const at = stack.indexOf(handler);
+      if (at >= 0) stack.splice(at, 1);
+    };
+  }
+
+  /**
+   * Stops listening and drops every connection: one that never sent a
+   * request would otherwise hold the close (and the process's stop) until
+   * Node's header timeout, and a stream (server-sent events) never ends.
+   */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+/** Sends `body` whole, with its length. */
+export function sendText(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+/** Binds `server` to `host`:`port`; resolves with where it is bound. */
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}

@@ -1,0 +1,1 @@
+export { debug, debug as default, type DebugConfig } from './setup.js';

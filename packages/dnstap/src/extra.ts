@@ -28,14 +28,19 @@ const PLACEHOLDERS: Readonly<Record<string, (req: Request) => string>> = {
   '{>rflags}': () => EMPTY,
 };
 
+/** A `{/label}`: the value the block's metadata providers give the query, `-` without one. */
+function metadata(label: string): (req: Request) => string {
+  return (req) => req.metadata?.get(label) ?? EMPTY;
+}
+
 /** The extra field of every message of a tap: fixed bytes, or made per query from its placeholders. */
 export type Extra = Buffer | ((req: Request) => Buffer) | null;
 
 /**
  * Compiles `extra TEXT`. As in CoreDNS's replacer, each `}` closes the
- * nearest `{` before it; a known placeholder is replaced, a `{/label}`
- * (metadata) is `-` (chaindns has no metadata plugin yet), anything else
- * stays as written. `{local}` is refused: the server's own address is not
+ * nearest `{` before it; a known placeholder is replaced, a `{/label}` is
+ * the query's metadata (the `metadata` plugin's; `-` when no plugin sets
+ * it, or without that plugin), anything else stays as written. `{local}` is refused: the server's own address is not
  * known per query.
  */
 export function compileExtra(text: string): Extra {
@@ -46,7 +51,7 @@ export function compileExtra(text: string): Extra {
     const i = rest.lastIndexOf('{', j);
     const label = i < 0 ? '' : rest.slice(i, j + 1);
     if (label === '{local}') throw new RangeError("the {local} placeholder is not supported: the server's own address is not known per query");
-    const render = PLACEHOLDERS[label] ?? (label.startsWith('{/') ? () => EMPTY : undefined);
+    const render = PLACEHOLDERS[label] ?? (label.startsWith('{/') ? metadata(label.slice(2, -1)) : undefined);
     if (render) {
       parts.push(literal + rest.slice(0, i), render);
       literal = '';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Next, reply } from '@chaindns/core';
+import { Metadata, type Next, reply } from '@chaindns/core';
 import { makeRequest, Recorder } from '@chaindns/core/testing';
 import { createDnstap } from '../src/index.js';
 import { compileExtra } from '../src/extra.js';
@@ -143,12 +143,18 @@ test('upstream exchanges: FORWARDER_QUERY, and FORWARDER_RESPONSE when a reply c
   ]);
 });
 
-test('extra: fixed text, or CoreDNS placeholders of the query filled per message', () => {
+test('extra: fixed text, or CoreDNS placeholders of the query and its metadata filled per message', () => {
   const fixed = tapInto({ extra: compileExtra('static') });
   fixed.tap.clientQuery(makeRequest('example.org', 'A'), Date.now());
   assert.equal(one(fixed.messages()[0]!.top, 3)!.toString(), 'static');
   const placed = tapInto({ extra: compileExtra('{type} {name} {class} {proto} {remote}:{port} {>id} {>do} {>bufsize} {rcode} {/meta/data} {unknown} {size}') });
   const req = makeRequest('Example.ORG', 'MX', { remote: { address: '::1', port: 99, family: 6 }, id: 7, edns: { udpSize: 1232, do: true } });
   placed.tap.clientQuery(req, Date.now());
-  assert.equal(one(placed.messages()[0]!.top, 3)!.toString(), `MX example.org. IN udp [::1]:99 7 true 1232 - - {unknown} ${req.size}`);
+  req.metadata = new Metadata([{ metadata: (_r, label) => (label === 'meta/data' ? 'given' : undefined) }], req);
+  placed.tap.clientQuery(req, Date.now());
+  assert.deepEqual(
+    placed.messages().map(({ top }) => one(top, 3)!.toString()),
+    ['-', 'given'].map((meta) => `MX example.org. IN udp [::1]:99 7 true 1232 - ${meta} {unknown} ${req.size}`),
+    'a metadata label: - without the metadata plugin, else its value',
+  );
 });

@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'errors', 'log', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'erratic', 'whoami'] as const;
+export const ORDER = ['reload', 'nsid', 'bufsize', 'bind', 'ready', 'health', 'prometheus', 'dashboard', 'errors', 'log', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'kubernetes', 'file', 'loop', 'forward', 'erratic', 'whoami'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -21,6 +21,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'ready', load: async () => (await import('@chaindns/health')).ready },
   { name: 'health', load: async () => (await import('@chaindns/health')).health },
   { name: 'prometheus', load: async () => (await import('@chaindns/metrics')).prometheus },
+  { name: 'dashboard', load: async () => (await import('@chaindns/dashboard')).dashboard },
   { name: 'errors', load: async () => (await import('@chaindns/log')).errors },
   { name: 'log', load: async () => (await import('@chaindns/log')).log },
   { name: 'local', load: async () => (await import('@chaindns/local')).local },

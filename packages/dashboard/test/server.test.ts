@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { definePlugin, reply } from '@chaindns/core';
+import { startTestServer, type TestServer } from '@chaindns/core/testing';
+import { dashboard } from '../src/index.js';
+
+/** Answers every query, after dashboard. */
+const answer = definePlugin<null>({
+  name: 'answer',
+  parse: () => null,
+  setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: '192.0.2.1' }] })), 0) }),
+});
+
+let s: TestServer;
+before(async () => {
+  s = await startTestServer('. {\n  dashboard\n  answer\n}', { plugins: [dashboard, answer] });
+});
+after(() => s.stop());
+
+for (const transport of ['udp', 'tcp'] as const) {
+  test(`dashboard over real ${transport} sockets`, async () => {
+    const r = await s.query('example.org', 'A', { transport });
+    assert.equal((r.packet.answers?.[0] as { data?: string } | undefined)?.data, '192.0.2.1');
+  });
+}

@@ -49,7 +49,18 @@ export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } fr
 export { dgramTransport } from './server/dgram-transport.js';
 export { nodeStreamTransport } from './server/node-streams.js';
 export { writtenReply, type WrittenReply } from './server/writer.js';
-export type { Capabilities, CapabilityName, CapabilityOffers, CapabilityRef, SearchPathProvider, ZoneSource } from './capabilities.js';
+export type {
+  Capabilities,
+  CapabilityName,
+  CapabilityOffers,
+  CapabilityRef,
+  ClusterSyncSource,
+  ResourceSync,
+  SearchPathProvider,
+  UpstreamSource,
+  UpstreamStatus,
+  ZoneSource,
+} from './capabilities.js';
 export { perRegistry } from './per-registry.js';
 export { resolvConfSearch } from './resolv-conf.js';
 export { Buckets, HistogramCollector, type Series } from './histogram-collector.js';

@@ -1,5 +1,20 @@
 import type { ConnectionOptions } from 'node:tls';
-import { dgramTransport, type EndpointSet, type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, type UdpTransport } from '@chaindns/core';
+import {
+  dgramTransport,
+  type EndpointSet,
+  type Handler,
+  isSubdomain,
+  type Logger,
+  type Next,
+  PluginError,
+  Rcode,
+  type Registry,
+  type Request,
+  type ResponseWriter,
+  type Result,
+  type UdpTransport,
+  type UpstreamSource,
+} from '@chaindns/core';
 import type { ForwardConfig, StanzaConfig, TlsConfig } from './config.js';
 import { ForwardQuery, type StanzaState } from './forward-query.js';
 import { type ForwardMetrics, forwardMetrics, UpstreamMetrics } from './metrics.js';
@@ -10,7 +25,7 @@ import { Proxy } from './proxy.js';
 /** Logged at most once per this long: the forwarding loop warning. */
 const LOOP_LOG_INTERVAL_MS = 10_000;
 
-export interface ForwardHandler extends Handler {
+export interface ForwardHandler extends Handler, UpstreamSource {
   /** Closes every socket and stops the health probes. */
   close(): void;
 }
@@ -58,6 +73,7 @@ export function createForward(config: ForwardConfig, env: ForwardEnv): ForwardHa
     name: 'forward',
     serveDNS: (req, w, next) => route(0, req, w, next),
     close: () => stanzas.forEach((s) => s.close()),
+    upstreams: () => stanzas.flatMap((s) => s.proxies.map((p) => p.status(s.from))),
   };
 }
 

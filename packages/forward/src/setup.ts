@@ -116,6 +116,8 @@ export const forward = definePlugin<ForwardConfig>({
   setup(config, ctx) {
     const handler = createForward(config, { registry: ctx.registry, log: ctx.log, outbound: ctx.outbound, udp: ctx.udp });
     ctx.onShutdown(() => handler.close());
+    // For the dashboard: the upstreams' health and counts.
+    ctx.offer('upstreams', handler);
     return handler;
   },
 });

@@ -64,6 +64,8 @@ export const kubernetes = definePlugin<KubernetesConfig>({
       resolve: (name: string, qtype: number) => ctx.resolve(name, qtype),
     };
     ctx.offer('zoneSource', kubernetesZoneSource(options));
+    // For the dashboard: the index's size and each resource's watch.
+    ctx.offer('clusterSync', { zones: config.zones, synced: () => source.synced, objects: () => index.counts(), resources: () => source.syncStates() });
     return createKubernetes(options);
   },
 });

@@ -1,13 +1,8 @@
 import { encodeName, Rcode } from '@chaindns/core';
+import type { Ended, Fix } from '../page/frame.js';
 
-/** How a search ended: a search name answered, the name as given answered, nothing did, or the client went quiet. */
-export type Ended = 'search' | 'absolute' | 'nxdomain' | 'unfinished';
-export const ENDINGS: readonly Ended[] = ['search', 'absolute', 'nxdomain', 'unfinished'];
-
-/** The fixes the dashboard weighs, and the `ndots` values it tries. */
-export const NDOTS = [1, 2, 3, 4] as const;
-export const FIXES = ['autopath', 'trailing_dot', ...NDOTS.map((n) => `ndots:${n}`)] as const;
-export type Fix = (typeof FIXES)[number];
+/** The `ndots` values weighed as fixes (FIXES' `ndots:N`). */
+const NDOTS = [1, 2, 3, 4] as const;
 
 /**
  * One lookup that went through its client's search path: a stub resolver
@@ -20,6 +15,7 @@ export interface Lookup {
   readonly name: string;
   /** Queries for search names before the last one: the amplification. */
   readonly expansions: number;
+  /** A search name answered, the name as given answered, nothing did, or the client went quiet. */
   readonly ended: Ended;
   /** This reports more of a search already reported: it went on after a search name answered (with no data of the types asked). */
   readonly continued: boolean;

@@ -38,7 +38,7 @@ export class Browser {
   /** Starts `chromium` headless with a page of `width` x `height` CSS pixels. */
   static async launch(width: number, height: number): Promise<Browser> {
     const profile = mkdtempSync(join(tmpdir(), 'chaindns-chromium-'));
-    const args = ['--headless', '--remote-debugging-pipe', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check', '--disable-extensions', `--user-data-dir=${profile}`, `--window-size=${width},${height}`, 'about:blank'];
+    const args = ['--headless', '--hide-scrollbars', '--remote-debugging-pipe', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check', '--disable-extensions', `--user-data-dir=${profile}`, `--window-size=${width},${height}`, 'about:blank'];
     const child = spawn('chromium', args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
     const browser = new Browser(child, profile);
     const { targetInfos } = (await browser.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string }[] };

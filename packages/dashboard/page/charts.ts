@@ -69,7 +69,7 @@ export class TimeChart extends Chart {
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(1, max, min)] }, ...(hasRight ? { r: { range: [0, 1] as UPlot.Range.MinMax } } : {}) },
-      axes: [{ ...axisStyle(), space: 64, values: (_u: UPlot, vals: number[]) => vals.map((v) => new Date(v * 1000).toTimeString().slice(0, 8)) }, { ...axisStyle(), size: 56 }, ...(hasRight ? [{ ...axisStyle(), scale: 'r', side: 1 as const, grid: { show: false }, values: (_u: UPlot, vals: number[]) => vals.map((v) => `${Math.round(v * 100)}%`) }] : [])],
+      axes: [{ ...axisStyle(), space: 64, values: (_u: UPlot, vals: number[]) => vals.map((v) => new Date(v * 1000).toTimeString().slice(0, 8)) }, { ...axisStyle(), size: 64 }, ...(hasRight ? [{ ...axisStyle(), scale: 'r', side: 1 as const, grid: { show: false }, values: (_u: UPlot, vals: number[]) => vals.map((v) => `${Math.round(v * 100)}%`) }] : [])],
       series: [{}, ...this.series.map((s) => ({ label: s.label, stroke: cssVar(s.color), width: 1.5, spanGaps: false, ...(s.right ? { scale: 'r' } : {}), ...(s.format ? { value: (_u: UPlot, v: number | null) => (v === null ? '–' : s.format!(v)) } : {}) }))],
     };
   }
@@ -93,7 +93,7 @@ export class HistogramChart extends Chart {
       scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [
         { ...axisStyle(), values: (_u, vals) => vals.map((v) => this.labels[Math.round(v)] ?? ''), space: 44 },
-        { ...axisStyle(), size: 56 },
+        { ...axisStyle(), size: 64 },
       ],
       series: [{}, { label: 'queries', stroke: cssVar('--s1'), fill: cssVar('--s1'), paths: uPlot.paths.bars!({ size: [0.8, 40] }), points: { show: false } }],
     };

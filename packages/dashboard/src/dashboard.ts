@@ -24,25 +24,28 @@ function outcome(seen: Seen, rcode: number): number {
 }
 
 /**
- * The `dashboard` handler: counts every query; while nobody watches it passes
- * on all but the queries the search-path classifier wants (those under the
- * cluster domain, or from a client in the middle of a search), and while a
- * page is open it times each query and notes how it ended.
+ * The `dashboard` handler: counts every query. While a page is open, one in
+ * `live.every` (every query below SAMPLES_PER_SECOND a second) is sampled:
+ * timed, and noted how it ended. Every other query passes on untouched unless
+ * the search-path classifier wants it (a name under the cluster domain, or a
+ * client in the middle of a search).
  */
 export function createDashboard(live: Live): Handler {
   // Made once, so that a query allocates no closure.
-  const watched: Settled<Seen, number> = (req, rcode, seen, start) => live.record(req, outcome(seen, rcode), (performance.now() - start) / 1000);
+  const sampled: Settled<Seen, number> = (req, rcode, seen, start) => live.sample(req, outcome(seen, rcode), (performance.now() - start) / 1000);
   const classified: Settled<Seen, null> = (req, rcode, seen) => live.observe(req, outcome(seen, rcode));
   return {
     name: 'dashboard',
     serveDNS(req: Request, w: ResponseWriter, next: Next): Result {
       live.queries++;
-      if (!live.watching && !live.classifier.wants(req.remote.address, req.msg, req.nameEnd)) return next(req, w);
+      const sample = live.watching && ++live.skipped >= live.every;
+      if (!sample && !live.classifier.wants(req)) return next(req, w);
       const own = writtenReply(w);
       const seen = own ?? new RcodeWriter(w);
       const out = own ? w : (seen as RcodeWriter);
-      if (live.watching) return settleNext(next, req, out, watched, seen, performance.now());
-      return settleNext(next, req, out, classified, seen, null);
+      if (!sample) return settleNext(next, req, out, classified, seen, null);
+      live.skipped = 0;
+      return settleNext(next, req, out, sampled, seen, performance.now());
     },
   };
 }

@@ -16,11 +16,21 @@ const TOP_CAPACITY = 64;
 const TOP_ROWS = 10;
 /** A snapshot keeps the recording on this long without a stream (a page that polls). */
 const POLL_WATCH_MS = 10_000;
+/**
+ * About how many queries a second are sampled while watched: counted by type
+ * and rcode, timed, offered to the tops (names, clients, NXDOMAIN names).
+ * Past that, one in N is, with weight N: the rest pass as when nobody
+ * watches, so an open page costs a busy server next to nothing. The total
+ * and the search-path classifier see every query.
+ */
+export const SAMPLES_PER_SECOND = 1000;
 /** The cluster domain searched for when no block names one and none has `kubernetes`. */
 export const DEFAULT_DOMAIN = 'cluster.local.';
 
-const TYPE_INDEX = new Map<number, number>([1, 28, 12, 33, 15, 16, 5, 2, 6, 65].map((code, i) => [code, i]));
 const OTHER_TYPE = TYPES.length - 1;
+/** TYPES' index of a query type below 256 (A, AAAA, PTR, SRV, MX, TXT, CNAME, NS, SOA, HTTPS, the rest other). */
+const TYPE_INDEX = new Uint8Array(256).fill(OTHER_TYPE);
+[1, 28, 12, 33, 15, 16, 5, 2, 6, 65].forEach((code, i) => (TYPE_INDEX[code] = i));
 const RCODE_INDEX = [0, -1, 2, 1, -1, 3];
 const OTHER_RCODE = RCODES.length - 1;
 
@@ -33,14 +43,20 @@ export interface Block extends BlockSources {
  * Everything the dashboard knows, for the whole server (every block with
  * `dashboard`, kept across reloads). Idle, the chain pays one counter per
  * query, and the classifier's look at queries under the cluster domain;
- * while a page (or `chaindns top`) is open, `watching` is set and each query
- * is counted by type and rcode, timed, and offered to the tops.
+ * while a page (or `chaindns top`) is open, `watching` is set and up to
+ * SAMPLES_PER_SECOND queries a second are also counted by type and rcode,
+ * timed, and offered to the tops.
  */
 export class Live {
   /** Queries the dashboard's blocks got, since the start. */
   queries = 0;
   /** Set while someone watches: the handler then records every query. */
   watching = false;
+  /** While watched, one query in `every` is sampled (weighted by it); `skipped` counts up to it. */
+  every = 1;
+  skipped = 0;
+  /** Samples taken this second (see sample()). */
+  private sampled = 0;
   classifier: SearchPathClassifier;
   readonly startedAt = Math.floor(Date.now() / 1000);
   private readonly types = new Float64Array(TYPES.length);
@@ -76,21 +92,31 @@ export class Live {
     this.timer = setInterval(() => void this.tick(), 1000).unref();
   }
 
-  /** One query watched: its type, the rcode its client got, how long the rest of the chain took. */
-  record(req: Request, rcode: number, seconds: number): void {
+  /**
+   * One query of each `every` while watched: its type, the rcode its client
+   * got, its time, its name and client, each weighted by `every` (every query
+   * when fewer than SAMPLES_PER_SECOND come).
+   */
+  sample(req: Request, rcode: number, seconds: number): void {
+    const weight = this.every;
+    // Load that starts within a second (every was set for the last, quiet one): sample half as often from
+    // here, each time a quarter of the second's samples are taken, so a burst costs a few thousand at most.
+    if (++this.sampled >= SAMPLES_PER_SECOND / 4) {
+      this.every *= 2;
+      this.sampled = 0;
+    }
     const t = req.qtype;
-    const ti = TYPE_INDEX.get(t) ?? OTHER_TYPE;
-    this.types[ti] = this.types[ti]! + 1;
+    const ti = t < 256 ? TYPE_INDEX[t]! : OTHER_TYPE;
+    this.types[ti] = this.types[ti]! + weight;
     const ri = rcode < RCODE_INDEX.length && RCODE_INDEX[rcode]! >= 0 ? RCODE_INDEX[rcode]! : OTHER_RCODE;
-    this.rcodes[ri] = this.rcodes[ri]! + 1;
+    this.rcodes[ri] = this.rcodes[ri]! + weight;
     const b = bucketOf(seconds);
-    this.latency[b] = this.latency[b]! + 1;
+    this.latency[b] = this.latency[b]! + weight;
     const qname = req.qname;
-    const client = req.remote.address;
-    this.names.offer(qname);
-    this.clients.offer(client);
-    if (rcode === Rcode.NXDOMAIN) this.nxdomains.offer(qname);
-    if (this.classifier.wants(client, req.msg, req.nameEnd)) this.classifier.observe(client, qname, rcode);
+    this.names.offer(qname, weight);
+    this.clients.offer(req.remote.address, weight);
+    if (rcode === Rcode.NXDOMAIN) this.nxdomains.offer(qname, weight);
+    if (this.classifier.wants(req)) this.classifier.observe(req.remote.address, qname, rcode);
   }
 
   /** One query the classifier wants (see SearchPathClassifier.wants), not watched. */
@@ -210,6 +236,9 @@ export class Live {
     };
     this.last.queries = this.queries;
     this.last.expansions = expansions;
+    // The next second samples as many queries as this one would have needed.
+    this.every = Math.max(1, Math.ceil(p.qps / SAMPLES_PER_SECOND));
+    this.sampled = 0;
     this.types.fill(0);
     this.rcodes.fill(0);
     this.minute.push(this.latency);

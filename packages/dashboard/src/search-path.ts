@@ -84,14 +84,14 @@ export class SearchPathClassifier {
   }
 
   /**
-   * True when a query can matter: its client has a search open, or its name
-   * ends like a cluster domain (read from the question's bytes, nothing built).
-   * Everything else the handler passes on untouched.
+   * True when a query can matter: its name ends like a cluster domain (read
+   * from the question's bytes, nothing built), or its client has a search
+   * open (its address is read only while some client has). Everything else
+   * the handler passes on untouched.
    */
-  wants(client: string, msg: Buffer, nameEnd: number): boolean {
-    if (this.clients.size > 0 && this.clients.has(client)) return true;
-    for (const d of this.wire) if (endsWith(msg, nameEnd, d)) return true;
-    return false;
+  wants(req: { readonly msg: Buffer; readonly nameEnd: number; readonly remote: { readonly address: string } }): boolean {
+    for (const d of this.wire) if (endsWith(req.msg, req.nameEnd, d)) return true;
+    return this.clients.size > 0 && this.clients.has(req.remote.address);
   }
 
   /** One query and the rcode its client got; `qname` lowercased FQDN. */

@@ -103,7 +103,7 @@ test('wants(): a query under the cluster domain (any letter case) or from a clie
   };
   const asks = (client: string, name: string): boolean => {
     const q = question(name);
-    return classifier.wants(client, q.msg, q.nameEnd);
+    return classifier.wants({ msg: q.msg, nameEnd: q.nameEnd, remote: { address: client } });
   };
   assert.equal(asks('a', 'nginx.default.svc.Cluster.LOCAL.'), true);
   assert.equal(asks('a', 'cluster.local.'), true);

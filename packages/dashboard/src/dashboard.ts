@@ -38,13 +38,12 @@ export function createDashboard(live: Live): Handler {
     name: 'dashboard',
     serveDNS(req: Request, w: ResponseWriter, next: Next): Result {
       live.queries++;
-      const sample = live.watching && ++live.skipped >= live.every;
+      const sample = live.watching && live.takeSample();
       if (!sample && !live.classifier.wants(req)) return next(req, w);
       const own = writtenReply(w);
       const seen = own ?? new RcodeWriter(w);
       const out = own ? w : (seen as RcodeWriter);
       if (!sample) return settleNext(next, req, out, classified, seen, null);
-      live.skipped = 0;
       return settleNext(next, req, out, sampled, seen, performance.now());
     },
   };

@@ -52,9 +52,9 @@ export class Live {
   queries = 0;
   /** Set while someone watches: the handler then records every query. */
   watching = false;
-  /** While watched, one query in `every` is sampled (weighted by it); `skipped` counts up to it. */
+  /** While watched, one query in `every` is sampled (weighted by it); `countdown` counts the queries to the next. */
   every = 1;
-  skipped = 0;
+  countdown = 1;
   /** Samples taken this second (see sample()). */
   private sampled = 0;
   classifier: SearchPathClassifier;
@@ -90,6 +90,14 @@ export class Live {
     this.reader = new SourceReader(registry);
     this.classifier = this.classifierFor([DEFAULT_DOMAIN]);
     this.timer = setInterval(() => void this.tick(), 1000).unref();
+  }
+
+  /** While watched: whether this query is the one to sample, decided as it comes (its answer may come later). */
+  takeSample(): boolean {
+    if (--this.countdown > 0) return false;
+    // A random gap of `every` on average: a fixed one would beat with a client's own rhythm (A, AAAA, A, AAAA...).
+    this.countdown = 1 + Math.floor(Math.random() * (2 * this.every - 1));
+    return true;
   }
 
   /**

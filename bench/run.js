@@ -15,12 +15,14 @@
 // `--smoke` runs everything for about a second, to keep this script from
 // rotting. Results: the tables printed, and bench/out/results.json.
 // The `file` phase (bench/file.js) serves a zone of a million records with
-// chaindns's file plugin beside NSD.
+// chaindns's file plugin beside NSD; the `dashboard` phase (bench/dashboard.js)
+// what the dashboard plugin costs a cache hit, idle and watched.
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dashboardPhase } from './dashboard.js';
 import { dnsperf } from './dnsperf.js';
 import { fileBench } from './file.js';
 import { buildTool, loadgen } from './loadgen.js';
@@ -37,8 +39,8 @@ const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slic
 const smoke = process.argv.includes('--smoke');
 /** Rounds: each server's best round counts (the machine is shared: others only ever slow it). */
 const rounds = Number(arg('rounds') ?? (smoke ? 1 : 3));
-/** Which phases run: `--phases=dnsperf,loadgen,secure,file,miss,tcp,fallback` (all by default; see phases.js for the last three). */
-const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file,miss,tcp,fallback').split(','));
+/** Which phases run: `--phases=dnsperf,loadgen,secure,file,miss,tcp,fallback,dashboard` (all by default; see phases.js for miss, tcp and fallback, dashboard.js for the last). */
+const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file,miss,tcp,fallback,dashboard').split(','));
 /** Seconds of each measured run of the miss and TCP phases. */
 const missSeconds = smoke ? 1 : 5;
 /** Seconds of each cache-hit run with dnsperf. */
@@ -142,13 +144,15 @@ async function main() {
   ensureTools();
   if (!pinned) log('fewer than 2 cores or no taskset: running unpinned, the numbers are not comparable');
   const defaultUdp = checkCli();
-  const usesTools = ['loadgen', 'file', 'miss', 'fallback'].some((p) => phases.has(p));
+  // The tools are built into bench/out, which a fresh clone does not have yet.
+  mkdirSync(out, { recursive: true });
+  const usesTools = ['loadgen', 'file', 'miss', 'fallback', 'dashboard'].some((p) => phases.has(p));
   const generator = usesTools ? buildTool(here, out, 'loadgen') : null;
   const floor = ['loadgen', 'miss', 'fallback'].some((p) => phases.has(p)) ? buildTool(here, out, 'floor') : null;
   for (const built of [generator, floor]) {
     if (!built?.error) continue;
-    log(`${built.error}: the loadgen, miss and fallback phases are skipped`);
-    for (const p of ['loadgen', 'miss', 'fallback']) phases.delete(p);
+    log(`${built.error}: the loadgen, miss, fallback and dashboard phases are skipped`);
+    for (const p of ['loadgen', 'miss', 'fallback', 'dashboard']) phases.delete(p);
   }
   const files = await writeQueryFiles();
   const upstreamPort = await freePort();
@@ -271,6 +275,12 @@ async function main() {
         runs.push(...result.runs);
         extra.push(...result.lines, '');
       }
+    }
+    if (phases.has('dashboard')) {
+      const startServer = (name, port, path) => start(name, 0, process.execPath, [...NODE_ARGS, cli, '-conf', path, '-quiet'], port, root);
+      const result = await dashboardPhase({ out, upstreamPort, generator: generator.bin, hits: files.hits, smoke, startServer, freePort });
+      runs.push(...result.runs);
+      extra.push(...result.lines, '');
     }
   } finally {
     await stop(upstream);

@@ -13,6 +13,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // The subcommands load their code only when run, as the plugins theirs.
   if (argv[0] === 'check') return (await import('./commands.js')).runCheck(argv.slice(1));
   if (argv[0] === 'migrate') return (await import('./commands.js')).runMigrate(argv.slice(1));
+  if (argv[0] === 'top') return (await import('./top.js')).runTop(argv.slice(1));
   const flags = parseFlags(argv);
   if (flags.help) {
     console.log(USAGE);

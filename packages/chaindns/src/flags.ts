@@ -21,6 +21,8 @@ export const USAGE = `Usage of chaindns:
                                    a Corefile from the kube-dns ConfigMap
   chaindns migrate corefile [-conf FILE] [--from VERSION] [-o FILE]
                                    rewrites what CoreDNS removed or renamed since VERSION
+  chaindns top [URL]               the dashboard plugin's live figures in this terminal
+                                   (URL default http://127.0.0.1:8053/)
 Flags:
   -conf string
         Corefile to load (default "Corefile")

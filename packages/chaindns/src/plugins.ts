@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['metadata', 'reload', 'nsid', 'bufsize', 'bind', 'debug', 'ready', 'health', 'prometheus', 'errors', 'log', 'dnstap', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'k8s_external', 'kubernetes', 'file', 'secondary', 'etcd', 'loop', 'forward', 'erratic', 'whoami', 'view'] as const;
+export const ORDER = ['metadata', 'reload', 'nsid', 'bufsize', 'bind', 'debug', 'ready', 'health', 'prometheus', 'errors', 'log', 'dnstap', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'k8s_external', 'kubernetes', 'file', 'secondary', 'etcd', 'loop', 'forward', 'erratic', 'whoami', 'view', 'dashboard'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when
@@ -23,6 +23,7 @@ const builtins: readonly LazyPlugin[] = [
   { name: 'ready', load: async () => (await import('@chaindns/health')).ready },
   { name: 'health', load: async () => (await import('@chaindns/health')).health },
   { name: 'prometheus', load: async () => (await import('@chaindns/metrics')).prometheus },
+  { name: 'dashboard', load: async () => (await import('@chaindns/dashboard')).dashboard },
   { name: 'errors', load: async () => (await import('@chaindns/log')).errors },
   { name: 'log', load: async () => (await import('@chaindns/log')).log },
   { name: 'dnstap', load: async () => (await import('@chaindns/dnstap')).dnstap },

@@ -129,6 +129,23 @@ test("the bundle alone serves an etcd Corefile: etcd3's gRPC definitions, which 
   }
 });
 
+test('the bundle alone serves the dashboard page and its uPlot, carried inside its code (no node_modules, no network)', async () => {
+  const [port, http] = [await freePort(), await freePort()];
+  const conf = join(alone, 'Corefile.dashboard');
+  writeFileSync(conf, `.:${port} {\n    bind 127.0.0.1\n    dashboard 127.0.0.1:${http}\n    whoami\n}\n`);
+  const { child } = await startBundle(join(alone, 'chaindns.mjs'), ['-conf', conf], alone);
+  try {
+    const page = await fetch(`http://127.0.0.1:${http}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<script src="\/assets\/uPlot\.min\.js"/);
+    for (const asset of ['/assets/uPlot.min.js', '/assets/dashboard.js', '/assets/charts.js', '/assets/dashboard.css']) {
+      assert.equal((await fetch(`http://127.0.0.1:${http}${asset}`)).status, 200, asset);
+    }
+  } finally {
+    assert.equal(await stop(child), 0);
+  }
+});
+
 test('a whoami Corefile reads the core of the bundle and a few chunks, none of the Kubernetes client', async () => {
   const port = await freePort();
   const conf = join(alone, 'Corefile');

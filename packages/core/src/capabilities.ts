@@ -35,6 +35,52 @@ export interface ZoneSource {
   onChange(listener: (zone: string) => void): void;
 }
 
+/** One upstream of a forwarding plugin as it stands now: for a live view (the `dashboard` plugin). */
+export interface UpstreamStatus {
+  /** The zone its stanza forwards (`.`). */
+  readonly from: string;
+  /** Its address as the metrics' `to` label gives it (`127.0.0.1:53`). */
+  readonly to: string;
+  /** `dns` (UDP and TCP) or `tls`. */
+  readonly protocol: 'dns' | 'tls';
+  /** Marked down by its health checks (more than max_fails failed in a row). */
+  readonly down: boolean;
+  /** Health checks failed in a row. */
+  readonly fails: number;
+  /** Queries waiting for its reply now. */
+  readonly inflight: number;
+  /** Since the server started (the counts behind `coredns_forward_*`): queries sent, replies, and the replies' total time. */
+  readonly requests: number;
+  readonly responses: number;
+  readonly rttSeconds: number;
+}
+
+/** `forward`: its upstreams' health and counts, read when asked (never on the query path). */
+export interface UpstreamSource {
+  upstreams(): readonly UpstreamStatus[];
+}
+
+/** One resource a cluster plugin keeps in sync. */
+export interface ResourceSync {
+  /** `Service`, `EndpointSlice`, `Namespace`, `Pod`. */
+  readonly kind: string;
+  /** `listing` (before its first sync), `watching`, `retrying` (the watch failed; the last data serves), `stopped`, or `files` (read from manifests). */
+  readonly state: 'listing' | 'watching' | 'retrying' | 'stopped' | 'files';
+  /** When it last heard of the API (a list, a watch event or bookmark) or read its files: Unix ms; null before that. */
+  readonly lastEventAt: number | null;
+}
+
+/** `kubernetes`: how far its index is in sync with the cluster, read when asked. */
+export interface ClusterSyncSource {
+  /** The zones it serves (lowercased FQDNs). */
+  readonly zones: readonly string[];
+  /** Every resource has been loaded once. */
+  synced(): boolean;
+  /** Objects in the index, by kind (`services`, `endpointSlices`, `namespaces`, `pods`). */
+  objects(): Readonly<Record<string, number>>;
+  resources(): readonly ResourceSync[];
+}
+
 /**
  * `dnstap`: where a plugin that queries upstreams (forward) reports each
  * exchange, as CoreDNS's forward reports to the block's dnstap plugins
@@ -74,6 +120,8 @@ export interface Capabilities {
   /** Metadata about each query, under `plugin/name` labels, for the `metadata` plugin to collect. */
   metadata: MetadataProvider;
   upstreamTap: UpstreamTap;
+  upstreams: UpstreamSource;
+  clusterSync: ClusterSyncSource;
 }
 
 export type CapabilityName = keyof Capabilities;

@@ -53,7 +53,20 @@ export { dgramTransport } from './server/dgram-transport.js';
 export { nodeStreamTransport } from './server/node-streams.js';
 export { writtenReply, type WrittenReply } from './server/writer.js';
 export { isMetadataLabel, Metadata, type MetadataProvider } from './metadata.js';
-export type { Capabilities, CapabilityName, CapabilityOffers, CapabilityRef, SearchPathProvider, UpstreamExchange, UpstreamTap, ZoneSource } from './capabilities.js';
+export type {
+  Capabilities,
+  CapabilityName,
+  CapabilityOffers,
+  CapabilityRef,
+  ClusterSyncSource,
+  ResourceSync,
+  SearchPathProvider,
+  UpstreamExchange,
+  UpstreamSource,
+  UpstreamStatus,
+  UpstreamTap,
+  ZoneSource,
+} from './capabilities.js';
 export type { ExternalItem, ExternalSource } from './external-source.js';
 export { perRegistry } from './per-registry.js';
 export { hexdump } from './hexdump.js';

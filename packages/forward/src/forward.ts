@@ -1,5 +1,21 @@
 import type { ConnectionOptions } from 'node:tls';
-import { dgramTransport, type EndpointSet, type Handler, isSubdomain, type Logger, type Next, PluginError, Rcode, type Registry, type Request, type ResponseWriter, type Result, type UdpTransport, type UpstreamTap } from '@chaindns/core';
+import {
+  dgramTransport,
+  type EndpointSet,
+  type Handler,
+  isSubdomain,
+  type Logger,
+  type Next,
+  PluginError,
+  Rcode,
+  type Registry,
+  type Request,
+  type ResponseWriter,
+  type Result,
+  type UdpTransport,
+  type UpstreamSource,
+  type UpstreamTap,
+} from '@chaindns/core';
 import type { ForwardConfig, StanzaConfig, TlsConfig } from './config.js';
 import { ForwardQuery, type StanzaState } from './forward-query.js';
 import { type ForwardMetrics, forwardMetrics, UpstreamMetrics } from './metrics.js';
@@ -10,7 +26,7 @@ import { Proxy } from './proxy.js';
 /** Logged at most once per this long: the forwarding loop warning. */
 const LOOP_LOG_INTERVAL_MS = 10_000;
 
-export interface ForwardHandler extends Handler {
+export interface ForwardHandler extends Handler, UpstreamSource {
   /** Reports every upstream exchange to these taps (the block's dnstap); none leaves the query path as it is. */
   setTaps(taps: readonly UpstreamTap[]): void;
   /** Closes every socket and stops the health probes. */
@@ -61,6 +77,7 @@ export function createForward(config: ForwardConfig, env: ForwardEnv): ForwardHa
     serveDNS: (req, w, next) => route(0, req, w, next),
     setTaps: (taps) => stanzas.forEach((s) => (s.taps = taps.length > 0 ? taps : null)),
     close: () => stanzas.forEach((s) => s.close()),
+    upstreams: () => stanzas.flatMap((s) => s.proxies.map((p) => p.status(s.from))),
   };
 }
 

@@ -115,6 +115,15 @@ export class UpstreamMetrics {
     this.dropped = { id: m.droppedReplies.labels(to, 'id'), question: m.droppedReplies.labels(to, 'question') };
   }
 
+  /** Queries sent, replies, and the replies' total time in seconds, since the server started (for a live view). */
+  totals(): { requests: number; responses: number; seconds: number } {
+    const c = this.counts;
+    let responses = 0;
+    let seconds = 0;
+    for (const b of c.durations) if (b) (responses += b.count), (seconds += b.sum);
+    return { requests: c.requests, responses, seconds };
+  }
+
   /** A query went upstream. */
   request(): void {
     this.counts.requests++;

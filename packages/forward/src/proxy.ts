@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { buildQuery, hexdump, type Logger, QType, type Remote, type UdpTransport } from '@chaindns/core';
+import { buildQuery, hexdump, type Logger, QType, type Remote, type UdpTransport, type UpstreamStatus } from '@chaindns/core';
 import { LocalError, type Target, type UpstreamError, type Waiter } from './channel.js';
 import type { HealthCheckConfig, UpstreamAddress } from './config.js';
 import { Probe } from './health.js';
@@ -87,6 +87,12 @@ export class Proxy {
   /** True when more than `max_fails` health checks in a row failed (never with max_fails 0). */
   get down(): boolean {
     return this.options.maxFails !== 0 && this.fails > this.options.maxFails;
+  }
+
+  /** Its health and counts now, for `forward`'s `upstreams` capability. */
+  status(from: string): UpstreamStatus {
+    const { requests, responses, seconds } = this.metrics.totals();
+    return { from, to: this.addr, protocol: this.isTls ? 'tls' : 'dns', down: this.down, fails: this.fails, inflight: this.inflight, requests, responses, rttSeconds: seconds };
   }
 
   /**

@@ -118,6 +118,8 @@ export const forward = definePlugin<ForwardConfig>({
     const taps = ctx.needAll('upstreamTap');
     ctx.onStartup(() => handler.setTaps(taps.value.map((t) => t.value)));
     ctx.onShutdown(() => handler.close());
+    // For the dashboard: the upstreams' health and counts.
+    ctx.offer('upstreams', handler);
     return handler;
   },
 });

@@ -332,3 +332,28 @@ test('with every upstream down, failfast_all_unhealthy_upstreams answers SERVFAI
   assert.equal(await metricValue(registry, 'coredns_forward_requests_total', { to }), sent, 'nothing sent');
   assert.equal(await metricValue(registry, 'coredns_forward_healthcheck_broken_total'), 1);
 });
+
+test('upstreams() (the upstreams capability, for the dashboard): each upstream with its counts, and down once its health checks fail', async () => {
+  const u = await upstream((_q, raw) => answerA(raw, '192.0.2.1'));
+  const dead = await startTestUpstream({ handler: () => null });
+  const deadPort = dead.port;
+  await dead.stop();
+  const { h } = handlerFor(`forward example.org 127.0.0.1:${u.port}\nforward . 127.0.0.1:${deadPort} {\n  max_fails 1\n  health_check 20ms\n}`);
+  for (let i = 0; i < 3; i++) await serveWith(h, makeRequest(`q${i}.example.org`, 'A'));
+  const before = h.upstreams();
+  assert.deepEqual(
+    before.map((s) => [s.from, s.to, s.protocol, s.down, s.inflight, s.requests, s.responses]),
+    [
+      ['example.org.', `127.0.0.1:${u.port}`, 'dns', false, 0, 3, 3],
+      ['.', `127.0.0.1:${deadPort}`, 'dns', false, 0, 0, 0],
+    ],
+  );
+  assert.ok(before[0]!.rttSeconds > 0 && before[0]!.rttSeconds < 3);
+  // A query to the dead one fails (its port refuses); the health checks that follow mark it down.
+  await assert.rejects(Promise.resolve(h.serveDNS(makeRequest('www.example.net', 'A'), new Recorder(), nextPlugin)));
+  const end = performance.now() + 5000;
+  while (!h.upstreams()[1]!.down && performance.now() < end) await new Promise((r) => setTimeout(r, 10));
+  const after = h.upstreams()[1]!;
+  assert.equal(after.down, true);
+  assert.ok(after.fails >= 2, `${after.fails} health checks failed`);
+});

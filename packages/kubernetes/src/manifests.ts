@@ -1,6 +1,6 @@
 import { type FSWatcher, readdirSync, readFileSync, type Stats, statSync, watch } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Logger } from '@chaindns/core';
+import type { Logger, ResourceSync } from '@chaindns/core';
 import { parseAllDocuments } from 'yaml';
 import type { ClusterIndex } from './index-store.js';
 import { matchesLabels } from './label-selector.js';
@@ -71,6 +71,8 @@ function manifestFiles(dir: string): string[] {
  */
 export class ManifestSource implements Source {
   synced = false;
+  /** When the files were last read into the index (Unix ms). */
+  private loadedAt: number | null = null;
   private readonly paths: string[];
   private known = new Map<string, Map<string, string>>();
   private watchers: FSWatcher[] = [];
@@ -126,6 +128,11 @@ export class ManifestSource implements Source {
     }
     this.known = next;
     this.synced = true;
+    this.loadedAt = Date.now();
+  }
+
+  syncStates(): ResourceSync[] {
+    return this.resources.map((r) => ({ kind: r.kind, state: 'files', lastEventAt: this.loadedAt }));
   }
 
   start(): void {

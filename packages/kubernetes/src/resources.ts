@@ -1,3 +1,4 @@
+import type { ResourceSync } from '@chaindns/core';
 import type { KubernetesConfig } from './config.js';
 import type { Interner } from './entries.js';
 import type { ClusterIndex } from './index-store.js';
@@ -104,5 +105,7 @@ export interface Source {
   start(): void;
   /** True once every resource has been loaded a first time. */
   readonly synced: boolean;
+  /** Each resource's state, for the `clusterSync` capability (the dashboard). */
+  syncStates(): ResourceSync[];
   stop(): Promise<void>;
 }

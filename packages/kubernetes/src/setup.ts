@@ -70,6 +70,8 @@ export const kubernetes = definePlugin<KubernetesConfig>({
     ctx.offer('zoneSource', kubernetesZoneSource(options));
     // For k8s_external: services' external addresses under another zone.
     ctx.offer('external', kubernetesExternal(options));
+    // For the dashboard: the index's size and each resource's watch.
+    ctx.offer('clusterSync', { zones: config.zones, synced: () => source.synced, objects: () => index.counts(), resources: () => source.syncStates() });
     return createKubernetes(options);
   },
 });

@@ -1,4 +1,4 @@
-import type { Logger } from '@chaindns/core';
+import type { Logger, ResourceSync } from '@chaindns/core';
 import { type KubeConfig, type KubernetesObject, ListWatch, Watch } from '#client-node';
 import { ApiClient } from './api-client.js';
 import type { SliceEntry } from './entries.js';
@@ -80,6 +80,8 @@ class ReflectorWatch extends Watch {
  */
 class Informer {
   synced = false;
+  /** When the API last told it something (a list, a watch event or bookmark): Unix ms. */
+  private lastEventAt: number | null = null;
   private readonly informer: { start(): Promise<void>; stop(): Promise<void> };
   private readonly watch: ReflectorWatch;
   private delay: number;
@@ -144,7 +146,14 @@ class Informer {
     void this.informer.start();
   }
 
+  /** Its state for the `clusterSync` capability. */
+  syncState(): ResourceSync {
+    const state = this.stopped ? 'stopped' : this.failing ? 'retrying' : this.synced ? 'watching' : 'listing';
+    return { kind: this.resource.kind, state, lastEventAt: this.lastEventAt };
+  }
+
   private recovered(): void {
+    this.lastEventAt = Date.now();
     this.delay = this.backoff.initialMs;
     if (this.failing) this.log.info(`${this.resource.kind} watch restored`);
     this.failing = false;
@@ -204,6 +213,10 @@ export class ApiSource implements Source {
 
   get synced(): boolean {
     return this.informers.every((i) => i.synced);
+  }
+
+  syncStates(): ResourceSync[] {
+    return this.informers.map((i) => i.syncState());
   }
 
   start(): void {

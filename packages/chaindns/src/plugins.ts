@@ -5,7 +5,7 @@ import { type LazyPlugin, PluginRegistry } from '@chaindns/core';
  * Corefile's order does not matter; this table does. Third-party plugins
  * insert themselves before or after a name in it.
  */
-export const ORDER = ['metadata', 'reload', 'nsid', 'bufsize', 'bind', 'debug', 'ready', 'health', 'prometheus', 'errors', 'log', 'dnstap', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'k8s_external', 'kubernetes', 'file', 'secondary', 'etcd', 'loop', 'forward', 'erratic', 'whoami', 'view', 'dashboard'] as const;
+export const ORDER = ['metadata', 'reload', 'nsid', 'bufsize', 'bind', 'debug', 'ready', 'health', 'prometheus', 'dashboard', 'errors', 'log', 'dnstap', 'local', 'dns64', 'any', 'chaos', 'loadbalance', 'rewrite', 'autopath', 'acl', 'cache', 'header', 'tls', 'minimal', 'template', 'transfer', 'hosts', 'k8s_external', 'kubernetes', 'file', 'secondary', 'etcd', 'loop', 'forward', 'erratic', 'whoami', 'view'] as const;
 
 /**
  * Each shipped directive and the package that defines it, imported only when

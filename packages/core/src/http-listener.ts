@@ -11,8 +11,9 @@ export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
  * and the like answer a few fixed paths, and a framework costs megabytes of
  * RSS) and the paths it serves. Each path keeps a stack of handlers (one per
  * block and config generation that serves it); the newest answers, so a
- * reload hands over without closing the socket. Any method, an exact path,
- * the query string ignored, and Go's 404 elsewhere: as Go's http.ServeMux.
+ * reload hands over without closing the socket. As Go's http.ServeMux: any
+ * method, the query string ignored, a path ending in `/` serves its subtree
+ * (the longest such wins where no exact path does), Go's 404 elsewhere.
  */
 export class HttpListener {
   private readonly paths = new Map<string, HttpHandler[]>();
@@ -20,9 +21,19 @@ export class HttpListener {
   private bound: AddressInfo | null = null;
 
   private answer(req: IncomingMessage, res: ServerResponse): void {
-    const handler = this.paths.get((req.url ?? '/').split('?', 1)[0]!)?.at(-1);
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    const handler = this.paths.get(path)?.at(-1) ?? this.subtree(path);
     if (handler) handler(req, res);
     else sendText(res, 404, '404 page not found\n');
+  }
+
+  private subtree(path: string): HttpHandler | undefined {
+    for (let end = path.lastIndexOf('/'); end >= 0; end = path.lastIndexOf('/', end - 1)) {
+      const handler = this.paths.get(path.slice(0, end + 1))?.at(-1);
+      if (handler) return handler;
+      if (end === 0) break;
+    }
+    return undefined;
   }
 
   /** Listens on `address`; `:PORT` takes `::` (IPv4 too), or `0.0.0.0` on a host without IPv6. */
@@ -39,6 +50,11 @@ export class HttpListener {
         throw new ChainDNSError('CHAINDNS_LISTEN', `cannot listen on http ${formatHostPort(address)}: ${reason}`, { cause: err });
       }
     }
+  }
+
+  /** The port it listens on (the one chosen when 0 was asked for). */
+  get port(): number {
+    return this.bound!.port;
   }
 
   /** Where a local client reaches this listener: `http://[::1]:8080` for one on `::`, `http://127.0.0.1:8080` for one on `0.0.0.0`. */

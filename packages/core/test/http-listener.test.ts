@@ -54,3 +54,18 @@ test('a connection that never sends a request does not hold the close', async ()
   await Promise.race([endpoint.close(), late]);
   clearTimeout(timer);
 });
+
+test('a path ending in / serves its subtree, as Go\'s mux: the longest one where no exact path answers', async () => {
+  const listener = await HttpListener.open({ host: '127.0.0.1', port: 0 });
+  after(() => listener.close());
+  listener.serve('/', (req, res) => sendText(res, 200, `root ${req.url}`));
+  listener.serve('/assets/', (req, res) => sendText(res, 200, `assets ${req.url}`));
+  listener.serve('/metrics', (_req, res) => sendText(res, 200, 'metrics'));
+  const body = async (path: string) => (await fetch(listener.url + path)).text();
+  assert.equal(await body('/metrics'), 'metrics');
+  assert.equal(await body('/metrics/x'), 'root /metrics/x');
+  assert.equal(await body('/assets/a/b.js?v=1'), 'assets /assets/a/b.js?v=1');
+  assert.equal(await body('/assets'), 'root /assets');
+  assert.equal(await body('/'), 'root /');
+  assert.equal(listener.port, Number(new URL(listener.url).port));
+});

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ChainDNSError, formatHostPort, type HostPort, isNoIPv6, listenHosts, type Logger } from '@chaindns/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type HostPort, HttpListener, type Logger } from '@chaindns/core';
 import type { Live } from './live.js';
 
 /** Streams one listener serves at once; more get 503 (each costs a frame's JSON a second). */
@@ -37,18 +36,19 @@ const HEADERS = {
 };
 
 /**
- * The dashboard's HTTP listener: Node.js's own `node:http` server (as health
- * and metrics use), serving the page, its assets, a JSON snapshot and a
+ * The dashboard's HTTP side, on core's plain `node:http` listener (as
+ * health and metrics): the page, its assets, a JSON snapshot and a
  * server-sent-events stream of one frame a second.
  */
 export class DashboardServer {
-  private readonly server: Server;
-  private bound: AddressInfo | null = null;
   /** The token of each config generation that serves here (null: none); the newest counts, so a reload hands over. */
   private readonly tokens: (Buffer | null)[] = [];
 
-  private constructor(private readonly live: Live) {
-    this.server = createServer((req, res) => {
+  private constructor(
+    private readonly http: HttpListener,
+    private readonly live: Live,
+  ) {
+    http.serve('/', (req, res) => {
       this.answer(req, res).catch((err: unknown) => {
         if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `dashboard: ${err instanceof Error ? err.message : String(err)}\n`);
         else res.destroy();
@@ -58,26 +58,14 @@ export class DashboardServer {
 
   /** Listens on `address`; `:PORT` takes `::` (IPv4 too), or `0.0.0.0` on a host without IPv6. */
   static async open(address: HostPort, live: Live, log: Logger): Promise<DashboardServer> {
-    const hosts = listenHosts(address.host);
-    for (let i = 0; ; i++) {
-      const endpoint = new DashboardServer(live);
-      try {
-        endpoint.bound = await listen(endpoint.server, hosts[i]!, address.port);
-        log.info(`serving the dashboard on ${endpoint.url}/`);
-        return endpoint;
-      } catch (err) {
-        if (i + 1 < hosts.length && isNoIPv6(err)) continue;
-        const reason = err instanceof Error ? err.message : String(err);
-        throw new ChainDNSError('CHAINDNS_LISTEN', `cannot listen on http ${formatHostPort(address)}: ${reason}`, { cause: err });
-      }
-    }
+    const endpoint = new DashboardServer(await HttpListener.open(address), live);
+    log.info(`serving the dashboard on ${endpoint.url}/`);
+    return endpoint;
   }
 
   /** Where a local client reaches it: loopback when it listens on every address. */
   get url(): string {
-    const { address, port } = this.bound!;
-    const host = address === '::' ? '::1' : address === '0.0.0.0' ? '127.0.0.1' : address;
-    return `http://${formatHostPort({ host, port })}`;
+    return this.http.url;
   }
 
   /** Requires `token` (null: none) until the returned function is called; the newest config's counts. */
@@ -91,15 +79,12 @@ export class DashboardServer {
   }
 
   get port(): number {
-    return this.bound!.port;
+    return this.http.port;
   }
 
   /** Stops listening and ends every stream (they would hold the close forever). */
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return this.http.close();
   }
 
   private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -164,15 +149,4 @@ function digest(token: string): Buffer {
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headOnly = false): void {
   res.writeHead(status, { ...HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(headOnly ? undefined : body);
-}
-
-/** Binds `server` to `host`:`port`; resolves with where it is bound. */
-function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
 }

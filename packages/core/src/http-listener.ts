@@ -11,7 +11,7 @@ export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
  * and the like answer a few fixed paths, and a framework costs megabytes of
  * RSS) and the paths it serves. Each path keeps a stack of handlers (one per
  * block and config generation that serves it); the newest answers, so a
- * reload hands over without closing the socket. As Go's http.ServeMux: any
+ * reload hands over without closing the socket. As Go's http.ServeMux: every
  * method, the query string ignored, a path ending in `/` serves its subtree
  * (the longest such wins where no exact path does), Go's 404 elsewhere.
  */

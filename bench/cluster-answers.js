@@ -69,31 +69,36 @@ export async function clusterBench({ out, smoke = false, rounds = 2, seconds = s
   const upstreamPort = await freePort();
   const runs = [];
   log(`cluster: ${sizes.join(', ')} services of ${endpointsPerService} endpoints; ${[...trees.map((t) => t.name), ...peers].filter(wanted).join(', ')}; load average ${loadAverage()}`);
+  // Every size's servers first, then the rounds with the sizes taken in turn inside each: every size lives through the same moods of the machine.
+  const bySize = [];
   for (const services of sizes) {
     const files = await clusterFiles(out, services, endpointsPerService, smoke);
+    // A command for a port: each run takes a port free at its start (a port chosen long before may be taken meanwhile).
     const servers = [];
     for (const t of trees) {
       if (!wanted(t.name)) continue;
-      const port = await freePort();
-      const path = corefile(out, `cluster-${t.name}`, files.manifest, port, await freeTcpPort(), upstreamPort);
-      servers.push({ name: t.name, port, command: [process.execPath, [join(t.root, 'packages/chaindns/dist/src/cli.js'), '-conf', path, '-quiet']] });
+      const cli = join(t.root, 'packages/chaindns/dist/src/cli.js');
+      servers.push({ name: t.name, command: async (port) => [process.execPath, [cli, '-conf', corefile(out, `cluster-${services}-${t.name}`, files.manifest, port, await freeTcpPort(), upstreamPort), '-quiet']] });
     }
     for (const p of peers) {
-      if (!wanted(p)) continue;
-      const port = await freePort();
-      servers.push({ name: p, port, command: authoritativeCommand(p, join(files.dir, p), port, 'cluster.local', files.zone) });
+      if (wanted(p)) servers.push({ name: p, command: async (port) => authoritativeCommand(p, join(files.dir, p), port, 'cluster.local', files.zone) });
     }
-    for (let round = 1; round <= rounds; round++) {
+    bySize.push({ services, files, servers });
+  }
+  for (let round = 1; round <= rounds; round++) {
+    for (const { services, files, servers } of bySize) {
       for (const s of servers) {
+        const port = await freePort();
+        const [cmd, args] = await s.command(port);
         const began = Date.now();
-        const child = await start(s.name, 0, s.command[0], s.command[1], s.port, root, { timeoutMs: 180_000 });
+        const child = await start(s.name, 0, cmd, args, port, root, { timeoutMs: 180_000 });
         const upMs = Date.now() - began;
         try {
           // The JIT warmed, and whatever a server builds at a name's first asking built; not counted.
-          await loadgen(generatorBin, child, s.port, files.queries, { seconds: smoke ? 1 : 2, window: 256 });
-          const r = await withTreeCpu(child, () => loadgen(generatorBin, child, s.port, files.queries, { seconds, window: 256 }));
+          await loadgen(generatorBin, child, port, files.queries, { seconds: smoke ? 1 : 2, window: 256 });
+          const r = await withTreeCpu(child, () => loadgen(generatorBin, child, port, files.queries, { seconds, window: 256 }));
           if (r.errors > 0) throw new Error(`${s.name} answered ${r.errors} of ${r.completed} queries with an error rcode: the records differ`);
-          runs.push({ server: s.name, services, endpointsPerService, round, upMs, pssMb: pssMb(child.pid), ...r });
+          runs.push({ server: s.name, services, endpointsPerService, round, upMs, pssMb: pssMb(child.pid), load: loadAverage(), ...r });
           log(`${services} services, round ${round} ${s.name}: up in ${upMs} ms, ${Math.round(r.qps)} QPS, ${Math.round(r.qpsPerCore)} per server core (${fmt(r.cpuUsPerQuery, 1)} µs), p99 ${r.p99Us} µs, lost ${r.lost}`);
         } finally {
           await stop(child);

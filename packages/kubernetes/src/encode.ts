@@ -1,4 +1,4 @@
-import { type Answer, encodeName, Flag, QType, type Request, writeOpt } from '@chaindns/core';
+import { type Answer, type Edns, encodeName, Flag, QType, type Request, writeOpt } from '@chaindns/core';
 import { ipv4Bytes, ipv6Bytes } from './ip.js';
 
 export interface ReplyParts {
@@ -18,6 +18,23 @@ export interface ReplyParts {
  * on a record type it does not know or a label over 63 bytes.
  */
 export function encodeReply(req: Request, parts: ReplyParts): Buffer {
+  return encode(req, parts, req.edns).finish();
+}
+
+/** A reply as it is kept (see kept-replies.ts): without the OPT, which is each asking query's own. */
+export interface BareReply {
+  readonly msg: Buffer;
+  /** Where the authority SOA's serial is, to be brought up to date when the reply is sent; -1 without one. */
+  readonly serialAt: number;
+}
+
+/** `encodeReply` without the OPT. */
+export function encodeBare(req: Request, parts: ReplyParts): BareReply {
+  const w = encode(req, parts, null);
+  return { msg: w.finish(), serialAt: w.serialAt };
+}
+
+function encode(req: Request, parts: ReplyParts, edns: Edns | null): Writer {
   const w = new Writer(req);
   const an = parts.answers ?? [];
   const ns = parts.authorities ?? [];
@@ -27,7 +44,8 @@ export function encodeReply(req: Request, parts: ReplyParts): Buffer {
   for (const rr of ar) w.record(rr);
   let flags = (req.flags & (0x7800 | Flag.RD | Flag.CD)) | Flag.QR | Flag.AA | (parts.rcode & 0x0f);
   if (parts.truncated) flags |= Flag.TC;
-  return w.finish(req, flags, an.length, ns.length, ar.length);
+  w.header(req.id, flags, an.length, ns.length, ar.length, edns);
+  return w;
 }
 
 class Writer {
@@ -35,6 +53,8 @@ class Writer {
   private off = 0;
   /** Offsets of names already written (owner or rdata), by their exact text: compression targets. */
   private readonly names = new Map<string, number>();
+  /** Where the last SOA's serial was written; -1 before one. */
+  serialAt = -1;
 
   constructor(req: Request) {
     const qEnd = req.questionEnd;
@@ -151,6 +171,7 @@ class Writer {
         const s = data as { mname: string; rname: string; serial?: number; refresh?: number; retry?: number; expire?: number; minimum?: number };
         this.name(s.mname);
         this.name(s.rname);
+        this.serialAt = this.off;
         for (const v of [s.serial, s.refresh, s.retry, s.expire, s.minimum]) this.u32(v ?? 0);
         break;
       }
@@ -160,21 +181,25 @@ class Writer {
     this.buf.writeUInt16BE(this.off - lengthAt - 2, lengthAt);
   }
 
-  finish(req: Request, flags: number, an: number, ns: number, ar: number): Buffer {
-    if (req.edns) {
+  /** Writes the header, and the OPT for `edns` (then counted in ARCOUNT). */
+  header(id: number, flags: number, an: number, ns: number, ar: number, edns: Edns | null): void {
+    if (edns) {
       this.ensure(11);
-      writeOpt(this.buf, this.off, req.edns);
+      writeOpt(this.buf, this.off, edns);
       this.off += 11;
       ar++;
     }
     const b = this.buf;
-    b.writeUInt16BE(req.id, 0);
+    b.writeUInt16BE(id, 0);
     b.writeUInt16BE(flags, 2);
     b.writeUInt16BE(1, 4);
     b.writeUInt16BE(an, 6);
     b.writeUInt16BE(ns, 8);
     b.writeUInt16BE(ar, 10);
-    return b.subarray(0, this.off);
+  }
+
+  finish(): Buffer {
+    return this.buf.subarray(0, this.off);
   }
 }
 

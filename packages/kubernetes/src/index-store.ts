@@ -42,6 +42,8 @@ export class ClusterIndex {
   readonly interner = new Interner();
   /** Unix seconds of the last change, the SOA serial. */
   modified = 0;
+  /** Moves whenever the set of namespaces changes (a service's names answer only while its namespace exists). */
+  namespaceVersion = 0;
   private readonly services = new Map<string, ServiceEntry>();
   private readonly slicesByService: Multi<SliceEntry> = new Map();
   private readonly slices = new Map<string, SliceEntry>();
@@ -75,6 +77,7 @@ export class ClusterIndex {
     const old = this.services.get(key);
     if (!old) return false;
     this.services.delete(key);
+    old.version++;
     for (const ip of old.clusterIPs) removeFrom(this.serviceByIp, ip, old);
     for (const ip of old.externalIPs) removeFrom(this.serviceByIp, ip, old);
     return true;
@@ -84,7 +87,9 @@ export class ClusterIndex {
     this.removeSlice(slice.namespace, slice.name);
     this.slices.set(`${slice.namespace}/${slice.name}`, slice);
     if (slice.service) {
-      addTo(this.slicesByService, `${slice.service}.${slice.namespace}`, slice);
+      const key = `${slice.service}.${slice.namespace}`;
+      addTo(this.slicesByService, key, slice);
+      this.changed(key);
       for (const ep of slice.endpoints) addTo(this.sliceByIp, ep.ip, slice);
     }
     this.touch();
@@ -100,7 +105,9 @@ export class ClusterIndex {
     if (!old) return false;
     this.slices.delete(key);
     if (old.service) {
-      removeFrom(this.slicesByService, `${old.service}.${old.namespace}`, old);
+      const key = `${old.service}.${old.namespace}`;
+      removeFrom(this.slicesByService, key, old);
+      this.changed(key);
       for (const ep of old.endpoints) removeFrom(this.sliceByIp, ep.ip, old);
     }
     return true;
@@ -109,11 +116,20 @@ export class ClusterIndex {
   setNamespace(ns: NamespaceEntry): void {
     if (this.namespaces.has(ns.name)) return;
     this.namespaces.add(this.interner.intern(ns.name));
+    this.namespaceVersion++;
     this.touch();
   }
 
   deleteNamespace(name: string): void {
-    if (this.namespaces.delete(name)) this.touch();
+    if (!this.namespaces.delete(name)) return;
+    this.namespaceVersion++;
+    this.touch();
+  }
+
+  /** The slices of the service under `key` changed: so did its answers. */
+  private changed(key: string): void {
+    const svc = this.services.get(key);
+    if (svc) svc.version++;
   }
 
   setPod(pod: PodEntry): void {

@@ -82,6 +82,16 @@ export function records(opts: LookupOptions, qname: string, zone: string, zoneRa
   return parts.kind === 'pod' ? findPods(opts, parts) : findServices(opts, parts, zoneRaw);
 }
 
+/**
+ * The service a forward name lies under (`[_port._proto.|endpoint.]service.namespace.svc.<zone>`,
+ * its namespace exposed), or null: what every answer under that name is built from.
+ */
+export function serviceOf(opts: LookupOptions, qname: string, zone: string): ServiceEntry | null {
+  const parts = parseName(trimZone(qname, zone));
+  if (parts === 'apex' || parts === null || parts.kind !== 'svc' || parts.service === '' || isReverseName(qname) || !namespaceExposed(opts, parts.namespace)) return null;
+  return opts.index.service(parts.service, parts.namespace) ?? null;
+}
+
 function findPods(opts: LookupOptions, r: NameParts): Item[] | null {
   if (opts.pods === 'disabled') return null;
   if (r.service === '') return [];

@@ -12,7 +12,6 @@
 import { type Request, type ResponseWriter, writeOpt } from '@chaindns/core';
 import type { BareReply } from './encode.js';
 import type { ServiceEntry } from './entries.js';
-
 /** Bytes of one slab; a reply larger than a quarter of it is not kept (it is rare and large). */
 const SLAB = 64 * 1024;
 
@@ -20,11 +19,15 @@ export class KeptReply {
   /** The next reply whose question hashes alike. */
   next: KeptReply | null = null;
   constructor(
+    /** The slab, and the same memory as 32-bit words (where the question's key is). */
     readonly slab: Buffer,
+    readonly words: Int32Array,
+    /** The question's key: its words from word `keyAt`, as many as `keyEnd` (the offset past its type) makes. */
+    readonly keyAt: number,
+    readonly keyEnd: number,
+    /** The reply's bytes, without OPT, ID zero. */
     readonly start: number,
     readonly length: number,
-    /** Offset just past the question's type (its name and type are the key). */
-    readonly keyEnd: number,
     readonly svc: ServiceEntry,
     readonly version: number,
     readonly namespaces: number,
@@ -32,26 +35,55 @@ export class KeptReply {
   ) {}
 }
 
-/** FNV-1a of the question's name and type as they came (letter case included), cut to 30 bits. */
-function questionHash(msg: Uint8Array, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 12; i < end; i++) h = Math.imul(h ^ msg[i]!, 0x01000193);
-  return h & 0x3fffffff;
-}
+/**
+ * A question's name and type as they came (letter case included), packed into 32-bit words
+ * and hashed: four bytes a step, where a byte at a time cost three times as much.
+ */
+class QuestionKey {
+  readonly words = new Int32Array(66);
+  count = 0;
+  hash = 0;
+  end = 0;
 
-function sameQuestion(r: KeptReply, msg: Uint8Array, end: number): boolean {
-  if (r.keyEnd !== end) return false;
-  const slab = r.slab;
-  for (let i = 12, j = r.start + 12; i < end; i++, j++) if (slab[j] !== msg[i]) return false;
-  return true;
+  read(msg: Uint8Array, end: number): void {
+    const words = this.words;
+    let h = 0x811c9dc5 ^ end;
+    let n = 0;
+    let i = 12;
+    for (; i + 4 <= end; i += 4) {
+      const w = msg[i]! | (msg[i + 1]! << 8) | (msg[i + 2]! << 16) | (msg[i + 3]! << 24);
+      words[n++] = w;
+      h = Math.imul(h ^ w, 0x01000193);
+    }
+    if (i < end) {
+      let w = 0;
+      for (let shift = 0; i < end; i++, shift += 8) w |= msg[i]! << shift;
+      words[n++] = w;
+      h = Math.imul(h ^ w, 0x01000193);
+    }
+    this.count = n;
+    this.end = end;
+    this.hash = (h ^ (h >>> 15)) & 0x3fffffff;
+  }
+
+  matches(r: KeptReply): boolean {
+    if (r.keyEnd !== this.end) return false;
+    const kept = r.words;
+    const words = this.words;
+    for (let k = 0, at = r.keyAt; k < this.count; k++, at++) if (kept[at] !== words[k]) return false;
+    return true;
+  }
 }
 
 export class KeptReplies {
   private byHash = new Map<number, KeptReply>();
   private slab = Buffer.allocUnsafeSlow(0);
+  private words = new Int32Array(0);
+  /** Bytes of the slab taken, a multiple of 4 (a key starts on a word). */
   private slabUsed = 0;
   /** Bytes of slabs taken since the last start over. */
   private used = 0;
+  private readonly key = new QuestionKey();
 
   constructor(
     /** Bytes the slabs may take before every reply is let go. */
@@ -60,10 +92,10 @@ export class KeptReplies {
 
   /** The reply kept for `req`'s question, still good while the namespaces stand at `namespaces`; else null. */
   find(req: Request, namespaces: number): KeptReply | null {
-    const msg = req.msg;
-    const end = req.nameEnd + 2;
-    for (let r = this.byHash.get(questionHash(msg, end)) ?? null; r !== null; r = r.next) {
-      if (!sameQuestion(r, msg, end)) continue;
+    const key = this.key;
+    key.read(req.msg, req.nameEnd + 2);
+    for (let r = this.byHash.get(key.hash) ?? null; r !== null; r = r.next) {
+      if (!key.matches(r)) continue;
       return r.svc.version === r.version && r.namespaces === namespaces ? r : null;
     }
     return null;
@@ -74,33 +106,37 @@ export class KeptReplies {
    * in place of an older one to the same question; null when it is too large to keep.
    */
   keep(req: Request, reply: BareReply, svc: ServiceEntry, version: number, namespaces: number): KeptReply | null {
+    const key = this.key;
+    key.read(req.msg, req.nameEnd + 2);
     const length = reply.msg.length;
-    if (length > SLAB / 4) return null;
-    if (this.slabUsed + length > this.slab.length) {
+    const size = 4 * key.count + ((length + 3) & ~3);
+    if (size > SLAB / 4) return null;
+    if (this.slabUsed + size > this.slab.length) {
       if (this.used + SLAB > this.budget()) this.clear();
-      // Unpooled: a slab outlives any 8 KiB pool slab a pooled one would pin.
+      // Unpooled and whole: a slab outlives any 8 KiB pool slab a pooled one would pin, and its words are aligned.
       this.slab = Buffer.allocUnsafeSlow(SLAB);
+      this.words = new Int32Array(this.slab.buffer, this.slab.byteOffset, SLAB >> 2);
       this.slabUsed = 0;
       this.used += SLAB;
     }
-    const start = this.slabUsed;
+    const keyAt = this.slabUsed >> 2;
+    this.words.set(key.words.subarray(0, key.count), keyAt);
+    const start = this.slabUsed + 4 * key.count;
     reply.msg.copy(this.slab, start);
     this.slab[start] = 0;
     this.slab[start + 1] = 0;
-    this.slabUsed += length;
-    const end = req.nameEnd + 2;
-    const kept = new KeptReply(this.slab, start, length, end, svc, version, namespaces, reply.serialAt);
-    const hash = questionHash(req.msg, end);
+    this.slabUsed += size;
+    const kept = new KeptReply(this.slab, this.words, keyAt, key.end, start, length, svc, version, namespaces, reply.serialAt);
     // An older reply to this question leaves the chain; the new one goes in front.
-    let head = this.byHash.get(hash) ?? null;
+    let head = this.byHash.get(key.hash) ?? null;
     for (let r = head, prev: KeptReply | null = null; r !== null; prev = r, r = r.next) {
-      if (!sameQuestion(r, req.msg, end)) continue;
+      if (!key.matches(r)) continue;
       if (prev === null) head = r.next;
       else prev.next = r.next;
       break;
     }
     kept.next = head;
-    this.byHash.set(hash, kept);
+    this.byHash.set(key.hash, kept);
     return kept;
   }
 

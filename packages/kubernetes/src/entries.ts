@@ -21,12 +21,8 @@ export class PortEntry {
 export const NO_PORTS: readonly PortEntry[] = Object.freeze([new PortEntry('', '', -1)]);
 
 export class ServiceEntry {
-  /**
-   * Moves whenever what this service's names answer changes: one of its slices, or the service
-   * itself (replaced by a new entry, or deleted: then this one's count moves and never again).
-   * Replies kept for its names are good while it stands where they saw it.
-   */
-  version = 0;
+  /** The index's number for this service while it holds it (service-versions.ts); -1 before. */
+  id = -1;
   constructor(
     readonly name: string,
     readonly namespace: string,

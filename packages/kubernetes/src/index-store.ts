@@ -1,6 +1,7 @@
 import type { NamespaceEntry, PodEntry, ServiceEntry, SliceEntry } from './entries.js';
 import { Interner } from './entries.js';
 import { PodIndex } from './pod-index.js';
+import { ServiceVersions } from './service-versions.js';
 
 /** A map whose values are one item or several, without an array for the common single case. */
 type Multi<T> = Map<string, T | T[]>;
@@ -44,6 +45,8 @@ export class ClusterIndex {
   modified = 0;
   /** Moves whenever the set of namespaces changes (a service's names answer only while its namespace exists). */
   namespaceVersion = 0;
+  /** Per service (by its `id`), a count of the changes to what its names answer. */
+  readonly versions = new ServiceVersions();
   private readonly services = new Map<string, ServiceEntry>();
   private readonly slicesByService: Multi<SliceEntry> = new Map();
   private readonly slices = new Map<string, SliceEntry>();
@@ -61,26 +64,34 @@ export class ClusterIndex {
   // Writes. Each replaces what was there under the same namespace and name.
 
   setService(svc: ServiceEntry): void {
-    this.removeService(svc.namespace, svc.name);
-    this.services.set(`${svc.name}.${svc.namespace}`, svc);
+    const key = `${svc.name}.${svc.namespace}`;
+    const old = this.services.get(key);
+    if (old) {
+      this.unindexService(old);
+      svc.id = old.id;
+      this.versions.bump(old.id);
+    } else {
+      svc.id = this.versions.take();
+    }
+    this.services.set(key, svc);
     for (const ip of svc.clusterIPs) addTo(this.serviceByIp, ip, svc);
     for (const ip of svc.externalIPs) addTo(this.serviceByIp, ip, svc);
     this.touch();
   }
 
   deleteService(namespace: string, name: string): void {
-    if (this.removeService(namespace, name)) this.touch();
-  }
-
-  private removeService(namespace: string, name: string): boolean {
     const key = `${name}.${namespace}`;
     const old = this.services.get(key);
-    if (!old) return false;
+    if (!old) return;
     this.services.delete(key);
-    old.version++;
+    this.unindexService(old);
+    this.versions.release(old.id);
+    this.touch();
+  }
+
+  private unindexService(old: ServiceEntry): void {
     for (const ip of old.clusterIPs) removeFrom(this.serviceByIp, ip, old);
     for (const ip of old.externalIPs) removeFrom(this.serviceByIp, ip, old);
-    return true;
   }
 
   setSlice(slice: SliceEntry): void {
@@ -129,7 +140,7 @@ export class ClusterIndex {
   /** The slices of the service under `key` changed: so did its answers. */
   private changed(key: string): void {
     const svc = this.services.get(key);
-    if (svc) svc.version++;
+    if (svc) this.versions.bump(svc.id);
   }
 
   setPod(pod: PodEntry): void {

@@ -6,7 +6,7 @@ import { srvAnswer } from './answer-srv.js';
 import { encodeBare, encodeReply, type ReplyParts } from './encode.js';
 import type { ServiceEntry } from './entries.js';
 import { canonicalIp } from './ip.js';
-import { KeptReplies, sendKept } from './kept-replies.js';
+import { KeptReplies } from './kept-replies.js';
 import { records, serviceOf } from './records.js';
 
 export interface KubernetesHandlerOptions extends AnswerContext {
@@ -34,7 +34,7 @@ const keptBudget = (services: number): number => Math.max(4 << 20, 512 * service
  */
 export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
   const { index } = opts;
-  const kept = new KeptReplies(() => keptBudget(index.counts().services));
+  const kept = new KeptReplies(index.versions, () => keptBudget(index.counts().services));
 
   /** Writes the reply of `parts`; kept when it was built from `svc` alone (see kept-replies.ts). */
   const write = (req: Request, w: ResponseWriter, parts: ReplyParts, svc: ServiceEntry | null): void => {
@@ -42,8 +42,8 @@ export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
       w.write(encodeReply(req, parts));
       return;
     }
-    const r = kept.keep(req, encodeBare(req, parts), svc, svc.version, index.namespaceVersion);
-    if (r !== null) sendKept(r, req, w, index.modified);
+    const ref = kept.keep(req, encodeBare(req, parts), svc, index.namespaceVersion);
+    if (ref >= 0) kept.send(ref, req, w, index.modified);
     else w.write(encodeReply(req, parts));
   };
 
@@ -72,9 +72,9 @@ export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
       const qtype = req.qtype;
       const keeps = qtype === QType.A || qtype === QType.AAAA || qtype === QType.SRV;
       if (keeps) {
-        const r = kept.find(req, index.namespaceVersion);
-        if (r !== null) {
-          sendKept(r, req, w, index.modified);
+        const ref = kept.find(req, index.namespaceVersion);
+        if (ref >= 0) {
+          kept.send(ref, req, w, index.modified);
           return Rcode.NOERROR;
         }
       }

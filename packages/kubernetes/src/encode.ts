@@ -1,5 +1,5 @@
 import { type Answer, type Edns, encodeName, Flag, QType, type Request, writeOpt } from '@chaindns/core';
-import { ipv4Bytes, ipv6Bytes } from './ip.js';
+import { ipv6Bytes } from './ip.js';
 
 export interface ReplyParts {
   readonly rcode: number;
@@ -53,6 +53,8 @@ class Writer {
   private off = 0;
   /** Offsets of names already written (owner or rdata), by their exact text: compression targets. */
   private readonly names = new Map<string, number>();
+  /** The question's name when its suffixes can be pointed at (no escapes), else ''. */
+  private readonly question: string;
   /** Where the last SOA's serial was written; -1 before one. */
   serialAt = -1;
 
@@ -61,18 +63,19 @@ class Writer {
     this.ensure(qEnd);
     req.msg.copy(this.buf, 12, 12, qEnd);
     this.off = qEnd;
-    // The question name's suffixes can be pointed at.
     const qname = req.qnameRaw;
-    if (qname !== '.' && !qname.includes('\\')) {
-      let at = 12;
-      let rest = qname;
-      while (rest !== '' && at < 0x3fff) {
-        this.names.set(rest, at);
-        const dot = rest.indexOf('.');
-        at += dot + 1;
-        rest = rest.slice(dot + 1);
-      }
+    this.question = qname !== '.' && !qname.includes('\\') ? qname : '';
+  }
+
+  /** Where `name` (an FQDN, exact letters) was written before, a suffix of the question or a name written since; -1 when nowhere. */
+  private known(name: string): number {
+    const q = this.question;
+    if (q.length >= name.length && q.endsWith(name)) {
+      const cut = q.length - name.length;
+      // At a label's start, and where a pointer reaches.
+      if ((cut === 0 || q.charCodeAt(cut - 1) === 0x2e) && 12 + cut < 0x3fff) return 12 + cut;
     }
+    return this.names.get(name) ?? -1;
   }
 
   private ensure(n: number): void {
@@ -100,6 +103,29 @@ class Writer {
     this.off += b.length;
   }
 
+  /** A dotted IPv4 address (as the index holds it) as its four bytes. */
+  private ipv4(ip: string): void {
+    this.ensure(4);
+    const b = this.buf;
+    let n = 0;
+    let v = 0;
+    for (let i = 0; i < ip.length; i++) {
+      const c = ip.charCodeAt(i);
+      if (c === 0x2e) {
+        b[this.off + n++] = v;
+        v = 0;
+      } else if (c >= 0x30 && c <= 0x39 && n < 4) {
+        v = v * 10 + c - 0x30;
+      } else {
+        throw new RangeError(`not an IPv4 address: ${ip}`);
+      }
+      if (v > 255 || n > 3) throw new RangeError(`not an IPv4 address: ${ip}`);
+    }
+    if (n !== 3) throw new RangeError(`not an IPv4 address: ${ip}`);
+    b[this.off + 3] = v;
+    this.off += 4;
+  }
+
   /** A name in presentation form (FQDN, trailing dot optional), compressed against earlier names unless `compress` is false. */
   private name(text: string, compress = true): void {
     if (text === '.' || text === '') {
@@ -112,8 +138,8 @@ class Writer {
       return;
     }
     while (rest !== '') {
-      const known = compress ? this.names.get(rest) : undefined;
-      if (known !== undefined) {
+      const known = compress ? this.known(rest) : -1;
+      if (known >= 0) {
         this.u16(0xc000 | known);
         return;
       }
@@ -140,7 +166,7 @@ class Writer {
     const data = (rr as { data: unknown }).data;
     switch (type) {
       case QType.A:
-        this.bytes(ipv4Bytes(data as string));
+        this.ipv4(data as string);
         break;
       case QType.AAAA:
         this.bytes(ipv6Bytes(data as string));

@@ -36,8 +36,17 @@ export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
   const { index } = opts;
   const kept = new KeptReplies(index.versions, () => keptBudget(index.counts().services));
 
-  /** Writes the reply of `parts`; kept when it was built from `svc` alone (see kept-replies.ts). */
-  const write = (req: Request, w: ResponseWriter, parts: ReplyParts, svc: ServiceEntry | null): void => {
+  /** The service an answer under `zone` is built from when that is one service alone (kept-replies.ts), else null. */
+  const keptFrom = (req: Request, zone: string | null): ServiceEntry | null => {
+    if (zone === null) return null;
+    // An ExternalName's target may be another service's name, or outside.
+    const svc = serviceOf(opts, req.qname, zone);
+    return svc !== null && svc.type !== 'ExternalName' ? svc : null;
+  };
+
+  /** Writes the reply of `parts`; kept when the question is under `zone` and the reply built from one service. */
+  const write = (req: Request, w: ResponseWriter, parts: ReplyParts, zone: string | null): void => {
+    const svc = keptFrom(req, zone);
     if (svc === null) {
       w.write(encodeReply(req, parts));
       return;
@@ -47,7 +56,8 @@ export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
     else w.write(encodeReply(req, parts));
   };
 
-  const finish = (req: Request, w: ResponseWriter, next: Next, zoneRaw: string, outcome: Outcome, svc: ServiceEntry | null = null): Result => {
+  /** Writes what the question found; `keepIn` is the zone of a question whose reply may be kept (A, AAAA, SRV), else null. */
+  const finish = (req: Request, w: ResponseWriter, next: Next, zoneRaw: string, outcome: Outcome, keepIn: string | null = null): Result => {
     if (outcome === null) {
       if (fallsThrough(opts.fallthrough, req.qname)) return next(req, w);
       // Before the first sync an unknown name may just not have arrived yet.
@@ -56,11 +66,11 @@ export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
       return rcode;
     }
     if (outcome.answers.length === 0) {
-      write(req, w, { rcode: Rcode.NOERROR, authorities: [soaRecord(opts, zoneRaw, index.modified)] }, svc);
+      write(req, w, { rcode: Rcode.NOERROR, authorities: [soaRecord(opts, zoneRaw, index.modified)] }, keepIn);
       return Rcode.NOERROR;
     }
     // A truncated outcome came through the server (an ExternalName's target): never kept.
-    write(req, w, { rcode: Rcode.NOERROR, answers: outcome.answers, additionals: outcome.extra ?? [], truncated: outcome.truncated ?? false }, outcome.truncated ? null : svc);
+    write(req, w, { rcode: Rcode.NOERROR, answers: outcome.answers, additionals: outcome.extra ?? [], truncated: outcome.truncated ?? false }, outcome.truncated ? null : keepIn);
     return Rcode.NOERROR;
   };
 
@@ -83,9 +93,6 @@ export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
       if (zone === null) return next(req, w);
       // The zone in the letter case it was asked in, as CoreDNS keeps it.
       const zoneRaw = zone === '.' ? '.' : req.qnameRaw.slice(req.qnameRaw.length - zone.length);
-      // What the answer is built from, when that is one service alone: an ExternalName's target may be another's, or outside.
-      const from = keeps ? serviceOf(opts, qname, zone) : null;
-      const svc = from !== null && from.type !== 'ExternalName' ? from : null;
       switch (qtype) {
         case QType.AXFR:
         case QType.IXFR:
@@ -94,7 +101,7 @@ export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
         case QType.AAAA: {
           const found = addressAnswer(opts, req.qnameRaw, zone, zoneRaw, qtype, opts.resolve);
           if (found instanceof Promise) return found.then((a) => finish(req, w, next, zoneRaw, address(a)));
-          return finish(req, w, next, zoneRaw, address(found), svc);
+          return finish(req, w, next, zoneRaw, address(found), zone);
         }
         case QType.TXT: {
           const schema = schemaRecord(qname, req.qnameRaw, zone);
@@ -113,7 +120,7 @@ export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
         }
         case QType.SRV: {
           const srv = srvAnswer(opts, qname, req.qnameRaw, zone, zoneRaw);
-          return finish(req, w, next, zoneRaw, srv === null ? null : { answers: srv.answers, extra: srv.extra }, svc);
+          return finish(req, w, next, zoneRaw, srv === null ? null : { answers: srv.answers, extra: srv.extra }, zone);
         }
         case QType.SOA:
           // Only the apex has an SOA; below it CoreDNS answers NODATA, whatever the name.

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { authoritativeCommand, AUTHORITATIVE_PACKAGES, haveAuthoritative, pssMb, withTreeCpu } from './authoritative.js';
 import { writeManifest, writeServiceQueries, writeZone } from './cluster-records.js';
 import { buildTool, loadgen } from './loadgen.js';
-import { freePort, freeTcpPort, loadAverage, log, pinned, start, stop } from './procs.js';
+import { freeDnsPort, freePort, freeTcpPort, loadAverage, log, pinned, start, stop } from './procs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -88,7 +88,7 @@ export async function clusterBench({ out, smoke = false, rounds = 2, seconds = s
   for (let round = 1; round <= rounds; round++) {
     for (const { services, files, servers } of bySize) {
       for (const s of servers) {
-        const port = await freePort();
+        const port = await freeDnsPort();
         const [cmd, args] = await s.command(port);
         const began = Date.now();
         const child = await start(s.name, 0, cmd, args, port, root, { timeoutMs: 180_000 });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { dnsperf } from './dnsperf.js';
 import { buildTool, loadgen } from './loadgen.js';
 import { authoritativeCommand, haveAuthoritative, pssMb, withTreeCpu } from './authoritative.js';
-import { freePort, loadAverage, log, pinned, start, stop } from './procs.js';
+import { freeDnsPort, loadAverage, log, pinned, start, stop } from './procs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -44,7 +44,7 @@ export async function fileBench({ out, smoke = false, rounds = 1, records = smok
   const zonefile = writeZone(dir, records);
   const files = writeQueries(dir, records, smoke ? 1000 : 100_000);
   const seconds = smoke ? 1 : 5;
-  const [chaindnsPort, nsdPort] = [await freePort(), await freePort()];
+  const [chaindnsPort, nsdPort] = [await freeDnsPort(), await freeDnsPort()];
   const servers = [{ name: 'chaindns file', port: chaindnsPort, command: [process.execPath, [join(here, 'file-server.js'), String(chaindnsPort), zonefile, ORIGIN]] }];
   if (haveAuthoritative('nsd')) servers.push({ name: 'nsd', port: nsdPort, command: authoritativeCommand('nsd', dir, nsdPort, ORIGIN, zonefile) });
   else log('nsd is not installed (apt-get install nsd): chaindns runs alone');

@@ -11,7 +11,7 @@
 // names (h0 ... hN-1): the cost of an authoritative answer; with --nx, names
 // it does not hold (nx0 ...): the cost of an NXDOMAIN. With --cluster=DIR (a folder
 // bench/cluster-answers.js wrote: cluster.json and queries.txt), the kubernetes plugin serves the
-// cluster from its manifest behind errors and prometheus (no cache), asked the names of
+// cluster from its manifest behind errors and prometheus (no cache; --chain changes them), asked the names of
 // queries.txt: the cost of an uncached cluster answer.
 // Usage: node bench/hotpath.js [--queries=1000000] [--rounds=7] [--edns] [--upper] [--zone=PATH [--names=N] [--nx]] [--cluster=DIR]
 import { readFileSync } from 'node:fs';
@@ -37,12 +37,12 @@ const bench = benchTransport({
     return end < 0 ? null : answerA(query, end, [192, 0, 2, 1], 3600);
   },
 });
-const chain = arg('chain', 'errors,prometheus 127.0.0.1:0,cache').split(',').filter(Boolean).map((d) => `    ${d}\n`).join('');
+const chain = arg('chain', cluster ? 'errors,prometheus 127.0.0.1:0' : 'errors,prometheus 127.0.0.1:0,cache').split(',').filter(Boolean).map((d) => `    ${d}\n`).join('');
 const forward = '    forward . 192.0.2.53:53\n';
 const corefile = zone
   ? `bench.example:0 {\n    bind 127.0.0.1\n    file ${zone} {\n        reload 0\n    }\n}\n`
   : cluster
-    ? `.:0 {\n    bind 127.0.0.1\n    errors\n    prometheus 127.0.0.1:0\n    kubernetes cluster.local {\n        manifests ${join(cluster, 'cluster.json')}\n    }\n${forward}}\n`
+    ? `.:0 {\n    bind 127.0.0.1\n${chain}    kubernetes cluster.local {\n        manifests ${join(cluster, 'cluster.json')}\n    }\n${forward}}\n`
     : `.:0 {\n    bind 127.0.0.1\n${chain}${forward}}\n`;
 const plugins = zone ? [(await import(join(dirname(here), 'packages/file/dist/src/index.js'))).file] : [];
 const server = await createServer({ corefile, plugins, udpTransport: bench.transport, logger: silentLogger }).start();

@@ -29,6 +29,22 @@ export async function freePort() {
   return port;
 }
 
+/** A port on 127.0.0.1 free for both UDP and TCP (a DNS server listens on both). */
+export async function freeDnsPort() {
+  for (;;) {
+    const port = await freePort();
+    const s = net.createServer();
+    const ok = await new Promise((resolve) => {
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) {
+      await new Promise((resolve) => s.close(resolve));
+      return port;
+    }
+  }
+}
+
 /** A free TCP port on 127.0.0.1 (the metrics listener). */
 export async function freeTcpPort() {
   const s = net.createServer();

@@ -5,7 +5,7 @@
 //   (100 outstanding) and loadgen's closed loop (100 in flight), then the
 //   latency at a fixed 50,000 QPS, servers taken in turn;
 // - tcp: cache hits over TCP with dnsperf -m tcp (one connection, 100 queries
-//   pipelined on it);
+//   pipelined on it) and with tcpgen.c (one query per connection);
 // - fallback: chaindns on Node's dgram against the raw dgram echo, taken in
 //   turn within one minute (loadgen's closed loop).
 // Each returns its runs (as bench/out/results.json keeps them) and the lines
@@ -14,7 +14,7 @@ import { createWriteStream, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { dnsperf } from './dnsperf.js';
-import { loadgen } from './loadgen.js';
+import { loadgen, tcpgen } from './loadgen.js';
 import { log, stop } from './procs.js';
 
 const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -116,8 +116,11 @@ export async function missPhase({ servers, rated, out, generator, rounds, second
   return { runs, lines: lines2 };
 }
 
-/** Cache hits over TCP, pipelined on one connection (dnsperf -m tcp). */
-export async function tcpPhase({ servers, out, hits, rounds, seconds }) {
+/**
+ * Cache hits over TCP: pipelined on one connection (dnsperf -m tcp), and one query per
+ * connection (tcpgen, `concurrency` connections at once), each server fresh for each round.
+ */
+export async function tcpPhase({ servers, out, hits, rounds, seconds, tcpgenBin, concurrency = 20 }) {
   const runs = [];
   for (let round = 1; round <= rounds; round++) {
     for (const s of servers) {
@@ -125,22 +128,40 @@ export async function tcpPhase({ servers, out, hits, rounds, seconds }) {
       try {
         // The cache filled over UDP (the bench's upstreams serve UDP only), then a warm-up over TCP.
         await dnsperf(child, s.port, hits, out, { limit: 1, verbose: false });
-        await dnsperf(child, s.port, hits, out, { limit: 1, verbose: false, mode: 'tcp' });
-        const r = await dnsperf(child, s.port, hits, out, { limit: seconds, verbose: false, mode: 'tcp' });
-        runs.push({ driver: 'dnsperf', server: s.name, workload: 'tcp-pipelined', round, ...r, qpsPerCore: 1e6 / r.cpuUsPerQuery });
-        log(`round ${round} ${s.name} dnsperf tcp: ${r.qps} QPS, ${fmt(r.cpuUsPerQuery, 1)} CPU µs/query`);
-      } catch (err) {
-        // dnsmasq serves each TCP connection from a child process and closes it in ways dnsperf does not survive.
-        log(`round ${round} ${s.name} dnsperf tcp failed (${err.message}): no figure`);
+        try {
+          await dnsperf(child, s.port, hits, out, { limit: 1, verbose: false, mode: 'tcp' });
+          const r = await dnsperf(child, s.port, hits, out, { limit: seconds, verbose: false, mode: 'tcp' });
+          runs.push({ driver: 'dnsperf', server: s.name, workload: 'tcp-pipelined', round, ...r, qpsPerCore: 1e6 / r.cpuUsPerQuery });
+          log(`round ${round} ${s.name} dnsperf tcp: ${r.qps} QPS, ${fmt(r.cpuUsPerQuery, 1)} CPU µs/query`);
+        } catch (err) {
+          // dnsmasq serves each TCP connection from a child process and closes it in ways dnsperf does not survive.
+          log(`round ${round} ${s.name} dnsperf tcp failed (${err.message}): no figure`);
+        }
+        if (tcpgenBin) {
+          await tcpgen(tcpgenBin, child, s.port, hits, { seconds: 1, concurrency });
+          const r = await tcpgen(tcpgenBin, child, s.port, hits, { seconds, concurrency });
+          runs.push({ driver: 'tcpgen', server: s.name, workload: 'tcp-per-query', round, ...r });
+          log(`round ${round} ${s.name} tcpgen one query per connection: ${r.qps} QPS, ${fmt(r.cpuUsPerQuery, 1)} CPU µs/query, lost ${r.lost}`);
+        }
       } finally {
         await stop(child);
       }
     }
   }
-  const lines = [`Cache hits over TCP (dnsperf -m tcp: one connection, 100 queries pipelined; the best of ${rounds} rounds):`, '', '| server | QPS | QPS per server core | CPU µs/query | lost |', '|---|---:|---:|---:|---:|'];
+  const best = (name, workload) => runs.filter((r) => r.server === name && r.workload === workload).sort((a, c) => c.qpsPerCore - a.qpsPerCore)[0];
+  const lines = [
+    `Cache hits over TCP (the best of ${rounds} rounds): pipelined, dnsperf -m tcp (one connection, 100 queries outstanding); one query per connection, tcpgen (${concurrency} connections at once, each closed by the client after its answer):`,
+    '',
+    '| server | pipelined QPS | per server core | CPU µs/query | lost | per connection QPS | per server core | CPU µs/query | p99 ms | lost |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const s of servers) {
-    const b = runs.filter((r) => r.server === s.name).sort((a, c) => c.qpsPerCore - a.qpsPerCore)[0];
-    if (b) lines.push(`| ${s.label ?? s.name} | ${b.qps} | ${fmt(b.qpsPerCore)} | ${fmt(b.cpuUsPerQuery, 1)} | ${b.lost} |`);
+    const p = best(s.name, 'tcp-pipelined');
+    const c = best(s.name, 'tcp-per-query');
+    if (!p && !c) continue;
+    const pipelined = p ? `${p.qps} | ${fmt(p.qpsPerCore)} | ${fmt(p.cpuUsPerQuery, 1)} | ${p.lost}` : '- | - | - | -';
+    const perQuery = c ? `${fmt(c.qps)} | ${fmt(c.qpsPerCore)} | ${fmt(c.cpuUsPerQuery, 1)} | ${fmt(c.p99Us / 1000, 3)} | ${c.lost}` : '- | - | - | - | -';
+    lines.push(`| ${s.label ?? s.name} | ${pipelined} | ${perQuery} |`);
   }
   return { runs, lines };
 }

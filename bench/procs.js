@@ -95,11 +95,11 @@ export async function stop(child) {
 
 const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-export function cpuSeconds(pid) {
+/** CPU seconds (user + system) a process has used so far, from /proc; with `children`, those of its children that have ended too. */
+export function cpuSeconds(pid, children = false) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  return (Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0)) / clockTicks;
 }
 
 /** The three load averages, as /proc/loadavg has them. */

@@ -147,6 +147,8 @@ async function main() {
   const usesTools = ['loadgen', 'file', 'cluster', 'miss', 'fallback'].some((p) => phases.has(p));
   const generator = usesTools ? buildTool(here, out, 'loadgen') : null;
   const floor = ['loadgen', 'miss', 'fallback'].some((p) => phases.has(p)) ? buildTool(here, out, 'floor') : null;
+  const tcpgen = phases.has('tcp') ? buildTool(here, out, 'tcpgen') : null;
+  if (tcpgen?.error) log(`${tcpgen.error}: no TCP runs of one query per connection`);
   for (const built of [generator, floor]) {
     if (!built?.error) continue;
     log(`${built.error}: the loadgen, cluster, miss and fallback phases are skipped`);
@@ -261,8 +263,9 @@ async function main() {
     }
     if (phases.has('tcp')) {
       const c = servers.find((s) => s.name === 'chaindns');
-      const tcpServers = [...(c ? [named(c)] : []), ...(await peerList(['unbound', 'dnsmasq'], upstreamPort))];
-      const result = await tcpPhase({ servers: tcpServers, out, hits: files.hits, rounds: smoke ? 1 : Math.min(rounds, 2), seconds: missSeconds });
+      const echo = servers.find((s) => s.name === 'echo');
+      const tcpServers = [...(c ? [named(c)] : []), ...(await peerList(['unbound', 'dnsmasq'], upstreamPort)), ...(echo ? [named(echo)] : [])];
+      const result = await tcpPhase({ servers: tcpServers, out, hits: files.hits, rounds: smoke ? 1 : Math.min(rounds, 2), seconds: missSeconds, tcpgenBin: tcpgen?.bin ?? null });
       runs.push(...result.runs);
       extra.push(...result.lines, '');
     }

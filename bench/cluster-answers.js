@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { authoritativeCommand, AUTHORITATIVE_PACKAGES, haveAuthoritative, pssMb, withTreeCpu } from './authoritative.js';
 import { writeManifest, writeServiceQueries, writeZone } from './cluster-records.js';
 import { buildTool, loadgen } from './loadgen.js';
-import { freeDnsPort, freePort, freeTcpPort, loadAverage, log, pinned, start, stop } from './procs.js';
+import { freeDnsPort, freeTcpPort, loadAverage, log, pinned, start, stop } from './procs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -66,7 +66,7 @@ export async function clusterBench({ out, smoke = false, rounds = 2, seconds = s
   });
   const wanted = (name) => !only || only.includes(name);
   // Never asked: names of the zone resolve without it; the chain just has one, as a cluster's does.
-  const upstreamPort = await freePort();
+  const upstreamPort = await freeDnsPort();
   const runs = [];
   log(`cluster: ${sizes.join(', ')} services of ${endpointsPerService} endpoints; ${[...trees.map((t) => t.name), ...peers].filter(wanted).join(', ')}; load average ${loadAverage()}`);
   // Every size's servers first, then the rounds with the sizes taken in turn inside each: every size lives through the same moods of the machine.

@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTool, loadgen } from './loadgen.js';
-import { freePort, freeTcpPort, log, run, start, stop } from './procs.js';
+import { freeDnsPort, freeTcpPort, log, run, start, stop } from './procs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -29,9 +29,9 @@ const dir = join(out, `profile-${udp}`);
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 
-const upstreamPort = await freePort();
+const upstreamPort = await freeDnsPort();
 const upstream = await start('upstream', 1, process.execPath, [join(here, 'upstream.js'), String(upstreamPort)], upstreamPort, root);
-const [port, metricsPort] = [await freePort(), await freeTcpPort()];
+const [port, metricsPort] = [await freeDnsPort(), await freeTcpPort()];
 const corefile = join(out, 'Corefile.profile');
 const answering = cluster ? `    kubernetes cluster.local in-addr.arpa ip6.arpa {\n        manifests ${join(cluster, 'cluster.json')}\n        pods insecure\n        fallthrough in-addr.arpa ip6.arpa\n    }\n` : '    cache\n';
 writeFileSync(corefile, `.:${port} {\n    bind 127.0.0.1\n    errors\n    prometheus 127.0.0.1:${metricsPort}\n${answering}    forward . 127.0.0.1:${upstreamPort}\n}\n`);

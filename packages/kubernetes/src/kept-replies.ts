@@ -78,7 +78,7 @@ export class KeptReplies {
   private slots = new Int32Array(2 * 1024);
   private count = 0;
   /** The slabs, as bytes and as words (the same memory); a reference is (slab << OFFSET_BITS) | word offset. */
-  private bytes: Buffer[] = [];
+  private bytes: Uint8Array[] = [];
   private words: Int32Array[] = [];
   /** Bytes of the last slab taken, a multiple of 4. */
   private slabUsed = SLAB;
@@ -113,10 +113,10 @@ export class KeptReplies {
     if (size > SLAB / 4) return -1;
     if (this.slabUsed + size > SLAB) {
       if ((this.bytes.length + 1) * SLAB > this.budget()) this.clear();
-      // Unpooled and whole: a slab outlives any 8 KiB pool slab a pooled one would pin, and its words are aligned.
-      const bytes = Buffer.allocUnsafeSlow(SLAB);
+      // A plain Uint8Array (a Buffer's copy() and subarray() check and wrap more), over memory of its own whose words are aligned.
+      const bytes = new Uint8Array(SLAB);
       this.bytes.push(bytes);
-      this.words.push(new Int32Array(bytes.buffer, bytes.byteOffset, SLAB >> 2));
+      this.words.push(new Int32Array(bytes.buffer));
       this.slabUsed = 0;
     }
     const n = this.bytes.length - 1;
@@ -195,7 +195,7 @@ export class KeptReplies {
     const q = req.msg;
     const edns = req.edns;
     const out = Buffer.allocUnsafe(edns === null ? len : len + 11);
-    this.bytes[n]!.copy(out, 0, start, start + len);
+    out.set(this.bytes[n]!.subarray(start, start + len), 0);
     out[0] = q[0]!;
     out[1] = q[1]!;
     // QR, the query's opcode and RD, AA and TC as built; the query's CD, the rcode as built.

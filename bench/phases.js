@@ -23,6 +23,12 @@ const median = (xs) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** The fixed rate of misses the issue states p99 at; the lower rates tried for a server that does not hold it. */
+const RATE = 50_000;
+const LADDER = [40_000, 30_000, 20_000, 10_000];
+/** A run holds its rate when p99 is under 1 s: fewer than 1% of its queries lost. */
+const HOLD_US = 1_000_000;
+
 let fileSerial = 0;
 /** A query file of `lines` names never used before (`m<serial>x<i>.bench.example A`); delete it after use. */
 async function newNames(out, lines) {
@@ -71,23 +77,33 @@ export async function missPhase({ servers, rated, out, generator, rounds, second
       }
     }
   }
-  // p99 at a fixed rate: the servers in turn, a fresh process and fresh names each run.
-  const RATE = 50_000;
+  // p99 at a fixed rate: the servers in turn, a fresh process and fresh names each run. A server
+  // that holds no run at RATE (a lost query counts as 1 s, so losing over 1% puts p99 at 1 s) is
+  // then taken down the LADDER, two runs a step, to the highest rate it holds.
   const fixedRuns = smoke ? 1 : 3;
-  for (let round = 1; round <= fixedRuns; round++) {
-    for (const s of rated) {
-      const child = await s.start();
-      const [warm, file] = [await newNames(out, smoke ? 20_000 : RATE), await newNames(out, smoke ? 50_000 : RATE * (seconds + 1))];
-      try {
-        await loadgen(generator, child, s.port, warm, { seconds: 1, rate: RATE });
-        const r = await loadgen(generator, child, s.port, file, { seconds, rate: RATE });
-        runs.push({ driver: 'loadgen', server: s.name, workload: 'miss-fixed', round, ...r });
-        log(`run ${round} ${s.name} misses at ${RATE} QPS: p50 ${r.p50Us} µs, p99 ${r.p99Us} µs, lost ${r.lost}, server ${fmt(100 * r.serverCpuShare)}% of a core`);
-      } finally {
-        await stop(child);
-        rmSync(warm, { force: true });
-        rmSync(file, { force: true });
-      }
+  const fixed = async (s, rate, round) => {
+    const child = await s.start();
+    const [warm, file] = [await newNames(out, smoke ? 20_000 : rate), await newNames(out, smoke ? 50_000 : rate * (seconds + 1))];
+    try {
+      await loadgen(generator, child, s.port, warm, { seconds: 1, rate });
+      const r = await loadgen(generator, child, s.port, file, { seconds, rate });
+      runs.push({ driver: 'loadgen', server: s.name, workload: 'miss-fixed', rate, round, ...r });
+      log(`run ${round} ${s.name} misses at ${rate} QPS: p50 ${r.p50Us} µs, p99 ${r.p99Us} µs, lost ${r.lost}, server ${fmt(100 * r.serverCpuShare)}% of a core`);
+      return r;
+    } finally {
+      await stop(child);
+      rmSync(warm, { force: true });
+      rmSync(file, { force: true });
+    }
+  };
+  const held = (r) => r.p99Us < HOLD_US;
+  for (let round = 1; round <= fixedRuns; round++) for (const s of rated) await fixed(s, RATE, round);
+  for (const s of rated) {
+    if (runs.some((r) => r.server === s.name && r.workload === 'miss-fixed' && held(r))) continue;
+    for (const rate of smoke ? [] : LADDER) {
+      let holds = false;
+      for (let round = 1; round <= 2; round++) holds = held(await fixed(s, rate, round)) || holds;
+      if (holds) break;
     }
   }
   const lines2 = [];
@@ -107,11 +123,19 @@ export async function missPhase({ servers, rated, out, generator, rounds, second
       `| ${s.label ?? s.name} | ${d.qps} | ${fmt(d.qpsPerCore)} | ${fmt(d.qpsPerCore / dnsmasq.dnsperf?.qpsPerCore, 2)} | ${fmt(l.qps)} | ${fmt(l.qpsPerCore)} | ${fmt(l.qpsPerCore / dnsmasq.loadgen?.qpsPerCore, 2)} | ${fmt(1e6 / Math.max(d.qpsPerCore, l.qpsPerCore), 1)} | ${fmt(l.p99Us / 1000, 3)} |`,
     );
   }
-  lines2.push('', `Cache misses at a fixed ${RATE} QPS (loadgen; ${fixedRuns} runs each, servers in turn): the run with the lowest p99, and the median p99:`, '', '| server | answered QPS | p50 ms | p99 ms | median p99 ms | lost | server CPU |', '|---|---:|---:|---:|---:|---:|---:|');
+  lines2.push(
+    '',
+    `Cache misses at a fixed rate (loadgen; ${fixedRuns} runs each at ${RATE} QPS, servers in turn; a server that held no run there, two runs a step down ${LADDER.join(', ')} QPS to the highest rate it holds, p99 under 1 s): the run with the lowest p99 at each rate tried, and the median p99:`,
+    '',
+    '| server | rate | answered QPS | p50 ms | p99 ms | median p99 ms | lost | server CPU |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const s of rated) {
-    const mine = runs.filter((r) => r.server === s.name && r.workload === 'miss-fixed');
-    const b = [...mine].sort((a, c) => a.p99Us - c.p99Us)[0];
-    if (b) lines2.push(`| ${s.label ?? s.name} | ${fmt(b.qps)} | ${fmt(b.p50Us / 1000, 3)} | ${fmt(b.p99Us / 1000, 3)} | ${fmt(median(mine.map((r) => r.p99Us)) / 1000, 3)} | ${b.lost} | ${fmt(100 * b.serverCpuShare)}% |`);
+    for (const rate of [RATE, ...LADDER]) {
+      const mine = runs.filter((r) => r.server === s.name && r.workload === 'miss-fixed' && r.rate === rate);
+      const b = [...mine].sort((a, c) => a.p99Us - c.p99Us)[0];
+      if (b) lines2.push(`| ${s.label ?? s.name} | ${rate} | ${fmt(b.qps)} | ${fmt(b.p50Us / 1000, 3)} | ${fmt(b.p99Us / 1000, 3)} | ${fmt(median(mine.map((r) => r.p99Us)) / 1000, 3)} | ${b.lost} | ${fmt(100 * b.serverCpuShare)}% |`);
+    }
   }
   return { runs, lines: lines2 };
 }

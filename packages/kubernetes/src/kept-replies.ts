@@ -23,7 +23,8 @@ const SLAB = 64 * 1024;
 const OFFSET_BITS = 14;
 const OFFSET_MASK = (1 << OFFSET_BITS) - 1;
 
-// A record's head, in words; then the question's words, then the reply's bytes.
+// A record's head, in words; then the reply's bytes, from a word: its question (name and type
+// from byte 12, word 3) is the key, compared as words where it lies.
 /** The question's end (the offset past its type) | the reply's length << 16. */
 const H_SIZES = 0;
 /** Where the SOA's serial is in the reply, -1 without one. */
@@ -33,33 +34,31 @@ const H_VERSION = 3;
 const H_NAMESPACES = 4;
 const HEAD = 5;
 
+/** Masks of a word's first 1, 2, 3 bytes in memory order (this platform's byte order, as the words are read). */
+const FIRST_BYTES = [1, 2, 3].map((n) => new Int32Array(Uint8Array.from({ length: 4 }, (_, i) => (i < n ? 0xff : 0)).buffer)[0]!);
+
 /**
- * A question's name and type as they came (letter case included), packed into 32-bit words
- * and hashed: four bytes a step, where a byte at a time cost three times as much.
+ * A question's name and type as they came (letter case included), as 32-bit words in memory
+ * order (the last one zero-padded), and their hash: compared four bytes a step, where a byte at
+ * a time cost three times as much.
  */
 class QuestionKey {
-  readonly words = new Int32Array(66);
+  private readonly bytes = new Uint8Array(268);
+  readonly words = new Int32Array(this.bytes.buffer);
   count = 0;
   hash = 0;
   end = 0;
 
   read(msg: Uint8Array, end: number): void {
+    const bytes = this.bytes;
+    const n = end - 12;
+    for (let i = 0; i < n; i++) bytes[i] = msg[12 + i]!;
+    for (let i = n; (i & 3) !== 0; i++) bytes[i] = 0;
     const words = this.words;
+    const count = (n + 3) >> 2;
     let h = 0x811c9dc5 ^ end;
-    let n = 0;
-    let i = 12;
-    for (; i + 4 <= end; i += 4) {
-      const w = msg[i]! | (msg[i + 1]! << 8) | (msg[i + 2]! << 16) | (msg[i + 3]! << 24);
-      words[n++] = w;
-      h = Math.imul(h ^ w, 0x01000193);
-    }
-    if (i < end) {
-      let w = 0;
-      for (let shift = 0; i < end; i++, shift += 8) w |= msg[i]! << shift;
-      words[n++] = w;
-      h = Math.imul(h ^ w, 0x01000193);
-    }
-    this.count = n;
+    for (let k = 0; k < count; k++) h = Math.imul(h ^ words[k]!, 0x01000193);
+    this.count = count;
     this.end = end;
     this.hash = h ^ (h >>> 15);
   }
@@ -68,8 +67,12 @@ class QuestionKey {
   matches(slab: Int32Array, at: number): boolean {
     if ((slab[at + H_SIZES]! & 0xffff) !== this.end) return false;
     const words = this.words;
-    for (let k = 0, j = at + HEAD; k < this.count; k++, j++) if (slab[j] !== words[k]) return false;
-    return true;
+    const whole = (this.end - 12) >> 2;
+    const j = at + HEAD + 3;
+    for (let k = 0; k < whole; k++) if (slab[j + k] !== words[k]) return false;
+    // The last word's bytes past the question (its class) are not the key's.
+    const rest = (this.end - 12) & 3;
+    return rest === 0 || (slab[j + whole]! & FIRST_BYTES[rest - 1]!) === words[whole];
   }
 }
 
@@ -109,7 +112,7 @@ export class KeptReplies {
     const key = this.key;
     key.read(req.msg, req.nameEnd + 2);
     const length = reply.msg.length;
-    const size = 4 * (HEAD + key.count) + ((length + 3) & ~3);
+    const size = 4 * HEAD + ((length + 3) & ~3);
     if (size > SLAB / 4) return -1;
     if (this.slabUsed + size > SLAB) {
       if ((this.bytes.length + 1) * SLAB > this.budget()) this.clear();
@@ -127,8 +130,7 @@ export class KeptReplies {
     slab[at + H_SERVICE] = svc.id;
     slab[at + H_VERSION] = this.versions.of(svc.id);
     slab[at + H_NAMESPACES] = namespaces;
-    slab.set(key.words.subarray(0, key.count), at + HEAD);
-    const start = 4 * (at + HEAD + key.count);
+    const start = 4 * (at + HEAD);
     reply.msg.copy(this.bytes[n]!, start);
     this.bytes[n]![start] = 0;
     this.bytes[n]![start + 1] = 0;
@@ -191,7 +193,7 @@ export class KeptReplies {
     const at = ref & OFFSET_MASK;
     const sizes = slab[at + H_SIZES]!;
     const len = sizes >>> 16;
-    const start = 4 * (at + HEAD + (((sizes & 0xffff) - 9) >> 2));
+    const start = 4 * (at + HEAD);
     const q = req.msg;
     const edns = req.edns;
     const out = Buffer.allocUnsafe(edns === null ? len : len + 11);

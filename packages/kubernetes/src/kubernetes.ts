@@ -15,6 +15,8 @@ export interface KubernetesHandlerOptions extends AnswerContext {
   /** True once the first list of every watched resource has arrived. */
   readonly synced: () => boolean;
   readonly resolve: Resolve;
+  /** Keep replies to repeated questions (kept-replies.ts); off when a cache before this plugin keeps them. Default true. */
+  readonly keepReplies?: boolean;
 }
 
 /** What a question found: records to answer with, or null for "no such name". */
@@ -34,7 +36,7 @@ const keptBudget = (services: number): number => Math.max(4 << 20, 512 * service
  */
 export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
   const { index } = opts;
-  const kept = new KeptReplies(index.versions, () => keptBudget(index.counts().services));
+  const kept = opts.keepReplies === false ? null : new KeptReplies(index.versions, () => keptBudget(index.counts().services));
 
   /** The service an answer under `zone` is built from when that is one service alone (kept-replies.ts), else null. */
   const keptFrom = (req: Request, zone: string | null): ServiceEntry | null => {
@@ -46,8 +48,8 @@ export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
 
   /** Writes the reply of `parts`; kept when the question is under `zone` and the reply built from one service. */
   const write = (req: Request, w: ResponseWriter, parts: ReplyParts, zone: string | null): void => {
-    const svc = keptFrom(req, zone);
-    if (svc === null) {
+    const svc = kept === null ? null : keptFrom(req, zone);
+    if (svc === null || kept === null) {
       w.write(encodeReply(req, parts));
       return;
     }
@@ -80,7 +82,7 @@ export function createKubernetes(opts: KubernetesHandlerOptions): Handler {
       // Cluster records are IN records; CoreDNS answers any class with them, which is wrong for CH (chaos) and the rest.
       if (req.qclass !== QClass.IN) return next(req, w);
       const qtype = req.qtype;
-      const keeps = qtype === QType.A || qtype === QType.AAAA || qtype === QType.SRV;
+      const keeps = kept !== null && (qtype === QType.A || qtype === QType.AAAA || qtype === QType.SRV);
       if (keeps) {
         const ref = kept.find(req, index.namespaceVersion);
         if (ref >= 0) {

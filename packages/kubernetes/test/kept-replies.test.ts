@@ -5,6 +5,7 @@ import { serveWith } from '@chaindns/core/testing';
 import { encodeBare } from '../src/encode.js';
 import { type ClusterIndex, toNamespace, toService, toSlice } from '../src/index.js';
 import { KeptReplies } from '../src/kept-replies.js';
+import { cacheBefore } from '../src/setup.js';
 import { endpointSlice, namespace, service } from '../src/testing/index.js';
 import { buildIndex, coreDnsCluster, handler } from './cluster.js';
 
@@ -64,15 +65,27 @@ const names = [
   'cluster.local',
 ];
 
-test('a question asked again is answered with the bytes of a fresh answer, made the asking query its own', async () => {
-  const index = buildIndex(coreDnsCluster);
-  const h = handler({ index });
-  const asks: Ask[] = [{}, { id: 0xbeef, edns: true }, { id: 7, rd: false, cd: true }, { id: 9, edns: true, cd: true }];
-  for (const name of names) {
-    for (const qtype of [QType.A, QType.AAAA, QType.SRV, QType.TXT]) {
-      for (const ask of asks) await sameAsFresh(h, index, name, qtype, ask);
+test('a question asked again is answered with the bytes of a fresh answer, made the asking query its own (and so without keeping)', async () => {
+  for (const keepReplies of [true, false]) {
+    const index = buildIndex(coreDnsCluster);
+    const h = handler({ index, keepReplies });
+    const asks: Ask[] = [{}, { id: 0xbeef, edns: true }, { id: 7, rd: false, cd: true }, { id: 9, edns: true, cd: true }];
+    for (const name of names) {
+      for (const qtype of [QType.A, QType.AAAA, QType.SRV, QType.TXT]) {
+        for (const ask of asks) await sameAsFresh(h, index, name, qtype, ask);
+      }
     }
   }
+});
+
+test('replies are kept unless a cache runs before kubernetes in the block', () => {
+  const cases: [string[], boolean][] = [
+    [['errors', 'prometheus', 'kubernetes', 'forward'], false],
+    [['errors', 'cache', 'kubernetes', 'forward'], true],
+    [['kubernetes', 'cache', 'forward'], false],
+    [['kubernetes'], false],
+  ];
+  for (const [plugins, before] of cases) assert.equal(cacheBefore(plugins), before, plugins.join(' '));
 });
 
 test('kept replies follow the cluster: endpoints, the service, its deletion, its namespace, the SOA serial', async (t) => {

@@ -7,7 +7,7 @@
 // whole process tree), and the ratio of each size's rate to the smallest size's.
 //
 // Options: --sizes=100,1000,10000 (services; ENDPOINTS endpoints each)  --endpoints=10
-// --rounds=N (2)  --seconds=S (5)  --only=chaindns,nsd,knot  --tree=DIR (also the chaindns of
+// --rounds=N (2)  --seconds=S (5)  --only=chaindns,chaindns-bare,nsd,knot  --tree=DIR (also the chaindns of
 // another checkout, built, as `chaindns-before`: a before and after in the same run)  --smoke
 // Results: tables on stdout, bench/out/cluster-results.json.
 import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
@@ -22,24 +22,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
 const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
-/** The Corefile of chaindns for the cluster in `manifest`: a cluster DNS chain without its cache. */
-function corefile(out, name, manifest, port, metricsPort, upstreamPort) {
+/**
+ * The Corefile of chaindns for the cluster in `manifest`: a cluster DNS chain without its cache
+ * (errors, prometheus, kubernetes, forward), or with `bare` the kubernetes plugin alone.
+ */
+function corefile(out, name, manifest, port, metricsPort, upstreamPort, bare) {
   const path = join(out, `Corefile.${name}`);
-  writeFileSync(
-    path,
-    `.:${port} {
-    bind 127.0.0.1
-    errors
-    prometheus 127.0.0.1:${metricsPort}
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-        manifests ${manifest}
-        pods insecure
-        fallthrough in-addr.arpa ip6.arpa
-    }
-    forward . 127.0.0.1:${upstreamPort}
-}
-`,
-  );
+  const kubernetes = `    kubernetes cluster.local in-addr.arpa ip6.arpa {\n        manifests ${manifest}\n        pods insecure\n        fallthrough in-addr.arpa ip6.arpa\n    }\n`;
+  const chain = bare ? kubernetes : `    errors\n    prometheus 127.0.0.1:${metricsPort}\n${kubernetes}    forward . 127.0.0.1:${upstreamPort}\n`;
+  writeFileSync(path, `.:${port} {\n    bind 127.0.0.1\n${chain}}\n`);
   return path;
 }
 
@@ -58,7 +49,7 @@ async function clusterFiles(out, services, endpointsPerService, smoke) {
 }
 
 export async function clusterBench({ out, smoke = false, rounds = 2, seconds = smoke ? 1 : 5, sizes = smoke ? [100, 1000] : [100, 1000, 10_000], endpointsPerService = 10, only = null, tree = null, generatorBin }) {
-  const trees = [{ name: 'chaindns', root }, ...(tree ? [{ name: 'chaindns-before', root: resolve(tree) }] : [])];
+  const trees = [{ name: 'chaindns', root }, { name: 'chaindns-bare', root, bare: true }, ...(tree ? [{ name: 'chaindns-before', root: resolve(tree) }] : [])];
   const peers = ['nsd', 'knot'].filter((p) => {
     if (haveAuthoritative(p)) return true;
     log(`${p} is not installed (apt-get install ${AUTHORITATIVE_PACKAGES[p]}): left out`);
@@ -78,7 +69,7 @@ export async function clusterBench({ out, smoke = false, rounds = 2, seconds = s
     for (const t of trees) {
       if (!wanted(t.name)) continue;
       const cli = join(t.root, 'packages/chaindns/dist/src/cli.js');
-      servers.push({ name: t.name, command: async (port) => [process.execPath, [cli, '-conf', corefile(out, `cluster-${services}-${t.name}`, files.manifest, port, await freeTcpPort(), upstreamPort), '-quiet']] });
+      servers.push({ name: t.name, command: async (port) => [process.execPath, [cli, '-conf', corefile(out, `cluster-${services}-${t.name}`, files.manifest, port, await freeTcpPort(), upstreamPort, t.bare), '-quiet']] });
     }
     for (const p of peers) {
       if (wanted(p)) servers.push({ name: p, command: async (port) => authoritativeCommand(p, join(files.dir, p), port, 'cluster.local', files.zone) });

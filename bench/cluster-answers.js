@@ -1,6 +1,7 @@
 // The `cluster` phase of npm run bench (or `node bench/cluster-answers.js` alone): uncached
-// cluster answers. chaindns's kubernetes plugin serves a generated cluster from a manifest (no
-// cache in the chain) beside NSD and Knot serving the same records from a zone file, at several
+// cluster answers. chaindns's kubernetes plugin serves a generated cluster from a manifest
+// (errors, prometheus, kubernetes, forward: no cache; `chaindns-bare`, the plugin alone in its
+// block) beside NSD and Knot serving the same records from a zone file, at several
 // cluster sizes, each server pinned to core 0 and the batched generator (loadgen's closed loop)
 // on core 1 asking for random service names (A; one service in ten is headless and answers ten
 // records). Per size and server: answers per second and per second of the server's CPU (its

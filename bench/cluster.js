@@ -6,9 +6,7 @@ import { execFileSync } from 'node:child_process';
 import https from 'node:https';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-/** Namespaces of a cluster of `services` services: one per 100 services, as packages/kubernetes/bench/scale.js. */
-const namespacesOf = (services) => Math.max(1, Math.round(services / 100));
+import { applyCluster, serviceName } from './cluster-records.js';
 
 /** The API paths the plugin lists with CoreDNS's default Corefile (`pods insecure` watches no pods). */
 const LISTED = ['/api/v1/services', '/apis/discovery.k8s.io/v1/endpointslices', '/api/v1/namespaces'];
@@ -19,7 +17,7 @@ const LISTED = ['/api/v1/services', '/apis/discovery.k8s.io/v1/endpointslices', 
  * query name per service.
  */
 export async function startCluster({ services, endpointsPerService, dir }) {
-  const { startFakeApiServer, endpointSlice, namespace, service } = await import('@chaindns/kubernetes/testing');
+  const fixtures = await import('@chaindns/kubernetes/testing');
   const sa = join(dir, 'serviceaccount');
   mkdirSync(sa, { recursive: true });
   const key = join(dir, 'apiserver.key');
@@ -28,27 +26,14 @@ export async function startCluster({ services, endpointsPerService, dir }) {
   const token = 'footprint-bench-token';
   writeFileSync(join(sa, 'token'), token);
   writeFileSync(join(sa, 'ca.crt'), readFileSync(cert));
-  const api = await startFakeApiServer({ tls: { key: readFileSync(key), cert: readFileSync(cert) }, token, bookmarkIntervalMs: 60_000 });
-  const namespaces = namespacesOf(services);
-  for (let n = 0; n < namespaces; n++) api.apply(namespace(`ns-${n}`));
-  for (let i = 0; i < services; i++) {
-    const ns = `ns-${i % namespaces}`;
-    const name = `svc-${i}`;
-    const ip = `10.${96 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
-    api.apply(service(ns, name, { clusterIP: i % 10 === 0 ? 'None' : ip, ports: [{ name: 'http', port: 80 }] }));
-    const endpoints = [];
-    for (let e = 0; e < endpointsPerService; e++) {
-      const k = i * endpointsPerService + e;
-      endpoints.push({ ip: `100.${64 + (k >> 16)}.${(k >> 8) & 255}.${k & 255}`, pod: `${name}-7d4b9c8f6d-${k.toString(36).padStart(5, 'x')}`, node: `node-${k % 100}` });
-    }
-    api.apply(endpointSlice(ns, `${name}-${i.toString(36)}`, name, { endpoints, ports: [{ name: 'http', port: 80 }] }));
-  }
+  const api = await fixtures.startFakeApiServer({ tls: { key: readFileSync(key), cert: readFileSync(cert) }, token, bookmarkIntervalMs: 60_000 });
+  applyCluster({ services, endpointsPerService }, fixtures, (obj) => api.apply(obj));
   const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(api.port), CHAINDNS_SERVICEACCOUNT_DIR: sa };
   return {
     api,
     env,
     /** The name of service `i`. */
-    name: (i) => `svc-${i}.ns-${i % namespaces}.svc.cluster.local`,
+    name: (i) => serviceName(services, i),
     /** Milliseconds a client takes to list what the plugin lists, concurrently, in pages of 500 (JSON parsed), as the plugin does. */
     listMs: () => listAll(api.port, token, readFileSync(cert)),
   };

@@ -1,16 +1,13 @@
 // chaindns as the binary runs it (its GC flag, its default UDP transport: the
 // batched native one where the addon is built), serving one zone with the
-// file plugin: `node bench/file-server.js PORT ZONEFILE ORIGIN`. The
-// distribution does not ship `file` yet, so it is given as a plugin value.
+// file plugin: `node bench/file-server.js PORT ZONEFILE ORIGIN`.
 import { start, tuneGc } from '../packages/chaindns/dist/src/index.js';
 import { silentLogger } from '../packages/core/dist/src/index.js';
-import { file } from '../packages/file/dist/src/index.js';
 
 tuneGc();
 const [port, zonefile, origin] = process.argv.slice(2);
 const server = await start({
   corefile: `${origin}:${port} {\n  bind 127.0.0.1\n  file ${zonefile} {\n    reload 0\n  }\n}\n`,
-  plugins: [file],
   logger: silentLogger,
 });
 const stop = () => void server.stop().then(() => process.exit(0));

@@ -5,12 +5,13 @@
 // core 0 with the load on core 1: the time from start to the first answer
 // (the zone load), the memory after it, and dnsperf's and loadgen's rates
 // per server core on names that exist and names that do not.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dnsperf } from './dnsperf.js';
 import { buildTool, loadgen } from './loadgen.js';
-import { cpuSeconds, freePort, have, loadAverage, log, pinned, start, stop } from './procs.js';
+import { authoritativeCommand, haveAuthoritative, pssMb, withTreeCpu } from './authoritative.js';
+import { freeDnsPort, loadAverage, log, pinned, start, stop } from './procs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -37,85 +38,15 @@ function writeQueries(dir, records, count) {
   return { hits: join(dir, 'hits.txt'), nx: join(dir, 'nx.txt') };
 }
 
-function nsdConfig(dir, port, zonefile) {
-  const conf = join(dir, 'nsd.conf');
-  writeFileSync(
-    conf,
-    `server:
-  ip-address: 127.0.0.1
-  port: ${port}
-  server-count: 1
-  username: ""
-  chroot: ""
-  zonesdir: "${dir}"
-  database: ""
-  zonelistfile: "${join(dir, 'zone.list')}"
-  xfrdfile: "${join(dir, 'xfrd.state')}"
-  pidfile: "${join(dir, 'nsd.pid')}"
-  logfile: "${join(dir, 'nsd.log')}"
-  verbosity: 0
-  hide-version: yes
-  # Debian's NSD limits answers per client (RRL): one load generator would be cut to 200 NXDOMAIN a second.
-  rrl-ratelimit: 0
-  rrl-whitelist-ratelimit: 0
-remote-control:
-  control-enable: no
-zone:
-  name: ${ORIGIN}
-  zonefile: "${zonefile}"
-`,
-  );
-  return conf;
-}
-
-/** The processes under `pid` (NSD forks its server and xfrd), itself included. */
-function tree(pid) {
-  const children = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) ?? []));
-  return out;
-}
-
-const treeCpu = (pid) => tree(pid).reduce((sum, p) => sum + cpuSeconds(p), 0);
-
-/** Proportional set size of the tree in MB (shared pages counted once across it). */
-function pssMb(pid) {
-  let kb = 0;
-  for (const p of tree(pid)) {
-    const m = /^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'));
-    kb += Number(m?.[1] ?? 0);
-  }
-  return Math.round(kb / 1024);
-}
-
-/** Runs `measure` and puts the whole tree's CPU per answer on its result. */
-async function withTreeCpu(child, measure) {
-  const before = treeCpu(child.pid);
-  const result = await measure();
-  const cpu = treeCpu(child.pid) - before;
-  const answers = result.completed ?? 0;
-  return { ...result, cpuUsPerQuery: answers ? (cpu * 1e6) / answers : NaN, qpsPerCore: cpu > 0 ? answers / cpu : NaN };
-}
-
 export async function fileBench({ out, smoke = false, rounds = 1, records = smoke ? 10_000 : 1_000_000, generatorBin = null } = {}) {
   const dir = join(out, 'file');
   mkdirSync(dir, { recursive: true });
   const zonefile = writeZone(dir, records);
   const files = writeQueries(dir, records, smoke ? 1000 : 100_000);
   const seconds = smoke ? 1 : 5;
-  const [chaindnsPort, nsdPort] = [await freePort(), await freePort()];
+  const [chaindnsPort, nsdPort] = [await freeDnsPort(), await freeDnsPort()];
   const servers = [{ name: 'chaindns file', port: chaindnsPort, command: [process.execPath, [join(here, 'file-server.js'), String(chaindnsPort), zonefile, ORIGIN]] }];
-  if (have('nsd')) servers.push({ name: 'nsd', port: nsdPort, command: ['nsd', ['-d', '-c', nsdConfig(dir, nsdPort, zonefile)]] });
+  if (haveAuthoritative('nsd')) servers.push({ name: 'nsd', port: nsdPort, command: authoritativeCommand('nsd', dir, nsdPort, ORIGIN, zonefile) });
   else log('nsd is not installed (apt-get install nsd): chaindns runs alone');
   log(`file: a zone of ${records} records (${(statSync(zonefile).size / 1e6).toFixed(0)} MB), ${servers.map((s) => s.name).join(' and ')}; load average ${loadAverage()}`);
   const runs = [];

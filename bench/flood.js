@@ -14,7 +14,7 @@ import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFile
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dnsperf } from './dnsperf.js';
-import { freePort, have, loadAverage, log, pinned, start, stop } from './procs.js';
+import { freeDnsPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
 import { rollup, rss } from './rss.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -128,7 +128,7 @@ async function main() {
   if (!pinned) log('fewer than 2 cores or no taskset: running unpinned');
   const names = await namesFile();
   // The upstream: dnsmasq answering every name of the zone itself (no cache, TTL 3600), on the load's core.
-  const upstreamPort = await freePort();
+  const upstreamPort = await freeDnsPort();
   const upstream = await start('upstream', 1, 'dnsmasq', ['--no-daemon', `--address=/${ZONE}/192.0.2.1`, '--cache-size=0', '--local-ttl=3600', '--no-resolv', `--port=${upstreamPort}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--conf-file=/dev/null', '--no-hosts', '--pid-file='], upstreamPort, root);
   const probe = pathToFileURL(join(here, 'mem-probe.js')).href;
   const servers = [];
@@ -136,12 +136,12 @@ async function main() {
     ['chaindns', 'native'],
     ['chaindns-dgram', 'dgram'],
   ]) {
-    const port = await freePort();
+    const port = await freeDnsPort();
     const corefile = join(out, `Corefile.flood-${name}`);
     writeFileSync(corefile, `.:${port} {\n    bind 127.0.0.1\n    errors\n    cache 30\n    forward . 127.0.0.1:${upstreamPort}\n}\n`);
     servers.push({ name, port, command: [process.execPath, [...NODE_ARGS, '--import', probe, cli, '-conf', corefile, '-quiet', '-udp', udp]] });
   }
-  const dnsmasqPort = await freePort();
+  const dnsmasqPort = await freeDnsPort();
   servers.push({
     name: 'dnsmasq',
     port: dnsmasqPort,

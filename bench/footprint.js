@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCluster } from './cluster.js';
 import { dnsperf } from './dnsperf.js';
-import { cpuSeconds, freePort, freeTcpPort, have, loadAverage, log, onCore, pinned } from './procs.js';
+import { cpuSeconds, freeDnsPort, freeTcpPort, have, loadAverage, log, onCore, pinned } from './procs.js';
 import { mallocHeap, rss, sampler } from './rss.js';
 import { queryA } from './wire.js';
 
@@ -218,7 +218,7 @@ function lastProbe(path) {
 
 /** One server through one configuration: start-up, RSS after the first answer, idle, under load, after. */
 async function measure(config, server, upstream, cluster, queries) {
-  const port = await freePort();
+  const port = await freeDnsPort();
   const http = [await freeTcpPort(), await freeTcpPort(), await freeTcpPort()];
   const conf = join(out, `Corefile.footprint-${config}`);
   writeFileSync(conf, corefile(config, port, upstream, http));
@@ -307,7 +307,7 @@ async function main() {
   ]) {
     flags[name] = { '-version': timeFlag(entry, '-version', image), '-plugins': timeFlag(entry, '-plugins', image) };
   }
-  const upstreamPort = await freePort();
+  const upstreamPort = await freeDnsPort();
   const [ucmd, uargs] = onCore(1, 'dnsmasq', ['--no-daemon', `--address=/${ZONE}/192.0.2.1`, '--cache-size=0', '--local-ttl=3600', '--no-resolv', `--port=${upstreamPort}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--conf-file=/dev/null', '--no-hosts', '--pid-file=']);
   const upstream = spawn(ucmd, uargs, { stdio: 'ignore' });
   const results = [];

@@ -29,6 +29,22 @@ export async function freePort() {
   return port;
 }
 
+/** A port on 127.0.0.1 free for both UDP and TCP (a DNS server listens on both). */
+export async function freeDnsPort() {
+  for (;;) {
+    const port = await freePort();
+    const s = net.createServer();
+    const ok = await new Promise((resolve) => {
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) {
+      await new Promise((resolve) => s.close(resolve));
+      return port;
+    }
+  }
+}
+
 /** A free TCP port on 127.0.0.1 (the metrics listener). */
 export async function freeTcpPort() {
   const s = net.createServer();
@@ -79,11 +95,11 @@ export async function stop(child) {
 
 const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-export function cpuSeconds(pid) {
+/** CPU seconds (user + system) a process has used so far, from /proc; with `children`, those of its children that have ended too. */
+export function cpuSeconds(pid, children = false) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  return (Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0)) / clockTicks;
 }
 
 /** The three load averages, as /proc/loadavg has them. */

@@ -15,20 +15,22 @@
 // `--smoke` runs everything for about a second, to keep this script from
 // rotting. Results: the tables printed, and bench/out/results.json.
 // The `file` phase (bench/file.js) serves a zone of a million records with
-// chaindns's file plugin beside NSD; the `dashboard` phase (bench/dashboard.js)
-// what the dashboard plugin costs a cache hit, idle and watched.
+// chaindns's file plugin beside NSD; the `cluster` phase (bench/cluster-answers.js)
+// uncached cluster answers from the kubernetes plugin beside NSD and Knot; the `dashboard` phase
+// (bench/dashboard.js) what the dashboard plugin costs a cache hit, idle and watched.
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clusterBench } from './cluster-answers.js';
 import { dashboardPhase } from './dashboard.js';
 import { dnsperf } from './dnsperf.js';
 import { fileBench } from './file.js';
 import { buildTool, loadgen } from './loadgen.js';
 import { havePeer, PEER_PACKAGES, peerCommand } from './peers.js';
 import { fallbackPhase, missPhase, tcpPhase } from './phases.js';
-import { freePort, freeTcpPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
+import { freeDnsPort, freeTcpPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
 import { report } from './report.js';
 import { securePhase, secureReport } from './secure.js';
 
@@ -39,8 +41,8 @@ const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slic
 const smoke = process.argv.includes('--smoke');
 /** Rounds: each server's best round counts (the machine is shared: others only ever slow it). */
 const rounds = Number(arg('rounds') ?? (smoke ? 1 : 3));
-/** Which phases run: `--phases=dnsperf,loadgen,secure,file,miss,tcp,fallback,dashboard` (all by default; see phases.js for miss, tcp and fallback, dashboard.js for the last). */
-const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file,miss,tcp,fallback,dashboard').split(','));
+/** Which phases run: `--phases=dnsperf,loadgen,secure,file,cluster,miss,tcp,fallback,dashboard` (all by default; see phases.js for miss, tcp and fallback, dashboard.js for the last). */
+const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file,cluster,miss,tcp,fallback,dashboard').split(','));
 /** Seconds of each measured run of the miss and TCP phases. */
 const missSeconds = smoke ? 1 : 5;
 /** Seconds of each cache-hit run with dnsperf. */
@@ -65,7 +67,7 @@ const MIXED_LINES = smoke ? 20_000 : 2_000_000;
 
 /** dnsperf and dnsmasq from Debian's packages when missing. */
 function ensureTools() {
-  const needed = [['dnsmasq', 'dnsmasq-base'], ...(phases.has('dnsperf') || phases.has('file') || phases.has('miss') || phases.has('tcp') ? [['dnsperf', 'dnsperf']] : []), ...(phases.has('file') ? [['nsd', 'nsd']] : [])];
+  const needed = [['dnsmasq', 'dnsmasq-base'], ...(phases.has('dnsperf') || phases.has('file') || phases.has('miss') || phases.has('tcp') ? [['dnsperf', 'dnsperf']] : []), ...(phases.has('file') || phases.has('cluster') ? [['nsd', 'nsd']] : []), ...(phases.has('cluster') ? [['knotd', 'knot']] : [])];
   const missing = needed.filter(([cmd]) => !have(cmd));
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) throw new Error(`missing ${missing.map(([c]) => c).join(', ')}: install them (apt-get install ${missing.map(([, p]) => p).join(' ')})`);
@@ -109,7 +111,7 @@ function checkCli() {
  * prometheus and cache in front of forward; no log), on 127.0.0.1 only.
  */
 async function corefile(name, upstreamPort, port0) {
-  const [port, metricsPort] = [port0 ?? (await freePort()), await freeTcpPort()];
+  const [port, metricsPort] = [port0 ?? (await freeDnsPort()), await freeTcpPort()];
   const path = join(out, `Corefile.${name}`);
   writeFileSync(path, `.:${port} {\n    bind 127.0.0.1\n    errors\n    prometheus 127.0.0.1:${metricsPort}\n    cache\n    forward . 127.0.0.1:${upstreamPort}\n}\n`);
   return { port, path };
@@ -146,20 +148,22 @@ async function main() {
   const defaultUdp = checkCli();
   // The tools are built into bench/out, which a fresh clone does not have yet.
   mkdirSync(out, { recursive: true });
-  const usesTools = ['loadgen', 'file', 'miss', 'fallback', 'dashboard'].some((p) => phases.has(p));
+  const usesTools = ['loadgen', 'file', 'cluster', 'miss', 'fallback', 'dashboard'].some((p) => phases.has(p));
   const generator = usesTools ? buildTool(here, out, 'loadgen') : null;
   const floor = ['loadgen', 'miss', 'fallback'].some((p) => phases.has(p)) ? buildTool(here, out, 'floor') : null;
+  const tcpgen = phases.has('tcp') ? buildTool(here, out, 'tcpgen') : null;
+  if (tcpgen?.error) log(`${tcpgen.error}: no TCP runs of one query per connection`);
   for (const built of [generator, floor]) {
     if (!built?.error) continue;
-    log(`${built.error}: the loadgen, miss, fallback and dashboard phases are skipped`);
-    for (const p of ['loadgen', 'miss', 'fallback', 'dashboard']) phases.delete(p);
+    log(`${built.error}: the loadgen, cluster, miss, fallback and dashboard phases are skipped`);
+    for (const p of ['loadgen', 'cluster', 'miss', 'fallback', 'dashboard']) phases.delete(p);
   }
   const files = await writeQueryFiles();
-  const upstreamPort = await freePort();
+  const upstreamPort = await freeDnsPort();
   const upstream = await start('upstream', 1, process.execPath, [join(here, 'upstream.js'), String(upstreamPort)], upstreamPort, root);
   const chaindns = await corefile('chaindns', upstreamPort);
   const chaindnsDgram = await corefile('dgram', upstreamPort);
-  const [dnsmasqPort, echoPort, dns2Port, floorPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [dnsmasqPort, echoPort, dns2Port, floorPort] = [await freeDnsPort(), await freeDnsPort(), await freeDnsPort(), await freeDnsPort()];
   // dnsperf: driven by dnsperf; mixed: the caches get the mixed workload too; loadgen: the generator's top rate; rate: the fixed rate.
   const servers = [
     // The CLI as shipped: its default UDP transport (the batched native one where the addon is built).
@@ -235,7 +239,7 @@ async function main() {
       for (const name of names) {
         if (!havePeer(name)) log(`${name} is not installed (apt-get install ${PEER_PACKAGES[name]}): left out`);
         else if (!only || only.includes(name)) {
-          const port = await freePort();
+          const port = await freeDnsPort();
           list.push(named({ name, port, command: peerCommand(name, port, upstream, out) }));
         }
       }
@@ -244,7 +248,7 @@ async function main() {
     const chaindnsOf = (s) => (!only || only.includes(s.name) ? [named(s)] : []);
     if (phases.has('miss')) {
       // A C authoritative upstream, so that the servers' own work is what the run measures.
-      const authPort = await freePort();
+      const authPort = await freeDnsPort();
       const authority = await start('authority', 1, floor.bin, [String(authPort), '-a'], authPort, root);
       try {
         const [c, d] = [await corefile('miss', authPort), await corefile('miss-dgram', authPort)];
@@ -263,8 +267,9 @@ async function main() {
     }
     if (phases.has('tcp')) {
       const c = servers.find((s) => s.name === 'chaindns');
-      const tcpServers = [...(c ? [named(c)] : []), ...(await peerList(['unbound', 'dnsmasq'], upstreamPort))];
-      const result = await tcpPhase({ servers: tcpServers, out, hits: files.hits, rounds: smoke ? 1 : Math.min(rounds, 2), seconds: missSeconds });
+      const echo = servers.find((s) => s.name === 'echo');
+      const tcpServers = [...(c ? [named(c)] : []), ...(await peerList(['unbound', 'dnsmasq'], upstreamPort)), ...(echo ? [named(echo)] : [])];
+      const result = await tcpPhase({ servers: tcpServers, out, hits: files.hits, rounds: smoke ? 1 : Math.min(rounds, 2), seconds: missSeconds, tcpgenBin: tcpgen?.bin ?? null });
       runs.push(...result.runs);
       extra.push(...result.lines, '');
     }
@@ -286,13 +291,15 @@ async function main() {
     await stop(upstream);
   }
   const file = phases.has('file') ? await fileBench({ out, smoke, rounds: smoke ? 1 : 2, generatorBin: generator?.bin ?? null }) : null;
+  const cluster = phases.has('cluster') ? await clusterBench({ out, smoke, rounds: smoke ? 1 : 2, generatorBin: generator.bin }) : null;
   const summary = report(runs, { defaultUdp, fixedRate: FIXED_RATE });
   const secure = secureReport(runs);
   process.stdout.write(summary.text + '\n' + extra.join('\n') + '\n' + (secure.text ? `\n${secure.text}` : ''));
   if (file) process.stdout.write(file.text);
+  if (cluster) process.stdout.write(cluster.text);
   writeFileSync(
     join(out, 'results.json'),
-    JSON.stringify({ date: new Date().toISOString(), rounds, hitSeconds, mixedSeconds, loadSeconds, window: WINDOW, fixedRate: FIXED_RATE, fixedRuns: FIXED_RUNS, fixedSeconds, pinned, load: loadAverage(), udp: defaultUdp, ...summary.data, secure: secure.data, runs, file: file?.data ?? null }, null, 2) + '\n',
+    JSON.stringify({ date: new Date().toISOString(), rounds, hitSeconds, mixedSeconds, loadSeconds, window: WINDOW, fixedRate: FIXED_RATE, fixedRuns: FIXED_RUNS, fixedSeconds, pinned, load: loadAverage(), udp: defaultUdp, ...summary.data, secure: secure.data, runs, file: file?.data ?? null, cluster: cluster?.data ?? null }, null, 2) + '\n',
   );
 }
 

@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dnsperf } from './dnsperf.js';
-import { cpuSeconds, freePort, freeTcpPort, have, log, onCore, start, stop } from './procs.js';
+import { cpuSeconds, freeDnsPort, freeTcpPort, have, log, onCore, start, stop } from './procs.js';
 import { queryA } from './wire.js';
 
 const WORKLOADS = ['tcp', 'dot', 'doh-get', 'doh-post'];
@@ -46,7 +46,7 @@ function certificate(out) {
 
 /** The two servers, each with a plain DNS port (for start's probe and the tcp workload), a DoT and a DoH port. */
 async function servers(out, cli, upstreamPort, { cert, key }) {
-  const ports = async () => ({ dns: await freePort(), dot: await freeTcpPort(), doh: await freeTcpPort() });
+  const ports = async () => ({ dns: await freeDnsPort(), dot: await freeTcpPort(), doh: await freeTcpPort() });
   const c = await ports();
   const metrics = await freeTcpPort();
   const corefile = join(out, 'Corefile.secure');

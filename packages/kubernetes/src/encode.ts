@@ -1,5 +1,5 @@
-import { type Answer, encodeName, Flag, QType, type Request, writeOpt } from '@chaindns/core';
-import { ipv4Bytes, ipv6Bytes } from './ip.js';
+import { type Answer, type Edns, encodeName, Flag, QType, type Request, writeOpt } from '@chaindns/core';
+import { ipv6Bytes } from './ip.js';
 
 export interface ReplyParts {
   readonly rcode: number;
@@ -18,6 +18,23 @@ export interface ReplyParts {
  * on a record type it does not know or a label over 63 bytes.
  */
 export function encodeReply(req: Request, parts: ReplyParts): Buffer {
+  return encode(req, parts, req.edns).finish();
+}
+
+/** A reply as it is kept (see kept-replies.ts): without the OPT, which is each asking query's own. */
+export interface BareReply {
+  readonly msg: Buffer;
+  /** Where the authority SOA's serial is, to be brought up to date when the reply is sent; -1 without one. */
+  readonly serialAt: number;
+}
+
+/** `encodeReply` without the OPT. */
+export function encodeBare(req: Request, parts: ReplyParts): BareReply {
+  const w = encode(req, parts, null);
+  return { msg: w.finish(), serialAt: w.serialAt };
+}
+
+function encode(req: Request, parts: ReplyParts, edns: Edns | null): Writer {
   const w = new Writer(req);
   const an = parts.answers ?? [];
   const ns = parts.authorities ?? [];
@@ -27,7 +44,8 @@ export function encodeReply(req: Request, parts: ReplyParts): Buffer {
   for (const rr of ar) w.record(rr);
   let flags = (req.flags & (0x7800 | Flag.RD | Flag.CD)) | Flag.QR | Flag.AA | (parts.rcode & 0x0f);
   if (parts.truncated) flags |= Flag.TC;
-  return w.finish(req, flags, an.length, ns.length, ar.length);
+  w.header(req.id, flags, an.length, ns.length, ar.length, edns);
+  return w;
 }
 
 class Writer {
@@ -35,24 +53,29 @@ class Writer {
   private off = 0;
   /** Offsets of names already written (owner or rdata), by their exact text: compression targets. */
   private readonly names = new Map<string, number>();
+  /** The question's name when its suffixes can be pointed at (no escapes), else ''. */
+  private readonly question: string;
+  /** Where the last SOA's serial was written; -1 before one. */
+  serialAt = -1;
 
   constructor(req: Request) {
     const qEnd = req.questionEnd;
     this.ensure(qEnd);
     req.msg.copy(this.buf, 12, 12, qEnd);
     this.off = qEnd;
-    // The question name's suffixes can be pointed at.
     const qname = req.qnameRaw;
-    if (qname !== '.' && !qname.includes('\\')) {
-      let at = 12;
-      let rest = qname;
-      while (rest !== '' && at < 0x3fff) {
-        this.names.set(rest, at);
-        const dot = rest.indexOf('.');
-        at += dot + 1;
-        rest = rest.slice(dot + 1);
-      }
+    this.question = qname !== '.' && !qname.includes('\\') ? qname : '';
+  }
+
+  /** Where `name` (an FQDN, exact letters) was written before, a suffix of the question or a name written since; -1 when nowhere. */
+  private known(name: string): number {
+    const q = this.question;
+    if (q.length >= name.length && q.endsWith(name)) {
+      const cut = q.length - name.length;
+      // At a label's start, and where a pointer reaches.
+      if ((cut === 0 || q.charCodeAt(cut - 1) === 0x2e) && 12 + cut < 0x3fff) return 12 + cut;
     }
+    return this.names.get(name) ?? -1;
   }
 
   private ensure(n: number): void {
@@ -80,6 +103,29 @@ class Writer {
     this.off += b.length;
   }
 
+  /** A dotted IPv4 address (as the index holds it) as its four bytes. */
+  private ipv4(ip: string): void {
+    this.ensure(4);
+    const b = this.buf;
+    let n = 0;
+    let v = 0;
+    for (let i = 0; i < ip.length; i++) {
+      const c = ip.charCodeAt(i);
+      if (c === 0x2e) {
+        b[this.off + n++] = v;
+        v = 0;
+      } else if (c >= 0x30 && c <= 0x39 && n < 4) {
+        v = v * 10 + c - 0x30;
+      } else {
+        throw new RangeError(`not an IPv4 address: ${ip}`);
+      }
+      if (v > 255 || n > 3) throw new RangeError(`not an IPv4 address: ${ip}`);
+    }
+    if (n !== 3) throw new RangeError(`not an IPv4 address: ${ip}`);
+    b[this.off + 3] = v;
+    this.off += 4;
+  }
+
   /** A name in presentation form (FQDN, trailing dot optional), compressed against earlier names unless `compress` is false. */
   private name(text: string, compress = true): void {
     if (text === '.' || text === '') {
@@ -92,8 +138,8 @@ class Writer {
       return;
     }
     while (rest !== '') {
-      const known = compress ? this.names.get(rest) : undefined;
-      if (known !== undefined) {
+      const known = compress ? this.known(rest) : -1;
+      if (known >= 0) {
         this.u16(0xc000 | known);
         return;
       }
@@ -120,7 +166,7 @@ class Writer {
     const data = (rr as { data: unknown }).data;
     switch (type) {
       case QType.A:
-        this.bytes(ipv4Bytes(data as string));
+        this.ipv4(data as string);
         break;
       case QType.AAAA:
         this.bytes(ipv6Bytes(data as string));
@@ -151,6 +197,7 @@ class Writer {
         const s = data as { mname: string; rname: string; serial?: number; refresh?: number; retry?: number; expire?: number; minimum?: number };
         this.name(s.mname);
         this.name(s.rname);
+        this.serialAt = this.off;
         for (const v of [s.serial, s.refresh, s.retry, s.expire, s.minimum]) this.u32(v ?? 0);
         break;
       }
@@ -160,21 +207,25 @@ class Writer {
     this.buf.writeUInt16BE(this.off - lengthAt - 2, lengthAt);
   }
 
-  finish(req: Request, flags: number, an: number, ns: number, ar: number): Buffer {
-    if (req.edns) {
+  /** Writes the header, and the OPT for `edns` (then counted in ARCOUNT). */
+  header(id: number, flags: number, an: number, ns: number, ar: number, edns: Edns | null): void {
+    if (edns) {
       this.ensure(11);
-      writeOpt(this.buf, this.off, req.edns);
+      writeOpt(this.buf, this.off, edns);
       this.off += 11;
       ar++;
     }
     const b = this.buf;
-    b.writeUInt16BE(req.id, 0);
+    b.writeUInt16BE(id, 0);
     b.writeUInt16BE(flags, 2);
     b.writeUInt16BE(1, 4);
     b.writeUInt16BE(an, 6);
     b.writeUInt16BE(ns, 8);
     b.writeUInt16BE(ar, 10);
-    return b.subarray(0, this.off);
+  }
+
+  finish(): Buffer {
+    return this.buf.subarray(0, this.off);
   }
 }
 

@@ -21,6 +21,8 @@ export class PortEntry {
 export const NO_PORTS: readonly PortEntry[] = Object.freeze([new PortEntry('', '', -1)]);
 
 export class ServiceEntry {
+  /** The index's number for this service while it holds it (service-versions.ts); -1 before. */
+  id = -1;
   constructor(
     readonly name: string,
     readonly namespace: string,

@@ -2,6 +2,7 @@ import type { NamespaceEntry, PodEntry, ServiceEntry, SliceEntry } from './entri
 import { Interner } from './entries.js';
 import { canonicalIp } from './ip.js';
 import { PodIndex } from './pod-index.js';
+import { ServiceVersions } from './service-versions.js';
 
 /** A map whose values are one item or several, without an array for the common single case. */
 type Multi<T> = Map<string, T | T[]>;
@@ -43,6 +44,10 @@ export class ClusterIndex {
   readonly interner = new Interner();
   /** Unix seconds of the last change, the SOA serial. */
   modified = 0;
+  /** Moves whenever the set of namespaces changes (a service's names answer only while its namespace exists). */
+  namespaceVersion = 0;
+  /** Per service (by its `id`), a count of the changes to what its names answer. */
+  readonly versions = new ServiceVersions();
   private readonly services = new Map<string, ServiceEntry>();
   private readonly slicesByService: Multi<SliceEntry> = new Map();
   private readonly slices = new Map<string, SliceEntry>();
@@ -62,8 +67,16 @@ export class ClusterIndex {
   // Writes. Each replaces what was there under the same namespace and name.
 
   setService(svc: ServiceEntry): void {
-    this.removeService(svc.namespace, svc.name);
-    this.services.set(`${svc.name}.${svc.namespace}`, svc);
+    const key = `${svc.name}.${svc.namespace}`;
+    const old = this.services.get(key);
+    if (old) {
+      this.unindexService(old);
+      svc.id = old.id;
+      this.versions.bump(old.id);
+    } else {
+      svc.id = this.versions.take();
+    }
+    this.services.set(key, svc);
     for (const ip of svc.clusterIPs) addTo(this.serviceByIp, ip, svc);
     for (const ip of svc.externalIPs) {
       addTo(this.serviceByIp, ip, svc);
@@ -75,28 +88,31 @@ export class ClusterIndex {
   }
 
   deleteService(namespace: string, name: string): void {
-    if (this.removeService(namespace, name)) this.touch();
-  }
-
-  private removeService(namespace: string, name: string): boolean {
     const key = `${name}.${namespace}`;
     const old = this.services.get(key);
-    if (!old) return false;
+    if (!old) return;
     this.services.delete(key);
+    this.unindexService(old);
+    this.versions.release(old.id);
+    this.touch();
+  }
+
+  private unindexService(old: ServiceEntry): void {
     for (const ip of old.clusterIPs) removeFrom(this.serviceByIp, ip, old);
     for (const ip of old.externalIPs) {
       removeFrom(this.serviceByIp, ip, old);
       removeFrom(this.serviceByExternalIp, ip, old);
     }
     for (const host of old.ingress) removeFrom(this.serviceByExternalIp, host, old);
-    return true;
   }
 
   setSlice(slice: SliceEntry): void {
     this.removeSlice(slice.namespace, slice.name);
     this.slices.set(`${slice.namespace}/${slice.name}`, slice);
     if (slice.service) {
-      addTo(this.slicesByService, `${slice.service}.${slice.namespace}`, slice);
+      const key = `${slice.service}.${slice.namespace}`;
+      addTo(this.slicesByService, key, slice);
+      this.changed(key);
       for (const ep of slice.endpoints) addTo(this.sliceByIp, ep.ip, slice);
     }
     this.touch();
@@ -112,7 +128,9 @@ export class ClusterIndex {
     if (!old) return false;
     this.slices.delete(key);
     if (old.service) {
-      removeFrom(this.slicesByService, `${old.service}.${old.namespace}`, old);
+      const key = `${old.service}.${old.namespace}`;
+      removeFrom(this.slicesByService, key, old);
+      this.changed(key);
       for (const ep of old.endpoints) removeFrom(this.sliceByIp, ep.ip, old);
     }
     return true;
@@ -121,11 +139,20 @@ export class ClusterIndex {
   setNamespace(ns: NamespaceEntry): void {
     if (this.namespaces.has(ns.name)) return;
     this.namespaces.add(this.interner.intern(ns.name));
+    this.namespaceVersion++;
     this.touch();
   }
 
   deleteNamespace(name: string): void {
-    if (this.namespaces.delete(name)) this.touch();
+    if (!this.namespaces.delete(name)) return;
+    this.namespaceVersion++;
+    this.touch();
+  }
+
+  /** The slices of the service under `key` changed: so did its answers. */
+  private changed(key: string): void {
+    const svc = this.services.get(key);
+    if (svc) this.versions.bump(svc.id);
   }
 
   setPod(pod: PodEntry): void {

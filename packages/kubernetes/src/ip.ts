@@ -97,13 +97,6 @@ export function ipFromDashed(label: string): string | null {
   return canonicalIp(text);
 }
 
-/** The four bytes of a dotted IPv4 address. */
-export function ipv4Bytes(ip: string): Uint8Array {
-  const parts = ip.split('.');
-  if (parts.length !== 4) throw new RangeError(`not an IPv4 address: ${ip}`);
-  return Uint8Array.from(parts, Number);
-}
-
 /** The sixteen bytes of an IPv6 address. */
 export function ipv6Bytes(ip: string): Uint8Array {
   if (!isIPv6(ip)) throw new RangeError(`not an IPv6 address: ${ip}`);

@@ -8,7 +8,21 @@ import type { RawObject } from './objects.js';
 import type { Resource, Source } from './resources.js';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+const JSON_FILE = /\.json$/i;
 const RELOAD_DELAY_MS = 100;
+
+/**
+ * A JSON file's one value, through JSON.parse: a cluster's worth of objects (20 MB) in 0.3 s,
+ * where the YAML parser takes 15 s and 1.7 GB. Undefined when it is no JSON: then the YAML
+ * parser reads it, and says where it is broken.
+ */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The Kubernetes objects in YAML or JSON files: multi-document files and
@@ -22,6 +36,11 @@ export function readManifests(paths: readonly string[]): RawObject[] {
     const folder = stat(path).isDirectory();
     for (const file of folder ? manifestFiles(path) : [path]) {
       const text = readFileSync(file, 'utf8');
+      const json = JSON_FILE.test(file) ? parseJson(text) : undefined;
+      if (json !== undefined) {
+        flatten(json, objects);
+        continue;
+      }
       for (const doc of parseAllDocuments(text)) {
         const error = doc.errors[0];
         if (error) throw new Error(`${file}:${error.linePos?.[0].line ?? '?'}: ${error.message.split('\n')[0]}`);

@@ -43,25 +43,27 @@ export function trimZone(qname: string, zone: string): string {
 
 const stripUnderscore = (s: string): string => (s.startsWith('_') ? s.slice(1) : s);
 
-/** Null when the name cannot be a Kubernetes name (NXDOMAIN); 'apex' for the zone, svc and pod (NODATA). */
-export function parseName(base: string): NameParts | 'apex' | null {
+/**
+ * Null when the name cannot be a Kubernetes name (NXDOMAIN); 'apex' for the zone, svc and pod
+ * (NODATA). Labels are found from the end with lastIndexOf (no array of them: this runs for every
+ * name the kept replies do not hold, the search path's misses among them).
+ */
+export function parseName(base: string): NameParts | null | 'apex' {
   if (base === '' || base === 'svc' || base === 'pod') return 'apex';
-  const segs = base.split('.');
-  const last = segs.length - 1;
-  const kind = segs[last];
-  if (kind !== 'svc' && kind !== 'pod') return null;
-  const namespace = segs[last - 1]!;
-  const service = last >= 2 ? segs[last - 2]! : '';
-  const left = last - 2;
-  if (left > 2) return null;
-  return {
-    kind,
-    namespace,
-    service,
-    endpoint: left === 1 ? segs[0]! : '',
-    port: left === 2 ? stripUnderscore(segs[0]!) : '',
-    protocol: left === 2 ? stripUnderscore(segs[1]!) : '',
-  };
+  const k = base.lastIndexOf('.');
+  if (k < 0 || base.length - k !== 4) return null;
+  const kind = base.endsWith('svc') ? 'svc' : base.endsWith('pod') ? 'pod' : null;
+  if (kind === null) return null;
+  const n = base.lastIndexOf('.', k - 1);
+  const namespace = base.slice(n + 1, k);
+  if (n < 0) return { kind, namespace, service: '', endpoint: '', port: '', protocol: '' };
+  const v = base.lastIndexOf('.', n - 1);
+  const service = base.slice(v + 1, n);
+  if (v < 0) return { kind, namespace, service, endpoint: '', port: '', protocol: '' };
+  const p = base.lastIndexOf('.', v - 1);
+  if (p < 0) return { kind, namespace, service, endpoint: base.slice(0, v), port: '', protocol: '' };
+  if (base.lastIndexOf('.', p - 1) >= 0) return null;
+  return { kind, namespace, service, endpoint: '', port: stripUnderscore(base.slice(0, p)), protocol: stripUnderscore(base.slice(p + 1, v)) };
 }
 
 /** The `namespaces` option allows it and the namespace exists (with `namespace_labels`, matches). */
@@ -80,6 +82,16 @@ export function records(opts: LookupOptions, qname: string, zone: string, zoneRa
   if (parts === null || isReverseName(qname)) return null;
   if (!namespaceExposed(opts, parts.namespace)) return null;
   return parts.kind === 'pod' ? findPods(opts, parts) : findServices(opts, parts, zoneRaw);
+}
+
+/**
+ * The service a forward name lies under (`[_port._proto.|endpoint.]service.namespace.svc.<zone>`,
+ * its namespace exposed), or null: what every answer under that name is built from.
+ */
+export function serviceOf(opts: LookupOptions, qname: string, zone: string): ServiceEntry | null {
+  const parts = parseName(trimZone(qname, zone));
+  if (parts === 'apex' || parts === null || parts.kind !== 'svc' || parts.service === '' || isReverseName(qname) || !namespaceExposed(opts, parts.namespace)) return null;
+  return opts.index.service(parts.service, parts.namespace) ?? null;
 }
 
 function findPods(opts: LookupOptions, r: NameParts): Item[] | null {

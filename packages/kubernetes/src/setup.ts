@@ -65,6 +65,7 @@ export const kubernetes = definePlugin<KubernetesConfig>({
       fallthrough: config.fallthrough,
       localIPs: localAddresses(),
       synced: () => source.synced,
+      keepReplies: !cacheBefore(ctx.plugins),
       resolve: (name: string, qtype: number) => ctx.resolve(name, qtype),
     };
     ctx.offer('zoneSource', kubernetesZoneSource(options));
@@ -97,4 +98,13 @@ async function startAndWait(source: Source, timeoutMs: number, log: Logger): Pro
     }
     await new Promise((r) => setTimeout(r, Math.min(50, timeoutMs - (now - started))));
   }
+}
+
+/**
+ * True when a `cache` runs before this plugin in the block (CoreDNS's default Corefile): it
+ * answers repeated questions, so replies kept here as well would only hold memory twice.
+ */
+export function cacheBefore(plugins: readonly string[]): boolean {
+  const cache = plugins.indexOf('cache');
+  return cache >= 0 && cache < plugins.indexOf('kubernetes');
 }

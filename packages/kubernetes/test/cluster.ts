@@ -42,8 +42,9 @@ export const coreDnsCluster: readonly RawObject[] = [
   pod('podns', 'foo', ['10.240.0.1']),
 ];
 
-export function buildIndex(objects: readonly RawObject[]): ClusterIndex {
-  const index = new ClusterIndex(() => SERIAL);
+/** The index of `objects`, its clock at SERIAL unless `now` says otherwise. */
+export function buildIndex(objects: readonly RawObject[], now: () => number = () => SERIAL): ClusterIndex {
+  const index = new ClusterIndex(now);
   for (const raw of objects) {
     if (raw.kind === 'Service') index.setService(toService(raw, index.interner));
     else if (raw.kind === 'EndpointSlice') index.setSlice(toSlice(raw, index.interner));

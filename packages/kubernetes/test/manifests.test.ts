@@ -51,6 +51,9 @@ test('readManifests: multi-document files, List kinds, JSON, folders', () => {
   assert.deepEqual(names, ['Namespace/a', 'Service/one', 'Service/two', 'Service/three']);
   writeFileSync(join(dir, 'bad.yaml'), 'kind: Service\nmetadata:\n  name: [unclosed\n');
   assert.throws(() => readManifests([join(dir, 'bad.yaml')]), /bad\.yaml:\d+: /);
+  // A JSON file is read by JSON.parse; one that is no JSON still gets the YAML parser's position.
+  writeFileSync(join(dir, 'bad.json'), '{"kind": "Service",\n "metadata": {"name": "web"]\n}\n');
+  assert.throws(() => readManifests([join(dir, 'bad.json')]), /bad\.json:\d+: /);
   assert.throws(() => readManifests([join(dir, 'missing.yaml')]), /missing\.yaml: no such file or directory$/);
 });
 

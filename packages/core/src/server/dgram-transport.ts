@@ -53,9 +53,11 @@ function bindDgram(options: UdpBindOptions, onPacket: PacketHandler, log: Logger
         socket.off('error', fail);
         // A send to a vanished client (ICMP unreachable) must not take the server down.
         socket.on('error', options.onError ?? ((err) => log.debug(`udp ${options.address}: ${err.message}`)));
-        socket.on('message', (msg, rinfo) => {
-          onPacket(msg, remoteOf(rinfo.address, rinfo.port, rinfo.family), endpoint);
-        });
+        // An IPv4 socket's peers are IPv4, never mapped: their Remote needs no look at the address.
+        socket.on(
+          'message',
+          v6 ? (msg, rinfo) => onPacket(msg, remoteOf(rinfo.address, rinfo.port, rinfo.family), endpoint) : (msg, rinfo) => onPacket(msg, { address: rinfo.address, port: rinfo.port, family: 4 }, endpoint),
+        );
         const { address, port } = socket.address();
         resolve({ address, port, send, close });
       };

@@ -28,7 +28,9 @@ const answer: Next = (req, w) => {
  * heap grow in proportion to what stays alive: the size of an entry is the
  * size of the cache's footprint.
  */
-test('a cached entry costs the heap under 600 bytes (its reply bytes are outside it)', async () => {
+// About 450 bytes, and since a hit copies the reply through a view kept with the entry (60 ns less
+// a hit, bench/hotpath.js), about 600: the bound leaves room for the collector's noise.
+test('a cached entry costs the heap under 700 bytes (its reply bytes are outside it)', async () => {
   const N = 5000;
   let cache: Cache | null = makeCache(`cache {\n success ${N}\n }`, new Clock());
   const fill = async (c: Cache, prefix: string): Promise<void> => {
@@ -42,5 +44,5 @@ test('a cached entry costs the heap under 600 bytes (its reply bytes are outside
   assert.ok(full - warm < N * 50, `the heap does not grow while every entry is replaced (${warm} -> ${full} bytes)`);
   cache = null;
   const perEntry = (full - heapAfterGc()) / N;
-  assert.ok(perEntry < 600, `${perEntry.toFixed(0)} bytes of heap per entry`);
+  assert.ok(perEntry < 700, `${perEntry.toFixed(0)} bytes of heap per entry`);
 });

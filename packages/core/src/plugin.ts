@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import type { EndpointSet } from './server/endpoint-set.js';
 import type { ServerTls } from './server/tls-settings.js';
 import type { UdpTransport } from './transport.js';
+import type { Workers } from './workers.js';
 import { Rcode } from './wire/constants.js';
 import type { Request } from './wire/request.js';
 
@@ -124,6 +125,13 @@ export interface SetupContext extends ParseContext {
    * its queries and their answers are batched with the listeners' traffic.
    */
   readonly udp: UdpTransport;
+  /**
+   * The threads of this process that run the Corefile (`-workers N`), and this one's number: a
+   * plugin that holds something for the whole process (an HTTP listener, a watch, the process's
+   * metrics) does so in the primary (`workers.index === 0`) only, and shares what the others need
+   * through `publish`/`subscribe`. Worker 0 of 1 when the server runs alone.
+   */
+  readonly workers: Workers;
   /** Runs after every setup, before the listeners open. A throw stops the start. */
   onStartup(hook: () => void | Promise<void>): void;
   /**

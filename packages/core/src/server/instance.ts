@@ -8,6 +8,7 @@ import type { EndpointSet } from './endpoint-set.js';
 import type { Request } from '../wire/request.js';
 import { type PlannedPlugin, planBlock } from './plan.js';
 import type { UdpTransport } from '../transport.js';
+import type { Workers } from '../workers.js';
 import type { PluginRegistry } from './registry.js';
 import { InflightCounter, type Route, Router, serverLabel } from './router.js';
 import { type ServerTls, sameTls } from './tls-settings.js';
@@ -31,6 +32,8 @@ export interface InstanceEnv {
   readonly udp: UdpTransport;
   readonly requestReload: () => Promise<void>;
   readonly fatal: (error: Error) => void;
+  /** The threads of the process that run the Corefile (SetupContext.workers). */
+  readonly workers: Workers;
 }
 
 /** One server block after setup. */
@@ -126,6 +129,7 @@ export class Instance {
         corefile: this.source,
         outbound: this.env.outbound,
         udp: this.env.udp,
+        workers: this.env.workers,
         status: this.env.status,
         warn: (token, message) => this.env.log.warn(`${token.file}:${token.line}: ${message}`),
         onStartup: (hook) => this.startup.push(hook),

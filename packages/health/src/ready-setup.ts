@@ -26,6 +26,8 @@ export const ready = definePlugin<ReadyConfig>({
     return { address: address ? parseHostPort(address, 'ready') : { host: '', port: 8181 } };
   },
   async setup(config, ctx) {
+    // The primary answers for every worker (its status holds theirs).
+    if (ctx.workers.index > 0) return;
     await servePath(ctx, config.address, '/ready', () => readyAnswer(ctx.status, ctx.log));
   },
 });

@@ -1,5 +1,6 @@
 import type { NamespaceEntry, PodEntry, ServiceEntry, SliceEntry } from './entries.js';
 import { Interner } from './entries.js';
+import type { IndexReader } from './index-reader.js';
 import { PodIndex } from './pod-index.js';
 
 /** A map whose values are one item or several, without an array for the common single case. */
@@ -38,10 +39,12 @@ function all<T>(value: T | T[] | undefined): readonly T[] {
  * and autopath; a compact PodIndex). Fed by informers or manifests;
  * `modified` (unix seconds) is the SOA serial.
  */
-export class ClusterIndex {
+export class ClusterIndex implements IndexReader {
   readonly interner = new Interner();
   /** Unix seconds of the last change, the SOA serial. */
   modified = 0;
+  /** Counts the changes (a snapshot for the worker threads is taken when it moves). */
+  version = 0;
   private readonly services = new Map<string, ServiceEntry>();
   private readonly slicesByService: Multi<SliceEntry> = new Map();
   private readonly slices = new Map<string, SliceEntry>();
@@ -54,6 +57,7 @@ export class ClusterIndex {
 
   private touch(): void {
     this.modified = this.now();
+    this.version++;
   }
 
   // Writes. Each replaces what was there under the same namespace and name.
@@ -153,6 +157,20 @@ export class ClusterIndex {
   /** Every service (zone transfers list them all). */
   allServices(): IterableIterator<ServiceEntry> {
     return this.services.values();
+  }
+
+  /** Every slice that names its service (those the answers read). */
+  *allSlices(): IterableIterator<SliceEntry> {
+    for (const slices of this.slicesByService.values()) yield* all(slices);
+  }
+
+  allNamespaces(): IterableIterator<string> {
+    return this.namespaces.values();
+  }
+
+  /** Each pod address and the namespace of a pod at it. */
+  allPods(): IterableIterator<[ip: string, namespace: string]> {
+    return this.pods.entries();
   }
 
   servicesByIp(ip: string): readonly ServiceEntry[] {

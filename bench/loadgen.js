@@ -3,7 +3,7 @@
 // server, with the server's CPU time read from /proc around the run.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuSeconds, have, onCore } from './procs.js';
 
@@ -15,6 +15,7 @@ export function buildTool(here, out, name) {
   if (mtime(bin) >= mtime(src)) return { bin };
   const cc = process.env.CC ?? 'cc';
   if (!have(cc)) return { error: `no C compiler (${cc}) to build ${name}` };
+  mkdirSync(out, { recursive: true }); // a fresh checkout has no bench/out yet
   const r = spawnSync(cc, ['-O2', '-Wall', '-o', bin, src], { encoding: 'utf8' });
   if (r.status !== 0) return { error: `${cc} failed to build ${src}:\n${r.stderr}` };
   return { bin };
@@ -23,12 +24,13 @@ export function buildTool(here, out, name) {
 /**
  * One run of the generator against `server` (a child process) on `port`:
  * `window` queries in flight (closed loop), or `rate` queries per second (open
- * loop). Returns the generator's JSON, the server's CPU seconds during it, and
+ * loop), from `sockets` source ports, pinned to `core` (null: anywhere).
+ * Returns the generator's JSON, the server's CPU seconds during it, and
  * answers per server CPU second.
  */
-export async function loadgen(bin, server, port, file, { seconds, window = 256, rate = 0 }) {
-  const args = ['-p', String(port), '-d', file, '-l', String(seconds), '-w', String(window), ...(rate ? ['-r', String(rate)] : [])];
-  const [c, a] = onCore(1, bin, args);
+export async function loadgen(bin, server, port, file, { seconds, window = 256, rate = 0, sockets = 1, core = 1 }) {
+  const args = ['-p', String(port), '-d', file, '-l', String(seconds), '-w', String(window), ...(rate ? ['-r', String(rate)] : []), ...(sockets > 1 ? ['-s', String(sockets)] : [])];
+  const [c, a] = core === null ? [bin, args] : onCore(core, bin, args);
   const cpuBefore = cpuSeconds(server.pid);
   const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';

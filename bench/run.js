@@ -11,7 +11,8 @@
 // - secure.js: DNS over TLS and HTTPS beside dnsdist (dnsperf -m dot, h2load).
 // Then (phases.js) cache misses through forward beside dnsmasq, unbound and
 // dnsdist, cache hits over TCP beside unbound and dnsmasq, and the dgram
-// fallback against the echo taken in turn.
+// fallback against the echo taken in turn; and (scaling.js) cache hits with
+// -workers 1 and 2 beside unbound and dnsdist on 1 and 2 threads.
 // `--smoke` runs everything for about a second, to keep this script from
 // rotting. Results: the tables printed, and bench/out/results.json.
 // The `file` phase (bench/file.js) serves a zone of a million records with
@@ -26,6 +27,7 @@ import { fileBench } from './file.js';
 import { buildTool, loadgen } from './loadgen.js';
 import { havePeer, PEER_PACKAGES, peerCommand } from './peers.js';
 import { fallbackPhase, missPhase, tcpPhase } from './phases.js';
+import { scalingPhase } from './scaling.js';
 import { freePort, freeTcpPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
 import { report } from './report.js';
 import { securePhase, secureReport } from './secure.js';
@@ -37,8 +39,8 @@ const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slic
 const smoke = process.argv.includes('--smoke');
 /** Rounds: each server's best round counts (the machine is shared: others only ever slow it). */
 const rounds = Number(arg('rounds') ?? (smoke ? 1 : 3));
-/** Which phases run: `--phases=dnsperf,loadgen,secure,file,miss,tcp,fallback` (all by default; see phases.js for the last three). */
-const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file,miss,tcp,fallback').split(','));
+/** Which phases run: `--phases=dnsperf,loadgen,secure,file,miss,tcp,fallback,scale` (all by default; see phases.js and scaling.js for the last four). */
+const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file,miss,tcp,fallback,scale').split(','));
 /** Seconds of each measured run of the miss and TCP phases. */
 const missSeconds = smoke ? 1 : 5;
 /** Seconds of each cache-hit run with dnsperf. */
@@ -142,13 +144,13 @@ async function main() {
   ensureTools();
   if (!pinned) log('fewer than 2 cores or no taskset: running unpinned, the numbers are not comparable');
   const defaultUdp = checkCli();
-  const usesTools = ['loadgen', 'file', 'miss', 'fallback'].some((p) => phases.has(p));
+  const usesTools = ['loadgen', 'file', 'miss', 'fallback', 'scale'].some((p) => phases.has(p));
   const generator = usesTools ? buildTool(here, out, 'loadgen') : null;
   const floor = ['loadgen', 'miss', 'fallback'].some((p) => phases.has(p)) ? buildTool(here, out, 'floor') : null;
   for (const built of [generator, floor]) {
     if (!built?.error) continue;
-    log(`${built.error}: the loadgen, miss and fallback phases are skipped`);
-    for (const p of ['loadgen', 'miss', 'fallback']) phases.delete(p);
+    log(`${built.error}: the loadgen, miss, fallback and scale phases are skipped`);
+    for (const p of ['loadgen', 'miss', 'fallback', 'scale']) phases.delete(p);
   }
   const files = await writeQueryFiles();
   const upstreamPort = await freePort();
@@ -261,6 +263,12 @@ async function main() {
       const c = servers.find((s) => s.name === 'chaindns');
       const tcpServers = [...(c ? [named(c)] : []), ...(await peerList(['unbound', 'dnsmasq'], upstreamPort))];
       const result = await tcpPhase({ servers: tcpServers, out, hits: files.hits, rounds: smoke ? 1 : Math.min(rounds, 2), seconds: missSeconds });
+      runs.push(...result.runs);
+      extra.push(...result.lines, '');
+    }
+    if (phases.has('scale')) {
+      const chaindnsWith = async (workers, port) => [process.execPath, [...NODE_ARGS, cli, '-conf', (await corefile(`scale-${workers}`, upstreamPort, port)).path, '-quiet', '-workers', String(workers)]];
+      const result = await scalingPhase({ chaindns: chaindnsWith, upstreamPort, out, generator: generator.bin, hits: files.hits, rounds: smoke ? 1 : rounds, seconds: loadSeconds, root, only });
       runs.push(...result.runs);
       extra.push(...result.lines, '');
     }

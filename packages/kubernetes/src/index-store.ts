@@ -164,6 +164,11 @@ export class ClusterIndex implements IndexReader {
     for (const slices of this.slicesByService.values()) yield* all(slices);
   }
 
+  /** The lookups by key as they are held (one entry, or several), for a snapshot to copy. */
+  groups(): { readonly slicesByService: ReadonlyMap<string, SliceEntry | readonly SliceEntry[]>; readonly serviceByIp: ReadonlyMap<string, ServiceEntry | readonly ServiceEntry[]>; readonly sliceByIp: ReadonlyMap<string, SliceEntry | readonly SliceEntry[]> } {
+    return { slicesByService: this.slicesByService, serviceByIp: this.serviceByIp, sliceByIp: this.sliceByIp };
+  }
+
   allNamespaces(): IterableIterator<string> {
     return this.namespaces.values();
   }

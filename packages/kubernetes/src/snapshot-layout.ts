@@ -63,7 +63,11 @@ export const GROUP = 4; // key, second key or NONE, members at, count
 
 export const SERVICE_TYPES = ['ClusterIP', 'Headless', 'ExternalName'] as const;
 
-/** FNV-1a over the char codes of `a`, then a dot and `b` when given: the same for a string and its ASCII bytes. */
+/**
+ * FNV-1a over the char codes of `a`, then a dot and `b` when given, and murmur3's finalizer:
+ * FNV's low bits alone, which pick the slot, follow the last characters, so addresses that differ
+ * in their last digits (100.64.0.1, 100.64.0.2, ...) would pile up in long probes.
+ */
 export function hashKey(a: string, b?: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a.charCodeAt(i), 16777619);
@@ -71,7 +75,9 @@ export function hashKey(a: string, b?: string): number {
     h = Math.imul(h ^ 0x2e, 16777619);
     for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b.charCodeAt(i), 16777619);
   }
-  return h >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** The table capacity for `n` keys: a power of 2, at most half full. */

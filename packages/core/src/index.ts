@@ -58,6 +58,7 @@ export { type LazyPlugin, type PluginSource, PluginRegistry } from './server/reg
 export { loadPlugins, planBlock, type PlannedPlugin, type PlanOptions } from './server/plan.js';
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
 export type { PeerStatus } from './server/status.js';
+export { listenShared } from './server/listen-http.js';
 export { type ConnectionOptions, defaultConnectionOptions, MAX_CONNECTIONS_PER_CLIENT } from './server/connection-table.js';
 export type { ClientAuth, ServerTls } from './server/tls-settings.js';
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';

@@ -1,3 +1,4 @@
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { CapabilityName, CapabilityOffers, CapabilityRef, Capabilities } from './capabilities.js';
 import type { Directive, Token } from './corefile/types.js';
@@ -168,6 +169,13 @@ export interface SetupContext extends ParseContext {
    * two plugins or blocks).
    */
   resolve(qname: string, qtype: number, via?: Request): Promise<Buffer>;
+  /**
+   * Listens a plugin's own server (an HTTP listener: health, ready, /metrics) on `host:port`
+   * as the server's listeners listen: with SO_REUSEPORT when the server shares its ports
+   * (`reusePort`), so that a successor process binds beside this one during an upgrade.
+   * Resolves with where it is bound; rejects as `listen` fails (EADDRINUSE, EADDRNOTAVAIL).
+   */
+  listen(server: NetServer, host: string, port: number): Promise<AddressInfo>;
   /**
    * A resource (an HTTP listener, say) shared by every block and every
    * config generation that asks for `key`: created by the first, disposed when

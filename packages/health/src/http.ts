@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ChainDNSError, formatHostPort, type HostPort, isNoIPv6, listenHosts, type Logger, type SetupContext } from '@chaindns/core';
+import { ChainDNSError, formatHostPort, type HostPort, isNoIPv6, listenHosts, listenShared, type Logger, type SetupContext } from '@chaindns/core';
+
+/** How a plugin listens (SetupContext.listen: with SO_REUSEPORT where the server shares its ports). */
+export type Listen = SetupContext['listen'];
 
 /** An HTTP listen address: `:8080`, `127.0.0.1:8080`, `[::1]:8080`, `localhost:8181`. */
 export type HttpAddress = HostPort;
@@ -35,8 +38,8 @@ export class HttpEndpoint {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
   }
 
-  /** Listens on `address`; `:PORT` takes `::` (IPv4 too), or `0.0.0.0` on a host without IPv6. */
-  static async open(address: HttpAddress, log: Logger): Promise<HttpEndpoint> {
+  /** Listens on `address` with `listen`; `:PORT` takes `::` (IPv4 too), or `0.0.0.0` on a host without IPv6. */
+  static async open(address: HttpAddress, log: Logger, listen: Listen = (server, host, port) => listenShared(server, host, port, null)): Promise<HttpEndpoint> {
     const hosts = listenHosts(address.host);
     for (let i = 0; ; i++) {
       const endpoint = new HttpEndpoint();
@@ -83,17 +86,6 @@ export class HttpEndpoint {
   }
 }
 
-/** Binds `server` to `host`:`port`; resolves with where it is bound. */
-function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
-}
-
 /**
  * Serves `path` on the listener for `address`, shared by every block and
  * config generation that names the same address: opened by the first, kept
@@ -103,7 +95,7 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
 export async function servePath(ctx: SetupContext, address: HttpAddress, path: string, handler: PathHandler): Promise<HttpEndpoint> {
   const endpoint = await ctx.shared(
     `http:${formatHostPort(address)}`,
-    () => HttpEndpoint.open(address, ctx.log),
+    () => HttpEndpoint.open(address, ctx.log, ctx.listen),
     (e) => e.close(),
   );
   ctx.onShutdown(endpoint.serve(path, handler));

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ChainDNSError, formatHostPort, type HostPort, isNoIPv6, listenHosts, type Logger, type Registry } from '@chaindns/core';
+import { ChainDNSError, formatHostPort, type HostPort, isNoIPv6, listenHosts, type Logger, type Registry, type SetupContext } from '@chaindns/core';
 
 /** Where `/metrics` listens: `localhost:9153`, `:9153` (every address), `127.0.0.1:0` (a free port), `[::1]:9153`. */
 export type HttpAddress = HostPort;
@@ -13,8 +13,11 @@ export class MetricsEndpoint {
     readonly bound: AddressInfo,
   ) {}
 
-  /** Listens on `address`; `:PORT` takes `::` (IPv4 too), or `0.0.0.0` on a host without IPv6. */
-  static async open(address: HttpAddress, registry: Registry, log: Logger): Promise<MetricsEndpoint> {
+  /**
+   * Listens on `address` with `listen` (SetupContext.listen: SO_REUSEPORT where the server shares
+   * its ports); `:PORT` takes `::` (IPv4 too), or `0.0.0.0` on a host without IPv6.
+   */
+  static async open(address: HttpAddress, registry: Registry, log: Logger, listen: SetupContext['listen']): Promise<MetricsEndpoint> {
     const hosts = listenHosts(address.host);
     for (let i = 0; ; i++) {
       const server = createServer((req, res) => void answer(registry, req, res));
@@ -60,13 +63,3 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
-/** Binds `server` to `host`:`port`; resolves with where it is bound. */
-function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
-}

@@ -37,7 +37,7 @@ export const prometheus = definePlugin<PrometheusConfig>({
       await ctx.shared(
         // Not `http:ADDRESS`: health and ready share listeners of another shape under that key.
         `prometheus http:${formatHostPort(config.address)}`,
-        () => MetricsEndpoint.open(config.address, ctx.registry, ctx.log),
+        () => MetricsEndpoint.open(config.address, ctx.registry, ctx.log, ctx.listen),
         (endpoint) => endpoint.close(),
       );
     });

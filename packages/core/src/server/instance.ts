@@ -7,7 +7,8 @@ import { Rcode } from '../wire/constants.js';
 import type { EndpointSet } from './endpoint-set.js';
 import type { Request } from '../wire/request.js';
 import { type PlannedPlugin, planBlock } from './plan.js';
-import type { UdpTransport } from '../transport.js';
+import type { StreamSocketBinder, UdpTransport } from '../transport.js';
+import { listenShared } from './listen-http.js';
 import type { Workers } from '../workers.js';
 import type { PluginRegistry } from './registry.js';
 import { InflightCounter, type Route, Router, serverLabel } from './router.js';
@@ -34,6 +35,8 @@ export interface InstanceEnv {
   readonly fatal: (error: Error) => void;
   /** The threads of the process that run the Corefile (SetupContext.workers). */
   readonly workers: Workers;
+  /** Binds the plugins' listeners (SetupContext.listen) with SO_REUSEPORT through it, or null. */
+  readonly reusePort: StreamSocketBinder | null;
 }
 
 /** One server block after setup. */
@@ -155,6 +158,7 @@ export class Instance {
           return this.env.resolve(built.block, qname, qtype, via);
         },
         shared: (key, create, dispose) => this.env.shared.acquire(this, key, create, dispose),
+        listen: (server, host, port) => listenShared(server, host, port, this.env.reusePort),
         requestReload: this.env.requestReload,
         fatal: (error) => {
           log.fatal(error.message);

@@ -266,6 +266,7 @@ export class Server {
       outbound: this.outbound,
       udp: this.transport,
       workers: this.options.workers ?? SOLE_WORKER,
+      reusePort: (this.options.reusePort && this.transport.reusePort) || null,
       fatal: (error) => {
         this.fatalError ??= error;
         void this.halt(true);

@@ -31,12 +31,20 @@ export function buildTool(here, out, name) {
 export async function loadgen(bin, server, port, file, { seconds, window = 256, rate = 0, sockets = 1, core = 1 }) {
   const args = ['-p', String(port), '-d', file, '-l', String(seconds), '-w', String(window), ...(rate ? ['-r', String(rate)] : []), ...(sockets > 1 ? ['-s', String(sockets)] : [])];
   const [c, a] = core === null ? [bin, args] : onCore(core, bin, args);
-  const cpuBefore = cpuSeconds(server.pid);
+  // A server that exits during the run (the handoff phase's old process) has no CPU time to read: NaN.
+  const cpuOf = (pid) => {
+    try {
+      return cpuSeconds(pid);
+    } catch {
+      return NaN;
+    }
+  };
+  const cpuBefore = cpuOf(server.pid);
   const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   const [code] = await once(child, 'exit');
-  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const cpu = cpuOf(server.pid) - cpuBefore;
   if (code !== 0) throw new Error(`loadgen exited ${code}`);
   const result = JSON.parse(stdout);
   return { ...result, serverCpu: cpu, serverCpuShare: cpu / seconds, qpsPerCore: cpu > 0 ? result.completed / cpu : NaN };

@@ -39,15 +39,32 @@ function busiest(before, after, n) {
 }
 
 /**
- * `chaindns(workers)` gives chaindns's command line for a port; the peers come from peers.js.
+ * Starts `s` on both cores (for the server and for the generator alike) on a port free now; again on
+ * another when it fails: on a busy machine a port free for UDP is often some TCP client's ephemeral
+ * port (TIME_WAIT included), which the server's TCP listener cannot take.
+ */
+async function startOnFreePort(s, root) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const [cmd, args] = await s.command(port);
+    try {
+      return { child: await start(s.name, '0,1', cmd, args, port, root), port };
+    } catch (err) {
+      // dnsdist says why on stdout, which the run does not keep: any failed start tries another port.
+      if (attempt >= 20) throw err;
+      log(`${s.name} did not start on port ${port} (${err.message.trim().split('\n')[0]}): another port`);
+    }
+  }
+}
+
+/**
+ * `chaindns(workers, port)` gives chaindns's command line; the peers come from peers.js.
  * Returns the runs and the lines of the table.
  */
 export async function scalingPhase({ chaindns, upstreamPort, out, generator, hits, rounds, seconds, root, only }) {
+  // Each server gets a port free when it starts (one chosen long before may be taken meanwhile).
   const servers = [];
-  for (const threads of [1, 2]) {
-    const port = await freePort();
-    servers.push({ name: `chaindns -workers ${threads}`, kind: 'chaindns', threads, port, command: await chaindns(threads, port) });
-  }
+  for (const threads of [1, 2]) servers.push({ name: `chaindns -workers ${threads}`, kind: 'chaindns', threads, command: (port) => chaindns(threads, port) });
   for (const name of ['unbound', 'dnsdist']) {
     if (only && !only.includes(name)) continue;
     if (!havePeer(name)) {
@@ -55,19 +72,17 @@ export async function scalingPhase({ chaindns, upstreamPort, out, generator, hit
       continue;
     }
     for (const threads of [1, 2]) {
-      const port = await freePort();
-      servers.push({ name: `${name} ${threads === 1 ? '1 thread' : `${threads} ${name === 'dnsdist' ? 'listeners' : 'threads'}`}`, kind: name, threads, port, command: peerCommand(name, port, upstreamPort, out, threads) });
+      servers.push({ name: `${name} ${threads === 1 ? '1 thread' : `${threads} ${name === 'dnsdist' ? 'listeners' : 'threads'}`}`, kind: name, threads, command: async (port) => peerCommand(name, port, upstreamPort, out, threads) });
     }
   }
   const runs = [];
   for (let round = 1; round <= rounds; round++) {
     for (const s of servers) {
-      // Both cores, for the server and for the generator.
-      const child = await start(s.name, '0,1', s.command[0], s.command[1], s.port, root);
+      const { child, port } = await startOnFreePort(s, root);
       try {
-        await loadgen(generator, child, s.port, hits, { seconds: 1, window: WINDOW, sockets: SOCKETS, core: null });
+        await loadgen(generator, child, port, hits, { seconds: 1, window: WINDOW, sockets: SOCKETS, core: null });
         const before = threadCpu(child.pid);
-        const r = await loadgen(generator, child, s.port, hits, { seconds, window: WINDOW, sockets: SOCKETS, core: null });
+        const r = await loadgen(generator, child, port, hits, { seconds, window: WINDOW, sockets: SOCKETS, core: null });
         const shares = busiest(before, threadCpu(child.pid), s.threads + 1);
         runs.push({ driver: 'loadgen', server: s.name, workload: 'scale', threads: s.threads, round, ...r, threadShares: shares });
         log(`round ${round} ${s.name}: ${Math.round(r.qps)} QPS, server ${fmt(r.serverCpuShare, 2)} cores, ${Math.round(r.qpsPerCore)} QPS per server core, p99 ${r.p99Us} µs, lost ${r.lost}, busiest threads ${shares.map((x) => `${fmt(100 * x)}%`).join(' ')}`);

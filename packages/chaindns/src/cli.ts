@@ -32,6 +32,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const logger = createLogger({ quiet: flags.quiet });
+  // The pid file says "listening" (a readiness probe reads it): one left by a process that crashed must not say it early.
+  if (flags.pidfile) rmSync(flags.pidfile, { force: true });
   const corefile = corefileOf(flags.conf);
   // Signals count from the start: a SIGTERM while a plugin waits for its backend stops cleanly.
   const signalled = new Promise<void>((resolve) => {

@@ -47,9 +47,8 @@ interface Slot {
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
-  /** The last value of each key the primary published, and when (a count of publications). */
-  private readonly published = new Map<string, { value: unknown; at: number }>();
-  private publications = 0;
+  /** The last value of each key the primary published: what a worker starting gets first. */
+  private readonly published = new Map<string, unknown>();
   private readonly replies = new Map<number, (families: MetricFamily[]) => void>();
   private nextId = 0;
   private primary: Server | null = null;
@@ -74,8 +73,9 @@ export class WorkerPool {
       index: 0,
       count: options.count,
       publish: (key, value) => {
-        this.published.set(key, { value, at: ++this.publications });
-        this.send({ type: 'publish', key, value });
+        this.published.set(key, value);
+        // Starting ones too: a worker waits for what it needs (kubernetes, its synced index) before it serves.
+        for (const slot of this.slots) slot.worker?.postMessage({ type: 'publish', key, value } satisfies ToWorker);
       },
       subscribe: () => () => {},
     };
@@ -124,9 +124,8 @@ export class WorkerPool {
       portZero: primary.portZero(),
       quiet: this.options.quiet,
       pluginsFrom: this.options.pluginsFrom,
-      published: [...this.published].map(([key, { value }]) => [key, value] as const),
+      published: [...this.published],
     };
-    const seen = this.publications;
     const worker = new Worker(this.options.entry, { workerData: data });
     slot.worker = worker;
     slot.state = 'starting';
@@ -137,8 +136,6 @@ export class WorkerPool {
         if (msg.type === 'started') {
           slot.state = 'running';
           slot.beat = Date.now();
-          // What was published while it started was not sent to it: the last of each such key.
-          for (const [key, { value, at }] of this.published) if (at > seen) worker.postMessage({ type: 'publish', key, value } satisfies ToWorker);
           resolve();
         } else if (msg.type === 'failed') {
           error = new Error(`worker ${slot.index}: ${msg.message}`);

@@ -29,6 +29,7 @@ import { havePeer, PEER_PACKAGES, peerCommand } from './peers.js';
 import { fallbackPhase, missPhase, tcpPhase } from './phases.js';
 import { scalingPhase } from './scaling.js';
 import { handoffPhase } from './handoff.js';
+import { cacheRatioPhase } from './cache-ratio.js';
 import { freePort, freeTcpPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
 import { report } from './report.js';
 import { securePhase, secureReport } from './secure.js';
@@ -40,8 +41,8 @@ const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slic
 const smoke = process.argv.includes('--smoke');
 /** Rounds: each server's best round counts (the machine is shared: others only ever slow it). */
 const rounds = Number(arg('rounds') ?? (smoke ? 1 : 3));
-/** Which phases run: `--phases=dnsperf,loadgen,secure,file,miss,tcp,fallback,scale,handoff` (all by default; see phases.js, scaling.js and handoff.js for the last five). */
-const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file,miss,tcp,fallback,scale,handoff').split(','));
+/** Which phases run: `--phases=dnsperf,loadgen,secure,file,miss,tcp,fallback,scale,ratio,handoff` (all by default; see phases.js, scaling.js, cache-ratio.js and handoff.js for the last six). */
+const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file,miss,tcp,fallback,scale,ratio,handoff').split(','));
 /** Seconds of each measured run of the miss and TCP phases. */
 const missSeconds = smoke ? 1 : 5;
 /** Seconds of each cache-hit run with dnsperf. */
@@ -145,13 +146,13 @@ async function main() {
   ensureTools();
   if (!pinned) log('fewer than 2 cores or no taskset: running unpinned, the numbers are not comparable');
   const defaultUdp = checkCli();
-  const usesTools = ['loadgen', 'file', 'miss', 'fallback', 'scale', 'handoff'].some((p) => phases.has(p));
+  const usesTools = ['loadgen', 'file', 'miss', 'fallback', 'scale', 'ratio', 'handoff'].some((p) => phases.has(p));
   const generator = usesTools ? buildTool(here, out, 'loadgen') : null;
-  const floor = ['loadgen', 'miss', 'fallback', 'handoff'].some((p) => phases.has(p)) ? buildTool(here, out, 'floor') : null;
+  const floor = ['loadgen', 'miss', 'fallback', 'ratio', 'handoff'].some((p) => phases.has(p)) ? buildTool(here, out, 'floor') : null;
   for (const built of [generator, floor]) {
     if (!built?.error) continue;
-    log(`${built.error}: the loadgen, miss, fallback, scale and handoff phases are skipped`);
-    for (const p of ['loadgen', 'miss', 'fallback', 'scale', 'handoff']) phases.delete(p);
+    log(`${built.error}: the loadgen, miss, fallback, scale, ratio and handoff phases are skipped`);
+    for (const p of ['loadgen', 'miss', 'fallback', 'scale', 'ratio', 'handoff']) phases.delete(p);
   }
   const files = await writeQueryFiles();
   const upstreamPort = await freePort();
@@ -270,6 +271,11 @@ async function main() {
     if (phases.has('scale')) {
       const chaindnsWith = async (workers, port) => [process.execPath, [...NODE_ARGS, cli, '-conf', (await corefile(`scale-${workers}`, upstreamPort, port)).path, '-quiet', '-workers', String(workers)]];
       const result = await scalingPhase({ chaindns: chaindnsWith, upstreamPort, out, generator: generator.bin, hits: files.hits, rounds: smoke ? 1 : rounds, seconds: loadSeconds, root, only });
+      runs.push(...result.runs);
+      extra.push(...result.lines, '');
+    }
+    if (phases.has('ratio')) {
+      const result = await cacheRatioPhase({ cli, out, generator: generator.bin, floor: floor.bin, root, smoke });
       runs.push(...result.runs);
       extra.push(...result.lines, '');
     }

@@ -50,6 +50,12 @@ test('-workers 2 and kubernetes: one set of watches for the process, every worke
     assert.equal(lists.length, new Set(lists).size, `each resource listed once: ${lists.join(' ')}`);
     api.apply(service('testns', 'late', { clusterIP: '10.0.0.99', ports: [{ name: 'http', port: 80 }] }));
     await eventually(async () => assert.deepEqual([...(await answers('late.testns.svc.cluster.local'))], ['0 10.0.0.99']), 3000, 'every worker answers the new service');
+    // A reload lists the API again: the workers answer from the last synced index meanwhile.
+    c.child.kill('SIGUSR1');
+    const during = new Set<string>();
+    for (const until = Date.now() + 1500; Date.now() < until; ) for (const a of await answers('svc0.testns.svc.cluster.local')) during.add(a);
+    assert.deepEqual([...during], ['0 10.0.0.1'], 'no answer lost its data while the primary synced again');
+    await eventually(() => (c.output().match(/Reloading complete/g) ?? []).length === 2, 3000, 'both reloaded');
   } finally {
     assert.equal(await c.stop(), 0);
     await api.stop();

@@ -14,26 +14,27 @@ const PACE = 5;
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
- * The primary of `-workers N` (the thread that watches the API): while the
- * index changes, a snapshot of it in shared memory, published to the other
- * workers under `key`, every PUBLISH_MS at most, and at most a fifth of the
- * time: a snapshot costs time in proportion to the cluster (about 60 ms for
- * 10,000 services and 100,000 endpoints, so under constant churn the other
- * workers lag the primary by about a third of a second there).
+ * The primary of `-workers N` (the thread that watches the API): once it has
+ * synced, and then while the index changes, a snapshot of it in shared memory,
+ * published to the other workers under `key`, every PUBLISH_MS at most, and at most a fifth of the
+ * time: a snapshot costs time in proportion to the cluster (150-375 ms for
+ * 10,000 services and 100,000 endpoints on a shared 2-CPU VM, so under
+ * constant churn the other workers lag the primary by one to two seconds).
  */
 export function publishSnapshots(index: ClusterIndex, source: Source, workers: Workers, key: string, log: Logger): { stop(): void } {
   let version = -1;
-  let synced = false;
+  let published = false;
   let timer: NodeJS.Timeout | null = null;
   const publish = (): void => {
     let wait = PUBLISH_MS;
-    if (index.version !== version || source.synced !== synced) {
-      const first = source.synced && !synced;
+    // Only a synced index: after a reload the workers keep the last one while this one syncs.
+    if (source.synced && (index.version !== version || !published)) {
+      const first = !published;
       version = index.version;
-      synced = source.synced;
+      published = true;
       const started = performance.now();
       try {
-        const snapshot = writeSnapshot(index, synced);
+        const snapshot = writeSnapshot(index, true);
         workers.publish(key, snapshot);
         const took = performance.now() - started;
         wait = Math.max(PUBLISH_MS, PACE * took);

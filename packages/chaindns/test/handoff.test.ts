@@ -13,6 +13,8 @@ const dir = tempDir('chaindns-handoff-');
 let upstream: TestUpstream;
 let port: number;
 let http: number;
+let health: number;
+let metrics: number;
 
 before(async () => {
   // Every A name has one address; a miss waits 20 ms upstream, so queries are in flight at each handoff.
@@ -23,11 +25,10 @@ before(async () => {
       return { id: q.id, type: 'response', flags: 0x8180, questions: [question], answers: [{ name: question.name, type: 'A', class: 'IN', ttl: 3600, data: addressOf(question.name) }] };
     },
   });
-  port = await freePort();
-  http = await freePort();
+  [port, http, health, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
   writeFileSync(
     dir.file('Corefile'),
-    `.:${port} {\n  bind 127.0.0.1\n  errors\n  health 127.0.0.1:${http}\n  ready 127.0.0.1:${http + 1}\n  prometheus 127.0.0.1:${http + 2}\n  cache\n  forward . 127.0.0.1:${upstream.port}\n}\n`,
+    `.:${port} {\n  bind 127.0.0.1\n  errors\n  health 127.0.0.1:${health}\n  ready 127.0.0.1:${http}\n  prometheus 127.0.0.1:${metrics}\n  cache\n  forward . 127.0.0.1:${upstream.port}\n}\n`,
   );
 });
 after(async () => {
@@ -58,7 +59,7 @@ test('a rolling replacement under load (3 times, 2,000 QPS of hits and misses, T
   const result = await underLoad(3, 'roll', async (old) => {
     // The new one listens beside the old (its banner comes once it does), with its HTTP listeners on the same ports.
     const next = await start();
-    assert.equal((await httpGet(`http://127.0.0.1:${http}/health`)).status, 200);
+    assert.equal((await httpGet(`http://127.0.0.1:${health}/health`)).status, 200);
     assert.equal(await old.stop(), 0);
     return next;
   });

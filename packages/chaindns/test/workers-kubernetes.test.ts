@@ -29,7 +29,7 @@ test('-workers 2 and kubernetes: one set of watches for the process, every worke
   );
   const c = await startChaindns(['-conf', dir.file('Corefile'), '-workers', '2'], { cwd: dir.path });
   try {
-    await eventually(() => /2 workers serve/.test(c.output()), 5000, 'the workers started');
+    await eventually(() => /2 workers serve/.test(c.output()), 10_000, 'the workers started');
     // The worker got the primary's synced index while it started: it never waited out its startup_timeout.
     assert.doesNotMatch(c.output(), /unsynced Kubernetes API/);
     // Each query from a socket of its own: the kernel spreads them over both workers.

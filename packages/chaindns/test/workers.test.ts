@@ -10,7 +10,10 @@ import { type Chaindns, httpGet, runCli, sample, startChaindns, tempDir } from '
 interface Setup {
   readonly dir: ReturnType<typeof tempDir>;
   readonly port: number;
+  /** The ports of ready, health and prometheus. */
   readonly http: number;
+  readonly health: number;
+  readonly metrics: number;
   writeCorefile(label?: string, extra?: string): void;
 }
 
@@ -21,15 +24,14 @@ async function setup(): Promise<Setup> {
   mkdirSync(pkg, { recursive: true });
   writeFileSync(`${pkg}/package.json`, JSON.stringify({ name: 'chaindns-plugin-workerid', type: 'module', main: 'index.js' }));
   writeFileSync(`${pkg}/index.js`, `export { default } from ${JSON.stringify(new URL('./worker-id.js', import.meta.url).href)};\n`);
-  const port = await freePort();
-  const http = await freePort();
+  const [port, http, health, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const writeCorefile = (label = '', extra = ''): void =>
     writeFileSync(
       dir.file('Corefile'),
-      `.:${port} {\n  bind 127.0.0.1\n  ready 127.0.0.1:${http}\n  health 127.0.0.1:${http + 1}\n  prometheus 127.0.0.1:${http + 2}\n${extra}  workerid ${label}\n}\n`,
+      `.:${port} {\n  bind 127.0.0.1\n  ready 127.0.0.1:${http}\n  health 127.0.0.1:${health}\n  prometheus 127.0.0.1:${metrics}\n${extra}  workerid ${label}\n}\n`,
     );
   writeCorefile();
-  return { dir, port, http, writeCorefile };
+  return { dir, port, http, health, metrics, writeCorefile };
 }
 
 /** Which workers answered `count` queries, each from a socket of its own (the kernel picks a socket by the source port). */
@@ -51,12 +53,12 @@ test('-workers 2: both threads answer on one port, UDP and TCP, and /metrics, /r
   const s = await setup();
   const c = await run(s, ['-workers', '2']);
   try {
-    await eventually(() => /2 workers serve/.test(c.output()), 5000, 'the workers started');
+    await eventually(() => /2 workers serve/.test(c.output()), 10_000, 'the workers started');
     const udp = await answeredBy(s.port, 64);
     assert.deepEqual([...udp.keys()].sort(), ['worker 0', 'worker 1'], `UDP answers: ${JSON.stringify([...udp])}`);
     const tcp = await answeredBy(s.port, 32, 'tcp');
     assert.deepEqual([...tcp.keys()].sort(), ['worker 0', 'worker 1'], `TCP answers: ${JSON.stringify([...tcp])}`);
-    const metrics = (await httpGet(`http://127.0.0.1:${s.http + 2}/metrics`)).body;
+    const metrics = (await httpGet(`http://127.0.0.1:${s.metrics}/metrics`)).body;
     const server = `dns://127.0.0.1:${s.port}`;
     assert.equal(sample(metrics, 'coredns_dns_requests_total', { server, proto: 'udp', type: 'TXT' }), 64, 'summed over the workers');
     assert.equal(sample(metrics, 'coredns_dns_requests_total', { server, proto: 'tcp', type: 'TXT' }), 32);
@@ -65,7 +67,7 @@ test('-workers 2: both threads answer on one port, UDP and TCP, and /metrics, /r
     assert.equal(sample(metrics, 'coredns_build_info'), 1);
     assert.equal(metrics.match(/^process_cpu_seconds_total /gm)?.length, 1, 'the process once');
     assert.deepEqual(await httpGet(`http://127.0.0.1:${s.http}/ready`), { status: 200, body: 'OK' });
-    assert.deepEqual(await httpGet(`http://127.0.0.1:${s.http + 1}/health`), { status: 200, body: 'OK' });
+    assert.deepEqual(await httpGet(`http://127.0.0.1:${s.health}/health`), { status: 200, body: 'OK' });
   } finally {
     assert.equal(await c.stop(), 0);
     s.dir.remove();
@@ -76,13 +78,13 @@ test('a reload (SIGUSR1) swaps the chain of every worker', async () => {
   const s = await setup();
   const c = await run(s, ['-workers', '2']);
   try {
-    await eventually(() => /2 workers serve/.test(c.output()), 5000, 'the workers started');
+    await eventually(() => /2 workers serve/.test(c.output()), 10_000, 'the workers started');
     s.writeCorefile('v2');
     c.child.kill('SIGUSR1');
     await eventually(async () => {
       const seen = await answeredBy(s.port, 32);
       assert.deepEqual([...seen.keys()].sort(), ['worker 0 v2', 'worker 1 v2']);
-    }, 5000, 'every worker on the new Corefile');
+    }, 10_000, 'every worker on the new Corefile');
   } finally {
     assert.equal(await c.stop(), 0);
     s.dir.remove();
@@ -93,14 +95,14 @@ test('a worker that crashes is logged and started again; the process serves on, 
   const s = await setup();
   const c = await run(s, ['-workers', '2']);
   try {
-    await eventually(() => /2 workers serve/.test(c.output()), 5000, 'the workers started');
+    await eventually(() => /2 workers serve/.test(c.output()), 10_000, 'the workers started');
     // Each query from its own socket: one of them reaches worker 1, which throws out of its event loop.
     await eventually(async () => {
       await query(s.port, 'crash.', 'TXT').catch(() => {});
       assert.match(c.output(), /\[ERROR\] worker 1 crashed: Error: workerid: crash asked of worker 1/);
-    }, 5000, 'worker 1 crashed');
+    }, 10_000, 'worker 1 crashed');
     assert.match(c.output(), /\[ERROR\] worker 1 exited with code 1; restarting it in 250 ms/);
-    await eventually(() => /\[INFO\] worker 1 restarted/.test(c.output()), 5000, 'worker 1 restarted');
+    await eventually(() => /\[INFO\] worker 1 restarted/.test(c.output()), 10_000, 'worker 1 restarted');
     const seen = await answeredBy(s.port, 64);
     assert.deepEqual([...seen.keys()].sort(), ['worker 0', 'worker 1']);
     assert.deepEqual(await httpGet(`http://127.0.0.1:${s.http}/ready`), { status: 200, body: 'OK' });
@@ -115,11 +117,11 @@ test("a worker's fatal error (loop's) stops the process with exit code 1", async
   const s = await setup();
   const c = await run(s, ['-workers', '2']);
   try {
-    await eventually(() => /2 workers serve/.test(c.output()), 5000, 'the workers started');
+    await eventually(() => /2 workers serve/.test(c.output()), 10_000, 'the workers started');
     await eventually(async () => {
       await query(s.port, 'fatal.', 'TXT', { timeoutMs: 300 }).catch(() => {});
       assert.notEqual(c.child.exitCode, null);
-    }, 5000, 'the process stopped');
+    }, 10_000, 'the process stopped');
     assert.equal(await c.exited, 1);
     assert.match(c.output(), /\[FATAL\] worker 1: workerid: fatal asked of worker 1/);
   } finally {
@@ -133,7 +135,7 @@ test('multisocket N in the Corefile starts N workers; -workers takes precedence'
   s.writeCorefile('', '  multisocket 2\n');
   const c = await run(s, []);
   try {
-    await eventually(() => /2 workers serve/.test(c.output()), 5000, 'the workers started');
+    await eventually(() => /2 workers serve/.test(c.output()), 10_000, 'the workers started');
     assert.deepEqual([...(await answeredBy(s.port, 64)).keys()].sort(), ['worker 0', 'worker 1']);
   } finally {
     assert.equal(await c.stop(), 0);

@@ -26,10 +26,12 @@ export interface LoadResult {
  * A steady UDP load from `sockets` source ports at `qps`, every `missEvery`th
  * query a name never asked before (a cache miss) and the others 100 hot names,
  * each answer checked against the name's address; beside it, one TCP query at
- * a time on a new connection each. `stop()` ends it and, after `graceMs` for
- * the answers still due, counts the queries never answered as lost.
+ * a time on a new connection each (with `tcp`: not while nothing listens, where
+ * a connect may pick the port itself as its source, and the TCP self-connection's
+ * TIME_WAIT would hold the port for a minute). `stop()` ends it and, after
+ * `graceMs` for the answers still due, counts the queries never answered as lost.
  */
-export function steadyLoad(port: number, options: { qps: number; sockets: number; missEvery: number; tag: string }): { stop(graceMs?: number): Promise<LoadResult> } {
+export function steadyLoad(port: number, options: { qps: number; sockets: number; missEvery: number; tag: string; tcp: boolean }): { stop(graceMs?: number): Promise<LoadResult> } {
   const result: LoadResult = { sent: 0, answered: 0, lost: 0, wrong: 0, latencies: [], tcpFailed: 0, tcpAnswered: 0 };
   const pending = new Map<string, { name: string; at: number }>();
   const ids = new Array<number>(options.sockets).fill(0);
@@ -64,7 +66,7 @@ export function steadyLoad(port: number, options: { qps: number; sockets: number
       n++;
     }
   }, tick);
-  let running = true;
+  let running = options.tcp;
   const tcpLoop = (async () => {
     for (let t = 0; running; t++) {
       const name = `hot${t % 100}.${options.tag}.example`;

@@ -101,6 +101,8 @@ test('a worker that crashes is logged and started again; the process serves on, 
       await query(s.port, 'crash.', 'TXT').catch(() => {});
       assert.match(c.output(), /\[ERROR\] worker 1 crashed: Error: workerid: crash asked of worker 1/);
     }, 10_000, 'worker 1 crashed');
+    // Down for 250 ms and its start at least: /ready names it meanwhile.
+    await eventually(async () => assert.deepEqual(await httpGet(`http://127.0.0.1:${s.http}/ready`), { status: 503, body: 'worker 1' }), 5000, '/ready naming worker 1');
     await eventually(() => assert.match(c.output(), /\[ERROR\] worker 1 exited with code 1; restarting it in 250 ms/), 5000, 'the exit logged');
     await eventually(() => /\[INFO\] worker 1 restarted/.test(c.output()), 10_000, 'worker 1 restarted');
     const seen = await answeredBy(s.port, 64);

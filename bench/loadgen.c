@@ -4,7 +4,7 @@
  * QPS here). Built by bench/run.js with the machine's cc (-O2) into bench/out/.
  *
  *   loadgen -p PORT -d FILE [-l SECONDS] [-w WINDOW] [-r QPS] [-T TICK_US] [-W WARMUP_SECONDS]
- *           [-t TIMEOUT_MS] [-e]
+ *           [-t TIMEOUT_MS] [-e] [-s SOCKETS]
  *
  * Two modes:
  *   closed loop (default): WINDOW queries in flight, a new one sent for each answer or
@@ -161,9 +161,30 @@ static int receive(int fd, uint64_t run_end) {
   return n;
 }
 
-static void receive_all(int fd, uint64_t run_end) {
-  while (receive(fd, run_end) == BATCH) {
-  }
+/* -s SOCKETS: the queries leave from this many sockets (source ports) in turn, so that a server
+ * whose sockets share its port (SO_REUSEPORT: threads, workers) gets them spread, as it would
+ * from many clients; the kernel picks a socket by the source. */
+#define MAX_SOCKETS 64
+static int fds[MAX_SOCKETS], nfds = 1, next_fd = 0;
+
+/* The socket the next batch leaves from. */
+static int next_socket(void) {
+  int fd = fds[next_fd];
+  if (++next_fd == nfds) next_fd = 0;
+  return fd;
+}
+
+static void receive_all(uint64_t run_end) {
+  for (int i = 0; i < nfds; i++)
+    while (receive(fds[i], run_end) == BATCH) {
+    }
+}
+
+/* Takes one batch from each socket; returns how many datagrams in all. */
+static int receive_each(uint64_t run_end) {
+  int n = 0;
+  for (int i = 0; i < nfds; i++) n += receive(fds[i], run_end);
+  return n;
 }
 
 /* Queries out longer than the timeout are lost. */
@@ -179,13 +200,14 @@ static void expire(uint64_t t, uint64_t timeout_ns) {
   }
 }
 
-/* Waits until the socket is readable or `until` (ns) has come. */
-static void wait_readable(int fd, uint64_t until) {
+/* Waits until a socket is readable or `until` (ns) has come. */
+static void wait_readable(uint64_t until) {
   uint64_t t = now_ns();
   if (until <= t) return;
-  struct pollfd p = {.fd = fd, .events = POLLIN};
+  struct pollfd p[MAX_SOCKETS];
+  for (int i = 0; i < nfds; i++) p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
   struct timespec ts = {.tv_sec = (time_t)((until - t) / 1000000000u), .tv_nsec = (long)((until - t) % 1000000000u)};
-  ppoll(&p, 1, &ts, NULL);
+  ppoll(p, (nfds_t)nfds, &ts, NULL);
 }
 
 /* A lost query counts as slower than every answer (its latency is at least the timeout), so a
@@ -199,7 +221,7 @@ static uint64_t percentile(double p) {
 }
 
 static void usage(void) {
-  fprintf(stderr, "usage: loadgen -p PORT -d FILE [-l SECONDS] [-w WINDOW] [-r QPS] [-T TICK_US] [-W WARMUP_SECONDS] [-t TIMEOUT_MS] [-e]\n");
+  fprintf(stderr, "usage: loadgen -p PORT -d FILE [-l SECONDS] [-w WINDOW] [-r QPS] [-T TICK_US] [-W WARMUP_SECONDS] [-t TIMEOUT_MS] [-e] [-s SOCKETS]\n");
   exit(2);
 }
 
@@ -208,7 +230,7 @@ int main(int argc, char **argv) {
   double seconds = 5, warmup = 0, rate = 0, tick_us = 100;
   long timeout_ms = 1000;
   const char *file = NULL;
-  while ((opt = getopt(argc, argv, "p:d:l:w:r:T:W:t:e")) != -1) {
+  while ((opt = getopt(argc, argv, "p:d:l:w:r:T:W:t:es:")) != -1) {
     switch (opt) {
       case 'p': port = atoi(optarg); break;
       case 'd': file = optarg; break;
@@ -219,30 +241,35 @@ int main(int argc, char **argv) {
       case 'W': warmup = atof(optarg); break;
       case 't': timeout_ms = atol(optarg); break;
       case 'e': edns = 1; break;
+      case 's': nfds = atoi(optarg); break;
       default: usage();
     }
   }
   /* Bounded in time, and to this machine: the target is always 127.0.0.1. */
   if (!file || port < 1 || port > 65535 || window < 1 || window > 60000 || seconds <= 0 ||
       seconds > MAX_SECONDS || warmup < 0 || warmup > MAX_SECONDS || rate < 0 || rate > 1e7 ||
-      tick_us < 1 || tick_us > 100000 || timeout_ms < 1 || timeout_ms > 10000)
+      tick_us < 1 || tick_us > 100000 || timeout_ms < 1 || timeout_ms > 10000 || nfds < 1 ||
+      nfds > MAX_SOCKETS)
     usage();
   read_queries(file, edns);
   hist = calloc(HIST_US, sizeof *hist);
   if (!hist) die("calloc");
 
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) die("socket");
-  int size = 8 << 20, on = 1;
-  /* Big buffers, so the generator's own socket drops nothing (FORCE needs root). */
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
-    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
-  if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0) die("SO_TIMESTAMPNS");
-  struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, (struct sockaddr *)&to, sizeof to) < 0) die("connect");
+  for (int i = 0; i < nfds; i++) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) die("socket");
+    int size = (8 << 20) / nfds, on = 1;
+    /* Big buffers, so the generator's own sockets drop nothing (FORCE needs root). */
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
+      setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0) die("SO_TIMESTAMPNS");
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&to, sizeof to) < 0) die("connect");
+    fds[i] = fd;
+  }
   for (int i = 0; i < BATCH; i++) {
     siov[i].iov_base = sbuf[i];
     smsg[i].msg_hdr.msg_iov = &siov[i];
@@ -278,25 +305,25 @@ int main(int argc, char **argv) {
         }
         while (scheduled < due) {
           int n = due - scheduled < BATCH ? (int)(due - scheduled) : BATCH;
-          int s = send_batch(fd, n);
+          int s = send_batch(next_socket(), n);
           scheduled += (uint64_t)n; /* a send the socket refused is not retried */
           if (recording) skipped += (uint64_t)(n - s);
           if (s < n) break;
         }
-        receive_all(fd, end);
+        receive_all(end);
         expire(now_ns(), timeout_ns);
-        /* Sleeps to the next tick, waking for answers (to take them off the socket). */
+        /* Sleeps to the next tick, waking for answers (to take them off the sockets). */
         uint64_t next = start + (k + 1) * tick_ns;
         for (uint64_t n = now_ns(); n < next && n < end; n = now_ns()) {
-          wait_readable(fd, next < end ? next : end);
-          receive_all(fd, end);
+          wait_readable(next < end ? next : end);
+          receive_all(end);
         }
       } else {
         while (outstanding < window) {
           int n = window - outstanding < BATCH ? (int)(window - outstanding) : BATCH;
-          if (send_batch(fd, n) < n) break;
+          if (send_batch(next_socket(), n) < n) break;
         }
-        if (receive(fd, end) == 0 && outstanding >= window) wait_readable(fd, now_ns() + 1000000);
+        if (receive_each(end) == 0 && outstanding >= window) wait_readable(now_ns() + 1000000);
         expire(now_ns(), timeout_ns);
       }
     }
@@ -304,7 +331,7 @@ int main(int argc, char **argv) {
      * or given up before the run counts anything). */
     uint64_t drain_end = now_ns() + timeout_ns;
     for (uint64_t t = now_ns(); outstanding > 0 && t < drain_end; t = now_ns()) {
-      if (receive(fd, end) == 0) wait_readable(fd, t + 1000000);
+      if (receive_each(end) == 0) wait_readable(t + 1000000);
       expire(now_ns(), timeout_ns);
     }
     expire(UINT64_MAX, 0);

@@ -3,7 +3,7 @@
 // server, with the server's CPU time read from /proc around the run.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuSeconds, have, onCore } from './procs.js';
 
@@ -16,6 +16,7 @@ export function buildTool(here, out, name) {
   if (mtime(bin) >= Math.max(mtime(src), ...headers.map((h) => mtime(join(here, h))))) return { bin };
   const cc = process.env.CC ?? 'cc';
   if (!have(cc)) return { error: `no C compiler (${cc}) to build ${name}` };
+  mkdirSync(out, { recursive: true }); // a fresh checkout has no bench/out yet
   const r = spawnSync(cc, ['-O2', '-Wall', '-o', bin, src], { encoding: 'utf8' });
   if (r.status !== 0) return { error: `${cc} failed to build ${src}:\n${r.stderr}` };
   return { bin };
@@ -24,18 +25,27 @@ export function buildTool(here, out, name) {
 /**
  * One run of the generator against `server` (a child process) on `port`:
  * `window` queries in flight (closed loop), or `rate` queries per second (open
- * loop). Returns the generator's JSON, the server's CPU seconds during it, and
+ * loop), from `sockets` source ports, pinned to `core` (null: anywhere).
+ * Returns the generator's JSON, the server's CPU seconds during it, and
  * answers per server CPU second.
  */
-export async function loadgen(bin, server, port, file, { seconds, window = 256, rate = 0 }) {
-  const args = ['-p', String(port), '-d', file, '-l', String(seconds), '-w', String(window), ...(rate ? ['-r', String(rate)] : [])];
-  const [c, a] = onCore(1, bin, args);
-  const cpuBefore = cpuSeconds(server.pid);
+export async function loadgen(bin, server, port, file, { seconds, window = 256, rate = 0, sockets = 1, core = 1 }) {
+  const args = ['-p', String(port), '-d', file, '-l', String(seconds), '-w', String(window), ...(rate ? ['-r', String(rate)] : []), ...(sockets > 1 ? ['-s', String(sockets)] : [])];
+  const [c, a] = core === null ? [bin, args] : onCore(core, bin, args);
+  // A server that exits during the run (the handoff phase's old process) has no CPU time to read: NaN.
+  const cpuOf = (pid) => {
+    try {
+      return cpuSeconds(pid);
+    } catch {
+      return NaN;
+    }
+  };
+  const cpuBefore = cpuOf(server.pid);
   const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   const [code] = await once(child, 'exit');
-  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const cpu = cpuOf(server.pid) - cpuBefore;
   if (code !== 0) throw new Error(`loadgen exited ${code}`);
   const result = JSON.parse(stdout);
   return { ...result, serverCpu: cpu, serverCpuShare: cpu / seconds, qpsPerCore: cpu > 0 ? result.completed / cpu : NaN };

@@ -17,13 +17,15 @@ const PEERS = {
     // --conf-file=/dev/null, --no-hosts and an empty --pid-file keep the host's dnsmasq setup out of it.
     ['--no-daemon', '--cache-size=10000', '--no-resolv', `--server=127.0.0.1#${upstreamPort}`, `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--conf-file=/dev/null', '--no-hosts', '--pid-file='],
   ],
-  unbound: (port, upstreamPort, out) => {
+  unbound: (port, upstreamPort, out, threads) => {
     const conf = join(out, `unbound-${port}.conf`);
     const server = {
       interface: `127.0.0.1@${port}`,
       port,
       'do-daemonize': 'no',
-      'num-threads': 1,
+      'num-threads': threads,
+      // Each thread its own socket on the port (SO_REUSEPORT), as chaindns's workers.
+      'so-reuseport': threads > 1 ? 'yes' : 'no',
       username: '""',
       chroot: '""',
       directory: `"${out}"`,
@@ -47,10 +49,12 @@ const PEERS = {
     writeFileSync(conf, `server:\n${Object.entries(server).map(([k, v]) => `  ${k}: ${v}\n`).join('')}forward-zone:\n  name: "."\n  forward-addr: 127.0.0.1@${upstreamPort}\n`);
     return ['unbound', ['-d', '-c', conf]];
   },
-  dnsdist: (port, upstreamPort, out) => {
+  dnsdist: (port, upstreamPort, out, threads) => {
     const conf = join(out, `dnsdist-${port}.conf`);
+    // One listener (a receiving thread) per `threads`, sharing the port with SO_REUSEPORT past the first.
+    const locals = Array.from({ length: threads }, (_, i) => `${i === 0 ? 'setLocal' : 'addLocal'}('127.0.0.1:${port}'${threads > 1 ? ', {reusePort=true}' : ''})`).join('\n');
     // No security polling (a query to the Internet); health checks only when queries fail.
-    writeFileSync(conf, `setLocal('127.0.0.1:${port}')\nsetSecurityPollSuffix('')\nnewServer({address='127.0.0.1:${upstreamPort}', healthCheckMode='lazy'})\ngetPool(''):setCache(newPacketCache(100000))\n`);
+    writeFileSync(conf, `${locals}\nsetSecurityPollSuffix('')\nnewServer({address='127.0.0.1:${upstreamPort}', healthCheckMode='lazy'})\ngetPool(''):setCache(newPacketCache(100000))\n`);
     return ['dnsdist', ['--supervised', '--disable-syslog', '-C', conf]];
   },
 };
@@ -60,7 +64,10 @@ export function havePeer(name) {
   return have(name);
 }
 
-/** The command line of peer `name` serving `port` in front of `upstreamPort` (its config written into `out`). */
-export function peerCommand(name, port, upstreamPort, out) {
-  return PEERS[name](port, upstreamPort, out);
+/**
+ * The command line of peer `name` serving `port` in front of `upstreamPort` (its config written into
+ * `out`), on `threads` threads (unbound's num-threads, dnsdist's listeners; dnsmasq has one).
+ */
+export function peerCommand(name, port, upstreamPort, out, threads = 1) {
+  return PEERS[name](port, upstreamPort, out, threads);
 }

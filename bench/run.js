@@ -11,7 +11,8 @@
 // - secure.js: DNS over TLS and HTTPS beside dnsdist (dnsperf -m dot, h2load).
 // Then (phases.js) cache misses through forward beside dnsmasq, unbound and
 // dnsdist, cache hits over TCP beside unbound and dnsmasq, and the dgram
-// fallback against the echo taken in turn.
+// fallback against the echo taken in turn; and (scaling.js) cache hits with
+// -workers 1 and 2 beside unbound and dnsdist on 1 and 2 threads.
 // `--smoke` runs everything for about a second, to keep this script from
 // rotting. Results: the tables printed, and bench/out/results.json.
 // The `file` phase (bench/file.js) serves a zone of a million records with
@@ -30,7 +31,10 @@ import { fileBench } from './file.js';
 import { buildTool, loadgen } from './loadgen.js';
 import { havePeer, PEER_PACKAGES, peerCommand } from './peers.js';
 import { fallbackPhase, missPhase, tcpPhase } from './phases.js';
-import { freeDnsPort, freeTcpPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
+import { scalingPhase } from './scaling.js';
+import { handoffPhase } from './handoff.js';
+import { cacheRatioPhase } from './cache-ratio.js';
+import { freeDnsPort, freePort, freeTcpPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
 import { report } from './report.js';
 import { securePhase, secureReport } from './secure.js';
 
@@ -41,8 +45,8 @@ const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slic
 const smoke = process.argv.includes('--smoke');
 /** Rounds: each server's best round counts (the machine is shared: others only ever slow it). */
 const rounds = Number(arg('rounds') ?? (smoke ? 1 : 3));
-/** Which phases run: `--phases=dnsperf,loadgen,secure,file,cluster,miss,tcp,fallback,dashboard` (all by default; see phases.js for miss, tcp and fallback, dashboard.js for the last). */
-const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file,cluster,miss,tcp,fallback,dashboard').split(','));
+/** Which phases run: `--phases=dnsperf,loadgen,secure,file,cluster,miss,tcp,fallback,dashboard,scale,ratio,handoff` (all by default; see phases.js for miss, tcp and fallback, dashboard.js, scaling.js, cache-ratio.js and handoff.js for the last four). */
+const phases = new Set((arg('phases') ?? 'dnsperf,loadgen,secure,file,cluster,miss,tcp,fallback,dashboard,scale,ratio,handoff').split(','));
 /** Seconds of each measured run of the miss and TCP phases. */
 const missSeconds = smoke ? 1 : 5;
 /** Seconds of each cache-hit run with dnsperf. */
@@ -148,15 +152,15 @@ async function main() {
   const defaultUdp = checkCli();
   // The tools are built into bench/out, which a fresh clone does not have yet.
   mkdirSync(out, { recursive: true });
-  const usesTools = ['loadgen', 'file', 'cluster', 'miss', 'fallback', 'dashboard'].some((p) => phases.has(p));
+  const usesTools = ['loadgen', 'file', 'cluster', 'miss', 'fallback', 'dashboard', 'scale', 'ratio', 'handoff'].some((p) => phases.has(p));
   const generator = usesTools ? buildTool(here, out, 'loadgen') : null;
-  const floor = ['loadgen', 'miss', 'fallback'].some((p) => phases.has(p)) ? buildTool(here, out, 'floor') : null;
+  const floor = ['loadgen', 'miss', 'fallback', 'ratio', 'handoff'].some((p) => phases.has(p)) ? buildTool(here, out, 'floor') : null;
   const tcpgen = phases.has('tcp') ? buildTool(here, out, 'tcpgen') : null;
   if (tcpgen?.error) log(`${tcpgen.error}: no TCP runs of one query per connection`);
   for (const built of [generator, floor]) {
     if (!built?.error) continue;
-    log(`${built.error}: the loadgen, cluster, miss, fallback and dashboard phases are skipped`);
-    for (const p of ['loadgen', 'cluster', 'miss', 'fallback', 'dashboard']) phases.delete(p);
+    log(`${built.error}: the loadgen, cluster, miss, fallback, dashboard, scale, ratio and handoff phases are skipped`);
+    for (const p of ['loadgen', 'cluster', 'miss', 'fallback', 'dashboard', 'scale', 'ratio', 'handoff']) phases.delete(p);
   }
   const files = await writeQueryFiles();
   const upstreamPort = await freeDnsPort();
@@ -272,6 +276,25 @@ async function main() {
       const result = await tcpPhase({ servers: tcpServers, out, hits: files.hits, rounds: smoke ? 1 : Math.min(rounds, 2), seconds: missSeconds, tcpgenBin: tcpgen?.bin ?? null });
       runs.push(...result.runs);
       extra.push(...result.lines, '');
+    }
+    if (phases.has('scale')) {
+      const chaindnsWith = async (workers, port) => [process.execPath, [...NODE_ARGS, cli, '-conf', (await corefile(`scale-${workers}`, upstreamPort, port)).path, '-quiet', '-workers', String(workers)]];
+      const result = await scalingPhase({ chaindns: chaindnsWith, upstreamPort, out, generator: generator.bin, hits: files.hits, rounds: smoke ? 1 : rounds, seconds: loadSeconds, root, only });
+      runs.push(...result.runs);
+      extra.push(...result.lines, '');
+    }
+    if (phases.has('ratio')) {
+      const result = await cacheRatioPhase({ cli, out, generator: generator.bin, floor: floor.bin, root, smoke });
+      runs.push(...result.runs);
+      extra.push(...result.lines, '');
+    }
+    if (phases.has('handoff')) {
+      if (defaultUdp !== 'udp-native') log('the handoff phase needs the native transport (SO_REUSEPORT): skipped');
+      else {
+        const result = await handoffPhase({ cli, out, generator: generator.bin, floor: floor.bin, smoke });
+        runs.push(...result.runs.map((r) => ({ ...r, driver: 'loadgen', server: 'chaindns', workload: `handoff-${r.mode}` })));
+        extra.push(...result.lines, '');
+      }
     }
     if (phases.has('fallback')) {
       const pair = ['chaindns-dgram', 'echo'].map((n) => servers.find((s) => s.name === n));

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { rmSync, writeFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { createLogger, VERSION } from '@chaindns/core';
 import { parseFlags, USAGE } from './flags.js';
 import { tuneGc } from './gc.js';
 import { defaultRegistry } from './plugins.js';
 import { corefileOf, createServer } from './start.js';
 import { resolveUdp, udpChoice } from './udp.js';
+import { workerCount } from './workers.js';
 
 /** The `chaindns` binary: CoreDNS's flags, signals and exit codes. */
 async function main(argv: readonly string[]): Promise<number> {
@@ -32,14 +34,23 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // Debug lines pass: the server writes them while its Corefile has `debug`.
   const logger = createLogger({ quiet: flags.quiet, debug: true });
+  // The pid file says "listening" (a readiness probe reads it): one left by a process that crashed must not say it early.
+  if (flags.pidfile) rmSync(flags.pidfile, { force: true });
   const corefile = corefileOf(flags.conf);
   // Signals count from the start: a SIGTERM while a plugin waits for its backend stops cleanly.
   const signalled = new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve).once('SIGINT', resolve);
   });
   if (udp.reason && !flags.quiet) logger.info(`UDP on dgram: ${udp.reason}`);
-  const server = createServer({ corefile, logger, ...(udp.transport ? { udpTransport: udp.transport } : {}), ...(flags.dnsPort !== undefined ? { dnsPort: flags.dnsPort } : {}) });
-  const started = await Promise.race([server.start().then(() => true), signalled.then(() => false)]);
+  const count = await workerCount(flags.workers, corefile, flags.dnsPort, udp.transport, logger);
+  // Beside the primary (this thread), workers run the binary's own entry, which serves as one off the main thread.
+  const pool = count > 1 ? new (await import('./worker-pool.js')).WorkerPool({ count, entry: new URL(import.meta.url), dnsPort: flags.dnsPort, quiet: flags.quiet, pluginsFrom: undefined, log: logger }) : null;
+  const server = createServer(
+    { corefile, logger, ...(udp.transport ? { udpTransport: udp.transport } : {}), ...(flags.dnsPort !== undefined ? { dnsPort: flags.dnsPort } : {}) },
+    // SO_REUSEPORT wherever the transport can set it, as CoreDNS does: the workers share the ports, and so can a successor process.
+    { reusePort: udp.transport?.reusePort !== undefined, ...(pool ? { workers: pool.workers, registry: pool.registry, peerStatus: pool.peerStatus, onReload: (source) => pool.reload(source) } : {}) },
+  );
+  const started = await Promise.race([server.start().then(() => pool?.start(server)).then(() => true), signalled.then(() => false)]);
   // Stopped before it served: nothing to drain, the exit closes what start opened.
   if (!started) return 0;
   if (flags.pidfile) writeFileSync(flags.pidfile, `${process.pid}\n`);
@@ -49,20 +60,29 @@ async function main(argv: readonly string[]): Promise<number> {
     server.reload().catch((err: unknown) => logger.error(`reload failed, the old config keeps serving: ${err instanceof Error ? err.message : String(err)}`));
   });
   try {
-    // A plugin's fatal error (loop detected) rejects `closed`: exit 1, as CoreDNS's log.Fatal.
-    await Promise.race([signalled.then(() => server.stop()), server.closed]);
+    // A plugin's fatal error (loop detected) rejects `closed`, or a worker's the pool's: exit 1, as CoreDNS's log.Fatal.
+    await Promise.race([signalled.then(() => Promise.all([server.stop(), pool?.stop()])), server.closed, ...(pool ? [pool.fatal] : [])]);
     return 0;
-  } catch {
+  } catch (err) {
+    if (pool) {
+      logger.fatal(err instanceof Error ? err.message : String(err));
+      await Promise.all([server.stop(), pool.stop()]);
+    }
     return 1;
   } finally {
     if (flags.pidfile) rmSync(flags.pidfile, { force: true });
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exit(1);
-  },
-);
+if (isMainThread) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : String(err));
+      process.exit(1);
+    },
+  );
+} else {
+  // A worker thread of -workers N: this module is the entry both run.
+  await (await import('./worker-thread.js')).runWorker();
+}

@@ -1,4 +1,5 @@
 import { ChainDNSError } from '@chaindns/core';
+import { parseWorkers } from './workers.js';
 
 /** CoreDNS's command line, as Go's flag package reads it (`-conf x`, `--conf=x`). */
 export interface Flags {
@@ -11,6 +12,8 @@ export interface Flags {
   readonly help: boolean;
   /** The UDP transport: auto, native or dgram (chaindns's own flag). */
   readonly udp: string | undefined;
+  /** Worker threads: a number, or auto (chaindns's own flag). */
+  readonly workers: number | 'auto' | undefined;
 }
 
 export const USAGE = `Usage of chaindns:
@@ -37,7 +40,10 @@ Flags:
   -udp string
         UDP transport: auto (batched native when it loads), native or dgram (default "auto", or $CHAINDNS_UDP)
   -version
-        Show version`;
+        Show version
+  -workers string
+        Worker threads, each with its own sockets on every listener: a number, or auto (the CPUs
+        the process may use, within its container's CPU quota) (default 1, or the Corefile's multisocket)`;
 
 /** A command's flags: which take no value, and which take one. */
 export interface FlagSpec {
@@ -84,7 +90,7 @@ export function dnsPortFlag(flags: ReadFlags): number | undefined {
 }
 
 export function parseFlags(argv: readonly string[]): Flags {
-  const flags = readFlags(argv, { booleans: ['plugins', 'version', 'quiet', 'help', 'h'], valued: ['conf', 'dns.port', 'pidfile', 'udp'] });
+  const flags = readFlags(argv, { booleans: ['plugins', 'version', 'quiet', 'help', 'h'], valued: ['conf', 'dns.port', 'pidfile', 'udp', 'workers'] });
   return {
     conf: flags.values.get('conf') ?? 'Corefile',
     dnsPort: dnsPortFlag(flags),
@@ -94,5 +100,6 @@ export function parseFlags(argv: readonly string[]): Flags {
     pidfile: flags.values.get('pidfile'),
     help: flags.set.has('help') || flags.set.has('h'),
     udp: flags.values.get('udp'),
+    workers: parseWorkers(flags.values.get('workers')),
   };
 }

@@ -22,7 +22,6 @@ export const LACKING: Readonly<Record<string, string>> = {
   https: 'not in chaindns: https:// blocks serve DNS over HTTPS with the server-wide connection limits (1000 per listener, 100 per client)',
   https3: 'not in chaindns: serve dns:// (UDP and TCP)',
   timeouts: "not in chaindns: TCP connections have CoreDNS's default timeouts (read 3s, write 5s, idle 10s)",
-  multisocket: 'not in chaindns: the native UDP transport batches reads and writes on one socket',
   trace: 'not in chaindns: log and prometheus show what is asked and how long it takes',
   pprof: 'not in chaindns: profile with node --cpu-prof or --inspect',
   shed: 'not in chaindns',

@@ -36,8 +36,11 @@ export interface StartOptions {
   readonly pluginsFrom?: string;
 }
 
-/** Creates a server with the default plugin set, without starting it. */
-export function createServer(options: StartOptions = {}): Server {
+/**
+ * Creates a server with the default plugin set, without starting it. `thread` takes the
+ * options that make it one thread of several (the binary's workers).
+ */
+export function createServer(options: StartOptions = {}, thread: Pick<ServerOptions, 'reusePort' | 'portZero' | 'workers' | 'peerStatus' | 'registry' | 'onReload'> = {}): Server {
   const plugins = defaultRegistry();
   for (const p of options.plugins ?? []) plugins.add(p);
   return new Server({
@@ -48,6 +51,7 @@ export function createServer(options: StartOptions = {}): Server {
     ...(options.defaultAddresses ? { defaultAddresses: options.defaultAddresses } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.udpTransport ? { udpTransport: options.udpTransport } : {}),
+    ...thread,
   });
 }
 

@@ -193,3 +193,23 @@ test('with its native addon beside it, the bundle picks the same UDP transport a
   assert.notEqual(unbundled, 'dgram', 'the unbundled binary loads the addon here');
   assert.equal(await transport(join(withAddon, 'chaindns.mjs')), unbundled);
 });
+
+test('with its native addon beside it, the bundle runs -workers 2: its own entry serves as the worker thread', async (t) => {
+  const addons = readdirSync(built).filter((f) => f.endsWith('.node'));
+  if (addons.length === 0) {
+    t.skip('the bundle loads no native addon, or @chaindns/udp-native is not built on this machine');
+    return;
+  }
+  const withAddon = join(dir, 'workers');
+  copyIn(withAddon, [...scripts, ...addons]);
+  const port = await freePort();
+  const conf = join(withAddon, 'Corefile');
+  writeFileSync(conf, `example.org:${port} {\n    bind 127.0.0.1\n    whoami\n}\n`);
+  const { child, banner } = await startBundle(join(withAddon, 'chaindns.mjs'), ['-conf', conf, '-workers', '2'], withAddon);
+  try {
+    assert.match(banner, /\[INFO\] 2 workers serve/);
+    for (let i = 0; i < 16; i++) assert.equal((await query(port, 'whoami.example.org', 'A')).rcode, 0);
+  } finally {
+    assert.equal(await stop(child), 0);
+  }
+});

@@ -66,6 +66,23 @@ test(`dig against chaindns -conf with a whoami Corefile, over UDP (${udp}) and T
 });
 }
 
+test('a pid file left by a process that crashed is gone at start: it appears only once the server listens (a readiness probe reads it)', async () => {
+  const port = await freePort();
+  const api = await freePort(); // nothing listens there: the kubernetes block waits out its startup_timeout
+  const conf = join(dir, 'Corefile.slow');
+  writeFileSync(conf, `cluster.local:${port} {\n    bind 127.0.0.1\n    kubernetes {\n        endpoint http://127.0.0.1:${api}\n        startup_timeout 2s\n    }\n}\n`);
+  const pidfile = join(dir, 'stale.pid');
+  writeFileSync(pidfile, '999999\n');
+  const child = spawn(process.execPath, [cli, '-conf', conf, '-pidfile', pidfile], { stdio: 'ignore' });
+  try {
+    await eventually(() => !existsSync(pidfile), 2000, 'the stale pid file removed');
+    await eventually(() => existsSync(pidfile), 5000, 'the pid file, once listening');
+    await query(port, 'kubernetes.default.svc.cluster.local', 'A');
+  } finally {
+    assert.equal(await stopCli(child), 0);
+  }
+});
+
 test('a bad Corefile stops start-up with file:line and a non-zero exit', async (t) => {
   const cases = [
     { name: 'unclosed brace', text: '.:1053 {\n    whoami\n', error: /Corefile\.bad:1: .*unclosed/i },

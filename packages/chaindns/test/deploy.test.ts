@@ -269,7 +269,8 @@ test("the image's default Corefile parses, and uses only directives the bundle s
 
 type Labels = Record<string, string>;
 interface Probe {
-  readonly httpGet: { readonly host?: string; readonly path: string; readonly port: number };
+  readonly httpGet?: { readonly host?: string; readonly path: string; readonly port: number };
+  readonly exec?: { readonly command: string[] };
 }
 interface Container {
   readonly name: string;
@@ -303,7 +304,7 @@ interface PodSpec {
       }[];
     };
   };
-  readonly volumes?: { readonly name: string; readonly configMap?: { readonly name: string; readonly items?: { key: string; path: string }[] } }[];
+  readonly volumes?: { readonly name: string; readonly configMap?: { readonly name: string; readonly items?: { key: string; path: string }[] }; readonly emptyDir?: object }[];
 }
 interface Manifest {
   readonly file: string;
@@ -315,6 +316,8 @@ interface Manifest {
     readonly template?: { readonly metadata: { readonly labels: Labels; readonly annotations?: Labels }; readonly spec: PodSpec };
     readonly clusterIP?: string;
     readonly ports?: { readonly port: number; readonly protocol?: string }[];
+    readonly strategy?: unknown;
+    readonly updateStrategy?: unknown;
   };
   readonly data?: Labels;
   readonly rules?: { readonly apiGroups: string[]; readonly resources: string[]; readonly verbs: string[] }[];
@@ -370,7 +373,8 @@ const MEMORY: Readonly<Record<string, { readonly request: string; readonly limit
 function checkDnsContainer(m: Manifest, configMap: string): Container {
   const spec = pod(m);
   const c = spec.containers[0]!;
-  assert.deepEqual(c.args, json(final, 'CMD'), "the image's CMD: CoreDNS's args");
+  const cmd = json(final, 'CMD') as string[];
+  assert.deepEqual(c.args?.slice(0, cmd.length), cmd, "the image's CMD: CoreDNS's args (and the flags after them)");
   assert.match(c.image, /^chaindns:\d+\.\d+\.\d+$/);
   const mount = c.volumeMounts?.find((v) => v.mountPath === posix.dirname(c.args![1]!));
   assert.ok(mount, 'the Corefile directory is mounted');
@@ -422,6 +426,8 @@ test("the Deployment runs CoreDNS's Kubernetes Corefile with its probes, ports, 
   assert.deepEqual(block!.directives.map((d) => d.name), ['errors', 'health', 'ready', 'kubernetes', 'prometheus', 'forward', 'cache', 'loop', 'reload', 'loadbalance']);
   assert.deepEqual(words(directive(block!, 'kubernetes')), ['cluster.local', 'in-addr.arpa', 'ip6.arpa']);
   assert.deepEqual(directive(block!, 'health')!.block!.map((d) => [d.name, ...words(d)]), [['lameduck', '5s']]);
+  // A new pod first, then an old one leaves, lameducking while kube-proxy drops its endpoint.
+  assert.deepEqual(deployment.spec?.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
   assert.deepEqual(words(directive(block!, 'forward')), ['.', '/etc/resolv.conf']);
   // The probes and ports are where the Corefile's plugins listen (health :8080, ready :8181 by default).
   assert.deepEqual(c.livenessProbe?.httpGet, { path: '/health', port: listenPort(directive(block!, 'health'), 8080), scheme: 'HTTP' });
@@ -447,8 +453,8 @@ test("either Corefile a cluster may run in the coredns ConfigMap listens where t
   const scraped = [deployment.spec!.template!.metadata.annotations?.['prometheus.io/port'], service.metadata.annotations?.['prometheus.io/port']];
   for (const { file, block } of corefiles) {
     // Without an address, each plugin listens on its default port (CoreDNS's: 8080, 8181, 9153).
-    assert.equal(listenPort(directive(block, 'health'), 8080), c.livenessProbe?.httpGet.port, `${file}: health where the liveness probe looks`);
-    assert.equal(listenPort(directive(block, 'ready'), 8181), c.readinessProbe?.httpGet.port, `${file}: ready where the readiness probe looks`);
+    assert.equal(listenPort(directive(block, 'health'), 8080), c.livenessProbe?.httpGet?.port, `${file}: health where the liveness probe looks`);
+    assert.equal(listenPort(directive(block, 'ready'), 8181), c.readinessProbe?.httpGet?.port, `${file}: ready where the readiness probe looks`);
     const metrics = listenPort(directive(block, 'prometheus'), 9153);
     assert.equal(metrics, port(c, 'TCP', 'metrics'), `${file}: prometheus on the container's metrics port`);
     assert.deepEqual(scraped, [String(metrics), String(metrics)], `${file}: prometheus where the pods' and the Service's prometheus.io/port point`);
@@ -493,6 +499,20 @@ test('the node-local cache listens on 169.254.20.10 and sends cluster names to t
   const metrics = find(nodelocal, 'Service', 'node-local-dns');
   assert.equal(metrics.spec?.clusterIP, 'None');
   assert.deepEqual(metrics.spec.ports?.map((p) => p.port), [port(c, 'TCP', 'metrics')]);
+});
+
+test('the node-local cache updates with no gap: the new pod beside the old (maxSurge), ready once this process listens (its pid file)', () => {
+  const daemonset = find(nodelocal, 'DaemonSet', 'node-local-dns');
+  assert.deepEqual(daemonset.spec?.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+  const c = checkDnsContainer(daemonset, 'node-local-dns');
+  const args = c.args ?? [];
+  const pidfile = args[args.indexOf('-pidfile') + 1];
+  assert.ok(args.includes('-pidfile') && pidfile, 'the binary writes a pid file once it listens');
+  assert.deepEqual(c.readinessProbe?.exec?.command, ['test', '-s', pidfile], 'an HTTP probe on the node could be answered by the old pod');
+  const mount = c.volumeMounts?.find((m) => pidfile.startsWith(`${m.mountPath}/`));
+  assert.ok(mount, 'the pid file is on a volume (the root filesystem is read-only)');
+  const volume = pod(daemonset).volumes?.find((v) => v.name === mount.name);
+  assert.ok(volume?.emptyDir, 'an emptyDir');
 });
 
 test("the README's Corefiles parse, each directive the distribution ships checked by its plugin", () => {

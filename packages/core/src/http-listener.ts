@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import { formatHostPort, type HostPort, isNoIPv6, listenHosts } from './corefile/host-port.js';
 import { ChainDNSError } from './errors.js';
+import { listenShared } from './server/listen-http.js';
+
+/** How a listener binds: SetupContext.listen (SO_REUSEPORT where the server shares its ports), or a plain listen. */
+export type HttpListen = (server: NetServer, host: string, port: number) => Promise<AddressInfo>;
 
 /** Answers one HTTP request on a path. */
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -36,8 +40,12 @@ export class HttpListener {
     return undefined;
   }
 
-  /** Listens on `address`; `:PORT` takes `::` (IPv4 too), or `0.0.0.0` on a host without IPv6. */
-  static async open(address: HostPort): Promise<HttpListener> {
+  /**
+   * Listens on `address` with `listen` (pass `ctx.listen`, so that a successor
+   * process can bind beside this one during an upgrade); `:PORT` takes `::`
+   * (IPv4 too), or `0.0.0.0` on a host without IPv6.
+   */
+  static async open(address: HostPort, listen: HttpListen = (server, host, port) => listenShared(server, host, port, null)): Promise<HttpListener> {
     const hosts = listenHosts(address.host);
     for (let i = 0; ; i++) {
       const listener = new HttpListener();
@@ -91,15 +99,4 @@ export class HttpListener {
 /** Sends `body` whole, with its length. */
 export function sendText(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body);
-}
-
-/** Binds `server` to `host`:`port`; resolves with where it is bound. */
-function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
 }

@@ -22,7 +22,21 @@ export {
   thrownRcode,
   unwrittenRcode,
 } from './plugin.js';
-export type { FrameHandler, FrameSink, PacketHandler, Remote, StreamListener, StreamListenOptions, StreamTransport, UdpBinding, UdpBindOptions, UdpEndpoint, UdpTransport } from './transport.js';
+export type {
+  FrameHandler,
+  FrameSink,
+  PacketHandler,
+  Remote,
+  StreamListener,
+  StreamListenOptions,
+  StreamSocketBinder,
+  StreamTransport,
+  UdpBinding,
+  UdpBindOptions,
+  UdpEndpoint,
+  UdpTransport,
+} from './transport.js';
+export { SOLE_WORKER, type Workers } from './workers.js';
 export * from './wire/index.js';
 export * from './corefile/index.js';
 export {
@@ -41,11 +55,13 @@ export {
   parseZones,
 } from './corefile/args.js';
 export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, type HostPort } from './corefile/host-port.js';
-export { HttpListener, sendText, type HttpHandler } from './http-listener.js';
+export { HttpListener, sendText, type HttpHandler, type HttpListen } from './http-listener.js';
 export { EndpointSet } from './server/endpoint-set.js';
 export { type LazyPlugin, type PluginSource, PluginRegistry } from './server/registry.js';
 export { duplicateKeys, hasView, loadPlugins, planBlock, type PlannedPlugin, type PlanOptions } from './server/plan.js';
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
+export type { PeerStatus } from './server/status.js';
+export { listenShared } from './server/listen-http.js';
 export { type ConnectionOptions, defaultConnectionOptions, MAX_CONNECTIONS_PER_CLIENT } from './server/connection-table.js';
 export type { ClientAuth, ServerTls } from './server/tls-settings.js';
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';

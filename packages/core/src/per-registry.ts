@@ -8,8 +8,8 @@ import type { Registry } from 'prom-client';
 export function perRegistry<T>(create: (registry: Registry) => T): (registry: Registry) => T {
   const memo = new WeakMap<Registry, T>();
   return (registry) => {
-    let metrics = memo.get(registry);
-    if (metrics === undefined) memo.set(registry, (metrics = create(registry)));
-    return metrics;
+    // By `has`: a factory that only registers returns undefined, and must not run again.
+    if (!memo.has(registry)) memo.set(registry, create(registry));
+    return memo.get(registry) as T;
   };
 }

@@ -1,3 +1,4 @@
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { CapabilityName, CapabilityOffers, CapabilityRef, Capabilities } from './capabilities.js';
 import type { Directive, Token } from './corefile/types.js';
@@ -7,6 +8,7 @@ import type { Metadata } from './metadata.js';
 import type { EndpointSet } from './server/endpoint-set.js';
 import type { ServerTls } from './server/tls-settings.js';
 import type { UdpTransport } from './transport.js';
+import type { Workers } from './workers.js';
 import { Rcode } from './wire/constants.js';
 import type { Request } from './wire/request.js';
 
@@ -143,6 +145,13 @@ export interface SetupContext extends ParseContext {
    * its queries and their answers are batched with the listeners' traffic.
    */
   readonly udp: UdpTransport;
+  /**
+   * The threads of this process that run the Corefile (`-workers N`), and this one's number: a
+   * plugin that holds something for the whole process (an HTTP listener, a watch, the process's
+   * metrics) does so in the primary (`workers.index === 0`) only, and shares what the others need
+   * through `publish`/`subscribe`. Worker 0 of 1 when the server runs alone.
+   */
+  readonly workers: Workers;
   /** Runs after every setup, before the listeners open. A throw stops the start. */
   onStartup(hook: () => void | Promise<void>): void;
   /**
@@ -190,6 +199,13 @@ export interface SetupContext extends ParseContext {
    * two plugins or blocks).
    */
   resolve(qname: string, qtype: number, via?: Request): Promise<Buffer>;
+  /**
+   * Listens a plugin's own server (an HTTP listener: health, ready, /metrics) on `host:port`
+   * as the server's listeners listen: with SO_REUSEPORT when the server shares its ports
+   * (`reusePort`), so that a successor process binds beside this one during an upgrade.
+   * Resolves with where it is bound; rejects as `listen` fails (EADDRINUSE, EADDRNOTAVAIL).
+   */
+  listen(server: NetServer, host: string, port: number): Promise<AddressInfo>;
   /**
    * A resource (an HTTP listener, say) shared by every block and every
    * config generation that asks for `key`: created by the first, disposed when

@@ -45,6 +45,12 @@ export interface UdpBindOptions {
   readonly connect?: { readonly address: string; readonly port: number };
   /** Errors of the bound socket (a connected socket's refused port, a failed send); without it they are dropped. */
   readonly onError?: (err: NodeJS.ErrnoException) => void;
+  /**
+   * SO_REUSEPORT: other sockets (other workers' of the process, a successor process's) may bind
+   * the same address and port, and the kernel spreads datagrams among them. Only with a
+   * transport that offers `reusePort`.
+   */
+  readonly reusePort?: boolean;
 }
 
 /** A bound socket; it sends as the endpoint its handler is given. */
@@ -53,12 +59,31 @@ export interface UdpBinding extends UdpEndpoint {
   readonly address: string;
   readonly port: number;
   close(): Promise<void>;
+  /**
+   * Takes no new datagram from now on while it still sends (the answers to what it took go out
+   * until `close`). On a transport that offers `reusePort`, new datagrams go to the other sockets
+   * on its port (or are refused when there are none), those already queued still arrive, and it
+   * resolves once they have; elsewhere (dgram) what arrives is dropped. Without it a listener
+   * stops by closing.
+   */
+  detach?(): Promise<void>;
+}
+
+/**
+ * Binds listening stream (TCP) sockets with SO_REUSEPORT, which Node.js 20's `net` cannot set:
+ * a UDP transport that shares ports (`reusePort`) shares its listeners' TCP ports with it.
+ */
+export interface StreamSocketBinder {
+  /** A TCP socket bound to `address:port` with SO_REUSEPORT, not listening yet: its file descriptor, for `net.Server.listen({ fd })`. */
+  bindStream(address: string, port: number): number;
 }
 
 /** A UDP transport: Node's dgram by default, or a batched native one (@chaindns/udp-native). */
 export interface UdpTransport {
   readonly name: string;
   bind(options: UdpBindOptions, onPacket: PacketHandler): Promise<UdpBinding>;
+  /** Present when `bind` honours `reusePort` (and its bindings `detach`): binds the TCP side of such listeners. */
+  readonly reusePort?: StreamSocketBinder;
 }
 
 /** Where one answer of a stream connection goes: length-framed for TCP and TLS, an HTTP response for DoH. */
@@ -86,6 +111,8 @@ export interface StreamListenOptions {
   readonly tls: ServerTls | null;
   /** DoH: each response's HTTP status (`coredns_dns_https_responses_total`). */
   readonly httpStatus: (status: number) => void;
+  /** Listen on a socket bound through this (SO_REUSEPORT), shared with other workers or processes. */
+  readonly reusePort?: StreamSocketBinder;
 }
 
 /** A listening stream socket. */

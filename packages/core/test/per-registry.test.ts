@@ -19,3 +19,15 @@ test('perRegistry creates a factory\'s metrics once per registry', async () => {
   assert.match(await a.metrics(), /test_total 2/);
   assert.match(await b.metrics(), /test_total 1/);
 });
+
+test('perRegistry runs a factory that returns nothing once per registry too', () => {
+  let created = 0;
+  const register = perRegistry((registry): void => {
+    created++;
+    new Counter({ name: 'test_total', help: 'h', registers: [registry] });
+  });
+  const a = new Registry();
+  register(a);
+  register(a);
+  assert.equal(created, 1);
+});

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type HostPort, HttpListener, type Logger } from '@chaindns/core';
+import { type HostPort, type HttpListen, HttpListener, type Logger } from '@chaindns/core';
 import type { Live } from './live.js';
 
 /** Streams one listener serves at once; more get 503 (each costs a frame's JSON a second). */
@@ -57,8 +57,8 @@ export class DashboardServer {
   }
 
   /** Listens on `address`; `:PORT` takes `::` (IPv4 too), or `0.0.0.0` on a host without IPv6. */
-  static async open(address: HostPort, live: Live, log: Logger): Promise<DashboardServer> {
-    const endpoint = new DashboardServer(await HttpListener.open(address), live);
+  static async open(address: HostPort, live: Live, log: Logger, listen?: HttpListen): Promise<DashboardServer> {
+    const endpoint = new DashboardServer(await HttpListener.open(address, listen), live);
     log.info(`serving the dashboard on ${endpoint.url}/`);
     return endpoint;
   }

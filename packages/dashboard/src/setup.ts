@@ -45,9 +45,11 @@ export const dashboard = definePlugin<DashboardConfig>({
       const fromCluster = clusters.value.flatMap((c) => c.value.zones).filter((z) => z !== '.' && !z.endsWith('.arpa.'));
       const block: Block = { upstreams, clusters, domains: config.domains ?? (fromCluster.length > 0 ? fromCluster : [DEFAULT_DOMAIN]) };
       detach = live.attach(block);
+      // With -workers N the page is the primary's: it shows the queries the primary thread answers.
+      if (ctx.workers.index > 0) return;
       const server = await ctx.shared(
         `dashboard http:${formatHostPort(config.address)}`,
-        () => DashboardServer.open(config.address, live, ctx.log),
+        () => DashboardServer.open(config.address, live, ctx.log, ctx.listen),
         (s) => s.close(),
       );
       ctx.onShutdown(server.serve(config.token));

@@ -23,6 +23,9 @@ export const health = definePlugin<HealthConfig>({
     return { address: address ? parseHostPort(address, 'health') : { host: '', port: 8080 }, lameduckMs };
   },
   async setup(config, ctx) {
+    // Every worker keeps serving through the lameduck; the primary alone listens and answers for all.
+    if (config.lameduckMs > 0) ctx.onFinalShutdown(() => lameduck(config.lameduckMs, ctx.log));
+    if (ctx.workers.index > 0) return;
     const endpoint = await servePath(ctx, config.address, '/health', () => healthAnswer(ctx.status));
     // One probe per listener, kept across reloads like the listener itself.
     const metrics = healthMetrics(ctx.registry);
@@ -31,6 +34,5 @@ export const health = definePlugin<HealthConfig>({
       () => startProbe(`${endpoint.url}/health`, metrics, ctx.log),
       (probe) => probe.stop(),
     );
-    if (config.lameduckMs > 0) ctx.onFinalShutdown(() => lameduck(config.lameduckMs, ctx.log));
   },
 });

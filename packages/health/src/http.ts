@@ -24,7 +24,7 @@ export async function servePath(ctx: SetupContext, address: HttpAddress, path: s
   const listener = await ctx.shared(
     `http:${formatHostPort(address)}`,
     async () => {
-      const opened = await HttpListener.open(address);
+      const opened = await HttpListener.open(address, ctx.listen);
       ctx.log.info(`listening on ${opened.url}`);
       return opened;
     },

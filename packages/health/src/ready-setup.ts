@@ -22,6 +22,8 @@ export const ready = definePlugin<ReadyConfig>({
     return { address: address ? parseHostPort(address, 'ready') : { host: '', port: 8181 }, continuously };
   },
   async setup(config, ctx) {
+    // The primary answers for every worker (its status holds theirs).
+    if (ctx.workers.index > 0) return;
     // The checks that were ready once, for this config generation (a reload asks them all again, as CoreDNS's).
     const settled = config.continuously ? undefined : new Set<string>();
     await servePath(ctx, config.address, '/ready', () => readyAnswer(ctx.status, ctx.log, settled));

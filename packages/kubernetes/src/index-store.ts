@@ -1,6 +1,7 @@
 import type { NamespaceEntry, PodEntry, ServiceEntry, SliceEntry } from './entries.js';
 import { Interner } from './entries.js';
 import { canonicalIp } from './ip.js';
+import type { IndexReader } from './index-reader.js';
 import { PodIndex } from './pod-index.js';
 import { ServiceVersions } from './service-versions.js';
 
@@ -40,7 +41,7 @@ function all<T>(value: T | T[] | undefined): readonly T[] {
  * and autopath; a compact PodIndex). Fed by informers or manifests;
  * `modified` (unix seconds) is the SOA serial.
  */
-export class ClusterIndex {
+export class ClusterIndex implements IndexReader {
   readonly interner = new Interner();
   /** Unix seconds of the last change, the SOA serial. */
   modified = 0;
@@ -48,6 +49,8 @@ export class ClusterIndex {
   namespaceVersion = 0;
   /** Per service (by its `id`), a count of the changes to what its names answer. */
   readonly versions = new ServiceVersions();
+  /** Counts the changes (a snapshot for the worker threads is taken when it moves). */
+  version = 0;
   private readonly services = new Map<string, ServiceEntry>();
   private readonly slicesByService: Multi<SliceEntry> = new Map();
   private readonly slices = new Map<string, SliceEntry>();
@@ -62,6 +65,7 @@ export class ClusterIndex {
 
   private touch(): void {
     this.modified = this.now();
+    this.version++;
   }
 
   // Writes. Each replaces what was there under the same namespace and name.
@@ -192,6 +196,25 @@ export class ClusterIndex {
   /** Every service (zone transfers list them all). */
   allServices(): IterableIterator<ServiceEntry> {
     return this.services.values();
+  }
+
+  /** Every slice that names its service (those the answers read). */
+  *allSlices(): IterableIterator<SliceEntry> {
+    for (const slices of this.slicesByService.values()) yield* all(slices);
+  }
+
+  /** The lookups by key as they are held (one entry, or several), for a snapshot to copy. */
+  groups(): { readonly slicesByService: ReadonlyMap<string, SliceEntry | readonly SliceEntry[]>; readonly serviceByIp: ReadonlyMap<string, ServiceEntry | readonly ServiceEntry[]>; readonly sliceByIp: ReadonlyMap<string, SliceEntry | readonly SliceEntry[]> } {
+    return { slicesByService: this.slicesByService, serviceByIp: this.serviceByIp, sliceByIp: this.sliceByIp };
+  }
+
+  allNamespaces(): IterableIterator<string> {
+    return this.namespaces.values();
+  }
+
+  /** Each pod address and the namespace of a pod at it. */
+  allPods(): IterableIterator<[ip: string, namespace: string]> {
+    return this.pods.entries();
   }
 
   servicesByIp(ip: string): readonly ServiceEntry[] {

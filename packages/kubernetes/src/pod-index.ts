@@ -99,6 +99,18 @@ export class PodIndex {
     return slot < 0 ? null : this.names[family.byIp.word(slot, family.words + 2)]!;
   }
 
+  /** Each address and the namespace of a pod at it (a row per pod). */
+  *entries(): IterableIterator<[ip: string, namespace: string]> {
+    for (const family of this.v6 ? [this.v4, this.v6] : [this.v4]) {
+      const { byIp, words } = family;
+      for (let slot = 0; slot < byIp.capacity; slot++) {
+        if (!byIp.occupied(slot)) continue;
+        const ip = words === 1 ? formatV4(byIp.word(slot, 0)) : formatV6(byIp, slot);
+        yield [ip, this.names[byIp.word(slot, words + 2)]!];
+      }
+    }
+  }
+
   /** True when a pod at `ip` lives in `namespace`. */
   has(ip: string, namespace: string): boolean {
     const id = this.ids.get(namespace);
@@ -224,6 +236,18 @@ function podKey(namespace: string, name: string): void {
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   key[0] = h1 >>> 0;
   key[1] = h2 >>> 0;
+}
+
+const formatV4 = (v: number): string => `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+
+/** An IPv6 address of a byIp row, in the text form canonicalIp gives (lookups parse the text, so any form matches). */
+function formatV6(table: WordTable, slot: number): string {
+  const groups: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const w = table.word(slot, i);
+    groups.push((w >>> 16).toString(16), (w & 0xffff).toString(16));
+  }
+  return groups.join(':');
 }
 
 /** A dotted IPv4 address as a number, or -1; no string is split (a lookup per query). */

@@ -1,12 +1,12 @@
 import { endpointHostname, type EndpointEntry, type ServiceEntry } from './entries.js';
-import type { ClusterIndex } from './index-store.js';
+import type { IndexReader } from './index-reader.js';
 import { canonicalIp, ipFromDashed, isReverseName } from './ip.js';
 
 export type PodMode = 'disabled' | 'insecure' | 'verified';
 
 /** What a lookup needs besides the name: the index and the options that shape answers. */
 export interface LookupOptions {
-  readonly index: ClusterIndex;
+  readonly index: IndexReader;
   /** The `namespaces` option; null exposes all. */
   readonly namespaces: ReadonlySet<string> | null;
   readonly pods: PodMode;

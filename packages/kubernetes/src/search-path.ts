@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Logger, matchZone, resolvConfSearch, type SearchPathProvider } from '@chaindns/core';
-import type { ClusterIndex } from './index-store.js';
+import type { IndexReader } from './index-reader.js';
 import type { PodMode } from './records.js';
 
 /** Paths remembered per zone (one per namespace) before the memo starts over. */
@@ -9,7 +9,7 @@ const MEMO_LIMIT = 4096;
 export interface SearchPathOptions {
   readonly zones: readonly string[];
   readonly pods: PodMode;
-  readonly index: ClusterIndex;
+  readonly index: IndexReader;
   /** The search domains of the server's own resolv.conf, appended to every path. */
   readonly hostSearch: readonly string[];
   readonly log: Logger;

@@ -1,5 +1,6 @@
 import { CorefileError, definePlugin, type Logger } from '@chaindns/core';
 import { type KubernetesConfig, kubernetesFiles, parseKubernetes } from './config.js';
+import type { IndexReader } from './index-reader.js';
 import { ClusterIndex } from './index-store.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { createKubernetes } from './kubernetes.js';
@@ -10,6 +11,7 @@ import { kubernetesMetadata } from './metadata.js';
 import { kubernetesMetrics } from './metrics.js';
 import { resourcesFor, type Source } from './resources.js';
 import { hostSearch, kubernetesSearchPath } from './search-path.js';
+import { publishSnapshots, SharedIndex } from './shared-index.js';
 
 /**
  * `kubernetes [ZONES...] { ... }`: cluster DNS from the Kubernetes API (or
@@ -20,21 +22,31 @@ export const kubernetes = definePlugin<KubernetesConfig>({
   parse: parseKubernetes,
   files: kubernetesFiles,
   async setup(config, ctx) {
-    const index = new ClusterIndex();
     const resources = resourcesFor(config);
     const metrics = kubernetesMetrics(ctx.registry);
+    // The workers of one process share the primary's index: one set of watches, one index, in shared memory.
+    const key = `kubernetes ${config.at.file}:${config.at.line}`;
+    let index: IndexReader;
     let source: Source;
     try {
-      if (config.manifests) {
+      if (ctx.workers.index > 0) {
+        const shared = new SharedIndex();
+        ctx.onShutdown(ctx.workers.subscribe(key, (snapshot) => shared.take(snapshot)));
+        index = source = shared;
+      } else if (config.manifests) {
         const { ManifestSource } = await import('./manifests.js');
-        const manifests = new ManifestSource(config.manifests.paths, resources, index, ctx.log, config.namespaceLabels === null);
+        const cluster = new ClusterIndex();
+        const manifests = new ManifestSource(config.manifests.paths, resources, cluster, ctx.log, config.namespaceLabels === null);
         manifests.load();
+        index = cluster;
         source = manifests;
       } else {
         const kc = await loadKubeConfig(config, process.env);
         // client-node is large: it is loaded only when the API is what feeds the index.
         const { ApiSource } = await import('./watch.js');
-        source = new ApiSource(kc, resources, index, ctx.log, metrics, {
+        const cluster = new ClusterIndex();
+        index = cluster;
+        source = new ApiSource(kc, resources, cluster, ctx.log, metrics, {
           qps: config.apiserverQps,
           burst: config.apiserverBurst,
           maxInflight: config.apiserverMaxInflight,
@@ -51,6 +63,12 @@ export const kubernetes = definePlugin<KubernetesConfig>({
     // For the metadata plugin: the client pod's namespace and the parts of the name asked.
     ctx.offer('metadata', kubernetesMetadata({ zones: config.zones, pods: config.pods, index }));
     ctx.registerReady('kubernetes', () => source.synced);
+    if (index instanceof ClusterIndex && ctx.workers.count > 1) {
+      const cluster = index;
+      let publisher: { stop(): void } | null = null;
+      ctx.onStartup(() => void (publisher = publishSnapshots(cluster, source, ctx.workers, key, ctx.log)));
+      ctx.onShutdown(() => publisher?.stop());
+    }
     ctx.onStartup(() => startAndWait(source, config.startupTimeoutMs, ctx.log));
     ctx.onShutdown(() => source.stop());
     const options = {

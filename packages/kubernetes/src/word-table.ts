@@ -57,6 +57,15 @@ export class WordTable {
     }
   }
 
+  /** Slots in all (a walk over every row visits those `occupied`). */
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
+  occupied(slot: number): boolean {
+    return this.used[slot] === 1;
+  }
+
   /** Word `i` of the row in `slot`. */
   word(slot: number, i: number): number {
     return this.rows[slot * this.width + i]!;

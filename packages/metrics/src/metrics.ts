@@ -92,6 +92,8 @@ export const dnsMetrics = perRegistry(function createMetrics(registry: Registry)
     help: 'A metric that indicates whether a plugin is enabled on per server and zone basis.',
     labelNames: ['server', 'zone', 'view', 'name'],
     registers,
+    // Every worker of a process runs the same blocks: its /metrics says 1, not the number of workers.
+    aggregator: 'max',
     collect() {
       pluginEnabled.reset();
       for (const block of enabled) {
@@ -100,15 +102,6 @@ export const dnsMetrics = perRegistry(function createMetrics(registry: Registry)
       }
     },
   });
-  new Gauge({
-    name: 'coredns_build_info',
-    help: "A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.",
-    labelNames: ['version', 'revision', 'goversion'],
-    registers,
-  }).set({ version: VERSION, revision: '', goversion: process.version }, 1);
-
-  runtimeMetrics(registry);
-
   return {
     stats,
     enable(block) {
@@ -116,4 +109,20 @@ export const dnsMetrics = perRegistry(function createMetrics(registry: Registry)
       return () => void enabled.delete(block);
     },
   };
+});
+
+/**
+ * What the process reports once, whatever its workers: coredns_build_info and
+ * the process_* and nodejs_* metrics. Registered by the primary alone (the
+ * other workers' registries are summed into its /metrics, and the process's
+ * CPU time counted once per worker would be counted N times).
+ */
+export const processMetrics = perRegistry(function createProcessMetrics(registry: Registry): void {
+  new Gauge({
+    name: 'coredns_build_info',
+    help: "A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.",
+    labelNames: ['version', 'revision', 'goversion'],
+    registers: [registry],
+  }).set({ version: VERSION, revision: '', goversion: process.version }, 1);
+  runtimeMetrics(registry);
 });

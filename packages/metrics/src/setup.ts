@@ -1,6 +1,6 @@
 import { configError, definePlugin, expectArgs, formatHostPort, parseHostPort } from '@chaindns/core';
 import { type HttpAddress, openMetrics } from './http.js';
-import { dnsMetrics } from './metrics.js';
+import { dnsMetrics, processMetrics } from './metrics.js';
 import { createPrometheus } from './prometheus.js';
 
 export interface PrometheusConfig {
@@ -30,11 +30,14 @@ export const prometheus = definePlugin<PrometheusConfig>({
   setup(config, ctx) {
     const metrics = dnsMetrics(ctx.registry);
     ctx.onShutdown(metrics.enable({ server: () => ctx.server, zones: ctx.zones, plugins: ctx.plugins }));
+    // The other workers count their queries; the primary reports the process and listens for all.
+    if (ctx.workers.index > 0) return createPrometheus(metrics.stats);
+    processMetrics(ctx.registry);
     ctx.onStartup(async () => {
       await ctx.shared(
         // Not `http:ADDRESS`: health and ready share listeners of another shape under that key.
         `prometheus http:${formatHostPort(config.address)}`,
-        () => openMetrics(config.address, ctx.registry, ctx.log),
+        () => openMetrics(config.address, ctx.registry, ctx.log, ctx.listen),
         (endpoint) => endpoint.close(),
       );
     });

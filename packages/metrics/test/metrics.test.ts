@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { QType, Registry } from '@chaindns/core';
 import { startTestServer, type TestServer } from '@chaindns/core/testing';
-import { dnsMetrics, prometheus, SIZE_BUCKETS, TIME_BUCKETS } from '../src/index.js';
+import { dnsMetrics, processMetrics, prometheus, SIZE_BUCKETS, TIME_BUCKETS } from '../src/index.js';
 import { answer } from './answer-plugin.js';
 import { type Exposition, parseExposition } from './exposition.js';
 
@@ -137,6 +137,9 @@ test('the metrics are created once per registry, never in the global one', () =>
   assert.equal(dnsMetrics(a), dnsMetrics(a), 'setup again (another block, a reload) reuses them');
   assert.notEqual(dnsMetrics(a), dnsMetrics(b));
   assert.ok(a.getSingleMetric('coredns_dns_requests_total'));
+  assert.equal(a.getSingleMetric('process_cpu_seconds_total'), undefined, 'the process is the primary worker\'s to report');
+  processMetrics(a);
+  processMetrics(a);
   assert.ok(a.getSingleMetric('process_cpu_seconds_total'), 'process metrics once per registry');
 });
 
@@ -144,7 +147,7 @@ test('process_cpu_seconds_total is the CPU time since the process started, as Go
   const spent = process.cpuUsage();
   const before = (spent.user + spent.system) / 1e6;
   const registry = new Registry();
-  dnsMetrics(registry);
+  processMetrics(registry);
   const e = parseExposition(await registry.metrics());
   const read = (name: string): number => e.samples.find((s) => s.name === name)!.value;
   const total = read('process_cpu_seconds_total');

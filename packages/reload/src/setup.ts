@@ -24,6 +24,8 @@ export const reload = definePlugin<ReloadConfig>({
     return { intervalMs, jitterMs: Math.min(jitterMs, intervalMs / 2) };
   },
   async setup(config, ctx) {
+    // The primary watches for the process, and reloads its other workers with what it loads.
+    if (ctx.workers.index > 0) return;
     const metrics = reloadMetrics(ctx.registry);
     const state = await ctx.shared(
       'plugin/reload',

@@ -30,7 +30,10 @@ export interface NativeAddon {
   ): NativeHandle;
   /** Fills `row` with the local end; returns its family. */
   sockname(handle: NativeHandle, row: Int32Array): 4 | 6;
-  connect(handle: NativeHandle, address: string, port: number): void;
+  /** With `detach`, a listener connected to itself: it takes no new datagram, and its sends keep their destinations. */
+  connect(handle: NativeHandle, address: string, port: number, detach?: boolean): void;
+  /** A TCP socket bound with SO_REUSEPORT (not listening): its descriptor (src/native/stream.c). */
+  bindStream(address: string, port: number): number;
   /** Each returns the code of a send that failed (not for a full buffer), or undefined. */
   flush(handle: NativeHandle, count: number): string | undefined;
   sendTo(handle: NativeHandle, data: Uint8Array): string | undefined;
@@ -42,7 +45,7 @@ export interface NativeAddon {
 export type AddonLoad = { readonly addon: NativeAddon } | { readonly error: string };
 
 const ADDON_PATH = fileURLToPath(new URL('../../build/Release/udp_native.node', import.meta.url));
-const FUNCTIONS = ['open', 'sockname', 'connect', 'flush', 'sendTo', 'close', 'parseAddress', 'formatAddress6'];
+const FUNCTIONS = ['open', 'sockname', 'connect', 'flush', 'sendTo', 'close', 'parseAddress', 'formatAddress6', 'bindStream'];
 const CONSTANTS = ['BATCH', 'SEND_SLOT', 'SEND_STRIDE', 'ROW'];
 
 /** Loads the compiled addon, or says why it cannot. Never throws. */

@@ -4,11 +4,15 @@ import type { PacketHandler, Remote, UdpBindOptions, UdpBinding, UdpEndpoint, Ud
 
 export interface NativeTransportOptions {
   /**
-   * Sets SO_REUSEPORT, so several processes (cluster workers) can bind the same
-   * address and port and the kernel spreads the datagrams among them.
+   * Sets SO_REUSEPORT on every socket, so several processes (cluster workers) can bind the same
+   * address and port and the kernel spreads the datagrams among them. A bind's own `reusePort`
+   * sets it for that socket alone.
    */
   readonly reusePort?: boolean;
 }
+
+/** How long a detached socket must stay quiet before its queue counts as drained. */
+const DETACH_QUIET_MS = 50;
 
 // Word offsets in a row of the shared Int32Arrays (see src/native/udp.c).
 const M_LEN = 0;
@@ -23,8 +27,9 @@ export function createNativeTransport(addon: NativeAddon, options: NativeTranspo
   return {
     name: 'udp-native',
     bind: async function bindNative(bindOptions: UdpBindOptions, onPacket: PacketHandler): Promise<UdpBinding> {
-      return new NativeSocket(addon, scope, bindOptions, reusePort, onPacket);
+      return new NativeSocket(addon, scope, bindOptions, reusePort || bindOptions.reusePort === true, onPacket);
     },
+    reusePort: { bindStream: (address, port) => addon.bindStream(address, port) },
   };
 }
 
@@ -67,6 +72,8 @@ class NativeSocket implements UdpBinding, UdpEndpoint {
   /** Send slots filled since the batch began. */
   #queued = 0;
   #closed = false;
+  /** Batches received since the last look (detach waits for a quiet spell). */
+  #batches = 0;
 
   constructor(addon: NativeAddon, scope: BatchScope, options: UdpBindOptions, reusePort: boolean, onPacket: PacketHandler) {
     this.#addon = addon;
@@ -115,6 +122,23 @@ class NativeSocket implements UdpBinding, UdpEndpoint {
     }
   }
 
+  /**
+   * Connects the socket to its own address: the kernel gives new datagrams to the other sockets
+   * of its port (a connected socket leaves SO_REUSEPORT's choice, and takes datagrams from its peer
+   * alone), while those already queued are still read. Resolves once none has come for 50 ms:
+   * the queue is empty, and any datagram the kernel was delivering as the socket left is in.
+   */
+  async detach(): Promise<void> {
+    if (this.#closed) return;
+    const wildcard = this.address === '0.0.0.0' || this.address === '::';
+    // 127.0.0.1 for "::" too: the addon maps it (::ffff:127.0.0.1), which needs no IPv6 loopback.
+    this.#addon.connect(this.#handle, wildcard ? '127.0.0.1' : this.address, this.port, true);
+    do {
+      this.#batches = 0;
+      await new Promise((resolve) => setTimeout(resolve, DETACH_QUIET_MS));
+    } while (this.#batches > 0 && !this.#closed);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.flush(); // replies a handler queued before closing still leave
@@ -127,6 +151,7 @@ class NativeSocket implements UdpBinding, UdpEndpoint {
     const addon = this.#addon;
     const meta = this.#recvMeta;
     let errors: unknown[] | undefined;
+    this.#batches++;
     this.#scope.enter();
     for (let row = 0; row < count * addon.ROW && !this.#closed; row += addon.ROW) {
       const end = offset + meta[row + M_LEN]!;

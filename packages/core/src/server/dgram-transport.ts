@@ -36,6 +36,11 @@ function bindDgram(options: UdpBindOptions, onPacket: PacketHandler, log: Logger
         socket.send(data, to.port, v6 && to.family === 4 ? `::ffff:${to.address}` : to.address);
       };
   const endpoint: UdpEndpoint = { send };
+  // dgram cannot leave the port: what comes after a detach is read and dropped, and the answers still go out.
+  const detach = (): Promise<void> => {
+    socket.removeAllListeners('message');
+    return Promise.resolve();
+  };
   const close = (): Promise<void> => {
     if (!open) return Promise.resolve();
     open = false;
@@ -59,7 +64,7 @@ function bindDgram(options: UdpBindOptions, onPacket: PacketHandler, log: Logger
           v6 ? (msg, rinfo) => onPacket(msg, remoteOf(rinfo.address, rinfo.port, rinfo.family), endpoint) : (msg, rinfo) => onPacket(msg, { address: rinfo.address, port: rinfo.port, family: 4 }, endpoint),
         );
         const { address, port } = socket.address();
-        resolve({ address, port, send, close });
+        resolve({ address, port, send, close, detach });
       };
       if (!peer) return ready();
       socket.connect(peer.port, peer.address, (err?: Error) => (err ? fail(err) : ready()));

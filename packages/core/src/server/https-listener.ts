@@ -4,7 +4,7 @@ import type net from 'node:net';
 import type { Readable } from 'node:stream';
 import tls from 'node:tls';
 import type { Logger } from '../logger.js';
-import type { FrameHandler, StreamListener } from '../transport.js';
+import type { FrameHandler, StreamListener, StreamSocketBinder } from '../transport.js';
 import type { ConnectionOptions } from './connection-table.js';
 import { MAX_PENDING } from './dns-connection.js';
 import { DOH_MEDIA_TYPE, dohMaxAge, MAX_DOH_MESSAGE, readDohHead } from './doh.js';
@@ -37,6 +37,7 @@ export function listenHttps(
   onQuery: FrameHandler,
   count: (status: number) => void,
   log: Logger,
+  reusePort?: StreamSocketBinder,
 ): Promise<StreamListener> {
   const handoff = new Handoff<HttpConnection>();
   const sessions = new WeakMap<Http2Session, HttpConnection>();
@@ -105,6 +106,7 @@ export function listenHttps(
       else route(conn, socket);
     },
     log,
+    reusePort,
   ).then((binding) => ({
     ...binding,
     update: (next: ServerTls | null) => {

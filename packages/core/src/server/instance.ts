@@ -7,7 +7,9 @@ import { Rcode } from '../wire/constants.js';
 import type { EndpointSet } from './endpoint-set.js';
 import type { Request } from '../wire/request.js';
 import { duplicateKeys, hasView, type PlannedPlugin, planBlock } from './plan.js';
-import type { UdpTransport } from '../transport.js';
+import type { StreamSocketBinder, UdpTransport } from '../transport.js';
+import { listenShared } from './listen-http.js';
+import type { Workers } from '../workers.js';
 import type { PluginRegistry } from './registry.js';
 import { InflightCounter, type Route, Router, serverLabel } from './router.js';
 import { type ServerTls, sameTls } from './tls-settings.js';
@@ -33,6 +35,10 @@ export interface InstanceEnv {
   readonly fatal: (error: Error) => void;
   /** Turns the server's debug lines on at once (SetupContext.enableDebug), for the setups after it too. */
   readonly enableDebug: () => void;
+  /** The threads of the process that run the Corefile (SetupContext.workers). */
+  readonly workers: Workers;
+  /** Binds the plugins' listeners (SetupContext.listen) with SO_REUSEPORT through it, or null. */
+  readonly reusePort: StreamSocketBinder | null;
 }
 
 /** One server block after setup. */
@@ -134,6 +140,7 @@ export class Instance {
         corefile: this.source,
         outbound: this.env.outbound,
         udp: this.env.udp,
+        workers: this.env.workers,
         status: this.env.status,
         warn: (token, message) => this.env.log.warn(`${token.file}:${token.line}: ${message}`),
         onStartup: (hook) => this.startup.push(hook),
@@ -167,6 +174,7 @@ export class Instance {
           return this.env.resolve(built.block, qname, qtype, via);
         },
         shared: (key, create, dispose) => this.env.shared.acquire(this, key, create, dispose),
+        listen: (server, host, port) => listenShared(server, host, port, this.env.reusePort),
         requestReload: this.env.requestReload,
         enableDebug: () => {
           this.debug = true;

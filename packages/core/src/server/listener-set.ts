@@ -3,7 +3,7 @@ import { isNoIPv6 } from '../corefile/host-port.js';
 import type { Scheme } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { FrameSink, Remote, StreamListener, StreamTransport, UdpBinding, UdpTransport } from '../transport.js';
+import type { FrameSink, Remote, StreamListener, StreamSocketBinder, StreamTransport, UdpBinding, UdpTransport } from '../transport.js';
 import type { Dispatcher } from './dispatch.js';
 import { listenerKey } from './instance.js';
 import type { Router } from './router.js';
@@ -20,6 +20,8 @@ export interface Listener {
   readonly stream: StreamListener;
   /** The TLS its stream serves now (`tls` and `https`). */
   tls: ServerTls | null;
+  /** Set once it stops taking queries (quiesce): settles when it has. */
+  quiesced?: Promise<void>;
 }
 
 /** What the listeners need from their server. */
@@ -30,6 +32,10 @@ export interface ListenerEnv {
   /** The server's registry, for CoreDNS's DoH response counter. */
   readonly registry: Registry;
   readonly log: Logger;
+  /** Bind every listener with SO_REUSEPORT (the UDP transport's `reusePort` binds the stream sockets), or null. */
+  readonly reusePort: StreamSocketBinder | null;
+  /** The port a scheme's port-0 keys take from the start (a worker takes the primary's). */
+  readonly portZero?: Partial<Record<Scheme, number>>;
 }
 
 /**
@@ -44,7 +50,14 @@ export class ListenerSet implements Iterable<Listener> {
   /** CoreDNS's `coredns_dns_https_responses_total`, registered with the first DoH listener (CoreDNS shows it only once it counts). */
   private httpsResponses: Counter<'server' | 'status'> | null = null;
 
-  constructor(private readonly env: ListenerEnv) {}
+  constructor(private readonly env: ListenerEnv) {
+    for (const [scheme, port] of Object.entries(env.portZero ?? {})) this.freePorts.set(scheme as Scheme, port);
+  }
+
+  /** The port each scheme's port-0 keys got. */
+  portZero(): Partial<Record<Scheme, number>> {
+    return Object.fromEntries(this.freePorts);
+  }
 
   [Symbol.iterator](): Iterator<Listener> {
     return this.byKey.values();
@@ -113,14 +126,33 @@ export class ListenerSet implements Iterable<Listener> {
     return { opened, unused: this.keys().filter((k) => !wanted.has(k)) };
   }
 
-  /** Closes listeners; open stream connections get `grace` ms to finish their answers. */
+  /**
+   * Stops listeners taking queries: UDP sockets detach (the kernel hands new datagrams to the
+   * other sockets on the port) and resolve once what was queued is in, or close where the
+   * transport cannot detach; stream listeners stop accepting, and their open connections get
+   * `grace` ms to finish their answers. UDP sockets still send the answers to what they took
+   * until `close`.
+   */
+  async quiesce(keys: readonly string[], grace: number): Promise<void> {
+    await Promise.all(
+      keys.map(async (key) => {
+        const l = this.byKey.get(key);
+        if (!l || l.quiesced) return;
+        l.quiesced = Promise.all([l.udp?.detach ? l.udp.detach() : l.udp?.close(), l.stream.close(grace)]).then(() => {});
+        await l.quiesced;
+      }),
+    );
+  }
+
+  /** Closes listeners (quiescing those that were not); open stream connections get `grace` ms to finish their answers. */
   async close(keys: readonly string[], grace: number): Promise<void> {
     await Promise.all(
       keys.map(async (key) => {
         const l = this.byKey.get(key);
         if (!l) return;
+        await (l.quiesced ?? this.quiesce([key], grace));
         this.byKey.delete(key);
-        await Promise.all([l.udp?.close(), l.stream.close(grace)]);
+        await l.udp?.close();
       }),
     );
   }
@@ -152,7 +184,10 @@ export class ListenerSet implements Iterable<Listener> {
       const listener: { router: Router } = { router };
       let udp: UdpBinding;
       try {
-        udp = await transport.bind({ address, port }, (data, from, via) => dispatcher.udp(listener.router, data, from, via));
+        const reusePort = this.env.reusePort !== null;
+        // SO_REUSEPORT on port 0 may be given a port that another process's such socket holds: take one nobody holds.
+        const bindPort = reusePort && port === 0 ? await unheldPort(transport, address) : port;
+        udp = await transport.bind({ address, port: bindPort, reusePort }, (data, from, via) => dispatcher.udp(listener.router, data, from, via));
       } catch (err) {
         if (address === '::' && isNoIPv6(err)) return this.openDns('0.0.0.0', port, router);
         throw listenError('udp', address, port, err);
@@ -171,8 +206,9 @@ export class ListenerSet implements Iterable<Listener> {
   private listenStream(listener: { router: Router }, scheme: Scheme, address: string, port: number): Promise<StreamListener> {
     const { dispatcher, registry } = this.env;
     const responses = scheme === 'https' ? (this.httpsResponses ??= new Counter({ name: 'coredns_dns_https_responses_total', help: 'Counter of DoH responses per server and http status code.', labelNames: ['server', 'status'], registers: [registry] })) : null;
+    const reusePort = this.env.reusePort ?? undefined;
     return this.env.streams.listen(
-      { scheme, address, port, tls: listener.router.tls, httpStatus: (status) => void responses?.inc({ server: listener.router.server, status }) },
+      { scheme, address, port, tls: listener.router.tls, httpStatus: (status) => void responses?.inc({ server: listener.router.server, status }), ...(reusePort ? { reusePort } : {}) },
       (data: Buffer, from: Remote, sink: FrameSink) => dispatcher.tcp(listener.router, data, from, sink),
     );
   }
@@ -188,6 +224,13 @@ function splitKey(key: string): [Scheme, string, number] {
 function changed(now: ServerTls | null, next: ServerTls | null): boolean {
   if (!now || !next) return now !== next;
   return !sameTls(now, next) || now.keylog !== next.keylog;
+}
+
+/** A UDP port on `address` that no socket holds now: bound without SO_REUSEPORT, then let go. */
+async function unheldPort(transport: UdpTransport, address: string): Promise<number> {
+  const probe = await transport.bind({ address, port: 0 }, () => {});
+  await probe.close();
+  return probe.port;
 }
 
 function inUse(err: unknown): boolean {

@@ -10,11 +10,11 @@ import { listenTls } from './tls-listener.js';
 export function nodeStreamTransport(limits: ConnectionOptions, log: Logger): StreamTransport {
   return {
     name: 'node',
-    listen({ scheme, address, port, tls, httpStatus }, onMessage) {
-      if (scheme === 'dns') return listenTcp(address, port, limits, onMessage, log);
-      if (scheme === 'https') return listenHttps(address, port, limits, tls, onMessage, httpStatus, log);
+    listen({ scheme, address, port, tls, httpStatus, reusePort }, onMessage) {
+      if (scheme === 'dns') return listenTcp(address, port, limits, onMessage, log, reusePort);
+      if (scheme === 'https') return listenHttps(address, port, limits, tls, onMessage, httpStatus, log, reusePort);
       if (!tls) return Promise.reject(new ChainDNSError('CHAINDNS_LISTEN', `DNS over TLS on ${address}:${port} needs a certificate`));
-      return listenTls(address, port, limits, tls, onMessage, log);
+      return listenTls(address, port, limits, tls, onMessage, log, reusePort);
     },
   };
 }

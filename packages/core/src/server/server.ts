@@ -19,14 +19,18 @@ import { nodeStreamTransport } from './node-streams.js';
 import { loadPlugins } from './plan.js';
 import { PluginRegistry } from './registry.js';
 import { SharedResources } from './shared.js';
-import { StatusBoard } from './status.js';
+import { type PeerStatus, StatusBoard } from './status.js';
+import { SOLE_WORKER, type Workers } from '../workers.js';
 import { type ConnectionOptions, connectionOptions } from './connection-table.js';
 import { TcpWriter } from './writer.js';
 import { configToCorefile, type ServerConfig } from './config-object.js';
 
 export interface ServerOptions {
-  /** The Corefile: its text, a path to read (`{ path }`), or an object (`{ config }`). */
-  readonly corefile: string | { readonly path: string } | { readonly config: ServerConfig };
+  /**
+   * The Corefile: its text, a path to read (`{ path }`; with `text`, that text as read from the
+   * path: its imports and its reload's watch are the path's), or an object (`{ config }`).
+   */
+  readonly corefile: string | { readonly path: string; readonly text?: string } | { readonly config: ServerConfig };
   /** The directives this server knows, in chain order. */
   readonly plugins: PluginRegistry;
   /** Called for a directive the registry lacks; may load a third-party plugin (the distribution does). */
@@ -48,6 +52,24 @@ export interface ServerOptions {
   readonly tcp?: Partial<ConnectionOptions>;
   /** How long a stop or reload waits for in-flight queries. Default 5s. */
   readonly drainTimeoutMs?: number;
+  /**
+   * SO_REUSEPORT on every listener, so that other sockets share its address and port: the other
+   * workers of a process, or a successor process during an upgrade. A stop then detaches the UDP
+   * sockets first (the kernel gives new datagrams to the others), answers what they had queued
+   * and what is in flight, and closes them after. Needs a UDP transport that offers `reusePort`
+   * (@chaindns/udp-native; Node.js 20's dgram and net cannot set the option).
+   */
+  readonly reusePort?: boolean;
+  /** The port that a scheme's port-0 keys take (a worker takes the one its primary got). Default: a free one, chosen at start. */
+  readonly portZero?: Partial<Record<Scheme, number>>;
+  /** The threads of the process that run this Corefile, for the plugins (SetupContext.workers). Default: this one alone. */
+  readonly workers?: Workers;
+  /** Readiness and liveness beyond the plugins' checks (the primary's view of the other workers), kept across reloads. */
+  readonly peerStatus?: PeerStatus;
+  /** The registry the plugins register in (the primary's sums the workers'). Default a new one. */
+  readonly registry?: Registry;
+  /** Called once a reload serves, with the Corefile it loaded (the primary reloads its workers with it). */
+  readonly onReload?: (source: CorefileSource) => void;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -67,7 +89,7 @@ type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
  * generation, and the per-server metrics Registry. Start, reload and stop it.
  */
 export class Server {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   /** The local ends of the sockets the plugins have open towards upstreams (SetupContext.outbound). */
   readonly outbound = new EndpointSet();
   readonly log: Logger;
@@ -91,16 +113,34 @@ export class Server {
 
   constructor(private readonly options: ServerOptions) {
     this.log = gateDebug(toLogger(options.logger), () => this.debugging);
+    this.registry = options.registry ?? new Registry();
     this.transport = options.udpTransport ?? dgramTransport(this.log);
+    if (options.reusePort && !this.transport.reusePort) {
+      throw new ChainDNSError('CHAINDNS_OPTIONS', `reusePort: the ${this.transport.name} UDP transport cannot share a port (SO_REUSEPORT); the native transport (@chaindns/udp-native) can`);
+    }
+    this.status.peers = options.peerStatus ?? null;
     this.plugins = options.plugins.clone();
     // CoreDNS's counter has no labels, so it shows 0 from the start.
     const panics = new Counter({ name: 'coredns_panics_total', help: 'A metrics that counts the number of panics.', registers: [this.registry] });
     this.dispatcher = new Dispatcher(this.log, panics);
     if (options.streamTransport && options.tcp) throw new ChainDNSError('CHAINDNS_OPTIONS', 'tcp: the connection limits are those of the default stream transport; a streamTransport given sets its own');
     const streams = options.streamTransport ?? nodeStreamTransport(connectionOptions(options.tcp), this.log);
-    this.listeners = new ListenerSet({ transport: this.transport, streams, dispatcher: this.dispatcher, registry: this.registry, log: this.log });
+    this.listeners = new ListenerSet({
+      transport: this.transport,
+      streams,
+      dispatcher: this.dispatcher,
+      registry: this.registry,
+      log: this.log,
+      reusePort: (options.reusePort && this.transport.reusePort) || null,
+      ...(options.portZero ? { portZero: options.portZero } : {}),
+    });
     // Marked handled here; whoever awaits `closed` still sees the rejection.
     this.closed.catch(() => {});
+  }
+
+  /** The port each scheme's port-0 keys got (after start): what the other workers of the process take. */
+  portZero(): Partial<Record<Scheme, number>> {
+    return this.listeners.portZero();
   }
 
   /** The UDP transport in use (`dgram` or `native`). */
@@ -153,6 +193,7 @@ export class Server {
     }
     this.log.info(`Reloading complete`);
     next.runListen();
+    this.options.onReload?.(next.source);
     await old.inflight.drained(this.options.drainTimeoutMs ?? 5000);
     await old.stop();
   }
@@ -175,11 +216,13 @@ export class Server {
     this.status.stopping = true;
     const instance = this.instance;
     if (instance && !fatal) await instance.runFinalShutdown();
-    await this.listeners.close(this.listeners.keys(), fatal ? 0 : (this.options.drainTimeoutMs ?? 5000));
-    if (instance) {
-      if (!fatal) await instance.inflight.drained(this.options.drainTimeoutMs ?? 5000);
-      await instance.stop();
-    }
+    const keys = this.listeners.keys();
+    const grace = fatal ? 0 : (this.options.drainTimeoutMs ?? 5000);
+    // Stop taking queries, answer those taken (UDP sockets still send), then close.
+    await this.listeners.quiesce(keys, grace);
+    if (instance && !fatal) await instance.inflight.drained(grace);
+    await this.listeners.close(keys, 0);
+    if (instance) await instance.stop();
     this.state = 'stopped';
     if (this.fatalError) this.settle.reject(this.fatalError);
     else this.settle.resolve();
@@ -229,6 +272,8 @@ export class Server {
       resolve: (block, qname, qtype, via) => this.resolveIn(block, qname, qtype, via),
       outbound: this.outbound,
       udp: this.transport,
+      workers: this.options.workers ?? SOLE_WORKER,
+      reusePort: (this.options.reusePort && this.transport.reusePort) || null,
       fatal: (error) => {
         this.fatalError ??= error;
         void this.halt(true);
@@ -252,7 +297,7 @@ export class Server {
       return { parsed, source: { path: null, text: corefile, files: parsed.files } };
     }
     if ('path' in corefile) {
-      const text = readFileSync(corefile.path, 'utf8');
+      const text = corefile.text ?? readFileSync(corefile.path, 'utf8');
       const parsed = parseCorefile(text, { ...opts, file: corefile.path });
       return { parsed, source: { path: corefile.path, text, files: [resolve(corefile.path), ...parsed.files] } };
     }

@@ -2,9 +2,17 @@ import type { ServerStatus } from '../plugin.js';
 
 type Check = () => boolean;
 
+/** What else the server's status answers for: the other workers of its process. */
+export interface PeerStatus {
+  notReady(): string[];
+  unhealthy(): string[];
+}
+
 /** Readiness and liveness checks, per config generation, read through the live one. */
 export class StatusBoard implements ServerStatus {
   stopping = false;
+  /** Checks beyond the plugins' (the other workers'), kept across generations. */
+  peers: PeerStatus | null = null;
   private ready = new Map<string, Check>();
   private health = new Map<string, Check>();
 
@@ -16,10 +24,10 @@ export class StatusBoard implements ServerStatus {
   }
   notReady(settled?: Set<string>): string[] {
     if (this.stopping) return ['shutdown'];
-    return failing(this.ready, settled);
+    return this.peers ? [...failing(this.ready, settled), ...this.peers.notReady()].sort() : failing(this.ready, settled);
   }
   unhealthy(): string[] {
-    return failing(this.health);
+    return this.peers ? [...failing(this.health), ...this.peers.unhealthy()].sort() : failing(this.health);
   }
   /** Takes over the checks of a newly loaded config. */
   replaceWith(next: StatusBoard): void {

@@ -1,11 +1,11 @@
 import type { Logger } from '../logger.js';
-import type { FrameHandler, StreamListener } from '../transport.js';
+import type { FrameHandler, StreamListener, StreamSocketBinder } from '../transport.js';
 import type { ConnectionOptions } from './connection-table.js';
 import { DnsConnection } from './dns-connection.js';
 import { listenStream } from './stream-listener.js';
 
 /** DNS over TCP: 2-byte length framing, many pipelined queries per connection. */
-export function listenTcp(address: string, port: number, options: ConnectionOptions, onFrame: FrameHandler, log: Logger): Promise<StreamListener> {
+export function listenTcp(address: string, port: number, options: ConnectionOptions, onFrame: FrameHandler, log: Logger, reusePort?: StreamSocketBinder): Promise<StreamListener> {
   return listenStream<DnsConnection>(
     'tcp',
     address,
@@ -17,5 +17,6 @@ export function listenTcp(address: string, port: number, options: ConnectionOpti
       else conn.attach(socket);
     },
     log,
+    reusePort,
   ).then((binding) => ({ ...binding, update: () => {} }));
 }

@@ -1,7 +1,7 @@
 import tls from 'node:tls';
 import type { Logger } from '../logger.js';
 import type { ConnectionOptions } from './connection-table.js';
-import type { FrameHandler, StreamListener } from '../transport.js';
+import type { FrameHandler, StreamListener, StreamSocketBinder } from '../transport.js';
 import { DnsConnection } from './dns-connection.js';
 import { Handoff } from './handoff.js';
 import { listenStream } from './stream-listener.js';
@@ -14,7 +14,15 @@ import { type ServerTls, tlsServerOptions } from './tls-settings.js';
  * limits apply from the accept: the handshake counts against the first
  * query's read timeout.
  */
-export function listenTls(address: string, port: number, options: ConnectionOptions, settings: ServerTls, onFrame: FrameHandler, log: Logger): Promise<StreamListener> {
+export function listenTls(
+  address: string,
+  port: number,
+  options: ConnectionOptions,
+  settings: ServerTls,
+  onFrame: FrameHandler,
+  log: Logger,
+  reusePort?: StreamSocketBinder,
+): Promise<StreamListener> {
   const handoff = new Handoff<DnsConnection>();
   const frontFor = (next: ServerTls): tls.Server => {
     const front = tls.createServer(tlsServerOptions(next, ['dot']));
@@ -33,6 +41,7 @@ export function listenTls(address: string, port: number, options: ConnectionOpti
       else handoff.hand(socket, conn, front);
     },
     log,
+    reusePort,
   ).then((binding) => ({
     ...binding,
     update: (next: ServerTls | null) => {

@@ -34,6 +34,8 @@
 #include <node_api.h>
 #include <uv.h>
 
+#include "stream.h"
+
 #define BATCH 32      /* datagrams per recvmmsg / sendmmsg */
 #define MAX_ROUNDS 8  /* batches per wakeup, so other handles in the loop get their turn */
 /* Receive slots hold the largest UDP payload, so no datagram is ever truncated; the
@@ -528,17 +530,22 @@ static napi_value js_sockname(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* connect(handle, address, port): from now on the socket talks to that peer alone. A peer
- * the kernel will not send to (no route, a broadcast address) throws, as bind errors do. */
+/* connect(handle, address, port, detach?): from now on the socket talks to that peer alone. A peer
+ * the kernel will not send to (no route, a broadcast address) throws, as bind errors do.
+ * With detach, a listener is connected to its own address so that it takes no new datagram (the
+ * kernel gives them to the other sockets of its SO_REUSEPORT group; a connected socket leaves the
+ * group's choice) while it still reads those queued, and its sends keep their destinations. */
 static napi_value js_connect(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
+  bool detach = false;
   char address[INET6_ADDRSTRLEN + 16];
   size_t address_len;
   int32_t port;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 ||
       napi_get_value_string_utf8(env, argv[1], address, sizeof address, &address_len) != napi_ok ||
-      napi_get_value_int32(env, argv[2], &port) != napi_ok)
+      napi_get_value_int32(env, argv[2], &port) != napi_ok ||
+      (argc > 3 && napi_get_value_bool(env, argv[3], &detach) != napi_ok))
     return fail(env, "connect: bad arguments");
   binding_t *b = binding_arg(env, argv[0]);
   if (!b || b->closed) return fail(env, "connect: socket is closed");
@@ -557,7 +564,7 @@ static napi_value js_connect(napi_env env, napi_callback_info info) {
   while ((r = connect(b->fd, (struct sockaddr *)&ss, alen)) < 0 && errno == EINTR) {
   }
   if (r < 0) return fail_sys(env, "connect", uv_translate_sys_error(errno), address, port);
-  b->connected = 1;
+  if (!detach) b->connected = 1;
   return NULL;
 }
 
@@ -687,7 +694,7 @@ static napi_value init(napi_env env, napi_value exports) {
   } functions[] = {
       {"open", js_open},   {"sockname", js_sockname}, {"connect", js_connect}, {"flush", js_flush},
       {"sendTo", js_send_to}, {"close", js_close}, {"parseAddress", js_parse_address},
-      {"formatAddress6", js_format_address6},
+      {"formatAddress6", js_format_address6}, {"bindStream", js_bind_stream},
   };
   static const struct {
     const char *name;

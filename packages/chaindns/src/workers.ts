@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { ChainDNSError, type Logger, parseCorefile, type UdpTransport } from '@chaindns/core';
+import { availableCpus } from './cpus.js';
+
+/** The most workers a process runs (CoreDNS's multisocket limit). */
+export const MAX_WORKERS = 1024;
+
+/** `-workers`: a number of threads, or `auto` (the CPUs the process may use). */
+export function parseWorkers(value: string | undefined): number | 'auto' | undefined {
+  if (value === undefined || value === 'auto') return value;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_WORKERS) {
+    throw new ChainDNSError('CHAINDNS_STATE', `invalid value "${value}" for flag -workers: expected 1 to ${MAX_WORKERS}, or auto`);
+  }
+  return Number(value);
+}
+
+/**
+ * How many threads serve: `-workers` when given, else the largest
+ * `multisocket` of the Corefile, else one. More than one needs a UDP
+ * transport that shares ports (SO_REUSEPORT: the native one): on dgram the
+ * server serves on one thread, and logs why.
+ */
+export async function workerCount(flag: number | 'auto' | undefined, corefile: { path: string } | string, dnsPort: number | undefined, udp: UdpTransport | undefined, log: Logger): Promise<number> {
+  const cpus = availableCpus();
+  let count = flag === 'auto' ? cpus : flag;
+  let asked = `-workers ${flag}`;
+  if (count === undefined) {
+    const text = typeof corefile === 'string' ? corefile : readFileSync(corefile.path, 'utf8');
+    // Most Corefiles do not name it: the plugin's package loads only for one that does.
+    if (!/\bmultisocket\b/.test(text)) return 1;
+    const parsed = parseCorefile(text, { defaultPort: dnsPort ?? 53, ...(typeof corefile === 'string' ? {} : { file: corefile.path }) });
+    count = (await import('@chaindns/multisocket')).workersOf(parsed, cpus) ?? 1;
+    asked = `multisocket ${count}`;
+  }
+  if (count > 1 && !udp?.reusePort) {
+    log.warn(`${asked}: serving on one thread: UDP is on Node.js's dgram, which cannot share a port between threads (SO_REUSEPORT: the native transport sets it; Node.js ${process.version}'s dgram does not)`);
+    return 1;
+  }
+  return count;
+}

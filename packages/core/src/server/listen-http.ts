@@ -1,0 +1,28 @@
+import { lookup } from 'node:dns/promises';
+import { isIP, type AddressInfo, type Server } from 'node:net';
+import type { StreamSocketBinder } from '../transport.js';
+
+/**
+ * Listens `server` (an HTTP server of a plugin: health, ready, /metrics) on
+ * `host:port` as the server's own listeners do: with SO_REUSEPORT through
+ * `reusePort` when the server shares its ports, so that a successor process
+ * binds beside it during an upgrade. A host name (`localhost`) is looked up
+ * first, as Node's listen does. Resolves with where it is bound.
+ */
+export async function listenShared(server: Server, host: string, port: number, reusePort: StreamSocketBinder | null): Promise<AddressInfo> {
+  const ip = reusePort && !isIP(host) ? (await lookup(host)).address : host;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const listening = (): void => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    };
+    try {
+      if (reusePort) server.listen({ fd: reusePort.bindStream(ip, port) }, listening);
+      else server.listen(port, host, listening);
+    } catch (err) {
+      server.off('error', reject);
+      reject(err);
+    }
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * The threads of one process that each run the Corefile, as a plugin sees them (the chaindns
+ * binary's `-workers N` and `multisocket`: each thread has its own sockets on the listeners'
+ * ports and its own chain). A server alone in its process is worker 0 of 1 (SOLE_WORKER).
+ */
+export interface Workers {
+  /**
+   * This thread's number. 0 is the primary: it holds what the process has once (HTTP listeners
+   * of health, ready and /metrics, watches of an API or of files, the process's own metrics) and
+   * reports for all; the others serve queries and count their own metrics, which the primary sums.
+   */
+  readonly index: number;
+  /** How many threads serve, the primary included. */
+  readonly count: number;
+  /**
+   * Primary: hands `value` to the other workers' subscribers of `key` (a worker started later,
+   * or restarted, receives the last one). It is structured-cloned: a SharedArrayBuffer in it is
+   * shared, not copied, which is how state that is dear to copy (an index) is kept once.
+   */
+  publish(key: string, value: unknown): void;
+  /** Other workers: calls `receive` with each value the primary publishes under `key`, the last one at once. Returns what ends it. */
+  subscribe(key: string, receive: (value: unknown) => void): () => void;
+}
+
+/** A server alone in its process: the primary of one, with no one to publish to. */
+export const SOLE_WORKER: Workers = Object.freeze({
+  index: 0,
+  count: 1,
+  publish: () => {},
+  subscribe: () => () => {},
+});

@@ -1,0 +1,144 @@
+import { EndpointEntry, PortEntry, ServiceEntry, SliceEntry } from './entries.js';
+import type { IndexReader } from './index-reader.js';
+import { ENDPOINT, GROUP, H, hashKey, MAGIC, NONE, PORT, SERVICE, SERVICE_TYPES, SLICE, T } from './snapshot-layout.js';
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * An index snapshot (snapshot-writer.ts) read in place: a lookup hashes its
+ * key, finds its group in the table and decodes the records it names, so a
+ * worker thread holds no copy of the cluster, only this view of the
+ * primary's shared memory.
+ */
+export class SnapshotIndex implements IndexReader {
+  private readonly w: Uint32Array;
+  private readonly bytes: Buffer;
+  readonly modified: number;
+  /** The primary had synced when it took the snapshot. */
+  readonly synced: boolean;
+
+  constructor(buffer: SharedArrayBuffer) {
+    const head = new Uint32Array(buffer, 0, H.Tables);
+    if (head[H.Magic] !== MAGIC) throw new Error('not an index snapshot');
+    this.w = new Uint32Array(buffer, 0, head[H.Strings]! / 4);
+    this.bytes = Buffer.from(buffer, head[H.Strings]!, head[H.StringBytes]!);
+    this.modified = head[H.Modified]!;
+    this.synced = head[H.Synced] === 1;
+  }
+
+  service(name: string, namespace: string): ServiceEntry | undefined {
+    const group = this.find(T.Service, name, namespace);
+    return group < 0 ? undefined : this.serviceAt(this.w[this.w[H.Refs]! + this.w[group + 2]!]!);
+  }
+
+  slicesOf(name: string, namespace: string): readonly SliceEntry[] {
+    return this.members(this.find(T.SlicesOfService, name, namespace), (i) => this.sliceAt(i));
+  }
+
+  hasNamespace(name: string): boolean {
+    return this.find(T.Namespace, name) >= 0;
+  }
+
+  *allServices(): Iterable<ServiceEntry> {
+    for (let i = 0; i < this.w[H.ServiceCount]!; i++) yield this.serviceAt(i);
+  }
+
+  servicesByIp(ip: string): readonly ServiceEntry[] {
+    return this.members(this.find(T.ServicesByIp, ip), (i) => this.serviceAt(i));
+  }
+
+  slicesByIp(ip: string): readonly SliceEntry[] {
+    return this.members(this.find(T.SlicesByIp, ip), (i) => this.sliceAt(i));
+  }
+
+  hasPod(ip: string, namespace: string): boolean {
+    const group = this.find(T.Pods, ip);
+    if (group < 0) return false;
+    const { w } = this;
+    const at = w[H.Refs]! + w[group + 2]!;
+    for (let i = 0; i < w[group + 3]!; i++) if (this.equals(w[at + i]!, namespace)) return true;
+    return false;
+  }
+
+  podNamespace(ip: string): string | null {
+    const group = this.find(T.Pods, ip);
+    return group < 0 ? null : this.str(this.w[this.w[H.Refs]! + this.w[group + 2]!]!);
+  }
+
+  /** The word offset of the group of (a, b) in `table`, or -1. */
+  private find(table: T, a: string, b?: string): number {
+    const { w } = this;
+    const at = w[H.Tables + 2 * table]!;
+    const mask = w[H.Tables + 2 * table + 1]! - 1;
+    for (let slot = hashKey(a, b) & mask; ; slot = (slot + 1) & mask) {
+      const entry = w[at + slot]!;
+      if (entry === 0) return -1;
+      const group = w[H.Groups]! + (entry - 1) * GROUP;
+      if (this.equals(w[group]!, a) && (b === undefined ? w[group + 1] === NONE : this.equals(w[group + 1]!, b))) return group;
+    }
+  }
+
+  private members<E>(group: number, decode: (i: number) => E): readonly E[] {
+    if (group < 0) return EMPTY;
+    const { w } = this;
+    const at = w[H.Refs]! + w[group + 2]!;
+    const out: E[] = [];
+    for (let i = 0; i < w[group + 3]!; i++) out.push(decode(w[at + i]!));
+    return out;
+  }
+
+  private serviceAt(i: number): ServiceEntry {
+    const { w } = this;
+    const r = w[H.Services]! + i * SERVICE;
+    const flags = w[r + 2]!;
+    return new ServiceEntry(
+      this.str(w[r]!)!,
+      this.str(w[r + 1]!)!,
+      '',
+      SERVICE_TYPES[flags & 0xff]!,
+      this.strings(w[r + 4]!, w[r + 5]!),
+      this.strings(w[r + 6]!, w[r + 7]!),
+      this.ports(w[r + 8]!, w[r + 9]!),
+      this.str(w[r + 3]!) ?? '',
+      (flags & 0x100) !== 0,
+    );
+  }
+
+  private sliceAt(i: number): SliceEntry {
+    const { w } = this;
+    const r = w[H.Slices]! + i * SLICE;
+    const endpoints: EndpointEntry[] = [];
+    for (let e = w[H.Endpoints]! + w[r + 5]! * ENDPOINT, end = e + w[r + 6]! * ENDPOINT; e < end; e += ENDPOINT) {
+      endpoints.push(new EndpointEntry(this.str(w[e]!)!, this.str(w[e + 1]!), this.str(w[e + 2]!), this.str(w[e + 3]!), w[e + 4] === 1));
+    }
+    return new SliceEntry(this.str(w[r]!)!, this.str(w[r + 1]!)!, '', this.str(w[r + 2]!)!, this.ports(w[r + 3]!, w[r + 4]!), endpoints, NaN);
+  }
+
+  private ports(at: number, count: number): PortEntry[] {
+    const { w } = this;
+    const out: PortEntry[] = [];
+    for (let i = 0; i < count; i++) {
+      const p = w[H.Ports]! + w[w[H.Refs]! + at + i]! * PORT;
+      out.push(new PortEntry(this.str(w[p]!)!, this.str(w[p + 1]!)!, w[p + 2]! | 0));
+    }
+    return out;
+  }
+
+  private strings(at: number, count: number): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) out.push(this.str(this.w[this.w[H.Refs]! + at + i]!)!);
+    return out;
+  }
+
+  private str(ref: number): string | null {
+    if (ref === NONE) return null;
+    return this.bytes.toString('latin1', ref + 1, ref + 1 + this.bytes[ref]!);
+  }
+
+  private equals(ref: number, s: string): boolean {
+    const { bytes } = this;
+    if (ref === NONE || bytes[ref] !== s.length) return false;
+    for (let i = 0; i < s.length; i++) if (bytes[ref + 1 + i] !== s.charCodeAt(i)) return false;
+    return true;
+  }
+}

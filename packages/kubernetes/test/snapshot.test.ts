@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type Handler, type Next, Rcode } from '@chaindns/core';
+import { makeRequest, serveWith } from '@chaindns/core/testing';
+import { ClusterIndex, type RawObject } from '../src/index.js';
+import type { IndexReader } from '../src/index-reader.js';
+import { SharedIndex } from '../src/shared-index.js';
+import { SnapshotIndex } from '../src/snapshot-reader.js';
+import { writeSnapshot } from '../src/snapshot-writer.js';
+import { endpointSlice, namespace, pod, service } from '../src/testing/index.js';
+import { buildIndex, coreDnsCluster, handler } from './cluster.js';
+
+// A worker of -workers N reads the primary's index as a snapshot in shared memory: every
+// lookup must see what the index it was taken from sees, and every answer be the same bytes.
+
+/** The cluster of the handler tests, and more: dual-stack pods, a pod on the host network, unlabelled and orphan slices. */
+const cluster: readonly RawObject[] = [
+  ...coreDnsCluster,
+  namespace('other'),
+  service('other', 'dual', { clusterIP: ['10.0.9.1', 'fd00::9:1'], ports: [{ name: 'dns', port: 53, protocol: 'UDP' }], externalIPs: ['192.0.2.9'] }),
+  endpointSlice('other', 'dual-a', 'dual', { endpoints: [{ ip: '10.9.0.1', hostname: 'a', node: 'n1' }, { ip: '10.9.0.2', ready: false, pod: 'dual-1' }], ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }),
+  endpointSlice('other', 'orphan-1', 'gone', { endpoints: [{ ip: '10.9.0.3' }], ports: [] }),
+  pod('other', 'p1', ['10.9.0.1', 'fd00::1:1']),
+  pod('other', 'host', ['192.168.0.10']),
+  pod('podns', 'host', ['192.168.0.10']),
+];
+
+/** Entries as plain data: what the answers read (a snapshot keeps no resourceVersion or trigger time). */
+const plain = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'resourceVersion' || k === 'triggerTime' ? undefined : v))));
+
+function assertSameLookups(a: IndexReader, b: IndexReader, index: ClusterIndex): void {
+  const names = [...index.allServices()].map((s) => [s.name, s.namespace] as const);
+  const ips = new Set<string>(['10.0.0.99', 'fd00::dead', '']);
+  for (const svc of index.allServices()) for (const ip of [...svc.clusterIPs, ...svc.externalIPs]) ips.add(ip);
+  for (const slice of index.allSlices()) for (const ep of slice.endpoints) ips.add(ep.ip);
+  for (const [ip] of index.allPods()) ips.add(ip);
+  assert.equal(b.modified, a.modified);
+  assert.deepEqual(plain([...b.allServices()]), plain([...a.allServices()]));
+  for (const [name, ns] of [...names, ['nosuch', 'testns'] as const, ['svc1', 'nosuch'] as const, ['gone', 'other'] as const]) {
+    assert.deepEqual(plain(b.service(name, ns)), plain(a.service(name, ns)), `service ${name}.${ns}`);
+    assert.deepEqual(plain(b.slicesOf(name, ns)), plain(a.slicesOf(name, ns)), `slicesOf ${name}.${ns}`);
+  }
+  for (const ip of ips) {
+    assert.deepEqual(plain(b.servicesByIp(ip)), plain(a.servicesByIp(ip)), `servicesByIp ${ip}`);
+    assert.deepEqual(plain(b.slicesByIp(ip)), plain(a.slicesByIp(ip)), `slicesByIp ${ip}`);
+    assert.equal(b.podNamespace(ip), a.podNamespace(ip), `podNamespace ${ip}`);
+    for (const ns of ['testns', 'podns', 'other', 'nosuch']) assert.equal(b.hasPod(ip, ns), a.hasPod(ip, ns), `hasPod ${ip} ${ns}`);
+  }
+  for (const ns of ['testns', 'podns', 'other', 'nosuch', '']) assert.equal(b.hasNamespace(ns), a.hasNamespace(ns), `namespace ${ns}`);
+}
+
+test('a snapshot answers every lookup as the index it was taken from', () => {
+  const index = buildIndex(cluster);
+  const snapshot = new SnapshotIndex(writeSnapshot(index, true));
+  assert.equal(snapshot.synced, true);
+  assertSameLookups(index, snapshot, index);
+  assert.equal(new SnapshotIndex(writeSnapshot(new ClusterIndex(), false)).synced, false);
+});
+
+test('answers from a snapshot are the bytes the index gives, name by name', async () => {
+  const index = buildIndex(cluster);
+  const snapshot = new SnapshotIndex(writeSnapshot(index, true));
+  const next: Next = () => Rcode.REFUSED;
+  const pairs: [Handler, Handler][] = [
+    [handler({}, cluster), handler({ index: snapshot }, cluster)],
+    [handler({ pods: 'verified', endpointPodNames: true }, cluster), handler({ index: snapshot, pods: 'verified', endpointPodNames: true }, cluster)],
+  ];
+  const names = ['cluster.local.', 'dns-version.cluster.local.', 'svc.cluster.local.', 'nosuch.testns.svc.cluster.local.', 'x.nosuch.svc.cluster.local.', '10-9-0-1.other.pod.cluster.local.', '10-240-0-1.podns.pod.cluster.local.', '1-2-3-4.podns.pod.cluster.local.'];
+  for (const svc of index.allServices()) {
+    const base = `${svc.name}.${svc.namespace}.svc.cluster.local.`;
+    names.push(base, `a.${base}`, `web-0.${base}`);
+    for (const p of svc.ports) names.push(`_${p.name}._${p.protocol}.${base}`);
+    for (const slice of index.slicesOf(svc.name, svc.namespace)) for (const ep of slice.endpoints) names.push(`${ep.hostname ?? ep.ip.replaceAll(/[.:]/g, '-')}.${base}`);
+  }
+  for (const ip of ['10.0.0.1', '172.0.0.2', '10.9.0.1', '10.9.0.3', '192.0.2.9', '10.0.9.1']) names.push(`${ip.split('.').reverse().join('.')}.in-addr.arpa.`);
+  let compared = 0;
+  for (const [fromIndex, fromSnapshot] of pairs) {
+    for (const name of names) {
+      for (const qtype of ['A', 'AAAA', 'SRV', 'TXT', 'CNAME', 'PTR', 'NS', 'SOA', 'MX'] as const) {
+        const a = await serveWith(fromIndex, makeRequest(name, qtype), next);
+        const b = await serveWith(fromSnapshot, makeRequest(name, qtype), next);
+        // After the ID, which each request draws at random.
+        assert.deepEqual(b.recorder.msg?.subarray(2), a.recorder.msg?.subarray(2), `${name} ${qtype}`);
+        compared++;
+      }
+    }
+  }
+  assert.ok(compared > 500, `${compared} answers compared`);
+});
+
+test('a worker\'s shared index: empty and not synced until the first snapshot, then the latest one', () => {
+  const shared = new SharedIndex();
+  assert.equal(shared.synced, false);
+  assert.equal(shared.service('svc1', 'testns'), undefined);
+  assert.deepEqual([...shared.allServices()], []);
+  const index = buildIndex(cluster);
+  shared.take(writeSnapshot(index, false));
+  assert.equal(shared.synced, false);
+  shared.take(writeSnapshot(index, true));
+  assert.equal(shared.synced, true);
+  assertSameLookups(index, shared, index);
+  index.deleteService('testns', 'svc1');
+  shared.take(writeSnapshot(index, true));
+  assert.equal(shared.service('svc1', 'testns'), undefined);
+});
+
+test('a name no Kubernetes object can have is refused by the snapshot, not mangled', () => {
+  const index = buildIndex([namespace('ünïcode')]);
+  assert.throws(() => writeSnapshot(index, true), /"ünïcode": not a Kubernetes name or address/);
+});

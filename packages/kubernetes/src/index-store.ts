@@ -1,7 +1,7 @@
 import type { NamespaceEntry, PodEntry, ServiceEntry, SliceEntry } from './entries.js';
 import { Interner } from './entries.js';
 import { canonicalIp } from './ip.js';
-import type { IndexReader } from './index-reader.js';
+import type { IndexCounts, IndexReader } from './index-reader.js';
 import { PodIndex } from './pod-index.js';
 import { ServiceVersions } from './service-versions.js';
 
@@ -204,8 +204,13 @@ export class ClusterIndex implements IndexReader {
   }
 
   /** The lookups by key as they are held (one entry, or several), for a snapshot to copy. */
-  groups(): { readonly slicesByService: ReadonlyMap<string, SliceEntry | readonly SliceEntry[]>; readonly serviceByIp: ReadonlyMap<string, ServiceEntry | readonly ServiceEntry[]>; readonly sliceByIp: ReadonlyMap<string, SliceEntry | readonly SliceEntry[]> } {
-    return { slicesByService: this.slicesByService, serviceByIp: this.serviceByIp, sliceByIp: this.sliceByIp };
+  groups(): {
+    readonly slicesByService: ReadonlyMap<string, SliceEntry | readonly SliceEntry[]>;
+    readonly serviceByIp: ReadonlyMap<string, ServiceEntry | readonly ServiceEntry[]>;
+    readonly serviceByExternalIp: ReadonlyMap<string, ServiceEntry | readonly ServiceEntry[]>;
+    readonly sliceByIp: ReadonlyMap<string, SliceEntry | readonly SliceEntry[]>;
+  } {
+    return { slicesByService: this.slicesByService, serviceByIp: this.serviceByIp, serviceByExternalIp: this.serviceByExternalIp, sliceByIp: this.sliceByIp };
   }
 
   allNamespaces(): IterableIterator<string> {
@@ -241,7 +246,7 @@ export class ClusterIndex implements IndexReader {
   }
 
   /** Object counts, for logs and the bench. */
-  counts(): { services: number; endpointSlices: number; namespaces: number; pods: number } {
+  counts(): IndexCounts {
     return { services: this.services.size, endpointSlices: this.slices.size, namespaces: this.namespaces.size, pods: this.pods.size };
   }
 }

@@ -16,7 +16,7 @@
 import { type Request, type ResponseWriter, writeOpt } from '@chaindns/core';
 import type { BareReply } from './encode.js';
 import type { ServiceEntry } from './entries.js';
-import type { ServiceVersions } from './service-versions.js';
+import type { VersionsReader } from './service-versions.js';
 
 /** Bytes of one slab (a record's offset in it, in words, takes 14 bits); a record over a quarter of it is not kept. */
 const SLAB = 64 * 1024;
@@ -88,7 +88,7 @@ export class KeptReplies {
   private readonly key = new QuestionKey();
 
   constructor(
-    private readonly versions: ServiceVersions,
+    private readonly versions: VersionsReader,
     /** Bytes the slabs may take before every reply is let go. */
     private readonly budget: () => number,
   ) {}

@@ -1,11 +1,11 @@
 import { matchZone, type MetadataProvider } from '@chaindns/core';
-import type { ClusterIndex } from './index-store.js';
+import type { IndexReader } from './index-reader.js';
 import { type NameParts, parseName, type PodMode, trimZone } from './records.js';
 
 export interface MetadataOptions {
   readonly zones: readonly string[];
   readonly pods: PodMode;
-  readonly index: ClusterIndex;
+  readonly index: IndexReader;
 }
 
 /** The parts of an apex name (the zone, `svc.`, `pod.`): CoreDNS sets them all, empty. */

@@ -34,3 +34,6 @@ export class ServiceVersions {
     return this.counts[id]!;
   }
 }
+
+/** What a kept reply reads to tell it is stale: the primary's ServiceVersions, or a worker's snapshot generation (shared-index.ts). */
+export type VersionsReader = Pick<ServiceVersions, 'of'>;

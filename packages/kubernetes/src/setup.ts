@@ -30,7 +30,10 @@ export const kubernetes = definePlugin<KubernetesConfig>({
     let source: Source;
     try {
       if (ctx.workers.index > 0) {
-        const shared = new SharedIndex();
+        const shared = new SharedIndex(
+          resources.map((r) => r.kind),
+          config.manifests ? 'files' : 'watching',
+        );
         ctx.onShutdown(ctx.workers.subscribe(key, (snapshot) => shared.take(snapshot)));
         index = source = shared;
       } else if (config.manifests) {

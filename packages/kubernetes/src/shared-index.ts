@@ -1,10 +1,11 @@
-import type { Logger, Workers } from '@chaindns/core';
+import type { Logger, ResourceSync, Workers } from '@chaindns/core';
 import type { ServiceEntry, SliceEntry } from './entries.js';
-import type { IndexReader } from './index-reader.js';
+import type { IndexCounts, IndexReader } from './index-reader.js';
 import type { ClusterIndex } from './index-store.js';
 import type { Source } from './resources.js';
 import { SnapshotIndex } from './snapshot-reader.js';
 import { writeSnapshot } from './snapshot-writer.js';
+import type { VersionsReader } from './service-versions.js';
 
 /** How often the primary looks for a change to publish: what the other workers lag behind it at least. */
 export const PUBLISH_MS = 250;
@@ -12,6 +13,7 @@ export const PUBLISH_MS = 250;
 const PACE = 5;
 
 const EMPTY: readonly never[] = Object.freeze([]);
+const NO_COUNTS: IndexCounts = Object.freeze({ services: 0, endpointSlices: 0, namespaces: 0, pods: 0 });
 
 /**
  * The primary of `-workers N` (the thread that watches the API): once it has
@@ -56,13 +58,29 @@ export function publishSnapshots(index: ClusterIndex, source: Source, workers: W
  * A worker beside the primary: the cluster as the primary's last snapshot
  * has it, read in place (no list, no watch, no copy of its own). It is the
  * plugin's source too: synced once a snapshot of a synced index arrived.
+ * Each snapshot installed counts a generation up: the namespace version and
+ * every service's version (kept-replies.ts), so that no reply kept from an
+ * older snapshot is sent again.
  */
 export class SharedIndex implements IndexReader, Source {
   private current: SnapshotIndex | null = null;
+  private generation = 0;
+  /** When the last snapshot arrived (Unix ms), null before the first. */
+  private takenAt: number | null = null;
+  readonly versions: VersionsReader = { of: () => this.generation };
+
+  constructor(
+    /** The kinds the primary watches (resources.ts). */
+    private readonly kinds: readonly string[],
+    /** What the primary's resources are in once synced: `watching` the API, or read from `files`. */
+    private readonly syncedState: 'watching' | 'files',
+  ) {}
 
   /** Takes a snapshot the primary published. */
   take(value: unknown): void {
-    if (value instanceof SharedArrayBuffer) this.current = new SnapshotIndex(value);
+    if (!(value instanceof SharedArrayBuffer)) return;
+    this.current = new SnapshotIndex(value, ++this.generation);
+    this.takenAt = Date.now();
   }
 
   start(): void {}
@@ -73,8 +91,25 @@ export class SharedIndex implements IndexReader, Source {
     return this.current?.synced ?? false;
   }
 
+  /**
+   * The primary's resource states are not in the snapshot: each kind is reported in the state the
+   * snapshot's says (`listing` until a synced one arrived), heard of when the last snapshot came.
+   */
+  syncStates(): ResourceSync[] {
+    const state = this.synced ? this.syncedState : 'listing';
+    return this.kinds.map((kind) => ({ kind, state, lastEventAt: this.takenAt }));
+  }
+
   get modified(): number {
     return this.current?.modified ?? 0;
+  }
+
+  get namespaceVersion(): number {
+    return this.generation;
+  }
+
+  counts(): IndexCounts {
+    return this.current?.counts() ?? NO_COUNTS;
   }
 
   service(name: string, namespace: string): ServiceEntry | undefined {
@@ -95,6 +130,10 @@ export class SharedIndex implements IndexReader, Source {
 
   servicesByIp(ip: string): readonly ServiceEntry[] {
     return this.current?.servicesByIp(ip) ?? EMPTY;
+  }
+
+  servicesByExternalIp(ip: string): readonly ServiceEntry[] {
+    return this.current?.servicesByExternalIp(ip) ?? EMPTY;
   }
 
   slicesByIp(ip: string): readonly SliceEntry[] {

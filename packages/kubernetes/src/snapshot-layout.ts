@@ -31,6 +31,10 @@ export const enum H {
   Groups,
   Strings,
   StringBytes,
+  /** The index's counts (index.counts()), for the dashboard: every endpoint slice (those that name no service too), namespaces, pods. */
+  EndpointSliceObjects,
+  NamespaceObjects,
+  PodObjects,
   /** Each table: its word offset, then its capacity (a power of 2). */
   Tables,
 }
@@ -43,6 +47,8 @@ export const enum T {
   SlicesOfService,
   /** IP: the services with it as cluster or external IP. */
   ServicesByIp,
+  /** IP: the services with it as external IP or load-balancer ingress IP (k8s_external's PTR). */
+  ServicesByExternalIp,
   /** IP: the slices with an endpoint at it. */
   SlicesByIp,
   /** namespace: none. */
@@ -51,11 +57,11 @@ export const enum T {
   Pods,
 }
 
-export const TABLES = 6;
+export const TABLES = 7;
 export const HEADER = H.Tables + 2 * TABLES;
 
 /** Words per record. */
-export const SERVICE = 10; // name, namespace, type | publishNotReady << 8, externalName, clusterIPs at, count, externalIPs at, count, ports at, count
+export const SERVICE = 12; // name, namespace, type | publishNotReady << 8, externalName, clusterIPs at, count, externalIPs at, count, ports at, count, ingress at, count
 export const PORT = 3; // name, protocol, port (-1 as 0xffffffff)
 export const SLICE = 7; // name, namespace, service, ports at, count, endpoints at, count
 export const ENDPOINT = 5; // ip, hostname, nodeName, podName, ready

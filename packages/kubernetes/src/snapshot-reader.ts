@@ -1,5 +1,6 @@
 import { EndpointEntry, PortEntry, ServiceEntry, SliceEntry } from './entries.js';
-import type { IndexReader } from './index-reader.js';
+import type { IndexCounts, IndexReader } from './index-reader.js';
+import type { VersionsReader } from './service-versions.js';
 import { ENDPOINT, GROUP, H, hashKey, MAGIC, NONE, PORT, SERVICE, SERVICE_TYPES, SLICE, T } from './snapshot-layout.js';
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -9,6 +10,12 @@ const EMPTY: readonly never[] = Object.freeze([]);
  * key, finds its group in the table and decodes the records it names, so a
  * worker thread holds no copy of the cluster, only this view of the
  * primary's shared memory.
+ *
+ * A snapshot never changes: a reply kept from it (kept-replies.ts) stays good
+ * until another snapshot takes its place. So its namespace version and every
+ * service's version are its `generation`, which the worker counts up with
+ * each snapshot it installs (shared-index.ts); a service's `id` is its number
+ * in the snapshot.
  */
 export class SnapshotIndex implements IndexReader {
   private readonly w: Uint32Array;
@@ -16,14 +23,18 @@ export class SnapshotIndex implements IndexReader {
   readonly modified: number;
   /** The primary had synced when it took the snapshot. */
   readonly synced: boolean;
+  readonly namespaceVersion: number;
+  readonly versions: VersionsReader;
 
-  constructor(buffer: SharedArrayBuffer) {
+  constructor(buffer: SharedArrayBuffer, generation = 0) {
     const head = new Uint32Array(buffer, 0, H.Tables);
     if (head[H.Magic] !== MAGIC) throw new Error('not an index snapshot');
     this.w = new Uint32Array(buffer, 0, head[H.Strings]! / 4);
     this.bytes = Buffer.from(buffer, head[H.Strings]!, head[H.StringBytes]!);
     this.modified = head[H.Modified]!;
     this.synced = head[H.Synced] === 1;
+    this.namespaceVersion = generation;
+    this.versions = { of: () => generation };
   }
 
   service(name: string, namespace: string): ServiceEntry | undefined {
@@ -47,6 +58,10 @@ export class SnapshotIndex implements IndexReader {
     return this.members(this.find(T.ServicesByIp, ip), (i) => this.serviceAt(i));
   }
 
+  servicesByExternalIp(ip: string): readonly ServiceEntry[] {
+    return this.members(this.find(T.ServicesByExternalIp, ip), (i) => this.serviceAt(i));
+  }
+
   slicesByIp(ip: string): readonly SliceEntry[] {
     return this.members(this.find(T.SlicesByIp, ip), (i) => this.sliceAt(i));
   }
@@ -63,6 +78,11 @@ export class SnapshotIndex implements IndexReader {
   podNamespace(ip: string): string | null {
     const group = this.find(T.Pods, ip);
     return group < 0 ? null : this.str(this.w[this.w[H.Refs]! + this.w[group + 2]!]!);
+  }
+
+  counts(): IndexCounts {
+    const { w } = this;
+    return { services: w[H.ServiceCount]!, endpointSlices: w[H.EndpointSliceObjects]!, namespaces: w[H.NamespaceObjects]!, pods: w[H.PodObjects]! };
   }
 
   /** The word offset of the group of (a, b) in `table`, or -1. */
@@ -91,7 +111,7 @@ export class SnapshotIndex implements IndexReader {
     const { w } = this;
     const r = w[H.Services]! + i * SERVICE;
     const flags = w[r + 2]!;
-    return new ServiceEntry(
+    const svc = new ServiceEntry(
       this.str(w[r]!)!,
       this.str(w[r + 1]!)!,
       '',
@@ -101,7 +121,10 @@ export class SnapshotIndex implements IndexReader {
       this.ports(w[r + 8]!, w[r + 9]!),
       this.str(w[r + 3]!) ?? '',
       (flags & 0x100) !== 0,
+      this.strings(w[r + 10]!, w[r + 11]!),
     );
+    svc.id = i;
+    return svc;
   }
 
   private sliceAt(i: number): SliceEntry {

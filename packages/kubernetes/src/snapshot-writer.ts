@@ -117,6 +117,8 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
     w.push(svc.externalIPs.length);
     w.push(list(svc.ports, portOf));
     w.push(svc.ports.length);
+    w.push(list(svc.ingress, str));
+    w.push(svc.ingress.length);
   }
   for (const slice of slices) {
     const w = records.slices;
@@ -153,7 +155,7 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
     });
     tables[which] = slots;
   };
-  const { slicesByService, serviceByIp, sliceByIp } = index.groups();
+  const { slicesByService, serviceByIp, serviceByExternalIp, sliceByIp } = index.groups();
   const ofService = (s: ServiceEntry): number => serviceAt.get(s)!;
   const ofSlice = (s: SliceEntry): number => sliceAt.get(s)!;
   table(T.Service, services.length, (group) => services.forEach((svc, i) => (refs.push(i), group(svc.name, svc.namespace, refs.length - 1, 1))));
@@ -165,6 +167,9 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
   });
   table(T.ServicesByIp, serviceByIp.size, (group) => {
     for (const [ip, value] of serviceByIp) group(ip, undefined, list(value, ofService), count(value));
+  });
+  table(T.ServicesByExternalIp, serviceByExternalIp.size, (group) => {
+    for (const [ip, value] of serviceByExternalIp) group(ip, undefined, list(value, ofService), count(value));
   });
   table(T.SlicesByIp, sliceByIp.size, (group) => {
     for (const [ip, value] of sliceByIp) group(ip, undefined, list(value, ofSlice), count(value));
@@ -208,6 +213,10 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
     w[H.Tables + 2 * i] = put(slots);
     w[H.Tables + 2 * i + 1] = slots.length;
   });
+  const counts = index.counts();
+  w[H.EndpointSliceObjects] = counts.endpointSlices;
+  w[H.NamespaceObjects] = counts.namespaces;
+  w[H.PodObjects] = counts.pods;
   w[H.Strings] = 4 * words;
   w[H.StringBytes] = bytes.length;
   new Uint8Array(buffer, 4 * words).set(bytes);

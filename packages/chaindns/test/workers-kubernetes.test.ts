@@ -11,6 +11,7 @@ import { startChaindns, tempDir } from './harness.js';
 test('-workers 2 and kubernetes: one set of watches for the process, every worker answers from the one index, and a change reaches them all', async () => {
   const api = await startFakeApiServer({ bookmarkIntervalMs: 200 });
   api.apply(namespace('testns'));
+  api.apply(service('testns', 'lb', { type: 'LoadBalancer', clusterIP: '10.0.0.50', loadBalancer: [{ ip: '192.0.2.7' }], ports: [{ name: 'http', port: 80 }] }));
   for (let i = 0; i < 10; i++) {
     api.apply(
       service('testns', `svc${i}`, { clusterIP: `10.0.0.${i + 1}`, ports: [{ name: 'http', port: 80 }] }),
@@ -25,7 +26,7 @@ test('-workers 2 and kubernetes: one set of watches for the process, every worke
   const port = await freePort();
   writeFileSync(
     dir.file('Corefile'),
-    `cluster.local:${port} {\n  bind 127.0.0.1\n  kubernetes {\n    endpoint ${api.url}\n  }\n}\nexample:${port} {\n  bind 127.0.0.1\n  workerid\n}\n`,
+    `cluster.local:${port} example.org:${port} {\n  bind 127.0.0.1\n  kubernetes cluster.local {\n    endpoint ${api.url}\n  }\n  k8s_external example.org\n}\nexample:${port} {\n  bind 127.0.0.1\n  workerid\n}\n`,
   );
   const c = await startChaindns(['-conf', dir.file('Corefile'), '-workers', '2'], { cwd: dir.path });
   try {
@@ -45,11 +46,16 @@ test('-workers 2 and kubernetes: one set of watches for the process, every worke
       return seen;
     };
     for (const i of [0, 9]) assert.deepEqual([...(await answers(`svc${i}.testns.svc.cluster.local`))], [`0 10.0.0.${i + 1}`]);
+    // k8s_external reads the load balancer's address from the index in every worker.
+    assert.deepEqual([...(await answers('lb.testns.example.org'))], ['0 192.0.2.7']);
     assert.equal(api.watchCount, 3, 'services, endpoint slices and namespaces, watched once for the process');
     const lists = api.requests.filter((r) => r.query.get('watch') !== 'true').map((r) => r.path);
     assert.equal(lists.length, new Set(lists).size, `each resource listed once: ${lists.join(' ')}`);
     api.apply(service('testns', 'late', { clusterIP: '10.0.0.99', ports: [{ name: 'http', port: 80 }] }));
     await eventually(async () => assert.deepEqual([...(await answers('late.testns.svc.cluster.local'))], ['0 10.0.0.99']), 3000, 'every worker answers the new service');
+    // A service every worker has answered (and kept the reply to) changes: none answers from the old one.
+    api.apply(service('testns', 'svc9', { clusterIP: '10.0.0.77', ports: [{ name: 'http', port: 80 }] }));
+    await eventually(async () => assert.deepEqual([...(await answers('svc9.testns.svc.cluster.local'))], ['0 10.0.0.77']), 3000, 'every worker answers the changed service');
     // A reload lists the API again: the workers answer from the last synced index meanwhile.
     c.child.kill('SIGUSR1');
     const during = new Set<string>();

@@ -297,6 +297,7 @@ interface PodSpec {
   readonly dnsPolicy?: string;
   readonly priorityClassName?: string;
   readonly serviceAccountName?: string;
+  readonly topologySpreadConstraints?: { readonly maxSkew: number; readonly topologyKey: string; readonly whenUnsatisfiable: string; readonly labelSelector: { readonly matchLabels: Labels } }[];
   readonly affinity?: {
     readonly podAntiAffinity?: {
       readonly preferredDuringSchedulingIgnoredDuringExecution?: {
@@ -318,6 +319,8 @@ interface Manifest {
     readonly ports?: { readonly port: number; readonly protocol?: string }[];
     readonly strategy?: unknown;
     readonly updateStrategy?: unknown;
+    readonly replicas?: number;
+    readonly maxUnavailable?: number | string;
   };
   readonly data?: Labels;
   readonly rules?: { readonly apiGroups: string[]; readonly resources: string[]; readonly verbs: string[] }[];
@@ -402,7 +405,8 @@ test('every manifest parses and names its kind, version and name', () => {
     if (!m.kind.startsWith('Cluster')) assert.equal(m.metadata.namespace, 'kube-system', `${m.file}: ${m.kind} in kube-system`);
   }
   const kinds = cluster.map((m) => m.kind).sort();
-  assert.deepEqual(kinds, ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'Service', 'ServiceAccount']);
+  // CoreDNS's objects, and the dns-autoscaler's.
+  assert.deepEqual(kinds, ['ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'ConfigMap', 'Deployment', 'Deployment', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'ServiceAccount']);
 });
 
 test('RBAC: list and watch on services, endpointslices, namespaces and pods, bound to the pods\' account', () => {
@@ -519,4 +523,64 @@ test("the README's Corefiles parse, each directive the distribution ships checke
   const examples = readmeCorefiles(join(deploy, 'README.md'));
   assert.ok(examples.length > 0);
   examples.forEach((text, i) => checkShipped(text, `deploy/README.md example ${i + 1}`));
+});
+
+// ---- Past one machine: the autoscaler, the disruption budget, the spread ----
+
+/** The kube-dns-autoscaler's linear parameters (Kubernetes' DNS horizontal autoscaling add-on). */
+const LINEAR = { coresPerReplica: 256, nodesPerReplica: 16, preventSinglePointFailure: true, includeUnschedulableNodes: true };
+
+/** The cluster-proportional-autoscaler's linear mode. */
+function linearReplicas(p: typeof LINEAR, nodes: number, cores: number): number {
+  const replicas = Math.max(Math.ceil(cores / p.coresPerReplica), Math.ceil(nodes / p.nodesPerReplica));
+  return p.preventSinglePointFailure && nodes > 1 ? Math.max(2, replicas) : replicas;
+}
+
+test("the dns-autoscaler sets the coredns Deployment's replicas in linear mode with the kube-dns-autoscaler's parameters", () => {
+  const autoscaler = find(cluster, 'Deployment', 'dns-autoscaler');
+  const coredns = find(cluster, 'Deployment', 'coredns');
+  assert.equal(coredns.spec?.replicas, undefined, 'the autoscaler owns the count: kubectl apply must not reset it');
+  const c = pod(autoscaler).containers[0]!;
+  assert.match(c.image, /^registry\.k8s\.io\/cpa\/cluster-proportional-autoscaler:v\d+\.\d+\.\d+$/);
+  const flags = new Map(c.command!.slice(1).map((f) => f.split('=') as [string, string]));
+  assert.equal(flags.get('--target'), `Deployment/${coredns.metadata.name}`);
+  assert.equal(flags.get('--namespace'), coredns.metadata.namespace);
+  assert.equal(flags.has('--default-params'), false, 'the ConfigMap alone holds the parameters');
+  const params = find(cluster, 'ConfigMap', flags.get('--configmap')!);
+  assert.deepEqual(JSON.parse(params.data!.linear!), LINEAR);
+  const role = find(cluster, 'ClusterRole', 'system:dns-autoscaler');
+  const granted = role.rules!.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g || 'core'}/${res}:${v}`)))).sort();
+  assert.deepEqual(granted, ['apps/deployments/scale:get', 'apps/deployments/scale:update', 'core/configmaps:get', 'core/nodes:list', 'core/nodes:watch']);
+  const binding = find(cluster, 'ClusterRoleBinding', 'system:dns-autoscaler');
+  assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
+  const account = find(cluster, 'ServiceAccount', pod(autoscaler).serviceAccountName!);
+  assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: account.metadata.name, namespace: account.metadata.namespace }]);
+});
+
+test("deploy/README.md's replica and memory table is the autoscaler's formula times the Deployment's memory", () => {
+  const readme = readFileSync(join(deploy, 'README.md'), 'utf8');
+  const params = JSON.parse(find(cluster, 'ConfigMap', 'dns-autoscaler').data!.linear!) as typeof LINEAR;
+  const rows = [...readme.matchAll(/^\| ([\d,]+) \| ([\d,]+) \| (\d+) \| ([\d,]+)Mi \| ([\d,]+)Mi \|/gm)].map((m) => m.slice(1, 6).map((v) => Number(v.replace(/,/g, ''))));
+  assert.deepEqual(rows.map((r) => r[0]), [100, 1000, 5000]);
+  const mi = (q: string): number => Number(/^(\d+)Mi$/.exec(q)![1]);
+  const { request, limit } = MEMORY.coredns!;
+  for (const [nodes, cores, replicas, requested, limited] of rows) {
+    assert.equal(replicas, linearReplicas(params, nodes!, cores!), `${nodes} nodes`);
+    assert.deepEqual([requested, limited], [replicas! * mi(request), replicas! * mi(limit)], `${nodes} nodes: memory`);
+  }
+});
+
+test('a disruption budget lets one DNS pod go at a time, and the replicas spread over zones and nodes', () => {
+  const coredns = find(cluster, 'Deployment', 'coredns');
+  const labels = coredns.spec!.template!.metadata.labels;
+  const pdb = find(cluster, 'PodDisruptionBudget', 'coredns');
+  assert.equal(pdb.spec?.maxUnavailable, 1);
+  assert.deepEqual(pdb.spec.selector?.matchLabels, coredns.spec!.selector!.matchLabels);
+  // Preferences, as CoreDNS's Deployments (deployment.yaml says why not requirements).
+  const spread = pod(coredns).topologySpreadConstraints ?? [];
+  assert.deepEqual(spread.map((s) => [s.topologyKey, s.maxSkew, s.whenUnsatisfiable]), [
+    ['topology.kubernetes.io/zone', 1, 'ScheduleAnyway'],
+    ['kubernetes.io/hostname', 1, 'ScheduleAnyway'],
+  ]);
+  for (const s of spread) for (const [k, v] of Object.entries(s.labelSelector.matchLabels)) assert.equal(labels[k], v, `${s.topologyKey}: counts the DNS pods`);
 });

@@ -36,8 +36,12 @@ const CHUNK = /^[\w-]+-[A-Z0-9]{8}\.mjs$/;
 /** `new URL('<relative>/build/Release/<name>.node', import.meta.url)`: how a package finds its addon. */
 const ADDON_URL = /new URL\((['"`])((?:\.{1,2}\/)+build\/Release\/([\w.-]+\.node))\1,\s*import\.meta\.url\)/g;
 
-// The bundle is ESM, but its CommonJS parts call require(): give them one bound to the bundle.
-const BANNER = "import { createRequire as __chaindnsCreateRequire } from 'node:module';\nconst require = __chaindnsCreateRequire(import.meta.url);";
+// The bundle is ESM, but its CommonJS parts call require(): give them one bound to the bundle's
+// directory, made once and shared by every chunk (they all lie there). A createRequire per chunk
+// (twenty of them at a node-local cache's start) walked the path often enough for V8 to optimize
+// path.resolve's normalizeString as the process started, and its optimizing compiler's code is
+// 3.4 MB of resident pages a process that has not answered a query yet need not hold.
+const BANNER = "import { createRequire as __chaindnsCreateRequire } from 'node:module';\nconst require = globalThis.__chaindnsRequire ??= __chaindnsCreateRequire(import.meta.url);";
 
 /** Rewrites addon URLs to sit beside the bundle, and records which files to copy there. */
 function nativeAddons(addons) {

@@ -169,6 +169,24 @@ test('a whoami Corefile reads the core of the bundle and a few chunks, none of t
   assert.ok(all.some((f) => /loadFromClusterAndUser/.test(readFileSync(f, 'utf8'))), 'the bundle holds the Kubernetes client in a chunk of its own');
 });
 
+test('the chunks of the bundle share one require (a createRequire per chunk ran path code hot enough at start for V8 to optimize it: 3.4 MB)', async () => {
+  const port = await freePort();
+  const conf = join(alone, 'Corefile');
+  writeFileSync(conf, `example.org:${port} {\n    bind 127.0.0.1\n    errors\n    cache 30\n    prometheus 127.0.0.1:${await freePort()}\n    whoami\n}\n`);
+  const log = join(dir, 'requires.log');
+  // Counts module.createRequire's calls from the start, in the process itself.
+  const counter = `data:text/javascript,import m from"node:module";import{appendFileSync}from"node:fs";const c=m.createRequire;m.createRequire=(u)=>(appendFileSync(${JSON.stringify(log)},u+"\\n"),c(u));m.syncBuiltinESMExports();`;
+  writeFileSync(log, '');
+  const { child } = await startBundle(join(alone, 'chaindns.mjs'), ['-conf', conf], alone, ['--import', counter]);
+  try {
+    assert.equal((await query(port, 'whoami.example.org', 'A')).rcode, 0);
+  } finally {
+    assert.equal(await stop(child), 0);
+  }
+  const calls = readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith(`file://${alone}/`));
+  assert.equal(calls.length, 1, calls.join(', '));
+});
+
 test('with its native addon beside it, the bundle picks the same UDP transport as the unbundled binary', async (t) => {
   const addons = readdirSync(built).filter((f) => f.endsWith('.node'));
   if (addons.length === 0) {

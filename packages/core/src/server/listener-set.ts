@@ -1,7 +1,8 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { isNoIPv6 } from '../corefile/host-port.js';
 import type { Scheme } from '../corefile/types.js';
 import { ChainDNSError } from '../errors.js';
+import { Counter } from '../metric-classes.js';
 import type { Logger } from '../logger.js';
 import type { FrameSink, Remote, StreamListener, StreamSocketBinder, StreamTransport, UdpBinding, UdpTransport } from '../transport.js';
 import type { Dispatcher } from './dispatch.js';

@@ -50,15 +50,16 @@ async function main(argv: readonly string[]): Promise<number> {
     // SO_REUSEPORT wherever the transport can set it, as CoreDNS does: the workers share the ports, and so can a successor process.
     { reusePort: udp.transport?.reusePort !== undefined, ...(pool ? { workers: pool.workers, registry: pool.registry, peerStatus: pool.peerStatus, onReload: (source) => pool.reload(source) } : {}) },
   );
+  // Before the start: a SIGUSR1 with no listener starts Node's inspector, and one can come as soon as the first listener logs.
+  process.on('SIGUSR1', () => {
+    logger.info('SIGUSR1: reloading');
+    server.reload().catch((err: unknown) => logger.error(`reload failed, the old config keeps serving: ${err instanceof Error ? err.message : String(err)}`));
+  });
   const started = await Promise.race([server.start().then(() => pool?.start(server)).then(() => true), signalled.then(() => false)]);
   // Stopped before it served: nothing to drain, the exit closes what start opened.
   if (!started) return 0;
   if (flags.pidfile) writeFileSync(flags.pidfile, `${process.pid}\n`);
   if (!flags.quiet) console.log(`chaindns-${VERSION}\n${platform()}/${arch()}, node ${process.version}, udp ${server.transportName}`);
-  process.on('SIGUSR1', () => {
-    logger.info('SIGUSR1: reloading');
-    server.reload().catch((err: unknown) => logger.error(`reload failed, the old config keeps serving: ${err instanceof Error ? err.message : String(err)}`));
-  });
   try {
     // A plugin's fatal error (loop detected) rejects `closed`, or a worker's the pool's: exit 1, as CoreDNS's log.Fatal.
     await Promise.race([signalled.then(() => Promise.all([server.stop(), pool?.stop()])), server.closed, ...(pool ? [pool.fatal] : [])]);

@@ -83,7 +83,7 @@ test('a reload (SIGUSR1) swaps the chain of every worker', async () => {
     c.child.kill('SIGUSR1');
     await eventually(async () => {
       const seen = await answeredBy(s.port, 32);
-      assert.deepEqual([...seen.keys()].sort(), ['worker 0 v2', 'worker 1 v2']);
+      assert.deepEqual([...seen.keys()].sort(), ['worker 0 v2', 'worker 1 v2'], c.output());
     }, 20_000, 'every worker on the new Corefile');
   } finally {
     assert.equal(await c.stop(), 0);

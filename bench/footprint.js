@@ -13,7 +13,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCluster } from './cluster.js';
@@ -36,7 +37,14 @@ const STARTS = Number(arg('starts') ?? (smoke ? 1 : 3));
 const NODE_ARGS = (arg('node-args') ?? '').split(' ').filter(Boolean);
 const PROBE = process.argv.includes('--probe');
 const cli = join(root, 'packages/chaindns/dist/src/cli.js');
-const bundleDir = join(out, arg('tree') ? 'bundle-tree' : 'bundle');
+/**
+ * Where the bundle runs from: a directory whose path is about as short as the image's (/chaindns).
+ * How long the path is decides how much path code the ESM loader runs at start, and from about 20
+ * characters on that was enough for V8 to optimize path.resolve's normalizeString while a
+ * node-local cache started: 3 MB more of RSS at rest (its optimizing compiler's code), which the
+ * image does not pay (bench/README.md, "Footprint").
+ */
+const bundleDir = mkdtempSync(join(tmpdir(), 'cd'));
 /** The zone the upstream answers for every name (dnsmasq --address). */
 const ZONE = 'flood.test';
 
@@ -334,6 +342,7 @@ async function main() {
     }
   } finally {
     upstream.kill();
+    rmSync(bundleDir, { recursive: true, force: true });
   }
   process.stdout.write(tables(flags, results, lists));
   writeFileSync(join(out, 'footprint.json'), JSON.stringify({ date: new Date().toISOString(), load: loadAverage(), image: IMAGE, idleSeconds: IDLE, loadSeconds: LOAD, rate: RATE, afterSeconds: AFTER, nodeArgs: NODE_ARGS, flags, lists, results }, null, 2) + '\n');

@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCluster } from './cluster.js';
 import { dnsperf } from './dnsperf.js';
+import { imageRuntime } from './image-runtime.js';
 import { cpuSeconds, freeDnsPort, freeTcpPort, have, loadAverage, log, onCore, pinned } from './procs.js';
 import { mallocHeap, rss, sampler } from './rss.js';
 import { queryA } from './wire.js';
@@ -56,18 +57,7 @@ const CONFIGS = {
   'cluster-large': { what: "CoreDNS's default Corefile, in-cluster, 10,000 services and 100,000 endpoints", cluster: { services: smoke ? 1000 : 10_000, endpointsPerService: 10 }, peers: false },
 };
 
-/** The image's node flags (between `node` and the script in its ENTRYPOINT) and ENV, from deploy/Dockerfile's last stage. */
-function imageRuntime() {
-  const text = readFileSync(join(root, 'deploy/Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
-  const last = text.slice(text.lastIndexOf('\nFROM '));
-  const entrypoint = JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(last)[1]);
-  const env = {};
-  for (const m of last.matchAll(/^ENV\s+(.+)$/gm)) {
-    for (const pair of m[1].trim().split(/\s+/)) env[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
-  }
-  return { nodeArgs: entrypoint.slice(1, -1), env };
-}
-const IMAGE = imageRuntime();
+const IMAGE = imageRuntime(root);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -13,11 +13,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCluster } from './cluster.js';
 import { dnsperf } from './dnsperf.js';
+import { imageRuntime } from './image-runtime.js';
 import { cpuSeconds, freeDnsPort, freeTcpPort, have, loadAverage, log, onCore, pinned } from './procs.js';
 import { mallocHeap, rss, sampler } from './rss.js';
 import { queryA } from './wire.js';
@@ -36,7 +38,14 @@ const STARTS = Number(arg('starts') ?? (smoke ? 1 : 3));
 const NODE_ARGS = (arg('node-args') ?? '').split(' ').filter(Boolean);
 const PROBE = process.argv.includes('--probe');
 const cli = join(root, 'packages/chaindns/dist/src/cli.js');
-const bundleDir = join(out, arg('tree') ? 'bundle-tree' : 'bundle');
+/**
+ * Where the bundle runs from: a directory whose path is about as short as the image's (/chaindns).
+ * How long the path is decides how much path code the ESM loader runs at start, and from about 20
+ * characters on that was enough for V8 to optimize path.resolve's normalizeString while a
+ * node-local cache started: 3 MB more of RSS at rest (its optimizing compiler's code), which the
+ * image does not pay (bench/README.md, "Footprint").
+ */
+const bundleDir = mkdtempSync(join(tmpdir(), 'cd'));
 /** The zone the upstream answers for every name (dnsmasq --address). */
 const ZONE = 'flood.test';
 
@@ -48,18 +57,7 @@ const CONFIGS = {
   'cluster-large': { what: "CoreDNS's default Corefile, in-cluster, 10,000 services and 100,000 endpoints", cluster: { services: smoke ? 1000 : 10_000, endpointsPerService: 10 }, peers: false },
 };
 
-/** The image's node flags (between `node` and the script in its ENTRYPOINT) and ENV, from deploy/Dockerfile's last stage. */
-function imageRuntime() {
-  const text = readFileSync(join(root, 'deploy/Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
-  const last = text.slice(text.lastIndexOf('\nFROM '));
-  const entrypoint = JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(last)[1]);
-  const env = {};
-  for (const m of last.matchAll(/^ENV\s+(.+)$/gm)) {
-    for (const pair of m[1].trim().split(/\s+/)) env[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
-  }
-  return { nodeArgs: entrypoint.slice(1, -1), env };
-}
-const IMAGE = imageRuntime();
+const IMAGE = imageRuntime(root);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -334,6 +332,7 @@ async function main() {
     }
   } finally {
     upstream.kill();
+    rmSync(bundleDir, { recursive: true, force: true });
   }
   process.stdout.write(tables(flags, results, lists));
   writeFileSync(join(out, 'footprint.json'), JSON.stringify({ date: new Date().toISOString(), load: loadAverage(), image: IMAGE, idleSeconds: IDLE, loadSeconds: LOAD, rate: RATE, afterSeconds: AFTER, nodeArgs: NODE_ARGS, flags, lists, results }, null, 2) + '\n');

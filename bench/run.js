@@ -238,13 +238,18 @@ async function main() {
       if (skipped) log(`the DNS over TLS and HTTPS phase is skipped: ${skipped}`);
     }
     const named = (s) => ({ ...s, label: s.name === 'chaindns' ? `chaindns (udp ${defaultUdp})` : s.name, start: () => started(s) });
-    const peerList = async (names, upstream) => {
+    const peerList = (names, upstream) => {
       const list = [];
       for (const name of names) {
         if (!havePeer(name)) log(`${name} is not installed (apt-get install ${PEER_PACKAGES[name]}): left out`);
         else if (!only || only.includes(name)) {
-          const port = await freeDnsPort();
-          list.push(named({ name, port, command: peerCommand(name, port, upstream, out) }));
+          // A port free when the peer starts (one chosen minutes before may be taken by then), its config written for it.
+          const peer = { name, label: name, port: 0 };
+          peer.start = async () => {
+            peer.port = await freeDnsPort();
+            return start(name, 0, ...peerCommand(name, peer.port, upstream, out), peer.port, root);
+          };
+          list.push(peer);
         }
       }
       return list;

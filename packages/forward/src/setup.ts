@@ -1,6 +1,5 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createSecureContext } from 'node:tls';
 import {
   configError,
   definePlugin,
@@ -28,6 +27,7 @@ import {
 } from './config.js';
 import { createForward } from './forward.js';
 import { parseTo } from './upstream-address.js';
+import { nodeTls } from './tls-module.js';
 
 /** Options of current CoreDNS that chaindns refuses rather than accept and ignore. */
 const UNSUPPORTED = ['max_idle_conns', 'max_age', 'max_connect_attempts', 'min_max_dial_timeout', 'max_requests'];
@@ -138,7 +138,7 @@ function parseTls(s: Directive): TlsConfig {
   try {
     // X509Certificate throws on a file without a certificate, which createSecureContext would take as no CA.
     for (const pem of [cert, ca]) if (pem) new X509Certificate(pem);
-    createSecureContext({ ...(cert ? { cert, key: key! } : {}), ...(ca ? { ca } : {}) });
+    nodeTls().createSecureContext({ ...(cert ? { cert, key: key! } : {}), ...(ca ? { ca } : {}) });
   } catch (err) {
     configError(s, `forward: tls: ${(err as Error).message}`);
   }

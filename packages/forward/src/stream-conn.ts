@@ -1,6 +1,6 @@
 import net from 'node:net';
-import tls from 'node:tls';
 import { Channel, type Target } from './channel.js';
+import { nodeTls } from './tls-module.js';
 
 /**
  * A TCP or TLS connection to one upstream carrying pipelined queries
@@ -21,7 +21,7 @@ export class StreamConn extends Channel {
     super(onDrop);
     const connectEvent = target.tls ? 'secureConnect' : 'connect';
     const socket = (this.socket = target.tls
-      ? tls.connect({ ...target.tls, host: target.host, port: target.port, ...(resume?.session ? { session: resume.session } : {}) })
+      ? nodeTls().connect({ ...target.tls, host: target.host, port: target.port, ...(resume?.session ? { session: resume.session } : {}) })
       : net.connect({ host: target.host, port: target.port }));
     socket.setNoDelay(true);
     socket.once(connectEvent, () => {

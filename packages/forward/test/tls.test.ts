@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { Rcode } from '@chaindns/core';
@@ -55,4 +56,20 @@ test('a certificate that does not verify is a failed try: SERVFAIL and health ch
   assert.equal(dot.received.length, seen, 'no query went over an unverified connection');
   await new Promise((r) => setTimeout(r, 50));
   assert.ok((await metricValue(s.server.registry, 'coredns_forward_healthcheck_failures_total', { to: `127.0.0.1:${dot.port}` })) >= 1);
+});
+
+test('a forward to plain DNS upstreams never loads node:tls (0.7 MB of a node-local cache); one with a tls:// upstream does', { skip }, () => {
+  const loaded = (corefile: string): boolean => {
+    // A process of its own (this one has loaded node:tls for the other tests), without the native pass's preload (it loads the test kit).
+    const script = `
+      const { Server, PluginRegistry, silentLogger } = await import('@chaindns/core');
+      const { forward } = await import(${JSON.stringify(new URL('../src/index.js', import.meta.url).href)});
+      const server = new Server({ corefile: ${JSON.stringify(corefile)}, plugins: new PluginRegistry(['forward'], [forward]), dnsPort: 0, defaultAddresses: ['127.0.0.1'], logger: silentLogger });
+      await server.start();
+      process.stdout.write(String(process.moduleLoadList.includes('NativeModule tls')));
+      await server.stop();`;
+    return execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: new URL('..', import.meta.url), env: { ...process.env, NODE_OPTIONS: '' } }) === 'true';
+  };
+  assert.equal(loaded('.:0 {\n  forward . 127.0.0.1:53 [::1]:53\n}'), false);
+  assert.equal(loaded(`.:0 {\n  forward . tls://127.0.0.1:${dot.port} {\n    tls ${certs.ca}\n  }\n}`), true);
 });

@@ -10,9 +10,16 @@
 // queries) and is given back whenever V8's memory reducer runs, which swings the difference by
 // 20 MB or more from run to run. BENCH_NODE_FLAGS replaces those flags (e.g. BENCH_NODE_FLAGS=
 // for V8's defaults); BENCH_DEBUG=1 prints the heap spaces and the largest memory mappings.
+// The children run with the C allocator's settings of the image (deploy/Dockerfile's ENV:
+// MALLOC_ARENA_MAX, MALLOC_TRIM_THRESHOLD_, MALLOC_MMAP_THRESHOLD_). Without them glibc keeps the
+// freed buffers of the list's pages in its per-thread arenas, a different share in every run:
+// that was the spread of the difference (6 to 31 MB, against 2 to 8 MB with them, five runs
+// each; V8's heap and array buffers the same to 0.1 MB in every run). BENCH_MALLOC=default runs
+// them with glibc's defaults.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { imageRuntime } from '../../../bench/image-runtime.js';
 
 const self = fileURLToPath(import.meta.url);
 const mb = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
@@ -51,7 +58,8 @@ async function parent() {
 
 function measure(url, mode, pods, namespaces) {
   const flags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=1').split(' ').filter(Boolean);
-  const worker = fork(self, ['--child', url, mode, String(pods), String(namespaces)], { execArgv: ['--expose-gc', ...flags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const malloc = process.env.BENCH_MALLOC === 'default' ? {} : imageRuntime(fileURLToPath(new URL('../../..', import.meta.url))).env;
+  const worker = fork(self, ['--child', url, mode, String(pods), String(namespaces)], { execArgv: ['--expose-gc', ...flags], env: { ...process.env, ...malloc }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     let ready;
     worker.on('error', reject);

@@ -38,9 +38,11 @@ const ADDON_URL = /new URL\((['"`])((?:\.{1,2}\/)+build\/Release\/([\w.-]+\.node
 
 // The bundle is ESM, but its CommonJS parts call require(): give them one bound to the bundle's
 // directory, made once and shared by every chunk (they all lie there). A createRequire per chunk
-// (twenty of them at a node-local cache's start) walked the path often enough for V8 to optimize
-// path.resolve's normalizeString as the process started, and its optimizing compiler's code is
-// 3.4 MB of resident pages a process that has not answered a query yet need not hold.
+// (twelve at a node-local cache's start) walks the bundle's path each time, and the ESM loader's
+// own resolution of the chunks walks it again: from some length of that path (about 20 characters
+// with a require per chunk, 23 with one; the image's is 9), V8 optimizes path.resolve's
+// normalizeString while the process starts, and its optimizing compiler's code is 3.4 MB of
+// resident pages a process that has not answered a query yet need not hold.
 const BANNER = "import { createRequire as __chaindnsCreateRequire } from 'node:module';\nconst require = globalThis.__chaindnsRequire ??= __chaindnsCreateRequire(import.meta.url);";
 
 /** Rewrites addon URLs to sit beside the bundle, and records which files to copy there. */

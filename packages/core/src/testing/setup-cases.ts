@@ -6,7 +6,7 @@ import { planBlock } from '../server/plan.js';
 import { PluginRegistry } from '../server/registry.js';
 
 /** One row of a setup table, as CoreDNS's setup tests: a Corefile snippet that parses, or is refused. */
-export interface SetupCase {
+export interface SetupCase<Want = unknown> {
   /** The directive's lines, set in a server block `KEYS {\n TEXT\n}` (line 2 onwards); with `keys: null`, a whole Corefile. */
   readonly corefile: string;
   /** The server block's keys for this case, over the table's. */
@@ -14,7 +14,7 @@ export interface SetupCase {
   /** The subtest's name; the snippet on one line unless told. */
   readonly name?: string;
   /** The config the snippet gives (through `view`, over `defaults`). Absent, and no `error`: that it parses is the test. */
-  readonly want?: unknown;
+  readonly want?: Want;
   /** The snippet is refused: the error's message matches. */
   readonly error?: RegExp;
   /** The warnings (`file:line: message` a line) match; without it, the snippet warns of nothing. */

@@ -60,7 +60,7 @@ test('secondary setup', async (t) => {
     { corefile: 'example.org {\n secondary {\n  transfer\n }\n}', error: /Corefile:3: secondary: transfer: expected at least 1 argument, got 0$/ },
     { corefile: 'example.org {\n secondary {\n  transfer from\n }\n}', error: /Corefile:3: secondary: transfer from needs at least one address$/ },
     { corefile: 'example.org {\n secondary {\n  transfer from *\n }\n}', error: /Corefile:3: secondary: can't use '\*' in transfer from$/ },
-    { corefile: 'example.org {\n secondary {\n  transfer from ns1.example.net\n }\n}', error: /Corefile:3: secondary: address "ns1.example.net" has no port/ },
+    { corefile: 'example.org {\n secondary {\n  transfer from ns1.example.net\n }\n}', error: /Corefile:3: secondary: must specify an IP address: "ns1.example.net"$/ },
     { corefile: 'example.org {\n secondary {\n  transfer from ns1.example.net:53\n }\n}', error: /Corefile:3: secondary: must specify an IP address: "ns1.example.net:53"$/ },
     { corefile: 'example.org {\n secondary {\n  transfer from 127.0.0.1:99999\n }\n}', error: /Corefile:3: secondary: address "127.0.0.1:99999" has port "99999"/ },
     { corefile: 'example.org {\n secondary {\n  transfer from 127.0.0.1\n  fallthrough\n  fallthrough\n }\n}', error: /Corefile:5: secondary: "fallthrough" given more than once$/ },

@@ -3,17 +3,13 @@ import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import * as dnsPacket from 'dns-packet';
-import { buildQuery, definePlugin, QType, Rcode, reply } from '@chaindns/core';
-import { readmeCorefiles, startTestServer } from '@chaindns/core/testing';
+import { buildQuery, QType, Rcode } from '@chaindns/core';
+import { readmeCorefiles, standIn, startTestServer } from '@chaindns/core/testing';
 import { acl } from '../src/index.js';
 import { exchangeFrom } from './client.js';
 
 /** A stand-in for whoami: answers A with the client's address. */
-const whoami = definePlugin<null>({
-  name: 'whoami',
-  parse: () => null,
-  setup: () => ({ name: 'whoami', serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: req.remote.address }] })), 0) }),
-});
+const whoami = standIn('whoami', (req) => ({ answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: req.remote.address }] }));
 
 const start = (corefile: string) => startTestServer(corefile, { plugins: [acl, whoami] });
 const rcodeOf = (msg: Buffer | null): number | null => (msg ? msg[3]! & 0x0f : null);

@@ -2,18 +2,13 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { definePlugin, reply } from '@chaindns/core';
-import { readmeCorefiles, startTestServer } from '@chaindns/core/testing';
+import { readmeCorefiles, standIn, startTestServer } from '@chaindns/core/testing';
 import { header } from '../src/index.js';
 
 const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
 
 /** Answers after header: 192.0.2.1 when the query it sees asks for recursion, 192.0.2.0 when not. */
-const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: req.rd ? '192.0.2.1' : '192.0.2.0' }] })), 0) }),
-});
+const answer = standIn('answer', (req) => ({ answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: req.rd ? '192.0.2.1' : '192.0.2.0' }] }));
 
 /** Real dig, asynchronously: the server answers from this process's event loop. */
 async function dig(port: number, ...args: string[]): Promise<string> {

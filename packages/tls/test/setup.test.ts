@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { definePlugin, reply } from '@chaindns/core';
-import { assertSetupCases, checkCorefile, makeTestCertificates, readmeCorefiles, startTestServer, type SetupCase, type TestCertificates } from '@chaindns/core/testing';
+import { assertSetupCases, checkCorefile, makeTestCertificates, readmeCorefiles, type SetupCase, standIn, startTestServer, type TestCertificates } from '@chaindns/core/testing';
 import { tls, type TlsConfig } from '../src/index.js';
 
 /** The config as written: tokens' texts. */
@@ -52,11 +51,7 @@ describe('tls setup: the files, with file:line', () => {
   });
   after(() => certs.remove());
 
-  const answer = definePlugin<null>({
-    name: 'answer',
-    parse: () => null,
-    setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(reply(req, {})), 0) }),
-  });
+  const answer = standIn('answer', () => ({}));
   const start = (corefile: string) => startTestServer(corefile, { plugins: [tls, answer] });
   const f = (name: string): string => join(certs.dir, name);
 

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { test } from 'node:test';
 import { buildQuery, definePlugin, MAX_CONNECTIONS_PER_CLIENT, reply, type Request } from '../src/index.js';
 import { startTestServer } from '../src/testing/index.js';
+import { closesWithin, frame } from './streams.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -22,12 +23,6 @@ const answer = definePlugin<null>({
     },
   }),
 });
-
-function frame(msg: Buffer): Buffer {
-  const head = Buffer.alloc(2);
-  head.writeUInt16BE(msg.length);
-  return Buffer.concat([head, msg]);
-}
 
 /** A TCP connection from `localAddress`; resolves once connected (or closed by the server). */
 function connect(port: number, localAddress: string): Promise<net.Socket> {
@@ -60,18 +55,6 @@ async function tcpQuery(port: number, localAddress: string, name = 'www.example.
     });
     if (socket.destroyed) socket.emit('close');
     else socket.write(frame(buildQuery(name, 1)));
-  });
-}
-
-/** Resolves with how long `socket` stayed open from now (rejects past `limitMs`). */
-function closesWithin(socket: net.Socket, limitMs: number): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`still open after ${limitMs}ms`)), limitMs);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve(performance.now() - started);
-    });
   });
 }
 

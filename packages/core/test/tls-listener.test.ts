@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { buildQuery, type ClientAuth, definePlugin, type Directive, type PluginDefinition, reply, type Request, type ServerTls } from '../src/index.js';
-import { decodeReply, exchangeTcp, exchangeTls, makeTestCertificates, startTestServer, type TestCertificates } from '../src/testing/index.js';
+import { buildQuery, type ClientAuth, definePlugin, type Directive, type PluginDefinition, type ServerTls } from '../src/index.js';
+import { decodeReply, exchangeTcp, exchangeTls, makeTestCertificates, standIn, startTestServer, type TestCertificates } from '../src/testing/index.js';
 import { closesWithin, frame, holdSilentConnections } from './streams.js';
 
 let certs: TestCertificates;
@@ -22,18 +22,9 @@ function tlsPlugin(extra: Partial<ServerTls> = {}): PluginDefinition<Directive> 
 }
 
 /** `answer`: A 192.0.2.1 with the transport and server label in a TXT; `big.` names get 40 TXT records (about 4 KB). */
-const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({
-    name: 'answer',
-    serveDNS(req: Request, w) {
-      const count = req.qname.startsWith('big.') ? 40 : 1;
-      w.write(reply(req, { answers: Array.from({ length: count }, () => ({ name: req.qnameRaw, type: 'TXT' as const, ttl: 30, data: `${req.transport} ${req.server} ${'x'.repeat(80)}` })) }));
-      return 0;
-    },
-  }),
-});
+const answer = standIn('answer', (req) => ({
+  answers: Array.from({ length: req.qname.startsWith('big.') ? 40 : 1 }, () => ({ name: req.qnameRaw, type: 'TXT' as const, ttl: 30, data: `${req.transport} ${req.server} ${'x'.repeat(80)}` })),
+}));
 
 const tlsPort = (s: { server: { addresses(): { scheme: string; port: number }[] } }): number => s.server.addresses().find((a) => a.scheme === 'tls')!.port;
 

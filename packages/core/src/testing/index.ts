@@ -1,4 +1,5 @@
 export { decodeReply, exchangeTcp, exchangeUdp, query, type QueryOptions, type Reply } from './client.js';
+export { dig } from './dig.js';
 export { assertCase, type Case } from './cases.js';
 export { present } from './present.js';
 export { A, AAAA, CNAME, MX, NS, PTR, rr, SOA, SRV, TXT } from './records.js';

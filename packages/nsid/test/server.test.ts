@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { readmeCorefiles, standIn, startTestServer } from '@chaindns/core/testing';
+import { dig, readmeCorefiles, standIn, startTestServer } from '@chaindns/core/testing';
 import { nsid } from '../src/index.js';
 
 const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
 
 /** Stands in for the README's `whoami` (a plugin may not import another): an A record for every query. */
 const whoami = standIn('whoami');
-
-/** Real dig, asynchronously: the server answers from this process's event loop. */
-async function dig(port: number, ...args: string[]): Promise<string> {
-  return (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', ...args], { encoding: 'utf8' })).stdout;
-}
 
 for (const [i, corefile] of examples.entries()) {
   test(`README example ${i + 1}: dig +nsid sees the NSID, dig without it does not, over UDP and TCP`, async () => {

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import * as dnsPacket from 'dns-packet';
 import { buildQuery, QType, Rcode } from '@chaindns/core';
-import { readmeCorefiles, standIn, startTestServer } from '@chaindns/core/testing';
+import { dig, readmeCorefiles, standIn, startTestServer } from '@chaindns/core/testing';
 import { acl } from '../src/index.js';
 import { exchangeFrom } from './client.js';
 
@@ -60,11 +58,10 @@ test('block, filter, drop and allow by source address and type, over UDP and TCP
 test('dig from 127.0.0.2 is refused with EDE Blocked; dig from 127.0.0.1 is answered', async () => {
   const s = await start(readmeCorefiles(new URL('../../README.md', import.meta.url).pathname).at(-1)!);
   try {
-    const dig = async (...args: string[]) => (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(s.port), '+time=2', '+tries=1', ...args], { encoding: 'utf8' })).stdout;
-    const refused = await dig('-b', '127.0.0.2', 'example.org', 'A');
+    const refused = await dig(s.port, '-b', '127.0.0.2', 'example.org', 'A');
     assert.match(refused, /status: REFUSED/);
     assert.match(refused, /EDE: 15 \(Blocked\)/);
-    assert.match(await dig('-b', '127.0.0.1', '+tcp', 'example.org', 'A'), /^example\.org\.\s+0\s+IN\s+A\s+127\.0\.0\.1$/m);
+    assert.match(await dig(s.port, '-b', '127.0.0.1', '+tcp', 'example.org', 'A'), /^example\.org\.\s+0\s+IN\s+A\s+127\.0\.0\.1$/m);
   } finally {
     await s.stop();
   }

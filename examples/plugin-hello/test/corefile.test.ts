@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { definePlugin, PluginRegistry, reply } from '@chaindns/core';
-import { startTestServer } from '@chaindns/core/testing';
+import { PluginRegistry } from '@chaindns/core';
+import { standIn, startTestServer } from '@chaindns/core/testing';
 import hello from '../src/index.js';
 
 // chaindns's order table ends with whoami, and `hello` asks to go before it. Here a stand-in
 // `whoami` (every query gets A 192.0.2.1) takes its place, so the test needs @chaindns/core alone.
-const whoami = definePlugin<null>({
-  name: 'whoami',
-  parse: () => null,
-  setup: () => ({
-    name: 'whoami',
-    serveDNS(req, w) {
-      w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: '192.0.2.1' }] }));
-      return 0;
-    },
-  }),
-});
+const whoami = standIn('whoami');
 
 test('a Corefile that uses `hello` chains it where its order says, whatever the Corefile order', async () => {
   const plugins = new PluginRegistry(['whoami'], [whoami]).add(hello);

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import * as dnsPacket from 'dns-packet';
-import { buildQuery, definePlugin, QType, Rcode, reply } from '@chaindns/core';
-import { readmeCorefiles, startTestServer } from '@chaindns/core/testing';
+import { buildQuery, QType, Rcode } from '@chaindns/core';
+import { dig, readmeCorefiles, standIn, startTestServer } from '@chaindns/core/testing';
 import { acl } from '../src/index.js';
 import { exchangeFrom } from './client.js';
 
 /** A stand-in for whoami: answers A with the client's address. */
-const whoami = definePlugin<null>({
-  name: 'whoami',
-  parse: () => null,
-  setup: () => ({ name: 'whoami', serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: req.remote.address }] })), 0) }),
-});
+const whoami = standIn('whoami', (req) => ({ answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: req.remote.address }] }));
 
 const start = (corefile: string) => startTestServer(corefile, { plugins: [acl, whoami] });
 const rcodeOf = (msg: Buffer | null): number | null => (msg ? msg[3]! & 0x0f : null);
@@ -64,11 +58,10 @@ test('block, filter, drop and allow by source address and type, over UDP and TCP
 test('dig from 127.0.0.2 is refused with EDE Blocked; dig from 127.0.0.1 is answered', async () => {
   const s = await start(readmeCorefiles(new URL('../../README.md', import.meta.url).pathname).at(-1)!);
   try {
-    const dig = async (...args: string[]) => (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(s.port), '+time=2', '+tries=1', ...args], { encoding: 'utf8' })).stdout;
-    const refused = await dig('-b', '127.0.0.2', 'example.org', 'A');
+    const refused = await dig(s.port, '-b', '127.0.0.2', 'example.org', 'A');
     assert.match(refused, /status: REFUSED/);
     assert.match(refused, /EDE: 15 \(Blocked\)/);
-    assert.match(await dig('-b', '127.0.0.1', '+tcp', 'example.org', 'A'), /^example\.org\.\s+0\s+IN\s+A\s+127\.0\.0\.1$/m);
+    assert.match(await dig(s.port, '-b', '127.0.0.1', '+tcp', 'example.org', 'A'), /^example\.org\.\s+0\s+IN\s+A\s+127\.0\.0\.1$/m);
   } finally {
     await s.stop();
   }

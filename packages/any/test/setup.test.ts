@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCorefile } from '@chaindns/core';
-import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
+import { assertSetupCases, checkCorefile, readmeCorefiles, type SetupCase } from '@chaindns/core/testing';
 import { any } from '../src/index.js';
 
-const ctx = { zones: ['.'], port: 53, warn: () => {} };
-
 test('any setup', async (t) => {
-  const cases: { line: string; want?: object; error?: RegExp }[] = [
-    { line: 'any', want: {} },
-    { line: 'any extra', error: /Corefile:2: any: expected 0 arguments, got 1/ },
+  const cases: SetupCase[] = [
+    { corefile: 'any', want: {} },
+    { corefile: 'any extra', error: /Corefile:2: any: expected 0 arguments, got 1/ },
   ];
-  for (const c of cases) {
-    await t.test(c.line, () => {
-      const d = parseCorefile(`. {\n ${c.line}\n}`).blocks[0]!.directives[0]!;
-      if (c.error) assert.throws(() => any.parse(d, ctx), c.error);
-      else assert.deepEqual(any.parse(d, ctx), c.want);
-    });
-  }
+  await assertSetupCases(t, any, cases);
 });
 
 test('the README examples parse', () => {

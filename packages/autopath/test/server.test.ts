@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import { definePlugin, Rcode, reply, type Request } from '@chaindns/core';
-import { A, assertCase, CNAME, SOA, startTestServer, type TestServer } from '@chaindns/core/testing';
+import { A, assertCase, CNAME, dig, SOA, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { autopath } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chaindns-autopath-server-'));
@@ -111,7 +109,7 @@ test('dig takes the CNAME and the answer for the name it asked', async () => {
   const s = await startTestServer(`cluster.local {\n  autopath ${podResolvConf}\n  standin\n}\n`, { plugins: [autopath, standIn] });
   try {
     for (const transport of ['+notcp', '+tcp']) {
-      const { stdout } = await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(s.port), '+time=2', '+tries=1', transport, '+noall', '+answer', '+comments', 'Kube-DNS.kube-system.default.svc.cluster.local', 'A'], { encoding: 'utf8' });
+      const stdout = await dig(s.port, transport, '+noall', '+answer', '+comments', 'Kube-DNS.kube-system.default.svc.cluster.local', 'A');
       assert.match(stdout, /status: NOERROR/);
       assert.match(stdout, /^Kube-DNS\.kube-system\.default\.svc\.cluster\.local\.\s+5\s+IN\s+CNAME\s+Kube-DNS\.kube-system\.svc\.cluster\.local\.$/m);
       assert.match(stdout, /^Kube-DNS\.kube-system\.svc\.cluster\.local\.\s+5\s+IN\s+A\s+10\.96\.0\.10$/m);

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { definePlugin, parseCorefile } from '@chaindns/core';
-import { checkCorefile, readmeCorefiles, startTestServer } from '@chaindns/core/testing';
+import { definePlugin } from '@chaindns/core';
+import { assertSetupCases, checkCorefile, readmeCorefiles, type SetupCase, startTestServer } from '@chaindns/core/testing';
 import { autopath, type AutopathConfig } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chaindns-autopath-setup-'));
@@ -20,32 +20,24 @@ function plain(c: AutopathConfig): Record<string, unknown> {
 }
 
 test('autopath setup', async (t) => {
-  const cases: { block: string; keys?: string; want?: Record<string, unknown>; error?: RegExp }[] = [
+  const cases: SetupCase[] = [
     // CoreDNS's TestSetupAutoPath, positive.
-    { block: 'autopath @kubernetes', want: { zones: ['.'], resolvConf: { plugin: 'kubernetes' } } },
-    { block: 'autopath example.org @kubernetes', want: { zones: ['example.org.'], resolvConf: { plugin: 'kubernetes' } } },
-    { block: 'autopath 10.0.0.0/8 @kubernetes', want: { zones: ['10.in-addr.arpa.'], resolvConf: { plugin: 'kubernetes' } } },
-    { block: `autopath ${resolvConf}`, want: { zones: ['.'], resolvConf: { file: resolvConf } } },
+    { corefile: 'autopath @kubernetes', want: { zones: ['.'], resolvConf: { plugin: 'kubernetes' } } },
+    { corefile: 'autopath example.org @kubernetes', want: { zones: ['example.org.'], resolvConf: { plugin: 'kubernetes' } } },
+    { corefile: 'autopath 10.0.0.0/8 @kubernetes', want: { zones: ['10.in-addr.arpa.'], resolvConf: { plugin: 'kubernetes' } } },
+    { corefile: `autopath ${resolvConf}`, want: { zones: ['.'], resolvConf: { file: resolvConf } } },
     // The server block's zones when none are given.
-    { keys: 'cluster.local 10.0.0.0/24', block: 'autopath @kubernetes', want: { zones: ['cluster.local.', '0.0.10.in-addr.arpa.'], resolvConf: { plugin: 'kubernetes' } } },
-    { block: 'autopath Cluster.Local. svc.example @kubernetes', want: { zones: ['cluster.local.', 'svc.example.'], resolvConf: { plugin: 'kubernetes' } } },
+    { keys: 'cluster.local 10.0.0.0/24', corefile: 'autopath @kubernetes', want: { zones: ['cluster.local.', '0.0.10.in-addr.arpa.'], resolvConf: { plugin: 'kubernetes' } } },
+    { corefile: 'autopath Cluster.Local. svc.example @kubernetes', want: { zones: ['cluster.local.', 'svc.example.'], resolvConf: { plugin: 'kubernetes' } } },
     // A file is read at setup: `autopath kubernetes` and `autopath ""` parse, and fail there (below).
-    { block: 'autopath kubernetes', want: { zones: ['.'], resolvConf: { file: 'kubernetes' } } },
+    { corefile: 'autopath kubernetes', want: { zones: ['.'], resolvConf: { file: 'kubernetes' } } },
     // CoreDNS's negative cases that fail at parse.
-    { block: 'autopath', error: /Corefile:2: autopath: no resolv-conf specified/ },
-    { block: 'autopath @', error: /Corefile:2: autopath: "@" needs the name of a plugin, as in @kubernetes/ },
-    { block: 'autopath @kubernetes {\n }', error: /Corefile:2: autopath: takes no block/ },
-    { block: 'autopath example.org/33 @kubernetes', error: /Corefile:2: .*"example.org\/33" is not a valid CIDR/ },
+    { corefile: 'autopath', error: /Corefile:2: autopath: no resolv-conf specified/ },
+    { corefile: 'autopath @', error: /Corefile:2: autopath: "@" needs the name of a plugin, as in @kubernetes/ },
+    { corefile: 'autopath @kubernetes {\n }', error: /Corefile:2: autopath: takes no block/ },
+    { corefile: 'autopath example.org/33 @kubernetes', error: /Corefile:2: .*"example.org\/33" is not a valid CIDR/ },
   ];
-  for (const c of cases) {
-    await t.test(c.block.replace(/\s+/g, ' '), () => {
-      const block = parseCorefile(`${c.keys ?? '.'} {\n ${c.block}\n}`).blocks[0]!;
-      const zones = [...new Set(block.keys.map((k) => k.zone))];
-      const parse = (): AutopathConfig => autopath.parse(block.directives[0]!, { zones, port: 53, warn: () => {} });
-      if (c.error) assert.throws(parse, c.error);
-      else assert.deepEqual(plain(parse()), { at: 'Corefile:2', ...c.want });
-    });
-  }
+  await assertSetupCases(t, autopath, cases, { view: plain, defaults: { at: 'Corefile:2' } });
 });
 
 /** A plugin of the test that offers a search path or nothing: plugins find each other through core, never by import. */

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { definePlugin, reply } from '@chaindns/core';
-import { startTestServer } from '@chaindns/core/testing';
+import { standIn, startTestServer } from '@chaindns/core/testing';
 import { bind } from '../src/index.js';
 
-const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'TXT', ttl: 0, data: req.server }] })), 0) }),
-});
+const answer = standIn('answer', (req) => ({ answers: [{ name: req.qnameRaw, type: 'TXT', ttl: 0, data: req.server }] }));
 
 test('bind listens on exactly the addresses it names, IPv4 and IPv6', async () => {
   const s = await startTestServer('. {\n  bind 127.0.0.1 ::1\n  answer\n}', { plugins: [bind, answer] });

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { definePlugin, expectArgs, reply } from '@chaindns/core';
-import { startTestServer, type TestServer } from '@chaindns/core/testing';
+import { dig, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { bufsize } from '../src/index.js';
 
 /** `big N`: answers TXT with the UDP size it saw, then N records of 100 bytes. */
@@ -27,15 +25,10 @@ before(async () => {
 });
 after(() => s.stop());
 
-/** Real dig, asynchronously: the server answers from this process's event loop. */
-async function dig(...args: string[]): Promise<string> {
-  return (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(s.port), '+time=2', '+tries=1', ...args], { encoding: 'utf8' })).stdout;
-}
-
 test('dig +bufsize=4096 sees the answer truncated at 1100 bytes, and gets it whole over TCP', async () => {
-  const udp = await dig('+bufsize=4096', '+ignore', 'example.org', 'TXT');
+  const udp = await dig(s.port, '+bufsize=4096', '+ignore', 'example.org', 'TXT');
   assert.match(udp, /flags: qr tc/);
-  const tcp = await dig('+bufsize=4096', '+tcp', 'example.org', 'TXT');
+  const tcp = await dig(s.port, '+bufsize=4096', '+tcp', 'example.org', 'TXT');
   assert.match(tcp, /"seen 1100"/, 'the chain saw the capped size');
   assert.match(tcp, /ANSWER: 16,/);
 });

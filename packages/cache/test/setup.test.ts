@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCorefile } from '@chaindns/core';
-import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
+import { assertSetupCases, checkCorefile, readmeCorefiles, type SetupCase } from '@chaindns/core/testing';
 import { cache, type CacheConfig } from '../src/index.js';
 
-const ctx = { zones: ['example.org.'], port: 53, warn: () => {} };
-const parse = (text: string): CacheConfig => cache.parse(parseCorefile(text).blocks[0]!.directives[0]!, ctx);
-
 const defaults: CacheConfig = {
-  zones: ['example.org.'],
+  zones: ['.'],
   success: { capacity: 9984, maxTtl: 3600, minTtl: 5 },
   denial: { capacity: 9984, maxTtl: 1800, minTtl: 5 },
   prefetch: null,
@@ -19,8 +15,8 @@ const defaults: CacheConfig = {
 };
 
 test('cache parses CoreDNS syntax into a config', async (t) => {
-  const cases: { corefile: string; want: Partial<CacheConfig> }[] = [
-    { corefile: 'example.org {\n cache\n}', want: {} },
+  const cases: SetupCase<Partial<CacheConfig>>[] = [
+    { corefile: 'example.org {\n cache\n}', want: { zones: ['example.org.'] } },
     { corefile: '. {\n cache 30\n}', want: { success: { capacity: 9984, maxTtl: 30, minTtl: 5 }, denial: { capacity: 9984, maxTtl: 30, minTtl: 5 } } },
     { corefile: '. {\n cache 30 Example.ORG 10.0.0.0/24\n}', want: { zones: ['example.org.', '0.0.10.in-addr.arpa.'], success: { capacity: 9984, maxTtl: 30, minTtl: 5 }, denial: { capacity: 9984, maxTtl: 30, minTtl: 5 } } },
     { corefile: '. {\n cache a.example.org\n}', want: { zones: ['a.example.org.'] } },
@@ -37,13 +33,11 @@ test('cache parses CoreDNS syntax into a config', async (t) => {
     { corefile: '. {\n cache {\n  disable success\n  disable denial a.org B.org\n }\n}', want: { disable: { success: ['.'], denial: ['a.org.', 'b.org.'] } } },
     { corefile: '. {\n cache {\n  keepttl\n }\n}', want: { keepTtl: true } },
   ];
-  for (const c of cases) {
-    await t.test(c.corefile.replace(/\s+/g, ' '), () => assert.deepEqual(parse(c.corefile), { ...defaults, ...c.want }));
-  }
+  await assertSetupCases(t, cache, cases, { keys: null, defaults });
 });
 
 test('cache refuses what CoreDNS refuses, with the line', async (t) => {
-  const cases: { corefile: string; error: RegExp }[] = [
+  const cases: SetupCase[] = [
     { corefile: '. {\n cache 0\n}', error: /Corefile:2: cache: TTL can not be zero or negative: 0/ },
     { corefile: '. {\n cache -5\n}', error: /Corefile:2: cache: TTL can not be zero or negative: -5/ },
     { corefile: '. {\n cache 30 example.org:53\n}', error: /Corefile:2: cache: "example.org:53" is not a valid zone/ },
@@ -71,9 +65,7 @@ test('cache refuses what CoreDNS refuses, with the line', async (t) => {
     { corefile: '. {\n cache {\n  success 10\n  success 20\n }\n}', error: /Corefile:4: cache: "success" given more than once/ },
     { corefile: '. {\n cache {\n  negative 10\n }\n}', error: /Corefile:3: cache: unknown property "negative", expected one of: success, denial, prefetch, serve_stale, servfail, disable, keepttl/ },
   ];
-  for (const c of cases) {
-    await t.test(c.corefile.replace(/\s+/g, ' '), () => assert.throws(() => parse(c.corefile), c.error));
-  }
+  await assertSetupCases(t, cache, cases, { keys: null });
 });
 
 test('the README examples parse', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import { eventually, freePort, query } from '@chaindns/core/testing';
+import { dig, eventually, freePort, query } from '@chaindns/core/testing';
 import { resolveUdp } from '../src/index.js';
 import { npmEnv } from './harness.js';
 
@@ -50,15 +50,14 @@ test(`dig against chaindns -conf with a whoami Corefile, over UDP (${udp}) and T
   try {
     assert.ok(existsSync(pidfile));
     for (const proto of ['+notcp', '+tcp']) {
-      const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), 'whoami.example.org', proto, '+time=2', '+tries=1']);
+      const stdout = await dig(port, 'whoami.example.org', proto);
       assert.match(stdout, /status: NOERROR/);
       assert.match(stdout, /flags: qr aa rd;/);
       assert.match(stdout, /ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 3/);
       assert.match(stdout, /^whoami\.example\.org\.\s+0\s+IN\s+A\s+127\.0\.0\.1$/m);
       assert.match(stdout, new RegExp(`^_${proto === '+tcp' ? 'tcp' : 'udp'}\\.whoami\\.example\\.org\\.\\s+0\\s+IN\\s+SRV\\s+0 0 \\d+ \\.$`, 'm'));
     }
-    const refused = await run('dig', ['@127.0.0.1', '-p', String(port), 'example.net', '+time=2', '+tries=1']);
-    assert.match(refused.stdout, /status: REFUSED/);
+    assert.match(await dig(port, 'example.net'), /status: REFUSED/);
   } finally {
     assert.equal(await stopCli(child), 0);
   }

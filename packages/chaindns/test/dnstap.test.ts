@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
-import { eventually, freePort, startTestUpstream } from '@chaindns/core/testing';
+import { dig, eventually, freePort, startTestUpstream } from '@chaindns/core/testing';
 import { startChaindns, tempDir } from './harness.js';
 
 // dnstap out of the real binary, with the real forward: fstrm_capture (Debian's fstrm-bin) receives, dnstap-ldns decodes.
@@ -34,7 +33,7 @@ test('the binary taps client and forwarder messages of queries dig sends through
     const dns = await startChaindns(['-conf', conf]);
     try {
       for (const tcp of [[], ['+tcp']]) {
-        const { stdout } = await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(port), '+time=3', '+tries=1', '+short', ...tcp, 'example.org', 'A']);
+        const stdout = await dig(port, '+short', ...tcp, 'example.org', 'A');
         assert.equal(stdout.trim(), '192.0.2.7');
       }
     } finally {

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { eventually, freePort, startTestUpstream, type TestUpstream } from '@chaindns/core/testing';
+import { dig, eventually, freePort, startTestUpstream, type TestUpstream } from '@chaindns/core/testing';
 import { endpointSlice, namespace, service, startFakeApiServer, type FakeApiServer } from '@chaindns/kubernetes/testing';
 import { type Chaindns, startChaindns, tempDir } from './harness.js';
 
@@ -58,13 +56,9 @@ after(async () => {
   dir.remove();
 });
 
-async function dig(...args: string[]): Promise<string> {
-  return (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(port), '+time=3', '+tries=1', ...args], { encoding: 'utf8' })).stdout;
-}
-
 /** dig's answer section, one record a line, whitespace single. */
 async function answer(name: string, type: string, ...flags: string[]): Promise<string[]> {
-  return lines(await dig('+noall', '+answer', ...flags, name, type));
+  return lines(await dig(port, '+noall', '+answer', ...flags, name, type));
 }
 
 const lines = (out: string): string[] =>
@@ -75,7 +69,7 @@ const lines = (out: string): string[] =>
 
 /** The status and the answer/authority/additional counts from dig's header. */
 async function status(name: string, type: string): Promise<string> {
-  const out = await dig(name, type);
+  const out = await dig(port, name, type);
   const rcode = /status: (\w+)/.exec(out)?.[1];
   const flags = /flags: ([\w ]+);/.exec(out)?.[1];
   const counts = /ANSWER: (\d+), AUTHORITY: (\d+)/.exec(out);
@@ -93,7 +87,7 @@ test('a load balancer’s host name: a CNAME, and its address as the server reso
 });
 
 test('SRV for a named port, with the target’s addresses', async () => {
-  const out = await dig('+noall', '+answer', '+additional', '_https._tcp.web.shop.example.org', 'SRV');
+  const out = await dig(port, '+noall', '+answer', '+additional', '_https._tcp.web.shop.example.org', 'SRV');
   assert.deepEqual(lines(out), ['_https._tcp.web.shop.example.org. 5 IN SRV 0 50 443 web.shop.example.org.', 'web.shop.example.org. 5 IN A 203.0.113.10', 'web.shop.example.org. 5 IN AAAA 2001:db8::10']);
 });
 
@@ -125,7 +119,7 @@ function hostAddresses(): string[] {
 test('the apex: SOA and NS, ns1.dns with this host’s addresses', async () => {
   const [soa] = await answer('example.org', 'SOA');
   assert.match(soa!, /^example\.org\. 5 IN SOA ns1\.dns\.example\.org\. hostmaster\.dns\.example\.org\. \d+ 7200 1800 86400 5$/);
-  const out = await dig('+noall', '+answer', '+additional', 'example.org', 'NS');
+  const out = await dig(port, '+noall', '+answer', '+additional', 'example.org', 'NS');
   const got = lines(out);
   assert.equal(got[0], 'example.org. 5 IN NS ns1.dns.example.org.');
   assert.deepEqual(got.slice(1).map((l) => l.split(' ').pop()).sort(), hostAddresses().sort());
@@ -145,7 +139,7 @@ test('a watch event that adds an external IP is answered', async () => {
 });
 
 test('transfer hands the external zone out (AXFR over TCP), SOA first and last', async () => {
-  const got = lines(await dig('+nostats', 'AXFR', 'example.org'));
+  const got = lines(await dig(port, '+nostats', 'AXFR', 'example.org'));
   assert.match(got[0]!, /^example\.org\. 5 IN SOA ns1\.dns\.example\.org\. /);
   assert.equal(got.at(-1), got[0]);
   for (const want of [

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
-import { eventually, freePort, readmeCorefiles, startTestUpstream } from '@chaindns/core/testing';
+import { dig, eventually, freePort, readmeCorefiles, startTestUpstream } from '@chaindns/core/testing';
 import { type Chaindns, type Named, repoRoot, startChaindns, startNamed, tempDir } from './harness.js';
 
 // secondary in the real binary: pulling from BIND's named as a primary, and with transfer, a primary itself of another named.
 const dir = tempDir('chaindns-secondary-');
 after(() => dir.remove());
-
-async function dig(port: number, ...args: string[]): Promise<string> {
-  return (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(port), '+time=3', '+tries=1', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 })).stdout;
-}
 
 /** Status, flags and the answer section, sorted: what two servers of one zone must agree on. */
 async function answer(port: number, name: string, type: string): Promise<string> {

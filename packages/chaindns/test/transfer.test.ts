@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
-import { eventually, freePort } from '@chaindns/core/testing';
+import { dig, eventually, freePort } from '@chaindns/core/testing';
 import { type Chaindns, hasBinary, repoRoot, startChaindns, tempDir } from './harness.js';
 
 // Zone transfers out of the real binary, pulled by a real secondary (BIND's named) and by dig.
 const dir = tempDir('chaindns-transfer-');
 after(() => dir.remove());
-
-async function dig(port: number, ...args: string[]): Promise<string> {
-  return (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(port), '+time=3', '+tries=1', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 })).stdout;
-}
 
 /** The answer section of `dig +noall +answer`, sorted, TTLs kept. */
 async function answers(port: number, name: string, type: string): Promise<string[]> {

@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { readmeCorefiles, startTestServer } from '@chaindns/core/testing';
+import { dig, readmeCorefiles, startTestServer } from '@chaindns/core/testing';
 import { chaos } from '../src/index.js';
 
 const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
-
-/** Real dig, asynchronously: the server answers from this process's event loop. */
-async function dig(port: number, ...args: string[]): Promise<string> {
-  return (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', ...args], { encoding: 'utf8' })).stdout;
-}
 
 for (const [i, corefile] of examples.entries()) {
   test(`README example ${i + 1} answers dig's CH TXT queries, over UDP and TCP`, async () => {

@@ -54,7 +54,7 @@ export {
   parseInteger,
   parseZones,
 } from './corefile/args.js';
-export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, type HostPort } from './corefile/host-port.js';
+export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, parseIpPort, type HostPort } from './corefile/host-port.js';
 export { HttpListener, sendText, type HttpHandler, type HttpListen } from './http-listener.js';
 export { EndpointSet } from './server/endpoint-set.js';
 export { type LazyPlugin, type PluginSource, PluginRegistry } from './server/registry.js';

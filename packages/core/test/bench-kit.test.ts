@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildQuery, definePlugin, PluginRegistry, reply, Server, silentLogger } from '../src/index.js';
-import { benchTransport, timeRounds } from '../src/testing/index.js';
+import { buildQuery, PluginRegistry, Server, silentLogger } from '../src/index.js';
+import { benchTransport, standIn, timeRounds } from '../src/testing/index.js';
 
 /** Answers A queries, NODATA for the rest. */
-const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(reply(req, { answers: req.qtype === 1 ? [{ name: req.qnameRaw, type: 'A', ttl: 0, data: '192.0.2.1' }] : [] })), 0) }),
-});
+const answer = standIn('answer', (req) => ({ answers: req.qtype === 1 ? [{ name: req.qnameRaw, type: 'A', ttl: 0, data: '192.0.2.1' }] : [] }));
 
 test('benchTransport hands whole batches to a real server and counts its replies; timeRounds refuses a round without answers', async () => {
   const bench = benchTransport();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { definePlugin, type Handler, Rcode, reply, type SetupContext, type WrittenReply, writtenReply } from '../src/index.js';
-import { makeRequest, startTestServer } from '../src/testing/index.js';
+import { makeRequest, standIn, startTestServer } from '../src/testing/index.js';
 
 test('req.plugin names the handler that answered; ctx.server is the live listener label', async () => {
   const seen: { plugin: string; server: string }[] = [];
@@ -24,11 +24,7 @@ test('req.plugin names the handler that answered; ctx.server is the live listene
       };
     },
   });
-  const inner = definePlugin<null>({
-    name: 'inner',
-    parse: () => null,
-    setup: () => ({ name: 'inner', serveDNS: (req, w) => (w.write(reply(req)), 0) }),
-  });
+  const inner = standIn('inner', () => ({}));
   const s = await startTestServer('. {\n  outer\n  inner\n}', { plugins: [outer, inner] });
   try {
     await s.query('example.org', 'A');

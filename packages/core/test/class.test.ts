@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { definePlugin, QClass, Rcode, reply, type Request } from '../src/index.js';
-import { startTestServer, type TestServer } from '../src/testing/index.js';
-
-const run = promisify(execFile);
+import { dig, startTestServer, type TestServer } from '../src/testing/index.js';
 
 /** IN data only, authoritative, as whoami or kubernetes: an A record for any name. */
 const inData = definePlugin<null>({
@@ -73,24 +69,18 @@ test('a block with a plugin that declares anyClass lets other classes reach its 
   }
 });
 
-/** Runs dig against the test server and returns its output. */
-async function dig(...args: string[]): Promise<string> {
-  const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(s.port), '+time=2', '+tries=1', ...args]);
-  return stdout;
-}
-
 test('dig -c CH: REFUSED from a block of IN data, an answer from a block with an anyClass plugin', async () => {
-  const refused = await dig('-c', 'CH', 'nginx.in.test', 'A');
+  const refused = await dig(s.port, '-c', 'CH', 'nginx.in.test', 'A');
   assert.match(refused, /status: REFUSED/);
   assert.match(refused, /;nginx\.in\.test\.\s+CH\s+A/);
   assert.doesNotMatch(refused, /ANSWER SECTION/);
-  const relayed = await dig('-c', 'CH', 'version.relay.test', 'TXT');
+  const relayed = await dig(s.port, '-c', 'CH', 'version.relay.test', 'TXT');
   assert.match(relayed, /status: NOERROR/);
   assert.match(relayed, /version\.relay\.test\.\s+5\s+CH\s+TXT\s+"class 3"/);
 });
 
 test('dig +opcode=15 with every flag set: NOTIMP with QR alone (ISC genreport "opcodeflg")', async () => {
-  const out = await dig('+noedns', '+header-only', '+opcode=15', '+tcflag', '+rec', '+raflag', '+cd', '+ad', '+aaflag', '+zflag');
+  const out = await dig(s.port, '+noedns', '+header-only', '+opcode=15', '+tcflag', '+rec', '+raflag', '+cd', '+ad', '+aaflag', '+zflag');
   assert.match(out, /opcode: RESERVED15, status: NOTIMP/);
   assert.match(out, /;; flags: qr; QUERY: 0, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 0/);
 });

@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import * as dnsPacket from 'dns-packet';
 import { buildQuery, definePlugin, PluginError, Rcode, reply, type Request } from '../src/index.js';
 import { assertCase, exchangeTcp, exchangeUdp, startTestServer, type TestServer } from '../src/testing/index.js';
+import { frame } from './streams.js';
 
 /** What the `burst` label runs while the server is inside its handler. */
 let onBurst: (() => void) | undefined;
@@ -164,12 +165,6 @@ test('10,000 random and corrupted packets leave the server answering', async () 
   tcp.destroy();
   stalled.destroy();
 });
-
-function frame(msg: Buffer): Buffer {
-  const head = Buffer.alloc(2);
-  head.writeUInt16BE(msg.length);
-  return Buffer.concat([head, msg]);
-}
 
 function readFrames(socket: net.Socket, count: number): Promise<Buffer[]> {
   return new Promise((resolve) => {

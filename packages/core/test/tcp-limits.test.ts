@@ -1,33 +1,18 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
-import { buildQuery, definePlugin, MAX_CONNECTIONS_PER_CLIENT, reply, type Request } from '../src/index.js';
-import { startTestServer } from '../src/testing/index.js';
+import { buildQuery, MAX_CONNECTIONS_PER_CLIENT } from '../src/index.js';
+import { standIn, startTestServer } from '../src/testing/index.js';
+import { closesWithin, frame } from './streams.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** `answer`: A 192.0.2.1 for any name; `bulk.` names get 200 TXT strings (about 50 KB). */
-const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({
-    name: 'answer',
-    serveDNS(req: Request, w) {
-      if (req.qname.startsWith('bulk')) {
-        w.write(reply(req, { answers: Array.from({ length: 200 }, () => ({ name: req.qnameRaw, type: 'TXT' as const, ttl: 0, data: 'x'.repeat(250) })) }));
-      } else {
-        w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: '192.0.2.1' }] }));
-      }
-      return 0;
-    },
-  }),
-});
-
-function frame(msg: Buffer): Buffer {
-  const head = Buffer.alloc(2);
-  head.writeUInt16BE(msg.length);
-  return Buffer.concat([head, msg]);
-}
+const answer = standIn('answer', (req) =>
+  req.qname.startsWith('bulk')
+    ? { answers: Array.from({ length: 200 }, () => ({ name: req.qnameRaw, type: 'TXT' as const, ttl: 0, data: 'x'.repeat(250) })) }
+    : { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: '192.0.2.1' }] },
+);
 
 /** A TCP connection from `localAddress`; resolves once connected (or closed by the server). */
 function connect(port: number, localAddress: string): Promise<net.Socket> {
@@ -60,18 +45,6 @@ async function tcpQuery(port: number, localAddress: string, name = 'www.example.
     });
     if (socket.destroyed) socket.emit('close');
     else socket.write(frame(buildQuery(name, 1)));
-  });
-}
-
-/** Resolves with how long `socket` stayed open from now (rejects past `limitMs`). */
-function closesWithin(socket: net.Socket, limitMs: number): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`still open after ${limitMs}ms`)), limitMs);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve(performance.now() - started);
-    });
   });
 }
 

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { buildQuery, type ClientAuth, definePlugin, type Directive, type PluginDefinition, reply, type Request, type ServerTls } from '../src/index.js';
-import { decodeReply, eventually, exchangeTcp, exchangeTls, makeTestCertificates, startTestServer, type TestCertificates } from '../src/testing/index.js';
+import { buildQuery, type ClientAuth, definePlugin, type Directive, type PluginDefinition, type ServerTls } from '../src/index.js';
+import { decodeReply, exchangeTcp, exchangeTls, makeTestCertificates, standIn, startTestServer, type TestCertificates } from '../src/testing/index.js';
+import { closesWithin, frame, holdSilentConnections } from './streams.js';
 
 let certs: TestCertificates;
 before(async () => {
@@ -21,26 +22,11 @@ function tlsPlugin(extra: Partial<ServerTls> = {}): PluginDefinition<Directive> 
 }
 
 /** `answer`: A 192.0.2.1 with the transport and server label in a TXT; `big.` names get 40 TXT records (about 4 KB). */
-const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({
-    name: 'answer',
-    serveDNS(req: Request, w) {
-      const count = req.qname.startsWith('big.') ? 40 : 1;
-      w.write(reply(req, { answers: Array.from({ length: count }, () => ({ name: req.qnameRaw, type: 'TXT' as const, ttl: 30, data: `${req.transport} ${req.server} ${'x'.repeat(80)}` })) }));
-      return 0;
-    },
-  }),
-});
+const answer = standIn('answer', (req) => ({
+  answers: Array.from({ length: req.qname.startsWith('big.') ? 40 : 1 }, () => ({ name: req.qnameRaw, type: 'TXT' as const, ttl: 30, data: `${req.transport} ${req.server} ${'x'.repeat(80)}` })),
+}));
 
 const tlsPort = (s: { server: { addresses(): { scheme: string; port: number }[] } }): number => s.server.addresses().find((a) => a.scheme === 'tls')!.port;
-
-function frame(msg: Buffer): Buffer {
-  const head = Buffer.alloc(2);
-  head.writeUInt16BE(msg.length);
-  return Buffer.concat([head, msg]);
-}
 
 /** A TLS connection from `localAddress` that has finished its handshake (rejects when the handshake fails). */
 function connectTls(port: number, localAddress = '127.0.0.1'): Promise<tls.TLSSocket> {
@@ -49,19 +35,6 @@ function connectTls(port: number, localAddress = '127.0.0.1'): Promise<tls.TLSSo
     const socket = tls.connect({ socket: tcp, ca: certs.ca.pem, servername: 'localhost', ALPNProtocols: ['dot'] });
     socket.once('secureConnect', () => resolve(socket));
     socket.once('error', reject);
-  });
-}
-
-/** Resolves with how long `socket` stayed open from now (rejects past `limitMs`). */
-function closesWithin(socket: net.Socket, limitMs: number): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    if (socket.destroyed) return resolve(0);
-    const timer = setTimeout(() => reject(new Error(`still open after ${limitMs}ms`)), limitMs);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve(performance.now() - started);
-    });
   });
 }
 
@@ -185,16 +158,10 @@ describe('DNS over TLS', () => {
 
     it('one address holding 150 connections mid-handshake leaves the server answering it and others', async () => {
       const s = await startTestServer('tls://.:0 {\n  tls\n  answer\n}', { plugins: [tlsPlugin(), answer], tcp: { readTimeoutMs: 5000, idleTimeoutMs: 5000 } });
-      const silent: net.Socket[] = [];
+      let silent: net.Socket[] = [];
       try {
         const port = tlsPort(s);
-        for (let i = 0; i < 150; i++) {
-          const socket = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.1' });
-          socket.on('error', () => {});
-          silent.push(socket);
-        }
-        // The server takes the 150 in and closes the 50 past the per-client limit.
-        await eventually(() => assert.ok(silent.filter((c) => !c.destroyed).length <= 100, `${silent.filter((c) => !c.destroyed).length} of 150 silent connections open`), 5000);
+        silent = await holdSilentConnections(port);
         for (const from of ['127.0.0.2', '127.0.0.1']) {
           const socket = await connectTls(port, from);
           socket.write(frame(buildQuery('a.org', 16)));

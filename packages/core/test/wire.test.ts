@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as dnsPacket from 'dns-packet';
-import { buildQuery, decrementTtls, errorReply, fitReply, minTtl, parseRequest, Rcode, reply, Request, truncate } from '../src/index.js';
+import { beginReply, buildQuery, decrementTtls, errorReply, fitReply, minTtl, parseRequest, Rcode, reply, Request, truncate } from '../src/index.js';
 import { makeRequest } from '../src/testing/index.js';
 
 const remote = { address: '127.0.0.1', port: 1, family: 4 as const };
@@ -209,5 +209,22 @@ test('reply echoes the question class as asked (CH, HS, NONE, ANY), or the clien
     assert.ok(req instanceof Req);
     const out = answer(req, { rcode: 5 });
     assert.deepEqual(out.subarray(12, req.questionEnd), msg.subarray(12, req.questionEnd), `class ${qclass}`);
+  }
+});
+
+test('beginReply writes the message reply() encodes (authoritative), from the bytes, with the counts and room for records', () => {
+  for (const edns of [undefined, { udpSize: 1232, do: true }]) {
+    for (const [rd, cd] of [[false, false], [true, true]] as const) {
+      const msg = buildQuery('Example.ORG', 28, edns ? { edns } : {});
+      msg[2] = rd ? msg[2]! | 0x01 : msg[2]! & ~0x01;
+      msg[3] = cd ? msg[3]! | 0x10 : msg[3]! & ~0x10;
+      const req = parseRequest(msg, 'udp', remote) as Request;
+      const label = `edns ${edns !== undefined}, rd ${rd}, cd ${cd}`;
+      for (const rcode of [Rcode.NOERROR, Rcode.NXDOMAIN]) assert.deepEqual(beginReply(req, rcode, 0, 0, 0), reply(req, { rcode, authoritative: true }), label);
+      const out = beginReply(req, Rcode.NOERROR, 2, 1, 40, true);
+      assert.equal(out.length, req.questionEnd + 40 + (edns ? 11 : 0), label);
+      assert.deepEqual([out.readUInt16BE(4), out.readUInt16BE(6), out.readUInt16BE(8), out.readUInt16BE(10)], [1, 2, 1, edns ? 1 : 0], label);
+      assert.equal(out[2]! & 0x02, 0x02, `${label}: TC`);
+    }
   }
 });

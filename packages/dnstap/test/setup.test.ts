@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCorefile, type Token } from '@chaindns/core';
-import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
+import { assertSetupCases, checkCorefile, readmeCorefiles, type SetupCase } from '@chaindns/core/testing';
 import { dnstap, type TapConfig } from '../src/index.js';
 
 /** The parts of a config a case checks (tokens reduced to their text). */
@@ -13,7 +13,7 @@ function summary(c: TapConfig): object {
 const base = { listen: false, full: false, writeBufferMiB: 1, queueMultiple: 1, identity: null, version: null, extra: null, skipVerify: false, tls: null };
 
 test('dnstap setup: CoreDNS 1.14 syntax, defaults and errors', async (t) => {
-  const cases: { corefile: string; want?: object[]; error?: RegExp; warning?: RegExp }[] = [
+  const cases: SetupCase<object[]>[] = [
     { corefile: 'dnstap dnstap.sock full', want: [{ ...base, endpoint: { kind: 'unix', path: 'dnstap.sock' }, address: 'dnstap.sock', full: true }] },
     { corefile: 'dnstap unix://dnstap.sock', want: [{ ...base, endpoint: { kind: 'unix', path: 'dnstap.sock' }, address: 'unix://dnstap.sock' }] },
     { corefile: 'dnstap unix:///run/dnstap.sock', want: [{ ...base, endpoint: { kind: 'unix', path: '/run/dnstap.sock' }, address: 'unix:///run/dnstap.sock' }] },
@@ -63,18 +63,7 @@ test('dnstap setup: CoreDNS 1.14 syntax, defaults and errors', async (t) => {
     { corefile: 'dnstap listen tls://127.0.0.1:6000 {\n tls cert.pem\n }', error: /Corefile:3: dnstap: tls: expected 2 to 3 arguments, got 1/ },
     { corefile: 'dnstap tls://127.0.0.1:6000 {\n tls cert.pem key.pem\n }', error: /Corefile:3: dnstap: tls CERT KEY \[CA\] is for listeners only/ },
   ];
-  for (const c of cases) {
-    await t.test(c.corefile.replace(/\n\s*/g, '; '), () => {
-      const directives = parseCorefile(`. {\n ${c.corefile}\n}`).blocks[0]!.directives;
-      const warnings: string[] = [];
-      const ctx = { zones: ['.'], port: 53, warn: (tok: Token, message: string) => warnings.push(`${tok.file}:${tok.line}: ${message}`) };
-      const parse = () => dnstap.combine!(directives.map((d) => dnstap.parse(d, ctx)));
-      if (c.error) return assert.throws(parse, c.error);
-      assert.deepEqual(parse().map(summary), c.want);
-      if (c.warning) assert.match(warnings.join('\n'), c.warning);
-      else assert.deepEqual(warnings, []);
-    });
-  }
+  await assertSetupCases(t, dnstap, cases, { view: (configs) => configs.map(summary) });
 });
 
 test('the files of a TLS listener are listed for chaindns check', () => {

@@ -1,12 +1,8 @@
-import { definePlugin, expectArgs, reply } from '@chaindns/core';
-import { exchangeUdp } from '@chaindns/core/testing';
+import { definePlugin, expectArgs } from '@chaindns/core';
+import { exchangeUdp, standIn } from '@chaindns/core/testing';
 
 /** Answers every query with one A record. */
-export const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: '192.0.2.1' }] })), 0) }),
-});
+export const answer = standIn('answer');
 
 /** Listens on ::1 and 127.0.0.1, as the bind plugin would. */
 export const bind = definePlugin<null>({ name: 'bind', parse: () => null, setup: (_c, ctx) => ctx.bind(['::1', '127.0.0.1']) });

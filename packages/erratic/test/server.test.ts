@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import { Flag } from '@chaindns/core';
-import { readmeCorefiles, startTestServer, type TestServer } from '@chaindns/core/testing';
+import { dig, readmeCorefiles, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { erratic } from '../src/index.js';
 
 const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
@@ -56,7 +54,7 @@ for (const transport of ['udp', 'tcp'] as const) {
 test('dig retries past a dropped query and sees the answer', async () => {
   const s = await startTestServer(examples[1]!, { plugins: [erratic] });
   try {
-    const { stdout } = await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(s.port), '+time=1', '+tries=2', 'www.example.org', 'AAAA'], { encoding: 'utf8' });
+    const stdout = await dig(s.port, '+time=1', '+tries=2', 'www.example.org', 'AAAA');
     assert.match(stdout, /status: NOERROR/);
     assert.match(stdout, /flags: qr aa rd;/);
     assert.match(stdout, /^www\.example\.org\.\s+0\s+IN\s+AAAA\s+2001:db8::53$/m);

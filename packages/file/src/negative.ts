@@ -6,7 +6,7 @@
  * question: a negative answer copies it and patches those pointers, as a
  * kept reply is copied, instead of being encoded for each new name.
  */
-import { isSubdomain, lowerName, type Request, type ResponseWriter, readName, skipName, writeNameText, writeOpt } from '@chaindns/core';
+import { beginReply, isSubdomain, lowerName, type Request, type ResponseWriter, readName, skipName, writeNameText } from '@chaindns/core';
 import type { Part } from './message.js';
 import type { Zone } from './zone.js';
 
@@ -61,22 +61,10 @@ export function sendNegative(zone: Zone, req: Request, w: ResponseWriter, rcode:
   let t = templates.get(zone);
   if (t === undefined) templates.set(zone, (t = build(zone)));
   if (t === null) return false;
-  const q = req.msg;
   const qEnd = req.questionEnd;
-  const edns = req.edns;
   const bytes = t.bytes;
-  const out = Buffer.allocUnsafe(qEnd + bytes.length + (edns === null ? 0 : 11));
-  q.copy(out, 0, 0, qEnd);
-  out[2] = 0x80 | (q[2]! & 0x79) | 0x04;
-  out[3] = (q[3]! & 0x10) | rcode;
-  out[4] = 0;
-  out[5] = 1;
-  out[6] = 0;
-  out[7] = 0;
-  out[8] = 0;
-  out[9] = 1;
-  out[10] = 0;
-  out[11] = edns === null ? 0 : 1;
+  // The SOA is the one authority record.
+  const out = beginReply(req, rcode, 0, 1, bytes.length);
   bytes.copy(out, qEnd);
   // The apex is the end of the question's name.
   const apex = req.nameEnd - t.apexLen;
@@ -84,7 +72,6 @@ export function sendNegative(zone: Zone, req: Request, w: ResponseWriter, rcode:
     out[qEnd + at] = 0xc0 | (apex >> 8);
     out[qEnd + at + 1] = apex & 0xff;
   }
-  if (edns !== null) writeOpt(out, qEnd + bytes.length, edns);
   w.write(out);
   return true;
 }

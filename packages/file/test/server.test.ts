@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
-import { definePlugin, Rcode, reply } from '@chaindns/core';
-import { assertCase, eventually, readmeCorefiles, startTestServer } from '@chaindns/core/testing';
+import { Rcode } from '@chaindns/core';
+import { assertCase, dig, eventually, readmeCorefiles, standIn, startTestServer } from '@chaindns/core/testing';
 import { file } from '../src/index.js';
 
-const run = promisify(execFile);
 const README = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
 
 /** The README's db.example.org. */
@@ -94,14 +91,14 @@ test('real dig gets the authoritative answer', { skip: !existsSync('/usr/bin/dig
   const s = await startTestServer(README[0]!, { plugins: [file] });
   try {
     for (const proto of ['+notcp', '+tcp']) {
-      const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(s.port), 'WWW.Example.ORG', 'AAAA', proto, '+norec', '+time=2', '+tries=1']);
+      const stdout = await dig(s.port, 'WWW.Example.ORG', 'AAAA', proto, '+norec');
       assert.match(stdout, /status: NOERROR/);
       assert.match(stdout, /flags: qr aa;/);
       assert.match(stdout, /^WWW\.Example\.ORG\.\s+3600\s+IN\s+AAAA\s+::1$/m);
       // The apex in the authority section is compressed against the question, so it keeps its letters too.
       assert.match(stdout, /^Example\.ORG\.\s+3600\s+IN\s+NS\s+a\.iana-servers\.net\.$/m);
     }
-    const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(s.port), 'nope.example.org', '+time=2', '+tries=1']);
+    const stdout = await dig(s.port, 'nope.example.org');
     assert.match(stdout, /status: NXDOMAIN/);
     assert.match(stdout, /AUTHORITY SECTION:\nexample\.org\.\s+3600\s+IN\s+SOA\s+sns\.dns\.icann\.org\./);
   } finally {
@@ -216,11 +213,7 @@ test('an answer larger than the client takes over UDP is truncated (TC), whole o
 });
 
 /** A next plugin that answers every query with TXT "next", to see fallthrough over sockets. */
-const nextPlugin = definePlugin<null>({
-  name: 'next',
-  parse: () => null,
-  setup: () => ({ name: 'next', serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'TXT', ttl: 0, class: 'IN', data: 'next' }] })), 0) }),
-});
+const nextPlugin = standIn('next', (req) => ({ answers: [{ name: req.qnameRaw, type: 'TXT', ttl: 0, class: 'IN', data: 'next' }] }));
 
 test('fallthrough over sockets: a name the zone lacks goes to the next plugin', async () => {
   const s = await startTestServer(`example.org {\n  file db.example.org {\n    fallthrough\n  }\n  next\n}`, { plugins: [file, nextPlugin] });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCorefile } from '@chaindns/core';
-import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
+import { assertSetupCases, checkCorefile, readmeCorefiles, type SetupCase } from '@chaindns/core/testing';
 import { file, type FileConfig } from '../src/index.js';
 
 function parse(corefile: string, warnings: string[] = []): FileConfig[] {
@@ -21,7 +21,7 @@ const one = (over: Partial<FileConfig['files'][number]> & { fallthrough?: string
 };
 
 test('file setup', async (t) => {
-  const cases: { corefile: string; want?: unknown; error?: RegExp }[] = [
+  const cases: SetupCase[] = [
     { corefile: 'example.org {\n file db.example.org\n}', want: one() },
     { corefile: '. {\n file db.example.org example.org\n}', want: one() },
     { corefile: '. {\n file db.example.org Example.ORG example.net.\n}', want: one({ zones: ['example.org.', 'example.net.'] }) },
@@ -43,12 +43,7 @@ test('file setup', async (t) => {
     { corefile: 'example.org {\n file db.example.org {\n  reload 5s\n  reload 6s\n }\n}', error: /Corefile:4: file: "reload" given more than once$/ },
     { corefile: 'example.org {\n file db.example.org 10.0.0.0/33\n}', error: /Corefile:2: file: "10.0.0.0\/33" is not a valid CIDR$/ },
   ];
-  for (const c of cases) {
-    await t.test(c.corefile.replace(/\s+/g, ' '), () => {
-      if (c.error) assert.throws(() => parse(c.corefile), c.error);
-      else assert.deepEqual(plain(parse(c.corefile)[0]!), c.want);
-    });
-  }
+  await assertSetupCases(t, file, cases, { keys: null, view: plain });
 });
 
 test('upstream is accepted with a warning, as CNAME targets are looked up through the server anyway', () => {

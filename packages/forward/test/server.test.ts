@@ -4,17 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { buildQuery, definePlugin, QType, Rcode } from '@chaindns/core';
+import { buildQuery, QType, Rcode } from '@chaindns/core';
 import { decodeReply, exchangeTcp, exchangeUdp, freePort, startTestServer, startTestUpstream, type TestServer, type TestUpstream } from '@chaindns/core/testing';
 import { forward } from '../src/index.js';
-import { answerA, metricValue, startDnsmasq } from './helpers.js';
+import { answer, answerA, metricValue, startDnsmasq } from './helpers.js';
 
-/** The plugin after forward in these chains: answers 192.0.2.99, so a test sees a query went on. */
-const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(answerA(req.msg, '192.0.2.99')), 0) }),
-});
 const plugins = [forward, answer];
 const cleanups: (() => unknown)[] = [];
 after(async () => {

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
-import { forward, type StanzaConfig, type UpstreamAddress } from '../src/index.js';
+import { assertSetupCases, checkCorefile, readmeCorefiles, type SetupCase } from '@chaindns/core/testing';
+import { forward, type ForwardConfig, type StanzaConfig, type UpstreamAddress } from '../src/index.js';
 import { type Certs, hasBinary, makeCerts, parseForward } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'forward-setup-'));
@@ -77,16 +77,13 @@ test('forward parses FROM, TO and every option', async (t) => {
     { corefile: 'forward . 10.0.0.1 {\n health_check 100ms domain example.org\n policy round_robin\n}', want: { upstreams: [up('10.0.0.1:53')], healthCheck: { intervalMs: 100, recursionDesired: true, domain: 'example.org.' }, policy: 'round_robin' } },
     { corefile: 'forward . tls://9.9.9.9 {\n tls_servername dns.quad9.net\n}', want: { upstreams: [up('9.9.9.9:853', 'tls')], tls: { cert: null, key: null, ca: null, servername: 'dns.quad9.net' } } },
   ];
-  for (const c of cases) {
-    await t.test(c.corefile.replace(/\s+/g, ' '), () => {
-      assert.deepEqual(parseForward(`. {\n${c.corefile}\n}`).stanzas, [{ ...defaults, ...c.want }]);
-    });
-  }
+  const stanzas = (config: ForwardConfig): readonly StanzaConfig[] => config.stanzas;
+  await assertSetupCases(t, forward, cases.map((c) => ({ ...c, want: [{ ...defaults, ...c.want }] })), { view: stanzas });
 });
 
 test('forward refuses what it cannot honour, pointing at the line', async (t) => {
   const many = Array.from({ length: 16 }, (_, i) => `10.0.0.${i + 1}`).join(' ');
-  const cases: { corefile: string; error: RegExp }[] = [
+  const cases: SetupCase[] = [
     { corefile: ' forward .', error: /Corefile:2: forward: expected at least 2 arguments, got 1/ },
     { corefile: ' forward . dns.google', error: /Corefile:2: forward: not an IP address or file: "dns.google"/ },
     { corefile: ' forward . https://1.1.1.1', error: /Corefile:2: forward: "https" is not supported as a destination protocol/ },
@@ -117,11 +114,7 @@ test('forward refuses what it cannot honour, pointing at the line', async (t) =>
     { corefile: ` forward . tls://10.0.0.1 {\n  tls ${resolvConf}\n }`, error: /Corefile:3: forward: tls: / },
     { corefile: ' forward . tls://10.0.0.1%a.example {\n  tls_servername b.example\n }', error: /Corefile:3: forward: both tls_servername \(b.example\) and a server name in the address \(a.example\)/ },
   ];
-  for (const c of cases) {
-    await t.test(c.corefile.replace(/\s+/g, ' '), () => {
-      assert.throws(() => parseForward(`. {\n${c.corefile}\n}`), c.error);
-    });
-  }
+  await assertSetupCases(t, forward, cases);
 });
 
 test('tls CERT KEY CA reads and checks the files', { skip: certs ? false : 'openssl is not installed' }, () => {

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { definePlugin, Rcode } from '@chaindns/core';
+import { Rcode } from '@chaindns/core';
 import { startTestServer, startTestUpstream } from '@chaindns/core/testing';
 import { forward } from '../src/index.js';
-import { answerA, qnameOf } from './helpers.js';
+import { answer, qnameOf } from './helpers.js';
 
-const answer = definePlugin<null>({ name: 'answer', parse: () => null, setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(answerA(req.msg, '192.0.2.99')), 0) }) });
 const cleanups: (() => unknown)[] = [];
 after(async () => {
   for (const c of cleanups.reverse()) await c();

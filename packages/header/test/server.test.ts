@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { definePlugin, reply } from '@chaindns/core';
-import { readmeCorefiles, startTestServer } from '@chaindns/core/testing';
+import { dig, readmeCorefiles, standIn, startTestServer } from '@chaindns/core/testing';
 import { header } from '../src/index.js';
 
 const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
 
 /** Answers after header: 192.0.2.1 when the query it sees asks for recursion, 192.0.2.0 when not. */
-const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: req.rd ? '192.0.2.1' : '192.0.2.0' }] })), 0) }),
-});
-
-/** Real dig, asynchronously: the server answers from this process's event loop. */
-async function dig(port: number, ...args: string[]): Promise<string> {
-  return (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', ...args, 'example.org', 'A'], { encoding: 'utf8' })).stdout;
-}
+const answer = standIn('answer', (req) => ({ answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: req.rd ? '192.0.2.1' : '192.0.2.0' }] }));
 
 /** Per README example: the flags dig shows with RD asked and not, and the address (what the answering plugin saw). */
 const want: readonly { rd: [string, string]; norecurse: [string, string] }[] = [
@@ -33,7 +21,7 @@ for (const [i, example] of examples.entries()) {
     try {
       for (const transport of ['+notcp', '+tcp']) {
         for (const [flag, [flags, address]] of [['+recurse', want[i]!.rd], ['+norecurse', want[i]!.norecurse]] as const) {
-          const out = await dig(s.port, transport, flag);
+          const out = await dig(s.port, transport, flag, 'example.org', 'A');
           assert.match(out, new RegExp(`^;; flags: ${flags}; QUERY`, 'm'), `${transport} ${flag}`);
           assert.match(out, new RegExp(`^example\\.org\\.\\s+0\\s+IN\\s+A\\s+${address.replaceAll('.', '\\.')}$`, 'm'), `${transport} ${flag}`);
         }

@@ -1,4 +1,4 @@
-import { fallsThrough, Flag, type Handler, type Next, QClass, QType, Rcode, type Request, type ResponseWriter, type Result, writeOpt } from '@chaindns/core';
+import { beginReply, fallsThrough, type Handler, type Next, QClass, QType, Rcode, type Request, type ResponseWriter, type Result } from '@chaindns/core';
 import { mappedV4Reverse } from './address.js';
 import { A, AAAA, type HostsTable, PTR, ROW } from './table.js';
 import { underZones, wireName } from './wire-name.js';
@@ -62,35 +62,21 @@ export function createHosts(options: HostsOptions): Handler {
 }
 
 /**
- * Writes the reply: the query's header and question (letter case kept),
- * QR and AA set, opcode, RD and CD echoed; then the records of the table's
- * row at `at` (none for -1: NODATA), and an OPT when the query had one.
- * Records too large for any message leave a header with TC.
+ * Writes the reply (core's beginReply: the query's header and question, AA,
+ * an OPT when the query had one) with the records of the table's row at `at`
+ * (none for -1: NODATA). Records too large for any message leave a header with TC.
  */
 function answer(req: Request, w: ResponseWriter, table: HostsTable, at: number): number {
   const rows = table.rows;
   const off = at < 0 ? 0 : rows[at]!;
   const len = at < 0 ? 0 : rows[at + 1]!;
   const count = at < 0 ? 0 : rows[at + 2]!;
-  const q = req.msg;
   const qEnd = req.questionEnd;
-  const edns = req.edns;
-  const out = Buffer.allocUnsafe(qEnd + len + (edns === null ? 0 : 11));
-  // A loop beats Buffer#copy's argument checks for a header and a question's few bytes.
-  for (let i = 0; i < qEnd; i++) out[i] = q[i]!;
-  out[2] = 0x80 | (Flag.AA >> 8) | (count < 0 ? Flag.TC >> 8 : 0) | (q[2]! & 0x79);
-  out[3] = q[3]! & Flag.CD;
-  out[6] = count < 0 ? 0 : count >> 8;
-  out[7] = count < 0 ? 0 : count & 0xff;
-  out[8] = 0;
-  out[9] = 0;
-  out[10] = 0;
-  out[11] = edns === null ? 0 : 1;
+  const out = beginReply(req, Rcode.NOERROR, count < 0 ? 0 : count, 0, len, count < 0);
   // A loop again for the usual few records (Buffer#copy pays a native call and its checks first).
   const arena = table.arena;
   if (len <= 256) for (let i = 0; i < len; i++) out[qEnd + i] = arena[off + i]!;
   else arena.copy(out, qEnd, off, off + len);
-  if (edns !== null) writeOpt(out, qEnd + len, edns);
   w.write(out);
   return Rcode.NOERROR;
 }

@@ -1,25 +1,19 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { type AnyPluginDefinition, definePlugin, reply } from '@chaindns/core';
-import { assertCase, type Case, eventually, readmeCorefiles, startTestServer, type TestServer } from '@chaindns/core/testing';
+import type { AnyPluginDefinition } from '@chaindns/core';
+import { assertCase, type Case, dig, eventually, readmeCorefiles, standIn, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { hosts } from '../src/index.js';
 
 /** Stand-ins for the plugins the README examples name after hosts: each answers every query with its own A record, so a test sees who answered. */
-function standIn(name: string, address: string): AnyPluginDefinition {
-  return definePlugin<null>({
-    name,
-    parse: () => null,
-    setup: () => ({ name, serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: address }] })), 0) }),
-  }) as AnyPluginDefinition;
+function answering(name: string, address: string): AnyPluginDefinition {
+  return standIn(name, (req) => ({ answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: address }] })) as AnyPluginDefinition;
 }
 const FORWARD = '192.0.2.53';
 const WHOAMI = '192.0.2.99';
-const plugins = [hosts as AnyPluginDefinition, standIn('forward', FORWARD), standIn('whoami', WHOAMI)];
+const plugins = [hosts as AnyPluginDefinition, answering('forward', FORWARD), answering('whoami', WHOAMI)];
 
 let dir: string;
 before(() => {
@@ -202,11 +196,10 @@ test('names no query can ask for are skipped with one warning; the rest of the l
 test('dig reads the answers', async () => {
   const s = await startTestServer('. {\n  hosts example.hosts\n}\n', { plugins });
   try {
-    const dig = async (...args: string[]): Promise<string> => (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(s.port), '+tries=1', '+time=2', ...args])).stdout;
-    assert.equal((await dig('+short', 'host1.example.org', 'A')).trim(), '10.1.0.1');
-    assert.equal((await dig('+short', '+tcp', 'host1.example.org', 'AAAA')).trim(), 'fd00::1');
-    assert.equal((await dig('+short', '-x', '10.1.0.2')).trim(), 'host2.example.net.');
-    const full = await dig('+norecurse', 'host1.example.org', 'TXT');
+    assert.equal((await dig(s.port, '+short', 'host1.example.org', 'A')).trim(), '10.1.0.1');
+    assert.equal((await dig(s.port, '+short', '+tcp', 'host1.example.org', 'AAAA')).trim(), 'fd00::1');
+    assert.equal((await dig(s.port, '+short', '-x', '10.1.0.2')).trim(), 'host2.example.net.');
+    const full = await dig(s.port, '+norecurse', 'host1.example.org', 'TXT');
     assert.match(full, /status: NOERROR/);
     assert.match(full, /flags: qr aa;/);
     assert.match(full, /ANSWER: 0,/);

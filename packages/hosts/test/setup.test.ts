@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCorefile } from '@chaindns/core';
-import { checkCorefile, readmeCorefiles, startTestServer } from '@chaindns/core/testing';
+import { assertSetupCases, checkCorefile, readmeCorefiles, type SetupCase, startTestServer } from '@chaindns/core/testing';
 import { hosts, type HostsConfig } from '../src/index.js';
 
 /** The config without positions, addresses in hex: what a row compares. */
@@ -32,71 +32,63 @@ interface Want {
 const defaults: Want = { path: '/etc/hosts', zones: ['.'], inline: [], ttl: 3600, reverse: true, reloadMs: 5000, fallthrough: null, fallthroughUnsupported: false };
 
 test('hosts setup', async (t) => {
-  const cases: { block: string; keys?: string; want?: Partial<Want>; error?: RegExp }[] = [
+  const cases: SetupCase[] = [
     // CoreDNS's TestHostsParse.
-    { block: 'hosts', want: {} },
-    { block: 'hosts /tmp', want: { path: '/tmp' } },
-    { block: 'hosts /etc/hosts miek.nl.', want: { zones: ['miek.nl.'] } },
-    { block: 'hosts /etc/hosts miek.nl. pun.gent.', want: { zones: ['miek.nl.', 'pun.gent.'] } },
-    { block: 'hosts {\n fallthrough\n }', want: { fallthrough: ['.'] } },
-    { block: 'hosts /tmp {\n fallthrough\n }', want: { path: '/tmp', fallthrough: ['.'] } },
-    { block: 'hosts /etc/hosts miek.nl. {\n fallthrough\n }', want: { zones: ['miek.nl.'], fallthrough: ['.'] } },
-    { block: 'hosts /etc/hosts miek.nl 10.0.0.9/8 {\n fallthrough\n }', want: { zones: ['miek.nl.', '10.in-addr.arpa.'], fallthrough: ['.'] } },
+    { corefile: 'hosts', want: {} },
+    { corefile: 'hosts /tmp', want: { path: '/tmp' } },
+    { corefile: 'hosts /etc/hosts miek.nl.', want: { zones: ['miek.nl.'] } },
+    { corefile: 'hosts /etc/hosts miek.nl. pun.gent.', want: { zones: ['miek.nl.', 'pun.gent.'] } },
+    { corefile: 'hosts {\n fallthrough\n }', want: { fallthrough: ['.'] } },
+    { corefile: 'hosts /tmp {\n fallthrough\n }', want: { path: '/tmp', fallthrough: ['.'] } },
+    { corefile: 'hosts /etc/hosts miek.nl. {\n fallthrough\n }', want: { zones: ['miek.nl.'], fallthrough: ['.'] } },
+    { corefile: 'hosts /etc/hosts miek.nl 10.0.0.9/8 {\n fallthrough\n }', want: { zones: ['miek.nl.', '10.in-addr.arpa.'], fallthrough: ['.'] } },
     // The server block's zones when none are given.
-    { keys: 'example.org 10.0.0.0/24', block: 'hosts', want: { zones: ['example.org.', '0.0.10.in-addr.arpa.'] } },
+    { keys: 'example.org 10.0.0.0/24', corefile: 'hosts', want: { zones: ['example.org.', '0.0.10.in-addr.arpa.'] } },
     // CoreDNS's TestHostsInlineParse.
-    { block: 'hosts highly_unlikely_to_exist_hosts_file example.org {\n 10.0.0.1 example.org\n fallthrough\n }', want: { path: 'highly_unlikely_to_exist_hosts_file', zones: ['example.org.'], inline: [['0a000001', 'example.org.']], fallthrough: ['.'] } },
-    { block: 'hosts highly_unlikely_to_exist_hosts_file example.org {\n 10.0.0.1 example.org\n }', want: { path: 'highly_unlikely_to_exist_hosts_file', zones: ['example.org.'], inline: [['0a000001', 'example.org.']] } },
-    { block: 'hosts highly_unlikely_to_exist_hosts_file example.org {\n fallthrough\n 10.0.0.1 example.org\n }', error: /Corefile:4: hosts: unknown property "10.0.0.1" \(inline entries go before fallthrough\)/ },
+    { corefile: 'hosts highly_unlikely_to_exist_hosts_file example.org {\n 10.0.0.1 example.org\n fallthrough\n }', want: { path: 'highly_unlikely_to_exist_hosts_file', zones: ['example.org.'], inline: [['0a000001', 'example.org.']], fallthrough: ['.'] } },
+    { corefile: 'hosts highly_unlikely_to_exist_hosts_file example.org {\n 10.0.0.1 example.org\n }', want: { path: 'highly_unlikely_to_exist_hosts_file', zones: ['example.org.'], inline: [['0a000001', 'example.org.']] } },
+    { corefile: 'hosts highly_unlikely_to_exist_hosts_file example.org {\n fallthrough\n 10.0.0.1 example.org\n }', error: /Corefile:4: hosts: unknown property "10.0.0.1" \(inline entries go before fallthrough\)/ },
     // CoreDNS's TestHostsParseFallthroughUnsupported.
-    { block: 'hosts {\n fallthrough\n fallthrough_unsupported\n }', want: { fallthrough: ['.'], fallthroughUnsupported: true } },
-    { block: 'hosts {\n fallthrough_unsupported\n fallthrough example.org\n }', want: { fallthrough: ['example.org.'], fallthroughUnsupported: true } },
-    { block: 'hosts {\n fallthrough_unsupported\n }', error: /Corefile:3: hosts: fallthrough_unsupported requires fallthrough/ },
-    { block: 'hosts {\n fallthrough\n fallthrough_unsupported example.org\n }', error: /Corefile:4: hosts: fallthrough_unsupported: expected 0 arguments, got 1/ },
+    { corefile: 'hosts {\n fallthrough\n fallthrough_unsupported\n }', want: { fallthrough: ['.'], fallthroughUnsupported: true } },
+    { corefile: 'hosts {\n fallthrough_unsupported\n fallthrough example.org\n }', want: { fallthrough: ['example.org.'], fallthroughUnsupported: true } },
+    { corefile: 'hosts {\n fallthrough_unsupported\n }', error: /Corefile:3: hosts: fallthrough_unsupported requires fallthrough/ },
+    { corefile: 'hosts {\n fallthrough\n fallthrough_unsupported example.org\n }', error: /Corefile:4: hosts: fallthrough_unsupported: expected 0 arguments, got 1/ },
     // The k3s default and operators' inline shape.
-    { block: 'hosts /etc/coredns/NodeHosts {\n ttl 60\n reload 15s\n fallthrough\n }', want: { path: '/etc/coredns/NodeHosts', ttl: 60, reloadMs: 15000, fallthrough: ['.'] } },
-    { block: 'hosts {\n 10.0.0.1 foo.example\n fallthrough\n }', want: { inline: [['0a000001', 'foo.example.']], fallthrough: ['.'] } },
+    { corefile: 'hosts /etc/coredns/NodeHosts {\n ttl 60\n reload 15s\n fallthrough\n }', want: { path: '/etc/coredns/NodeHosts', ttl: 60, reloadMs: 15000, fallthrough: ['.'] } },
+    { corefile: 'hosts {\n 10.0.0.1 foo.example\n fallthrough\n }', want: { inline: [['0a000001', 'foo.example.']], fallthrough: ['.'] } },
     // Inline entries: both families, aliases, letter case, zone ids, comments.
-    { block: 'hosts {\n ::1 localhost Ip6-Localhost # the loopback\n fe80::1%eth0 link.example\n ::ffff:10.0.0.2 mapped.example\n }', want: { inline: [['00000000000000000000000000000001', 'localhost.', 'ip6-localhost.'], ['fe800000000000000000000000000001', 'link.example.'], ['0a000002', 'mapped.example.']] } },
-    { block: 'hosts {\n 192.168.1.10 *.example.com\n }', want: { inline: [['c0a8010a', '*.example.com.']] } },
-    { block: 'hosts {\n 10.0.0.1\n }', error: /Corefile:3: hosts: inline entry 10.0.0.1 needs at least one host name/ },
-    { block: 'hosts {\n 010.0.0.1 foo\n }', error: /Corefile:3: hosts: unknown property "010.0.0.1": expected one of ttl, no_reverse, reload, fallthrough, fallthrough_unsupported, or an inline entry/ },
-    { block: 'hosts {\n fallthruogh\n }', error: /Corefile:3: hosts: unknown property "fallthruogh"/ },
-    { block: 'hosts {\n 10.0.0.1 foo..example\n }', error: /Corefile:3: hosts: "foo..example" is not a host name/ },
-    { block: 'hosts {\n 10.0.0.1 foo {\n bar\n }\n }', error: /Corefile:3: hosts: inline entry 10.0.0.1 takes no block/ },
-    { block: 'hosts /etc/hosts example.org {\n 10.0.0.1 foo.example.net\n }', error: /Corefile:3: hosts: foo.example.net. is outside the zones this hosts serves \(example.org.\)/ },
+    { corefile: 'hosts {\n ::1 localhost Ip6-Localhost # the loopback\n fe80::1%eth0 link.example\n ::ffff:10.0.0.2 mapped.example\n }', want: { inline: [['00000000000000000000000000000001', 'localhost.', 'ip6-localhost.'], ['fe800000000000000000000000000001', 'link.example.'], ['0a000002', 'mapped.example.']] } },
+    { corefile: 'hosts {\n 192.168.1.10 *.example.com\n }', want: { inline: [['c0a8010a', '*.example.com.']] } },
+    { corefile: 'hosts {\n 10.0.0.1\n }', error: /Corefile:3: hosts: inline entry 10.0.0.1 needs at least one host name/ },
+    { corefile: 'hosts {\n 010.0.0.1 foo\n }', error: /Corefile:3: hosts: unknown property "010.0.0.1": expected one of ttl, no_reverse, reload, fallthrough, fallthrough_unsupported, or an inline entry/ },
+    { corefile: 'hosts {\n fallthruogh\n }', error: /Corefile:3: hosts: unknown property "fallthruogh"/ },
+    { corefile: 'hosts {\n 10.0.0.1 foo..example\n }', error: /Corefile:3: hosts: "foo..example" is not a host name/ },
+    { corefile: 'hosts {\n 10.0.0.1 foo {\n bar\n }\n }', error: /Corefile:3: hosts: inline entry 10.0.0.1 takes no block/ },
+    { corefile: 'hosts /etc/hosts example.org {\n 10.0.0.1 foo.example.net\n }', error: /Corefile:3: hosts: foo.example.net. is outside the zones this hosts serves \(example.org.\)/ },
     // ttl
-    { block: 'hosts {\n ttl 65535\n }', want: { ttl: 65535 } },
-    { block: 'hosts {\n ttl\n }', error: /Corefile:3: hosts: ttl: expected 1 argument, got 0/ },
-    { block: 'hosts {\n ttl 60 70\n }', error: /Corefile:3: hosts: ttl: expected 1 argument, got 2/ },
-    { block: 'hosts {\n ttl 1m\n }', error: /Corefile:3: hosts: ttl needs a number of seconds, got "1m"/ },
-    { block: 'hosts {\n ttl 0\n }', error: /Corefile:3: hosts: ttl provided is invalid: 0, expected 1 to 65535/ },
-    { block: 'hosts {\n ttl 65536\n }', error: /Corefile:3: hosts: ttl provided is invalid/ },
-    { block: 'hosts {\n ttl 60\n ttl 70\n }', error: /Corefile:4: hosts: "ttl" given more than once/ },
+    { corefile: 'hosts {\n ttl 65535\n }', want: { ttl: 65535 } },
+    { corefile: 'hosts {\n ttl\n }', error: /Corefile:3: hosts: ttl: expected 1 argument, got 0/ },
+    { corefile: 'hosts {\n ttl 60 70\n }', error: /Corefile:3: hosts: ttl: expected 1 argument, got 2/ },
+    { corefile: 'hosts {\n ttl 1m\n }', error: /Corefile:3: hosts: ttl needs a number of seconds, got "1m"/ },
+    { corefile: 'hosts {\n ttl 0\n }', error: /Corefile:3: hosts: ttl provided is invalid: 0, expected 1 to 65535/ },
+    { corefile: 'hosts {\n ttl 65536\n }', error: /Corefile:3: hosts: ttl provided is invalid/ },
+    { corefile: 'hosts {\n ttl 60\n ttl 70\n }', error: /Corefile:4: hosts: "ttl" given more than once/ },
     // reload
-    { block: 'hosts {\n reload 0\n }', want: { reloadMs: 0 } },
-    { block: 'hosts {\n reload 0s\n }', want: { reloadMs: 0 } },
-    { block: 'hosts {\n reload 300ms\n }', want: { reloadMs: 300 } },
-    { block: 'hosts {\n reload 1.5h\n }', want: { reloadMs: 5_400_000 } },
-    { block: 'hosts {\n reload 2h45m\n }', want: { reloadMs: 9_900_000 } },
-    { block: 'hosts {\n reload\n }', error: /Corefile:3: hosts: reload: expected 1 argument, got 0/ },
-    { block: 'hosts {\n reload -5s\n }', error: /Corefile:3: hosts: invalid negative duration for reload '-5s'/ },
-    { block: 'hosts {\n reload soon\n }', error: /Corefile:3: hosts: reload: expected a duration such as 5s, 1m or 250ms, got "soon"/ },
+    { corefile: 'hosts {\n reload 0\n }', want: { reloadMs: 0 } },
+    { corefile: 'hosts {\n reload 0s\n }', want: { reloadMs: 0 } },
+    { corefile: 'hosts {\n reload 300ms\n }', want: { reloadMs: 300 } },
+    { corefile: 'hosts {\n reload 1.5h\n }', want: { reloadMs: 5_400_000 } },
+    { corefile: 'hosts {\n reload 2h45m\n }', want: { reloadMs: 9_900_000 } },
+    { corefile: 'hosts {\n reload\n }', error: /Corefile:3: hosts: reload: expected 1 argument, got 0/ },
+    { corefile: 'hosts {\n reload -5s\n }', error: /Corefile:3: hosts: invalid negative duration for reload '-5s'/ },
+    { corefile: 'hosts {\n reload soon\n }', error: /Corefile:3: hosts: reload: expected a duration such as 5s, 1m or 250ms, got "soon"/ },
     // no_reverse, fallthrough
-    { block: 'hosts {\n no_reverse\n }', want: { reverse: false } },
-    { block: 'hosts {\n no_reverse please\n }', error: /Corefile:3: hosts: no_reverse: expected 0 arguments, got 1/ },
-    { block: 'hosts {\n fallthrough in-addr.arpa ip6.arpa\n }', want: { fallthrough: ['in-addr.arpa.', 'ip6.arpa.'] } },
-    { block: 'hosts {\n ttl 60 {\n }\n }', error: /Corefile:3: hosts: ttl: takes no block/ },
+    { corefile: 'hosts {\n no_reverse\n }', want: { reverse: false } },
+    { corefile: 'hosts {\n no_reverse please\n }', error: /Corefile:3: hosts: no_reverse: expected 0 arguments, got 1/ },
+    { corefile: 'hosts {\n fallthrough in-addr.arpa ip6.arpa\n }', want: { fallthrough: ['in-addr.arpa.', 'ip6.arpa.'] } },
+    { corefile: 'hosts {\n ttl 60 {\n }\n }', error: /Corefile:3: hosts: ttl: takes no block/ },
   ];
-  for (const c of cases) {
-    await t.test(c.block.replace(/\s+/g, ' '), () => {
-      const block = parseCorefile(`${c.keys ?? '.'} {\n ${c.block}\n}`).blocks[0]!;
-      const zones = [...new Set(block.keys.map((k) => k.zone))];
-      const parse = (): HostsConfig => hosts.parse(block.directives[0]!, { zones, port: 53, warn: () => {} });
-      if (c.error) assert.throws(parse, c.error);
-      else assert.deepEqual(plain(parse()), { ...defaults, ...c.want });
-    });
-  }
+  await assertSetupCases(t, hosts, cases, { view: plain, defaults });
 });
 
 test('hosts only once in a server block (CoreDNS: plugin.ErrOnce)', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { definePlugin, reply } from '@chaindns/core';
-import { assertCase, readmeCorefiles, startTestServer } from '@chaindns/core/testing';
+import { definePlugin } from '@chaindns/core';
+import { assertCase, readmeCorefiles, standIn, startTestServer } from '@chaindns/core/testing';
 import { k8s_external } from '../src/index.js';
 import { fakeSource } from './fake-source.js';
 
@@ -9,11 +9,7 @@ import { fakeSource } from './fake-source.js';
 // kubernetes offers CoreDNS's test cluster (fake-source.ts), forward answers every name with 192.0.2.1,
 // transfer passes every query on.
 const kubernetes = definePlugin({ name: 'kubernetes', parse: () => null, setup: (_c, ctx) => ctx.offer('external', fakeSource()) });
-const forward = definePlugin({
-  name: 'forward',
-  parse: () => null,
-  setup: () => ({ name: 'forward', serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 30, class: 'IN', data: '192.0.2.1' }] })), 0) }),
-});
+const forward = standIn('forward', (req) => ({ answers: [{ name: req.qnameRaw, type: 'A', ttl: 30, class: 'IN', data: '192.0.2.1' }] }));
 const transfer = definePlugin({ name: 'transfer', parse: () => null, setup: () => ({ name: 'transfer', serveDNS: (req, w, next) => next(req, w) }) });
 
 const SOA = 'example.org. 5 IN SOA ns1.dns.example.org. hostmaster.dns.example.org. 1499347823 7200 1800 86400 5';

@@ -1,45 +1,32 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { definePlugin, type ExternalSource, parseCorefile } from '@chaindns/core';
-import { checkCorefile, readmeCorefiles, startTestServer } from '@chaindns/core/testing';
+import { definePlugin, type ExternalSource } from '@chaindns/core';
+import { assertSetupCases, checkCorefile, readmeCorefiles, type SetupCase, startTestServer } from '@chaindns/core/testing';
 import { k8s_external } from '../src/index.js';
 
-const ctx = { zones: ['example.net.'], port: 53, warn: () => {} };
-
 test('k8s_external setup, as CoreDNS’s setup_test.go and its errors', async (t) => {
-  const defaults = { zones: ['example.net.'], apex: 'dns', ttl: 5, headless: false, fallthrough: null };
-  const cases: { line: string; want?: object; error?: RegExp }[] = [
-    { line: 'k8s_external', want: defaults },
-    { line: 'k8s_external example.org', want: { ...defaults, zones: ['example.org.'] } },
-    { line: 'k8s_external Example.ORG. example.com 10.0.0.0/24', want: { ...defaults, zones: ['example.org.', 'example.com.', '0.0.10.in-addr.arpa.'] } },
-    { line: 'k8s_external example.org {\n apex testdns\n}', want: { ...defaults, zones: ['example.org.'], apex: 'testdns' } },
-    { line: 'k8s_external example.org {\n headless\n}', want: { ...defaults, zones: ['example.org.'], headless: true } },
-    { line: 'k8s_external example.org {\n fallthrough\n}', want: { ...defaults, zones: ['example.org.'], fallthrough: ['.'] } },
-    { line: 'k8s_external example.org {\n fallthrough ip6.arpa inaddr.arpa foo.com\n}', want: { ...defaults, zones: ['example.org.'], fallthrough: ['ip6.arpa.', 'inaddr.arpa.', 'foo.com.'] } },
-    { line: 'k8s_external example.org {\n ttl 0\n}', want: { ...defaults, zones: ['example.org.'], ttl: 0 } },
-    { line: 'k8s_external example.org {\n ttl 3600\n}', want: { ...defaults, zones: ['example.org.'], ttl: 3600 } },
-    { line: 'k8s_external example.org {\n ttl 3601\n}', error: /Corefile:3: k8s_external: ttl: 3601 is out of range: expected 0 to 3600/ },
-    { line: 'k8s_external example.org {\n ttl -1\n}', error: /Corefile:3: k8s_external: ttl: -1 is out of range/ },
-    { line: 'k8s_external example.org {\n ttl five\n}', error: /Corefile:3: k8s_external: ttl: expected an integer, got "five"/ },
-    { line: 'k8s_external example.org {\n ttl\n}', error: /Corefile:3: k8s_external: ttl: expected 1 argument, got 0/ },
-    { line: 'k8s_external example.org {\n apex\n}', error: /Corefile:3: k8s_external: apex: expected 1 argument, got 0/ },
-    { line: 'k8s_external example.org {\n apex a..b\n}', error: /Corefile:3: k8s_external: apex: "a..b" is not a domain name/ },
-    { line: 'k8s_external example.org {\n headless yes\n}', error: /Corefile:3: k8s_external: headless: expected 0 arguments, got 1/ },
-    { line: 'k8s_external example.org {\n resyncperiod 30s\n}', error: /Corefile:3: k8s_external: unknown property "resyncperiod", expected one of: apex, ttl, headless, fallthrough/ },
-    { line: 'k8s_external 10.0.0.0/33', error: /Corefile:2: k8s_external: "10.0.0.0\/33" is not a valid CIDR/ },
+  const defaults = { zones: ['example.net.'], apex: 'dns', ttl: 5, headless: false, fallthrough: null, line: 2 };
+  const cases: SetupCase[] = [
+    { corefile: 'k8s_external', want: defaults },
+    { corefile: 'k8s_external example.org', want: { ...defaults, zones: ['example.org.'] } },
+    { corefile: 'k8s_external Example.ORG. example.com 10.0.0.0/24', want: { ...defaults, zones: ['example.org.', 'example.com.', '0.0.10.in-addr.arpa.'] } },
+    { corefile: 'k8s_external example.org {\n apex testdns\n}', want: { ...defaults, zones: ['example.org.'], apex: 'testdns' } },
+    { corefile: 'k8s_external example.org {\n headless\n}', want: { ...defaults, zones: ['example.org.'], headless: true } },
+    { corefile: 'k8s_external example.org {\n fallthrough\n}', want: { ...defaults, zones: ['example.org.'], fallthrough: ['.'] } },
+    { corefile: 'k8s_external example.org {\n fallthrough ip6.arpa inaddr.arpa foo.com\n}', want: { ...defaults, zones: ['example.org.'], fallthrough: ['ip6.arpa.', 'inaddr.arpa.', 'foo.com.'] } },
+    { corefile: 'k8s_external example.org {\n ttl 0\n}', want: { ...defaults, zones: ['example.org.'], ttl: 0 } },
+    { corefile: 'k8s_external example.org {\n ttl 3600\n}', want: { ...defaults, zones: ['example.org.'], ttl: 3600 } },
+    { corefile: 'k8s_external example.org {\n ttl 3601\n}', error: /Corefile:3: k8s_external: ttl: 3601 is out of range: expected 0 to 3600/ },
+    { corefile: 'k8s_external example.org {\n ttl -1\n}', error: /Corefile:3: k8s_external: ttl: -1 is out of range/ },
+    { corefile: 'k8s_external example.org {\n ttl five\n}', error: /Corefile:3: k8s_external: ttl: expected an integer, got "five"/ },
+    { corefile: 'k8s_external example.org {\n ttl\n}', error: /Corefile:3: k8s_external: ttl: expected 1 argument, got 0/ },
+    { corefile: 'k8s_external example.org {\n apex\n}', error: /Corefile:3: k8s_external: apex: expected 1 argument, got 0/ },
+    { corefile: 'k8s_external example.org {\n apex a..b\n}', error: /Corefile:3: k8s_external: apex: "a..b" is not a domain name/ },
+    { corefile: 'k8s_external example.org {\n headless yes\n}', error: /Corefile:3: k8s_external: headless: expected 0 arguments, got 1/ },
+    { corefile: 'k8s_external example.org {\n resyncperiod 30s\n}', error: /Corefile:3: k8s_external: unknown property "resyncperiod", expected one of: apex, ttl, headless, fallthrough/ },
+    { corefile: 'k8s_external 10.0.0.0/33', error: /Corefile:2: k8s_external: "10.0.0.0\/33" is not a valid CIDR/ },
   ];
-  for (const c of cases) {
-    await t.test(c.line, () => {
-      const d = parseCorefile(`. {\n ${c.line}\n}`).blocks[0]!.directives[0]!;
-      if (c.error) {
-        assert.throws(() => k8s_external.parse(d, ctx), c.error);
-        return;
-      }
-      const { at, ...config } = k8s_external.parse(d, ctx);
-      assert.deepEqual(config, c.want);
-      assert.equal(at.line, 2);
-    });
-  }
+  await assertSetupCases(t, k8s_external, cases, { keys: 'example.net', view: ({ at, ...config }) => ({ ...config, line: at.line }) });
 });
 
 test('the README examples parse', () => {

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { test } from 'node:test';
 import { Rcode } from '@chaindns/core';
-import { readmeCorefiles, startTestServer } from '@chaindns/core/testing';
+import { dig, readmeCorefiles, startTestServer } from '@chaindns/core/testing';
 import { local } from '../src/index.js';
 
 const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
-
-/** Real dig, asynchronously: the server answers from this process's event loop. */
-async function dig(port: number, ...args: string[]): Promise<string> {
-  return (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', '+nocmd', ...args], { encoding: 'utf8' })).stdout;
-}
 
 for (const [i, corefile] of examples.entries()) {
   test(`README example ${i + 1} answers localhost names over UDP and TCP, and counts them`, async () => {
@@ -26,8 +19,8 @@ for (const [i, corefile] of examples.entries()) {
         assert.equal((await s.query('example.org', 'A', { transport })).rcode, Rcode.SERVFAIL);
       }
       for (const transport of ['+notcp', '+tcp']) {
-        assert.match(await dig(s.port, transport, '+noall', '+answer', 'AAAA', 'localhost'), /^localhost\.\s+604800\s+IN\s+AAAA\s+::1$/m);
-        assert.match(await dig(s.port, transport, '+noall', '+answer', '-x', '127.0.0.1'), /^1\.0\.0\.127\.in-addr\.arpa\.\s+604800\s+IN\s+PTR\s+localhost\.$/m);
+        assert.match(await dig(s.port, '+nocmd', transport, '+noall', '+answer', 'AAAA', 'localhost'), /^localhost\.\s+604800\s+IN\s+AAAA\s+::1$/m);
+        assert.match(await dig(s.port, '+nocmd', transport, '+noall', '+answer', '-x', '127.0.0.1'), /^1\.0\.0\.127\.in-addr\.arpa\.\s+604800\s+IN\s+PTR\s+localhost\.$/m);
       }
       assert.match(await s.server.registry.metrics(), /^coredns_local_localhost_requests_total 2$/m);
     } finally {

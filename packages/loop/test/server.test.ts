@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { definePlugin, QType, Rcode, reply } from '@chaindns/core';
-import { selfRelay, startTestServer, type TestServer } from '@chaindns/core/testing';
+import { definePlugin, QType, Rcode } from '@chaindns/core';
+import { selfRelay, standIn, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { loop } from '../src/index.js';
 
 /** `relay`: a forwarder whose upstream is this server (a forwarding loop on loopback). */
 const relay = selfRelay({ name: 'relay', timeoutMs: 500 });
 
 /** `answer`: NXDOMAIN for everything, as an upstream that does not loop. */
-const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(reply(req, { rcode: Rcode.NXDOMAIN })), Rcode.NXDOMAIN) }),
-});
+const answer = standIn('answer', () => ({ rcode: Rcode.NXDOMAIN }));
 
 /**
  * `merge`: identical queries (name, type, transport) that arrive while one is

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { test } from 'node:test';
 import { definePlugin, reply } from '@chaindns/core';
-import { readmeCorefiles, rr, startTestServer } from '@chaindns/core/testing';
+import { dig, readmeCorefiles, rr, startTestServer } from '@chaindns/core/testing';
 import { minimal } from '../src/index.js';
 
 const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
@@ -33,11 +31,6 @@ const forward = definePlugin<null>({
 });
 /** The README's `whoami`: never reached, forward answers first. */
 const whoami = definePlugin<null>({ name: 'whoami', parse: () => null, setup: () => ({ name: 'whoami', serveDNS: () => 2 }) });
-
-/** Real dig, asynchronously: the server answers from this process's event loop. */
-async function dig(port: number, ...args: string[]): Promise<string> {
-  return (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', ...args], { encoding: 'utf8' })).stdout;
-}
 
 for (const [i, corefile] of examples.entries()) {
   test(`README example ${i + 1}: a positive answer comes without authority and additional records, NODATA whole, over UDP and TCP`, async () => {

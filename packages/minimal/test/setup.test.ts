@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCorefile } from '@chaindns/core';
-import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
+import { assertSetupCases, checkCorefile, readmeCorefiles, type SetupCase } from '@chaindns/core/testing';
 import { minimal } from '../src/index.js';
 
-const ctx = { zones: ['.'], port: 53, warn: () => {} };
-
 test('minimal setup', async (t) => {
-  const cases: { line: string; want?: object; error?: RegExp }[] = [
-    { line: 'minimal', want: {} },
-    { line: 'minimal extra', error: /Corefile:2: minimal: expected 0 arguments, got 1/ },
+  const cases: SetupCase[] = [
+    { corefile: 'minimal', want: {} },
+    { corefile: 'minimal extra', error: /Corefile:2: minimal: expected 0 arguments, got 1/ },
   ];
-  for (const c of cases) {
-    await t.test(c.line, () => {
-      const d = parseCorefile(`. {\n ${c.line}\n}`).blocks[0]!.directives[0]!;
-      if (c.error) assert.throws(() => minimal.parse(d, ctx), c.error);
-      else assert.deepEqual(minimal.parse(d, ctx), c.want);
-    });
-  }
+  await assertSetupCases(t, minimal, cases);
 });
 
 test('the README examples parse', () => {

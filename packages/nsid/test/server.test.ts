@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { definePlugin, reply } from '@chaindns/core';
-import { readmeCorefiles, startTestServer } from '@chaindns/core/testing';
+import { dig, readmeCorefiles, standIn, startTestServer } from '@chaindns/core/testing';
 import { nsid } from '../src/index.js';
 
 const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
 
 /** Stands in for the README's `whoami` (a plugin may not import another): an A record for every query. */
-const whoami = definePlugin<null>({
-  name: 'whoami',
-  parse: () => null,
-  setup: () => ({ name: 'whoami', serveDNS: (req, w) => (w.write(reply(req, { answers: [{ name: req.qnameRaw, type: 'A', ttl: 0, data: '192.0.2.1' }] })), 0) }),
-});
-
-/** Real dig, asynchronously: the server answers from this process's event loop. */
-async function dig(port: number, ...args: string[]): Promise<string> {
-  return (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', ...args], { encoding: 'utf8' })).stdout;
-}
+const whoami = standIn('whoami');
 
 for (const [i, corefile] of examples.entries()) {
   test(`README example ${i + 1}: dig +nsid sees the NSID, dig without it does not, over UDP and TCP`, async () => {

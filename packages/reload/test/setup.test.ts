@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCorefile } from '@chaindns/core';
-import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
+import { assertSetupCases, checkCorefile, readmeCorefiles, type SetupCase } from '@chaindns/core/testing';
 import { reload, type ReloadConfig } from '../src/index.js';
 
-const ctx = { zones: ['.'], port: 53, warn: () => {} };
-
 test('reload setup', async (t) => {
-  const cases: { corefile: string; want?: ReloadConfig; error?: RegExp }[] = [
+  const cases: SetupCase<ReloadConfig>[] = [
     { corefile: '. {\n reload\n}', want: { intervalMs: 30_000, jitterMs: 15_000 } },
     { corefile: '. {\n reload 10s\n}', want: { intervalMs: 10_000, jitterMs: 5000 } },
     { corefile: '. {\n reload 1m 10s\n}', want: { intervalMs: 60_000, jitterMs: 10_000 } },
@@ -22,13 +19,7 @@ test('reload setup', async (t) => {
     { corefile: '. {\n reload 10s 5s 1s\n}', error: /Corefile:2: reload: expected 0 to 2 arguments, got 3/ },
     { corefile: '. {\n reload {\n  interval 5s\n }\n}', error: /Corefile:2: reload: takes no block/ },
   ];
-  for (const c of cases) {
-    await t.test(c.corefile.replace(/\s+/g, ' '), () => {
-      const d = parseCorefile(c.corefile).blocks[0]!.directives[0]!;
-      if (c.error) assert.throws(() => reload.parse(d, ctx), c.error);
-      else assert.deepEqual(reload.parse(d, ctx), c.want);
-    });
-  }
+  await assertSetupCases(t, reload, cases, { keys: null });
 });
 
 test('the README examples parse', () => {

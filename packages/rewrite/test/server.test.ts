@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { test } from 'node:test';
 import type { AnyPluginDefinition } from '@chaindns/core';
-import { assertCase, present, readmeCorefiles, rr as rrOf, startTestServer, type TestServer } from '@chaindns/core/testing';
+import { assertCase, dig, present, readmeCorefiles, rr as rrOf, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { rewrite } from '../src/index.js';
 import { plugins } from './backends.js';
 import { optionsOf } from './kit.js';
@@ -49,7 +47,6 @@ async function check(s: TestServer, rows: readonly Row[]): Promise<void> {
     }
   }
 }
-
 
 /** What each README example answers, in the README's order. */
 const expectations: { what: string; rows: Row[] }[] = [
@@ -184,21 +181,16 @@ test("operators' rules: exact into the cluster, a regex without an answer rule, 
   }
 });
 
-/** Real dig, asynchronously: the server answers from this process's event loop. */
-async function dig(s: TestServer, ...args: string[]): Promise<string> {
-  return (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(s.port), '+time=2', '+tries=1', ...args], { encoding: 'utf8' })).stdout;
-}
-
 test('dig sees its own question and the names mapped back (AKS), over UDP and TCP', async () => {
   const s = await start(readmeCorefiles(new URL('../../README.md', import.meta.url).pathname)[7]!);
   try {
     for (const transport of ['+notcp', '+tcp']) {
-      const out = await dig(s, transport, 'WeB.ExAmple.com', 'A');
+      const out = await dig(s.port, transport, 'WeB.ExAmple.com', 'A');
       assert.match(out, /status: NOERROR/);
       assert.match(out, /^;WeB\.ExAmple\.com\.\s+IN\s+A$/m);
       assert.match(out, /^web\.example\.com\.\s+5\s+IN\s+A\s+10\.96\.0\.10$/m);
       assert.doesNotMatch(out, /mismatch/i);
-      const srv = await dig(s, transport, '_http._tcp.web.example.com', 'SRV');
+      const srv = await dig(s.port, transport, '_http._tcp.web.example.com', 'SRV');
       assert.match(srv, /^_http\._tcp\.web\.example\.com\.\s+5\s+IN\s+SRV\s+0 100 80 web\.default\.svc\.cluster\.local\.$/m);
     }
   } finally {
@@ -209,9 +201,9 @@ test('dig sees its own question and the names mapped back (AKS), over UDP and TC
 test('dig sees the EDNS0 option the rewrite set, no OPT without EDNS0, and its CH question back', async () => {
   const s = await start(readmeCorefiles(new URL('../../README.md', import.meta.url).pathname)[11]!);
   try {
-    const out = await dig(s, 'example.org', 'A');
+    const out = await dig(s.port, 'example.org', 'A');
     assert.match(out, /OPT=65518: 61 62 63 64/);
-    const plain = await dig(s, '+noedns', 'example.org', 'A');
+    const plain = await dig(s.port, '+noedns', 'example.org', 'A');
     assert.match(plain, /status: NOERROR/);
     assert.doesNotMatch(plain, /OPT PSEUDOSECTION/);
   } finally {
@@ -221,7 +213,7 @@ test('dig sees the EDNS0 option the rewrite set, no OPT without EDNS0, and its C
   try {
     // dig also says the message is malformed: IN records under a CH question, as CoreDNS answers it.
     for (const transport of ['+notcp', '+tcp']) {
-      const out = await dig(ch, transport, 'version.bind', 'TXT', 'CH');
+      const out = await dig(ch.port, transport, 'version.bind', 'TXT', 'CH');
       assert.match(out, /^;version\.bind\.\s+CH\s+TXT$/m);
       assert.match(out, /^version\.bind\.\s+0\s+IN\s+TXT\s+"from IN"$/m);
       assert.doesNotMatch(out, /mismatch/i);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCorefile } from '@chaindns/core';
-import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
+import { assertSetupCases, checkCorefile, readmeCorefiles, type SetupCase } from '@chaindns/core/testing';
 import { rewrite, type RewriteConfig, type RuleConfig } from '../src/index.js';
 
 const ctx = { zones: ['.'], port: 53, warn: () => {} };
@@ -13,31 +13,33 @@ function parse(text: string): RewriteConfig {
 }
 
 const rule = (text: string): RuleConfig => parse(text).rules[0]!;
+/** Every rule may lead with a mode: none (stop), stop or continue. */
+const modes = ['', 'stop ', 'continue '];
 
 test('rewrite setup: CoreDNS setup_test.go and the shapes operators write', async (t) => {
-  const cases: { text: string; want?: RuleConfig | RuleConfig[]; error?: RegExp }[] = [
-    { text: 'rewrite', error: /Corefile:2: rewrite: no rule type specified for rewrite$/ },
-    { text: 'rewrite name', error: /Corefile:2: rewrite: too few arguments for a name rule$/ },
+  const cases: SetupCase<RuleConfig | RuleConfig[]>[] = [
+    { corefile: 'rewrite', error: /Corefile:2: rewrite: no rule type specified for rewrite$/ },
+    { corefile: 'rewrite name', error: /Corefile:2: rewrite: too few arguments for a name rule$/ },
     {
-      text: 'rewrite name a.com b.com',
+      corefile: 'rewrite name a.com b.com',
       want: { field: 'name', mode: 'stop', match: 'exact', from: 'a.com.', to: 'b.com.', auto: true, answers: [] },
     },
     {
-      text: 'rewrite stop {\n    name regex foo bar\n    answer name bar foo\n}',
+      corefile: 'rewrite stop {\n    name regex foo bar\n    answer name bar foo\n}',
       want: { field: 'name', mode: 'stop', match: 'regex', from: 'foo', to: 'bar.', auto: false, answers: [{ target: 'name', pattern: 'bar', replacement: 'foo.' }] },
     },
     {
-      text: 'rewrite stop name regex foo bar answer name bar foo',
+      corefile: 'rewrite stop name regex foo bar answer name bar foo',
       want: { field: 'name', mode: 'stop', match: 'regex', from: 'foo', to: 'bar.', auto: false, answers: [{ target: 'name', pattern: 'bar', replacement: 'foo.' }] },
     },
-    { text: 'rewrite stop {\n    name regex foo bar\n    answer name bar foo\n    name baz\n}', error: /Corefile:5: rewrite: name answer rule for regex rule: 2 arguments required$/ },
-    { text: 'rewrite stop {\n    answer name bar foo\n    name regex foo bar\n}', error: /Corefile:3: rewrite: response rewrites must begin with a name rule$/ },
-    { text: 'rewrite stop', error: /Corefile:2: rewrite: stop rule must begin with a rule type$/ },
-    { text: 'rewrite continue', error: /Corefile:2: rewrite: continue rule must begin with a rule type$/ },
-    { text: 'rewrite stop name regex [bad[ bar answer name bar foo', error: /Corefile:2: rewrite: invalid regex pattern \[bad\[: / },
+    { corefile: 'rewrite stop {\n    name regex foo bar\n    answer name bar foo\n    name baz\n}', error: /Corefile:5: rewrite: name answer rule for regex rule: 2 arguments required$/ },
+    { corefile: 'rewrite stop {\n    answer name bar foo\n    name regex foo bar\n}', error: /Corefile:3: rewrite: response rewrites must begin with a name rule$/ },
+    { corefile: 'rewrite stop', error: /Corefile:2: rewrite: stop rule must begin with a rule type$/ },
+    { corefile: 'rewrite continue', error: /Corefile:2: rewrite: continue rule must begin with a rule type$/ },
+    { corefile: 'rewrite stop name regex [bad[ bar answer name bar foo', error: /Corefile:2: rewrite: invalid regex pattern \[bad\[: / },
     // The AKS custom DNS Corefile and operators' rules.
     {
-      text: 'rewrite stop {\n  name regex (.*)\\.example\\.com {1}.default.svc.cluster.local\n  answer name (.*)\\.default\\.svc\\.cluster\\.local {1}.example.com\n}',
+      corefile: 'rewrite stop {\n  name regex (.*)\\.example\\.com {1}.default.svc.cluster.local\n  answer name (.*)\\.default\\.svc\\.cluster\\.local {1}.example.com\n}',
       want: {
         field: 'name',
         mode: 'stop',
@@ -49,75 +51,71 @@ test('rewrite setup: CoreDNS setup_test.go and the shapes operators write', asyn
       },
     },
     {
-      text: 'rewrite name exact foo.example.com foo.default.svc.cluster.local',
+      corefile: 'rewrite name exact foo.example.com foo.default.svc.cluster.local',
       want: { field: 'name', mode: 'stop', match: 'exact', from: 'foo.example.com.', to: 'foo.default.svc.cluster.local.', auto: true, answers: [] },
     },
     {
-      text: 'rewrite name substring Service.US-West-1.example.org service.us-west-1.consul',
+      corefile: 'rewrite name substring Service.US-West-1.example.org service.us-west-1.consul',
       want: { field: 'name', mode: 'stop', match: 'substring', from: 'service.us-west-1.example.org.', to: 'service.us-west-1.consul.', auto: false, answers: [] },
     },
     {
-      text: 'rewrite continue name suffix .coredns.rocks .service.consul answer auto answer value (.*)\\.consul {1}.rocks',
+      corefile: 'rewrite continue name suffix .coredns.rocks .service.consul answer auto answer value (.*)\\.consul {1}.rocks',
       want: { field: 'name', mode: 'continue', match: 'suffix', from: '.coredns.rocks.', to: '.service.consul.', auto: true, answers: [{ target: 'value', pattern: '(.*)\\.consul', replacement: '{1}.rocks.' }] },
     },
     // `answer name auto` (CoreDNS's README PTR example) is `answer auto`.
     {
-      text: 'rewrite stop {\n name suffix .arpa .arpa\n answer name auto\n answer value (.*)\\.service\\.consul\\. {1}.coredns.rocks.\n}',
+      corefile: 'rewrite stop {\n name suffix .arpa .arpa\n answer name auto\n answer value (.*)\\.service\\.consul\\. {1}.coredns.rocks.\n}',
       want: { field: 'name', mode: 'stop', match: 'suffix', from: '.arpa.', to: '.arpa.', auto: true, answers: [{ target: 'value', pattern: '(.*)\\.service\\.consul\\.', replacement: '{1}.coredns.rocks.' }] },
     },
-    { text: 'rewrite name suffix a b answer auto answer name x y', error: /Corefile:2: rewrite: auto name answer rule cannot be combined with explicit name answer rules$/ },
-    { text: 'rewrite name exact a b {\n answer auto\n}', error: /Corefile:3: rewrite: a rule written on the directive line takes no block$/ },
-    { text: 'rewrite stop {\n name exact a b {\n  c\n }\n}', error: /Corefile:3: rewrite: "name" takes no block$/ },
-    { text: 'rewrite foo a b', error: /Corefile:2: rewrite: invalid rule type "foo", expected name, class, type, ttl, rcode, cname or edns0/ },
-    { text: 'rewrite unknown-action name a.com b.com', error: /invalid rule type "unknown-action"/ },
+    { corefile: 'rewrite name suffix a b answer auto answer name x y', error: /Corefile:2: rewrite: auto name answer rule cannot be combined with explicit name answer rules$/ },
+    { corefile: 'rewrite name exact a b {\n answer auto\n}', error: /Corefile:3: rewrite: a rule written on the directive line takes no block$/ },
+    { corefile: 'rewrite stop {\n name exact a b {\n  c\n }\n}', error: /Corefile:3: rewrite: "name" takes no block$/ },
+    { corefile: 'rewrite foo a b', error: /Corefile:2: rewrite: invalid rule type "foo", expected name, class, type, ttl, rcode, cname or edns0/ },
+    { corefile: 'rewrite unknown-action name a.com b.com', error: /invalid rule type "unknown-action"/ },
     // class and type
-    { text: 'rewrite class CH IN', want: { field: 'class', mode: 'stop', from: 3, to: 1 } },
-    { text: 'rewrite continue class hs ch', want: { field: 'class', mode: 'continue', from: 4, to: 3 } },
-    { text: 'rewrite class IN WV', error: /Corefile:2: rewrite: invalid class "WV"$/ },
-    { text: 'rewrite class ch in in', error: /Corefile:2: rewrite: class rules must have exactly two arguments$/ },
-    { text: 'rewrite type ANY HINFO', want: { field: 'type', mode: 'stop', from: 255, to: 13 } },
-    { text: 'rewrite type a minfo', want: { field: 'type', mode: 'stop', from: 1, to: 14 } },
-    { text: 'rewrite type XY WV', error: /Corefile:2: rewrite: invalid type "XY"$/ },
-    { text: 'rewrite type a', error: /Corefile:2: rewrite: type rules must have exactly two arguments$/ },
+    { corefile: 'rewrite class CH IN', want: { field: 'class', mode: 'stop', from: 3, to: 1 } },
+    { corefile: 'rewrite continue class hs ch', want: { field: 'class', mode: 'continue', from: 4, to: 3 } },
+    { corefile: 'rewrite class IN WV', error: /Corefile:2: rewrite: invalid class "WV"$/ },
+    { corefile: 'rewrite class ch in in', error: /Corefile:2: rewrite: class rules must have exactly two arguments$/ },
+    { corefile: 'rewrite type ANY HINFO', want: { field: 'type', mode: 'stop', from: 255, to: 13 } },
+    { corefile: 'rewrite type a minfo', want: { field: 'type', mode: 'stop', from: 1, to: 14 } },
+    { corefile: 'rewrite type XY WV', error: /Corefile:2: rewrite: invalid type "XY"$/ },
+    { corefile: 'rewrite type a', error: /Corefile:2: rewrite: type rules must have exactly two arguments$/ },
     // ttl (CoreDNS's TestNewTTLRule)
-    { text: 'rewrite ttl srv1.coredns.rocks 10', want: { field: 'ttl', mode: 'stop', match: 'exact', name: 'srv1.coredns.rocks.', min: 10, max: 10 } },
-    { text: 'rewrite continue ttl prefix coredns.rocks 20', want: { field: 'ttl', mode: 'continue', match: 'prefix', name: 'coredns.rocks.', min: 20, max: 20 } },
-    { text: 'rewrite ttl regex (srv1)\\.(coredns)\\.(rocks) 35', want: { field: 'ttl', mode: 'stop', match: 'regex', name: '(srv1)\\.(coredns)\\.(rocks)', min: 35, max: 35 } },
-    { text: 'rewrite ttl range.coredns.rocks 1-2', want: { field: 'ttl', mode: 'stop', match: 'exact', name: 'range.coredns.rocks.', min: 1, max: 2 } },
-    { text: 'rewrite ttl ceil.coredns.rocks -2', want: { field: 'ttl', mode: 'stop', match: 'exact', name: 'ceil.coredns.rocks.', min: 0, max: 2 } },
-    { text: 'rewrite ttl floor.coredns.rocks 1-', want: { field: 'ttl', mode: 'stop', match: 'exact', name: 'floor.coredns.rocks.', min: 1, max: 2147483647 } },
-    { text: 'rewrite ttl srv1.coredns.rocks 12345678901234567890', error: /Corefile:2: rewrite: invalid TTL '12345678901234567890' for a ttl rule/ },
-    { text: 'rewrite ttl srv1.coredns.rocks coredns.rocks', error: /invalid TTL 'coredns.rocks'/ },
-    { text: 'rewrite ttl invalid.coredns.rocks -', error: /invalid TTL '-'/ },
-    { text: 'rewrite ttl invalid.coredns.rocks 2-1', error: /invalid TTL '2-1'/ },
-    { text: 'rewrite ttl invalid.coredns.rocks 5-10-20', error: /invalid TTL '5-10-20'/ },
-    { text: 'rewrite ttl srv1.coredns.rocks', error: /Corefile:2: rewrite: too few \(1\) arguments for a ttl rule$/ },
-    { text: 'rewrite ttl exact a b 10 20', error: /Corefile:2: rewrite: too many \(5\) arguments for a ttl rule$/ },
-    { text: 'rewrite ttl wildcard a 10', error: /Corefile:2: rewrite: ttl rule supports only exact, prefix, suffix, substring, and regex name matching$/ },
-    { text: `rewrite ttl regex ${'a'.repeat(10001)} 300`, error: /regex pattern too long: 10001 > 10000 in a ttl rule/ },
+    { corefile: 'rewrite ttl srv1.coredns.rocks 10', want: { field: 'ttl', mode: 'stop', match: 'exact', name: 'srv1.coredns.rocks.', min: 10, max: 10 } },
+    { corefile: 'rewrite continue ttl prefix coredns.rocks 20', want: { field: 'ttl', mode: 'continue', match: 'prefix', name: 'coredns.rocks.', min: 20, max: 20 } },
+    { corefile: 'rewrite ttl regex (srv1)\\.(coredns)\\.(rocks) 35', want: { field: 'ttl', mode: 'stop', match: 'regex', name: '(srv1)\\.(coredns)\\.(rocks)', min: 35, max: 35 } },
+    { corefile: 'rewrite ttl range.coredns.rocks 1-2', want: { field: 'ttl', mode: 'stop', match: 'exact', name: 'range.coredns.rocks.', min: 1, max: 2 } },
+    { corefile: 'rewrite ttl ceil.coredns.rocks -2', want: { field: 'ttl', mode: 'stop', match: 'exact', name: 'ceil.coredns.rocks.', min: 0, max: 2 } },
+    { corefile: 'rewrite ttl floor.coredns.rocks 1-', want: { field: 'ttl', mode: 'stop', match: 'exact', name: 'floor.coredns.rocks.', min: 1, max: 2147483647 } },
+    { corefile: 'rewrite ttl srv1.coredns.rocks 12345678901234567890', error: /Corefile:2: rewrite: invalid TTL '12345678901234567890' for a ttl rule/ },
+    { corefile: 'rewrite ttl srv1.coredns.rocks coredns.rocks', error: /invalid TTL 'coredns.rocks'/ },
+    { corefile: 'rewrite ttl invalid.coredns.rocks -', error: /invalid TTL '-'/ },
+    { corefile: 'rewrite ttl invalid.coredns.rocks 2-1', error: /invalid TTL '2-1'/ },
+    { corefile: 'rewrite ttl invalid.coredns.rocks 5-10-20', error: /invalid TTL '5-10-20'/ },
+    { corefile: 'rewrite ttl srv1.coredns.rocks', error: /Corefile:2: rewrite: too few \(1\) arguments for a ttl rule$/ },
+    { corefile: 'rewrite ttl exact a b 10 20', error: /Corefile:2: rewrite: too many \(5\) arguments for a ttl rule$/ },
+    { corefile: 'rewrite ttl wildcard a 10', error: /Corefile:2: rewrite: ttl rule supports only exact, prefix, suffix, substring, and regex name matching$/ },
+    { corefile: `rewrite ttl regex ${'a'.repeat(10001)} 300`, error: /regex pattern too long: 10001 > 10000 in a ttl rule/ },
     // rcode (CoreDNS's TestNewRCodeRule)
-    { text: 'rewrite rcode numeric.rcode.coredns.rocks 2 0', want: { field: 'rcode', mode: 'stop', match: 'exact', name: 'numeric.rcode.coredns.rocks.', from: 2, to: 0 } },
-    { text: 'rewrite rcode exact match.string.rcode.coredns.rocks SERVFAIL NOERROR', want: { field: 'rcode', mode: 'stop', match: 'exact', name: 'match.string.rcode.coredns.rocks.', from: 2, to: 0 } },
-    { text: 'rewrite continue rcode regex (regex)\\.rcode\\.(coredns)\\.(rocks) FORMERR noerror', want: { field: 'rcode', mode: 'continue', match: 'regex', name: '(regex)\\.rcode\\.(coredns)\\.(rocks)', from: 1, to: 0 } },
-    { text: 'rewrite rcode too.few.rcode.coredns.rocks 2', error: /Corefile:2: rewrite: too few \(2\) arguments for a rcode rule$/ },
-    { text: 'rewrite rcode exact too.many.rcode.coredns.rocks 2 1 0', error: /Corefile:2: rewrite: too many \(5\) arguments for a rcode rule$/ },
-    { text: 'rewrite rcode invalid.rcode.coredns.rocks random nothing', error: /Corefile:2: rewrite: invalid matching RCODE 'random' for a rcode rule$/ },
-    { text: 'rewrite rcode a.example 2 24', error: /invalid replacement RCODE '24'/ },
-    { text: 'rewrite rcode a.example BADCOOKIE 23', want: { field: 'rcode', mode: 'stop', match: 'exact', name: 'a.example.', from: 23, to: 23 } },
+    { corefile: 'rewrite rcode numeric.rcode.coredns.rocks 2 0', want: { field: 'rcode', mode: 'stop', match: 'exact', name: 'numeric.rcode.coredns.rocks.', from: 2, to: 0 } },
+    { corefile: 'rewrite rcode exact match.string.rcode.coredns.rocks SERVFAIL NOERROR', want: { field: 'rcode', mode: 'stop', match: 'exact', name: 'match.string.rcode.coredns.rocks.', from: 2, to: 0 } },
+    { corefile: 'rewrite continue rcode regex (regex)\\.rcode\\.(coredns)\\.(rocks) FORMERR noerror', want: { field: 'rcode', mode: 'continue', match: 'regex', name: '(regex)\\.rcode\\.(coredns)\\.(rocks)', from: 1, to: 0 } },
+    { corefile: 'rewrite rcode too.few.rcode.coredns.rocks 2', error: /Corefile:2: rewrite: too few \(2\) arguments for a rcode rule$/ },
+    { corefile: 'rewrite rcode exact too.many.rcode.coredns.rocks 2 1 0', error: /Corefile:2: rewrite: too many \(5\) arguments for a rcode rule$/ },
+    { corefile: 'rewrite rcode invalid.rcode.coredns.rocks random nothing', error: /Corefile:2: rewrite: invalid matching RCODE 'random' for a rcode rule$/ },
+    { corefile: 'rewrite rcode a.example 2 24', error: /invalid replacement RCODE '24'/ },
+    { corefile: 'rewrite rcode a.example BADCOOKIE 23', want: { field: 'rcode', mode: 'stop', match: 'exact', name: 'a.example.', from: 23, to: 23 } },
     // cname
-    { text: 'rewrite cname regex (.*)\\.cdn\\.example\\.net\\. {1}.other.cdn.com.', want: { field: 'cname', mode: 'stop', match: 'regex', from: '(.*)\\.cdn\\.example\\.net\\.', to: '{1}.other.cdn.com.' } },
-    { text: 'rewrite cname A.example B.example', want: { field: 'cname', mode: 'stop', match: 'exact', from: 'a.example.', to: 'b.example.' } },
-    { text: 'rewrite continue cname suffix .Example.NET .example.org', want: { field: 'cname', mode: 'continue', match: 'suffix', from: '.example.net', to: '.example.org' } },
-    { text: 'rewrite cname a', error: /Corefile:2: rewrite: a cname rule takes \[exact\|prefix\|suffix\|substring\|regex\] FROM TO, got 1 arguments$/ },
-    { text: 'rewrite cname fuzzy a b', error: /cname rule supports only exact, prefix, suffix, substring, and regex/ },
-    { text: 'rewrite cname regex ([a b', error: /Corefile:2: rewrite: invalid cname rewrite regex pattern: / },
+    { corefile: 'rewrite cname regex (.*)\\.cdn\\.example\\.net\\. {1}.other.cdn.com.', want: { field: 'cname', mode: 'stop', match: 'regex', from: '(.*)\\.cdn\\.example\\.net\\.', to: '{1}.other.cdn.com.' } },
+    { corefile: 'rewrite cname A.example B.example', want: { field: 'cname', mode: 'stop', match: 'exact', from: 'a.example.', to: 'b.example.' } },
+    { corefile: 'rewrite continue cname suffix .Example.NET .example.org', want: { field: 'cname', mode: 'continue', match: 'suffix', from: '.example.net', to: '.example.org' } },
+    { corefile: 'rewrite cname a', error: /Corefile:2: rewrite: a cname rule takes \[exact\|prefix\|suffix\|substring\|regex\] FROM TO, got 1 arguments$/ },
+    { corefile: 'rewrite cname fuzzy a b', error: /cname rule supports only exact, prefix, suffix, substring, and regex/ },
+    { corefile: 'rewrite cname regex ([a b', error: /Corefile:2: rewrite: invalid cname rewrite regex pattern: / },
   ];
-  for (const c of cases) {
-    await t.test(c.text.slice(0, 80), () => {
-      if (c.error) assert.throws(() => parse(c.text), c.error);
-      else assert.deepEqual(parse(c.text).rules, Array.isArray(c.want) ? c.want : [c.want]);
-    });
-  }
+  const rows = cases.map((c) => (c.want && !Array.isArray(c.want) ? { ...c, want: [c.want] } : c));
+  await assertSetupCases(t, rewrite, rows, { view: (config) => config.rules });
 });
 
 test('rewrite setup: edns0 rules (CoreDNS TestNewRule)', async (t) => {
@@ -166,14 +164,13 @@ test('rewrite setup: edns0 rules (CoreDNS TestNewRule)', async (t) => {
     { text: 'edns0 subnet unset 24 56', error: /subnet unset action requires exactly one argument/ },
     { text: 'edns0 subnet unset revert', error: /subnet unset action requires exactly one argument/ },
   ];
-  for (const c of cases) {
-    for (const mode of ['', 'stop ', 'continue ']) {
-      await t.test(mode + c.text, () => {
-        if (c.error) return assert.throws(() => rule(`rewrite ${mode}${c.text}`), new RegExp(`Corefile:2: rewrite: ${c.error.source}`));
-        assert.deepEqual(rule(`rewrite ${mode}${c.text}`), { field: 'edns0', mode: mode.trim() || 'stop', action: c.action, option: c.option, revert: c.revert ?? false });
-      });
-    }
-  }
+  const rows = cases.flatMap((c) =>
+    modes.map((mode): SetupCase<RuleConfig[]> => ({
+      corefile: `rewrite ${mode}${c.text}`,
+      ...(c.error ? { error: new RegExp(`Corefile:2: rewrite: ${c.error.source}`) } : { want: [{ field: 'edns0', mode: mode.trim() || 'stop', action: c.action, option: c.option, revert: c.revert ?? false } as RuleConfig] }),
+    })),
+  );
+  await assertSetupCases(t, rewrite, rows, { view: (config) => config.rules });
   assert.throws(() => rule('rewrite unknown-action edns0 local set 0xffee abcedef'), /invalid rule type "unknown-action"/);
 });
 
@@ -220,14 +217,9 @@ test('rewrite setup: name rules (CoreDNS TestNewRule and TestNewNameRule)', asyn
     { args: 'name regex (.*)\\.example\\.com\\z {1}.b', ok: false },
     { args: 'name regex (?U)(.*)\\.example\\.com {1}.b', ok: false },
   ];
-  for (const c of cases) {
-    for (const mode of ['', 'stop ', 'continue ']) {
-      await t.test(mode + c.args.slice(0, 90), () => {
-        if (c.ok) assert.doesNotThrow(() => rule(`rewrite ${mode}${c.args}`));
-        else assert.throws(() => rule(`rewrite ${mode}${c.args}`), /Corefile:2: rewrite: /);
-      });
-    }
-  }
+  // A row without `want` or `error` only has to parse.
+  const rows = cases.flatMap((c) => modes.map((mode): SetupCase => ({ corefile: `rewrite ${mode}${c.args}`, ...(c.ok ? {} : { error: /Corefile:2: rewrite: / }) })));
+  await assertSetupCases(t, rewrite, rows);
   assert.throws(() => rule(`rewrite name regex ${'a'.repeat(10001)} x`), /regex pattern too long: 10001 > 10000/);
   assert.throws(() => rule('rewrite name regex (.*)\\.example\\.com\\z {1}.b'), /Corefile:2: rewrite: invalid regex pattern .*Invalid escape/);
 });

@@ -1,25 +1,14 @@
 /** A `transfer from` address: the primary a zone is pulled from, and whose NOTIFY is taken. */
 import { BlockList, isIP } from 'node:net';
-import { configError, parseHostPort, type Token } from '@chaindns/core';
+import { configError, type HostPort, parseIpPort, type Token } from '@chaindns/core';
 
-export interface Primary {
-  /** An IP address. */
-  readonly host: string;
-  readonly port: number;
-}
+/** An IP address and a port. */
+export type Primary = HostPort;
 
 /** `IP`, `IP:PORT` or `[IPv6]:PORT`, port 53 when none is given: CoreDNS's parse.TransferIn, which takes no `*` and no name. */
 export function parsePrimary(token: Token): Primary {
-  const text = token.text;
-  if (text === '*') configError(token, "secondary: can't use '*' in transfer from");
-  if (isIP(text) !== 0) return { host: text.toLowerCase(), port: 53 };
-  const hp = parseHostPort(token, 'secondary', '10.0.1.1, 2001:db8::1, 10.0.1.1:5300 or [2001:db8::1]:5300');
-  if (isIP(hp.host) === 0) configError(token, `secondary: must specify an IP address: "${text}"`);
-  return hp;
-}
-
-export function formatPrimary(p: Primary): string {
-  return p.host.includes(':') ? `[${p.host}]:${p.port}` : `${p.host}:${p.port}`;
+  if (token.text === '*') configError(token, "secondary: can't use '*' in transfer from");
+  return parseIpPort(token, 'secondary');
 }
 
 /**

@@ -1,8 +1,8 @@
-import { configError, definePlugin, eachSubdirective, expectArgs, normalizeZone, parseFallthrough, parseZones, type Token } from '@chaindns/core';
+import { configError, definePlugin, eachSubdirective, expectArgs, formatHostPort, normalizeZone, parseFallthrough, parseZones, type Token } from '@chaindns/core';
 import type { Zone } from '@chaindns/file';
 import { parseCatalog } from './catalog.js';
 import { CatalogConsumer } from './catalog-consumer.js';
-import { formatPrimary, parsePrimary, type Primary } from './primary.js';
+import { parsePrimary, type Primary } from './primary.js';
 import { createSecondary } from './secondary.js';
 import { ServedZones } from './served-zones.js';
 import { ZoneKeeper } from './zone-keeper.js';
@@ -37,7 +37,7 @@ function mergeScope(scope: readonly string[] | null, more: readonly string[]): r
 
 /** A zone and its primaries (and its catalog's member zones): what a keeper of it depends on. */
 function describe(z: SecondaryZoneConfig): string {
-  return `${z.origin} from ${z.primaries.map(formatPrimary).join(' ')}${z.catalog ? ` catalog ${z.catalog.join(' ')}` : ''}`;
+  return `${z.origin} from ${z.primaries.map(formatHostPort).join(' ')}${z.catalog ? ` catalog ${z.catalog.join(' ')}` : ''}`;
 }
 
 /** `secondary [ZONES...] { transfer from ADDRESS...; catalog [MEMBER-ZONES...]; fallthrough [ZONES...] }`. */

@@ -6,7 +6,8 @@
  * its messages keep coming.
  */
 import { connect } from 'node:net';
-import { formatPrimary, type Primary } from './primary.js';
+import { formatHostPort } from '@chaindns/core';
+import type { Primary } from './primary.js';
 import { TransferError } from './response.js';
 
 export const TIMEOUT_MS = 2000;
@@ -33,9 +34,9 @@ export function exchangeTcp(primary: Primary, query: Buffer, onMessage: (msg: Bu
     if (signal.aborted) return abort();
     signal.addEventListener('abort', abort);
     socket.setNoDelay(true);
-    socket.setTimeout(timeoutMs, () => finish(new TransferError(`${formatPrimary(primary)}: no answer within ${timeoutMs / 1000}s`)));
-    socket.on('error', (err) => finish(new TransferError(`${formatPrimary(primary)}: ${err.message}`)));
-    socket.on('close', () => finish(new TransferError(`${formatPrimary(primary)}: the connection closed before the answer ended`)));
+    socket.setTimeout(timeoutMs, () => finish(new TransferError(`${formatHostPort(primary)}: no answer within ${timeoutMs / 1000}s`)));
+    socket.on('error', (err) => finish(new TransferError(`${formatHostPort(primary)}: ${err.message}`)));
+    socket.on('close', () => finish(new TransferError(`${formatHostPort(primary)}: the connection closed before the answer ended`)));
     socket.on('connect', () => {
       const framed = Buffer.allocUnsafe(2 + query.length);
       framed.writeUInt16BE(query.length, 0);

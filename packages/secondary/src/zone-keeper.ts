@@ -8,9 +8,9 @@
  * checks at once. Shared by every config generation that serves the zone,
  * so a reload neither transfers again nor answers SERVFAIL meanwhile.
  */
-import type { Logger } from '@chaindns/core';
+import { formatHostPort, type Logger } from '@chaindns/core';
 import type { Zone } from '@chaindns/file';
-import { formatPrimary, type Primary, primaryMatcher } from './primary.js';
+import { type Primary, primaryMatcher } from './primary.js';
 import { askSerial, transferZone } from './primary-client.js';
 import { serialBefore, type SoaTimers } from './soa.js';
 
@@ -185,14 +185,14 @@ export class ZoneKeeper {
           return await this.transferFrom(p, this.zone);
         } catch (err) {
           if (this.abort.signal.aborted) throw err;
-          this.log.info(`IXFR of ${this.origin} from ${formatPrimary(p)} failed, trying AXFR: ${(err as Error).message}`);
+          this.log.info(`IXFR of ${this.origin} from ${formatHostPort(p)} failed, trying AXFR: ${(err as Error).message}`);
         }
       }
       try {
         return await this.transferFrom(p, null);
       } catch (err) {
         if (this.abort.signal.aborted) throw err;
-        this.log.error(`Failed to transfer ${this.origin} from ${formatPrimary(p)}: ${(err as Error).message}`);
+        this.log.error(`Failed to transfer ${this.origin} from ${formatHostPort(p)}: ${(err as Error).message}`);
         last = err;
       }
     }
@@ -203,12 +203,12 @@ export class ZoneKeeper {
   private async transferFrom(p: Primary, held: Zone | null): Promise<boolean> {
     const { inbound, outOfZone } = await transferZone(this.origin, p, held, this.abort.signal);
     if (inbound.kind === 'current') return false;
-    if (outOfZone > 0) this.log.warn(`Left out ${outOfZone} record(s) outside ${this.origin} from ${formatPrimary(p)}`);
+    if (outOfZone > 0) this.log.warn(`Left out ${outOfZone} record(s) outside ${this.origin} from ${formatHostPort(p)}`);
     const { zone, records } = inbound.kind === 'zone' ? inbound : await inbound.diff.apply(held!, inbound.soaRecord);
     this.accept?.(zone);
     this.zone = zone;
     this.soa = inbound.soa;
-    this.log.info(`Transferred: ${this.origin} from ${formatPrimary(p)} (${inbound.kind === 'zone' ? (held ? 'AXFR in answer to IXFR' : 'AXFR') : 'IXFR'}, ${records} records, serial ${inbound.soa.serial})`);
+    this.log.info(`Transferred: ${this.origin} from ${formatHostPort(p)} (${inbound.kind === 'zone' ? (held ? 'AXFR in answer to IXFR' : 'AXFR') : 'IXFR'}, ${records} records, serial ${inbound.soa.serial})`);
     return true;
   }
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventually, freePort, startTestServer } from '@chaindns/core/testing';
+import { dig, eventually, freePort, startTestServer } from '@chaindns/core/testing';
 import { secondary } from '../src/index.js';
 import { catalogZone, memberZone } from './catalog-fixture.js';
-import { dig, startNamed } from './named.js';
+import { startNamed } from './named.js';
 
 // A catalog zone (RFC 9432) from BIND's named as a real primary: its members served, and followed through NOTIFY.
 

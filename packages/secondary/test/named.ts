@@ -1,10 +1,9 @@
 /** BIND's named as a real primary on 127.0.0.1, started and stopped by a test. */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { eventually, freePort } from '@chaindns/core/testing';
+import { dig, eventually, freePort } from '@chaindns/core/testing';
 
 export interface Named {
   readonly port: number;
@@ -84,9 +83,4 @@ export async function startNamed(zones: Readonly<Record<string, string>>, option
   };
   await named.start();
   return named;
-}
-
-/** `dig +noall +answer` (and more flags) at 127.0.0.1:port. */
-export async function dig(port: number, ...args: string[]): Promise<string> {
-  return (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 })).stdout;
 }

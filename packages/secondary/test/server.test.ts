@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { after, before, test } from 'node:test';
 import { buildQuery, Opcode, QType, Rcode } from '@chaindns/core';
-import { eventually, freePort, startTestServer, type TestServer } from '@chaindns/core/testing';
+import { dig, eventually, freePort, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { secondary } from '../src/index.js';
-import { dig, type Named, startNamed } from './named.js';
+import { type Named, startNamed } from './named.js';
 import { exampleOrg, QUESTIONS } from './zone-text.js';
 
 // A real primary (BIND's named) on 127.0.0.1, and chaindns pulling example.org from it.

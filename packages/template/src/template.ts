@@ -1,8 +1,7 @@
-import { type Answer, className, fallsThrough, type Handler, matchZone, type Next, parseAnswer, PluginError, QType, Rcode, reply, type Request, type ResponseWriter, type Result, typeName, withExtendedError } from '@chaindns/core';
+import { type Answer, beginReply, className, fallsThrough, type Handler, matchZone, type Next, parseAnswer, PluginError, QType, Rcode, reply, type Request, type ResponseWriter, type Result, typeName, withExtendedError } from '@chaindns/core';
 import { ExprError, type ExprValue } from '@chaindns/core/expr';
 import type { TemplateSpec } from './config.js';
 import { runExpressions } from './expressions.js';
-import { emptyReply } from './empty-reply.js';
 import type { TemplateMetrics } from './metrics.js';
 import { NameRegex, type Submatches } from './name-regex.js';
 import { QueryData } from './query-data.js';
@@ -118,7 +117,8 @@ function expressions(t: Prepared, req: Request, sub: Submatches): ReadonlyMap<st
 /** Renders the template's records and writes the reply; async only when a CNAME target is looked up. */
 function respond(req: Request, w: ResponseWriter, t: Prepared, data: QueryData, metrics: TemplateMetrics, resolve: Resolve | undefined): Result {
   if (t.empty && !(t.ederror && req.edns)) {
-    w.write(emptyReply(req, t.rcode));
+    // No records: the message reply() encodes, from the query's bytes without dns-packet.
+    w.write(beginReply(req, t.rcode, 0, 0, 0));
     return t.rcode;
   }
   const answers = t.answers.map((m) => record(m, data, metrics));

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { test } from 'node:test';
 import { type AnyPluginDefinition, definePlugin, QClass, reply } from '@chaindns/core';
-import { assertCase, type Case, readmeCorefiles, startTestServer, type TestServer } from '@chaindns/core/testing';
+import { assertCase, type Case, dig, readmeCorefiles, startTestServer, type TestServer } from '@chaindns/core/testing';
 import { template } from '../src/index.js';
 
 /**
@@ -166,14 +164,13 @@ test('the README examples are served as CoreDNS answers them', async (t) => {
 test('dig reads the answers and the extended error', async () => {
   const s = await startTestServer(readme[1]! + readme[4]!.replace(/^\. \{/, 'example in-addr.arpa {'), { plugins });
   try {
-    const dig = async (...args: string[]): Promise<string> => (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(s.port), '+tries=1', '+time=2', ...args])).stdout;
-    const invalid = await dig('foo.invalid', 'A');
+    const invalid = await dig(s.port, 'foo.invalid', 'A');
     assert.match(invalid, /status: NXDOMAIN/);
     assert.match(invalid, /flags: qr aa rd;/);
     assert.match(invalid, /; EDE: 21 \(Not Supported\): \(Blocked according to RFC2606\)/);
     assert.match(invalid, /^invalid\.\s+60\s+IN\s+SOA\s+ns\.invalid\. hostmaster\.invalid\. 1 60 60 60 60$/m);
-    assert.equal((await dig('+short', 'ip-10-1-2-3.example', 'A')).trim(), '10.1.2.3');
-    assert.equal((await dig('+short', '+tcp', '-x', '10.1.2.3')).trim(), 'ip-10-1-2-3.example.');
+    assert.equal((await dig(s.port, '+short', 'ip-10-1-2-3.example', 'A')).trim(), '10.1.2.3');
+    assert.equal((await dig(s.port, '+short', '+tcp', '-x', '10.1.2.3')).trim(), 'ip-10-1-2-3.example.');
   } finally {
     await s.stop();
   }

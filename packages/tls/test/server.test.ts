@@ -5,8 +5,8 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { definePlugin, QType, reply, type Request } from '@chaindns/core';
-import { makeTestCertificates, readmeCorefiles, startTestServer, type TestCertificates, type TestServer } from '@chaindns/core/testing';
+import { QType } from '@chaindns/core';
+import { makeTestCertificates, readmeCorefiles, standIn, startTestServer, type TestCertificates, type TestServer } from '@chaindns/core/testing';
 import { tls } from '../src/index.js';
 
 // The clients users have: Knot's kdig (Debian's knot-dnsutils) and curl. Asynchronous: the server runs in this event loop.
@@ -19,18 +19,10 @@ before(async () => {
 after(() => certs.remove());
 
 /** `answer`: A 127.0.0.1 (TTL 120) for A questions, no data for others; a TXT `transport server` in the additional section. */
-const answer = definePlugin<null>({
-  name: 'answer',
-  parse: () => null,
-  setup: () => ({
-    name: 'answer',
-    serveDNS(req: Request, w) {
-      const answers = req.qtype === QType.A ? [{ name: req.qnameRaw, type: 'A' as const, ttl: 120, data: '127.0.0.1' }] : [];
-      w.write(reply(req, { answers, additionals: [{ name: req.qnameRaw, type: 'TXT', ttl: 0, data: `${req.transport} ${req.server}` }] }));
-      return 0;
-    },
-  }),
-});
+const answer = standIn('answer', (req) => ({
+  answers: req.qtype === QType.A ? [{ name: req.qnameRaw, type: 'A', ttl: 120, data: '127.0.0.1' }] : [],
+  additionals: [{ name: req.qnameRaw, type: 'TXT', ttl: 0, data: `${req.transport} ${req.server}` }],
+}));
 
 const portOf = (s: TestServer, scheme: string): number => s.server.addresses().find((a) => a.scheme === scheme)!.port;
 

@@ -2,11 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { definePlugin, parseCorefile, reply } from '@chaindns/core';
-import { checkCorefile, makeTestCertificates, readmeCorefiles, startTestServer, type TestCertificates } from '@chaindns/core/testing';
+import { assertSetupCases, checkCorefile, makeTestCertificates, readmeCorefiles, type SetupCase, standIn, startTestServer, type TestCertificates } from '@chaindns/core/testing';
 import { tls, type TlsConfig } from '../src/index.js';
-
-const ctx = { zones: ['.'], port: 853, warn: () => {} };
 
 /** The config as written: tokens' texts. */
 function plain(c: TlsConfig): Record<string, unknown> {
@@ -15,35 +12,29 @@ function plain(c: TlsConfig): Record<string, unknown> {
 
 describe('tls parse', () => {
   const defaults: { cert: string; key: string; ca: string | null; clientAuth: string; keylog: string | null } = { cert: 'cert.pem', key: 'key.pem', ca: null, clientAuth: 'nocert', keylog: null };
-  const cases: { block: string; want?: Partial<typeof defaults>; error?: RegExp }[] = [
+  const cases: SetupCase<Partial<typeof defaults>>[] = [
     // CoreDNS's TestTLS.
-    { block: 'tls cert.pem key.pem', want: {} },
-    { block: 'tls cert.pem key.pem ca.pem', want: { ca: 'ca.pem' } },
-    { block: 'tls', error: /^Corefile:2: tls: expected 2 to 3 arguments, got 0$/ },
-    { block: 'tls cert.pem', error: /^Corefile:2: tls: expected 2 to 3 arguments, got 1$/ },
-    { block: 'tls cert.pem key.pem ca.pem extra', error: /^Corefile:2: tls: expected 2 to 3 arguments, got 4$/ },
+    { corefile: 'tls cert.pem key.pem', want: {} },
+    { corefile: 'tls cert.pem key.pem ca.pem', want: { ca: 'ca.pem' } },
+    { corefile: 'tls', error: /^Corefile:2: tls: expected 2 to 3 arguments, got 0$/ },
+    { corefile: 'tls cert.pem', error: /^Corefile:2: tls: expected 2 to 3 arguments, got 1$/ },
+    { corefile: 'tls cert.pem key.pem ca.pem extra', error: /^Corefile:2: tls: expected 2 to 3 arguments, got 4$/ },
     // CoreDNS's TestTLSClientAuthentication.
-    ...(['nocert', 'request', 'require', 'verify_if_given', 'require_and_verify'] as const).map((mode) => ({ block: `tls cert.pem key.pem {\n client_auth ${mode}\n }`, want: { clientAuth: mode } })),
-    { block: 'tls cert.pem key.pem {\n client_auth no_such_auth\n }', error: /^Corefile:3: tls: client_auth: expected one of nocert, request, require, verify_if_given, require_and_verify, got "no_such_auth"$/ },
-    { block: 'tls cert.pem key.pem {\n client_auth require_any\n }', error: /got "require_any"/ },
-    { block: 'tls cert.pem key.pem {\n client_auth\n }', error: /^Corefile:3: tls: client_auth: expected 1 argument, got 0$/ },
-    { block: 'tls cert.pem key.pem {\n client_auth request require\n }', error: /^Corefile:3: tls: client_auth: expected 1 argument, got 2$/ },
-    { block: 'tls cert.pem key.pem {\n client_auth request\n client_auth require\n }', error: /^Corefile:4: tls: "client_auth" given more than once$/ },
+    ...(['nocert', 'request', 'require', 'verify_if_given', 'require_and_verify'] as const).map((mode) => ({ corefile: `tls cert.pem key.pem {\n client_auth ${mode}\n }`, want: { clientAuth: mode } })),
+    { corefile: 'tls cert.pem key.pem {\n client_auth no_such_auth\n }', error: /^Corefile:3: tls: client_auth: expected one of nocert, request, require, verify_if_given, require_and_verify, got "no_such_auth"$/ },
+    { corefile: 'tls cert.pem key.pem {\n client_auth require_any\n }', error: /got "require_any"/ },
+    { corefile: 'tls cert.pem key.pem {\n client_auth\n }', error: /^Corefile:3: tls: client_auth: expected 1 argument, got 0$/ },
+    { corefile: 'tls cert.pem key.pem {\n client_auth request require\n }', error: /^Corefile:3: tls: client_auth: expected 1 argument, got 2$/ },
+    { corefile: 'tls cert.pem key.pem {\n client_auth request\n client_auth require\n }', error: /^Corefile:4: tls: "client_auth" given more than once$/ },
     // CoreDNS's keylog.
-    { block: 'tls cert.pem key.pem {\n keylog /var/log/chaindns/keys.log\n }', want: { keylog: '/var/log/chaindns/keys.log' } },
-    { block: 'tls cert.pem key.pem {\n keylog\n }', error: /^Corefile:3: tls: keylog: expected 1 argument, got 0$/ },
-    { block: 'tls cert.pem key.pem {\n unknown 1\n }', error: /^Corefile:3: tls: unknown property "unknown", expected one of: client_auth, keylog$/ },
+    { corefile: 'tls cert.pem key.pem {\n keylog /var/log/chaindns/keys.log\n }', want: { keylog: '/var/log/chaindns/keys.log' } },
+    { corefile: 'tls cert.pem key.pem {\n keylog\n }', error: /^Corefile:3: tls: keylog: expected 1 argument, got 0$/ },
+    { corefile: 'tls cert.pem key.pem {\n unknown 1\n }', error: /^Corefile:3: tls: unknown property "unknown", expected one of: client_auth, keylog$/ },
     // CoreDNS's ACME form.
-    { block: 'tls {\n acme dns.example.org\n email hostmaster@example.org\n }', error: /^Corefile:2: tls: certificates from ACME \(acme, email, ca, storage, ca_root, resolver\) are not supported; give the files: tls CERT KEY \[CA\]$/ },
-    { block: 'tls cert.pem key.pem {\n acme dns.example.org\n }', error: /^Corefile:3: tls: unknown property "acme"/ },
+    { corefile: 'tls {\n acme dns.example.org\n email hostmaster@example.org\n }', error: /^Corefile:2: tls: certificates from ACME \(acme, email, ca, storage, ca_root, resolver\) are not supported; give the files: tls CERT KEY \[CA\]$/ },
+    { corefile: 'tls cert.pem key.pem {\n acme dns.example.org\n }', error: /^Corefile:3: tls: unknown property "acme"/ },
   ];
-  for (const c of cases) {
-    it(c.block.replace(/\s+/g, ' '), () => {
-      const d = parseCorefile(`tls://. {\n${c.block}\n}`).blocks[0]!.directives[0]!;
-      if (c.error) assert.throws(() => tls.parse(d, ctx), (err: Error) => (assert.match(err.message, c.error!), true));
-      else assert.deepEqual(plain(tls.parse(d, ctx)), { ...defaults, ...c.want });
-    });
-  }
+  it('parses CoreDNS syntax, refuses what it cannot honour', (t) => assertSetupCases(t, tls, cases, { keys: 'tls://.', view: plain, defaults }));
 
   it('the README examples parse', () => {
     const examples = readmeCorefiles(new URL('../../README.md', import.meta.url).pathname);
@@ -60,11 +51,7 @@ describe('tls setup: the files, with file:line', () => {
   });
   after(() => certs.remove());
 
-  const answer = definePlugin<null>({
-    name: 'answer',
-    parse: () => null,
-    setup: () => ({ name: 'answer', serveDNS: (req, w) => (w.write(reply(req, {})), 0) }),
-  });
+  const answer = standIn('answer', () => ({}));
   const start = (corefile: string) => startTestServer(corefile, { plugins: [tls, answer] });
   const f = (name: string): string => join(certs.dir, name);
 

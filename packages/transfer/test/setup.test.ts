@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCorefile } from '@chaindns/core';
-import { checkCorefile, readmeCorefiles } from '@chaindns/core/testing';
+import { assertSetupCases, checkCorefile, readmeCorefiles, type SetupCase } from '@chaindns/core/testing';
 import { transfer } from '../src/index.js';
 
 const ctx = { zones: ['example.org.'], port: 53, warn: () => {} };
 
 test('transfer setup', async (t) => {
   const xfr = (over: object) => ({ xfrs: [{ zones: ['example.org.'], anyone: false, to: [], source: null, ...over }] });
-  const cases: { text: string; want?: object; error?: RegExp }[] = [
-    { text: 'transfer {\n  to *\n }', want: xfr({ anyone: true }) },
-    { text: 'transfer example.net {\n  to *\n }', want: xfr({ zones: ['example.net.'], anyone: true }) },
+  const cases: SetupCase[] = [
+    { corefile: 'transfer {\n  to *\n }', want: xfr({ anyone: true }) },
+    { corefile: 'transfer example.net {\n  to *\n }', want: xfr({ zones: ['example.net.'], anyone: true }) },
     {
-      text: 'transfer {\n  to 10.0.0.1 10.0.0.2:5300 [::1]:5301 2001:db8::1\n  to *\n  source 127.0.0.1\n }',
+      corefile: 'transfer {\n  to 10.0.0.1 10.0.0.2:5300 [::1]:5301 2001:db8::1\n  to *\n  source 127.0.0.1\n }',
       want: xfr({
         anyone: true,
         to: [
@@ -24,21 +24,15 @@ test('transfer setup', async (t) => {
         source: '127.0.0.1',
       }),
     },
-    { text: 'transfer', error: /Corefile:2: transfer: 'to' is required/ },
-    { text: 'transfer {\n  to\n }', error: /Corefile:3: transfer: to: expected at least 1 argument/ },
-    { text: 'transfer {\n  to example.com\n }', error: /Corefile:3: transfer: address "example.com" has no port/ },
-    { text: 'transfer {\n  to example.com:53\n }', error: /Corefile:3: transfer: "example.com:53" is not an IP address/ },
-    { text: 'transfer {\n  to *\n  source nowhere\n }', error: /Corefile:4: transfer: invalid source address "nowhere"/ },
-    { text: 'transfer {\n  to *\n  source ::1\n  source ::1\n }', error: /Corefile:5: transfer: "source" given more than once/ },
-    { text: 'transfer {\n  to *\n  tsig key\n }', error: /Corefile:4: transfer: unknown property "tsig"/ },
+    { corefile: 'transfer', error: /Corefile:2: transfer: 'to' is required/ },
+    { corefile: 'transfer {\n  to\n }', error: /Corefile:3: transfer: to: expected at least 1 argument/ },
+    { corefile: 'transfer {\n  to example.com\n }', error: /Corefile:3: transfer: must specify an IP address: "example.com"$/ },
+    { corefile: 'transfer {\n  to example.com:53\n }', error: /Corefile:3: transfer: must specify an IP address: "example.com:53"$/ },
+    { corefile: 'transfer {\n  to *\n  source nowhere\n }', error: /Corefile:4: transfer: invalid source address "nowhere"/ },
+    { corefile: 'transfer {\n  to *\n  source ::1\n  source ::1\n }', error: /Corefile:5: transfer: "source" given more than once/ },
+    { corefile: 'transfer {\n  to *\n  tsig key\n }', error: /Corefile:4: transfer: unknown property "tsig"/ },
   ];
-  for (const c of cases) {
-    await t.test(c.text, () => {
-      const d = parseCorefile(`example.org {\n ${c.text}\n}`).blocks[0]!.directives[0]!;
-      if (c.error) assert.throws(() => transfer.parse(d, ctx), c.error);
-      else assert.deepEqual(transfer.parse(d, ctx), c.want);
-    });
-  }
+  await assertSetupCases(t, transfer, cases, { keys: 'example.org' });
 });
 
 test('several transfer lines combine', () => {

@@ -39,6 +39,20 @@ export function parseHostPort(token: Token, directive: string, example = ':8080,
   return { host: host.toLowerCase(), port: Number(port) };
 }
 
+/**
+ * An IP address with an optional port: `IP`, `IP:PORT` or `[IPv6]:PORT`,
+ * `defaultPort` when none is given; a name is refused (CoreDNS's
+ * parse.HostPort, which transfer's `to` and secondary's `transfer from` use).
+ */
+export function parseIpPort(token: Token, directive: string, defaultPort = 53): HostPort {
+  const text = token.text;
+  if (isIP(text) !== 0) return { host: text.toLowerCase(), port: defaultPort };
+  const colon = text.lastIndexOf(':');
+  const host = text.startsWith('[') ? text.slice(1, text.indexOf(']')) : colon < 0 ? text : text.slice(0, colon);
+  if (isIP(host) === 0) configError(token, `${directive}: must specify an IP address: "${text}"`);
+  return parseHostPort(token, directive, '10.0.0.1, 2001:db8::1, 10.0.0.1:5300 or [2001:db8::1]:5300');
+}
+
 /** The address as CoreDNS writes it: `:8080`, `[::1]:8080`, `localhost:8181`. */
 export function formatHostPort(address: HostPort): string {
   return `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;

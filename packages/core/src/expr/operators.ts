@@ -91,9 +91,20 @@ const STRING_TESTS: Readonly<Record<string, (a: string, b: string) => boolean>> 
   endsWith: (a, b) => a.endsWith(b),
 };
 
+/** `+` and the orderings take two strings or two numbers. */
+function stringsOrNumbers(a: ExprValue, b: ExprValue): boolean {
+  return (typeof a === 'string' && typeof b === 'string') || (typeof a === 'number' && typeof b === 'number');
+}
+
+function mismatched(op: string, a: string, b: string): string {
+  return `invalid operation: ${op} (mismatched types ${a} and ${b})`;
+}
+
 export function binaryOperator<C>(op: string, left: Compiled<C>, right: Compiled<C>): Compiled<C> {
   const [l, r] = [left.run, right.run];
   const constant = left.constant && right.constant;
+  /** The two-sided runner of every operator that takes both values (all but `&&` and `||`). */
+  const both = (type: ExprType, apply: (a: ExprValue, b: ExprValue) => ExprValue): Compiled<C> => ({ type, constant, run: (ctx) => apply(l(ctx), r(ctx)) });
   switch (op) {
     case '||':
     case 'or':
@@ -107,70 +118,40 @@ export function binaryOperator<C>(op: string, left: Compiled<C>, right: Compiled
     case '==':
     case '!=': {
       const known = (t: ExprType): boolean => t !== 'any' && t !== 'nil';
-      if (known(left.type) && known(right.type) && left.type !== right.type) compileError(`invalid operation: ${op} (mismatched types ${left.type} and ${right.type})`);
+      if (known(left.type) && known(right.type) && left.type !== right.type) compileError(mismatched(op, left.type, right.type));
       const want = op === '==';
-      return { type: 'bool', constant, run: (ctx) => equal(l(ctx), r(ctx)) === want };
-    }
-    case '+': {
-      if (left.type !== 'any' && right.type !== 'any' && (left.type !== right.type || (left.type !== 'string' && left.type !== 'number'))) {
-        compileError(`invalid operation: + (mismatched types ${left.type} and ${right.type})`);
-      }
-      const type = left.type === 'any' ? right.type : left.type;
-      return {
-        type,
-        constant,
-        run(ctx) {
-          const a = l(ctx);
-          const b = r(ctx);
-          if (typeof a === 'string' && typeof b === 'string') return a + b;
-          if (typeof a === 'number' && typeof b === 'number') return a + b;
-          return runError(`invalid operation: + (mismatched types ${typeOf(a)} and ${typeOf(b)})`);
-        },
-      };
+      return both('bool', (a, b) => equal(a, b) === want);
     }
     case 'in':
     case 'not in': {
-      if (right.type !== 'array' && right.type !== 'any') compileError(`invalid operation: ${op} needs an array on its right, got ${right.type}`);
+      const notArray = (type: string): string => `invalid operation: ${op} needs an array on its right, got ${type}`;
+      if (right.type !== 'array' && right.type !== 'any') compileError(notArray(right.type));
       const want = op === 'in';
-      return {
-        type: 'bool',
-        constant,
-        run(ctx) {
-          const a = l(ctx);
-          const b = r(ctx);
-          if (!Array.isArray(b)) return runError(`invalid operation: ${op} needs an array on its right, got ${typeOf(b)}`);
-          return (b as readonly ExprValue[]).some((v) => equal(a, v)) === want;
-        },
-      };
+      return both('bool', (a, b) => (Array.isArray(b) ? (b as readonly ExprValue[]).some((v) => equal(a, v)) === want : runError(notArray(typeOf(b)))));
     }
+  }
+  const order = own(ORDER, op);
+  if (op === '+' || order) {
+    if (left.type !== 'any' && right.type !== 'any' && (left.type !== right.type || (left.type !== 'string' && left.type !== 'number'))) {
+      compileError(mismatched(op, left.type, right.type));
+    }
+    const checked = (apply: (a: string | number, b: string | number) => ExprValue) => (a: ExprValue, b: ExprValue) =>
+      stringsOrNumbers(a, b) ? apply(a as string | number, b as string | number) : runError(mismatched(op, typeOf(a), typeOf(b)));
+    if (order) return both('bool', checked((a, b) => order(a < b ? -1 : a > b ? 1 : 0)));
+    // Both strings or both numbers (checked): JS's + joins them or adds them.
+    return both(left.type === 'any' ? right.type : left.type, checked((a, b) => (a as string) + (b as string)));
   }
   const arithmetic = own(ARITHMETIC, op);
   if (arithmetic) {
     expect(op, left, 'number');
     expect(op, right, 'number');
-    return { type: 'number', constant, run: (ctx) => arithmetic(number(op, l(ctx)), number(op, r(ctx))) };
-  }
-  const order = own(ORDER, op);
-  if (order) {
-    if (left.type !== 'any' && right.type !== 'any' && (left.type !== right.type || (left.type !== 'string' && left.type !== 'number'))) {
-      compileError(`invalid operation: ${op} (mismatched types ${left.type} and ${right.type})`);
-    }
-    return {
-      type: 'bool',
-      constant,
-      run(ctx) {
-        const a = l(ctx);
-        const b = r(ctx);
-        if ((typeof a === 'string' && typeof b === 'string') || (typeof a === 'number' && typeof b === 'number')) return order(a < b ? -1 : a > b ? 1 : 0);
-        return runError(`invalid operation: ${op} (mismatched types ${typeOf(a)} and ${typeOf(b)})`);
-      },
-    };
+    return both('number', (a, b) => arithmetic(number(op, a), number(op, b)));
   }
   const test = own(STRING_TESTS, op);
   if (test) {
     expect(op, left, 'string');
     expect(op, right, 'string');
-    return { type: 'bool', constant, run: (ctx) => test(string(op, l(ctx)), string(op, r(ctx))) };
+    return both('bool', (a, b) => test(string(op, a), string(op, b)));
   }
   return compileError(`unknown operator ${op}`);
 }

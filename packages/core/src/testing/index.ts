@@ -1,9 +1,12 @@
 export { decodeReply, exchangeTcp, exchangeUdp, query, type QueryOptions, type Reply } from './client.js';
+export { dig } from './dig.js';
 export { assertCase, type Case } from './cases.js';
 export { present } from './present.js';
 export { A, AAAA, CNAME, MX, NS, PTR, rr, SOA, SRV, TXT } from './records.js';
 export { endOfChain, makeRequest, Recorder, serveWith } from './recorder.js';
 export { checkCorefile, readmeCorefiles } from './readme.js';
+export { assertSetupCases, type SetupCase, type SetupCaseOptions } from './setup-cases.js';
+export { standIn } from './stand-in.js';
 export { eventually } from './eventually.js';
 export { freePort } from './free-port.js';
 export { startTestServer, type TestServer, type TestServerOptions, testUdpTransport, useTestTransport } from './test-server.js';

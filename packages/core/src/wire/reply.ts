@@ -71,6 +71,33 @@ export function errorReply(msg: Uint8Array, questionEnd: number, rcode: number, 
   return out;
 }
 
+/**
+ * Begins an authoritative reply to `req` from its bytes, for a plugin that
+ * answers with records it holds as wire bytes (no dns-packet): the header and
+ * the question as sent (letter case kept), QR and AA set, opcode, RD and CD
+ * echoed, `rcode`, TC when `truncated`; ANCOUNT `answers`, NSCOUNT
+ * `authorities`, and the OPT at the end with ARCOUNT 1 when the query had
+ * one. The caller writes its `recordBytes` bytes of records after the question.
+ */
+export function beginReply(req: Request, rcode: number, answers: number, authorities: number, recordBytes: number, truncated = false): Buffer {
+  const q = req.msg;
+  const qEnd = req.questionEnd;
+  const edns = req.edns;
+  const out = Buffer.allocUnsafe(qEnd + recordBytes + (edns === null ? 0 : 11));
+  // A loop beats Buffer#copy's argument checks for a header and a question's few bytes.
+  for (let i = 0; i < qEnd; i++) out[i] = q[i]!;
+  out[2] = 0x80 | (Flag.AA >> 8) | (truncated ? Flag.TC >> 8 : 0) | (q[2]! & 0x79);
+  out[3] = (q[3]! & Flag.CD) | (rcode & 0x0f);
+  out[6] = answers >> 8;
+  out[7] = answers & 0xff;
+  out[8] = authorities >> 8;
+  out[9] = authorities & 0xff;
+  out[10] = 0;
+  out[11] = edns === null ? 0 : 1;
+  if (edns !== null) writeOpt(out, qEnd + recordBytes, edns);
+  return out;
+}
+
 /** Writes an 11-byte OPT record at `off` (byte stores: a cache hit with EDNS writes one, and writeUInt16BE checks its arguments). */
 export function writeOpt(out: Buffer, off: number, edns: Edns, extendedRcode = 0): void {
   if (!(off >= 0 && off + 11 <= out.length)) throw new RangeError(`writeOpt: no room for an OPT at ${off} in ${out.length} bytes`);

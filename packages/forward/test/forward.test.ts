@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { after, test } from 'node:test';
 import { buildQuery, createLogger, EndpointSet, hexdump, type Logger, PluginError, QType, Rcode, Registry, type Request, type ResponseWriter, silentLogger } from '@chaindns/core';
-import { makeRequest, Recorder, serveWith, startTestUpstream, type TestUpstream, testUdpTransport, type UpstreamHandler } from '@chaindns/core/testing';
+import { freePort, makeRequest, Recorder, serveWith, startTestUpstream, type TestUpstream, testUdpTransport, type UpstreamHandler } from '@chaindns/core/testing';
 import { sameQuestion } from '../src/channel.js';
 import { createForward, type ForwardHandler, MAX_INFLIGHT_PER_UPSTREAM } from '../src/index.js';
 import { makeOrder } from '../src/policy.js';
@@ -267,7 +267,9 @@ test('the sockets forward opens are in the server\'s outbound set while they are
   const froms: { address: string; port: number }[] = [];
   const udp = dgram.createSocket('udp4');
   udp.on('message', (q, from) => (froms.push(from), udp.send(answerA(q, '192.0.2.1'), from.port, from.address)));
-  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+  // Port 0 would give a UDP port whose TCP twin may be taken (EADDRINUSE on a busy machine).
+  const port = await freePort();
+  await new Promise<void>((resolve) => udp.bind(port, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => udp.close(() => resolve())));
   const tcp = net.createServer((socket) => {
     froms.push({ address: socket.remoteAddress!, port: socket.remotePort! });

@@ -10,6 +10,8 @@ export interface WorkerCorefile {
 export interface WorkerStart {
   readonly index: number;
   readonly count: number;
+  /** The primary's UDP transport: the native one, or dgram (Node.js 22.12+, which shares ports). */
+  readonly udp: 'native' | 'dgram';
   readonly corefile: WorkerCorefile;
   readonly dnsPort: number | undefined;
   /** The ports the primary's port-0 keys got, which the worker's take too. */

@@ -8,6 +8,8 @@ export interface PoolOptions {
   readonly count: number;
   /** The script a worker runs: the binary's own entry, which serves as a worker off the main thread. */
   readonly entry: URL;
+  /** The primary's UDP transport, which the workers take too. */
+  readonly udp: WorkerStart['udp'];
   readonly dnsPort: number | undefined;
   readonly quiet: boolean;
   readonly pluginsFrom: string | undefined;
@@ -119,6 +121,7 @@ export class WorkerPool {
     const data: WorkerStart = {
       index: slot.index,
       count: this.options.count,
+      udp: this.options.udp,
       corefile: { path: source.path, text: source.text },
       dnsPort: this.options.dnsPort,
       portZero: primary.portZero(),

@@ -38,7 +38,7 @@ class Subscriptions implements Workers {
 
 /**
  * A worker thread: the Corefile the primary runs, served on the same ports
- * (SO_REUSEPORT, the native transport), told what the primary publishes,
+ * (SO_REUSEPORT: the primary's transport, native or dgram), told what the primary publishes,
  * reporting its status once a second and its metrics when asked; reloaded
  * and stopped by the primary.
  */
@@ -68,7 +68,7 @@ export async function runWorker(): Promise<void> {
     }
   });
   try {
-    const { transport } = await resolveUdp('native');
+    const { transport } = await resolveUdp(start.udp);
     const { corefile } = start;
     server = createServer(
       {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ChainDNSError, type Logger, parseCorefile, type UdpTransport } from '@chaindns/core';
+import { ChainDNSError, dgramSharesPorts, type Logger, parseCorefile, type UdpTransport } from '@chaindns/core';
 import { availableCpus } from './cpus.js';
 
 /** The most workers a process runs (CoreDNS's multisocket limit). */
@@ -17,8 +17,9 @@ export function parseWorkers(value: string | undefined): number | 'auto' | undef
 /**
  * How many threads serve: `-workers` when given, else the largest
  * `multisocket` of the Corefile, else one. More than one needs a UDP
- * transport that shares ports (SO_REUSEPORT: the native one): on dgram the
- * server serves on one thread, and logs why.
+ * transport that shares ports (SO_REUSEPORT: the native one, or dgram on
+ * Node.js 22.12+): on an older Node.js's dgram the server serves on one
+ * thread, and logs why.
  */
 export async function workerCount(flag: number | 'auto' | undefined, corefile: { path: string } | string, dnsPort: number | undefined, udp: UdpTransport | undefined, log: Logger): Promise<number> {
   const cpus = availableCpus();
@@ -32,9 +33,14 @@ export async function workerCount(flag: number | 'auto' | undefined, corefile: {
     count = (await import('@chaindns/multisocket')).workersOf(parsed, cpus) ?? 1;
     asked = `multisocket ${count}`;
   }
-  if (count > 1 && !udp?.reusePort) {
-    log.warn(`${asked}: serving on one thread: UDP is on Node.js's dgram, which cannot share a port between threads (SO_REUSEPORT: the native transport sets it; Node.js ${process.version}'s dgram does not)`);
+  if (count > 1 && !sharesPorts(udp)) {
+    log.warn(`${asked}: serving on one thread: UDP is on Node.js's dgram, which cannot share a port between threads before Node.js 22.12 (SO_REUSEPORT: the native transport sets it; Node.js ${process.version}'s dgram does not)`);
     return 1;
   }
   return count;
+}
+
+/** Whether the UDP transport (undefined: Node.js's dgram) can share its ports with other threads and processes. */
+export function sharesPorts(udp: UdpTransport | undefined): boolean {
+  return udp ? udp.reusePort !== undefined : dgramSharesPorts();
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { dgramSharesPorts } from '@chaindns/core';
 import { eventually, freePort, query } from '@chaindns/core/testing';
 import { type Chaindns, httpGet, runCli, sample, startChaindns, tempDir } from './harness.js';
 
@@ -151,12 +152,20 @@ test('multisocket N in the Corefile starts N workers; -workers takes precedence'
   }
 });
 
-test("on Node.js 20's dgram the server stays on one thread and says why", async () => {
+test(`on dgram (Node.js ${process.versions.node}): ${dgramSharesPorts() ? 'the workers share the port (22.12+), UDP and TCP' : 'the server stays on one thread and says why'}`, async () => {
   const s = await setup();
   const c = await run(s, ['-workers', '2', '-udp', 'dgram']);
   try {
-    assert.match(c.output(), /\[WARNING\] -workers 2: serving on one thread: UDP is on Node\.js's dgram, which cannot share a port between threads/);
-    assert.deepEqual([...(await answeredBy(s.port, 16)).keys()], ['worker 0']);
+    if (!dgramSharesPorts()) {
+      assert.match(c.output(), /\[WARNING\] -workers 2: serving on one thread: UDP is on Node\.js's dgram, which cannot share a port between threads before Node\.js 22\.12/);
+      assert.deepEqual([...(await answeredBy(s.port, 16)).keys()], ['worker 0']);
+      return;
+    }
+    await eventually(() => /2 workers serve/.test(c.output()), 10_000, 'the workers started');
+    assert.match(c.output(), /udp dgram/);
+    assert.doesNotMatch(c.output(), /serving on one thread/);
+    assert.deepEqual([...(await answeredBy(s.port, 64)).keys()].sort(), ['worker 0', 'worker 1']);
+    assert.deepEqual([...(await answeredBy(s.port, 32, 'tcp')).keys()].sort(), ['worker 0', 'worker 1']);
   } finally {
     assert.equal(await c.stop(), 0);
     s.dir.remove();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { dgramSharesPorts } from '@chaindns/core';
+import { type Snapshot, TYPES } from '@chaindns/dashboard';
 import { eventually, freePort, query } from '@chaindns/core/testing';
 import { type Chaindns, httpGet, runCli, sample, startChaindns, tempDir } from './harness.js';
 
@@ -129,6 +130,34 @@ test("a worker's fatal error (loop's) stops the process with exit code 1", async
     assert.match(c.output(), /\[FATAL\] worker 1: workerid: fatal asked of worker 1/);
   } finally {
     await c.stop();
+    s.dir.remove();
+  }
+});
+
+test("the dashboard sums every worker's queries into the primary's live view", async () => {
+  const s = await setup();
+  const dashboard = await freePort();
+  s.writeCorefile('', `  dashboard 127.0.0.1:${dashboard}\n`);
+  const c = await run(s, ['-workers', '2']);
+  const snapshot = async (): Promise<Snapshot> => JSON.parse((await httpGet(`http://127.0.0.1:${dashboard}/api/snapshot`)).body) as Snapshot;
+  try {
+    await eventually(() => /2 workers serve/.test(c.output()), 10_000, 'the workers started');
+    // Watched from here: the primary tells the workers at its next second, and they record each query.
+    await snapshot();
+    await new Promise((r) => setTimeout(r, 1500));
+    const udp = await answeredBy(s.port, 64);
+    assert.deepEqual([...udp.keys()].sort(), ['worker 0', 'worker 1'], `UDP answers: ${JSON.stringify([...udp])}`);
+    const txt = TYPES.indexOf('TXT');
+    await eventually(
+      async () => {
+        const { history, frame } = await snapshot();
+        return frame.queries === 64 && history.reduce((n, p) => n + p.qps, 0) === 64 && history.reduce((n, p) => n + (p.types[txt] ?? 0), 0) === 64 && frame.top.clients[0]?.count === 64;
+      },
+      5000,
+      'every worker\'s queries in the live view',
+    );
+  } finally {
+    assert.equal(await c.stop(), 0);
     s.dir.remove();
   }
 });

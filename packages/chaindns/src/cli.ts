@@ -8,7 +8,7 @@ import { tuneGc } from './gc.js';
 import { defaultRegistry } from './plugins.js';
 import { corefileOf, createServer } from './start.js';
 import { resolveUdp, udpChoice } from './udp.js';
-import { sharesPorts, workerCount } from './workers.js';
+import { checkReloadedWorkers, sharesPorts, workerCount } from './workers.js';
 
 /** The `chaindns` binary: CoreDNS's flags, signals and exit codes. */
 async function main(argv: readonly string[]): Promise<number> {
@@ -48,7 +48,16 @@ async function main(argv: readonly string[]): Promise<number> {
   const server = createServer(
     { corefile, logger, ...(udp.transport ? { udpTransport: udp.transport } : {}), ...(flags.dnsPort !== undefined ? { dnsPort: flags.dnsPort } : {}) },
     // SO_REUSEPORT wherever the transport can set it, as CoreDNS does: the workers share the ports, and so can a successor process.
-    { reusePort: sharesPorts(udp.transport), ...(pool ? { workers: pool.workers, registry: pool.registry, peerStatus: pool.peerStatus, onReload: (source) => pool.reload(source) } : {}) },
+    {
+      reusePort: sharesPorts(udp.transport),
+      ...(pool ? { workers: pool.workers, registry: pool.registry, peerStatus: pool.peerStatus } : {}),
+      onReload: (source) => {
+        pool?.reload(source);
+        checkReloadedWorkers(flags.workers, source, count, flags.dnsPort, logger).catch(() => {
+          // The new Corefile was parsed already: it serves, and has its multisocket right.
+        });
+      },
+    },
   );
   // Before the start: a SIGUSR1 with no listener starts Node's inspector, and one can come as soon as the first listener logs.
   process.on('SIGUSR1', () => {

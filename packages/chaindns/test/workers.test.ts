@@ -162,19 +162,23 @@ test("the dashboard sums every worker's queries into the primary's live view", a
   }
 });
 
-test('multisocket N in the Corefile starts N workers; -workers takes precedence', async () => {
+test('multisocket N in the Corefile starts N workers; a reload that changes it says the number holds until a restart; -workers takes precedence', async () => {
   const s = await setup();
   s.writeCorefile('', '  multisocket 2\n');
   const c = await run(s, []);
   try {
     await eventually(() => /2 workers serve/.test(c.output()), 10_000, 'the workers started');
     assert.deepEqual([...(await answeredBy(s.port, 64)).keys()].sort(), ['worker 0', 'worker 1']);
+    s.writeCorefile('v2', '  multisocket 3\n');
+    c.child.kill('SIGUSR1');
+    await eventually(() => /\[WARNING\] multisocket 3: the reloaded Corefile asks for 3 workers; the process keeps its 2 until it restarts/.test(c.output()), 10_000, 'the log line');
+    await eventually(async () => assert.deepEqual([...(await answeredBy(s.port, 64)).keys()].sort(), ['worker 0 v2', 'worker 1 v2']), 10_000, 'two workers on the new Corefile');
   } finally {
     assert.equal(await c.stop(), 0);
   }
   const one = await run(s, ['-workers', '1']);
   try {
-    assert.deepEqual([...(await answeredBy(s.port, 16)).keys()], ['worker 0']);
+    assert.deepEqual([...(await answeredBy(s.port, 16)).keys()], ['worker 0 v2']);
   } finally {
     assert.equal(await one.stop(), 0);
     s.dir.remove();

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { CorefileSource, Logger, PeerStatus, Server, Workers } from '@chaindns/core';
+import { workerResourceLimits } from './gc.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WorkerCorefile, type WorkerStart } from './worker-messages.js';
 import { type MetricFamily, WorkersRegistry } from './workers-registry.js';
 
@@ -133,7 +134,8 @@ export class WorkerPool {
       pluginsFrom: this.options.pluginsFrom,
       published: [...this.published],
     };
-    const worker = new Worker(this.options.entry, { workerData: data });
+    const resourceLimits = workerResourceLimits();
+    const worker = new Worker(this.options.entry, { workerData: data, ...(resourceLimits ? { resourceLimits } : {}) });
     slot.worker = worker;
     slot.state = 'starting';
     slot.startedAt = Date.now();

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster } from './cluster.js';
-import { freePort, freeTcpPort, log } from './procs.js';
+import { freeDnsPort, freeTcpPort, log } from './procs.js';
 import { rss } from './rss.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,7 +42,7 @@ const rows = [];
 try {
   log(`workers memory: ${SERVICES} services, ${SERVICES * ENDPOINTS} endpoints`);
   for (const n of COUNTS) {
-    const port = await freePort();
+    const port = await freeDnsPort();
     const readyPort = await freeTcpPort();
     const corefile = join(dir, 'Corefile');
     writeFileSync(corefile, `.:${port} {\n    bind 127.0.0.1\n    errors\n    ready 127.0.0.1:${readyPort}\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n        pods insecure\n        fallthrough in-addr.arpa ip6.arpa\n    }\n    cache 30\n    loadbalance\n}\n`);

@@ -1,7 +1,7 @@
 // npm run bench:workers-memory: what each worker thread of `chaindns -workers N` costs with a
 // large cluster. The stand-in API server (bench/cluster.js) holds 10,000 services and 100,000
 // endpoints; chaindns runs CoreDNS's default cluster Corefile in-cluster with 1, 2 and 3 workers
-// (the image's node flags); each is measured once /ready says every worker has synced, and again
+// (the image's node flags and C allocator settings); each is measured once /ready says every worker has synced, and again
 // after an idle spell; the primary's log says what the index snapshot it shares weighs and took.
 // Results: a table on stdout.
 //
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster } from './cluster.js';
-import { freePort, freeTcpPort, log } from './procs.js';
+import { freeDnsPort, freeTcpPort, log } from './procs.js';
 import { rss } from './rss.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,6 +22,8 @@ const ENDPOINTS = Number(arg('endpoints') ?? 10);
 const IDLE = Number(arg('idle') ?? 15);
 const COUNTS = (arg('workers') ?? '1,2,3').split(',').map(Number);
 const cli = join(here, '../packages/chaindns/dist/src/cli.js');
+// The image's (deploy/Dockerfile): without MALLOC_ARENA_MAX each worker thread that allocates gets a C allocator arena of its own.
+const IMAGE_MALLOC = { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_MMAP_THRESHOLD_: '131072' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function ready(port, timeoutMs) {
@@ -40,11 +42,11 @@ const rows = [];
 try {
   log(`workers memory: ${SERVICES} services, ${SERVICES * ENDPOINTS} endpoints`);
   for (const n of COUNTS) {
-    const port = await freePort();
+    const port = await freeDnsPort();
     const readyPort = await freeTcpPort();
     const corefile = join(dir, 'Corefile');
     writeFileSync(corefile, `.:${port} {\n    bind 127.0.0.1\n    errors\n    ready 127.0.0.1:${readyPort}\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n        pods insecure\n        fallthrough in-addr.arpa ip6.arpa\n    }\n    cache 30\n    loadbalance\n}\n`);
-    const child = spawn(process.execPath, ['--max-semi-space-size=2', cli, '-conf', corefile, '-workers', String(n)], { env: { ...process.env, ...cluster.env, CHAINDNS_UDP: 'native' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--max-semi-space-size=2', cli, '-conf', corefile, '-workers', String(n)], { env: { ...process.env, ...cluster.env, ...IMAGE_MALLOC, CHAINDNS_UDP: 'native' }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const started = performance.now();

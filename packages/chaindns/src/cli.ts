@@ -8,7 +8,7 @@ import { tuneGc } from './gc.js';
 import { defaultRegistry } from './plugins.js';
 import { corefileOf, createServer } from './start.js';
 import { resolveUdp, udpChoice } from './udp.js';
-import { workerCount } from './workers.js';
+import { checkReloadedWorkers, sharesPorts, workerCount } from './workers.js';
 
 /** The `chaindns` binary: CoreDNS's flags, signals and exit codes. */
 async function main(argv: readonly string[]): Promise<number> {
@@ -44,11 +44,20 @@ async function main(argv: readonly string[]): Promise<number> {
   if (udp.reason && !flags.quiet) logger.info(`UDP on dgram: ${udp.reason}`);
   const count = await workerCount(flags.workers, corefile, flags.dnsPort, udp.transport, logger);
   // Beside the primary (this thread), workers run the binary's own entry, which serves as one off the main thread.
-  const pool = count > 1 ? new (await import('./worker-pool.js')).WorkerPool({ count, entry: new URL(import.meta.url), dnsPort: flags.dnsPort, quiet: flags.quiet, pluginsFrom: undefined, log: logger }) : null;
+  const pool = count > 1 ? new (await import('./worker-pool.js')).WorkerPool({ count, entry: new URL(import.meta.url), udp: udp.transport ? 'native' : 'dgram', dnsPort: flags.dnsPort, quiet: flags.quiet, pluginsFrom: undefined, log: logger }) : null;
   const server = createServer(
     { corefile, logger, ...(udp.transport ? { udpTransport: udp.transport } : {}), ...(flags.dnsPort !== undefined ? { dnsPort: flags.dnsPort } : {}) },
     // SO_REUSEPORT wherever the transport can set it, as CoreDNS does: the workers share the ports, and so can a successor process.
-    { reusePort: udp.transport?.reusePort !== undefined, ...(pool ? { workers: pool.workers, registry: pool.registry, peerStatus: pool.peerStatus, onReload: (source) => pool.reload(source) } : {}) },
+    {
+      reusePort: sharesPorts(udp.transport),
+      ...(pool ? { workers: pool.workers, registry: pool.registry, peerStatus: pool.peerStatus } : {}),
+      onReload: (source) => {
+        pool?.reload(source);
+        checkReloadedWorkers(flags.workers, source, count, flags.dnsPort, logger).catch(() => {
+          // The new Corefile was parsed already: it serves, and has its multisocket right.
+        });
+      },
+    },
   );
   // Before the start: a SIGUSR1 with no listener starts Node's inspector, and one can come as soon as the first listener logs.
   process.on('SIGUSR1', () => {

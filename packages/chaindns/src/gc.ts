@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import type { ResourceLimits } from 'node:worker_threads';
 
 /** A V8 flag the binary sets at start, and the node options by which a user has made that choice already. */
 interface GcFlag {
@@ -38,4 +39,21 @@ export function gcFlags(execArgv: readonly string[]): string[] {
 
 export function tuneGc(execArgv: readonly string[] = process.execArgv): void {
   for (const flag of gcFlags(execArgv)) setFlagsFromString(flag);
+}
+
+/** The young generation the image gives the process (`--max-semi-space-size=2`: two 2 MB semi-spaces and as much for large young objects). */
+export const WORKER_YOUNG_GENERATION_MB = 6;
+
+const YOUNG_CHOSEN = /^--(max|min)[-_](semi[-_]space|young[-_]generation)[-_]size(=|$)/;
+
+/**
+ * The heap limits of a worker thread of `-workers N`. V8 fixes the primary's young generation
+ * before any JavaScript runs, and a worker inherits the process's `--max-semi-space-size`; without
+ * one each worker's young generation grows to V8's default, 32 MB (16 MB semi-spaces) under load.
+ * A worker's limits are its own, though: unless node was told a size (in its arguments or
+ * NODE_OPTIONS), each worker gets the image's.
+ */
+export function workerResourceLimits(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): ResourceLimits | undefined {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)];
+  return given.some((arg) => YOUNG_CHOSEN.test(arg)) ? undefined : { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
 }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { CorefileSource, Logger, PeerStatus, Server, Workers } from '@chaindns/core';
+import { workerResourceLimits } from './gc.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WorkerCorefile, type WorkerStart } from './worker-messages.js';
 import { type MetricFamily, WorkersRegistry } from './workers-registry.js';
 
@@ -8,6 +9,8 @@ export interface PoolOptions {
   readonly count: number;
   /** The script a worker runs: the binary's own entry, which serves as a worker off the main thread. */
   readonly entry: URL;
+  /** The primary's UDP transport, which the workers take too. */
+  readonly udp: WorkerStart['udp'];
   readonly dnsPort: number | undefined;
   readonly quiet: boolean;
   readonly pluginsFrom: string | undefined;
@@ -18,6 +21,8 @@ export interface PoolOptions {
 const SILENT_MS = 5 * HEARTBEAT_MS;
 /** A scrape waits this long for each worker's metrics. */
 const METRICS_TIMEOUT_MS = 2000;
+/** A gather (the dashboard's second) waits this long for each worker's answer. */
+const GATHER_TIMEOUT_MS = 1000;
 /** A crashed worker is started again after 250 ms, doubling to 10 s while it keeps crashing. */
 const RESTART_MS = [250, 10_000] as const;
 /** A worker that ran this long before it crashed starts the backoff over. */
@@ -49,7 +54,7 @@ export class WorkerPool {
   private readonly slots: Slot[] = [];
   /** The last value of each key the primary published: what a worker starting gets first. */
   private readonly published = new Map<string, unknown>();
-  private readonly replies = new Map<number, (families: MetricFamily[]) => void>();
+  private readonly replies = new Map<number, (value: unknown) => void>();
   private nextId = 0;
   private primary: Server | null = null;
   private stopping = false;
@@ -78,6 +83,8 @@ export class WorkerPool {
         for (const slot of this.slots) slot.worker?.postMessage({ type: 'publish', key, value } satisfies ToWorker);
       },
       subscribe: () => () => {},
+      gather: async (key, ask) => (await this.request((id) => ({ type: 'gather', id, key, ask }), GATHER_TIMEOUT_MS)).filter((v) => v !== undefined),
+      provide: () => () => {},
     };
   }
 
@@ -119,6 +126,7 @@ export class WorkerPool {
     const data: WorkerStart = {
       index: slot.index,
       count: this.options.count,
+      udp: this.options.udp,
       corefile: { path: source.path, text: source.text },
       dnsPort: this.options.dnsPort,
       portZero: primary.portZero(),
@@ -126,7 +134,8 @@ export class WorkerPool {
       pluginsFrom: this.options.pluginsFrom,
       published: [...this.published],
     };
-    const worker = new Worker(this.options.entry, { workerData: data });
+    const resourceLimits = workerResourceLimits();
+    const worker = new Worker(this.options.entry, { workerData: data, ...(resourceLimits ? { resourceLimits } : {}) });
     slot.worker = worker;
     slot.state = 'starting';
     slot.startedAt = Date.now();
@@ -181,7 +190,10 @@ export class WorkerPool {
         slot.beat = Date.now();
         return;
       case 'metrics':
-        this.replies.get(msg.id)?.(msg.families as MetricFamily[]);
+        this.replies.get(msg.id)?.(msg.families);
+        return;
+      case 'gathered':
+        this.replies.get(msg.id)?.(msg.value);
         return;
       case 'reloaded':
         if (msg.error) this.options.log.error(`worker ${slot.index}: reload failed, its old config keeps serving: ${msg.error}`);
@@ -193,21 +205,26 @@ export class WorkerPool {
   }
 
   /** Every serving worker's metrics, those that answer in time. */
-  private collect(): Promise<MetricFamily[][]> {
+  private async collect(): Promise<MetricFamily[][]> {
+    return (await this.request((id) => ({ type: 'metrics', id }), METRICS_TIMEOUT_MS)).map((families) => (families ?? []) as MetricFamily[]);
+  }
+
+  /** Sends every serving worker the message `make` gives for a reply id; resolves with their replies (undefined: none in `timeoutMs`). */
+  private request(make: (id: number) => ToWorker, timeoutMs: number): Promise<unknown[]> {
     const running = this.slots.filter((s) => s.state === 'running');
     return Promise.all(
       running.map(
         (slot) =>
-          new Promise<MetricFamily[]>((resolve) => {
+          new Promise<unknown>((resolve) => {
             const id = this.nextId++;
-            const done = (families: MetricFamily[]): void => {
+            const done = (value: unknown): void => {
               clearTimeout(timer);
               this.replies.delete(id);
-              resolve(families);
+              resolve(value);
             };
-            const timer = setTimeout(() => done([]), METRICS_TIMEOUT_MS);
+            const timer = setTimeout(() => done(undefined), timeoutMs);
             this.replies.set(id, done);
-            slot.worker!.postMessage({ type: 'metrics', id } satisfies ToWorker);
+            slot.worker!.postMessage(make(id));
           }),
       ),
     );

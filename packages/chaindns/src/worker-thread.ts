@@ -5,10 +5,11 @@ import { resolveUdp } from './udp.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WorkerStart } from './worker-messages.js';
 import type { MetricFamily } from './workers-registry.js';
 
-/** A worker's side of publish/subscribe: the primary's values as they come, the last of each kept for late subscribers. */
+/** A worker's side of publish/subscribe (the primary's values as they come, the last of each kept for late subscribers) and of gather/provide. */
 class Subscriptions implements Workers {
   private readonly last = new Map<string, unknown>();
   private readonly receivers = new Map<string, Set<(value: unknown) => void>>();
+  private readonly providers = new Map<string, (ask: unknown) => unknown>();
 
   constructor(
     readonly index: number,
@@ -30,6 +31,21 @@ class Subscriptions implements Workers {
     return () => void set.delete(receive);
   }
 
+  gather(): Promise<unknown[]> {
+    // Only the primary gathers.
+    return Promise.resolve([]);
+  }
+
+  provide(key: string, answer: (ask: unknown) => unknown): () => void {
+    this.providers.set(key, answer);
+    return () => void (this.providers.get(key) === answer && this.providers.delete(key));
+  }
+
+  /** This worker's answer to the primary's gather of `key`; undefined when nothing provides it. */
+  answer(key: string, ask: unknown): unknown {
+    return this.providers.get(key)?.(ask);
+  }
+
   deliver(key: string, value: unknown): void {
     this.last.set(key, value);
     for (const receive of this.receivers.get(key) ?? []) receive(value);
@@ -38,7 +54,7 @@ class Subscriptions implements Workers {
 
 /**
  * A worker thread: the Corefile the primary runs, served on the same ports
- * (SO_REUSEPORT, the native transport), told what the primary publishes,
+ * (SO_REUSEPORT: the primary's transport, native or dgram), told what the primary publishes,
  * reporting its status once a second and its metrics when asked; reloaded
  * and stopped by the primary.
  */
@@ -47,6 +63,7 @@ export async function runWorker(): Promise<void> {
   const port = parentPort!;
   const post = (msg: FromWorker): void => port.postMessage(msg);
   const workers = new Subscriptions(start.index, start.count, start.published);
+  const logger = createLogger({ quiet: start.quiet });
   let server: Server | null = null;
   let serving = false;
   let stopping: Promise<void> | null = null;
@@ -63,17 +80,26 @@ export async function runWorker(): Promise<void> {
         );
       case 'metrics':
         return void server?.registry.getMetricsAsJSON().then((families) => post({ type: 'metrics', id: msg.id, families: families as unknown as MetricFamily[] }));
+      case 'gather':
+        // A provider's error costs the primary this worker's part of one view, never the worker.
+        return void Promise.resolve()
+          .then(() => workers.answer(msg.key, msg.ask))
+          .then((value) => post({ type: 'gathered', id: msg.id, value }))
+          .catch((err: unknown) => {
+            logger.error(`worker ${start.index}: ${msg.key}: ${err instanceof Error ? err.message : String(err)}`);
+            post({ type: 'gathered', id: msg.id, value: undefined });
+          });
       case 'stop':
         return void stop();
     }
   });
   try {
-    const { transport } = await resolveUdp('native');
+    const { transport } = await resolveUdp(start.udp);
     const { corefile } = start;
     server = createServer(
       {
         corefile: corefile.path === null ? corefile.text : { path: corefile.path, text: corefile.text },
-        logger: createLogger({ quiet: start.quiet }),
+        logger,
         ...(transport ? { udpTransport: transport } : {}),
         ...(start.dnsPort !== undefined ? { dnsPort: start.dnsPort } : {}),
         ...(start.pluginsFrom !== undefined ? { pluginsFrom: start.pluginsFrom } : {}),

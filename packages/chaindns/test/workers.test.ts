@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { dgramSharesPorts } from '@chaindns/core';
+import { type Snapshot, TYPES } from '@chaindns/dashboard';
 import { eventually, freePort, query } from '@chaindns/core/testing';
 import { type Chaindns, httpGet, runCli, sample, startChaindns, tempDir } from './harness.js';
 
@@ -132,31 +134,71 @@ test("a worker's fatal error (loop's) stops the process with exit code 1", async
   }
 });
 
-test('multisocket N in the Corefile starts N workers; -workers takes precedence', async () => {
+test("the dashboard sums every worker's queries into the primary's live view", async () => {
+  const s = await setup();
+  const dashboard = await freePort();
+  s.writeCorefile('', `  dashboard 127.0.0.1:${dashboard}\n`);
+  const c = await run(s, ['-workers', '2']);
+  const snapshot = async (): Promise<Snapshot> => JSON.parse((await httpGet(`http://127.0.0.1:${dashboard}/api/snapshot`)).body) as Snapshot;
+  try {
+    await eventually(() => /2 workers serve/.test(c.output()), 10_000, 'the workers started');
+    // Watched from here: the primary tells the workers at its next second, and they record each query.
+    await snapshot();
+    await new Promise((r) => setTimeout(r, 1500));
+    const udp = await answeredBy(s.port, 64);
+    assert.deepEqual([...udp.keys()].sort(), ['worker 0', 'worker 1'], `UDP answers: ${JSON.stringify([...udp])}`);
+    const txt = TYPES.indexOf('TXT');
+    await eventually(
+      async () => {
+        const { history, frame } = await snapshot();
+        return frame.queries === 64 && history.reduce((n, p) => n + p.qps, 0) === 64 && history.reduce((n, p) => n + (p.types[txt] ?? 0), 0) === 64 && frame.top.clients[0]?.count === 64;
+      },
+      5000,
+      'every worker\'s queries in the live view',
+    );
+  } finally {
+    assert.equal(await c.stop(), 0);
+    s.dir.remove();
+  }
+});
+
+test('multisocket N in the Corefile starts N workers; a reload that changes it says the number holds until a restart; -workers takes precedence', async () => {
   const s = await setup();
   s.writeCorefile('', '  multisocket 2\n');
   const c = await run(s, []);
   try {
     await eventually(() => /2 workers serve/.test(c.output()), 10_000, 'the workers started');
     assert.deepEqual([...(await answeredBy(s.port, 64)).keys()].sort(), ['worker 0', 'worker 1']);
+    s.writeCorefile('v2', '  multisocket 3\n');
+    c.child.kill('SIGUSR1');
+    await eventually(() => /\[WARNING\] multisocket 3: the reloaded Corefile asks for 3 workers; the process keeps its 2 until it restarts/.test(c.output()), 10_000, 'the log line');
+    await eventually(async () => assert.deepEqual([...(await answeredBy(s.port, 64)).keys()].sort(), ['worker 0 v2', 'worker 1 v2']), 10_000, 'two workers on the new Corefile');
   } finally {
     assert.equal(await c.stop(), 0);
   }
   const one = await run(s, ['-workers', '1']);
   try {
-    assert.deepEqual([...(await answeredBy(s.port, 16)).keys()], ['worker 0']);
+    assert.deepEqual([...(await answeredBy(s.port, 16)).keys()], ['worker 0 v2']);
   } finally {
     assert.equal(await one.stop(), 0);
     s.dir.remove();
   }
 });
 
-test("on Node.js 20's dgram the server stays on one thread and says why", async () => {
+test(`on dgram (Node.js ${process.versions.node}): ${dgramSharesPorts() ? 'the workers share the port (22.12+), UDP and TCP' : 'the server stays on one thread and says why'}`, async () => {
   const s = await setup();
   const c = await run(s, ['-workers', '2', '-udp', 'dgram']);
   try {
-    assert.match(c.output(), /\[WARNING\] -workers 2: serving on one thread: UDP is on Node\.js's dgram, which cannot share a port between threads/);
-    assert.deepEqual([...(await answeredBy(s.port, 16)).keys()], ['worker 0']);
+    if (!dgramSharesPorts()) {
+      assert.match(c.output(), /\[WARNING\] -workers 2: serving on one thread: UDP is on Node\.js's dgram, which cannot share a port between threads before Node\.js 22\.12/);
+      assert.deepEqual([...(await answeredBy(s.port, 16)).keys()], ['worker 0']);
+      return;
+    }
+    await eventually(() => /2 workers serve/.test(c.output()), 10_000, 'the workers started');
+    assert.match(c.output(), /udp dgram/);
+    assert.doesNotMatch(c.output(), /serving on one thread/);
+    assert.deepEqual([...(await answeredBy(s.port, 64)).keys()].sort(), ['worker 0', 'worker 1']);
+    assert.deepEqual([...(await answeredBy(s.port, 32, 'tcp')).keys()].sort(), ['worker 0', 'worker 1']);
   } finally {
     assert.equal(await c.stop(), 0);
     s.dir.remove();

@@ -65,7 +65,7 @@ export { listenShared } from './server/listen-http.js';
 export { type ConnectionOptions, defaultConnectionOptions, MAX_CONNECTIONS_PER_CLIENT } from './server/connection-table.js';
 export type { ClientAuth, ServerTls } from './server/tls-settings.js';
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';
-export { dgramTransport } from './server/dgram-transport.js';
+export { dgramSharesPorts, dgramTransport } from './server/dgram-transport.js';
 export { nodeStreamTransport } from './server/node-streams.js';
 export { writtenReply, type WrittenReply } from './server/writer.js';
 export { isMetadataLabel, Metadata, type MetadataProvider } from './metadata.js';

@@ -1,3 +1,4 @@
+import type { ListenOptions } from 'node:net';
 import type { Scheme } from './corefile/types.js';
 import type { ServerTls } from './server/tls-settings.js';
 
@@ -70,12 +71,16 @@ export interface UdpBinding extends UdpEndpoint {
 }
 
 /**
- * Binds listening stream (TCP) sockets with SO_REUSEPORT, which Node.js 20's `net` cannot set:
- * a UDP transport that shares ports (`reusePort`) shares its listeners' TCP ports with it.
+ * Binds listening stream (TCP) sockets with SO_REUSEPORT, which Node.js's `net` sets only from
+ * 22.12: a UDP transport that shares ports (`reusePort`) shares its listeners' TCP ports with it.
  */
 export interface StreamSocketBinder {
-  /** A TCP socket bound to `address:port` with SO_REUSEPORT, not listening yet: its file descriptor, for `net.Server.listen({ fd })`. */
-  bindStream(address: string, port: number): number;
+  /**
+   * What `net.Server.listen` takes to listen on `address:port` with SO_REUSEPORT: a TCP socket
+   * the transport bound (`{ fd }`, the native one), or Node.js's own `reusePort` (22.12+). A bind
+   * that fails may throw here.
+   */
+  listenOptions(address: string, port: number): ListenOptions | { readonly fd: number };
 }
 
 /** A UDP transport: Node's dgram by default, or a batched native one (@chaindns/udp-native). */

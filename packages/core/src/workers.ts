@@ -20,6 +20,14 @@ export interface Workers {
   publish(key: string, value: unknown): void;
   /** Other workers: calls `receive` with each value the primary publishes under `key`, the last one at once. Returns what ends it. */
   subscribe(key: string, receive: (value: unknown) => void): () => void;
+  /**
+   * Primary: asks every other serving worker for its answer to `key` now (`ask` is handed to it),
+   * and resolves with the answers of those that give one within a second: what the primary sums
+   * into a view of the process (the dashboard's). Alone, or with no worker providing `key`: [].
+   */
+  gather(key: string, ask?: unknown): Promise<unknown[]>;
+  /** Other workers: answers the primary's `gather` of `key` with what `answer` returns, or the promise resolves with (structured-cloned). Returns what ends it. */
+  provide(key: string, answer: (ask: unknown) => unknown): () => void;
 }
 
 /** A server alone in its process: the primary of one, with no one to publish to. */
@@ -28,4 +36,6 @@ export const SOLE_WORKER: Workers = Object.freeze({
   count: 1,
   publish: () => {},
   subscribe: () => () => {},
+  gather: () => Promise.resolve([]),
+  provide: () => () => {},
 });

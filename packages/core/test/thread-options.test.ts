@@ -28,7 +28,7 @@ test('ctx.workers: worker 0 of 1 alone; the server\'s own when given', async () 
   await alone.stop();
   assert.equal(seen[0], SOLE_WORKER);
   assert.deepEqual([SOLE_WORKER.index, SOLE_WORKER.count], [0, 1]);
-  const mine: Workers = { index: 2, count: 3, publish: () => {}, subscribe: () => () => {} };
+  const mine: Workers = { ...SOLE_WORKER, index: 2, count: 3 };
   const second = await startTestServer('. {\n  probe\n}', { plugins: [probe(seen)], workers: mine });
   await second.stop();
   assert.equal(seen[1], mine);

@@ -35,7 +35,7 @@ export function quantile(counts: ArrayLike<number>, q: number): number | null {
   return bucketBound(counts.length - 2);
 }
 
-/** Adds `from` into `to`, bucket by bucket. */
+/** Adds `from` into `to`, bucket by bucket (an empty `from`, a worker's second unwatched, adds nothing). */
 export function addInto(to: Float64Array, from: ArrayLike<number>): void {
-  for (let i = 0; i < to.length; i++) to[i] = to[i]! + from[i]!;
+  for (let i = 0; i < from.length; i++) to[i] = to[i]! + from[i]!;
 }

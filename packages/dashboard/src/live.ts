@@ -1,7 +1,8 @@
-import { type Registry, type Request, Rcode, VERSION } from '@chaindns/core';
+import { type Registry, type Request, Rcode, VERSION, type Workers } from '@chaindns/core';
 import { type Fix, FIXES, type Frame, type Point, RCODES, type Snapshot, TYPES } from '../page/frame.js';
 import { addInto, bucketBound, bucketOf, LATENCY_BUCKETS, quantile } from './latency.js';
 import type { SearchPathCounts } from './metrics.js';
+import { mergeTops, mergeUpstreams, PEER_KEY, type PeerAsk, type PeerPart, type PeerTops, sumCache, sumTotals } from './peers.js';
 import { type Lookup, SearchPathClassifier } from './search-path.js';
 import { type BlockSources, SourceReader } from './sources.js';
 import { WindowedTop } from './space-saving.js';
@@ -45,7 +46,9 @@ export interface Block extends BlockSources {
  * query, and the classifier's look at queries under the cluster domain;
  * while a page (or `chaindns top`) is open, `watching` is set and up to
  * SAMPLES_PER_SECOND queries a second are also counted by type and rcode,
- * timed, and offered to the tops.
+ * timed, and offered to the tops. With `-workers N` the primary's is the
+ * process's: each second it gathers the other workers' parts (their Live
+ * answers instead of ticking on its own) and sums them into its own.
  */
 export class Live {
   /** Queries the dashboard's blocks got, since the start. */
@@ -81,15 +84,26 @@ export class Live {
   private last = { queries: 0, expansions: 0, cache: null as { hits: number; requests: number } | null };
   private frame: Frame | null = null;
   private ticking = false;
-  private readonly timer: NodeJS.Timeout;
+  /** The other workers' parts of the last second (the primary's), and their expansions not in a point yet. */
+  private peers: readonly PeerPart[] = [];
+  /** The other workers' queries since the start. */
+  private peerQueries = 0;
+  private peerExpansions = 0;
+  private readonly end: () => void;
 
   constructor(
     registry: Registry,
     private readonly counts: SearchPathCounts,
+    private readonly workers: Workers,
   ) {
     this.reader = new SourceReader(registry);
     this.classifier = this.classifierFor([DEFAULT_DOMAIN]);
-    this.timer = setInterval(() => void this.tick(), 1000).unref();
+    if (workers.index > 0) {
+      this.end = workers.provide(PEER_KEY, (ask) => this.part(ask as PeerAsk));
+    } else {
+      const timer = setInterval(() => void this.tick(), 1000).unref();
+      this.end = () => clearInterval(timer);
+    }
   }
 
   /** While watched: whether this query is the one to sample, decided as it comes (its answer may come later). */
@@ -175,7 +189,7 @@ export class Live {
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.end();
   }
 
   private wanted(): boolean {
@@ -208,6 +222,7 @@ export class Live {
     try {
       const now = Math.floor(nowMs / 1000);
       const watched = this.watching;
+      this.peers = (await this.workers.gather(PEER_KEY, { now: nowMs, watched } satisfies PeerAsk)) as PeerPart[];
       this.classifier.tick(now);
       const point = this.point(now, watched);
       this.history.push(point);
@@ -228,24 +243,35 @@ export class Live {
     }
   }
 
-  /** This second's point; the per-second counts start again. */
+  /** This second's point, the other workers' parts summed in; the per-second counts start again. */
   private point(t: number, watched: boolean): Point {
     const expansions = this.counts.expansions;
+    const own = this.queries - this.last.queries;
+    let peerQueries = 0;
+    for (const part of this.peers) {
+      peerQueries += part.queries;
+      this.peerExpansions += part.expansions;
+      addInto(this.types, part.types);
+      addInto(this.rcodes, part.rcodes);
+      addInto(this.latency, part.latency);
+    }
     const p: Point = {
       t,
-      qps: this.queries - this.last.queries,
+      qps: own + peerQueries,
       types: Array.from(this.types),
       rcodes: Array.from(this.rcodes),
       p50: toMs(quantile(this.latency, 0.5)),
       p99: toMs(quantile(this.latency, 0.99)),
       hitRatio: null,
-      expansions: Math.max(0, expansions - this.last.expansions),
+      expansions: Math.max(0, expansions - this.last.expansions) + this.peerExpansions,
       watched,
     };
+    this.peerQueries += peerQueries;
     this.last.queries = this.queries;
     this.last.expansions = expansions;
-    // The next second samples as many queries as this one would have needed.
-    this.every = Math.max(1, Math.ceil(p.qps / SAMPLES_PER_SECOND));
+    this.peerExpansions = 0;
+    // The next second samples as many queries as this thread's would have needed.
+    this.every = Math.max(1, Math.ceil(own / SAMPLES_PER_SECOND));
     this.sampled = 0;
     this.types.fill(0);
     this.rcodes.fill(0);
@@ -261,9 +287,58 @@ export class Live {
     this.fixSlots.fill(0, this.slot * FIXES.length, (this.slot + 1) * FIXES.length);
   }
 
+  /**
+   * A worker's answer to the primary's gather (`ask`): its second since the last (the primary's
+   * clock moves its windows), and while watched its view of the last minute.
+   */
+  private async part(ask: PeerAsk): Promise<PeerPart> {
+    const now = Math.floor(ask.now / 1000);
+    if (ask.watched && !this.watching) this.restart();
+    const watched = this.watching;
+    this.watching = ask.watched;
+    this.classifier.tick(now);
+    const latency = Array.from(this.latency);
+    const point = this.point(now, watched);
+    if (now % SLOT_SECONDS === 0) this.rotate();
+    const tops = (top: WindowedTop) => top.top(TOP_CAPACITY);
+    return {
+      queries: point.qps,
+      expansions: point.expansions,
+      types: watched ? point.types : [],
+      rcodes: watched ? point.rcodes : [],
+      latency: watched ? latency : [],
+      cache: await this.reader.cache(),
+      total: this.ownTotal(),
+      watched: watched
+        ? {
+            tops: { names: tops(this.names), clients: tops(this.clients), nxdomains: tops(this.nxdomains), amplifiers: tops(this.amplifiers), sought: tops(this.sought) },
+            fixes: this.minuteFixes(),
+            upstreams: this.reader.upstreams(this.blocks),
+          }
+        : null,
+    };
+  }
+
+  /** This thread's search-path counters since the start. */
+  private ownTotal(): Frame['searchPath']['total'] {
+    return { expansions: this.counts.expansions, lookups: { ...this.counts.lookups }, saved: { ...this.counts.saved }, added: { ...this.counts.added } };
+  }
+
+  /** What each fix would have saved in the last minute, on this thread. */
+  private minuteFixes(): Record<Fix, number> {
+    const fixes = {} as Record<Fix, number>;
+    FIXES.forEach((fix, i) => {
+      let n = 0;
+      for (let s = 0; s < SLOTS; s++) n += this.fixSlots[s * FIXES.length + i]!;
+      fixes[fix] = n;
+    });
+    return fixes;
+  }
+
   /** The frame of `point`; `current`: it is this second's, which takes the cache's ratio into the history. */
   private async buildFrame(point: Point, current: boolean): Promise<Frame> {
-    const cache = await this.reader.cache();
+    const peers = this.peers;
+    const cache = sumCache(await this.reader.cache(), peers);
     let withRatio = point;
     if (current) {
       const prev = this.last.cache;
@@ -276,18 +351,15 @@ export class Live {
     for (const second of this.minute) addInto(histogram, second);
     const minuteQueries = this.history.slice(-SLOTS * SLOT_SECONDS).reduce((n, p) => n + p.qps, 0);
     const minuteExpansions = this.history.slice(-SLOTS * SLOT_SECONDS).reduce((n, p) => n + p.expansions, 0);
-    const fixes = {} as Record<Fix, number>;
-    FIXES.forEach((fix, i) => {
-      let n = 0;
-      for (let s = 0; s < SLOTS; s++) n += this.fixSlots[s * FIXES.length + i]!;
-      fixes[fix] = n;
-    });
-    const rows = (top: WindowedTop) => top.top(TOP_ROWS);
+    const fixes = this.minuteFixes();
+    const watchedPeers = peers.flatMap((p) => (p.watched ? [p.watched] : []));
+    for (const peer of watchedPeers) for (const fix of FIXES) fixes[fix] += peer.fixes[fix] ?? 0;
+    const rows = (top: WindowedTop, theirs: keyof PeerTops) => mergeTops([top.top(TOP_CAPACITY), ...watchedPeers.map((p) => p.tops[theirs])], TOP_CAPACITY, TOP_ROWS);
     return {
       version: VERSION,
       startedAt: this.startedAt,
       point: withRatio,
-      queries: this.queries,
+      queries: this.queries + this.peerQueries,
       cache,
       latency: {
         bounds: Array.from({ length: LATENCY_BUCKETS }, (_, i) => (i === LATENCY_BUCKETS - 1 ? null : bucketBound(i) * 1000)),
@@ -295,15 +367,15 @@ export class Live {
         p50: toMs(quantile(histogram, 0.5)),
         p99: toMs(quantile(histogram, 0.99)),
       },
-      upstreams: this.reader.upstreams(this.blocks),
+      upstreams: mergeUpstreams([this.reader.upstreams(this.blocks), ...watchedPeers.map((p) => p.upstreams)]),
       clusters: this.reader.clusters(this.blocks, Date.now()),
-      top: { names: rows(this.names), clients: rows(this.clients), nxdomains: rows(this.nxdomains) },
+      top: { names: rows(this.names, 'names'), clients: rows(this.clients, 'clients'), nxdomains: rows(this.nxdomains, 'nxdomains') },
       searchPath: {
         domains: this.classifier.domains,
         minute: { queries: minuteQueries, expansions: minuteExpansions },
-        total: { expansions: this.counts.expansions, lookups: { ...this.counts.lookups }, saved: { ...this.counts.saved }, added: { ...this.counts.added } },
-        clients: rows(this.amplifiers),
-        names: rows(this.sought),
+        total: sumTotals(this.ownTotal(), peers),
+        clients: rows(this.amplifiers, 'amplifiers'),
+        names: rows(this.sought, 'sought'),
         fixes,
       },
     };

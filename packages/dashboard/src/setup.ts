@@ -37,7 +37,7 @@ export const dashboard = definePlugin<DashboardConfig>({
     const upstreams = ctx.needAll('upstreams');
     const clusters = ctx.needAll('clusterSync');
     // One view of the whole server, kept across reloads: every block with `dashboard` feeds it.
-    const live = await ctx.shared('dashboard live', () => new Live(ctx.registry, counts), (l) => l.stop());
+    const live = await ctx.shared('dashboard live', () => new Live(ctx.registry, counts, ctx.workers), (l) => l.stop());
     let detach = (): void => {};
     ctx.onShutdown(() => detach());
     ctx.onStartup(async () => {
@@ -45,7 +45,7 @@ export const dashboard = definePlugin<DashboardConfig>({
       const fromCluster = clusters.value.flatMap((c) => c.value.zones).filter((z) => z !== '.' && !z.endsWith('.arpa.'));
       const block: Block = { upstreams, clusters, domains: config.domains ?? (fromCluster.length > 0 ? fromCluster : [DEFAULT_DOMAIN]) };
       detach = live.attach(block);
-      // With -workers N the page is the primary's: it shows the queries the primary thread answers.
+      // With -workers N the page is the primary's: its Live sums the other workers' parts into its own.
       if (ctx.workers.index > 0) return;
       const server = await ctx.shared(
         `dashboard http:${formatHostPort(config.address)}`,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { type Next, Rcode, Registry, reply, type ResponseWriter } from '@chaindns/core';
+import { type Next, Rcode, Registry, reply, type ResponseWriter, SOLE_WORKER } from '@chaindns/core';
 import { makeRequest, Recorder } from '@chaindns/core/testing';
 import { createDashboard, type Frame, Live, SearchPathCounts } from '../src/index.js';
 
@@ -9,7 +9,7 @@ after(() => lives.forEach((l) => l.stop()));
 
 function setup(): { live: Live; counts: SearchPathCounts; handler: ReturnType<typeof createDashboard> } {
   const counts = new SearchPathCounts();
-  const live = new Live(new Registry(), counts);
+  const live = new Live(new Registry(), counts, SOLE_WORKER);
   lives.push(live);
   return { live, counts, handler: createDashboard(live) };
 }

@@ -29,7 +29,7 @@ export function createNativeTransport(addon: NativeAddon, options: NativeTranspo
     bind: async function bindNative(bindOptions: UdpBindOptions, onPacket: PacketHandler): Promise<UdpBinding> {
       return new NativeSocket(addon, scope, bindOptions, reusePort || bindOptions.reusePort === true, onPacket);
     },
-    reusePort: { bindStream: (address, port) => addon.bindStream(address, port) },
+    reusePort: { listenOptions: (address, port) => ({ fd: addon.bindStream(address, port) }) },
   };
 }
 

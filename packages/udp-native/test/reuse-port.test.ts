@@ -6,7 +6,7 @@ import type { Remote, UdpTransport } from '@chaindns/core';
 import { loadNativeTransport, nativeTransportError } from '../src/index.js';
 
 // SO_REUSEPORT for listeners that share a port (the workers of a process, a process and its
-// successor): a bind's own `reusePort`, the TCP side (`reusePort.bindStream`), and `detach`.
+// successor): a bind's own `reusePort`, the TCP side (`reusePort.listenOptions`), and `detach`.
 
 function native(): UdpTransport {
   const t = loadNativeTransport();
@@ -36,22 +36,22 @@ test('bind({ reusePort }) shares a UDP port; without it the port is refused', as
   await Promise.all([a.close(), b.close()]);
 });
 
-test('reusePort.bindStream: TCP listeners share a port, and each accepts connections', async () => {
+test('reusePort.listenOptions: TCP listeners share a port, and each accepts connections', async () => {
   const binder = native().reusePort!;
   const accepted = [0, 0];
   const servers = [0, 1].map((i) => net.createServer((socket) => (accepted[i]!++, socket.end())));
-  await new Promise<void>((resolve) => servers[0]!.listen({ fd: binder.bindStream('127.0.0.1', 0) }, resolve));
+  await new Promise<void>((resolve) => servers[0]!.listen(binder.listenOptions('127.0.0.1', 0), resolve));
   const port = (servers[0]!.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => servers[1]!.listen({ fd: binder.bindStream('127.0.0.1', port) }, resolve));
+  await new Promise<void>((resolve) => servers[1]!.listen(binder.listenOptions('127.0.0.1', port), resolve));
   assert.equal((servers[1]!.address() as net.AddressInfo).port, port);
   for (let i = 0; i < 64; i++) {
     await new Promise<void>((resolve, reject) => net.connect(port, '127.0.0.1').on('close', () => resolve()).on('error', reject).resume());
   }
   assert.ok(accepted[0]! > 0 && accepted[1]! > 0, `both accepted: ${accepted}`);
-  assert.throws(() => binder.bindStream('127.0.0.1', 70000), { code: 'EINVAL' });
+  assert.throws(() => binder.listenOptions('127.0.0.1', 70000), { code: 'EINVAL' });
   const plain = net.createServer();
   await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
-  assert.throws(() => binder.bindStream('127.0.0.1', (plain.address() as net.AddressInfo).port), { code: 'EADDRINUSE' }, 'a listener without SO_REUSEPORT keeps its port');
+  assert.throws(() => binder.listenOptions('127.0.0.1', (plain.address() as net.AddressInfo).port), { code: 'EADDRINUSE' }, 'a listener without SO_REUSEPORT keeps its port');
   await Promise.all([...servers, plain].map((s) => new Promise((r) => s.close(r))));
 });
 

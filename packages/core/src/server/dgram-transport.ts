@@ -1,13 +1,33 @@
 import dgram from 'node:dgram';
+import type { ListenOptions } from 'node:net';
 import type { Logger } from '../logger.js';
-import type { PacketHandler, Remote, UdpBinding, UdpBindOptions, UdpEndpoint, UdpTransport } from '../transport.js';
+import type { PacketHandler, Remote, StreamSocketBinder, UdpBinding, UdpBindOptions, UdpEndpoint, UdpTransport } from '../transport.js';
 import { remoteOf } from './remote.js';
 
-/** Node's dgram: one syscall and one callback per datagram. The default, and the fallback. */
+/**
+ * Whether this Node.js's dgram and net set SO_REUSEPORT (`reusePort`, added in 22.12 and 23.1).
+ * An older one ignores the option without a word and the second bind fails, so the version decides.
+ */
+export function dgramSharesPorts(version: string = process.versions.node): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+}
+
+/** Node.js's own SO_REUSEPORT for the TCP side (22.12+). */
+const NET_REUSE_PORT: StreamSocketBinder = {
+  listenOptions: (address, port) => ({ host: address, port, ipv6Only: false, reusePort: true }) as ListenOptions,
+};
+
+/**
+ * Node's dgram: one syscall and one callback per datagram. The default, and the fallback. It
+ * shares ports (`reusePort`) where Node.js sets SO_REUSEPORT (22.12+); its `detach` cannot leave
+ * the port, so what the kernel still gives the socket after it is dropped.
+ */
 export function dgramTransport(log: Logger): UdpTransport {
   return {
     name: 'dgram',
     bind: (options, onPacket) => bindDgram(options, onPacket, log),
+    ...(dgramSharesPorts() ? { reusePort: NET_REUSE_PORT } : {}),
   };
 }
 
@@ -22,7 +42,9 @@ const RECV_BUFFER = 4 << 20;
 
 function bindDgram(options: UdpBindOptions, onPacket: PacketHandler, log: Logger): Promise<UdpBinding> {
   const v6 = options.address.includes(':');
-  const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: false, lookup: literalLookup, recvBufferSize: RECV_BUFFER });
+  // `reusePort` is Node.js 22.12's (older ones ignore it): the typings of Node.js 20 lack it.
+  const socketOptions = { type: v6 ? 'udp6' : 'udp4', ipv6Only: false, lookup: literalLookup, recvBufferSize: RECV_BUFFER, reusePort: options.reusePort === true } as dgram.SocketOptions;
+  const socket = dgram.createSocket(socketOptions);
   const peer = options.connect;
   let open = true;
   const send = peer

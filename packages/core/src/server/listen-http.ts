@@ -18,7 +18,7 @@ export async function listenShared(server: Server, host: string, port: number, r
       resolve(server.address() as AddressInfo);
     };
     try {
-      if (reusePort) server.listen({ fd: reusePort.bindStream(ip, port) }, listening);
+      if (reusePort) server.listen(reusePort.listenOptions(ip, port), listening);
       else server.listen(port, host, listening);
     } catch (err) {
       server.off('error', reject);

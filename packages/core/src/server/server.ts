@@ -57,7 +57,7 @@ export interface ServerOptions {
    * workers of a process, or a successor process during an upgrade. A stop then detaches the UDP
    * sockets first (the kernel gives new datagrams to the others), answers what they had queued
    * and what is in flight, and closes them after. Needs a UDP transport that offers `reusePort`
-   * (@chaindns/udp-native; Node.js 20's dgram and net cannot set the option).
+   * (@chaindns/udp-native, or Node.js 22.12+'s dgram, whose detach drops what still comes).
    */
   readonly reusePort?: boolean;
   /** The port that a scheme's port-0 keys take (a worker takes the one its primary got). Default: a free one, chosen at start. */
@@ -116,7 +116,7 @@ export class Server {
     this.registry = options.registry ?? new Registry();
     this.transport = options.udpTransport ?? dgramTransport(this.log);
     if (options.reusePort && !this.transport.reusePort) {
-      throw new ChainDNSError('CHAINDNS_OPTIONS', `reusePort: the ${this.transport.name} UDP transport cannot share a port (SO_REUSEPORT); the native transport (@chaindns/udp-native) can`);
+      throw new ChainDNSError('CHAINDNS_OPTIONS', `reusePort: the ${this.transport.name} UDP transport cannot share a port (SO_REUSEPORT); the native transport (@chaindns/udp-native) can, and Node.js's dgram from 22.12`);
     }
     this.status.peers = options.peerStatus ?? null;
     this.plugins = options.plugins.clone();

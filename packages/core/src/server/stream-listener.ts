@@ -52,7 +52,7 @@ export function listenStream<C extends StreamConnection>(
       });
     };
     // A failed bind throws here (rejecting); a failed listen closes the descriptor and emits 'error'.
-    if (reusePort) server.listen({ fd: reusePort.bindStream(address, port) }, listening);
+    if (reusePort) server.listen(reusePort.listenOptions(address, port), listening);
     else server.listen({ host: address, port, ipv6Only: false }, listening);
   });
 }

@@ -97,10 +97,14 @@ function isAddon(value: unknown): value is NativeAddon {
     CONSTANTS.every((name) => typeof fields[name] === 'number');
 }
 
-/** The batched transport, or null where the addon is not built or cannot load. */
+/**
+ * The batched transport, or null where the addon is not built or cannot load. Its DNS over TCP
+ * is on unless `options.tcp` is false or, without that option, CHAINDNS_TCP=net says so.
+ */
 export function loadNativeTransport(options: NativeTransportOptions = {}): UdpTransport | null {
   const loaded = loadAddon();
-  return 'addon' in loaded ? createNativeTransport(loaded.addon, options) : null;
+  const tcp = options.tcp ?? process.env.CHAINDNS_TCP !== 'net';
+  return 'addon' in loaded ? createNativeTransport(loaded.addon, { ...options, tcp }) : null;
 }
 
 /** Why loadNativeTransport() returns null; undefined when it does not. */

@@ -119,9 +119,18 @@ class Client {
 }
 
 describe('udp-native DNS over TCP', { skip }, () => {
-  it('is offered by the transport, and left to node:net with tcp: false', () => {
+  it('is offered by the transport, and left to node:net with tcp: false or CHAINDNS_TCP=net', () => {
     assert.ok(transport().tcp);
     assert.equal(transport({ tcp: false }).tcp, undefined);
+    const saved = process.env.CHAINDNS_TCP;
+    process.env.CHAINDNS_TCP = 'net';
+    try {
+      assert.equal(transport().tcp, undefined);
+      assert.ok(transport({ tcp: true }).tcp);
+    } finally {
+      if (saved === undefined) delete process.env.CHAINDNS_TCP;
+      else process.env.CHAINDNS_TCP = saved;
+    }
   });
 
   it('answers pipelined queries, each as soon as it is ready (out of order)', async () => {

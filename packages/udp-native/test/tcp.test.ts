@@ -161,6 +161,15 @@ describe('udp-native DNS over TCP', { skip }, () => {
         await sleep(40);
       }
       assert.deepEqual(await c.answers(2), [1, 2]);
+      // A 60 KB message (junk after the question is tolerated) in 1 KB parts.
+      const big = frame('c.example.org', 3);
+      big.writeUInt16BE(big.length - 2 + 60_000, 0);
+      const whole = Buffer.concat([big, Buffer.alloc(60_000)]);
+      for (let at = 0; at < whole.length; at += 1000) {
+        c.socket.write(whole.subarray(at, at + 1000));
+        if (at % 10_000 === 0) await sleep(5);
+      }
+      assert.deepEqual(await c.answers(3), [1, 2, 3]);
     } finally {
       c.socket.destroy();
       await s.stop();

@@ -47,6 +47,7 @@
 #define ACCEPTS 64   /* connections accepted per round */
 #define READS 4      /* reads per connection per round: one client cannot hold the loop */
 #define SCRATCH 65536
+#define IN_MIN 512 /* the first size of a connection's buffer for a message's parts */
 /* As udp.c: one pool Buffer serves many wakeups, small enough to die young. */
 #define POOL_SIZE (64 * 1024)
 #define SLOT_BITS 20
@@ -270,6 +271,11 @@ static int take(listener_t *l, conn_t *c, const uint8_t *buf, size_t len) {
     memcpy(c->in, buf + off, rest);
   }
   c->in_len = rest;
+  if (rest == 0 && c->in_cap > IN_MIN) { /* a long message's buffer is not kept for the connection's life */
+    free(c->in);
+    c->in = NULL;
+    c->in_cap = 0;
+  }
   return messages;
 }
 
@@ -303,16 +309,20 @@ static void serve_conn(listener_t *l, conn_t *c) {
       asked = SCRATCH;
       r = read(c->fd, l->scratch, asked);
     } else {
-      asked = missing(c);
-      if (c->in_len + asked > c->in_cap) {
-        uint8_t *in = realloc(c->in, c->in_len + asked);
+      /* The buffer grows with what arrives, not with what the prefix announces: a client that
+       * announces 64 KB and sends a byte at a time holds a few hundred bytes until its deadline. */
+      size_t want = c->in_len + missing(c);
+      if (c->in_len == c->in_cap) {
+        size_t cap = c->in_cap * 2 > IN_MIN ? c->in_cap * 2 : IN_MIN;
+        uint8_t *in = realloc(c->in, cap < want ? cap : want);
         if (!in) {
           close_conn(l, c);
           return;
         }
         c->in = in;
-        c->in_cap = c->in_len + asked;
+        c->in_cap = cap < want ? cap : want;
       }
+      asked = (c->in_cap < want ? c->in_cap : want) - c->in_len;
       r = read(c->fd, c->in + c->in_len, asked);
     }
     if (r < 0 && errno == EINTR) continue;

@@ -285,6 +285,12 @@ static void close_conn(listener_t *l, conn_t *c) {
   row(l, K_CLOSED, id);
 }
 
+/* After a failed take: JS closed the connection meanwhile (it closes at the wakeup's end), or
+ * memory ran out (close it: its input is lost). */
+static void drop_conn(listener_t *l, conn_t *c) {
+  if (!c->doomed) close_conn(l, c);
+}
+
 /* Bytes still missing from the message that begins c->in (its length prefix first). */
 static size_t missing(const conn_t *c) {
   if (c->in_len < 2) return 2 - c->in_len;
@@ -299,7 +305,10 @@ static void serve_conn(listener_t *l, conn_t *c) {
   int messages = 0;
   if (c->in_len >= 2) {
     int n = take(l, c, c->in, c->in_len);
-    if (n < 0) return;
+    if (n < 0) {
+      drop_conn(l, c);
+      return;
+    }
     messages += n;
   }
   for (int k = 0; k < READS && can_read(l, c); k++) {
@@ -337,7 +346,10 @@ static void serve_conn(listener_t *l, conn_t *c) {
       break;
     }
     int n = c->in_len == 0 ? take(l, c, l->scratch, (size_t)r) : (c->in_len += (size_t)r, take(l, c, c->in, c->in_len));
-    if (n < 0) return;
+    if (n < 0) {
+      drop_conn(l, c);
+      return;
+    }
     messages += n;
     if ((size_t)r < asked) break; /* the socket is empty */
   }

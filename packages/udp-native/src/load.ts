@@ -50,7 +50,7 @@ export interface NativeAddon {
     onBatch: (pool: Buffer | undefined, offset: number, count: number) => void): NativeHandle;
   /** Fills `row` (ROW words, as sockname) with the local end; returns its family. */
   tcpSockname(handle: NativeHandle, row: Int32Array): 4 | 6;
-  /** Writes a length-prefixed message: 0 written, 1 part waits for the client (a DRAINED event follows), -1 the connection is gone or failed. */
+  /** Writes a length-prefixed message (during onBatch: queued, written when it returns; a BLOCKED event if the client does not take it): 0 written or queued, 1 part waits for the client (a DRAINED event follows), -1 the connection is gone or failed. */
   tcpSend(handle: NativeHandle, id: number, data: Uint8Array, answers: boolean): -1 | 0 | 1;
   /** A query handed out needs no answer. */
   tcpAnswered(handle: NativeHandle, id: number): void;

@@ -29,6 +29,7 @@ const BUFFERED = 3;
 const EOF = 4;
 const CLOSED = 5;
 const DRAINED = 6;
+const BLOCKED = 7;
 
 /** Plain DNS over TCP in the addon: accept, read, framing and writes in C; core's connection rules here. */
 export function nativeTcp(addon: NativeAddon): DnsTcpTransport {
@@ -122,6 +123,7 @@ class NativeTcpListener implements StreamListener {
       if (!conn) continue;
       if (kind === BUFFERED) conn.buffered(meta[r + R_LEN] === 1);
       else if (kind === DRAINED) conn.drained();
+      else if (kind === BLOCKED) conn.blocked();
       else if (kind === EOF) conn.finish(this.limits.writeTimeoutMs);
       else if (kind === CLOSED) conn.closed();
     }
@@ -197,10 +199,7 @@ class NativeConnection implements FrameSink, TableEntry, ConnectionClock {
     const { addon, handle } = this.listener;
     const sent = addon.tcpSend(handle, this.id, msg, !more);
     if (sent < 0) return this.destroy();
-    if (sent === 1 && !this.writeBlocked) {
-      this.writeBlocked = true;
-      this.writeBy = performance.now() + this.listener.limits.writeTimeoutMs;
-    }
+    if (sent === 1) this.blocked();
     this.#settled();
   }
 
@@ -209,6 +208,15 @@ class NativeConnection implements FrameSink, TableEntry, ConnectionClock {
     if (!this.#open) return;
     this.listener.addon.tcpAnswered(this.listener.handle, this.id);
     this.#settled();
+  }
+
+  /** Answers queued during the last call wait for the client: its write deadline starts. */
+  blocked(): void {
+    if (!this.writeBlocked) {
+      this.writeBlocked = true;
+      this.writeBy = performance.now() + this.listener.limits.writeTimeoutMs;
+    }
+    this.#update();
   }
 
   drained(): void {

@@ -15,7 +15,10 @@
  *   BUFFERED  length 1: part of a message arrived and waits for the rest (its read deadline
  *             starts); 0: nothing waits any more
  *   EOF       the client closed its side; DRAINED  answers that waited for the client are out
+ *   BLOCKED   answers given during the last call wait for the client (it does not read)
  *   CLOSED    the connection is gone (reset, error, or ended once its answers were out)
+ * Answers given while JS handles a wakeup are queued and leave in one send per connection when
+ * it returns (pipelined queries: one syscall for all the answers of a read); later ones at once.
  * JS keeps the rules (core's ConnectionTable and connectionDeadline): it admits or closes a
  * connection, and closes it at its deadline. C keeps the two bounds it must: at most
  * max_pending messages per connection handed out and not answered (then it stops reading), and
@@ -54,7 +57,7 @@
 #define SLOT_MASK ((1u << SLOT_BITS) - 1)
 #define LISTEN_KEY UINT32_MAX
 
-enum { K_ACCEPTED = 1, K_MESSAGE, K_BUFFERED, K_EOF, K_CLOSED, K_DRAINED };
+enum { K_ACCEPTED = 1, K_MESSAGE, K_BUFFERED, K_EOF, K_CLOSED, K_DRAINED, K_BLOCKED };
 enum { R_KIND, R_ID, R_ADDR /* udp.c's row from here: length, family, port, w0..w3, scope */ };
 
 typedef struct {
@@ -64,6 +67,7 @@ typedef struct {
   int eof;      /* the client closed its side */
   int ending;   /* close once the output is out */
   int kicked;   /* on the kick list */
+  int queued;   /* answers queued during a JS call, written when it returns */
   int inflight; /* messages handed to JS and not answered */
   uint32_t interest;
   uint8_t *in; /* a message's first part; while paused, whole ones after it */
@@ -98,6 +102,7 @@ typedef struct {
   uint32_t cap, nfree, used;
   uint32_t *doomed, ndoomed, doomed_cap;
   uint32_t *kicks, nkicks, kicks_cap;
+  uint32_t *queued, nqueued, queued_cap; /* connections with answers queued in this JS call */
   uint8_t scratch[SCRATCH];
 } listener_t;
 
@@ -438,6 +443,7 @@ static void release(listener_t *l) {
   free(l->free_slots);
   free(l->doomed);
   free(l->kicks);
+  free(l->queued);
   free(l);
 }
 
@@ -467,17 +473,53 @@ static void dispose(listener_t *l) {
   if (!l->in_callback) release_js(l);
 }
 
+/* Writes the answers queued during a JS call, one send a connection. A client that does not
+ * take them all is blocked (a BLOCKED row: its write deadline starts); one that fails is closed
+ * at the wakeup's end (a CLOSED row), since C may be walking it now. */
+static void flush_queued(listener_t *l) {
+  for (uint32_t i = 0; i < l->nqueued; i++) {
+    conn_t *c = lookup(l, l->queued[i]);
+    if (!c) continue;
+    c->queued = 0;
+    while (out_pending(c) > 0) {
+      ssize_t r = send(c->fd, c->out + c->out_off, out_pending(c), MSG_NOSIGNAL);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+          row(l, K_BLOCKED, c->id);
+          update_interest(l, c);
+        } else if (push_id(&l->doomed, &l->ndoomed, &l->doomed_cap, c->id)) {
+          c->doomed = 1;
+          row(l, K_CLOSED, c->id);
+        }
+        break;
+      }
+      c->out_off += (size_t)r;
+    }
+    if (out_pending(c) == 0) {
+      c->out_off = c->out_end = 0;
+      if (c->ending && push_id(&l->doomed, &l->ndoomed, &l->doomed_cap, c->id)) {
+        c->doomed = 1;
+        row(l, K_CLOSED, c->id);
+      } else {
+        update_interest(l, c);
+      }
+    }
+  }
+  l->nqueued = 0;
+}
+
 /* Hands the rows so far to JS: onBatch(pool, offset, rows). */
 static void deliver(listener_t *l) {
   if (l->rows == 0 || l->disposed) return;
   napi_env env = l->env;
   napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value argv[3], fn, recv, result;
   int rows = l->rows;
   size_t offset = l->batch_start;
   l->rows = 0;
   l->batch_start = l->pool_used;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value argv[3], fn, recv, result;
   if ((l->pool_ref ? napi_get_reference_value(env, l->pool_ref, &argv[0]) : napi_get_undefined(env, &argv[0])) == napi_ok &&
       napi_create_uint32(env, (uint32_t)offset, &argv[1]) == napi_ok &&
       napi_create_int32(env, rows, &argv[2]) == napi_ok &&
@@ -486,6 +528,7 @@ static void deliver(listener_t *l) {
     napi_status st = napi_make_callback(env, l->async, recv, fn, 3, argv, &result);
     l->in_callback = 0;
     if (l->disposed) release_js(l);
+    else flush_queued(l);
     if (st == napi_pending_exception) {
       napi_value error;
       if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
@@ -496,7 +539,8 @@ static void deliver(listener_t *l) {
 
 /* The end of a wakeup: the rows to JS, then the closes JS asked for meanwhile. */
 static void end_wakeup(listener_t *l) {
-  deliver(l);
+  /* Writing the queued answers may add rows (BLOCKED, CLOSED): they go to JS too. */
+  while (l->rows > 0 && !l->disposed) deliver(l);
   l->in_wakeup = 0;
   for (uint32_t i = 0; i < l->ndoomed; i++) {
     uint32_t slot = l->doomed[i] & SLOT_MASK;
@@ -718,7 +762,13 @@ napi_value js_tcp_send(napi_env env, napi_callback_info info) {
   if (answers && c->inflight > 0) answered(l, c);
   uint8_t head[2] = {(uint8_t)(length >> 8), (uint8_t)length};
   size_t written = 0, total = length + 2;
-  if (out_pending(c) == 0) {
+  /* During a JS call: queued, written with the call's other answers when it returns. */
+  int queue = l->in_callback && (c->queued || out_pending(c) == 0);
+  if (queue && !c->queued) {
+    if (!push_id(&l->queued, &l->nqueued, &l->queued_cap, c->id)) return int_value(env, -1);
+    c->queued = 1;
+  }
+  if (out_pending(c) == 0 && !queue) {
     struct iovec iov[2] = {{head, 2}, {data, length}};
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
     ssize_t r;
@@ -748,6 +798,7 @@ napi_value js_tcp_send(napi_env env, napi_callback_info info) {
   }
   memcpy(c->out + c->out_end, (uint8_t *)data + (written - 2), length - (written - 2));
   c->out_end += length - (written - 2);
+  if (queue) return int_value(env, 0);
   update_interest(l, c);
   return int_value(env, 1);
 }

@@ -55,6 +55,10 @@ class NativeTcpListener implements StreamListener {
   readonly #conns = new Map<number, NativeConnection>();
   readonly #sweep: NodeJS.Timeout;
   #closing: Promise<void> | null = null;
+  /** The wakeup being handled: its number, and its time (one clock read a wakeup, not one a query). */
+  batch = 0;
+  now = 0;
+  inBatch = false;
   #emptied: (() => void) | null = null;
 
   constructor(addon: NativeAddon, options: DnsTcpListenOptions, onMessage: FrameHandler) {
@@ -90,6 +94,11 @@ class NativeTcpListener implements StreamListener {
     return this.#closing;
   }
 
+  /** The time now: the wakeup's, while one is handled. */
+  clock(): number {
+    return this.inBatch ? this.now : performance.now();
+  }
+
   gone(conn: NativeConnection): void {
     this.table.remove(conn);
     this.#conns.delete(conn.id);
@@ -100,6 +109,9 @@ class NativeTcpListener implements StreamListener {
     const meta = this.#meta;
     const width = this.addon.TCP_ROW;
     let errors: unknown[] | undefined;
+    this.batch++;
+    this.now = performance.now();
+    this.inBatch = true;
     for (let r = 0; r < count * width; r += width) {
       const kind = meta[r + R_KIND]!;
       const id = meta[r + R_ID]!;
@@ -127,6 +139,7 @@ class NativeTcpListener implements StreamListener {
       else if (kind === EOF) conn.finish(this.limits.writeTimeoutMs);
       else if (kind === CLOSED) conn.closed();
     }
+    this.inBatch = false;
     // A throwing handler must not cost the others of the wakeup: each error surfaces after it.
     for (const err of errors ?? []) process.nextTick(rethrow, err);
   }
@@ -167,6 +180,8 @@ class NativeConnection implements FrameSink, TableEntry, ConnectionClock {
   #open = true;
   /** Queries that arrived while the client did not read its answers: served once it does. */
   #held: Buffer[] | null = null;
+  /** The wakeup that last counted as a use in the table (once a wakeup, as node:net's once a read). */
+  #usedIn = 0;
 
   constructor(
     private readonly listener: NativeTcpListener,
@@ -194,7 +209,7 @@ class NativeConnection implements FrameSink, TableEntry, ConnectionClock {
   }
 
   sendFrame(msg: Buffer, more = false): void {
-    if (!more && --this.pending === 0) this.activeAt = performance.now();
+    if (!more && --this.pending === 0) this.activeAt = this.listener.clock();
     if (!this.#open) return;
     const { addon, handle } = this.listener;
     const sent = addon.tcpSend(handle, this.id, msg, !more);
@@ -204,7 +219,7 @@ class NativeConnection implements FrameSink, TableEntry, ConnectionClock {
   }
 
   noReply(): void {
-    if (--this.pending === 0) this.activeAt = performance.now();
+    if (--this.pending === 0) this.activeAt = this.listener.clock();
     if (!this.#open) return;
     this.listener.addon.tcpAnswered(this.listener.handle, this.id);
     this.#settled();
@@ -251,11 +266,15 @@ class NativeConnection implements FrameSink, TableEntry, ConnectionClock {
   }
 
   #serve(data: Buffer): void {
-    const { addon, handle, onMessage, table } = this.listener;
+    const listener = this.listener;
+    const { addon, handle, onMessage } = listener;
     this.pending++;
     this.fresh = false;
-    this.activeAt = performance.now();
-    table.used(this);
+    this.activeAt = listener.clock();
+    if (this.#usedIn !== listener.batch) {
+      this.#usedIn = listener.batch;
+      listener.table.used(this);
+    }
     // A query dropped unanswered (a response, a runt) is owed nothing: it must not hold the connection open.
     if (!onMessage(data, this.from, this)) {
       this.pending--;

@@ -148,6 +148,22 @@ describe('udp-native DNS over TCP', { skip }, () => {
     }
   });
 
+  it('on "::", reports an IPv6 client as such and an IPv4 one as IPv4', async () => {
+    const seen = { served: 0, remotes: [] as Remote[], release: [] as Array<() => void> };
+    const s = await startTestServer('. {\n  answer\n}', { plugins: [answerPlugin(seen)], udpTransport: transport(), defaultAddresses: ['::'] });
+    try {
+      for (const host of ['::1', '127.0.0.1']) {
+        const c = new Client(s.port, host);
+        c.socket.write(frame('a.example.org', 1));
+        await c.answers(1);
+        c.socket.destroy();
+      }
+      assert.deepEqual(seen.remotes.map((r) => [r.address, r.family]), [['::1', 6], ['127.0.0.1', 4]]);
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('joins a message split across reads, and a length prefix split across reads', async () => {
     const s = await server();
     const c = new Client(s.port);

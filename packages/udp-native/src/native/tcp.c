@@ -16,7 +16,8 @@
  *             starts); 0: nothing waits any more
  *   EOF       the client closed its side; DRAINED  answers that waited for the client are out
  *   BLOCKED   answers given during the last call wait for the client (it does not read)
- *   CLOSED    the connection is gone (reset, error, or ended once its answers were out)
+ *   CLOSED    the connection is gone (reset, error, its client gone owing nothing, or ended once
+ *             its answers were out); delivered with the next call that has other rows
  * Answers given while JS handles a wakeup are queued and leave in one send per connection when
  * it returns (pipelined queries: one syscall for all the answers of a read); later ones at once.
  * JS keeps the rules (core's ConnectionTable and connectionDeadline): it admits or closes a
@@ -94,6 +95,7 @@ typedef struct {
   napi_ref on_batch, meta_ref, pool_ref;
   int32_t *meta;
   int rows;
+  int urgent; /* a row JS must see now; CLOSED rows alone wait for the next call */
   uint8_t *pool;
   size_t pool_len, pool_used, batch_start;
   conn_t **slots;
@@ -210,6 +212,7 @@ static void deliver(listener_t *l);
 static int32_t *row(listener_t *l, int kind, uint32_t id) {
   if (l->rows == TCP_ROWS) deliver(l);
   int32_t *r = l->meta + (size_t)l->rows++ * TCP_ROW;
+  if (kind != K_CLOSED) l->urgent = 1;
   r[R_KIND] = kind;
   r[R_ID] = (int32_t)id;
   r[R_ADDR] = 0;
@@ -346,6 +349,12 @@ static void serve_conn(listener_t *l, conn_t *c) {
       return;
     }
     if (r == 0) {
+      /* The client is gone. Owed nothing, it is closed here (a query per connection: no JS call
+       * for its end); else JS ends it once its answers are out. */
+      if (c->inflight == 0 && out_pending(c) == 0) {
+        close_conn(l, c);
+        return;
+      }
       c->eof = 1;
       row(l, K_EOF, c->id);
       break;
@@ -362,9 +371,7 @@ static void serve_conn(listener_t *l, conn_t *c) {
    * begins, or reading resumes; more parts of the same message change nothing. */
   if (c->in_len > 0 && (before == 0 || messages > 0)) row(l, K_BUFFERED, c->id)[R_ADDR] = 1;
   else if (c->in_len == 0 && before > 0) row(l, K_BUFFERED, c->id)[R_ADDR] = 0;
-  /* A client gone that is owed nothing is closed by JS in this wakeup (its EOF row): no need to
-   * stop watching it first (a query per connection: one epoll_ctl less). */
-  if (!(c->eof && c->inflight == 0 && out_pending(c) == 0)) update_interest(l, c);
+  update_interest(l, c);
 }
 
 /* Writes what waits; tells JS when all is out (or closes an ending connection then). */
@@ -517,6 +524,7 @@ static void deliver(listener_t *l) {
   int rows = l->rows;
   size_t offset = l->batch_start;
   l->rows = 0;
+  l->urgent = 0;
   l->batch_start = l->pool_used;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value argv[3], fn, recv, result;
@@ -539,8 +547,10 @@ static void deliver(listener_t *l) {
 
 /* The end of a wakeup: the rows to JS, then the closes JS asked for meanwhile. */
 static void end_wakeup(listener_t *l) {
-  /* Writing the queued answers may add rows (BLOCKED, CLOSED): they go to JS too. */
-  while (l->rows > 0 && !l->disposed) deliver(l);
+  /* Writing the queued answers may add rows (BLOCKED, CLOSED): they go to JS too. A connection
+   * closed by C (its client gone, owed nothing) needs no call of its own: JS hears of it with the
+   * next one (its table entry owes nothing meanwhile; closing it again is a no-op). */
+  while (l->rows > 0 && l->urgent && !l->disposed) deliver(l);
   l->in_wakeup = 0;
   for (uint32_t i = 0; i < l->ndoomed; i++) {
     uint32_t slot = l->doomed[i] & SLOT_MASK;
@@ -834,15 +844,15 @@ napi_value js_tcp_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* tcpEnd(handle, id) -> true when closed now; false: it closes once its answers are out (a
- * CLOSED row), or is gone already */
+/* tcpEnd(handle, id) -> true when closed now (or gone already); false: it closes once its
+ * answers are out (a CLOSED row) */
 napi_value js_tcp_end(napi_env env, napi_callback_info info) {
   napi_value argv[2], result;
   uint32_t id;
   listener_t *l = args(env, info, 2, argv, &id);
   if (!l) return NULL;
   conn_t *c = l->disposed ? NULL : lookup(l, id);
-  bool now = c && out_pending(c) == 0;
+  bool now = !c || out_pending(c) == 0;
   if (now) {
     js_tcp_close(env, info);
   } else if (c) {

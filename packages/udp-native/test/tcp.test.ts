@@ -42,9 +42,16 @@ function transport(options?: Parameters<typeof loadNativeTransport>[0]): UdpTran
   return loaded;
 }
 
+/** The transport with its TCP listener: every server below serves TCP on it, never on node:net. */
+function tcpTransport(): UdpTransport {
+  const t = transport({ tcp: true });
+  assert.ok(t.tcp, 'the transport offers no TCP listener');
+  return t;
+}
+
 async function server(tcp?: Record<string, number>): Promise<TestServer & { seen: { served: number; remotes: Remote[]; release: Array<() => void> } }> {
   const seen = { served: 0, remotes: [] as Remote[], release: [] as Array<() => void> };
-  const s = await startTestServer('. {\n  answer\n}', { plugins: [answerPlugin(seen)], udpTransport: transport(), ...(tcp ? { tcp } : {}) });
+  const s = await startTestServer('. {\n  answer\n}', { plugins: [answerPlugin(seen)], udpTransport: tcpTransport(), ...(tcp ? { tcp } : {}) });
   return Object.assign(s, { seen });
 }
 
@@ -150,7 +157,7 @@ describe('udp-native DNS over TCP', { skip }, () => {
 
   it('on "::", reports an IPv6 client as such and an IPv4 one as IPv4', async () => {
     const seen = { served: 0, remotes: [] as Remote[], release: [] as Array<() => void> };
-    const s = await startTestServer('. {\n  answer\n}', { plugins: [answerPlugin(seen)], udpTransport: transport(), defaultAddresses: ['::'] });
+    const s = await startTestServer('. {\n  answer\n}', { plugins: [answerPlugin(seen)], udpTransport: tcpTransport(), defaultAddresses: ['::'] });
     try {
       for (const host of ['::1', '127.0.0.1']) {
         const c = new Client(s.port, host);

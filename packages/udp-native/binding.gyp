@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "udp_native",
-      "sources": ["src/native/udp.c", "src/native/stream.c"],
+      "sources": ["src/native/udp.c", "src/native/stream.c", "src/native/tcp.c"],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Werror=implicit-function-declaration"]
     }

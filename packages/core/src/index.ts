@@ -23,6 +23,8 @@ export {
   unwrittenRcode,
 } from './plugin.js';
 export type {
+  DnsTcpListenOptions,
+  DnsTcpTransport,
   FrameHandler,
   FrameSink,
   PacketHandler,
@@ -62,7 +64,16 @@ export { duplicateKeys, hasView, loadPlugins, planBlock, type PlannedPlugin, typ
 export { Server, type ListenAddress, type ServerOptions } from './server/server.js';
 export type { PeerStatus } from './server/status.js';
 export { listenShared } from './server/listen-http.js';
-export { type ConnectionOptions, defaultConnectionOptions, MAX_CONNECTIONS_PER_CLIENT } from './server/connection-table.js';
+export {
+  type ConnectionClock,
+  connectionDeadline,
+  type ConnectionOptions,
+  ConnectionTable,
+  defaultConnectionOptions,
+  MAX_CONNECTIONS_PER_CLIENT,
+  MAX_PENDING,
+  type TableEntry,
+} from './server/connection-table.js';
 export type { ClientAuth, ServerTls } from './server/tls-settings.js';
 export type { ServerConfig, ServerBlockConfig, PluginEntry, DirectiveConfig } from './server/config-object.js';
 export { dgramSharesPorts, dgramTransport } from './server/dgram-transport.js';

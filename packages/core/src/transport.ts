@@ -1,5 +1,7 @@
 import type { ListenOptions } from 'node:net';
 import type { Scheme } from './corefile/types.js';
+import type { Logger } from './logger.js';
+import type { ConnectionOptions } from './server/connection-table.js';
 import type { ServerTls } from './server/tls-settings.js';
 
 /**
@@ -89,6 +91,24 @@ export interface UdpTransport {
   bind(options: UdpBindOptions, onPacket: PacketHandler): Promise<UdpBinding>;
   /** Present when `bind` honours `reusePort` (and its bindings `detach`): binds the TCP side of such listeners. */
   readonly reusePort?: StreamSocketBinder;
+  /** Present when the transport also serves plain DNS over TCP (`dns://`): the server's TCP listeners use it instead of node:net. */
+  readonly tcp?: DnsTcpTransport;
+}
+
+export interface DnsTcpListenOptions {
+  readonly address: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** SO_REUSEPORT, shared with other workers or processes. */
+  readonly reusePort: boolean;
+  /** The server's connection limits: the same timeouts, table and per-client allowance as node:net's listeners keep. */
+  readonly limits: ConnectionOptions;
+  readonly log: Logger;
+}
+
+/** DNS over TCP outside node:net: 2-byte framing, pipelined queries, core's connection rules (ConnectionTable, connectionDeadline, MAX_PENDING). */
+export interface DnsTcpTransport {
+  listen(options: DnsTcpListenOptions, onMessage: FrameHandler): Promise<StreamListener>;
 }
 
 /** Where one answer of a stream connection goes: length-framed for TCP and TLS, an HTTP response for DoH. */

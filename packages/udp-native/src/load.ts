@@ -40,13 +40,35 @@ export interface NativeAddon {
   close(handle: NativeHandle): void;
   parseAddress(text: string, row: Int32Array): 0 | 4 | 6;
   formatAddress6(w0: number, w1: number, w2: number, w3: number, scope: number): string;
+
+  // DNS over TCP (src/native/tcp.c documents the event rows). A connection is an id.
+  /** Int32 words per event row, and rows per call of onBatch. */
+  readonly TCP_ROW: number;
+  readonly TCP_ROWS: number;
+  /** A listening TCP socket; onBatch gets each wakeup's events in `meta`, their messages back to back in `pool` from `offset`. */
+  tcpListen(address: string, port: number, reusePort: boolean, maxPending: number, meta: Int32Array,
+    onBatch: (pool: Buffer | undefined, offset: number, count: number) => void): NativeHandle;
+  /** Fills `row` (ROW words, as sockname) with the local end; returns its family. */
+  tcpSockname(handle: NativeHandle, row: Int32Array): 4 | 6;
+  /** Writes a length-prefixed message (during onBatch: queued, written when it returns; a BLOCKED event if the client does not take it): 0 written or queued, 1 part waits for the client (a DRAINED event follows), -1 the connection is gone or failed. */
+  tcpSend(handle: NativeHandle, id: number, data: Uint8Array, answers: boolean): -1 | 0 | 1;
+  /** A query handed out needs no answer. */
+  tcpAnswered(handle: NativeHandle, id: number): void;
+  tcpClose(handle: NativeHandle, id: number): void;
+  /** True when closed at once; else it closes once its answers are out (a CLOSED event). */
+  tcpEnd(handle: NativeHandle, id: number): boolean;
+  /** Accepts no more connections. */
+  tcpStop(handle: NativeHandle): void;
+  /** Closes every connection and the listener. */
+  tcpDispose(handle: NativeHandle): void;
 }
 
 export type AddonLoad = { readonly addon: NativeAddon } | { readonly error: string };
 
 const ADDON_PATH = fileURLToPath(new URL('../../build/Release/udp_native.node', import.meta.url));
-const FUNCTIONS = ['open', 'sockname', 'connect', 'flush', 'sendTo', 'close', 'parseAddress', 'formatAddress6', 'bindStream'];
-const CONSTANTS = ['BATCH', 'SEND_SLOT', 'SEND_STRIDE', 'ROW'];
+const FUNCTIONS = ['open', 'sockname', 'connect', 'flush', 'sendTo', 'close', 'parseAddress', 'formatAddress6', 'bindStream',
+  'tcpListen', 'tcpSockname', 'tcpSend', 'tcpAnswered', 'tcpClose', 'tcpEnd', 'tcpStop', 'tcpDispose'];
+const CONSTANTS = ['BATCH', 'SEND_SLOT', 'SEND_STRIDE', 'ROW', 'TCP_ROW', 'TCP_ROWS'];
 
 /** Loads the compiled addon, or says why it cannot. Never throws. */
 export function loadAddon(path: string = ADDON_PATH): AddonLoad {
@@ -75,10 +97,14 @@ function isAddon(value: unknown): value is NativeAddon {
     CONSTANTS.every((name) => typeof fields[name] === 'number');
 }
 
-/** The batched transport, or null where the addon is not built or cannot load. */
+/**
+ * The batched transport, or null where the addon is not built or cannot load. Its DNS over TCP
+ * is on unless `options.tcp` is false or, without that option, CHAINDNS_TCP=net says so.
+ */
 export function loadNativeTransport(options: NativeTransportOptions = {}): UdpTransport | null {
   const loaded = loadAddon();
-  return 'addon' in loaded ? createNativeTransport(loaded.addon, options) : null;
+  const tcp = options.tcp ?? process.env.CHAINDNS_TCP !== 'net';
+  return 'addon' in loaded ? createNativeTransport(loaded.addon, { ...options, tcp }) : null;
 }
 
 /** Why loadNativeTransport() returns null; undefined when it does not. */

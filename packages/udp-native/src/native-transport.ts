@@ -1,4 +1,5 @@
 import type { NativeAddon, NativeHandle } from './load.js';
+import { nativeTcp } from './native-tcp.js';
 import { NativeRemote } from './remote.js';
 import type { PacketHandler, Remote, UdpBindOptions, UdpBinding, UdpEndpoint, UdpTransport } from '@chaindns/core';
 
@@ -9,6 +10,11 @@ export interface NativeTransportOptions {
    * sets it for that socket alone.
    */
   readonly reusePort?: boolean;
+  /**
+   * Serve plain DNS over TCP (`dns://`) in the addon too (default true); false leaves it to
+   * node:net. TLS and HTTPS stay on node:tls and node:http2 either way.
+   */
+  readonly tcp?: boolean;
 }
 
 /** How long a detached socket must stay quiet before its queue counts as drained. */
@@ -30,6 +36,7 @@ export function createNativeTransport(addon: NativeAddon, options: NativeTranspo
       return new NativeSocket(addon, scope, bindOptions, reusePort || bindOptions.reusePort === true, onPacket);
     },
     reusePort: { listenOptions: (address, port) => ({ fd: addon.bindStream(address, port) }) },
+    ...(options.tcp === false ? {} : { tcp: nativeTcp(addon) }),
   };
 }
 

@@ -29,6 +29,9 @@ export const defaultConnectionOptions: ConnectionOptions = { readTimeoutMs: 3000
  */
 export const MAX_CONNECTIONS_PER_CLIENT = 100;
 
+/** Queries one connection may have in flight before we stop reading from it (HTTP/2: streams). */
+export const MAX_PENDING = 256;
+
 /** `options` completed with the defaults, each checked to be a positive number. */
 export function connectionOptions(given: Partial<ConnectionOptions> = {}): ConnectionOptions {
   const options = { ...defaultConnectionOptions, ...given };
@@ -38,6 +41,41 @@ export function connectionOptions(given: Partial<ConnectionOptions> = {}): Conne
     }
   }
   return options;
+}
+
+/**
+ * What a framed connection (DNS over TCP or TLS) waits for, which sets its
+ * one deadline. Node's connections and a native transport's share it.
+ */
+export interface ConnectionClock {
+  /** The client does not read its answers: they must be read by `writeBy`. */
+  readonly writeBlocked: boolean;
+  readonly writeBy: number;
+  /** Not reading (too many queries in flight, or answers unread). */
+  readonly paused: boolean;
+  /** Part of a query has arrived: the rest must by `readBy`. */
+  readonly partial: boolean;
+  readonly readBy: number;
+  /** Queries taken and not answered yet. */
+  readonly pending: number;
+  /** No query has arrived yet. */
+  readonly fresh: boolean;
+  /** When the last query arrived or the last answer went out (performance.now()). */
+  readonly activeAt: number;
+}
+
+/**
+ * When `c` is to be closed (performance.now() time), or null while it owes
+ * answers: the client must read blocked answers (write timeout), send the
+ * rest of a query (read timeout), or ask again (idle timeout; a new
+ * connection's first query within the read timeout).
+ */
+export function connectionDeadline(c: ConnectionClock, options: ConnectionOptions): number | null {
+  if (c.writeBlocked) return c.writeBy;
+  if (c.paused) return null;
+  if (c.partial) return c.readBy;
+  if (c.pending > 0) return null;
+  return c.activeAt + (c.fresh ? Math.min(options.readTimeoutMs, options.idleTimeoutMs) : options.idleTimeoutMs);
 }
 
 /** A connection as the table sees it. */

@@ -1,11 +1,8 @@
 import type net from 'node:net';
 import type { FrameHandler, FrameSink, Remote } from '../transport.js';
-import type { ConnectionOptions, ConnectionTable } from './connection-table.js';
+import { type ConnectionClock, connectionDeadline, type ConnectionOptions, type ConnectionTable, MAX_PENDING } from './connection-table.js';
 import { remoteOf } from './remote.js';
 import type { StreamConnection } from './stream-listener.js';
-
-/** Queries one connection may have in flight before we stop reading from it. */
-export const MAX_PENDING = 256;
 
 /**
  * One client connection of DNS over TCP or TLS: 2-byte length framing, many
@@ -15,23 +12,23 @@ export const MAX_PENDING = 256;
  * It runs from the accept: a TLS handshake counts against the first query's
  * read timeout.
  */
-export class DnsConnection implements FrameSink, StreamConnection {
+export class DnsConnection implements FrameSink, StreamConnection, ConnectionClock {
   readonly client: string;
   private readonly from: Remote;
   private buffered: Buffer = Buffer.alloc(0);
-  private pending = 0;
+  pending = 0;
   private finishing = false;
   /** No query has arrived yet: the first must come within the read timeout. */
-  private fresh = true;
+  fresh = true;
   /** Inside serve(): answers written synchronously leave back-pressure and the timer to its caller. */
   private reading = false;
-  private paused = false;
-  private writeBlocked = false;
+  paused = false;
+  writeBlocked = false;
   /** When the query now arriving must be whole, and when blocked answers must be read (performance.now()). */
-  private readBy = 0;
-  private writeBy = 0;
+  readBy = 0;
+  writeBy = 0;
   /** When the last query arrived or the last answer went out: the idle time counts from it. */
-  private activeAt = performance.now();
+  activeAt = performance.now();
   private timer: NodeJS.Timeout | null = null;
   private readonly expire = (): void => this.destroy();
   /** Where queries come from and answers go: the socket itself, or the TLS socket over it once its handshake is done. */
@@ -64,6 +61,10 @@ export class DnsConnection implements FrameSink, StreamConnection {
 
   get idle(): boolean {
     return this.pending === 0;
+  }
+
+  get partial(): boolean {
+    return this.buffered.length > 0;
   }
 
   destroy(): void {
@@ -179,12 +180,8 @@ export class DnsConnection implements FrameSink, StreamConnection {
 
   /** Arms the deadline of what the connection waits for now. */
   private schedule(): void {
-    const { readTimeoutMs, idleTimeoutMs } = this.options;
-    if (this.writeBlocked) this.arm(this.writeBy - performance.now());
-    else if (this.paused) this.arm(null);
-    else if (this.buffered.length > 0) this.arm(this.readBy - performance.now());
-    else if (this.pending > 0) this.arm(null);
-    else this.arm(this.activeAt + (this.fresh ? Math.min(readTimeoutMs, idleTimeoutMs) : idleTimeoutMs) - performance.now());
+    const at = connectionDeadline(this, this.options);
+    this.arm(at === null ? null : at - performance.now());
   }
 
   private arm(ms: number | null): void {

@@ -6,7 +6,7 @@ import tls from 'node:tls';
 import type { Logger } from '../logger.js';
 import type { FrameHandler, StreamListener, StreamSocketBinder } from '../transport.js';
 import type { ConnectionOptions } from './connection-table.js';
-import { MAX_PENDING } from './dns-connection.js';
+import { MAX_PENDING } from './connection-table.js';
 import { DOH_MEDIA_TYPE, dohMaxAge, MAX_DOH_MESSAGE, readDohHead } from './doh.js';
 import { Handoff } from './handoff.js';
 import { HttpConnection } from './http-connection.js';

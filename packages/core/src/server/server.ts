@@ -124,7 +124,7 @@ export class Server {
     const panics = new Counter({ name: 'coredns_panics_total', help: 'A metrics that counts the number of panics.', registers: [this.registry] });
     this.dispatcher = new Dispatcher(this.log, panics);
     if (options.streamTransport && options.tcp) throw new ChainDNSError('CHAINDNS_OPTIONS', 'tcp: the connection limits are those of the default stream transport; a streamTransport given sets its own');
-    const streams = options.streamTransport ?? nodeStreamTransport(connectionOptions(options.tcp), this.log);
+    const streams = options.streamTransport ?? nodeStreamTransport(connectionOptions(options.tcp), this.log, this.transport.tcp);
     this.listeners = new ListenerSet({
       transport: this.transport,
       streams,

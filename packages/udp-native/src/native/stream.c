@@ -16,11 +16,44 @@
 
 #include "stream.h"
 
-static napi_value stream_error(napi_env env, const char *syscall, int uv_err, const char *address, int port) {
+napi_value stream_error(napi_env env, const char *syscall, int uv_err, const char *address, int port) {
   char message[160];
   snprintf(message, sizeof message, "%s %s %s:%d", syscall, uv_err_name(uv_err), address, port);
   napi_throw_error(env, uv_err_name(uv_err), message);
   return NULL;
+}
+
+int stream_socket(const char *address, int port, int reuse_port, const char **syscall) {
+  struct sockaddr_storage ss;
+  socklen_t ss_len;
+  memset(&ss, 0, sizeof ss);
+  *syscall = "bind";
+  if (port < 0 || port > 65535) return UV_EINVAL;
+  if (uv_ip4_addr(address, port, (struct sockaddr_in *)&ss) == 0)
+    ss_len = sizeof(struct sockaddr_in);
+  else if (uv_ip6_addr(address, port, (struct sockaddr_in6 *)&ss) == 0)
+    ss_len = sizeof(struct sockaddr_in6);
+  else
+    return UV_EINVAL;
+  *syscall = "socket";
+  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return uv_translate_sys_error(errno);
+  int off = 0, on = 1;
+  *syscall = "setsockopt";
+  if ((ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) ||
+      setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0 ||
+      (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) < 0)) {
+    int err = uv_translate_sys_error(errno);
+    close(fd);
+    return err;
+  }
+  *syscall = "bind";
+  if (bind(fd, (struct sockaddr *)&ss, ss_len) < 0) {
+    int err = uv_translate_sys_error(errno);
+    close(fd);
+    return err;
+  }
+  return fd;
 }
 
 /* bindStream(address, port) -> fd: SO_REUSEPORT and SO_REUSEADDR (libuv sets the latter on its
@@ -37,33 +70,10 @@ napi_value js_bind_stream(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "ERR_UDP_NATIVE", "bindStream: bad arguments");
     return NULL;
   }
-  struct sockaddr_storage ss;
-  socklen_t ss_len;
-  memset(&ss, 0, sizeof ss);
-  if (port < 0 || port > 65535 || address_len >= sizeof address - 1)
-    return stream_error(env, "bind", UV_EINVAL, address, port);
-  if (uv_ip4_addr(address, port, (struct sockaddr_in *)&ss) == 0)
-    ss_len = sizeof(struct sockaddr_in);
-  else if (uv_ip6_addr(address, port, (struct sockaddr_in6 *)&ss) == 0)
-    ss_len = sizeof(struct sockaddr_in6);
-  else
-    return stream_error(env, "bind", UV_EINVAL, address, port);
-  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return stream_error(env, "socket", uv_translate_sys_error(errno), address, port);
-  int off = 0, on = 1;
-  const char *syscall = NULL;
-  if (ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0)
-    syscall = "setsockopt";
-  else if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0 ||
-           setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) < 0)
-    syscall = "setsockopt";
-  else if (bind(fd, (struct sockaddr *)&ss, ss_len) < 0)
-    syscall = "bind";
-  if (syscall) {
-    int err = uv_translate_sys_error(errno);
-    close(fd);
-    return stream_error(env, syscall, err, address, port);
-  }
+  const char *syscall;
+  int fd = address_len >= sizeof address - 1 ? UV_EINVAL : stream_socket(address, port, 1, &syscall);
+  if (address_len >= sizeof address - 1) syscall = "bind";
+  if (fd < 0) return stream_error(env, syscall, fd, address, port);
   napi_value result;
   if (napi_create_int32(env, fd, &result) != napi_ok) {
     close(fd);

@@ -35,6 +35,7 @@
 #include <uv.h>
 
 #include "stream.h"
+#include "tcp.h"
 
 #define BATCH 32      /* datagrams per recvmmsg / sendmmsg */
 #define MAX_ROUNDS 8  /* batches per wakeup, so other handles in the loop get their turn */
@@ -92,7 +93,7 @@ typedef struct {
  * reported as the IPv4 address it is, family 4, as core's dgram transport and TCP listener
  * report it (CoreDNS sees 127.0.0.1 there too): whoami answers A, metrics count family 1.
  * Sending to a family-4 row from an AF_INET6 socket maps it back (sockaddr_from_row). */
-static void row_from_sockaddr(int32_t *row, const struct sockaddr_storage *ss) {
+void row_from_sockaddr(int32_t *row, const struct sockaddr_storage *ss) {
   if (ss->ss_family == AF_INET) {
     const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
     row[M_FAMILY] = 4;
@@ -695,12 +696,16 @@ static napi_value init(napi_env env, napi_value exports) {
       {"open", js_open},   {"sockname", js_sockname}, {"connect", js_connect}, {"flush", js_flush},
       {"sendTo", js_send_to}, {"close", js_close}, {"parseAddress", js_parse_address},
       {"formatAddress6", js_format_address6}, {"bindStream", js_bind_stream},
+      {"tcpListen", js_tcp_listen}, {"tcpSockname", js_tcp_sockname}, {"tcpSend", js_tcp_send},
+      {"tcpAnswered", js_tcp_answered}, {"tcpClose", js_tcp_close}, {"tcpEnd", js_tcp_end},
+      {"tcpStop", js_tcp_stop}, {"tcpDispose", js_tcp_dispose},
   };
   static const struct {
     const char *name;
     int32_t value;
   } constants[] = {
       {"BATCH", BATCH}, {"SEND_SLOT", SEND_SLOT}, {"SEND_STRIDE", SEND_STRIDE}, {"ROW", ROW},
+      {"TCP_ROW", TCP_ROW}, {"TCP_ROWS", TCP_ROWS},
   };
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value fn;

@@ -1,0 +1,19 @@
+/* The native DNS over TCP listener (see tcp.c). */
+#ifndef CHAINDNS_TCP_H
+#define CHAINDNS_TCP_H
+#include <node_api.h>
+
+/* Int32 words per event row, and rows per JS call. */
+#define TCP_ROW 10
+#define TCP_ROWS 1024
+
+napi_value js_tcp_listen(napi_env env, napi_callback_info info);
+napi_value js_tcp_sockname(napi_env env, napi_callback_info info);
+napi_value js_tcp_send(napi_env env, napi_callback_info info);
+napi_value js_tcp_answered(napi_env env, napi_callback_info info);
+napi_value js_tcp_close(napi_env env, napi_callback_info info);
+napi_value js_tcp_end(napi_env env, napi_callback_info info);
+napi_value js_tcp_stop(napi_env env, napi_callback_info info);
+napi_value js_tcp_dispose(napi_env env, napi_callback_info info);
+
+#endif

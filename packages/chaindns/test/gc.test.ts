@@ -4,12 +4,19 @@ import { test } from 'node:test';
 import { gcFlags } from '../src/index.js';
 
 test('the binary scavenges on the main thread from its start unless node was told how to', () => {
-  assert.deepEqual(gcFlags([], 'start'), ['--no-parallel-scavenge']);
-  assert.deepEqual(gcFlags(['--max-old-space-size=100', '--enable-source-maps'], 'start'), ['--no-parallel-scavenge']);
+  assert.deepEqual(gcFlags([], 'start'), ['--no-parallel-scavenge', '--no-sparkplug']);
+  assert.deepEqual(gcFlags(['--max-old-space-size=100', '--enable-source-maps'], 'start'), ['--no-parallel-scavenge', '--no-sparkplug']);
   for (const own of ['--parallel-scavenge', '--no-parallel-scavenge', '--parallel_scavenge', '--single-threaded-gc', '--single-threaded']) {
-    assert.deepEqual(gcFlags([own], 'start'), [], own);
+    assert.deepEqual(gcFlags([own], 'start'), ['--no-sparkplug'], own);
   }
-  assert.deepEqual(gcFlags(['--parallel-scavenge-foo'], 'start'), ['--no-parallel-scavenge']);
+  assert.deepEqual(gcFlags(['--parallel-scavenge-foo'], 'start'), ['--no-parallel-scavenge', '--no-sparkplug']);
+});
+
+test('the binary runs without the baseline compiler unless node was told about it', () => {
+  for (const own of ['--sparkplug', '--no-sparkplug', '--sparkplug=false']) {
+    assert.deepEqual(gcFlags([own], 'start'), ['--no-parallel-scavenge'], own);
+  }
+  assert.deepEqual(gcFlags(['--always-sparkplug'], 'start'), ['--no-parallel-scavenge', '--no-sparkplug']);
 });
 
 test('the binary keeps its heap near what is alive once it serves, unless node was told otherwise', () => {

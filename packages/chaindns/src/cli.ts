@@ -4,7 +4,7 @@ import { arch, platform } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { createLogger, VERSION } from '@chaindns/core';
 import { parseFlags, USAGE } from './flags.js';
-import { tuneGc } from './gc.js';
+import { settleGc, tuneGc } from './gc.js';
 import { defaultRegistry } from './plugins.js';
 import { corefileOf, createServer } from './start.js';
 import { resolveUdp, udpChoice } from './udp.js';
@@ -67,6 +67,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const started = await Promise.race([server.start().then(() => pool?.start(server)).then(() => true), signalled.then(() => false)]);
   // Stopped before it served: nothing to drain, the exit closes what start opened.
   if (!started) return 0;
+  settleGc();
   if (flags.pidfile) writeFileSync(flags.pidfile, `${process.pid}\n`);
   if (!flags.quiet) console.log(`chaindns-${VERSION}\n${platform()}/${arch()}, node ${process.version}, udp ${server.transportName}`);
   try {

@@ -2,7 +2,7 @@ export { createServer, DEFAULT_COREFILE, start, type StartOptions } from './star
 export { defaultRegistry, ORDER } from './plugins.js';
 export { loadThirdParty, packageFor } from './third-party.js';
 export { parseFlags, type Flags } from './flags.js';
-export { gcFlags, tuneGc, workerResourceLimits } from './gc.js';
+export { gcFlags, settleGc, tuneGc, workerResourceLimits, type GcPhase } from './gc.js';
 export { VERSION } from '@chaindns/core';
 export { resolveUdp, UDP_CHOICES, udpChoice, type UdpChoice } from './udp.js';
 export { check, type CheckOptions } from './check.js';

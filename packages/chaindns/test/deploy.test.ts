@@ -235,7 +235,7 @@ async function startAsContainer(argv: readonly string[]): Promise<ChildProcess> 
 test("ENTRYPOINT and CMD take CoreDNS's arguments, and serve when run directly", async () => {
   const entrypoint = json(final, 'ENTRYPOINT');
   const cmd = json(final, 'CMD');
-  assert.deepEqual(entrypoint, ['node', '--max-semi-space-size=2', '/chaindns/chaindns.mjs']);
+  assert.deepEqual(entrypoint, ['node', '--max-semi-space-size=2', '--no-sparkplug', '/chaindns/chaindns.mjs']);
   assert.deepEqual(cmd, ['-conf', '/etc/coredns/Corefile']);
   // The test's own Corefile where a Deployment mounts one; the port comes from -dns.port.
   writeFileSync(join(image, 'etc/coredns/Corefile'), '. {\n    bind 127.0.0.1\n    whoami\n}\n');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { type Next, PluginError, Rcode, reply, Registry } from '@chaindns/core';
 import { makeRequest, serveWith } from '@chaindns/core/testing';
@@ -70,4 +71,28 @@ test('the view of the block that served a query is its view label, counted apart
   const byView = Object.fromEntries(select(e, 'coredns_dns_requests_total').map((x) => [x.labels.view, x.value]));
   assert.deepEqual(byView, { inside: 2, '': 1, outside: 1 });
   assert.equal(value(e, 'coredns_dns_responses_total', { server: 'dns://:53', zone: 'example.org.', view: 'outside', rcode: 'NOERROR', plugin: '' }), 1);
+});
+
+/** Holds the thread for `ms` (a slow synchronous handler). */
+function spin(ms: number): void {
+  for (const until = performance.now() + ms; performance.now() < until; );
+}
+
+test('a duration counts from the start of the batch the query came in to the end of the run that answered it', async () => {
+  const registry = new Registry();
+  const handler = createPrometheus(dnsMetrics(registry).stats);
+  const slow: Next = (req, w) => (spin(20), w.write(reply(req)), Rcode.NOERROR);
+  const fast: Next = (req, w) => (w.write(reply(req)), Rcode.NOERROR);
+  const later: Next = (req, w) => new Promise((resolve) => setTimeout(() => resolve((w.write(reply(req)), Rcode.NOERROR)), 30));
+  // One batch, answered in one synchronous run: the fast query waits behind the slow one and its answer leaves with theirs.
+  const zones = ['slow.example.', 'fast.example.', 'later.example.'];
+  const [a, b, c] = zones.map((zone) => makeRequest(zone, 'A', { zone }));
+  const answers = [serveWith(handler, a!, slow), serveWith(handler, b!, fast), serveWith(handler, c!, later)];
+  await Promise.all(answers);
+  const e = parseExposition(await registry.metrics());
+  const seconds = (zone: string) => value(e, 'coredns_dns_request_duration_seconds_sum', { server: 'dns://:53', zone, view: '', type: 'A' });
+  assert.ok(seconds('slow.example.') >= 0.02, `slow: ${seconds('slow.example.')}`);
+  assert.ok(seconds('fast.example.') >= 0.02, `the fast query waited for the slow one: ${seconds('fast.example.')}`);
+  assert.ok(seconds('later.example.') >= 0.05, `the asynchronous answer counts until it settles, after the batch: ${seconds('later.example.')}`);
+  assert.ok(seconds('later.example.') < 1);
 });

@@ -11,6 +11,12 @@ export interface NativeTransportOptions {
   readonly reusePort?: boolean;
 }
 
+/**
+ * Buffer's own class, as Node.js's internals take it: a datagram's view built with it directly
+ * costs 20 ns where `pool.subarray()` (which checks and adjusts its bounds) costs 50.
+ */
+const FastBuffer = (Buffer as unknown as { readonly [Symbol.species]: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer })[Symbol.species];
+
 /** How long a detached socket must stay quiet before its queue counts as drained. */
 const DETACH_QUIET_MS = 50;
 
@@ -150,16 +156,18 @@ class NativeSocket implements UdpBinding, UdpEndpoint {
   #receive(pool: Buffer, offset: number, count: number): void {
     const addon = this.#addon;
     const meta = this.#recvMeta;
+    const memory = pool.buffer;
+    const base = pool.byteOffset;
     let errors: unknown[] | undefined;
     this.#batches++;
     this.#scope.enter();
     for (let row = 0; row < count * addon.ROW && !this.#closed; row += addon.ROW) {
-      const end = offset + meta[row + M_LEN]!;
+      const length = meta[row + M_LEN]!;
       const from = new NativeRemote(addon, meta[row + M_FAMILY] === 4 ? 4 : 6, meta[row + M_PORT]!,
         meta[row + M_W0]!, meta[row + M_W0 + 1]!, meta[row + M_W0 + 2]!, meta[row + M_W0 + 3]!, meta[row + M_SCOPE]!);
       // Each handler owns its slice: the addon never writes this part of the pool again.
-      const data = pool.subarray(offset, end);
-      offset = end;
+      const data = new FastBuffer(memory, base + offset, length);
+      offset += length;
       try {
         this.#onPacket(data, from, this);
       } catch (err) {

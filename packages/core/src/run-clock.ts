@@ -18,7 +18,9 @@ const RESOLVED = Promise.resolve();
 let startedAt = NaN;
 /** An end is queued for the current run. */
 let ending = false;
-const ends: RunEnd[] = [];
+/** The functions to call at the current run's end, `endCount` of them; past those, spent slots (null), reused: setting an array's length costs more than a batch's other bookkeeping. */
+const ends: (RunEnd | null)[] = [];
+let endCount = 0;
 
 /**
  * When the current run started, as performance.now(): the first time any code
@@ -39,7 +41,7 @@ export function runStartedAt(): number {
  * every `fn` of the run. Register a function made once, at most once a run.
  */
 export function atRunEnd(fn: RunEnd): void {
-  ends.push(fn);
+  ends[endCount++] = fn;
   queueEnd();
 }
 
@@ -52,9 +54,13 @@ function queueEnd(): void {
 function endRun(): void {
   ending = false;
   startedAt = NaN;
-  if (ends.length === 0) return;
+  if (endCount === 0) return;
   const now = performance.now();
   // An `fn` that registers again (it should not) is called in this loop, not lost.
-  for (let i = 0; i < ends.length; i++) ends[i]!(now);
-  ends.length = 0;
+  for (let i = 0; i < endCount; i++) {
+    const fn = ends[i]!;
+    ends[i] = null; // holds no handler of a server since stopped
+    fn(now);
+  }
+  endCount = 0;
 }

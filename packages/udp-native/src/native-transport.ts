@@ -1,6 +1,6 @@
 import type { NativeAddon, NativeHandle } from './load.js';
 import { NativeRemote } from './remote.js';
-import { bufferOver, type PacketHandler, type Remote, type UdpBindOptions, type UdpBinding, type UdpEndpoint, type UdpTransport } from '@chaindns/core';
+import { bufferOver, enterBatch, leaveBatch, type PacketHandler, type Remote, type UdpBindOptions, type UdpBinding, type UdpEndpoint, type UdpTransport } from '@chaindns/core';
 
 export interface NativeTransportOptions {
   /**
@@ -37,7 +37,8 @@ export function createNativeTransport(addon: NativeAddon, options: NativeTranspo
  * The batch running now, shared by every socket of one transport. What any socket
  * sends while some socket's handlers run (a listener's answers, a forwarder's
  * queries to its upstream, the answers to its replies) is queued and leaves in one
- * sendmmsg per socket when that batch ends.
+ * sendmmsg per socket when that batch ends. Core's batch clock is told of each
+ * batch, so the plugins read the clock once for all its queries.
  */
 class BatchScope {
   depth = 0;
@@ -46,13 +47,16 @@ class BatchScope {
 
   enter(): void {
     this.depth++;
+    enterBatch();
   }
 
   leave(): void {
-    if (--this.depth > 0) return;
+    if (--this.depth > 0) return leaveBatch();
     // A flush sends only: no handler runs, nothing new is queued meanwhile.
     for (const socket of this.dirty) socket.flush();
     this.dirty.length = 0;
+    // After the sends: a query's time (core's batch clock) ends with its answer gone.
+    leaveBatch();
   }
 }
 

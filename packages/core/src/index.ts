@@ -100,6 +100,7 @@ export { hexdump } from './hexdump.js';
 export { resolvConfSearch } from './resolv-conf.js';
 export { Buckets, HistogramCollector, type Series } from './histogram-collector.js';
 export { settleNext, type Settled } from './settle-next.js';
+export { atBatchEnd, type BatchEnd, clockNow, enterBatch, leaveBatch } from './batch-clock.js';
 export { satisfies } from './server/version.js';
 export { AUTHORS, VERSION } from './version.js';
 export { Counter, Gauge, Histogram, Registry } from './metric-classes.js';

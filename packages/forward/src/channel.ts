@@ -1,6 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
-import { HEADER_SIZE } from '@chaindns/core';
+import { HEADER_SIZE, clockNow } from '@chaindns/core';
 import type { OwnEndpoints } from './own-endpoints.js';
 
 /** Why a try failed: the upstream did not answer in time, refused, closed, or we would not send. */
@@ -111,7 +111,7 @@ export abstract class Channel {
   exchange(w: Waiter, timeoutMs: number): void {
     let id = randomId();
     while (this.pending.has(id)) id = randomId();
-    const now = (this.lastUsed = performance.now());
+    const now = (this.lastUsed = clockNow());
     w.timeoutMs = timeoutMs;
     w.deadline = now + timeoutMs;
     this.pending.set(id, w);
@@ -135,7 +135,7 @@ export abstract class Channel {
     if (w === undefined) return this.onDrop('id', reply);
     if (!w.anyReply && !sameQuestion(reply, w.query, w.questionEnd)) return this.onDrop('question', reply);
     this.pending.delete(id);
-    this.lastUsed = performance.now();
+    this.lastUsed = clockNow();
     this.answered++;
     w.answer(reply);
   }

@@ -1,4 +1,4 @@
-import { PluginError, Rcode, type Request, type ResponseWriter, type Result, setId, type UpstreamTap, upstreamQuery } from '@chaindns/core';
+import { PluginError, Rcode, type Request, type ResponseWriter, type Result, clockNow, setId, type UpstreamTap, upstreamQuery } from '@chaindns/core';
 import { LocalError, type UpstreamError } from './channel.js';
 import type { StanzaConfig } from './config.js';
 import type { ForwardMetrics } from './metrics.js';
@@ -30,7 +30,11 @@ export interface StanzaState {
  * probe and moves on, until a reply or the query's deadline. The object is
  * the waiter of every try, so a try allocates nothing; the reply is written
  * in the call that brings it (within the transport's batch), and the promise
- * the chain gets is the only one.
+ * the chain gets is the only one. Its times (and its channels' and proxies')
+ * are core's `clockNow()`: within a batch of the native transport one clock
+ * reading for the whole batch, not six a query; a deadline counts from the
+ * start of the batch that sent its try, so it comes at most that batch's
+ * length early.
  */
 export class ForwardQuery implements Attempt {
   readonly query: Buffer;
@@ -67,7 +71,7 @@ export class ForwardQuery implements Attempt {
     this.list = order;
     this.query = upstreamQuery(req);
     this.questionEnd = req.questionEnd;
-    this.endAt = performance.now() + QUERY_TIMEOUT_MS;
+    this.endAt = clockNow() + QUERY_TIMEOUT_MS;
     this.transport = c.forceTcp ? 'tcp' : c.preferUdp ? 'udp' : req.transport;
     this.promise = new Promise<number>((resolve, reject) => {
       this.resolve = resolve;
@@ -81,7 +85,7 @@ export class ForwardQuery implements Attempt {
   private next(): void {
     const n = this.list.length;
     while (this.tries < ROUNDS * n) {
-      const left = this.endAt - performance.now();
+      const left = this.endAt - clockNow();
       if (left <= 0) break;
       if (this.index >= n) {
         this.index = 0;
@@ -115,7 +119,7 @@ export class ForwardQuery implements Attempt {
     // prefer_udp: a truncated UDP reply is asked again over TCP (CoreDNS's rule; without prefer_udp the client's own TCP retry does it).
     if (c.preferUdp && !c.forceTcp && !proxy.isTls && !this.retcp && (reply[2]! & 0x02) !== 0) {
       this.retcp = true;
-      const local = proxy.exchange(this, 'tcp', Math.max(1, Math.min(READ_TIMEOUT_MS, this.endAt - performance.now())));
+      const local = proxy.exchange(this, 'tcp', Math.max(1, Math.min(READ_TIMEOUT_MS, this.endAt - clockNow())));
       if (local === null) return;
       return this.failed(local);
     }

@@ -1,3 +1,4 @@
+import { clockNow } from '@chaindns/core';
 import type { Channel, Waiter } from './channel.js';
 
 /**
@@ -25,7 +26,7 @@ export class Pool<C extends Channel> {
   private pick(): C {
     let best: C | null = null;
     let stale = false;
-    const now = performance.now();
+    const now = clockNow();
     for (const c of this.channels) {
       if (!c.usable(now, this.expireMs)) stale = true;
       else if (c.pending.size < this.perChannel && (best === null || c.pending.size < best.pending.size)) best = c;

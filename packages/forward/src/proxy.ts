@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { buildQuery, hexdump, type Logger, QType, type Remote, type UdpTransport, type UpstreamStatus } from '@chaindns/core';
+import { buildQuery, hexdump, type Logger, QType, type Remote, clockNow, type UdpTransport, type UpstreamStatus } from '@chaindns/core';
 import { LocalError, type Target, type UpstreamError, type Waiter } from './channel.js';
 import type { HealthCheckConfig, UpstreamAddress } from './config.js';
 import { Probe } from './health.js';
@@ -106,7 +106,7 @@ export class Proxy {
     if (this.closed) return new LocalError(`${this.addr}: forward is shut down`);
     if (this.inflight >= MAX_INFLIGHT_PER_UPSTREAM) return new LocalError(`${this.addr}: ${MAX_INFLIGHT_PER_UPSTREAM} queries already in flight`);
     a.stream = !this.udp || transport === 'tcp';
-    a.sentAt = performance.now();
+    a.sentAt = clockNow();
     a.tryMs = timeoutMs;
     this.inflight++;
     this.metrics.request();
@@ -117,7 +117,7 @@ export class Proxy {
   /** The try of `a` got `reply`. */
   answered(a: Attempt, reply: Buffer): void {
     this.inflight--;
-    this.metrics.response(reply[3]! & 0x0f, (performance.now() - a.sentAt) / 1000);
+    this.metrics.response(reply[3]! & 0x0f, (clockNow() - a.sentAt) / 1000);
   }
 
   /**
@@ -126,7 +126,7 @@ export class Proxy {
    * the try's time lasts (true): an upstream may close after any answer.
    */
   resend(a: Attempt, err: UpstreamError): boolean {
-    const remaining = a.tryMs - (performance.now() - a.sentAt);
+    const remaining = a.tryMs - (clockNow() - a.sentAt);
     if (err.resend && remaining > 0 && !this.closed) {
       (a.stream ? this.stream : this.udp!).exchange(a, remaining);
       return true;

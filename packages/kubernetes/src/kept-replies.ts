@@ -13,7 +13,7 @@
  * packed into 32-bit words and the reply's bytes back to back in a slab. Past a budget (replies
  * built anew leave their old records behind) every reply is let go and the keeping starts over.
  */
-import { type Request, type ResponseWriter, writeOpt } from '@chaindns/core';
+import { replyBuffer, type Request, type ResponseWriter, writeOpt } from '@chaindns/core';
 import type { BareReply } from './encode.js';
 import type { ServiceEntry } from './entries.js';
 import type { VersionsReader } from './service-versions.js';
@@ -196,7 +196,7 @@ export class KeptReplies {
     const start = 4 * (at + HEAD);
     const q = req.msg;
     const edns = req.edns;
-    const out = Buffer.allocUnsafe(edns === null ? len : len + 11);
+    const out = replyBuffer(edns === null ? len : len + 11);
     out.set(this.bytes[n]!.subarray(start, start + len), 0);
     out[0] = q[0]!;
     out[1] = q[1]!;

@@ -72,8 +72,8 @@ export class DnsStats {
   /** The (server, zone, view) counted last: most queries are of the one a listener served before. */
   private last: ZoneStats | null = null;
 
-  /** Counts one finished query (CoreDNS's vars.Report). */
-  report(req: Request, outcome: Outcome, seconds: number): void {
+  /** Counts one finished query (CoreDNS's vars.Report); its duration goes into the histogram returned. */
+  report(req: Request, outcome: Outcome): Buckets {
     const z = this.zone(req.server, req.zone, req.view);
     const proto = req.transport === 'tcp' ? 1 : 0;
     const type = typeIndex(req.qtype);
@@ -81,11 +81,11 @@ export class DnsStats {
     const at = (proto * FAMILIES.length + family) * TYPE_LABELS.length + type;
     z.requests[at] = z.requests[at]! + 1;
     if (req.do) z.doRequests++;
-    (z.durations[type] ??= new Buckets(TIME_BUCKETS)).observe(seconds);
     z.requestSizes[proto]!.observe(req.size);
     z.responseSizes[proto]!.observe(outcome.size);
     const byRcode = z.responsesOf(outcome.plugin);
     byRcode[outcome.rcode & 0x0f] = byRcode[outcome.rcode & 0x0f]! + 1;
+    return (z.durations[type] ??= new Buckets(TIME_BUCKETS));
   }
 
   *zones(): Iterable<ZoneStats> {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
-import { type Next, PluginError, Rcode, reply, Registry } from '@chaindns/core';
+import { enterBatch, leaveBatch, type Next, PluginError, Rcode, reply, Registry } from '@chaindns/core';
 import { makeRequest, serveWith } from '@chaindns/core/testing';
 import { createPrometheus, dnsMetrics } from '../src/index.js';
 import { parseExposition, select, value } from './exposition.js';
@@ -70,4 +71,42 @@ test('the view of the block that served a query is its view label, counted apart
   const byView = Object.fromEntries(select(e, 'coredns_dns_requests_total').map((x) => [x.labels.view, x.value]));
   assert.deepEqual(byView, { inside: 2, '': 1, outside: 1 });
   assert.equal(value(e, 'coredns_dns_responses_total', { server: 'dns://:53', zone: 'example.org.', view: 'outside', rcode: 'NOERROR', plugin: '' }), 1);
+});
+
+/** Holds the thread for `ms` (a slow synchronous handler). */
+function spin(ms: number): void {
+  for (const until = performance.now() + ms; performance.now() < until; );
+}
+
+const slow: Next = (req, w) => (spin(20), w.write(reply(req)), Rcode.NOERROR);
+const fast: Next = (req, w) => (w.write(reply(req)), Rcode.NOERROR);
+const later: Next = (req, w) => new Promise((resolve) => setTimeout(() => resolve((w.write(reply(req)), Rcode.NOERROR)), 30));
+const durations = (e: ReturnType<typeof parseExposition>, zone: string) => value(e, 'coredns_dns_request_duration_seconds_sum', { server: 'dns://:53', zone, view: '', type: 'A' });
+
+test('in a batch a duration counts from the start of the batch to its end, or to when an awaited answer settled', async () => {
+  const registry = new Registry();
+  const handler = createPrometheus(dnsMetrics(registry).stats);
+  const zones = ['slow.example.', 'fast.example.', 'later.example.'];
+  const [a, b, c] = zones.map((zone) => makeRequest(zone, 'A', { zone }));
+  // One batch of the native transport: the fast query waits behind the slow one and its answer leaves with theirs.
+  enterBatch();
+  const answers = [serveWith(handler, a!, slow), serveWith(handler, b!, fast), serveWith(handler, c!, later)];
+  leaveBatch();
+  await Promise.all(answers);
+  const e = parseExposition(await registry.metrics());
+  assert.ok(durations(e, 'slow.example.') >= 0.02, `slow: ${durations(e, 'slow.example.')}`);
+  assert.ok(durations(e, 'fast.example.') >= 0.02, `the fast query waited for the slow one: ${durations(e, 'fast.example.')}`);
+  assert.ok(durations(e, 'later.example.') >= 0.05, `the asynchronous answer counts until it settles, after the batch: ${durations(e, 'later.example.')}`);
+  assert.ok(durations(e, 'later.example.') < 1);
+});
+
+test('outside a batch (dgram, TCP) a duration is the time of the query alone, counted at once', async () => {
+  const registry = new Registry();
+  const handler = createPrometheus(dnsMetrics(registry).stats);
+  const [a, b] = ['slow.example.', 'fast.example.'].map((zone) => makeRequest(zone, 'A', { zone }));
+  handler.serveDNS(a!, { write: () => {} }, slow);
+  handler.serveDNS(b!, { write: () => {} }, fast);
+  const e = parseExposition(await registry.metrics());
+  assert.ok(durations(e, 'slow.example.') >= 0.02, `slow: ${durations(e, 'slow.example.')}`);
+  assert.ok(durations(e, 'fast.example.') < 0.01, `the fast query counts none of the slow one's time: ${durations(e, 'fast.example.')}`);
 });

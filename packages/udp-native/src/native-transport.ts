@@ -1,7 +1,7 @@
 import type { NativeAddon, NativeHandle } from './load.js';
 import { nativeTcp } from './native-tcp.js';
 import { NativeRemote } from './remote.js';
-import type { PacketHandler, Remote, UdpBindOptions, UdpBinding, UdpEndpoint, UdpTransport } from '@chaindns/core';
+import { bufferOver, enterBatch, leaveBatch, type PacketHandler, type Remote, type UdpBindOptions, type UdpBinding, type UdpEndpoint, type UdpTransport } from '@chaindns/core';
 
 export interface NativeTransportOptions {
   /**
@@ -44,7 +44,8 @@ export function createNativeTransport(addon: NativeAddon, options: NativeTranspo
  * The batch running now, shared by every socket of one transport. What any socket
  * sends while some socket's handlers run (a listener's answers, a forwarder's
  * queries to its upstream, the answers to its replies) is queued and leaves in one
- * sendmmsg per socket when that batch ends.
+ * sendmmsg per socket when that batch ends. Core's batch clock is told of each
+ * batch, so the plugins read the clock once for all its queries.
  */
 class BatchScope {
   depth = 0;
@@ -53,13 +54,16 @@ class BatchScope {
 
   enter(): void {
     this.depth++;
+    enterBatch();
   }
 
   leave(): void {
-    if (--this.depth > 0) return;
+    if (--this.depth > 0) return leaveBatch();
     // A flush sends only: no handler runs, nothing new is queued meanwhile.
     for (const socket of this.dirty) socket.flush();
     this.dirty.length = 0;
+    // After the sends: a query's time (core's batch clock) ends with its answer gone.
+    leaveBatch();
   }
 }
 
@@ -157,16 +161,18 @@ class NativeSocket implements UdpBinding, UdpEndpoint {
   #receive(pool: Buffer, offset: number, count: number): void {
     const addon = this.#addon;
     const meta = this.#recvMeta;
+    const memory = pool.buffer;
+    const base = pool.byteOffset;
     let errors: unknown[] | undefined;
     this.#batches++;
     this.#scope.enter();
     for (let row = 0; row < count * addon.ROW && !this.#closed; row += addon.ROW) {
-      const end = offset + meta[row + M_LEN]!;
+      const length = meta[row + M_LEN]!;
       const from = new NativeRemote(addon, meta[row + M_FAMILY] === 4 ? 4 : 6, meta[row + M_PORT]!,
         meta[row + M_W0]!, meta[row + M_W0 + 1]!, meta[row + M_W0 + 2]!, meta[row + M_W0 + 3]!, meta[row + M_SCOPE]!);
       // Each handler owns its slice: the addon never writes this part of the pool again.
-      const data = pool.subarray(offset, end);
-      offset = end;
+      const data = bufferOver(memory, base + offset, length);
+      offset += length;
       try {
         this.#onPacket(data, from, this);
       } catch (err) {

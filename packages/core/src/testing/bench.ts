@@ -1,3 +1,4 @@
+import { enterBatch, leaveBatch } from '../batch-clock.js';
 import type { PacketHandler, Remote, UdpEndpoint, UdpTransport } from '../transport.js';
 import { freePort } from './free-port.js';
 
@@ -9,7 +10,8 @@ const SLOT = 4160;
  * A stand-in UDP transport for in-process benchmarks of the query path,
  * without sockets: it hands datagrams over as the native transport does
  * (batches of 32 copied back to back into a 32 KB pool, a subarray and a fresh
- * Remote per datagram) and copies each reply into a send slot. A connected
+ * Remote per datagram, each batch told to core's batch clock) and copies each
+ * reply into a send slot. A connected
  * socket (a plugin's to its upstream) reaches the stand-in upstream that
  * `options.upstream` answers for, in process too: see `answerUpstreams`.
  */
@@ -97,7 +99,9 @@ export function benchTransport(options: BenchTransportOptions = {}): BenchTransp
       for (let i = 0; i < n; i += BATCH) {
         const batch = upstreamReplies.slice(i, i + BATCH);
         upstreamPool.begin(batch.reduce((sum, r) => sum + r.reply.length, 0));
+        enterBatch();
         for (const r of batch) r.to(upstreamPool.take(r.reply), r.from, r.via);
+        leaveBatch();
       }
       upstreamReplies.splice(0, n);
       return n;
@@ -115,11 +119,13 @@ export function benchTransport(options: BenchTransportOptions = {}): BenchTransp
         let total = 0;
         for (let i = 0; i < BATCH; i++) total += queries[(next + i) % queries.length]!.length;
         pool.begin(total);
+        enterBatch();
         for (let i = 0; i < BATCH; i++) {
           const q = queries[(next + i) % queries.length]!;
           const from: Remote = { address: '127.0.0.1', port: 40000 + ((next + i) & 0xff), family: 4 };
           onPacket(pool.take(q), from, endpoint);
         }
+        leaveBatch();
         next = (next + BATCH) % queries.length;
       }
       return done;

@@ -5,6 +5,7 @@ export { parseRequest, Request, type Edns, type Listening, type Transport, type 
 export { deriveRequest } from './derive.js';
 export { beginReply, errorReply, rcodeOf, reply, replyOpt, setId, setRcode, writeOpt, type Answer, type ReplyOptions } from './reply.js';
 export { fitReply, truncate } from './fit.js';
+export { bufferOver, replyBuffer } from './buffers.js';
 export { withExtendedError } from './extended-error.js';
 export { decrementTtls, minTtl } from './ttl.js';
 export { buildQuery } from './query.js';

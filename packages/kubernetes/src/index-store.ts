@@ -2,6 +2,9 @@ import type { NamespaceEntry, PodEntry, ServiceEntry, SliceEntry } from './entri
 import { Interner } from './entries.js';
 import { AddressMaps } from './address-maps.js';
 import type { IndexCounts, IndexReader } from './index-reader.js';
+
+/** The lookups by address, answered by another reader of the same cluster. */
+export type ReverseLookups = Pick<IndexReader, 'servicesByIp' | 'servicesByExternalIp' | 'slicesByIp'>;
 import { addTo, all, type Multi, removeFrom } from './multi-map.js';
 import { PodIndex } from './pod-index.js';
 import { ServiceVersions } from './service-versions.js';
@@ -27,8 +30,10 @@ export class ClusterIndex implements IndexReader {
   private readonly services = new Map<string, ServiceEntry>();
   private readonly slicesByService: Multi<SliceEntry> = new Map();
   private readonly slices = new Map<string, SliceEntry>();
-  /** Null until a reverse lookup (or a snapshot) first needs them. */
+  /** Null until a reverse lookup first needs them. */
   private byIp: AddressMaps | null = null;
+  /** With `-workers N`, the snapshot this index last published: the primary's reverse lookups read it as the workers do. */
+  private reverse: ReverseLookups | null = null;
   private readonly namespaces = new Set<string>();
   private pods = new PodIndex();
 
@@ -166,8 +171,21 @@ export class ClusterIndex implements IndexReader {
     readonly serviceByExternalIp: ReadonlyMap<string, ServiceEntry | readonly ServiceEntry[]>;
     readonly sliceByIp: ReadonlyMap<string, SliceEntry | readonly SliceEntry[]>;
   } {
-    const { serviceByIp, serviceByExternalIp, sliceByIp } = this.addressMaps();
+    // Maps not kept are built for the snapshot alone, in the order they would have been kept in.
+    const { serviceByIp, serviceByExternalIp, sliceByIp } = this.byIp ?? new AddressMaps(this.services.values(), this.slices.values());
     return { slicesByService: this.slicesByService, serviceByIp, serviceByExternalIp, sliceByIp };
+  }
+
+  /**
+   * With worker threads, the primary answers its reverse lookups from the
+   * snapshot it just published (shared-index.ts), as every worker does, so
+   * it need not keep the maps by address too (4-5 MB for 100,000
+   * endpoints); those answers trail the watch as the workers' do. Before the
+   * first snapshot, the maps are built as without workers.
+   */
+  reverseFrom(snapshot: ReverseLookups): void {
+    this.reverse = snapshot;
+    this.byIp = null;
   }
 
   /** The reverse maps, built from what the index holds at their first use and kept current from then on. */
@@ -186,16 +204,16 @@ export class ClusterIndex implements IndexReader {
   }
 
   servicesByIp(ip: string): readonly ServiceEntry[] {
-    return all(this.addressMaps().serviceByIp.get(ip));
+    return this.reverse ? this.reverse.servicesByIp(ip) : all(this.addressMaps().serviceByIp.get(ip));
   }
 
   /** The services with `ip` among their external addresses (spec.externalIPs, load-balancer ingress). */
   servicesByExternalIp(ip: string): readonly ServiceEntry[] {
-    return all(this.addressMaps().serviceByExternalIp.get(ip));
+    return this.reverse ? this.reverse.servicesByExternalIp(ip) : all(this.addressMaps().serviceByExternalIp.get(ip));
   }
 
   slicesByIp(ip: string): readonly SliceEntry[] {
-    return all(this.addressMaps().sliceByIp.get(ip));
+    return this.reverse ? this.reverse.slicesByIp(ip) : all(this.addressMaps().sliceByIp.get(ip));
   }
 
   /** True when a pod at `ip` lives in `namespace`. */

@@ -1,6 +1,6 @@
 import type { ServiceEntry, SliceEntry } from './entries.js';
 import { canonicalIp } from './ip.js';
-import { addTo, type Multi, removeFrom } from './multi-map.js';
+import { addOnce, addTo, type Multi, removeFrom } from './multi-map.js';
 
 /**
  * The reverse lookups, from an address to the services and slices that hold
@@ -42,9 +42,9 @@ export class AddressMaps {
     for (const host of old.ingress) removeFrom(this.serviceByExternalIp, host, old);
   }
 
-  /** Only slices that name their service are answered from. */
+  /** Only slices that name their service are answered from; a slice is listed once at an address it has twice. */
   addSlice(slice: SliceEntry): void {
-    if (slice.service) for (const ep of slice.endpoints) addTo(this.sliceByIp, ep.ip, slice);
+    if (slice.service) for (const ep of slice.endpoints) addOnce(this.sliceByIp, ep.ip, slice);
   }
 
   removeSlice(old: SliceEntry): void {

@@ -8,6 +8,15 @@ export function addTo<T>(map: Multi<T>, key: string, value: T): void {
   else map.set(key, [cur, value]);
 }
 
+/** As addTo, unless `value` is under `key` already. */
+export function addOnce<T>(map: Multi<T>, key: string, value: T): void {
+  const cur = map.get(key);
+  if (cur === undefined) map.set(key, value);
+  else if (Array.isArray(cur)) {
+    if (!cur.includes(value)) cur.push(value);
+  } else if (cur !== value) map.set(key, [cur, value]);
+}
+
 export function removeFrom<T>(map: Multi<T>, key: string, value: T): void {
   const cur = map.get(key);
   if (cur === undefined) return;

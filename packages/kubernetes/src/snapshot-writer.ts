@@ -1,6 +1,6 @@
 import type { PortEntry, ServiceEntry, SliceEntry } from './entries.js';
 import type { ClusterIndex } from './index-store.js';
-import { capacityFor, ENDPOINT, GROUP, H, hashKey, HEADER, MAGIC, NONE, SERVICE_TYPES, SLICE, T } from './snapshot-layout.js';
+import { capacityFor, ENDPOINT, GROUP, H, hashKey, HEADER, ipv4Word, MAGIC, NONE, SERVICE_TYPES, SLICE, T } from './snapshot-layout.js';
 
 const NOT_ASCII = /[^\x00-\x7f]/;
 
@@ -74,7 +74,8 @@ const count = <E>(value: Multi<E>): number => (Array.isArray(value) ? value.leng
  * the answers read, with a hash table for each lookup, so that the worker
  * threads of a process read the primary's index in place instead of each
  * keeping a copy. `synced` is the primary's state when it was taken. The
- * groups are the index's own maps, copied as they are.
+ * groups are the index's own maps, copied as they are (those by address
+ * built for the snapshot alone when the index keeps none).
  */
 export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArrayBuffer {
   const strings = new Strings();
@@ -134,11 +135,12 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
     w.push(slice.endpoints.length);
     const number = sliceAt.get(slice)!;
     for (const ep of slice.endpoints) {
-      records.endpoints.push(own(ep.ip));
+      const v4 = ipv4Word(ep.ip);
+      records.endpoints.push(v4 >= 0 ? v4 : own(ep.ip));
       records.endpoints.push(own(ep.hostname));
       records.endpoints.push(str(ep.nodeName));
       records.endpoints.push(own(ep.podName));
-      records.endpoints.push((ep.ready ? 1 : 0) | (number << 1));
+      records.endpoints.push((ep.ready ? 1 : 0) | (v4 >= 0 ? 2 : 0) | (number << 2));
     }
   }
 

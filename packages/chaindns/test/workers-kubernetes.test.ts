@@ -26,7 +26,7 @@ test('-workers 2 and kubernetes: one set of watches for the process, every worke
   const port = await freePort();
   writeFileSync(
     dir.file('Corefile'),
-    `cluster.local:${port} example.org:${port} {\n  bind 127.0.0.1\n  kubernetes cluster.local {\n    endpoint ${api.url}\n  }\n  k8s_external example.org\n}\nexample:${port} {\n  bind 127.0.0.1\n  workerid\n}\n`,
+    `cluster.local:${port} in-addr.arpa:${port} example.org:${port} {\n  bind 127.0.0.1\n  kubernetes cluster.local in-addr.arpa {\n    endpoint ${api.url}\n  }\n  k8s_external example.org\n}\nexample:${port} {\n  bind 127.0.0.1\n  workerid\n}\n`,
   );
   const c = await startChaindns(['-conf', dir.file('Corefile'), '-workers', '2'], { cwd: dir.path });
   try {
@@ -37,10 +37,10 @@ test('-workers 2 and kubernetes: one set of watches for the process, every worke
     const workers = new Set<string>();
     for (let i = 0; i < 48; i++) workers.add((await query(port, `q${i}.example`, 'TXT')).packet.answers!.map((a) => String((a as { data: Buffer[] }).data[0]))[0]!);
     assert.deepEqual([...workers].sort(), ['worker 0', 'worker 1']);
-    const answers = async (name: string): Promise<Set<string>> => {
+    const answers = async (name: string, type: 'A' | 'PTR' = 'A'): Promise<Set<string>> => {
       const seen = new Set<string>();
       for (let i = 0; i < 48; i++) {
-        const r = await query(port, name, 'A');
+        const r = await query(port, name, type);
         seen.add(`${r.rcode} ${r.packet.answers?.map((a) => (a as { data: string }).data).join(',')}`);
       }
       return seen;
@@ -56,6 +56,12 @@ test('-workers 2 and kubernetes: one set of watches for the process, every worke
     // A service every worker has answered (and kept the reply to) changes: none answers from the old one.
     api.apply(service('testns', 'svc9', { clusterIP: '10.0.0.77', ports: [{ name: 'http', port: 80 }] }));
     await eventually(async () => assert.deepEqual([...(await answers('svc9.testns.svc.cluster.local'))], ['0 10.0.0.77']), 3000, 'every worker answers the changed service');
+    // Reverse lookups, the primary's too, read the shared index: an endpoint that moves is found at its new address only.
+    assert.deepEqual([...(await answers('1.0.1.10.in-addr.arpa', 'PTR'))], ['0 10-1-0-1.svc0.testns.svc.cluster.local']);
+    assert.deepEqual([...(await answers('2.0.0.10.in-addr.arpa', 'PTR'))], ['0 svc1.testns.svc.cluster.local']);
+    api.apply(endpointSlice('testns', 'svc0-1', 'svc0', { endpoints: [{ ip: '10.1.0.51' }], ports: [{ name: 'http', port: 80 }] }));
+    await eventually(async () => assert.deepEqual([...(await answers('51.0.1.10.in-addr.arpa', 'PTR'))], ['0 10-1-0-51.svc0.testns.svc.cluster.local']), 3000, 'every worker answers the new address');
+    assert.deepEqual([...(await answers('1.0.1.10.in-addr.arpa', 'PTR'))], ['3 '], 'no worker answers the old address');
     // A reload lists the API again: the workers answer from the last synced index meanwhile.
     c.child.kill('SIGUSR1');
     const during = new Set<string>();

@@ -1,42 +1,18 @@
 import type { NamespaceEntry, PodEntry, ServiceEntry, SliceEntry } from './entries.js';
 import { Interner } from './entries.js';
-import { canonicalIp } from './ip.js';
+import { AddressMaps } from './address-maps.js';
 import type { IndexCounts, IndexReader } from './index-reader.js';
+
+/** The lookups by address, answered by another reader of the same cluster. */
+export type ReverseLookups = Pick<IndexReader, 'servicesByIp' | 'servicesByExternalIp' | 'slicesByIp'>;
+import { addTo, all, type Multi, removeFrom } from './multi-map.js';
 import { PodIndex } from './pod-index.js';
 import { ServiceVersions } from './service-versions.js';
 
-/** A map whose values are one item or several, without an array for the common single case. */
-type Multi<T> = Map<string, T | T[]>;
-
-function addTo<T>(map: Multi<T>, key: string, value: T): void {
-  const cur = map.get(key);
-  if (cur === undefined) map.set(key, value);
-  else if (Array.isArray(cur)) cur.push(value);
-  else map.set(key, [cur, value]);
-}
-
-function removeFrom<T>(map: Multi<T>, key: string, value: T): void {
-  const cur = map.get(key);
-  if (cur === undefined) return;
-  if (!Array.isArray(cur)) {
-    if (cur === value) map.delete(key);
-    return;
-  }
-  const i = cur.indexOf(value);
-  if (i >= 0) cur.splice(i, 1);
-  if (cur.length === 1) map.set(key, cur[0]!);
-  else if (cur.length === 0) map.delete(key);
-}
-
-const EMPTY: readonly never[] = Object.freeze([]);
-
-function all<T>(value: T | T[] | undefined): readonly T[] {
-  return value === undefined ? EMPTY : Array.isArray(value) ? value : [value];
-}
-
 /**
  * The cluster as DNS sees it: services by name, their endpoints (slices
- * merged at lookup), the reverse maps from IP to names, the namespaces that
+ * merged at lookup), the reverse maps from IP to names (built at their first
+ * use: address-maps.ts), the namespaces that
  * exist, and which namespaces have pods at an address (for `pods verified`
  * and autopath; a compact PodIndex). Fed by informers or manifests;
  * `modified` (unix seconds) is the SOA serial.
@@ -54,10 +30,10 @@ export class ClusterIndex implements IndexReader {
   private readonly services = new Map<string, ServiceEntry>();
   private readonly slicesByService: Multi<SliceEntry> = new Map();
   private readonly slices = new Map<string, SliceEntry>();
-  private readonly serviceByIp: Multi<ServiceEntry> = new Map();
-  /** By spec.externalIPs and load-balancer ingress IPs, for k8s_external's PTR; only services that have them. */
-  private readonly serviceByExternalIp: Multi<ServiceEntry> = new Map();
-  private readonly sliceByIp: Multi<SliceEntry> = new Map();
+  /** Null until a reverse lookup first needs them. */
+  private byIp: AddressMaps | null = null;
+  /** With `-workers N`, the snapshot this index last published: the primary's reverse lookups read it as the workers do. */
+  private reverse: ReverseLookups | null = null;
   private readonly namespaces = new Set<string>();
   private pods = new PodIndex();
 
@@ -74,20 +50,14 @@ export class ClusterIndex implements IndexReader {
     const key = `${svc.name}.${svc.namespace}`;
     const old = this.services.get(key);
     if (old) {
-      this.unindexService(old);
+      this.byIp?.removeService(old);
       svc.id = old.id;
       this.versions.bump(old.id);
     } else {
       svc.id = this.versions.take();
     }
     this.services.set(key, svc);
-    for (const ip of svc.clusterIPs) addTo(this.serviceByIp, ip, svc);
-    for (const ip of svc.externalIPs) {
-      addTo(this.serviceByIp, ip, svc);
-      addTo(this.serviceByExternalIp, ip, svc);
-    }
-    // A load balancer's host name is no key.
-    for (const host of svc.ingress) if (canonicalIp(host) !== null) addTo(this.serviceByExternalIp, host, svc);
+    this.byIp?.addService(svc);
     this.touch();
   }
 
@@ -96,18 +66,9 @@ export class ClusterIndex implements IndexReader {
     const old = this.services.get(key);
     if (!old) return;
     this.services.delete(key);
-    this.unindexService(old);
+    this.byIp?.removeService(old);
     this.versions.release(old.id);
     this.touch();
-  }
-
-  private unindexService(old: ServiceEntry): void {
-    for (const ip of old.clusterIPs) removeFrom(this.serviceByIp, ip, old);
-    for (const ip of old.externalIPs) {
-      removeFrom(this.serviceByIp, ip, old);
-      removeFrom(this.serviceByExternalIp, ip, old);
-    }
-    for (const host of old.ingress) removeFrom(this.serviceByExternalIp, host, old);
   }
 
   setSlice(slice: SliceEntry): void {
@@ -117,8 +78,8 @@ export class ClusterIndex implements IndexReader {
       const key = `${slice.service}.${slice.namespace}`;
       addTo(this.slicesByService, key, slice);
       this.changed(key);
-      for (const ep of slice.endpoints) addTo(this.sliceByIp, ep.ip, slice);
     }
+    this.byIp?.addSlice(slice);
     this.touch();
   }
 
@@ -135,8 +96,8 @@ export class ClusterIndex implements IndexReader {
       const key = `${old.service}.${old.namespace}`;
       removeFrom(this.slicesByService, key, old);
       this.changed(key);
-      for (const ep of old.endpoints) removeFrom(this.sliceByIp, ep.ip, old);
     }
+    this.byIp?.removeSlice(old);
     return true;
   }
 
@@ -210,7 +171,27 @@ export class ClusterIndex implements IndexReader {
     readonly serviceByExternalIp: ReadonlyMap<string, ServiceEntry | readonly ServiceEntry[]>;
     readonly sliceByIp: ReadonlyMap<string, SliceEntry | readonly SliceEntry[]>;
   } {
-    return { slicesByService: this.slicesByService, serviceByIp: this.serviceByIp, serviceByExternalIp: this.serviceByExternalIp, sliceByIp: this.sliceByIp };
+    // Maps not kept are built for the snapshot alone, in the order they would have been kept in.
+    const { serviceByIp, serviceByExternalIp, sliceByIp } = this.byIp ?? new AddressMaps(this.services.values(), this.slices.values());
+    return { slicesByService: this.slicesByService, serviceByIp, serviceByExternalIp, sliceByIp };
+  }
+
+  /**
+   * With worker threads, the primary answers its reverse lookups from the
+   * snapshot it just published (shared-index.ts), as every worker does, so
+   * it need not keep the maps by address too (4-5 MB for 100,000
+   * endpoints); those answers trail the watch as the workers' do. Before the
+   * first snapshot, the maps are built as without workers.
+   */
+  reverseFrom(snapshot: ReverseLookups): void {
+    this.reverse = snapshot;
+    this.byIp = null;
+  }
+
+  /** The reverse maps, built from what the index holds at their first use and kept current from then on. */
+  private addressMaps(): AddressMaps {
+    // `slices` is in the order they were set (a replaced slice is deleted first), as the maps would have seen them.
+    return (this.byIp ??= new AddressMaps(this.services.values(), this.slices.values()));
   }
 
   allNamespaces(): IterableIterator<string> {
@@ -223,16 +204,16 @@ export class ClusterIndex implements IndexReader {
   }
 
   servicesByIp(ip: string): readonly ServiceEntry[] {
-    return all(this.serviceByIp.get(ip));
+    return this.reverse ? this.reverse.servicesByIp(ip) : all(this.addressMaps().serviceByIp.get(ip));
   }
 
   /** The services with `ip` among their external addresses (spec.externalIPs, load-balancer ingress). */
   servicesByExternalIp(ip: string): readonly ServiceEntry[] {
-    return all(this.serviceByExternalIp.get(ip));
+    return this.reverse ? this.reverse.servicesByExternalIp(ip) : all(this.addressMaps().serviceByExternalIp.get(ip));
   }
 
   slicesByIp(ip: string): readonly SliceEntry[] {
-    return all(this.sliceByIp.get(ip));
+    return this.reverse ? this.reverse.slicesByIp(ip) : all(this.addressMaps().sliceByIp.get(ip));
   }
 
   /** True when a pod at `ip` lives in `namespace`. */

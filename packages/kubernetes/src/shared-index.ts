@@ -38,6 +38,7 @@ export function publishSnapshots(index: ClusterIndex, source: Source, workers: W
       try {
         const snapshot = writeSnapshot(index, true);
         workers.publish(key, snapshot);
+        index.reverseFrom(new SnapshotIndex(snapshot));
         const took = performance.now() - started;
         wait = Math.max(PUBLISH_MS, PACE * took);
         const { services, endpointSlices } = index.counts();

@@ -6,7 +6,9 @@
  *   records  services (SERVICE words each), ports (PORT), slices (SLICE), endpoints (ENDPOINT)
  *   refs     lists of numbers: a record's IPs and ports, a group's members
  *   groups   GROUP words each: a key (one or two strings) and a list in refs
- *   tables   open-addressed hash tables of group numbers + 1 (0: empty), one per lookup
+ *   tables   open-addressed hash tables of group numbers + 1 (0: empty), one per lookup; the
+ *            slices by IP hold endpoint numbers + 1 instead, keyed by the endpoint's own address
+ *            (no group, no second copy of the address: 100,000 endpoints are most of a snapshot)
  *   strings  each a length byte and that many bytes (names, addresses: ASCII, at most 253)
  *
  * A string is known by its byte offset; NONE is "no string". Kubernetes names and addresses are
@@ -49,7 +51,7 @@ export const enum T {
   ServicesByIp,
   /** IP: the services with it as external IP or load-balancer ingress IP (k8s_external's PTR). */
   ServicesByExternalIp,
-  /** IP: the slices with an endpoint at it. */
+  /** IP: the slices with an endpoint at it, by an endpoint of each (its number + 1, not a group's). */
   SlicesByIp,
   /** namespace: none. */
   Namespace,
@@ -64,7 +66,18 @@ export const HEADER = H.Tables + 2 * TABLES;
 export const SERVICE = 12; // name, namespace, type | publishNotReady << 8, externalName, clusterIPs at, count, externalIPs at, count, ports at, count, ingress at, count
 export const PORT = 3; // name, protocol, port (-1 as 0xffffffff)
 export const SLICE = 7; // name, namespace, service, ports at, count, endpoints at, count
-export const ENDPOINT = 5; // ip, hostname, nodeName, podName, ready
+export const ENDPOINT = 5; // ip (an IPv4 address as its 32 bits, else a string), hostname, nodeName, podName, ready | IPv4 << 1 | its slice's number << 2
+
+/** An endpoint's IPv4 address (canonical, dotted) as the 32 bits a record holds instead of a string of up to 16 bytes; -1 for IPv6. */
+export function ipv4Word(ip: string): number {
+  const parts = ip.split('.');
+  if (parts.length !== 4) return -1;
+  return ((Number(parts[0]) << 24) | (Number(parts[1]) << 16) | (Number(parts[2]) << 8) | Number(parts[3])) >>> 0;
+}
+
+export function ipv4Text(word: number): string {
+  return `${word >>> 24}.${(word >>> 16) & 0xff}.${(word >>> 8) & 0xff}.${word & 0xff}`;
+}
 export const GROUP = 4; // key, second key or NONE, members at, count
 
 export const SERVICE_TYPES = ['ClusterIP', 'Headless', 'ExternalName'] as const;

@@ -1,7 +1,7 @@
 import { EndpointEntry, PortEntry, ServiceEntry, SliceEntry } from './entries.js';
 import type { IndexCounts, IndexReader } from './index-reader.js';
 import type { VersionsReader } from './service-versions.js';
-import { ENDPOINT, GROUP, H, hashKey, MAGIC, NONE, PORT, SERVICE, SERVICE_TYPES, SLICE, T } from './snapshot-layout.js';
+import { ENDPOINT, GROUP, H, hashKey, ipv4Text, MAGIC, NONE, PORT, SERVICE, SERVICE_TYPES, SLICE, T } from './snapshot-layout.js';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -63,7 +63,16 @@ export class SnapshotIndex implements IndexReader {
   }
 
   slicesByIp(ip: string): readonly SliceEntry[] {
-    return this.members(this.find(T.SlicesByIp, ip), (i) => this.sliceAt(i));
+    const { w } = this;
+    const at = w[H.Tables + 2 * T.SlicesByIp]!;
+    const mask = w[H.Tables + 2 * T.SlicesByIp + 1]! - 1;
+    let out: SliceEntry[] | null = null;
+    // One entry per slice at the address, each an endpoint of it there.
+    for (let slot = hashKey(ip) & mask; w[at + slot] !== 0; slot = (slot + 1) & mask) {
+      const e = w[H.Endpoints]! + (w[at + slot]! - 1) * ENDPOINT;
+      if (this.endpointIp(e) === ip) (out ??= []).push(this.sliceAt(w[e + 4]! >>> 2));
+    }
+    return out ?? EMPTY;
   }
 
   hasPod(ip: string, namespace: string): boolean {
@@ -132,9 +141,15 @@ export class SnapshotIndex implements IndexReader {
     const r = w[H.Slices]! + i * SLICE;
     const endpoints: EndpointEntry[] = [];
     for (let e = w[H.Endpoints]! + w[r + 5]! * ENDPOINT, end = e + w[r + 6]! * ENDPOINT; e < end; e += ENDPOINT) {
-      endpoints.push(new EndpointEntry(this.str(w[e]!)!, this.str(w[e + 1]!), this.str(w[e + 2]!), this.str(w[e + 3]!), w[e + 4] === 1));
+      endpoints.push(new EndpointEntry(this.endpointIp(e), this.str(w[e + 1]!), this.str(w[e + 2]!), this.str(w[e + 3]!), (w[e + 4]! & 1) === 1));
     }
     return new SliceEntry(this.str(w[r]!)!, this.str(w[r + 1]!)!, '', this.str(w[r + 2]!)!, this.ports(w[r + 3]!, w[r + 4]!), endpoints, NaN);
+  }
+
+  /** The address of the endpoint record at word `e`. */
+  private endpointIp(e: number): string {
+    const { w } = this;
+    return (w[e + 4]! & 2) !== 0 ? ipv4Text(w[e]!) : this.str(w[e]!)!;
   }
 
   private ports(at: number, count: number): PortEntry[] {

@@ -1,6 +1,6 @@
 import type { PortEntry, ServiceEntry, SliceEntry } from './entries.js';
 import type { ClusterIndex } from './index-store.js';
-import { capacityFor, GROUP, H, hashKey, HEADER, MAGIC, NONE, SERVICE_TYPES, T } from './snapshot-layout.js';
+import { capacityFor, ENDPOINT, GROUP, H, hashKey, HEADER, ipv4Word, MAGIC, NONE, SERVICE_TYPES, SLICE, T } from './snapshot-layout.js';
 
 const NOT_ASCII = /[^\x00-\x7f]/;
 
@@ -15,6 +15,9 @@ class Words {
       this.data = grown;
     }
     this.data[this.length++] = value;
+  }
+  at(i: number): number {
+    return this.data[i]!;
   }
   get words(): Uint32Array {
     return this.data.subarray(0, this.length);
@@ -71,7 +74,8 @@ const count = <E>(value: Multi<E>): number => (Array.isArray(value) ? value.leng
  * the answers read, with a hash table for each lookup, so that the worker
  * threads of a process read the primary's index in place instead of each
  * keeping a copy. `synced` is the primary's state when it was taken. The
- * groups are the index's own maps, copied as they are.
+ * groups are the index's own maps, copied as they are (those by address
+ * built for the snapshot alone when the index keeps none).
  */
 export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArrayBuffer {
   const strings = new Strings();
@@ -127,14 +131,16 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
     w.push(str(slice.service));
     w.push(list(slice.ports, portOf));
     w.push(slice.ports.length);
-    w.push(records.endpoints.length / 5);
+    w.push(records.endpoints.length / ENDPOINT);
     w.push(slice.endpoints.length);
+    const number = sliceAt.get(slice)!;
     for (const ep of slice.endpoints) {
-      records.endpoints.push(own(ep.ip));
+      const v4 = ipv4Word(ep.ip);
+      records.endpoints.push(v4 >= 0 ? v4 : own(ep.ip));
       records.endpoints.push(own(ep.hostname));
       records.endpoints.push(str(ep.nodeName));
       records.endpoints.push(own(ep.podName));
-      records.endpoints.push(ep.ready ? 1 : 0);
+      records.endpoints.push((ep.ready ? 1 : 0) | (v4 >= 0 ? 2 : 0) | (number << 2));
     }
   }
 
@@ -171,9 +177,22 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
   table(T.ServicesByExternalIp, serviceByExternalIp.size, (group) => {
     for (const [ip, value] of serviceByExternalIp) group(ip, undefined, list(value, ofService), count(value));
   });
-  table(T.SlicesByIp, sliceByIp.size, (group) => {
-    for (const [ip, value] of sliceByIp) group(ip, undefined, list(value, ofSlice), count(value));
-  }, own);
+  // Per address, one endpoint of each slice at it, in the index's order: a probe meets a key's entries in the order they went in.
+  let pairs = 0;
+  for (const value of sliceByIp.values()) pairs += count(value);
+  const endpointsByIp = new Uint32Array(capacityFor(pairs));
+  const mask = endpointsByIp.length - 1;
+  for (const [ip, value] of sliceByIp) {
+    each(value, (slice) => {
+      const r = SLICE * ofSlice(slice);
+      const first = records.slices.at(r + 5);
+      const e = first + slice.endpoints.findIndex((ep) => ep.ip === ip);
+      let slot = hashKey(ip) & mask;
+      while (endpointsByIp[slot] !== 0) slot = (slot + 1) & mask;
+      endpointsByIp[slot] = e + 1;
+    });
+  }
+  tables[T.SlicesByIp] = endpointsByIp;
   const namespaces = [...index.allNamespaces()];
   table(T.Namespace, namespaces.length, (group) => namespaces.forEach((ns) => group(ns, undefined, 0, 0)));
   const pods = new Map<string, string[]>();

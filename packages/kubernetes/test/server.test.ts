@@ -64,6 +64,48 @@ test('objects created, changed and deleted live are answered within a second', a
   await eventually(() => expectA(c, 'api.team.svc.cluster.local.', 'NXDOMAIN'));
 });
 
+/** Asks for the PTR of `ip` (dotted IPv4); the names it answers, or NXDOMAIN. */
+async function expectPtr(cluster: Cluster, ip: string, names: string[] | 'NXDOMAIN'): Promise<void> {
+  const qname = `${ip.split('.').reverse().join('.')}.in-addr.arpa.`;
+  const reply = await cluster.dns.query(qname, 'PTR');
+  if (names === 'NXDOMAIN') assertCase(reply.packet, { qname, qtype: 'PTR', rcode: 'NXDOMAIN', answer: [] });
+  else assertCase(reply.packet, { qname, qtype: 'PTR', answer: names.map((n) => `${qname} 5 IN PTR ${n}`) });
+}
+
+test('reverse lookups (built at their first use): right after the sync, after watch updates before it, and after those that follow it', async (t) => {
+  const r = await startCluster(base);
+  t.after(() => r.stop());
+  // The first PTR right after the sync, with no reverse lookup before it.
+  await expectPtr(r, '10.244.0.13', ['db-0.db.default.svc.cluster.local.']);
+  await expectPtr(r, '10.109.102.230', ['nginx.default.svc.cluster.local.']);
+  await expectPtr(r, '10.244.0.99', 'NXDOMAIN');
+  // Watch updates to addresses once the reverse maps exist: the new address answers, the old one no longer.
+  r.api.apply(endpointSlice('default', 'db-1', 'db', { endpoints: [{ ip: '10.244.0.23', hostname: 'db-0' }], ports: [{ name: 'pg', port: 5432 }] }));
+  await eventually(() => expectPtr(r, '10.244.0.23', ['db-0.db.default.svc.cluster.local.']));
+  await expectPtr(r, '10.244.0.13', 'NXDOMAIN');
+  r.api.apply(service('default', 'nginx', { clusterIP: '10.109.102.231', ports: [{ name: 'http', port: 80 }] }));
+  await eventually(() => expectPtr(r, '10.109.102.231', ['nginx.default.svc.cluster.local.']));
+  await expectPtr(r, '10.109.102.230', 'NXDOMAIN');
+  r.api.apply(endpointSlice('default', 'nginx-2', 'nginx', { endpoints: [{ ip: '10.244.0.23', hostname: 'web' }], ports: [{ name: 'http', port: 80 }] }));
+  await eventually(() => expectPtr(r, '10.244.0.23', ['db-0.db.default.svc.cluster.local.', 'web.nginx.default.svc.cluster.local.']));
+  r.api.delete('EndpointSlice', 'default', 'db-1');
+  await eventually(() => expectPtr(r, '10.244.0.23', ['web.nginx.default.svc.cluster.local.']));
+  r.api.delete('Service', 'default', 'nginx');
+  await eventually(() => expectPtr(r, '10.109.102.231', 'NXDOMAIN'));
+
+  // A second server whose first reverse lookup comes after watch updates: built from the index as it is then.
+  const s = await startCluster(base);
+  t.after(() => s.stop());
+  s.api.apply(endpointSlice('default', 'db-1', 'db', { endpoints: [{ ip: '10.244.0.33', hostname: 'db-0' }], ports: [{ name: 'pg', port: 5432 }] }));
+  s.api.apply(service('default', 'nginx', { clusterIP: '10.109.102.232', ports: [{ name: 'http', port: 80 }] }));
+  await eventually(() => expectA(s, 'nginx.default.svc.cluster.local.', ['10.109.102.232']));
+  await eventually(() => expectA(s, 'db-0.db.default.svc.cluster.local.', ['10.244.0.33']));
+  await expectPtr(s, '10.244.0.33', ['db-0.db.default.svc.cluster.local.']);
+  await expectPtr(s, '10.244.0.13', 'NXDOMAIN');
+  await expectPtr(s, '10.109.102.232', ['nginx.default.svc.cluster.local.']);
+  await expectPtr(s, '10.109.102.230', 'NXDOMAIN');
+});
+
 test('the SOA serial is the time of the last change', async () => {
   const before = Math.floor(Date.now() / 1000);
   c.api.apply(service('default', 'serial', { clusterIP: '10.96.8.8' }));

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Handler, type Next, QType, Rcode } from '@chaindns/core';
+import { type Handler, type Next, QType, Rcode, silentLogger, type Workers } from '@chaindns/core';
 import { makeRequest, serveWith } from '@chaindns/core/testing';
 import { kubernetesExternal } from '../src/external.js';
-import { ClusterIndex, type RawObject, toService } from '../src/index.js';
+import { ClusterIndex, type RawObject, toService, toSlice } from '../src/index.js';
 import type { IndexReader } from '../src/index-reader.js';
-import { SharedIndex } from '../src/shared-index.js';
+import type { Source } from '../src/resources.js';
+import { publishSnapshots, SharedIndex } from '../src/shared-index.js';
 import { SnapshotIndex } from '../src/snapshot-reader.js';
 import { writeSnapshot } from '../src/snapshot-writer.js';
 import { endpointSlice, namespace, pod, service } from '../src/testing/index.js';
 import { buildIndex, coreDnsCluster, handler } from './cluster.js';
+import { eventually } from './helpers.js';
 
 // A worker of -workers N reads the primary's index as a snapshot in shared memory: every
 // lookup must see what the index it was taken from sees, and every answer be the same bytes.
@@ -21,6 +23,8 @@ const cluster: readonly RawObject[] = [
   service('other', 'dual', { clusterIP: ['10.0.9.1', 'fd00::9:1'], ports: [{ name: 'dns', port: 53, protocol: 'UDP' }], externalIPs: ['192.0.2.9'] }),
   endpointSlice('other', 'dual-a', 'dual', { endpoints: [{ ip: '10.9.0.1', hostname: 'a', node: 'n1' }, { ip: '10.9.0.2', ready: false, pod: 'dual-1' }], ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }),
   endpointSlice('other', 'orphan-1', 'gone', { endpoints: [{ ip: '10.9.0.3' }], ports: [] }),
+  // An address in two slices, and twice in one of them: the slices by IP list each slice once, in the index's order.
+  endpointSlice('other', 'dual-b', 'dual', { endpoints: [{ ip: '10.9.0.4', hostname: 'b' }, { ip: '10.9.0.1', hostname: 'c' }, { ip: '10.9.0.1', hostname: 'd' }], ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }),
   pod('other', 'p1', ['10.9.0.1', 'fd00::1:1']),
   pod('other', 'host', ['192.168.0.10']),
   pod('podns', 'host', ['192.168.0.10']),
@@ -122,6 +126,32 @@ test('a worker\'s shared index: empty and not synced until the first snapshot, t
   index.deleteService('testns', 'svc1');
   shared.take(writeSnapshot(index, true));
   assert.equal(shared.service('svc1', 'testns'), undefined);
+});
+
+test('the primary with workers: its reverse lookups read the snapshot it published (its own maps by address before the first), and follow its changes with the next', async () => {
+  const index = buildIndex(cluster);
+  const names = (ip: string): string[] => index.slicesByIp(ip).map((s) => `${s.name} ${s.endpoints.map((e) => e.ip).join(',')}`);
+  // Before a snapshot: from the index's own maps, built at this first lookup.
+  assert.deepEqual(names('10.9.0.1'), ['dual-a 10.9.0.1,10.9.0.2', 'dual-b 10.9.0.4,10.9.0.1,10.9.0.1']);
+  assert.equal(index.slicesByIp('10.9.0.1')[0], index.slice('other', 'dual-a'));
+  const published: unknown[] = [];
+  const workers = { publish: (_key: string, value: unknown) => published.push(value) } as unknown as Workers;
+  const publisher = publishSnapshots(index, { synced: true } as Source, workers, 'k', silentLogger);
+  try {
+    assert.equal(published.length, 1, 'a synced index is published at once');
+    // From the snapshot now: the same answers, decoded from shared memory rather than the index's entries.
+    assert.deepEqual(names('10.9.0.1'), ['dual-a 10.9.0.1,10.9.0.2', 'dual-b 10.9.0.4,10.9.0.1,10.9.0.1']);
+    assert.notEqual(index.slicesByIp('10.9.0.1')[0], index.slice('other', 'dual-a'));
+    assert.deepEqual(index.servicesByIp('10.0.9.1').map((s) => s.name), ['dual']);
+    assert.deepEqual(index.servicesByExternalIp('192.0.2.11').map((s) => s.name), ['lb', 'lb2']);
+    // A watch update moves an endpoint: the next snapshot (within PUBLISH_MS) has it, as the workers' do.
+    index.setSlice(toSlice(endpointSlice('other', 'dual-a', 'dual', { endpoints: [{ ip: '10.9.0.7' }] }), index.interner));
+    await eventually(() => assert.deepEqual(names('10.9.0.7'), ['dual-a 10.9.0.7']));
+    assert.deepEqual(names('10.9.0.1'), ['dual-b 10.9.0.4,10.9.0.1,10.9.0.1']);
+    assert.equal(published.length, 2);
+  } finally {
+    publisher.stop();
+  }
 });
 
 test('a name no Kubernetes object can have is refused by the snapshot, not mangled', () => {

@@ -17,16 +17,18 @@ export class NativeConnection implements FrameSink, TableEntry, ConnectionClock 
   #open = true;
   /** Queries that arrived while the client did not read its answers: served once it does. */
   #held: Buffer[] | null = null;
-  /** The wakeup that last counted as a use in the table (once a wakeup, as node:net's once a read). */
-  #usedIn = 0;
+  /** The wakeup that last counted as a use in the table (once a wakeup, as node:net's once a read); the admission counts. */
+  #usedIn: number;
 
   constructor(
     private readonly listener: NativeTcpListener,
     readonly id: number,
     private readonly from: NativeRemote,
+    client: string,
   ) {
-    this.client = from.address;
+    this.client = client;
     this.readBy = this.activeAt + listener.limits.readTimeoutMs;
+    this.#usedIn = listener.batch;
   }
 
   get idle(): boolean {

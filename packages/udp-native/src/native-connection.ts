@@ -5,6 +5,7 @@ import type { NativeRemote } from './remote.js';
 /** One client connection: what core's DnsConnection keeps for a node:net socket, over an id of the addon's. */
 export class NativeConnection implements FrameSink, TableEntry, ConnectionClock {
   readonly client: string;
+  tableNode: object | null = null;
   pending = 0;
   fresh = true;
   paused = false;

@@ -13,7 +13,7 @@ export class NativeConnection implements FrameSink, TableEntry, ConnectionClock 
   writeBlocked = false;
   readBy: number;
   writeBy = 0;
-  activeAt = performance.now();
+  activeAt: number;
   #finishing = false;
   #open = true;
   /** Queries that arrived while the client did not read its answers: served once it does. */
@@ -28,6 +28,7 @@ export class NativeConnection implements FrameSink, TableEntry, ConnectionClock 
     client: string,
   ) {
     this.client = client;
+    this.activeAt = listener.clock(); // the wakeup's time: no clock read a connection
     this.readBy = this.activeAt + listener.limits.readTimeoutMs;
     this.#usedIn = listener.batch;
   }

@@ -45,6 +45,8 @@ export interface NativeAddon {
   /** Int32 words per event row, and rows per call of onBatch. */
   readonly TCP_ROW: number;
   readonly TCP_ROWS: number;
+  /** A connection id's low TCP_SLOT_BITS bits are its slot: at most one open connection holds a slot. */
+  readonly TCP_SLOT_BITS: number;
   /** A listening TCP socket; onBatch gets each wakeup's events in `meta`, their messages back to back in `pool` from `offset`. */
   tcpListen(address: string, port: number, reusePort: boolean, maxPending: number, meta: Int32Array,
     onBatch: (pool: Buffer | undefined, offset: number, count: number) => void): NativeHandle;
@@ -68,7 +70,7 @@ export type AddonLoad = { readonly addon: NativeAddon } | { readonly error: stri
 const ADDON_PATH = fileURLToPath(new URL('../../build/Release/udp_native.node', import.meta.url));
 const FUNCTIONS = ['open', 'sockname', 'connect', 'flush', 'sendTo', 'close', 'parseAddress', 'formatAddress6', 'bindStream',
   'tcpListen', 'tcpSockname', 'tcpSend', 'tcpAnswered', 'tcpClose', 'tcpEnd', 'tcpStop', 'tcpDispose'];
-const CONSTANTS = ['BATCH', 'SEND_SLOT', 'SEND_STRIDE', 'ROW', 'TCP_ROW', 'TCP_ROWS'];
+const CONSTANTS = ['BATCH', 'SEND_SLOT', 'SEND_STRIDE', 'ROW', 'TCP_ROW', 'TCP_ROWS', 'TCP_SLOT_BITS'];
 
 /** Loads the compiled addon, or says why it cannot. Never throws. */
 export function loadAddon(path: string = ADDON_PATH): AddonLoad {

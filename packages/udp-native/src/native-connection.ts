@@ -5,6 +5,7 @@ import type { NativeRemote } from './remote.js';
 /** One client connection: what core's DnsConnection keeps for a node:net socket, over an id of the addon's. */
 export class NativeConnection implements FrameSink, TableEntry, ConnectionClock {
   readonly client: string;
+  tableNode: object | null = null;
   pending = 0;
   fresh = true;
   paused = false;
@@ -12,21 +13,24 @@ export class NativeConnection implements FrameSink, TableEntry, ConnectionClock 
   writeBlocked = false;
   readBy: number;
   writeBy = 0;
-  activeAt = performance.now();
+  activeAt: number;
   #finishing = false;
   #open = true;
   /** Queries that arrived while the client did not read its answers: served once it does. */
   #held: Buffer[] | null = null;
-  /** The wakeup that last counted as a use in the table (once a wakeup, as node:net's once a read). */
-  #usedIn = 0;
+  /** The wakeup that last counted as a use in the table (once a wakeup, as node:net's once a read); the admission counts. */
+  #usedIn: number;
 
   constructor(
     private readonly listener: NativeTcpListener,
     readonly id: number,
     private readonly from: NativeRemote,
+    client: string,
   ) {
-    this.client = from.address;
+    this.client = client;
+    this.activeAt = listener.clock(); // the wakeup's time: no clock read a connection
     this.readBy = this.activeAt + listener.limits.readTimeoutMs;
+    this.#usedIn = listener.batch;
   }
 
   get idle(): boolean {

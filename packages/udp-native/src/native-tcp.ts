@@ -50,7 +50,15 @@ export class NativeTcpListener implements StreamListener {
   readonly onMessage: FrameHandler;
   readonly table: ConnectionTable<NativeConnection>;
   readonly #meta: Int32Array;
-  readonly #conns = new Map<number, NativeConnection>();
+  /**
+   * The open connections by slot (an id's low bits): an array, not a Map keyed by id, since a Map
+   * whose keys come and go once a connection rehashes its table now and then, and each new table
+   * outlives a scavenge (the Map is old), so connections of one query filled the old generation.
+   */
+  readonly #conns: (NativeConnection | undefined)[] = [];
+  readonly #slotMask: number;
+  #open = 0;
+  #lastFrom: NativeRemote | undefined;
   readonly #sweep: NodeJS.Timeout;
   #closing: Promise<void> | null = null;
   /** The wakeup being handled: its number, and its time (one clock read a wakeup, not one a query). */
@@ -65,6 +73,7 @@ export class NativeTcpListener implements StreamListener {
     this.onMessage = onMessage;
     this.table = new ConnectionTable(options.limits.maxConnections, MAX_CONNECTIONS_PER_CLIENT);
     this.#meta = new Int32Array(addon.TCP_ROWS * addon.TCP_ROW);
+    this.#slotMask = (1 << addon.TCP_SLOT_BITS) - 1;
     this.handle = addon.tcpListen(options.address, options.port, options.reusePort, MAX_PENDING, this.#meta, (pool, offset, count) => this.#batch(pool, offset, count));
     const row = new Int32Array(addon.ROW);
     addon.tcpSockname(this.handle, row);
@@ -87,8 +96,8 @@ export class NativeTcpListener implements StreamListener {
         this.addon.tcpDispose(this.handle);
         done();
       };
-      for (const c of [...this.#conns.values()]) c.finish(graceMs);
-      if (this.#conns.size === 0) this.#emptied?.();
+      for (const c of this.#conns.filter((c) => c !== undefined)) c.finish(graceMs);
+      if (this.#open === 0) this.#emptied?.();
     });
     return this.#closing;
   }
@@ -100,8 +109,14 @@ export class NativeTcpListener implements StreamListener {
 
   gone(conn: NativeConnection): void {
     this.table.remove(conn);
-    this.#conns.delete(conn.id);
-    if (this.#conns.size === 0) this.#emptied?.();
+    this.#conns[conn.id & this.#slotMask] = undefined;
+    if (--this.#open === 0) this.#emptied?.();
+  }
+
+  /** The open connection of `id`, if any (a closed one's slot may hold a newer connection). */
+  #conn(id: number): NativeConnection | undefined {
+    const conn = this.#conns[id & this.#slotMask];
+    return conn?.id === id ? conn : undefined;
   }
 
   #batch(pool: Buffer | undefined, offset: number, count: number): void {
@@ -124,13 +139,13 @@ export class NativeTcpListener implements StreamListener {
         const data = pool!.subarray(offset, end);
         offset = end;
         try {
-          this.#conns.get(id)?.message(data);
+          this.#conn(id)?.message(data);
         } catch (err) {
           (errors ??= []).push(err);
         }
         continue;
       }
-      const conn = this.#conns.get(id);
+      const conn = this.#conn(id);
       if (!conn) continue;
       if (kind === BUFFERED) conn.buffered(meta[r + R_LEN] === 1);
       else if (kind === DRAINED) conn.drained();
@@ -146,12 +161,20 @@ export class NativeTcpListener implements StreamListener {
   #accept(id: number, r: number): void {
     const m = this.#meta;
     const from = new NativeRemote(this.addon, m[r + R_FAMILY] === 4 ? 4 : 6, m[r + R_PORT]!, m[r + R_W0]!, m[r + R_W0 + 1]!, m[r + R_W0 + 2]!, m[r + R_W0 + 3]!, m[r + R_SCOPE]!);
-    const conn = new NativeConnection(this, id, from);
+    // A client opens connection after connection: its address text is made once, not once a connection.
+    const last = this.#lastFrom;
+    const client = last !== undefined && from.sameHost(last) ? last.address : from.address;
+    this.#lastFrom = from;
+    const conn = new NativeConnection(this, id, from, client);
     if (this.#closing || !this.table.admit(conn)) {
       this.addon.tcpClose(this.handle, id);
       return;
     }
-    this.#conns.set(id, conn);
+    const slot = id & this.#slotMask;
+    // Kept dense: slots are handed out from 0 up and reused.
+    while (this.#conns.length < slot) this.#conns.push(undefined);
+    this.#conns[slot] = conn;
+    this.#open++;
   }
 
   /** Closes the connections whose deadline has passed. */

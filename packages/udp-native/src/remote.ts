@@ -28,6 +28,11 @@ export class NativeRemote implements Remote {
     return this.#address;
   }
 
+  /** The same address as `other` (the port aside). */
+  sameHost(other: NativeRemote): boolean {
+    return this.w0 === other.w0 && this.w1 === other.w1 && this.w2 === other.w2 && this.w3 === other.w3 && this.family === other.family && this.scope === other.scope;
+  }
+
   /** What a plain Remote would serialize to (the getter is not an own property). */
   toJSON(): Remote {
     return { address: this.address, port: this.port, family: this.family };

@@ -86,6 +86,28 @@ export interface TableEntry {
   readonly idle: boolean;
   /** Closes it at once. */
   destroy(): void;
+  /** The table's own record of it (its place in the table's lines): null until admitted; only the table sets it. */
+  tableNode: object | null;
+}
+
+/** A connection's place in its table: linked into the line of all and the line of its client. */
+class Node<C extends TableEntry> {
+  prev: Node<C> | null = null;
+  next: Node<C> | null = null;
+  clientPrev: Node<C> | null = null;
+  clientNext: Node<C> | null = null;
+  removed = false;
+  constructor(
+    readonly conn: C,
+    readonly line: ClientLine<C>,
+  ) {}
+}
+
+/** The connections of one client address, least recently used first. */
+class ClientLine<C extends TableEntry> {
+  head: Node<C> | null = null;
+  tail: Node<C> | null = null;
+  size = 0;
 }
 
 /**
@@ -95,10 +117,18 @@ export interface TableEntry {
  * as trusted servers do, rather than refusing the newcomer: a slow or
  * silent client cannot hold every slot. A connection counts as used when a
  * query of it arrives whole; bytes that trickle in do not count.
+ *
+ * The lines are linked through each connection's node, not kept in Sets: a
+ * Set whose members come and go (a connection of one query) builds itself a
+ * new table every few of them, and each of those outlived a scavenge (the Set
+ * is old), so a stream of short connections filled the old generation and
+ * brought full collections (bench/README.md).
  */
 export class ConnectionTable<C extends TableEntry> implements Iterable<C> {
-  private readonly all = new Set<C>();
-  private readonly byClient = new Map<string, Set<C>>();
+  private head: Node<C> | null = null;
+  private tail: Node<C> | null = null;
+  private count = 0;
+  private readonly byClient = new Map<string, ClientLine<C>>();
 
   constructor(
     private readonly max: number,
@@ -106,43 +136,92 @@ export class ConnectionTable<C extends TableEntry> implements Iterable<C> {
   ) {}
 
   get size(): number {
-    return this.all.size;
+    return this.count;
   }
 
   /** Takes `conn` in, making room if needed; false when no idle connection could make room (refuse it). */
   admit(conn: C): boolean {
     const mine = this.byClient.get(conn.client);
-    if (mine && mine.size >= this.perClient && !this.evictFrom(mine)) return false;
-    if (this.all.size >= this.max && !this.evictFrom(this.all)) return false;
-    this.all.add(conn);
-    if (mine) mine.add(conn);
-    else this.byClient.set(conn.client, new Set([conn]));
+    if (mine && mine.size >= this.perClient && !this.evictFrom(mine.head, true)) return false;
+    if (this.count >= this.max && !this.evictFrom(this.head, false)) return false;
+    let line = this.byClient.get(conn.client); // the eviction may have emptied it
+    if (!line) this.byClient.set(conn.client, (line = new ClientLine()));
+    const node = new Node(conn, line);
+    conn.tableNode = node;
+    this.append(node);
     return true;
   }
 
   /** `conn` was just used: it moves to the end of the line for closing. */
   used(conn: C): void {
-    if (!this.all.delete(conn)) return;
-    this.all.add(conn);
-    const mine = this.byClient.get(conn.client)!;
-    mine.delete(conn);
-    mine.add(conn);
+    const node = this.node(conn);
+    if (!node || (node === this.tail && node === node.line.tail)) return;
+    this.unlink(node);
+    this.append(node);
   }
 
   remove(conn: C): void {
-    if (!this.all.delete(conn)) return;
-    const mine = this.byClient.get(conn.client)!;
-    mine.delete(conn);
-    if (mine.size === 0) this.byClient.delete(conn.client);
+    const node = this.node(conn);
+    if (!node) return;
+    this.unlink(node);
+    node.removed = true;
+    conn.tableNode = null;
+    if (node.line.size === 0) this.byClient.delete(conn.client);
   }
 
-  [Symbol.iterator](): Iterator<C> {
-    return this.all.values();
+  /** Least recently used first; the one just given may be removed or used meanwhile (the sweep closes them). */
+  *[Symbol.iterator](): Iterator<C> {
+    let node = this.head;
+    while (node) {
+      const next = node.next;
+      yield node.conn;
+      node = next;
+      // A removed node keeps its links: they lead back into the line.
+      while (node?.removed) node = node.next;
+    }
   }
 
-  private evictFrom(candidates: Set<C>): boolean {
-    for (const c of candidates) {
-      if (!c.idle) continue;
+  private node(conn: C): Node<C> | null {
+    const node = conn.tableNode as Node<C> | null;
+    return node && !node.removed ? node : null;
+  }
+
+  private append(node: Node<C>): void {
+    node.prev = this.tail;
+    node.next = null;
+    if (this.tail) this.tail.next = node;
+    else this.head = node;
+    this.tail = node;
+    this.count++;
+    const line = node.line;
+    node.clientPrev = line.tail;
+    node.clientNext = null;
+    if (line.tail) line.tail.clientNext = node;
+    else line.head = node;
+    line.tail = node;
+    line.size++;
+  }
+
+  /** Takes `node` out of both lines; its own links stay (an iteration standing on it goes on). */
+  private unlink(node: Node<C>): void {
+    if (node.prev) node.prev.next = node.next;
+    else this.head = node.next;
+    if (node.next) node.next.prev = node.prev;
+    else this.tail = node.prev;
+    this.count--;
+    const line = node.line;
+    if (node.clientPrev) node.clientPrev.clientNext = node.clientNext;
+    else line.head = node.clientNext;
+    if (node.clientNext) node.clientNext.clientPrev = node.clientPrev;
+    else line.tail = node.clientPrev;
+    line.size--;
+  }
+
+  /** Closes the first idle connection from `node` on (along its client's line, or the line of all). */
+  private evictFrom(node: Node<C> | null, ofClient: boolean): boolean {
+    for (; node; node = ofClient ? node.clientNext : node.next) {
+      if (!node.conn.idle) continue;
+      const c = node.conn;
       this.remove(c);
       c.destroy();
       return true;

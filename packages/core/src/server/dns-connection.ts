@@ -14,6 +14,7 @@ import type { StreamConnection } from './stream-listener.js';
  */
 export class DnsConnection implements FrameSink, StreamConnection, ConnectionClock {
   readonly client: string;
+  tableNode: object | null = null;
   private readonly from: Remote;
   private buffered: Buffer = Buffer.alloc(0);
   pending = 0;

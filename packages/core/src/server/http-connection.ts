@@ -15,6 +15,7 @@ import type { StreamConnection } from './stream-listener.js';
  */
 export class HttpConnection implements StreamConnection {
   readonly client: string;
+  tableNode: object | null = null;
   readonly from: Remote;
   /** Requests not yet over (answered and taken, or given up by the client). */
   private owed = 0;

@@ -54,7 +54,7 @@
 #define IN_MIN 512 /* the first size of a connection's buffer for a message's parts */
 /* As udp.c: one pool Buffer serves many wakeups, small enough to die young. */
 #define POOL_SIZE (64 * 1024)
-#define SLOT_BITS 20
+#define SLOT_BITS TCP_SLOT_BITS
 #define SLOT_MASK ((1u << SLOT_BITS) - 1)
 #define LISTEN_KEY UINT32_MAX
 

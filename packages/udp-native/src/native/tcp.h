@@ -6,6 +6,8 @@
 /* Int32 words per event row, and rows per JS call. */
 #define TCP_ROW 10
 #define TCP_ROWS 1024
+/* An id's low bits: its slot, reused as connections close. */
+#define TCP_SLOT_BITS 20
 
 napi_value js_tcp_listen(napi_env env, napi_callback_info info);
 napi_value js_tcp_sockname(napi_env env, napi_callback_info info);

@@ -705,7 +705,7 @@ static napi_value init(napi_env env, napi_value exports) {
     int32_t value;
   } constants[] = {
       {"BATCH", BATCH}, {"SEND_SLOT", SEND_SLOT}, {"SEND_STRIDE", SEND_STRIDE}, {"ROW", ROW},
-      {"TCP_ROW", TCP_ROW}, {"TCP_ROWS", TCP_ROWS},
+      {"TCP_ROW", TCP_ROW}, {"TCP_ROWS", TCP_ROWS}, {"TCP_SLOT_BITS", TCP_SLOT_BITS},
   };
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value fn;

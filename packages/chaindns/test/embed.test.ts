@@ -49,7 +49,7 @@ test('start() takes a console as its logger', async () => {
   const server = await start({ dnsPort: 0, defaultAddresses: ['127.0.0.1'], udp: 'dgram', logger: new Console({ stdout }) });
   try {
     assert.equal((await query(server.addresses()[0]!.port, 'example.org', 'A')).rcode, 0);
-    assert.match(printed, /^dns:\/\/:\d+ on 127\.0\.0\.1:\d+ \(udp: dgram, tcp\)$/m);
+    assert.match(printed, /^dns:\/\/:\d+ on 127\.0\.0\.1:\d+ \(udp: dgram, tcp: node:net\)$/m);
   } finally {
     await server.stop();
   }

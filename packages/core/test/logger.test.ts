@@ -76,7 +76,7 @@ test('a console, or any object with info, warn and error, is a logger', async (t
       name: 'a plain { info, warn, error } object',
       logger: { info: (m: string) => plain.push(`info ${m}`), warn: (m: string) => plain.push(`warn ${m}`), error: (m: string) => plain.push(`error ${m}`) },
       lines: () => plain,
-      want: [/^info plugin\/talk: hello$/, /^warn plugin\/talk: careful$/, /^error plugin\/talk: oops$/, /^info dns:\/\/:\d+ on 127\.0\.0\.1:\d+ \(udp: \w+, tcp\)$/],
+      want: [/^info plugin\/talk: hello$/, /^warn plugin\/talk: careful$/, /^error plugin\/talk: oops$/, /^info dns:\/\/:\d+ on 127\.0\.0\.1:\d+ \(udp: (\S+), tcp: (node:net|\1)\)$/],
     },
     {
       name: 'an object with debug, called as methods (this kept)',

@@ -160,7 +160,7 @@ export class ListenerSet implements Iterable<Listener> {
 
   /** What a listener speaks, for its log line. */
   describe(l: Listener): string {
-    if (l.scheme === 'dns') return `udp: ${this.env.transport.name}, tcp`;
+    if (l.scheme === 'dns') return `udp: ${this.env.transport.name}, tcp: ${this.env.transport.tcp ? this.env.transport.name : 'node:net'}`;
     if (l.scheme === 'tls') return 'DNS over TLS';
     return l.tls ? 'DNS over HTTPS: h2, http/1.1' : 'DNS over HTTP/1.1, without TLS';
   }

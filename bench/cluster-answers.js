@@ -18,6 +18,7 @@ import { authoritativeCommand, AUTHORITATIVE_PACKAGES, haveAuthoritative, pssMb,
 import { writeManifest, writeServiceQueries, writeZone } from './cluster-records.js';
 import { buildTool, loadgen } from './loadgen.js';
 import { freeDnsPort, freeTcpPort, loadAverage, log, pinned, start, stop } from './procs.js';
+import { arg, flag } from './args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -122,8 +123,7 @@ function table(runs, sizes) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const smoke = process.argv.includes('--smoke');
+  const smoke = flag('smoke');
   const out = join(here, 'out');
   mkdirSync(out, { recursive: true });
   const generator = buildTool(here, out, 'loadgen');

@@ -12,6 +12,7 @@ import { dnsperf } from './dnsperf.js';
 import { buildTool, loadgen } from './loadgen.js';
 import { authoritativeCommand, haveAuthoritative, pssMb, withTreeCpu } from './authoritative.js';
 import { freeDnsPort, loadAverage, log, pinned, start, stop } from './procs.js';
+import { arg, flag } from './args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -88,8 +89,7 @@ function table(runs) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const smoke = process.argv.includes('--smoke');
+  const smoke = flag('smoke');
   const out = join(here, 'out');
   mkdirSync(out, { recursive: true });
   const generator = buildTool(here, out, 'loadgen');

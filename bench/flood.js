@@ -16,13 +16,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dnsperf } from './dnsperf.js';
 import { freeDnsPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
 import { rollup, rss } from './rss.js';
+import { arg, flag } from './args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
 const out = join(here, 'out');
 const cli = join(root, 'packages/chaindns/dist/src/cli.js');
-const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const smoke = process.argv.includes('--smoke');
+const smoke = flag('smoke');
 const NAMES = Number(arg('names') ?? (smoke ? 20_000 : 1_000_000));
 const SECONDS = Number(arg('seconds') ?? (smoke ? 10 : 120));
 const RATE = arg('rate') ? Number(arg('rate')) : undefined;

@@ -23,20 +23,20 @@ import { imageRuntime } from './image-runtime.js';
 import { cpuSeconds, freeDnsPort, freeTcpPort, have, loadAverage, log, onCore, pinned } from './procs.js';
 import { mallocHeap, rss, sampler } from './rss.js';
 import { queryA } from './wire.js';
+import { arg, flag } from './args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 /** The checkout whose chaindns is measured: this one, or `--tree` (an older commit, built, for a before and after). */
 const root = arg('tree') ? resolve(arg('tree')) : dirname(here);
 const out = join(here, 'out');
-const smoke = process.argv.includes('--smoke');
+const smoke = flag('smoke');
 const IDLE = Number(arg('idle') ?? (smoke ? 1 : 15));
 const LOAD = Number(arg('load') ?? (smoke ? 1 : 10));
 const AFTER = Number(arg('after') ?? (smoke ? 1 : 10));
 const RATE = Number(arg('rate') ?? 10_000);
 const STARTS = Number(arg('starts') ?? (smoke ? 1 : 3));
 const NODE_ARGS = (arg('node-args') ?? '').split(' ').filter(Boolean);
-const PROBE = process.argv.includes('--probe');
+const PROBE = flag('probe');
 const cli = join(root, 'packages/chaindns/dist/src/cli.js');
 /**
  * Where the bundle runs from: a directory whose path is about as short as the image's (/chaindns).
@@ -253,14 +253,14 @@ async function measure(config, server, upstream, cluster, queries) {
 }
 
 /** Wall time of `entry FLAG` on core 0 (under `image`'s node flags and ENV), `STARTS + 2` runs: the median and the best, in ms. */
-function timeFlag(entry, flag, image) {
+function timeFlag(entry, option, image) {
   const runs = [];
   for (let i = 0; i < STARTS + 2; i++) {
-    const [cmd, args] = onCore(0, process.execPath, [...image.nodeArgs, entry, flag]);
+    const [cmd, args] = onCore(0, process.execPath, [...image.nodeArgs, entry, option]);
     const t0 = performance.now();
     const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...withoutClusterEnv(process.env), ...image.env } });
     runs.push(performance.now() - t0);
-    if (r.status !== 0) throw new Error(`${entry} ${flag} exited ${r.status}: ${r.stderr}`);
+    if (r.status !== 0) throw new Error(`${entry} ${option} exited ${r.status}: ${r.stderr}`);
   }
   return { median: median(runs), best: Math.min(...runs) };
 }

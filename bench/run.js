@@ -37,12 +37,12 @@ import { cacheRatioPhase } from './cache-ratio.js';
 import { freeDnsPort, freePort, freeTcpPort, have, loadAverage, log, pinned, start, stop } from './procs.js';
 import { report } from './report.js';
 import { securePhase, secureReport } from './secure.js';
+import { arg, flag } from './args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
 const out = join(here, 'out');
-const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const smoke = process.argv.includes('--smoke');
+const smoke = flag('smoke');
 /** Rounds: each server's best round counts (the machine is shared: others only ever slow it). */
 const rounds = Number(arg('rounds') ?? (smoke ? 1 : 3));
 /** Which phases run: `--phases=dnsperf,loadgen,secure,file,cluster,miss,tcp,fallback,dashboard,scale,ratio,handoff` (all by default; see phases.js for miss, tcp and fallback, dashboard.js, scaling.js, cache-ratio.js and handoff.js for the last four). */

@@ -14,9 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { startCluster } from './cluster.js';
 import { freeDnsPort, freeTcpPort, log } from './procs.js';
 import { rss } from './rss.js';
+import { arg } from './args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const SERVICES = Number(arg('services') ?? 10_000);
 const ENDPOINTS = Number(arg('endpoints') ?? 10);
 const IDLE = Number(arg('idle') ?? 15);

@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
-import net from 'node:net';
 import { buildQuery } from '@chaindns/core';
+import { exchangeTcp } from '@chaindns/core/testing';
 
 /** The address the test upstream gives `name` (and so the answer chaindns must give). */
 export function addressOf(name: string): string {
@@ -70,7 +70,7 @@ export function steadyLoad(port: number, options: { qps: number; sockets: number
   const tcpLoop = (async () => {
     for (let t = 0; running; t++) {
       const name = `hot${t % 100}.${options.tag}.example`;
-      const ok = await tcpQuery(port, name).then((m) => (m[3]! & 0x0f) === 0 && [...m.subarray(m.length - 4)].join('.') === addressOf(name), () => false);
+      const ok = await exchangeTcp(port, buildQuery(name, 1)).then((m) => (m[3]! & 0x0f) === 0 && [...m.subarray(m.length - 4)].join('.') === addressOf(name), () => false);
       if (ok) result.tcpAnswered++;
       else result.tcpFailed++;
     }
@@ -88,25 +88,3 @@ export function steadyLoad(port: number, options: { qps: number; sockets: number
   };
 }
 
-/** One query over a new TCP connection; rejects when the connection is refused or reset, or no answer comes in 2 s. */
-function tcpQuery(port: number, name: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const q = buildQuery(name, 1);
-    const socket = net.connect(port, '127.0.0.1');
-    const timer = setTimeout(() => socket.destroy(new Error('no answer')), 2000);
-    let buf = Buffer.alloc(0);
-    socket.on('connect', () => socket.write(Buffer.concat([Buffer.from([q.length >> 8, q.length & 255]), q])));
-    socket.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        clearTimeout(timer);
-        socket.end();
-        resolve(buf.subarray(2, 2 + buf.readUInt16BE(0)));
-      }
-    });
-    socket.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
-}

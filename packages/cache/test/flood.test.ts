@@ -84,15 +84,21 @@ test('a flood of new names leaves the cache and its flights within bounds, and t
       flights = Math.max(flights, c.flights.size);
     };
     await flood(s.port, 0, 3000, WINDOW, sample); // warm: compiled, caches full
-    const warm = liveHeap();
-    await flood(s.port, 3000, 4000, WINDOW, sample);
-    const after = liveHeap();
+    // Two rounds of 4000, the smaller growth counts: what is kept per query
+    // grows in both, while a one-off (V8 optimizing late on a busy machine,
+    // its metadata in the old generation) lands in one.
+    const growth: number[] = [];
+    for (const from of [3000, 7000]) {
+      const before = liveHeap();
+      await flood(s.port, from, 4000, WINDOW, sample);
+      growth.push(liveHeap() - before);
+    }
     assert.ok(flights <= WINDOW, `at most one flight per query in flight (${flights})`);
     assert.equal(c.flights.size, 0, 'no flight outlives its reply');
     assert.equal(c.source.size('success'), CAPACITY);
     assert.equal(c.source.size('denial'), CAPACITY);
     // Anything kept per query (a Request is some 200 bytes) shows over 4000 more misses.
-    assert.ok(after - warm < 4000 * 64, `the heap grew by ${after - warm} bytes over 4000 new names`);
+    assert.ok(Math.min(...growth) < 4000 * 64, `the heap grew by ${growth.join(' and ')} bytes over two rounds of 4000 new names`);
   } finally {
     await s.stop();
     upstream.close();

@@ -54,7 +54,7 @@ test('autopath @kubernetes: a pod’s first search-path queries answered with a 
     const external = await query(port, 'www.example.com.default.svc.cluster.local', 'A', { transport });
     assert.deepEqual(records(external).map((r) => r.replace(/ \d+ IN /, ' IN ')), ['www.example.com.default.svc.cluster.local. IN CNAME www.example.com.', 'www.example.com. IN A 192.0.2.80']);
     const nowhere = await query(port, 'nosuch.default.svc.cluster.local', 'A', { transport });
-    assert.equal(nowhere.rcode, 3);
+    assert.equal(nowhere.rcode, 3, `nosuch over ${transport}; the server said:\n${dns.output()}`);
   }
   const text = (await httpGet(`http://127.0.0.1:${metrics}/metrics`)).body;
   assert.equal(sample(text, 'coredns_autopath_success_total', { server: `dns://127.0.0.1:${port}` }), 6);

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '#client-node';
 import { KeepAliveAgent } from './keep-alive.js';
+import { ListPageReader } from './list-page.js';
 import type { KubernetesMetrics } from './metrics.js';
 
 /** client-go's defaults when apiserver_qps / apiserver_burst are not set. */
@@ -110,68 +111,131 @@ export class ApiClient {
   }
 
   /**
-   * Every object at `path`, page by page, each handed to `each` as its page
-   * arrives (so raw pages die young); resolves with the list's resourceVersion.
+   * Every object at `path`, page by page, each handed to `each` as it
+   * arrives (so raw pages die young); resolves with the list's
+   * resourceVersion. The next page is asked for as soon as this one's
+   * `continue` token has arrived, ahead of its items: the API server writes
+   * it while this process reads, and the two pages' items may interleave.
    */
   async list(path: string, labelSelector: string | null, fieldSelector: string | null, each: (raw: unknown) => void): Promise<string> {
     await this.throttle('GET');
     await this.inflight?.acquire();
+    const pathOf = (next: string): string => {
+      const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (labelSelector) query.set('labelSelector', labelSelector);
+      if (fieldSelector) query.set('fieldSelector', fieldSelector);
+      if (next) query.set('continue', next);
+      return `${path}?${query}`;
+    };
+    let failed = false;
+    const guarded = (raw: unknown): void => {
+      // After a failure a page still in flight may deliver items: the list is over.
+      if (!failed) each(raw);
+    };
+    let page = this.getPage(pathOf(''), guarded);
+    let following: PageRequest | null = null;
     try {
-      let resourceVersion = '';
-      let next = '';
-      do {
-        const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
-        if (labelSelector) query.set('labelSelector', labelSelector);
-        if (fieldSelector) query.set('fieldSelector', fieldSelector);
-        if (next) query.set('continue', next);
-        const page = (await this.get(`${path}?${query}`)) as { metadata?: { resourceVersion?: string; continue?: string }; items?: unknown[] | null };
-        if (!resourceVersion) resourceVersion = page.metadata?.resourceVersion ?? '';
-        for (const item of page.items ?? []) each(item);
-        next = page.metadata?.continue ?? '';
-      } while (next);
-      return resourceVersion;
+      const resourceVersion = (await page.head).metadata?.resourceVersion ?? '';
+      for (;;) {
+        const next = (await page.head).metadata?.continue ?? '';
+        following = next ? this.getPage(pathOf(next), guarded) : null;
+        await page.done;
+        if (!following) return resourceVersion;
+        page = following;
+        following = null;
+      }
+    } catch (err) {
+      failed = true;
+      page.abort();
+      following?.abort();
+      throw err;
     } finally {
       this.inflight?.release();
     }
   }
 
-  private async get(pathAndQuery: string): Promise<unknown> {
-    const opts: https.RequestOptions = {};
-    await this.kc.applyToHTTPSOptions(opts);
-    const url = `${this.server}${pathAndQuery}`;
-    const started = performance.now();
-    const secure = url.startsWith('https:');
-    const agent = this.connections?.for(opts, secure) ?? opts.agent;
-    return new Promise((resolve, reject) => {
-      const req = (secure ? https : http).request(url, { ...opts, agent, method: 'GET', headers: { ...opts.headers, Accept: 'application/json' } }, (res) => {
-        // Decoded as it arrives: a page (a megabyte or two at 500 objects) is never one Buffer more,
-        // which the C allocator would keep long after (RSS after a large sync, bench/README.md).
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('error', reject);
-        res.on('end', () => {
+  /** GETs a list page: each item goes to `each` as soon as it has arrived (ListPageReader). */
+  private getPage(pathAndQuery: string, each: (raw: unknown) => void): PageRequest {
+    let req: http.ClientRequest | null = null;
+    let aborted = false;
+    let sendHead: (page: ListPage) => void = () => {};
+    const head = new Promise<ListPage>((resolve) => (sendHead = resolve));
+    const done = (async (): Promise<ListPage> => {
+      const opts: https.RequestOptions = {};
+      await this.kc.applyToHTTPSOptions(opts);
+      if (aborted) throw new Error(`GET ${pathAndQuery}: aborted`);
+      const url = `${this.server}${pathAndQuery}`;
+      const started = performance.now();
+      const secure = url.startsWith('https:');
+      const agent = this.connections?.for(opts, secure) ?? opts.agent;
+      return new Promise<ListPage>((resolve, reject) => {
+        req = (secure ? https : http).request(url, { ...opts, agent, method: 'GET', headers: { ...opts.headers, Accept: 'application/json' } }, (res) => {
           const status = res.statusCode ?? 0;
-          this.record('GET', String(status), (performance.now() - started) / 1000);
-          if (status !== 200) {
-            reject(new HttpError(status, `GET ${pathAndQuery}: ${status} ${statusMessage(body) ?? res.statusMessage ?? ''}`.trim()));
-            return;
-          }
-          try {
-            resolve(JSON.parse(body));
-          } catch (err) {
-            reject(new Error(`GET ${pathAndQuery}: bad JSON: ${(err as Error).message}`));
-          }
+          const page = status === 200 ? new ListPageReader(each, (p) => sendHead(p as ListPage)) : null;
+          let body = '';
+          let failed: Error | null = null;
+          res.on('data', (chunk: Buffer) => {
+            if (failed) return;
+            if (!page) body += chunk.toString('utf8');
+            else {
+              try {
+                page.push(chunk);
+              } catch (err) {
+                failed = err as Error;
+              }
+            }
+          });
+          res.on('error', reject);
+          res.on('end', () => {
+            this.record('GET', String(status), (performance.now() - started) / 1000);
+            if (!page) {
+              reject(new HttpError(status, `GET ${pathAndQuery}: ${status} ${statusMessage(body) ?? res.statusMessage ?? ''}`.trim()));
+              return;
+            }
+            try {
+              if (failed) throw failed;
+              resolve(page.end() as ListPage);
+            } catch (err) {
+              // A SyntaxError is the body's; anything else is the item's handler's, as it threw it.
+              reject(err instanceof SyntaxError ? new Error(`GET ${pathAndQuery}: bad JSON: ${err.message}`) : err);
+            }
+          });
         });
+        req.setTimeout(REQUEST_TIMEOUT_MS, () => req!.destroy(new Error(`GET ${pathAndQuery}: timed out`)));
+        req.on('error', (err) => {
+          this.record('GET', '<error>', (performance.now() - started) / 1000);
+          reject(err);
+        });
+        req.end();
       });
-      req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`GET ${pathAndQuery}: timed out`)));
-      req.on('error', (err) => {
-        this.record('GET', '<error>', (performance.now() - started) / 1000);
-        reject(err);
-      });
-      req.end();
-    });
+    })();
+    // A page that fails before its items began tells it through `head` too.
+    const early = Promise.race([head, done]);
+    // Asked for ahead, a page may fail while the list still reads the one before: the list hears of it when it gets there.
+    early.catch(() => {});
+    return {
+      head: early,
+      done,
+      abort: () => {
+        aborted = true;
+        // Its failure is the list's, reported once; this request's own is of no interest now.
+        done.catch(() => {});
+        (req as http.ClientRequest | null)?.destroy();
+      },
+    };
   }
+}
+
+/** What the list reads of a page: its metadata. */
+interface ListPage {
+  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
+}
+
+/** A page asked for: its metadata as soon as its items begin, and its end. */
+interface PageRequest {
+  readonly head: Promise<ListPage>;
+  readonly done: Promise<ListPage>;
+  abort(): void;
 }
 
 /** The message of a Kubernetes Status body, when that is what came back. */

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { Registry } from '@chaindns/core';
+import { KubeConfig } from '#client-node';
+import { ApiClient, HttpError } from '../src/api-client.js';
+import { kubernetesMetrics } from '../src/metrics.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * An API server whose first page sends its metadata, waits, then its items, and whose second
+ * page answers `second`; it records when each request came and when each response ended.
+ */
+async function pagedServer(t: { after(fn: () => unknown): void }, second: (res: http.ServerResponse) => void): Promise<{ url: string; events: string[] }> {
+  const events: string[] = [];
+  const server = http.createServer((req, res) => {
+    const page = new URL(req.url!, 'http://x').searchParams.get('continue') ? 2 : 1;
+    events.push(`asked ${page}`);
+    res.on('finish', () => events.push(`ended ${page}`));
+    if (page === 2) return second(res);
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.write('{"kind":"ServiceList","apiVersion":"v1","metadata":{"resourceVersion":"7","continue":"page-2"},"items":[');
+    setTimeout(() => res.end('{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]}'), 150);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, events };
+}
+
+function client(url: string): ApiClient {
+  const kc = new KubeConfig();
+  kc.loadFromClusterAndUser({ name: 'c', server: url, skipTLSVerify: true }, { name: 'u' });
+  return new ApiClient(kc, kubernetesMetrics(new Registry()), { qps: null, burst: null, maxInflight: null });
+}
+
+test('a list asks for the next page as soon as its continue token has come, before the page has ended', async (t) => {
+  const { url, events } = await pagedServer(t, (res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"kind":"ServiceList","apiVersion":"v1","metadata":{"resourceVersion":"7"},"items":[{"metadata":{"name":"c"}}]}');
+  });
+  const api = client(url);
+  t.after(() => api.close());
+  const names: string[] = [];
+  const rv = await api.list('/api/v1/services', null, null, (raw) => names.push((raw as { metadata: { name: string } }).metadata.name));
+  assert.equal(rv, '7');
+  assert.deepEqual(names.sort(), ['a', 'b', 'c']);
+  assert.deepEqual(events.slice(0, 2), ['asked 1', 'asked 2'], events.join(', '));
+});
+
+test('a page asked for ahead that fails fails the list once, and nothing is handed over after it', async (t) => {
+  const { url } = await pagedServer(t, (res) => {
+    res.writeHead(410, { 'Content-Type': 'application/json' });
+    res.end('{"kind":"Status","apiVersion":"v1","status":"Failure","message":"The provided continue parameter is too old to display a consistent list result.","reason":"Expired","code":410}');
+  });
+  const api = client(url);
+  t.after(() => api.close());
+  const unhandled: unknown[] = [];
+  const onUnhandled = (err: unknown): number => unhandled.push(err);
+  process.on('unhandledRejection', onUnhandled);
+  t.after(() => process.off('unhandledRejection', onUnhandled));
+  const names: string[] = [];
+  await assert.rejects(
+    api.list('/api/v1/services', null, null, (raw) => names.push((raw as { metadata: { name: string } }).metadata.name)),
+    (err: unknown) => err instanceof HttpError && err.statusCode === 410 && /continue parameter is too old/.test(err.message),
+  );
+  // The first page had ended (its items arrived) before the list looked at the second's failure.
+  assert.deepEqual(names, ['a', 'b']);
+  await sleep(50);
+  assert.deepEqual(unhandled, []);
+});

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ListPageReader } from '../src/list-page.js';
+
+/** Reads `text` in chunks of `size` bytes: the items in the order handed over, the page's head (as first sent) and its end. */
+function read(text: string, size: number): { items: unknown[]; head: unknown; headAfter: number; page: unknown } {
+  const items: unknown[] = [];
+  let head: unknown;
+  let headAfter = -1;
+  const reader = new ListPageReader(
+    (item) => items.push(item),
+    (page) => {
+      head = page;
+      headAfter = items.length;
+    },
+  );
+  const bytes = Buffer.from(text);
+  for (let i = 0; i < bytes.length; i += size) reader.push(bytes.subarray(i, i + size));
+  const page = reader.end();
+  return { items, head, headAfter, page };
+}
+
+const item = (i: number, extra: object = {}): object => ({ metadata: { name: `svc-${i}`, namespace: 'ns', resourceVersion: String(i) }, spec: { ports: [{ port: 80 }] }, ...extra });
+
+test('a list page: every item, in order, and the metadata before the first item, at every chunk size down to one byte', () => {
+  const items = [
+    item(0),
+    // What a cut must not be fooled by: the separator inside a string, and between two objects deeper in an item.
+    item(1, { note: '},{"metadata":{"name":"fake"}} \\"quoted\\" ]} é ✓ 𝄞' }),
+    item(2, { list: [{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }] }),
+    item(3, { data: { 'back\\slash': '\\', empty: {} } }),
+    item(4),
+  ];
+  const page = { kind: 'ServiceList', apiVersion: 'v1', metadata: { resourceVersion: '99', continue: 'next-token' }, items };
+  const text = JSON.stringify(page);
+  for (const size of [1, 2, 3, 7, 13, 64, 1000, text.length]) {
+    const got = read(text, size);
+    assert.deepEqual(got.items, items, `chunks of ${size}`);
+    assert.deepEqual(got.head, { kind: 'ServiceList', apiVersion: 'v1', metadata: page.metadata, items: [] }, `chunks of ${size}`);
+    assert.equal(got.headAfter, 0, `the head before any item, chunks of ${size}`);
+    assert.deepEqual(got.page, { ...page, items: [] });
+  }
+});
+
+test('a list page in another layout is still read whole: metadata after the items, whitespace, no items, items null', () => {
+  const items = [item(0), item(1)];
+  const cases: [string, string, unknown[]][] = [
+    ['metadata after the items', JSON.stringify({ kind: 'List', items, metadata: { continue: 'x' } }), items],
+    ['indented', JSON.stringify({ kind: 'List', metadata: { continue: 'x' }, items }, null, 2), items],
+    ['no items', '{"kind":"List","metadata":{"continue":"x"},"items":[]}', []],
+    ['items null', '{"kind":"List","metadata":{"continue":"x"},"items":null}', []],
+  ];
+  for (const [what, text, want] of cases) {
+    for (const size of [1, 5, 100, text.length]) {
+      const got = read(text, size);
+      assert.deepEqual(got.items, want, `${what}, chunks of ${size}`);
+      assert.equal((got.head as { metadata: { continue: string } }).metadata.continue, 'x', `${what}, chunks of ${size}`);
+    }
+  }
+});
+
+test('an item larger than cutting allows (600 KB) and a page of 5,000 items', () => {
+  const big = item(0, { blob: 'x'.repeat(600 * 1024) });
+  const many = Array.from({ length: 5000 }, (_, i) => item(i + 1));
+  const text = JSON.stringify({ kind: 'List', metadata: {}, items: [big, ...many] });
+  const got = read(text, 16 * 1024);
+  assert.equal(got.items.length, 5001);
+  assert.deepEqual(got.items[0], big);
+  assert.deepEqual(got.items[5000], many[4999]);
+});
+
+test('bad JSON is a SyntaxError: in an item, at the end, or cut short', () => {
+  const good = JSON.stringify({ kind: 'List', metadata: {}, items: [item(0), item(1), item(2)] });
+  const cases = [good.replace('"svc-1"', '"svc-1'), good.slice(0, -1), good.slice(0, good.length / 2), '{"items":[{"a":1},{"a":}]}'];
+  for (const text of cases) {
+    assert.throws(() => read(text, 16), SyntaxError, text.slice(0, 80));
+  }
+});

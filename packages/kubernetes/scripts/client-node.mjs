@@ -6,10 +6,8 @@
 // What it leaves out, and why each is safe (a test checks the file: test/client-node.test.ts):
 // - client-node's generated API models and clients (dist/gen): they only define classes, so they
 //   are marked free of side effects and only what KubeConfig calls stays (its request configuration).
-// - dist/serializer.js, for the informer's one call, ObjectSerializer.serialize(selector, 'string'),
-//   which returns a string as it is: the real serializer holds a table of every model.
 // - whatwg-url, which node-fetch 2 imports for Node.js versions without a global URL class.
-//   Without the three, importing the client costs about 6 MB of RSS instead of 67.
+//   Without them, importing the client costs about 6 MB of RSS instead of 67.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,20 +19,12 @@ const outfile = join(packageDir, 'dist/client-node.js');
 // The bundle is ESM, but client-node's CommonJS dependencies call require() for Node's built-ins.
 const BANNER = "import { createRequire as __clientNodeCreateRequire } from 'node:module';\nconst require = __clientNodeCreateRequire(import.meta.url);";
 
-const SERIALIZER = `export const ObjectSerializer = {
-  serialize(data, type) {
-    if (type !== 'string') throw new Error(\`chaindns's client-node bundle serializes strings only, not \${type}\`);
-    return data;
-  },
-};`;
-
 /** Replaces the modules named above and marks the generated ones as free of side effects. */
 const narrow = {
   name: 'client-node-narrow',
   setup(build) {
     build.onResolve({ filter: /^whatwg-url$/ }, () => ({ path: 'whatwg-url', namespace: 'narrow' }));
-    build.onResolve({ filter: /^\.\/serializer\.js$/ }, (args) => (args.importer.endsWith('/client-node/dist/cache.js') ? { path: 'serializer', namespace: 'narrow' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'narrow' }, (args) => ({ contents: args.path === 'serializer' ? SERIALIZER : 'export default { URL: globalThis.URL };', loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'narrow' }, () => ({ contents: 'export default { URL: globalThis.URL };', loader: 'js' }));
     build.onResolve({ filter: /^\./ }, async (args) => {
       if (args.pluginData || !args.importer.includes('/client-node/dist/')) return undefined;
       const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: true });

@@ -1,8 +1,8 @@
 /**
  * What the index keeps of each Kubernetes object: only what DNS answers need.
  * Each entry exposes itself as `metadata` (name, namespace, resourceVersion),
- * so client-node's informer cache can hold the entry itself rather than the
- * whole API object.
+ * so that a watch event, converted on arrival, still reads as an API object
+ * where the list-watch loop takes its resourceVersion.
  */
 
 export type ServiceType = 'ClusterIP' | 'Headless' | 'ExternalName';

@@ -159,6 +159,11 @@ export class ClusterIndex implements IndexReader {
     return this.services.values();
   }
 
+  /** Every slice, those that name no service too. */
+  everySlice(): IterableIterator<SliceEntry> {
+    return this.slices.values();
+  }
+
   /** Every slice that names its service (those the answers read). */
   *allSlices(): IterableIterator<SliceEntry> {
     for (const slices of this.slicesByService.values()) yield* all(slices);

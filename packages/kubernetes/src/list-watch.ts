@@ -1,7 +1,7 @@
 import type { Watch } from '@kubernetes/client-node';
 import type { Entry } from './resources.js';
 
-/** What a ReplacingListWatch tells its informer. */
+/** What a ListWatchLoop tells its informer. */
 export interface ListWatchEvents {
   set(entry: Entry): void;
   remove(entry: Entry): void;
@@ -9,14 +9,15 @@ export interface ListWatchEvents {
 }
 
 /**
- * client-node's ListWatch without its cache of every object: `list` fills a
- * new store and swaps it in whole, so nothing needs remembering to find what
- * a relist dropped, and watch events update the store as they come. The
- * loop is ListWatch's: list when there is no resourceVersion (the first
- * time, after a 410 Gone), then watch from it; a watch that ends cleanly is
- * resumed from the last resourceVersion; any other failure goes to `error`.
+ * client-node's ListWatch without its cache of every object: `list` puts
+ * the objects straight into the index as they arrive (the index is the
+ * cache: it finds what a relist dropped, or a new store is swapped in
+ * whole), and watch events update the index as they come. The loop is
+ * ListWatch's: list when there is no resourceVersion (the first time, after
+ * a 410 Gone), then watch from it; a watch that ends cleanly is resumed from
+ * the last resourceVersion; any other failure goes to `error`.
  */
-export class ReplacingListWatch {
+export class ListWatchLoop {
   private resourceVersion = '';
   private stopped = false;
   private request: AbortController | undefined;
@@ -24,7 +25,7 @@ export class ReplacingListWatch {
   constructor(
     private readonly path: string,
     private readonly watch: Watch,
-    /** Lists every object into a new store, swaps it in, and resolves with the list's resourceVersion. */
+    /** Lists every object into the index and resolves with the list's resourceVersion. */
     private readonly list: () => Promise<string>,
     private readonly selectors: { readonly labelSelector?: string; readonly fieldSelector?: string },
     private readonly events: ListWatchEvents,

@@ -6,7 +6,7 @@ import type { LabelSelector } from './label-selector.js';
 import { FINISHED_POD_PHASES, type RawObject, toNamespace, toPod, toService, toSlice } from './objects.js';
 import { PodIndex, PodList } from './pod-index.js';
 
-/** An index entry: what the informer cache holds in place of the API object. */
+/** An index entry: what the index holds in place of the API object. */
 export interface Entry {
   readonly name: string;
   readonly namespace?: string;
@@ -28,6 +28,10 @@ export interface Resource {
   convert(raw: RawObject, intern: Interner): Entry;
   set(index: ClusterIndex, entry: Entry): void;
   remove(index: ClusterIndex, namespace: string, name: string): void;
+  /** What the index holds of this kind, for a relist to find what it dropped (a kind with `replace` needs none). */
+  keys?(index: ClusterIndex): Iterable<{ readonly namespace?: string; readonly name: string }>;
+  /** The resourceVersion the index holds for the object, when it keeps one: a write of the same version changes nothing. */
+  version?(index: ClusterIndex, namespace: string, name: string): string | undefined;
   /**
    * For a kind the index keeps without its objects (pods: addresses and
    * namespaces, no names): a store a whole list is put into, then swapped
@@ -52,6 +56,8 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
       convert: toService,
       set: (index, e) => index.setService(e as ReturnType<typeof toService>),
       remove: (index, ns, name) => index.deleteService(ns, name),
+      keys: (index) => index.allServices(),
+      version: (index, ns, name) => index.service(name, ns)?.resourceVersion,
     },
   ];
   if (!config.noEndpoints) {
@@ -63,6 +69,8 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
       convert: (raw, intern) => toSlice(raw, intern, config.endpointPodNames),
       set: (index, e) => index.setSlice(e as ReturnType<typeof toSlice>),
       remove: (index, ns, name) => index.deleteSlice(ns, name),
+      keys: (index) => index.everySlice(),
+      version: (index, ns, name) => index.slice(ns, name)?.resourceVersion,
     });
   }
   out.push({
@@ -73,6 +81,8 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
     convert: (raw) => toNamespace(raw),
     set: (index, e) => index.setNamespace(e as ReturnType<typeof toNamespace>),
     remove: (index, _ns, name) => index.deleteNamespace(name),
+    // The index keeps a namespace's name alone (a second write of one changes nothing).
+    keys: (index) => Array.from(index.allNamespaces(), (name) => ({ name })),
   });
   if (config.pods === 'verified') {
     out.push({

@@ -1,9 +1,9 @@
 import type { Logger, ResourceSync } from '@chaindns/core';
-import { type KubeConfig, type KubernetesObject, ListWatch, Watch } from '#client-node';
+import { type KubeConfig, Watch } from '#client-node';
 import { ApiClient } from './api-client.js';
 import type { SliceEntry } from './entries.js';
 import type { ClusterIndex } from './index-store.js';
-import { ReplacingListWatch } from './list-watch.js';
+import { ListWatchLoop } from './list-watch.js';
 import type { KubernetesMetrics } from './metrics.js';
 import type { RawObject } from './objects.js';
 import type { Entry, Resource, Source } from './resources.js';
@@ -73,10 +73,10 @@ class ReflectorWatch extends Watch {
 }
 
 /**
- * One resource's informer, restarted with backoff whenever it gives up:
- * client-node's ListWatch, or, for a resource whose store a list replaces
- * whole (`replace`: pods), a ReplacingListWatch, which keeps no cache of
- * the objects.
+ * One resource's informer, restarted with backoff whenever it gives up: a
+ * ListWatchLoop that lists into the index (a resource whose store a list
+ * replaces whole, `replace`: pods, into a new store) and keeps no cache of
+ * the objects besides.
  */
 class Informer {
   synced = false;
@@ -109,35 +109,35 @@ class Informer {
       return resourceVersion;
     };
     const set = (entry: Entry): void => {
-      const old = this.synced && resource.kind === 'EndpointSlice' ? index.slice(entry.namespace ?? '', entry.name) : undefined;
+      const namespace = entry.namespace ?? '';
+      // As client-node's cache: an object of the version the index holds (a relist, a repeated event) changes nothing.
+      if (entry.resourceVersion && resource.version?.(index, namespace, entry.name) === entry.resourceVersion) return;
+      const old = this.synced && resource.kind === 'EndpointSlice' ? index.slice(namespace, entry.name) : undefined;
       resource.set(index, entry);
       if (this.synced && resource.kind === 'EndpointSlice') onSliceChange(old, entry as unknown as SliceEntry);
     };
     const remove = (entry: Entry): void => resource.remove(index, entry.namespace ?? '', entry.name);
-    const error = (err: unknown): void => this.failed(err);
     const replace = resource.replace;
-    if (replace) {
-      const list = async (): Promise<string> => {
-        const store = replace(index);
-        const resourceVersion = await listEach((entry) => store.add(entry));
-        store.commit();
-        return resourceVersion;
-      };
-      this.informer = new ReplacingListWatch(resource.path, watch, list, { labelSelector: label, fieldSelector: field }, { set, remove, error });
-      return;
-    }
-    const list = async (): Promise<{ metadata: { resourceVersion: string }; items: KubernetesObject[] }> => {
-      const items: KubernetesObject[] = [];
-      const resourceVersion = await listEach((entry) => items.push(entry as unknown as KubernetesObject));
-      return { metadata: { resourceVersion }, items };
-    };
-    const informer = new ListWatch<KubernetesObject>(resource.path, watch, list, false, label, field);
-    const entryOf = (obj: KubernetesObject): Entry => obj as unknown as Entry;
-    informer.on('add', (obj) => set(entryOf(obj)));
-    informer.on('update', (obj) => set(entryOf(obj)));
-    informer.on('delete', (obj) => remove(entryOf(obj)));
-    informer.on('error', error);
-    this.informer = informer;
+    const list = replace
+      ? async (): Promise<string> => {
+          const store = replace(index);
+          const resourceVersion = await listEach((entry) => store.add(entry));
+          store.commit();
+          return resourceVersion;
+        }
+      : async (): Promise<string> => {
+          // Straight into the index as the objects arrive; a relist then removes what it did not see.
+          const keys = resource.keys!;
+          // Nothing held yet (the first list): nothing to find dropped, no names to remember.
+          const seen = keys(index)[Symbol.iterator]().next().done ? null : new Set<string>();
+          const resourceVersion = await listEach((entry) => {
+            seen?.add(`${entry.namespace ?? ''}/${entry.name}`);
+            set(entry);
+          });
+          if (seen) for (const { namespace = '', name } of [...keys(index)]) if (!seen.has(`${namespace}/${name}`)) resource.remove(index, namespace, name);
+          return resourceVersion;
+        };
+    this.informer = new ListWatchLoop(resource.path, watch, list, { labelSelector: label, fieldSelector: field }, { set, remove, error: (err) => this.failed(err) });
   }
 
   start(): void {

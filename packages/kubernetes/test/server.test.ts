@@ -155,6 +155,21 @@ test('a 410 Gone relists without losing an answer, as an ERROR event or an HTTP 
   }
 });
 
+test('a relist that finds every object at the version held changes nothing: the SOA serial stays', async () => {
+  const serial = async (): Promise<number> => ((await c.dns.query('nothing.default.svc.cluster.local', 'A')).packet.authorities?.[0] as { data: { serial: number } }).data.serial;
+  const lists = (): number => c.api.requests.filter((r) => !r.query.get('watch')).length;
+  // A change, then a second gone by: a relist that wrote its objects again would move the serial.
+  c.api.apply(service('default', 'before-relist', { clusterIP: '10.96.6.6' }));
+  await eventually(() => expectA(c, 'before-relist.default.svc.cluster.local.', ['10.96.6.6']));
+  const before = await serial();
+  await new Promise((r) => setTimeout(r, 1100));
+  const listed = lists();
+  c.api.compact({ expireWatches: true });
+  await eventually(async () => assert.ok(lists() >= listed + 3, `${lists() - listed} lists`), 3000);
+  await eventually(async () => assert.equal(c.api.watchCount, 3));
+  assert.equal(await serial(), before);
+});
+
 test('a dropped watch resumes from its resourceVersion, bookmarks included, without relisting', async () => {
   const lists = (): number => c.api.requests.filter((r) => !r.query.get('watch')).length;
   const before = lists();

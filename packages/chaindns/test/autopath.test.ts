@@ -26,8 +26,10 @@ after(async () => {
 async function serve(pods: string): Promise<{ dns: Chaindns; port: number; metrics: number }> {
   const port = await freePort();
   const metrics = await freePort();
+  // errors: a SERVFAIL (seen once in CI for nosuch.default) says which plugin gave it and why.
   const corefile = `.:${port} {
     bind 127.0.0.1
+    errors
     autopath @kubernetes
     kubernetes cluster.local in-addr.arpa ip6.arpa {
         manifests ${clusterYaml} ${dir.file('client.yaml')}

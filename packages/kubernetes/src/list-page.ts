@@ -23,7 +23,7 @@ export class ListPageReader {
   /** Bytes up to the items' `[`, while it has not come. */
   private head: Buffer | null = Buffer.alloc(0);
   /** The bytes from the start of the item being read. */
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
   /** Where in `pending` to look for the next cut (past cuts taken back). */
   private searchFrom = 1;
   /** What separates two items (`},` and the first item's opening key), once known. */
@@ -60,21 +60,44 @@ export class ListPageReader {
       this.rest.push(chunk);
       return;
     }
-    const buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     if (!this.separator) {
+      const buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
       const key = OPENING_KEY.exec(buf.toString('latin1', 0, Math.min(buf.length, 256)));
-      if (key) this.separator = Buffer.from(`},${key[0]}`, 'latin1');
-      else return this.keep(buf);
+      if (!key) return this.keep(buf);
+      this.separator = Buffer.from(`},${key[0]}`, 'latin1');
+      [this.pending, chunk] = [Buffer.alloc(0), buf];
     }
     const separator = this.separator;
+    // The item begun in earlier chunks: only it is joined to the start of this one, never the whole chunk.
     let start = 0;
     let from = this.searchFrom;
-    for (let cut = buf.indexOf(separator, from); cut >= 0; cut = buf.indexOf(separator, from)) {
-      let item: unknown;
-      try {
-        item = JSON.parse(buf.toString('utf8', start, cut + 1));
-      } catch {
-        // Two objects inside one item met here: the item goes on.
+    while (this.pending.length > 0) {
+      const held = this.pending;
+      const cut = this.cutAcross(held, chunk, from);
+      if (cut < 0) {
+        // This item goes on past this chunk too (it is larger than a chunk).
+        this.searchFrom = Math.max(from, held.length + chunk.length - separator.length + 1);
+        return this.keep(Buffer.concat([held, chunk]));
+      }
+      const item = parsed(cut < held.length ? held.subarray(0, cut + 1) : Buffer.concat([held, chunk.subarray(0, cut + 1 - held.length)]));
+      if (item === undefined) {
+        from = cut + 1;
+        continue;
+      }
+      this.each(item);
+      // The next item starts after `},`: still in what was held, or in this chunk.
+      if (cut + 2 < held.length) {
+        this.pending = held.subarray(cut + 2);
+        from = 1;
+      } else {
+        this.pending = EMPTY;
+        start = cut + 2 - held.length;
+        from = start + 1;
+      }
+    }
+    for (let cut = chunk.indexOf(separator, from); cut >= 0; cut = chunk.indexOf(separator, from)) {
+      const item = parsed(chunk, start, cut + 1);
+      if (item === undefined) {
         from = cut + 1;
         continue;
       }
@@ -82,8 +105,22 @@ export class ListPageReader {
       start = cut + 2;
       from = start + 1;
     }
-    this.searchFrom = from - start;
-    this.keep(buf.subarray(start));
+    this.searchFrom = Math.max(from - start, 1);
+    this.keep(chunk.subarray(start));
+  }
+
+  /** The first cut at or after `from` in `held` followed by `chunk` (its position there), or -1. */
+  private cutAcross(held: Buffer, chunk: Buffer, from: number): number {
+    const separator = this.separator!;
+    // A separator that begins in `held` and ends in `chunk`.
+    const bridgeFrom = Math.max(from, held.length - separator.length + 1, 0);
+    if (bridgeFrom < held.length) {
+      const bridge = Buffer.concat([held.subarray(bridgeFrom), chunk.subarray(0, separator.length - 1)]);
+      const at = bridge.indexOf(separator);
+      if (at >= 0) return bridgeFrom + at;
+    }
+    const at = chunk.indexOf(separator, Math.max(0, from - held.length));
+    return at < 0 ? -1 : held.length + at;
   }
 
   /** Keeps the item being read; one that outgrows any real object means items are not being cut: the rest is parsed at the end. */
@@ -117,6 +154,17 @@ export class ListPageReader {
     if (page.metadata === undefined) return;
     this.headSent = true;
     this.onHead(page);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** An item's JSON, or undefined when the text is not JSON (a cut inside an item). */
+function parsed(buf: Buffer, start = 0, end = buf.length): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8', start, end)) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

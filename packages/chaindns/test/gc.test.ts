@@ -64,7 +64,8 @@ test('once it serves, the binary gives back the heap its start grew: one collect
 
 test('a node told about --optimize-for-size keeps its own heap: no flag, no collection', () => {
   const { before, after } = inNode(GROW, ['--no-optimize-for-size']) as { before: number; after: number };
-  assert.equal(after, before);
+  // Not equal: V8 may grow or give back a page meanwhile (two local runs of six saw 53.7 -> 54.0 MB); the collection halves it.
+  assert.ok(after > before * 0.9, `heap ${before} -> ${after}`);
 });
 
 test("a worker thread gets the image's young generation unless node was told a size", () => {

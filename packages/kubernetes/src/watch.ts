@@ -128,13 +128,16 @@ class Informer {
       : async (): Promise<string> => {
           // Straight into the index as the objects arrive; a relist then removes what it did not see.
           const keys = resource.keys!;
-          // Nothing held yet (the first list): nothing to find dropped, no names to remember.
-          const seen = keys(index)[Symbol.iterator]().next().done ? null : new Set<string>();
+          if (!this.synced && keys(index)[Symbol.iterator]().next().done) {
+            // The first list, into an index that holds nothing of this kind: no version to compare, nothing to find dropped.
+            return listEach((entry) => resource.set(index, entry));
+          }
+          const seen = new Set<string>();
           const resourceVersion = await listEach((entry) => {
-            seen?.add(`${entry.namespace ?? ''}/${entry.name}`);
+            seen.add(`${entry.namespace ?? ''}/${entry.name}`);
             set(entry);
           });
-          if (seen) for (const { namespace = '', name } of [...keys(index)]) if (!seen.has(`${namespace}/${name}`)) resource.remove(index, namespace, name);
+          for (const { namespace = '', name } of [...keys(index)]) if (!seen.has(`${namespace}/${name}`)) resource.remove(index, namespace, name);
           return resourceVersion;
         };
     this.informer = new ListWatchLoop(resource.path, watch, list, { labelSelector: label, fieldSelector: field }, { set, remove, error: (err) => this.failed(err) });

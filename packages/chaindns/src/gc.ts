@@ -65,8 +65,9 @@ export function tuneGc(execArgv: readonly string[] = process.execArgv): void {
 /**
  * Once the server serves: the flags of serving, and then one full collection
  * that compacts the whole old generation, so the heap the start grew (up to
- * twice what is alive, unlike under --optimize-for-size) is given back before
- * the first answer instead of some ten seconds later, when V8's memory
+ * twice what is alive, unlike under --optimize-for-size) is given back a
+ * second after the first answers (the binary waits that long, so as not to
+ * hold them back) instead of some ten seconds later, when V8's memory
  * reducer finds the process idle. Nothing to do when `node` was told.
  * For 10,000 services and 100,000 endpoints (about 33 MB alive) the
  * collection takes about 80 ms (bench/README.md, "Footprint").

@@ -60,6 +60,41 @@ test('/health and /ready answer over real HTTP; /ready flips with a plugin\'s re
   assert.equal((await get(`http://127.0.0.1:${rp}/health`)).status, 404);
 });
 
+test('/ready says 503 while a plugin\'s start holds the server\'s (kubernetes syncing), before any DNS listener is open', async () => {
+  const rp = await freePort();
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let synced = false;
+  // `sync`: as kubernetes, a readiness check and a startup hook that holds the start until the data is in.
+  const sync = definePlugin<null>({
+    name: 'sync',
+    parse: () => null,
+    setup: (_config, ctx) => {
+      ctx.registerReady('kubernetes', () => synced);
+      ctx.onStartup(() => released);
+    },
+  });
+  const starting = startTestServer(`. {\n  ready 127.0.0.1:${rp}\n  sync\n  answer\n}`, { plugins: [ready, sync, answer] });
+  const readyUrl = `http://127.0.0.1:${rp}/ready`;
+  // Every answer until then: 503, `starting` while the config is set up (ready's listener opens in its setup), then the check's name.
+  const seen = new Set<string>();
+  try {
+    for (let i = 0; i < 300 && !seen.has('503 kubernetes'); i++) {
+      const got = await get(readyUrl).catch(() => null);
+      if (got) seen.add(`${got.status} ${got.body}`);
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    synced = true;
+    release();
+  }
+  const s = await starting;
+  assert.ok(seen.has('503 kubernetes'), [...seen].join(', '));
+  assert.deepEqual([...seen].filter((answer) => answer !== '503 kubernetes' && answer !== '503 starting'), []);
+  after(() => s.stop());
+  assert.deepEqual(await get(readyUrl), { status: 200, body: 'OK' });
+});
+
 test('ready by default (monitor until-ready) asks a plugin no more once it was ready, as CoreDNS', async () => {
   const rp = await freePort();
   const states = { ready: new Set<string>(), sick: new Set<string>() };

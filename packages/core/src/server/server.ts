@@ -310,6 +310,9 @@ export class Server {
   private async activate(next: Instance): Promise<void> {
     // A config without `debug` turns it off (CoreDNS clears log.D on a reload); one with it turned it on in its setup.
     this.debugging = next.debug;
+    // At the first start there is no serving config whose checks /ready could report: it reports this one's while its
+    // startup hooks run (kubernetes holds them until synced), so a probe is not told OK before DNS listens.
+    if (!this.instance) this.status.replaceWith(next.board);
     await next.runStartup();
     const { opened, unused } = await this.listeners.take(next.routers());
     this.status.replaceWith(next.board);

@@ -15,6 +15,8 @@ export class StatusBoard implements ServerStatus {
   peers: PeerStatus | null = null;
   private ready = new Map<string, Check>();
   private health = new Map<string, Check>();
+  /** No config's checks taken yet: the first is still being set up, and nothing serves DNS. */
+  private starting = true;
 
   registerReady(name: string, check: Check): void {
     this.ready.set(name, check);
@@ -24,6 +26,8 @@ export class StatusBoard implements ServerStatus {
   }
   notReady(settled?: Set<string>): string[] {
     if (this.stopping) return ['shutdown'];
+    // A listener opened by a plugin's setup (ready's) may be asked before the config's other plugins have even registered their checks.
+    if (this.starting) return ['starting'];
     return this.peers ? [...failing(this.ready, settled), ...this.peers.notReady()].sort() : failing(this.ready, settled);
   }
   unhealthy(): string[] {
@@ -33,6 +37,7 @@ export class StatusBoard implements ServerStatus {
   replaceWith(next: StatusBoard): void {
     this.ready = next.ready;
     this.health = next.health;
+    this.starting = false;
   }
 }
 

@@ -10,10 +10,10 @@ import { corefileOf, createServer } from './start.js';
 import { resolveUdp, udpChoice } from './udp.js';
 import { checkReloadedWorkers, sharesPorts, workerCount } from './workers.js';
 
-/** The `chaindns` binary: CoreDNS's flags, signals and exit codes. */
 /** How long the server serves before settleGc compacts the heap its start grew. */
 const SETTLE_AFTER_MS = 1000;
 
+/** The `chaindns` binary: CoreDNS's flags, signals and exit codes. */
 async function main(argv: readonly string[]): Promise<number> {
   // The subcommands load their code only when run, as the plugins theirs.
   if (argv[0] === 'check') return (await import('./commands.js')).runCheck(argv.slice(1));
@@ -72,7 +72,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!started) return 0;
   // The compaction (60 ms after a large sync) waits until the first answers are out: it gives the start's heap back
   // all the same, and DNS is there that much sooner, which is what a rollout or a node's restart waits for.
-  setTimeout(() => settleGc(), SETTLE_AFTER_MS).unref();
+  settleGc(SETTLE_AFTER_MS);
   if (flags.pidfile) writeFileSync(flags.pidfile, `${process.pid}\n`);
   if (!flags.quiet) console.log(`chaindns-${VERSION}\n${platform()}/${arch()}, node ${process.version}, udp ${server.transportName}`);
   try {

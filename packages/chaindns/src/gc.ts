@@ -63,20 +63,23 @@ export function tuneGc(execArgv: readonly string[] = process.execArgv): void {
 }
 
 /**
- * Once the server serves: the flags of serving, and then one full collection
+ * Once the server serves: the flags of serving at once (a flood of new names
+ * in the server's first second grew the young generation to 32 MB before
+ * them, and it stayed there), and `compactAfterMs` later one full collection
  * that compacts the whole old generation, so the heap the start grew (up to
- * twice what is alive, unlike under --optimize-for-size) is given back a
- * second after the first answers (the binary waits that long, so as not to
- * hold them back) instead of some ten seconds later, when V8's memory
- * reducer finds the process idle. Nothing to do when `node` was told.
+ * twice what is alive, unlike under --optimize-for-size) is given back then
+ * instead of some ten seconds later, when V8's memory reducer finds the
+ * process idle. The binary waits a second, so as not to hold back the first
+ * answers. Nothing to do when `node` was told.
  * For 10,000 services and 100,000 endpoints (about 33 MB alive) the
  * collection takes about 80 ms (bench/README.md, "Footprint").
  */
-export function settleGc(execArgv: readonly string[] = process.execArgv): void {
+export function settleGc(compactAfterMs = 0, execArgv: readonly string[] = process.execArgv): void {
   const flags = gcFlags(execArgv, 'serving');
   if (flags.length === 0) return;
   for (const flag of flags) setFlagsFromString(flag);
-  fullCompactingGc();
+  if (compactAfterMs === 0) fullCompactingGc();
+  else setTimeout(fullCompactingGc, compactAfterMs).unref();
 }
 
 /**

@@ -57,6 +57,12 @@ test('pods verified: a 410 ERROR event on an open watch relists; a dropped watch
   await expectPod(cluster, '10-244-4-2.default.pod.cluster.local.', '10.244.4.2');
 });
 
+/**
+ * The index of 20,000 pods is about 1 MB of typed arrays and 0.3 MB of heap; an object and a string
+ * per pod would add 2.5 MB or more. One collection is not one measurement: V8 frees ArrayBuffers on
+ * a helper thread after it, and a server stopped just before may still be held for a moment, so
+ * each figure is the least of a few collections, and a first run compiles the code both later ones use.
+ */
 test('pods verified keeps no object per pod: 20,000 pods cost under 3 MB (heap and arrays)', async (t) => {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
@@ -68,13 +74,19 @@ test('pods verified keeps no object per pod: 20,000 pods cost under 3 MB (heap a
     const dns = await startTestServer(`cluster.local {\n kubernetes {\n  endpoint ${api.url}\n  pods ${mode}\n }\n}`, { plugins: [kubernetes] });
     try {
       await dns.query('10-128-0-1.ns-1.pod.cluster.local', 'A');
-      gc();
-      const mem = process.memoryUsage();
-      return mem.heapUsed + mem.arrayBuffers;
+      let least = Infinity;
+      for (let i = 0; i < 4; i++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const mem = process.memoryUsage();
+        least = Math.min(least, mem.heapUsed + mem.arrayBuffers);
+      }
+      return least;
     } finally {
       await dns.stop();
     }
   };
+  await held('verified');
   const disabled = await held('disabled');
   const verified = await held('verified');
   const mb = (verified - disabled) / 1048576;

@@ -151,7 +151,7 @@ export class Cache implements Handler, FlightHost {
     const key = cacheKey(req);
     const flightKey = req.transport === 'tcp' ? key + '\ttcp' : key;
     const pending = this.flights.get(flightKey);
-    if (pending !== undefined && !this.outbound.has(req.remote)) return pending.join(req, w);
+    if (pending !== undefined && !this.outbound.has(req.transport, req.remote)) return pending.join(req, w);
     // A query from one of this server's own outbound sockets is a flight's query come back through a forwarding loop:
     // joined to that flight it would wait on itself. It goes down the chain (to loop, to forward's guard) in a flight
     // of its own that nobody joins.

@@ -32,7 +32,7 @@ test('identical misses go down the chain once; each waiter gets its own ID and c
 
 test('a query from one of the server\'s own outbound sockets never waits on a flight: it is that flight\'s query come back', async () => {
   const outbound = new EndpointSet();
-  outbound.add('127.0.0.1', 50000);
+  outbound.add('udp', '127.0.0.1', 50000);
   const chain = new FakeChain(WWW);
   chain.hold();
   const cache = makeCache('cache', new Clock(), ['.'], outbound);

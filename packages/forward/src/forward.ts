@@ -59,7 +59,7 @@ export function createForward(config: ForwardConfig, env: ForwardEnv): ForwardHa
     for (let i = first; i < stanzas.length; i++) {
       const stanza = stanzas[i]!;
       if (!stanza.matches(qname)) continue;
-      if (own.has(req.remote)) {
+      if (own.has(req.transport, req.remote)) {
         const now = performance.now();
         if (now - loopLogged > LOOP_LOG_INTERVAL_MS) {
           loopLogged = now;

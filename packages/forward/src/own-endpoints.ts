@@ -1,4 +1,4 @@
-import { EndpointSet, type Remote } from '@chaindns/core';
+import { EndpointSet, type Remote, type Transport } from '@chaindns/core';
 
 /**
  * The local address and port of every socket one forward instance has open
@@ -13,17 +13,17 @@ export class OwnEndpoints {
 
   constructor(private readonly server: EndpointSet) {}
 
-  add(address: string, port: number): void {
-    this.mine.add(address, port);
-    this.server.add(address, port);
+  add(transport: Transport, address: string, port: number): void {
+    this.mine.add(transport, address, port);
+    this.server.add(transport, address, port);
   }
 
-  delete(address: string, port: number): void {
-    this.mine.delete(address, port);
-    this.server.delete(address, port);
+  delete(transport: Transport, address: string, port: number): void {
+    this.mine.delete(transport, address, port);
+    this.server.delete(transport, address, port);
   }
 
-  has(remote: Remote): boolean {
-    return this.mine.has(remote);
+  has(transport: Transport, remote: Remote): boolean {
+    return this.mine.has(transport, remote);
   }
 }

@@ -27,7 +27,7 @@ export class StreamConn extends Channel {
     socket.once(connectEvent, () => {
       if (socket.localAddress === undefined || socket.localPort === undefined) return;
       this.local = { address: socket.localAddress, port: socket.localPort };
-      target.own.add(this.local.address, this.local.port);
+      target.own.add('tcp', this.local.address, this.local.port);
     });
     if (resume) socket.on('session', resume.onSession);
     socket.on('data', (chunk: Buffer) => this.read(chunk));
@@ -64,7 +64,7 @@ export class StreamConn extends Channel {
   close(reason = 'connection closed'): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.local) this.target.own.delete(this.local.address, this.local.port);
+    if (this.local) this.target.own.delete('tcp', this.local.address, this.local.port);
     // A connection that never opened (refused, no route) fails every query: none is worth sending again.
     this.failAll(reason, this.local !== null);
     this.socket.destroy();

@@ -32,7 +32,7 @@ export class UdpConn extends Channel {
       (binding) => {
         if (this.closed) return void binding.close();
         this.binding = binding;
-        target.own.add(binding.address, binding.port);
+        target.own.add('udp', binding.address, binding.port);
         for (const msg of this.queue!) binding.send(msg, this.peer);
         this.queue = null;
       },
@@ -58,7 +58,7 @@ export class UdpConn extends Channel {
     if (this.closed) return;
     this.closed = true;
     if (this.binding) {
-      this.target.own.delete(this.binding.address, this.binding.port);
+      this.target.own.delete('udp', this.binding.address, this.binding.port);
       void this.binding.close();
     }
     this.failAll('socket closed');

@@ -284,9 +284,10 @@ test('the sockets forward opens are in the server\'s outbound set while they are
   const h = createForward(parseForward(`. {\nforward . 127.0.0.1:${udp.address().port}\n}`), { registry: new Registry(), log: silentLogger, outbound });
   for (const transport of ['udp', 'tcp'] as const) assert.equal((await serveWith(h, makeRequest('example.org', 'A', { transport }))).rcode, Rcode.NOERROR);
   assert.equal(froms.length, 2);
-  assert.deepEqual(froms.map((f) => outbound.has(f)), [true, true]);
+  assert.deepEqual(froms.map((f, i) => outbound.has(i === 0 ? 'udp' : 'tcp', f)), [true, true]);
+  assert.deepEqual(froms.map((f, i) => outbound.has(i === 0 ? 'tcp' : 'udp', f)), [false, false], 'each on its own transport');
   h.close();
-  assert.deepEqual(froms.map((f) => outbound.has(f)), [false, false]);
+  assert.deepEqual(froms.map((f, i) => outbound.has(i === 0 ? 'udp' : 'tcp', f)), [false, false]);
 });
 
 test('max_concurrent answers REFUSED past the limit and counts it', async () => {

@@ -99,6 +99,26 @@ test('a forward pointing at its own server answers SERVFAIL at once instead of l
   assert.ok(s.logs.some((l) => l.includes('plugin/forward: forwarding loop')));
 });
 
+test("a client whose port is one of forward's own on the other transport is no loop: it is answered", async () => {
+  // UDP and TCP ports are apart: a UDP client may hold the port number of forward's TCP connection, and a TCP client that of its UDP socket.
+  const up = await startTestUpstream({ handler: (_q, raw) => answerA(raw, '192.0.2.8') });
+  cleanups.push(() => up.stop());
+  for (const [clientOver, forwardOver] of [['udp', 'tcp'], ['tcp', 'udp']] as const) {
+    const s = await startTestServer(`. {\n  forward . 127.0.0.1:${up.port} {\n    ${forwardOver === 'tcp' ? 'force_tcp' : 'prefer_udp'}\n  }\n}`, { plugins: [forward] });
+    try {
+      const seen = up.received.length;
+      assert.equal(ipOf(await s.query('first.example.org', 'A')), '192.0.2.8');
+      const { fromPort, transport } = up.received[seen]!;
+      assert.equal(transport, forwardOver);
+      const reply = await s.query('second.example.org', 'A', { transport: clientOver, localPort: fromPort });
+      assert.equal(ipOf(reply), '192.0.2.8', `a ${clientOver} client on port ${fromPort}, forward's ${forwardOver} port: rcode ${reply.rcode}`);
+      assert.ok(!s.logs.some((l) => l.includes('forwarding loop')));
+    } finally {
+      await s.stop();
+    }
+  }
+});
+
 test(`a loop through two server blocks stops at ${MAX_INFLIGHT_PER_UPSTREAM} queries in flight, and the server keeps answering`, async (t) => {
   const [p1, p2] = [await freePort(), await freePort()];
   const s = await startTestServer(`.:${p1} {\n  forward . 127.0.0.1:${p2}\n}\n.:${p2} {\n  forward . 127.0.0.1:${p1}\n}\nhealthy.test:${p1} {\n  answer\n}`, { plugins: [forward, answer] });

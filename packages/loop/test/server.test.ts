@@ -27,7 +27,7 @@ const merge = definePlugin<null>({
       serveDNS(req, w, next) {
         const key = `${req.qname}|${req.qtype}|${req.transport}`;
         const waiting = flights.get(key);
-        if (waiting && ctx.outbound.has(req.remote)) return next(req, w);
+        if (waiting && ctx.outbound.has(req.transport, req.remote)) return next(req, w);
         if (waiting) return new Promise<number>((resolve) => waiting.push((msg) => (msg ? (w.write(Buffer.from(msg)), resolve(0)) : resolve(Rcode.SERVFAIL))));
         const joined: ((msg: Buffer | null) => void)[] = [];
         flights.set(key, joined);

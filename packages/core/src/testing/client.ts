@@ -13,6 +13,15 @@ export interface QueryOptions {
   /** The question's class (default IN). */
   readonly qclass?: number;
   readonly timeoutMs?: number;
+  /** The client's own port (default: one the kernel picks). */
+  readonly localPort?: number;
+}
+
+/** Where an exchange goes, how long it waits, and the client's own port. */
+export interface ExchangeOptions {
+  readonly address?: string;
+  readonly timeoutMs?: number;
+  readonly localPort?: number;
 }
 
 export interface Reply {
@@ -22,7 +31,7 @@ export interface Reply {
 }
 
 /** Sends raw bytes over UDP to a loopback server and resolves with the first reply (rejects on timeout). */
-export function exchangeUdp(port: number, msg: Uint8Array, options: { address?: string; timeoutMs?: number } = {}): Promise<Buffer> {
+export function exchangeUdp(port: number, msg: Uint8Array, options: ExchangeOptions = {}): Promise<Buffer> {
   const address = options.address ?? '127.0.0.1';
   const socket = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
   return new Promise((resolve, reject) => {
@@ -40,7 +49,8 @@ export function exchangeUdp(port: number, msg: Uint8Array, options: { address?: 
       socket.close();
       reject(err);
     });
-    socket.send(msg, port, address);
+    if (options.localPort === undefined) socket.send(msg, port, address);
+    else socket.bind(options.localPort, address.includes(':') ? '::1' : '127.0.0.1', () => socket.send(msg, port, address));
   });
 }
 
@@ -75,9 +85,10 @@ export function exchangeFramed(socket: net.Socket, ready: string, msg: Uint8Arra
 }
 
 /** Sends raw bytes as one framed query over a new TCP connection and resolves with the reply. */
-export function exchangeTcp(port: number, msg: Uint8Array, options: { address?: string; timeoutMs?: number } = {}): Promise<Buffer> {
+export function exchangeTcp(port: number, msg: Uint8Array, options: ExchangeOptions = {}): Promise<Buffer> {
   const address = options.address ?? '127.0.0.1';
-  return exchangeFramed(net.connect({ host: address, port }), 'connect', msg, options.timeoutMs ?? 2000, 'TCP', `${address}:${port}`);
+  const local = options.localPort === undefined ? {} : { localPort: options.localPort, localAddress: address.includes(':') ? '::1' : '127.0.0.1' };
+  return exchangeFramed(net.connect({ host: address, port, ...local }), 'connect', msg, options.timeoutMs ?? 2000, 'TCP', `${address}:${port}`);
 }
 
 /** Queries a server on loopback for `name` and `type` and decodes the reply. */
@@ -89,7 +100,8 @@ export async function query(port: number, name: string, type: number | keyof typ
     ...(options.edns ? { edns: options.edns } : {}),
   });
   const exchange = options.transport === 'tcp' ? exchangeTcp : exchangeUdp;
-  const reply = await exchange(port, msg, { ...(options.address ? { address: options.address } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  const { address, timeoutMs, localPort } = options;
+  const reply = await exchange(port, msg, { ...(address ? { address } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(localPort !== undefined ? { localPort } : {}) });
   return decodeReply(reply);
 }
 

@@ -1,4 +1,4 @@
-export { decodeReply, exchangeTcp, exchangeUdp, query, type QueryOptions, type Reply } from './client.js';
+export { decodeReply, exchangeTcp, exchangeUdp, type ExchangeOptions, query, type QueryOptions, type Reply } from './client.js';
 export { dig } from './dig.js';
 export { assertCase, type Case } from './cases.js';
 export { present } from './present.js';

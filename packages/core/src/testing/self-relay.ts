@@ -22,9 +22,9 @@ export function selfRelay(options: { name: string; timeoutMs: number; refuseOwn?
       const waiting = new Map<number, (msg: Buffer) => void>();
       let nextId = 1;
       socket.on('message', (msg) => waiting.get(msg.readUInt16BE(0))?.(msg));
-      ctx.onStartup(() => new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => (ctx.outbound.add('127.0.0.1', socket.address().port), resolve()))));
+      ctx.onStartup(() => new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => (ctx.outbound.add('udp', '127.0.0.1', socket.address().port), resolve()))));
       ctx.onShutdown(() => {
-        ctx.outbound.delete('127.0.0.1', socket.address().port);
+        ctx.outbound.delete('udp', '127.0.0.1', socket.address().port);
         socket.close();
       });
       return {

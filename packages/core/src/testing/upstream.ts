@@ -11,8 +11,8 @@ export type UpstreamHandler = (query: dnsPacket.Packet, raw: Buffer, transport: 
 export interface TestUpstream {
   readonly address: string;
   readonly port: number;
-  /** Queries received so far, raw, in order. */
-  readonly received: { msg: Buffer; transport: 'udp' | 'tcp' }[];
+  /** Queries received so far, raw, in order, with the port each came from. */
+  readonly received: { msg: Buffer; transport: 'udp' | 'tcp'; fromPort: number }[];
   /** Replaces how it answers. */
   setHandler(handler: UpstreamHandler): void;
   stop(): Promise<void>;
@@ -29,8 +29,8 @@ export async function startTestUpstream(options: { records?: readonly string[]; 
   let handler: UpstreamHandler = options.handler ?? zoneHandler(options.records ?? []);
   const received: TestUpstream['received'] = [];
 
-  const answer = async (raw: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | null> => {
-    received.push({ msg: Buffer.from(raw), transport });
+  const answer = async (raw: Buffer, transport: 'udp' | 'tcp', fromPort: number): Promise<Buffer | null> => {
+    received.push({ msg: Buffer.from(raw), transport, fromPort });
     let q: dnsPacket.Packet;
     try {
       q = dnsPacket.decode(raw);
@@ -44,7 +44,7 @@ export async function startTestUpstream(options: { records?: readonly string[]; 
   const sockets = new Set<net.Socket>();
   const serveUdp = (udp: dgram.Socket): void => {
     udp.on('message', (msg, rinfo) => {
-      void answer(msg, 'udp').then((out) => out && udp.send(out, rinfo.port, rinfo.address));
+      void answer(msg, 'udp', rinfo.port).then((out) => out && udp.send(out, rinfo.port, rinfo.address));
     });
   };
   const serveTcp = (socket: net.Socket): void => {
@@ -57,7 +57,7 @@ export async function startTestUpstream(options: { records?: readonly string[]; 
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const frame = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + frame.length);
-        void answer(frame, 'tcp').then((out) => {
+        void answer(frame, 'tcp', socket.remotePort ?? 0).then((out) => {
           if (!out || socket.destroyed) return;
           const head = Buffer.alloc(2);
           head.writeUInt16BE(out.length);

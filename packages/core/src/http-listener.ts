@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import { formatHostPort, type HostPort, isNoIPv6, listenHosts } from './corefile/host-port.js';
 import { ChainDNSError } from './errors.js';
+import { httpDate } from './http-date.js';
 import { listenShared } from './server/listen-http.js';
 
 /** How a listener binds: SetupContext.listen (SO_REUSEPORT where the server shares its ports), or a plain listen. */
@@ -25,6 +26,8 @@ export class HttpListener {
   private bound: AddressInfo | null = null;
 
   private answer(req: IncomingMessage, res: ServerResponse): void {
+    res.sendDate = false;
+    res.setHeader('date', httpDate());
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const handler = this.paths.get(path)?.at(-1) ?? this.subtree(path);
     if (handler) handler(req, res);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { after, test } from 'node:test';
+import { httpDate } from '../src/http-date.js';
 import { HttpListener, sendText } from '../src/index.js';
 import { freePort } from '../src/testing/index.js';
 
@@ -68,4 +70,37 @@ test('a path ending in / serves its subtree, as Go\'s mux: the longest one where
   assert.equal(await body('/assets'), 'root /assets');
   assert.equal(await body('/'), 'root /');
   assert.equal(listener.port, Number(new URL(listener.url).port));
+});
+
+test("the Date header is an HTTP date, toUTCString's to the second, made anew each second", () => {
+  for (const t of [0, 951_782_400_000, 1_709_164_799_999, 1_735_689_599_500, 1_735_689_600_000, Date.now()]) assert.equal(httpDate(t), new Date(t).toUTCString(), String(t));
+  assert.equal(httpDate(1_000_000_000_999), httpDate(1_000_000_000_000));
+  assert.notEqual(httpDate(1_000_000_001_000), httpDate(1_000_000_000_999));
+});
+
+/**
+ * Node's own Date header calls toUTCString, whose first call loads ICU's time
+ * zone data (about 0.9 MB of the binary's pages): after a listener's answer,
+ * the first toUTCString in the process must still be what pays for it.
+ */
+test('an answer leaves the time zone data unread: its Date header is not toUTCString', { skip: process.platform !== 'linux' && 'reads /proc' }, () => {
+  const core = new URL('../src/index.js', import.meta.url).href;
+  const script = `
+    import { get } from 'node:http';
+    import { readFileSync } from 'node:fs';
+    import { HttpListener, sendText } from ${JSON.stringify(core)};
+    const fileKb = () => Number(/RssFile:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+    const listener = await HttpListener.open({ host: '127.0.0.1', port: 0 });
+    listener.serve('/health', (_req, res) => sendText(res, 200, 'OK'));
+    const date = await new Promise((resolve, reject) => get(listener.url + '/health', (res) => (res.resume(), res.on('end', () => resolve(res.headers.date)))).on('error', reject));
+    await listener.close();
+    const before = fileKb();
+    new Date().toUTCString();
+    console.log(JSON.stringify({ date, zoneKb: fileKb() - before }));
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const { date, zoneKb } = JSON.parse(run.stdout) as { date: string; zoneKb: number };
+  assert.match(date, /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+  assert.ok(zoneKb > 300, `the first toUTCString after the answer mapped ${zoneKb} KB: the answer had loaded the zone data already`);
 });

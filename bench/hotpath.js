@@ -44,8 +44,7 @@ const corefile = zone
   : cluster
     ? `.:0 {\n    bind 127.0.0.1\n${chain}    kubernetes cluster.local {\n        manifests ${join(cluster, 'cluster.json')}\n    }\n${forward}}\n`
     : `.:0 {\n    bind 127.0.0.1\n${chain}${forward}}\n`;
-const plugins = zone ? [(await import(join(dirname(here), 'packages/file/dist/src/index.js'))).file] : [];
-const server = await createServer({ corefile, plugins, udpTransport: bench.transport, logger: silentLogger }).start();
+const server = await createServer({ corefile, udpTransport: bench.transport, logger: silentLogger }).start();
 
 const edns = process.argv.includes('--edns');
 const upper = process.argv.includes('--upper');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as dnsPacket from 'dns-packet';
-import { beginReply, buildQuery, decrementTtls, errorReply, fitReply, minTtl, parseRequest, Rcode, reply, Request, truncate } from '../src/index.js';
+import { beginReply, buildQuery, decrementTtls, errorReply, fitReply, minTtl, parseRequest, Rcode, reply, Request, stampReply, truncate } from '../src/index.js';
 import { makeRequest } from '../src/testing/index.js';
 
 const remote = { address: '127.0.0.1', port: 1, family: 4 as const };
@@ -226,5 +226,35 @@ test('beginReply writes the message reply() encodes (authoritative), from the by
       assert.deepEqual([out.readUInt16BE(4), out.readUInt16BE(6), out.readUInt16BE(8), out.readUInt16BE(10)], [1, 2, 1, edns ? 1 : 0], label);
       assert.equal(out[2]! & 0x02, 0x02, `${label}: TC`);
     }
+  }
+});
+
+test("stampReply makes a kept reply the asker's: its ID, RD and CD, the built AA, TC and rcode, and its OPT", () => {
+  // Kept from one asking (ID 1, no RD, no OPT): NXDOMAIN, authoritative, truncated.
+  const first = parseRequest(buildQuery('kept.example.org', 1, { id: 1 }), 'udp', remote) as Request;
+  const kept = reply(first, { rcode: Rcode.NXDOMAIN });
+  kept[2] = (kept[2]! & ~0x01) | 0x06;
+  const asks = [
+    { id: 0xbeef, rd: true, cd: true, edns: { udpSize: 1232, do: true } },
+    { id: 7, rd: false, cd: false, edns: undefined },
+  ];
+  for (const ask of asks) {
+    const q = buildQuery('kept.example.org', 1, { id: ask.id, ...(ask.edns ? { edns: ask.edns } : {}) });
+    q[2] = (q[2]! & ~0x01) | (ask.rd ? 0x01 : 0);
+    q[3] = ask.cd ? 0x10 : 0;
+    const req = parseRequest(q, 'udp', remote) as Request;
+    const out = Buffer.alloc(kept.length + (ask.edns ? 11 : 0));
+    kept.copy(out);
+    stampReply(out, kept.length, req);
+    assert.equal(out.readUInt16BE(0), ask.id);
+    assert.equal(out[2], 0x80 | 0x04 | 0x02 | (ask.rd ? 0x01 : 0), 'QR, AA and TC as built, RD as asked');
+    assert.equal(out[3], (ask.cd ? 0x10 : 0) | Rcode.NXDOMAIN, 'CD as asked, the rcode as built');
+    const decoded = dnsPacket.decode(out);
+    const opt = decoded.additionals?.find((r) => r.type === 'OPT') as { udpPayloadSize?: number; flags?: number } | undefined;
+    if (ask.edns) {
+      assert.equal(out.readUInt16BE(10), 1);
+      assert.equal(opt?.udpPayloadSize, 1232);
+      assert.equal(opt?.flags, 0x8000, 'DO');
+    } else assert.equal(opt, undefined);
   }
 });

@@ -7,7 +7,7 @@
  * spelling of its name. At most a few per name (types asked, with and
  * without DO), so they are bounded by the zone; a reload empties the index.
  */
-import { type Request, type ResponseWriter, writeOpt } from '@chaindns/core';
+import { type Request, type ResponseWriter, stampReply } from '@chaindns/core';
 
 /** A name may keep this many replies (types asked, with and without DO); past it, replies are built each time. */
 const MAX_PER_NAME = 8;
@@ -92,21 +92,10 @@ export class ReplyIndex {
 export function sendReply(req: Request, w: ResponseWriter, msg: Buffer): void {
   const q = req.msg;
   const len = msg.length;
-  const edns = req.edns;
-  const out = Buffer.allocUnsafe(edns === null ? len : len + 11);
+  const out = Buffer.allocUnsafe(req.edns === null ? len : len + 11);
   msg.copy(out, 0, 0, len);
-  out[0] = q[0]!;
-  out[1] = q[1]!;
-  // QR, the query's opcode and RD, AA and TC as built; the query's CD, the rcode as built.
-  out[2] = 0x80 | (q[2]! & 0x79) | (msg[2]! & 0x06);
-  out[3] = (q[3]! & 0x10) | (msg[3]! & 0x0f);
   // A loop beats Buffer#copy's argument checks for a name's few bytes.
   for (let i = 12, end = req.nameEnd; i < end; i++) out[i] = q[i]!;
-  if (edns !== null) {
-    const ar = ((msg[10]! << 8) | msg[11]!) + 1;
-    out[10] = ar >> 8;
-    out[11] = ar & 0xff;
-    writeOpt(out, len, edns);
-  }
+  stampReply(out, len, req);
   w.write(out);
 }

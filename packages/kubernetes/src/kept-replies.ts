@@ -13,7 +13,7 @@
  * packed into 32-bit words and the reply's bytes back to back in a slab. Past a budget (replies
  * built anew leave their old records behind) every reply is let go and the keeping starts over.
  */
-import { replyBuffer, type Request, type ResponseWriter, writeOpt } from '@chaindns/core';
+import { replyBuffer, type Request, type ResponseWriter, stampReply } from '@chaindns/core';
 import type { BareReply } from './encode.js';
 import type { ServiceEntry } from './entries.js';
 import type { VersionsReader } from './service-versions.js';
@@ -194,23 +194,11 @@ export class KeptReplies {
     const sizes = slab[at + H_SIZES]!;
     const len = sizes >>> 16;
     const start = 4 * (at + HEAD);
-    const q = req.msg;
-    const edns = req.edns;
-    const out = replyBuffer(edns === null ? len : len + 11);
+    const out = replyBuffer(req.edns === null ? len : len + 11);
     out.set(this.bytes[n]!.subarray(start, start + len), 0);
-    out[0] = q[0]!;
-    out[1] = q[1]!;
-    // QR, the query's opcode and RD, AA and TC as built; the query's CD, the rcode as built.
-    out[2] = 0x80 | (q[2]! & 0x79) | (out[2]! & 0x06);
-    out[3] = (q[3]! & 0x10) | (out[3]! & 0x0f);
     const serialAt = slab[at + H_SERIAL]!;
     if (serialAt >= 0) out.writeUInt32BE(serial >>> 0, serialAt);
-    if (edns !== null) {
-      const ar = ((out[10]! << 8) | out[11]!) + 1;
-      out[10] = ar >> 8;
-      out[11] = ar & 0xff;
-      writeOpt(out, len, edns);
-    }
+    stampReply(out, len, req);
     w.write(out);
   }
 }

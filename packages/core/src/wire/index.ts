@@ -3,7 +3,7 @@ export { encodeName, lowerName, readName, skipName } from './name.js';
 export { counts, findOpt, layout, rrType, skipQuestions, skipRR, type Layout } from './sections.js';
 export { parseRequest, Request, type Edns, type Listening, type Transport, type WireFault } from './request.js';
 export { deriveRequest } from './derive.js';
-export { beginReply, errorReply, rcodeOf, reply, replyOpt, setId, setRcode, writeOpt, type Answer, type ReplyOptions } from './reply.js';
+export { beginReply, errorReply, rcodeOf, reply, replyOpt, setId, setRcode, stampReply, writeOpt, type Answer, type ReplyOptions } from './reply.js';
 export { fitReply, truncate } from './fit.js';
 export { bufferOver, replyBuffer } from './buffers.js';
 export { withExtendedError } from './extended-error.js';

@@ -116,6 +116,27 @@ export function writeOpt(out: Buffer, off: number, edns: Edns, extendedRcode = 0
   out[off + 10] = 0;
 }
 
+/**
+ * Makes a kept reply the answer to `req`: `out` holds, in its first `len`
+ * bytes, a reply without OPT to the same question (and has room for 11 more
+ * when the query has one). The query's ID, opcode, RD and CD go in (QR set;
+ * AA, TC and the rcode as built), and the query's OPT after the records.
+ * Byte stores: it runs on every answer from a kept reply.
+ */
+export function stampReply(out: Buffer, len: number, req: Request): void {
+  const q = req.msg;
+  out[0] = q[0]!;
+  out[1] = q[1]!;
+  out[2] = 0x80 | (q[2]! & 0x79) | (out[2]! & 0x06);
+  out[3] = (q[3]! & Flag.CD) | (out[3]! & 0x0f);
+  const edns = req.edns;
+  if (edns === null) return;
+  const ar = ((out[10]! << 8) | out[11]!) + 1;
+  out[10] = ar >> 8;
+  out[11] = ar & 0xff;
+  writeOpt(out, len, edns);
+}
+
 /** The reply's rcode from its header (the low four bits; OPT's extension is ignored). */
 export function rcodeOf(msg: Uint8Array): number {
   return msg[3]! & 0x0f;

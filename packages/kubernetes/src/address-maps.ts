@@ -44,10 +44,10 @@ export class AddressMaps {
 
   /** Only slices that name their service are answered from; a slice is listed once at an address it has twice. */
   addSlice(slice: SliceEntry): void {
-    if (slice.service) for (const ep of slice.endpoints) addOnce(this.sliceByIp, ep.ip, slice);
+    if (slice.service) for (let i = 0; i < slice.size; i++) addOnce(this.sliceByIp, slice.ip(i), slice);
   }
 
   removeSlice(old: SliceEntry): void {
-    if (old.service) for (const ep of old.endpoints) removeFrom(this.sliceByIp, ep.ip, old);
+    if (old.service) for (let i = 0; i < old.size; i++) removeFrom(this.sliceByIp, old.ip(i), old);
   }
 }

@@ -1,5 +1,4 @@
 import type { Answer } from '@chaindns/core';
-import { endpointHostname } from './entries.js';
 import { ipFamily } from './ip.js';
 import { type LookupOptions, readyEndpoints, trimZone } from './records.js';
 
@@ -65,7 +64,7 @@ export function nsAddresses(ctx: AnswerContext, zoneRaw: string): NsAddress[] {
       if (!svc) continue;
       const svcName = `${svc.name}.${svc.namespace}.svc.${zoneRaw}`;
       if (svc.type === 'Headless') {
-        for (const ep of readyEndpoints(ctx, svc)) found.push({ name: `${endpointHostname(ep, ctx.endpointPodNames)}.${svcName}`, ip: ep.ip });
+        for (const ep of readyEndpoints(ctx, svc)) found.push({ name: `${ep.answerName}.${svcName}`, ip: ep.ip });
       } else if (svc.clusterIPs[0]) {
         found.push({ name: svcName, ip: svc.clusterIPs[0] });
       }

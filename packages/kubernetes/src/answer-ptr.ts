@@ -1,6 +1,5 @@
 import type { Answer } from '@chaindns/core';
 import type { AnswerContext } from './answer-apex.js';
-import { endpointHostname } from './entries.js';
 import { addressFromReverse } from './ip.js';
 import { namespaceExposed, records } from './records.js';
 
@@ -30,9 +29,9 @@ function namesOf(ctx: AnswerContext, ip: string): string[] {
   for (const slice of ctx.index.slicesByIp(ip)) {
     if (hidden(slice.namespace)) continue;
     const publishNotReady = ctx.index.service(slice.service, slice.namespace)?.publishNotReady ?? false;
-    for (const ep of slice.endpoints) {
-      if (ep.ip !== ip || !(ep.ready || publishNotReady)) continue;
-      names.push(`${endpointHostname(ep, ctx.endpointPodNames)}.${slice.service}.${slice.namespace}.svc.${ctx.primaryZone}`);
+    for (let i = 0; i < slice.size; i++) {
+      if (!slice.isAt(i, ip) || !(slice.ready(i) || publishNotReady)) continue;
+      names.push(`${slice.answerName(i, ctx.endpointPodNames)}.${slice.service}.${slice.namespace}.svc.${ctx.primaryZone}`);
     }
   }
   return names;

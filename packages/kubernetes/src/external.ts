@@ -1,6 +1,6 @@
 import type { ExternalItem, ExternalSource } from '@chaindns/core';
 import type { AnswerContext } from './answer-apex.js';
-import { endpointHostname, type ServiceEntry } from './entries.js';
+import type { ServiceEntry } from './entries.js';
 import { addressFromReverse, canonicalIp } from './ip.js';
 import { namespaceExposed, readyEndpoints } from './records.js';
 
@@ -55,12 +55,13 @@ function lookup(ctx: AnswerContext, name: string, headless: boolean): ExternalIt
   if (headless && external.length === 0 && (svc.type === 'Headless' || endpoint !== '')) {
     const svcName = `${svc.name}.${svc.namespace}`;
     for (const slice of ctx.index.slicesOf(svc.name, svc.namespace)) {
-      for (const ep of slice.endpoints) {
-        if (!ep.ready && !svc.publishNotReady) continue;
-        const host = endpointHostname(ep, ctx.endpointPodNames);
+      for (let i = 0; i < slice.size; i++) {
+        if (!slice.ready(i) && !svc.publishNotReady) continue;
+        const host = slice.answerName(i, ctx.endpointPodNames);
         if (endpoint !== '' && endpoint !== host) continue;
+        const ip = slice.ip(i);
         for (const p of slice.ports) {
-          if (matchPort(port, p.name) && matchPort(protocol, p.protocol)) items.push({ host: ep.ip, port: p.port, target: `${host}.${svcName}` });
+          if (matchPort(port, p.name) && matchPort(protocol, p.protocol)) items.push({ host: ip, port: p.port, target: `${host}.${svcName}` });
         }
       }
     }
@@ -112,7 +113,7 @@ function* names(ctx: AnswerContext, headless: boolean): Generator<string> {
       const endpoints = readyEndpoints(ctx, svc);
       if (endpoints.length === 0) continue;
       yield name;
-      for (const host of new Set(endpoints.map((ep) => endpointHostname(ep, ctx.endpointPodNames)))) yield `${host}.${name}`;
+      for (const host of new Set(endpoints.map((ep) => ep.answerName))) yield `${host}.${name}`;
       const named = new Set<string>();
       for (const slice of ctx.index.slicesOf(svc.name, svc.namespace)) {
         for (const p of slice.ports) if (p.name !== '' && p.port >= 0) named.add(`_${p.name}._${p.protocol}.${name}`);

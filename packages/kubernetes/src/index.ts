@@ -5,7 +5,7 @@ export { ClusterIndex } from './index-store.js';
 export type { IndexReader } from './index-reader.js';
 export { SnapshotIndex } from './snapshot-reader.js';
 export { writeSnapshot } from './snapshot-writer.js';
-export { EndpointEntry, NamespaceEntry, PodEntry, PortEntry, ServiceEntry, SliceEntry, type ServiceType } from './entries.js';
+export { type Endpoint, NamespaceEntry, PodEntry, PortEntry, ServiceEntry, SliceEntry, type ServiceType } from './entries.js';
 export { toNamespace, toPod, toService, toSlice, type RawEndpointSlice, type RawObject, type RawPod, type RawService } from './objects.js';
 export { parseLabelSelector, matchesLabels, type LabelSelector } from './label-selector.js';
 export { SERVICE_ACCOUNT_DIR, SERVICE_ACCOUNT_DIR_ENV } from './kubeconfig.js';

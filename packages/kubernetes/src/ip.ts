@@ -11,6 +11,34 @@ export function canonicalIp(text: string): string | null {
   return formatIPv6(ipv6Groups(text));
 }
 
+/** A dotted IPv4 address as its 32 bits (a number from 0 to 2^32 - 1), or -1; no string is split (a lookup per query). */
+export function ipv4Number(ip: string): number {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || part > 255 || ++dots > 3) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      part = part * 10 + c - 0x30;
+      digits++;
+    } else {
+      return -1;
+    }
+  }
+  return dots === 3 && digits > 0 && part <= 255 ? value * 256 + part : -1;
+}
+
+/** The dotted text of an IPv4 address's 32 bits. */
+export function ipv4Text(v: number): string {
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+}
+
 export function ipFamily(ip: string): 4 | 6 {
   return ip.includes(':') ? 6 : 4;
 }

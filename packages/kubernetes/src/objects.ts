@@ -1,4 +1,4 @@
-import { EndpointEntry, NamespaceEntry, NO_PORTS, PodEntry, type PortEntry, ServiceEntry, SliceEntry } from './entries.js';
+import { type Endpoint, NamespaceEntry, NO_PORTS, PodEntry, type PortEntry, ServiceEntry, SliceEntry } from './entries.js';
 import type { Interner } from './entries.js';
 import { canonicalIp } from './ip.js';
 
@@ -123,16 +123,15 @@ export function toService(raw: RawService, intern: Interner): ServiceEntry {
  */
 export function toSlice(raw: RawEndpointSlice, intern: Interner, podNames = true): SliceEntry {
   const meta = raw.metadata ?? {};
-  const endpoints: EndpointEntry[] = [];
+  const endpoints: Endpoint[] = [];
   if (raw.addressType !== 'FQDN') {
     for (const ep of raw.endpoints ?? []) {
       const hostname = ep.hostname ? ep.hostname.toLowerCase() : null;
-      const node = ep.nodeName ? intern.intern(ep.nodeName) : null;
-      const pod = podNames && ep.targetRef?.name ? ep.targetRef.name.toLowerCase() : null;
+      const podName = podNames && ep.targetRef?.name ? ep.targetRef.name.toLowerCase() : null;
       const ready = ep.conditions?.ready !== false;
       for (const address of ep.addresses ?? []) {
         const ip = canonicalIp(address);
-        if (ip) endpoints.push(new EndpointEntry(ip, hostname, node, pod, ready));
+        if (ip) endpoints.push({ ip, hostname, podName, ready });
       }
     }
   }

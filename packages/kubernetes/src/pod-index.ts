@@ -1,4 +1,4 @@
-import { ipv6Bytes } from './ip.js';
+import { ipv4Number, ipv4Text, ipv6Bytes } from './ip.js';
 import { WordTable } from './word-table.js';
 
 /**
@@ -105,7 +105,7 @@ export class PodIndex {
       const { byIp, words } = family;
       for (let slot = 0; slot < byIp.capacity; slot++) {
         if (!byIp.occupied(slot)) continue;
-        const ip = words === 1 ? formatV4(byIp.word(slot, 0)) : formatV6(byIp, slot);
+        const ip = words === 1 ? ipv4Text(byIp.word(slot, 0)) : formatV6(byIp, slot);
         yield [ip, this.names[byIp.word(slot, words + 2)]!];
       }
     }
@@ -158,7 +158,7 @@ export class PodIndex {
 
   /** Parses `ip` into the scratch row; its family's tables, or null when no pod can have it. */
   private address(ip: string): Family | null {
-    const v4 = parseV4(ip);
+    const v4 = ipv4Number(ip);
     if (v4 >= 0) {
       row[0] = v4;
       return this.v4;
@@ -210,7 +210,7 @@ export class PodList {
   }
 }
 
-const firstV4 = (ips: readonly string[]): string | undefined => ips.find((ip) => parseV4(ip) >= 0);
+const firstV4 = (ips: readonly string[]): string | undefined => ips.find((ip) => ipv4Number(ip) >= 0);
 const firstV6 = (ips: readonly string[]): string | undefined => ips.find((ip) => ip.includes(':'));
 
 /** True when the pod's row in `slot` holds the address in the scratch row. */
@@ -238,7 +238,6 @@ function podKey(namespace: string, name: string): void {
   key[1] = h2 >>> 0;
 }
 
-const formatV4 = (v: number): string => `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 
 /** An IPv6 address of a byIp row, in the text form canonicalIp gives (lookups parse the text, so any form matches). */
 function formatV6(table: WordTable, slot: number): string {
@@ -250,25 +249,3 @@ function formatV6(table: WordTable, slot: number): string {
   return groups.join(':');
 }
 
-/** A dotted IPv4 address as a number, or -1; no string is split (a lookup per query). */
-function parseV4(ip: string): number {
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 0x2e) {
-      if (digits === 0 || part > 255 || ++dots > 3) return -1;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
-      part = part * 10 + c - 0x30;
-      digits++;
-    } else {
-      return -1;
-    }
-  }
-  return dots === 3 && digits > 0 && part <= 255 ? value * 256 + part : -1;
-}

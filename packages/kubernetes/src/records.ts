@@ -1,4 +1,4 @@
-import { endpointHostname, type EndpointEntry, type ServiceEntry } from './entries.js';
+import type { Endpoint, ServiceEntry } from './entries.js';
 import type { IndexReader } from './index-reader.js';
 import { canonicalIp, ipFromDashed, isReverseName } from './ip.js';
 
@@ -119,13 +119,14 @@ function findServices(opts: LookupOptions, r: NameParts, zoneRaw: string): Item[
   }
   if (svc.type === 'Headless' || r.endpoint !== '') {
     for (const slice of opts.index.slicesOf(svc.name, svc.namespace)) {
-      for (const ep of slice.endpoints) {
-        if (!ep.ready && !svc.publishNotReady) continue;
-        const host = endpointHostname(ep, opts.endpointPodNames);
+      for (let i = 0; i < slice.size; i++) {
+        if (!slice.ready(i) && !svc.publishNotReady) continue;
+        const host = slice.answerName(i, opts.endpointPodNames);
         if (r.endpoint !== '' && r.endpoint !== host) continue;
+        const ip = slice.ip(i);
         for (const p of slice.ports) {
           if (!matchPort(r.port, p.name) || !matchPort(r.protocol, p.protocol)) continue;
-          items.push({ host: ep.ip, port: p.port, target: `${host}.${svcName}` });
+          items.push({ host: ip, port: p.port, target: `${host}.${svcName}` });
         }
       }
     }
@@ -140,11 +141,11 @@ function findServices(opts: LookupOptions, r: NameParts, zoneRaw: string): Item[
   return matched ? items : null;
 }
 
-/** The ready endpoints of a service, across its slices. */
-export function readyEndpoints(opts: LookupOptions, svc: ServiceEntry): EndpointEntry[] {
-  const out: EndpointEntry[] = [];
+/** The ready endpoints of a service, across its slices, each with the name it answers to (made for the asking). */
+export function readyEndpoints(opts: LookupOptions, svc: ServiceEntry): (Endpoint & { readonly answerName: string })[] {
+  const out: (Endpoint & { readonly answerName: string })[] = [];
   for (const slice of opts.index.slicesOf(svc.name, svc.namespace)) {
-    for (const ep of slice.endpoints) if (ep.ready || svc.publishNotReady) out.push(ep);
+    for (let i = 0; i < slice.size; i++) if (slice.ready(i) || svc.publishNotReady) out.push({ ...slice.endpointAt(i), answerName: slice.answerName(i, opts.endpointPodNames) });
   }
   return out;
 }
@@ -152,7 +153,7 @@ export function readyEndpoints(opts: LookupOptions, svc: ServiceEntry): Endpoint
 function countReady(opts: LookupOptions, svc: ServiceEntry): number {
   let n = 0;
   for (const slice of opts.index.slicesOf(svc.name, svc.namespace)) {
-    for (const ep of slice.endpoints) if (ep.ready || svc.publishNotReady) n++;
+    for (let i = 0; i < slice.size; i++) if (slice.ready(i) || svc.publishNotReady) n++;
   }
   return n;
 }

@@ -66,18 +66,8 @@ export const HEADER = H.Tables + 2 * TABLES;
 export const SERVICE = 12; // name, namespace, type | publishNotReady << 8, externalName, clusterIPs at, count, externalIPs at, count, ports at, count, ingress at, count
 export const PORT = 3; // name, protocol, port (-1 as 0xffffffff)
 export const SLICE = 7; // name, namespace, service, ports at, count, endpoints at, count
-export const ENDPOINT = 5; // ip (an IPv4 address as its 32 bits, else a string), hostname, nodeName, podName, ready | IPv4 << 1 | its slice's number << 2
+export const ENDPOINT = 4; // ip (an IPv4 address as its 32 bits, else a string), hostname, podName, ready | IPv4 << 1 | its slice's number << 2
 
-/** An endpoint's IPv4 address (canonical, dotted) as the 32 bits a record holds instead of a string of up to 16 bytes; -1 for IPv6. */
-export function ipv4Word(ip: string): number {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return -1;
-  return ((Number(parts[0]) << 24) | (Number(parts[1]) << 16) | (Number(parts[2]) << 8) | Number(parts[3])) >>> 0;
-}
-
-export function ipv4Text(word: number): string {
-  return `${word >>> 24}.${(word >>> 16) & 0xff}.${(word >>> 8) & 0xff}.${word & 0xff}`;
-}
 export const GROUP = 4; // key, second key or NONE, members at, count
 
 export const SERVICE_TYPES = ['ClusterIP', 'Headless', 'ExternalName'] as const;

@@ -1,7 +1,8 @@
-import { EndpointEntry, PortEntry, ServiceEntry, SliceEntry } from './entries.js';
+import { type Endpoint, PortEntry, ServiceEntry, SliceEntry } from './entries.js';
+import { ipv4Text } from './ip.js';
 import type { IndexCounts, IndexReader } from './index-reader.js';
 import type { VersionsReader } from './service-versions.js';
-import { ENDPOINT, GROUP, H, hashKey, ipv4Text, MAGIC, NONE, PORT, SERVICE, SERVICE_TYPES, SLICE, T } from './snapshot-layout.js';
+import { ENDPOINT, GROUP, H, hashKey, MAGIC, NONE, PORT, SERVICE, SERVICE_TYPES, SLICE, T } from './snapshot-layout.js';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -70,7 +71,7 @@ export class SnapshotIndex implements IndexReader {
     // One entry per slice at the address, each an endpoint of it there.
     for (let slot = hashKey(ip) & mask; w[at + slot] !== 0; slot = (slot + 1) & mask) {
       const e = w[H.Endpoints]! + (w[at + slot]! - 1) * ENDPOINT;
-      if (this.endpointIp(e) === ip) (out ??= []).push(this.sliceAt(w[e + 4]! >>> 2));
+      if (this.endpointIp(e) === ip) (out ??= []).push(this.sliceAt(w[e + 3]! >>> 2));
     }
     return out ?? EMPTY;
   }
@@ -139,9 +140,9 @@ export class SnapshotIndex implements IndexReader {
   private sliceAt(i: number): SliceEntry {
     const { w } = this;
     const r = w[H.Slices]! + i * SLICE;
-    const endpoints: EndpointEntry[] = [];
+    const endpoints: Endpoint[] = [];
     for (let e = w[H.Endpoints]! + w[r + 5]! * ENDPOINT, end = e + w[r + 6]! * ENDPOINT; e < end; e += ENDPOINT) {
-      endpoints.push(new EndpointEntry(this.endpointIp(e), this.str(w[e + 1]!), this.str(w[e + 2]!), this.str(w[e + 3]!), (w[e + 4]! & 1) === 1));
+      endpoints.push({ ip: this.endpointIp(e), hostname: this.str(w[e + 1]!), podName: this.str(w[e + 2]!), ready: (w[e + 3]! & 1) === 1 });
     }
     return new SliceEntry(this.str(w[r]!)!, this.str(w[r + 1]!)!, '', this.str(w[r + 2]!)!, this.ports(w[r + 3]!, w[r + 4]!), endpoints, NaN);
   }
@@ -149,7 +150,7 @@ export class SnapshotIndex implements IndexReader {
   /** The address of the endpoint record at word `e`. */
   private endpointIp(e: number): string {
     const { w } = this;
-    return (w[e + 4]! & 2) !== 0 ? ipv4Text(w[e]!) : this.str(w[e]!)!;
+    return (w[e + 3]! & 2) !== 0 ? ipv4Text(w[e]!) : this.str(w[e]!)!;
   }
 
   private ports(at: number, count: number): PortEntry[] {

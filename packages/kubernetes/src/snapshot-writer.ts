@@ -1,6 +1,6 @@
 import type { PortEntry, ServiceEntry, SliceEntry } from './entries.js';
 import type { ClusterIndex } from './index-store.js';
-import { capacityFor, ENDPOINT, GROUP, H, hashKey, HEADER, ipv4Word, MAGIC, NONE, SERVICE_TYPES, SLICE, T } from './snapshot-layout.js';
+import { capacityFor, ENDPOINT, GROUP, H, hashKey, HEADER, MAGIC, NONE, SERVICE_TYPES, SLICE, T } from './snapshot-layout.js';
 
 const NOT_ASCII = /[^\x00-\x7f]/;
 
@@ -132,15 +132,14 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
     w.push(list(slice.ports, portOf));
     w.push(slice.ports.length);
     w.push(records.endpoints.length / ENDPOINT);
-    w.push(slice.endpoints.length);
+    w.push(slice.size);
     const number = sliceAt.get(slice)!;
-    for (const ep of slice.endpoints) {
-      const v4 = ipv4Word(ep.ip);
-      records.endpoints.push(v4 >= 0 ? v4 : own(ep.ip));
-      records.endpoints.push(own(ep.hostname));
-      records.endpoints.push(str(ep.nodeName));
-      records.endpoints.push(own(ep.podName));
-      records.endpoints.push((ep.ready ? 1 : 0) | (v4 >= 0 ? 2 : 0) | (number << 2));
+    for (let i = 0; i < slice.size; i++) {
+      const v4 = slice.ipv4At(i);
+      records.endpoints.push(v4 >= 0 ? v4 : own(slice.ip(i)));
+      records.endpoints.push(own(slice.hostname(i)));
+      records.endpoints.push(own(slice.podName(i)));
+      records.endpoints.push((slice.ready(i) ? 1 : 0) | (v4 >= 0 ? 2 : 0) | (number << 2));
     }
   }
 
@@ -186,7 +185,9 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
     each(value, (slice) => {
       const r = SLICE * ofSlice(slice);
       const first = records.slices.at(r + 5);
-      const e = first + slice.endpoints.findIndex((ep) => ep.ip === ip);
+      let i = 0;
+      while (!slice.isAt(i, ip)) i++;
+      const e = first + i;
       let slot = hashKey(ip) & mask;
       while (endpointsByIp[slot] !== 0) slot = (slot + 1) & mask;
       endpointsByIp[slot] = e + 1;

@@ -8,7 +8,7 @@
 import dnsPacket from 'dns-packet';
 import type { Answer, ZoneSource } from '@chaindns/core';
 import { addressRecord, type AnswerContext, nsAddresses, soaRecord } from './answer-apex.js';
-import { endpointHostname, type ServiceEntry } from './entries.js';
+import type { ServiceEntry } from './entries.js';
 import { isReverseName } from './ip.js';
 import { namespaceExposed } from './records.js';
 
@@ -58,13 +58,15 @@ function* serviceRecords(ctx: AnswerContext, svc: ServiceEntry, name: string): G
     return;
   }
   for (const slice of ctx.index.slicesOf(svc.name, svc.namespace)) {
-    const ready = slice.endpoints.filter((ep) => ep.ready || svc.publishNotReady);
+    const ready: number[] = [];
+    for (let i = 0; i < slice.size; i++) if (slice.ready(i) || svc.publishNotReady) ready.push(i);
     // CoreDNS's calcSRVWeight: the 100 of one SRV shared by the slice's addresses.
     const weight = Math.floor(100 / ready.length);
-    for (const ep of ready) {
-      yield addressRecord(name, ep.ip, ttl);
-      const host = `${endpointHostname(ep, ctx.endpointPodNames)}.${name}`;
-      yield addressRecord(host, ep.ip, ttl);
+    for (const i of ready) {
+      const ip = slice.ip(i);
+      yield addressRecord(name, ip, ttl);
+      const host = `${slice.answerName(i, ctx.endpointPodNames)}.${name}`;
+      yield addressRecord(host, ip, ttl);
       for (const p of slice.ports) if (p.name !== '' && p.port >= 0) yield srv(`_${p.name}._${p.protocol}.${name}`, weight, p.port, host, ttl);
     }
   }

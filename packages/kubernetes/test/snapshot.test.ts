@@ -39,7 +39,7 @@ function assertSameLookups(a: IndexReader, b: IndexReader, index: ClusterIndex):
   const names = [...index.allServices()].map((s) => [s.name, s.namespace] as const);
   const ips = new Set<string>(['10.0.0.99', 'fd00::dead', '']);
   for (const svc of index.allServices()) for (const ip of [...svc.clusterIPs, ...svc.externalIPs, ...svc.ingress]) ips.add(ip);
-  for (const slice of index.allSlices()) for (const ep of slice.endpoints) ips.add(ep.ip);
+  for (const slice of index.allSlices()) for (const ep of slice.endpointList()) ips.add(ep.ip);
   for (const [ip] of index.allPods()) ips.add(ip);
   assert.equal(b.modified, a.modified);
   assert.deepEqual(b.counts(), a.counts());
@@ -79,7 +79,7 @@ test('answers from a snapshot are the bytes the index gives, name by name', asyn
     const base = `${svc.name}.${svc.namespace}.svc.cluster.local.`;
     names.push(base, `a.${base}`, `web-0.${base}`);
     for (const p of svc.ports) names.push(`_${p.name}._${p.protocol}.${base}`);
-    for (const slice of index.slicesOf(svc.name, svc.namespace)) for (const ep of slice.endpoints) names.push(`${ep.hostname ?? ep.ip.replaceAll(/[.:]/g, '-')}.${base}`);
+    for (const slice of index.slicesOf(svc.name, svc.namespace)) for (const ep of slice.endpointList()) names.push(`${ep.hostname ?? ep.ip.replaceAll(/[.:]/g, '-')}.${base}`);
   }
   for (const ip of ['10.0.0.1', '172.0.0.2', '10.9.0.1', '10.9.0.3', '192.0.2.9', '10.0.9.1']) names.push(`${ip.split('.').reverse().join('.')}.in-addr.arpa.`);
   let compared = 0;
@@ -130,7 +130,7 @@ test('a worker\'s shared index: empty and not synced until the first snapshot, t
 
 test('the primary with workers: its reverse lookups read the snapshot it published (its own maps by address before the first), and follow its changes with the next', async () => {
   const index = buildIndex(cluster);
-  const names = (ip: string): string[] => index.slicesByIp(ip).map((s) => `${s.name} ${s.endpoints.map((e) => e.ip).join(',')}`);
+  const names = (ip: string): string[] => index.slicesByIp(ip).map((s) => `${s.name} ${s.endpointList().map((e) => e.ip).join(',')}`);
   // Before a snapshot: from the index's own maps, built at this first lookup.
   assert.deepEqual(names('10.9.0.1'), ['dual-a 10.9.0.1,10.9.0.2', 'dual-b 10.9.0.4,10.9.0.1,10.9.0.1']);
   assert.equal(index.slicesByIp('10.9.0.1')[0], index.slice('other', 'dual-a'));

@@ -8,7 +8,7 @@ declare const handleBrand: unique symbol;
 /** An open socket inside the addon (a napi external); only the addon reads it. */
 export type NativeHandle = { readonly [handleBrand]: true };
 
-/** The addon's face; src/native/udp.c documents each function and the shared rows. */
+/** The addon's face; src/native/udp-napi.c documents each function, src/native/udp.c the shared rows. */
 export interface NativeAddon {
   /** Datagrams per batch, and so send slots and receive rows. */
   readonly BATCH: number;

@@ -7,21 +7,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <uv.h>
 
+#include "errors.h"
 #include "stream.h"
-
-napi_value stream_error(napi_env env, const char *syscall, int uv_err, const char *address, int port) {
-  char message[160];
-  snprintf(message, sizeof message, "%s %s %s:%d", syscall, uv_err_name(uv_err), address, port);
-  napi_throw_error(env, uv_err_name(uv_err), message);
-  return NULL;
-}
 
 int stream_socket(const char *address, int port, int reuse_port, const char **syscall) {
   struct sockaddr_storage ss;
@@ -73,7 +66,7 @@ napi_value js_bind_stream(napi_env env, napi_callback_info info) {
   const char *syscall;
   int fd = address_len >= sizeof address - 1 ? UV_EINVAL : stream_socket(address, port, 1, &syscall);
   if (address_len >= sizeof address - 1) syscall = "bind";
-  if (fd < 0) return stream_error(env, syscall, fd, address, port);
+  if (fd < 0) return fail_sys(env, syscall, fd, address, port);
   napi_value result;
   if (napi_create_int32(env, fd, &result) != napi_ok) {
     close(fd);

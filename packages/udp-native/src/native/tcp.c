@@ -27,17 +27,17 @@
  *
  * An id is a slot (low SLOT_BITS bits) and the slot's generation: a late call for a closed
  * connection finds nothing, even when a new connection has taken its slot.
+ *
+ * The N-API bindings (tcpListen, tcpSend, ...) are in tcp-napi.c; tcp-internal.h holds what
+ * the two share.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <node_api.h>
@@ -45,81 +45,33 @@
 
 #include "stream.h"
 #include "tcp.h"
+#include "tcp-internal.h"
 
 #define EVENTS 256   /* ready sockets per epoll_wait */
 #define ROUNDS 4     /* epoll_waits per wakeup, so timers and other handles get their turn */
 #define ACCEPTS 64   /* connections accepted per round */
 #define READS 4      /* reads per connection per round: one client cannot hold the loop */
-#define SCRATCH 65536
 #define IN_MIN 512 /* the first size of a connection's buffer for a message's parts */
 /* As udp.c: one pool Buffer serves many wakeups, small enough to die young. */
 #define POOL_SIZE (64 * 1024)
 #define SLOT_BITS TCP_SLOT_BITS
 #define SLOT_MASK ((1u << SLOT_BITS) - 1)
-#define LISTEN_KEY UINT32_MAX
 
 enum { K_ACCEPTED = 1, K_MESSAGE, K_BUFFERED, K_EOF, K_CLOSED, K_DRAINED, K_BLOCKED };
 enum { R_KIND, R_ID, R_ADDR /* udp.c's row from here: length, family, port, w0..w3, scope */ };
-
-typedef struct {
-  int fd;
-  uint32_t id;
-  int doomed;   /* closed by JS during a wakeup: closed at its end, seen by nobody meanwhile */
-  int eof;      /* the client closed its side */
-  int ending;   /* close once the output is out */
-  int kicked;   /* on the kick list */
-  int queued;   /* answers queued during a JS call, written when it returns */
-  int inflight; /* messages handed to JS and not answered */
-  uint32_t interest;
-  uint8_t *in; /* a message's first part; while paused, whole ones after it */
-  size_t in_len, in_cap;
-  uint8_t *out; /* answers the kernel would not take yet */
-  size_t out_off, out_end, out_cap;
-} conn_t;
-
-typedef struct {
-  napi_env env;
-  uv_poll_t poll;
-  uv_timer_t kick;
-  int epfd, lfd;
-  int max_pending;
-  int disposed;      /* every descriptor closed, JS let go of */
-  int handles_open;  /* uv handles whose close has not called back */
-  int finalized;     /* the JS handle is gone */
-  int in_wakeup;     /* C is walking connections: JS's closes wait for the end */
-  int in_callback;   /* JS runs: the async context is in use */
-  int dispose_later; /* JS disposed during a wakeup */
-  int accept_paused; /* out of descriptors: the listening socket rests until a connection closes */
-  napi_async_cleanup_hook_handle cleanup;
-  napi_async_context async;
-  napi_ref on_batch, meta_ref, pool_ref;
-  int32_t *meta;
-  int rows;
-  int urgent; /* a row JS must see now; CLOSED rows alone wait for the next call */
-  uint8_t *pool;
-  size_t pool_len, pool_used, batch_start;
-  conn_t **slots;
-  uint16_t *gens;
-  uint32_t *free_slots;
-  uint32_t cap, nfree, used;
-  uint32_t *doomed, ndoomed, doomed_cap;
-  uint32_t *kicks, nkicks, kicks_cap;
-  uint32_t *queued, nqueued, queued_cap; /* connections with answers queued in this JS call */
-  uint8_t scratch[SCRATCH];
-} listener_t;
 
 static void on_kick(uv_timer_t *timer);
 
 /* ---- connections ------------------------------------------------------------- */
 
-static conn_t *lookup(listener_t *l, uint32_t id) {
+conn_t *lookup(listener_t *l, uint32_t id) {
   uint32_t slot = id & SLOT_MASK;
   if (slot >= l->used) return NULL;
   conn_t *c = l->slots[slot];
   return c && c->id == id && !c->doomed ? c : NULL;
 }
 
-static int push_id(uint32_t **list, uint32_t *n, uint32_t *cap, uint32_t id) {
+int push_id(uint32_t **list, uint32_t *n, uint32_t *cap, uint32_t id) {
   if (*n == *cap) {
     uint32_t grown = *cap ? *cap * 2 : 64;
     uint32_t *p = realloc(*list, grown * sizeof *p);
@@ -166,7 +118,7 @@ static conn_t *new_conn(listener_t *l, int fd) {
 }
 
 /* Closes the socket and frees the connection; its id finds nothing from now on. */
-static void free_conn(listener_t *l, conn_t *c) {
+void free_conn(listener_t *l, conn_t *c) {
   uint32_t slot = c->id & SLOT_MASK;
   close(c->fd);
   free(c->in);
@@ -181,7 +133,7 @@ static void free_conn(listener_t *l, conn_t *c) {
   }
 }
 
-static size_t out_pending(const conn_t *c) {
+size_t out_pending(const conn_t *c) {
   return c->out_end - c->out_off;
 }
 
@@ -190,7 +142,7 @@ static int can_read(const listener_t *l, const conn_t *c) {
 }
 
 /* Watches for what the connection can do now: read, or write what waits. */
-static void update_interest(listener_t *l, conn_t *c) {
+void update_interest(listener_t *l, conn_t *c) {
   uint32_t want = (can_read(l, c) ? EPOLLIN | EPOLLRDHUP : 0) | (out_pending(c) ? EPOLLOUT : 0);
   if (want == c->interest) return;
   struct epoll_event ev = {.events = want, .data.u32 = c->id};
@@ -203,6 +155,15 @@ static void kick(listener_t *l, conn_t *c) {
   if (!push_id(&l->kicks, &l->nkicks, &l->kicks_cap, c->id)) return;
   c->kicked = 1;
   uv_timer_start(&l->kick, on_kick, 0, 0);
+}
+
+/* A message handed out is answered (or needs no answer): a connection held at max_pending reads
+ * again. */
+void answered(listener_t *l, conn_t *c) {
+  if (c->inflight-- == l->max_pending) {
+    update_interest(l, c);
+    kick(l, c);
+  }
 }
 
 /* ---- rows and the pool --------------------------------------------------------- */
@@ -444,7 +405,7 @@ static void release_js(listener_t *l) {
   l->async = NULL;
 }
 
-static void release(listener_t *l) {
+void release_listener(listener_t *l) {
   free(l->slots);
   free(l->gens);
   free(l->free_slots);
@@ -458,12 +419,12 @@ static void on_handle_closed(uv_handle_t *handle) {
   listener_t *l = handle->data;
   if (--l->handles_open > 0) return;
   if (l->cleanup) napi_remove_async_cleanup_hook(l->cleanup);
-  if (l->finalized) release(l);
+  if (l->finalized) release_listener(l);
 }
 
 /* Closes every descriptor and lets go of JS; the struct lives until the uv handles have
  * closed and the JS handle is collected. */
-static void dispose(listener_t *l) {
+void dispose(listener_t *l) {
   if (l->disposed) return;
   if (l->in_wakeup) {
     l->dispose_later = 1;
@@ -574,7 +535,7 @@ static void conn_event(listener_t *l, uint32_t id, uint32_t events) {
   if (events & (EPOLLIN | EPOLLRDHUP)) serve_conn(l, c);
 }
 
-static void on_ready(uv_poll_t *poll, int status, int events) {
+void on_ready(uv_poll_t *poll, int status, int events) {
   (void)status, (void)events;
   listener_t *l = poll->data;
   struct epoll_event ev[EVENTS];
@@ -612,273 +573,4 @@ static void on_kick(uv_timer_t *timer) {
   if (l->nkicks > 0 && !l->disposed) uv_timer_start(&l->kick, on_kick, 0, 0);
   end_wakeup(l);
   napi_close_handle_scope(l->env, scope);
-}
-
-/* ---- napi -------------------------------------------------------------------- */
-
-static napi_value fail(napi_env env, const char *message) {
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
-  if (!pending) napi_throw_error(env, "ERR_UDP_NATIVE", message);
-  return NULL;
-}
-
-static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
-  (void)handle;
-  listener_t *l = arg;
-  l->in_wakeup = 0;
-  dispose(l);
-}
-
-static void on_finalize(napi_env env, void *data, void *hint) {
-  (void)env, (void)hint;
-  listener_t *l = data;
-  l->finalized = 1;
-  dispose(l);
-  if (l->handles_open == 0) release(l);
-}
-
-/* The listener and the connection id of a call's first two arguments. */
-static listener_t *args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, uint32_t *id) {
-  size_t argc = want;
-  void *l = NULL;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want ||
-      napi_get_value_external(env, argv[0], &l) != napi_ok ||
-      (id && napi_get_value_uint32(env, argv[1], id) != napi_ok)) {
-    fail(env, "tcp: bad arguments");
-    return NULL;
-  }
-  return l;
-}
-
-static napi_value int_value(napi_env env, int32_t v) {
-  napi_value result;
-  return napi_create_int32(env, v, &result) == napi_ok ? result : NULL;
-}
-
-/* tcpListen(address, port, reusePort, maxPending, meta: Int32Array, onBatch) -> handle */
-napi_value js_tcp_listen(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  char address[64];
-  size_t address_len;
-  int32_t port, max_pending;
-  bool reuse_port;
-  napi_valuetype fn_type;
-  napi_typedarray_type type;
-  size_t meta_len;
-  void *meta;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 ||
-      napi_get_value_string_utf8(env, argv[0], address, sizeof address, &address_len) != napi_ok ||
-      napi_get_value_int32(env, argv[1], &port) != napi_ok ||
-      napi_get_value_bool(env, argv[2], &reuse_port) != napi_ok ||
-      napi_get_value_int32(env, argv[3], &max_pending) != napi_ok || max_pending < 1 ||
-      napi_get_typedarray_info(env, argv[4], &type, &meta_len, &meta, NULL, NULL) != napi_ok ||
-      type != napi_int32_array || meta_len < (size_t)TCP_ROWS * TCP_ROW ||
-      napi_typeof(env, argv[5], &fn_type) != napi_ok || fn_type != napi_function)
-    return fail(env, "tcpListen: bad arguments");
-  const char *syscall = "bind";
-  int fd = address_len >= sizeof address - 1 ? UV_EINVAL : stream_socket(address, port, reuse_port, &syscall);
-  if (fd < 0) return stream_error(env, syscall, fd, address, port);
-  /* TCP_NODELAY as Node's net with noDelay; Linux gives it to every accepted socket, one call for
-   * all. The kernel caps the backlog at net.core.somaxconn. */
-  int on = 1;
-  if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) < 0 || listen(fd, SOMAXCONN) < 0) {
-    int err = uv_translate_sys_error(errno);
-    close(fd);
-    return stream_error(env, "listen", err, address, port);
-  }
-  uv_loop_t *loop;
-  int epfd = epoll_create1(EPOLL_CLOEXEC);
-  listener_t *l = epfd < 0 ? NULL : calloc(1, sizeof *l);
-  struct epoll_event ev = {.events = EPOLLIN, .data.u32 = LISTEN_KEY};
-  if (!l || napi_get_uv_event_loop(env, &loop) != napi_ok || epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ||
-      uv_poll_init(loop, &l->poll, epfd) < 0) {
-    int err = uv_translate_sys_error(errno);
-    if (epfd >= 0) close(epfd);
-    close(fd);
-    free(l);
-    return stream_error(env, "listen", err ? err : UV_ENOMEM, address, port);
-  }
-  l->env = env;
-  l->epfd = epfd;
-  l->lfd = fd;
-  l->max_pending = max_pending;
-  l->meta = meta;
-  l->poll.data = l;
-  l->kick.data = l;
-  uv_timer_init(loop, &l->kick);
-  l->handles_open = 2;
-  /* Neither keeps the process alive by itself: the JS listener decides that (as net.Server). */
-  uv_unref((uv_handle_t *)&l->kick);
-  napi_value handle, resource, resource_name;
-  if (napi_create_external(env, l, on_finalize, NULL, &handle) != napi_ok) {
-    l->finalized = 1;
-    dispose(l);
-    return fail(env, "tcpListen: cannot create handle");
-  }
-  if (napi_add_async_cleanup_hook(env, on_env_cleanup, l, &l->cleanup) != napi_ok ||
-      napi_create_object(env, &resource) != napi_ok ||
-      napi_create_string_utf8(env, "chaindns:tcp-native", NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
-      napi_async_init(env, resource, resource_name, &l->async) != napi_ok ||
-      napi_create_reference(env, argv[5], 1, &l->on_batch) != napi_ok ||
-      napi_create_reference(env, argv[4], 1, &l->meta_ref) != napi_ok ||
-      uv_poll_start(&l->poll, UV_READABLE, on_ready) < 0) {
-    dispose(l);
-    return fail(env, "tcpListen: setup failed");
-  }
-  return handle;
-}
-
-/* tcpSockname(handle, row: Int32Array) -> 4 | 6: the local end in udp.c's row layout */
-napi_value js_tcp_sockname(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  listener_t *l = args(env, info, 2, argv, NULL);
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  if (!l) return NULL;
-  if (napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_int32_array || length < 8)
-    return fail(env, "tcpSockname: bad row");
-  struct sockaddr_storage ss;
-  socklen_t len = sizeof ss;
-  if (l->lfd < 0 || getsockname(l->lfd, (struct sockaddr *)&ss, &len) < 0) return fail(env, "tcpSockname: not listening");
-  row_from_sockaddr(data, &ss);
-  return int_value(env, ((int32_t *)data)[1]);
-}
-
-static void answered(listener_t *l, conn_t *c) {
-  if (c->inflight-- == l->max_pending) {
-    update_interest(l, c);
-    kick(l, c);
-  }
-}
-
-/* tcpSend(handle, id, data, answers) -> 0 written, 1 some waits for the client (reading stops
- * until it is out: a DRAINED row), -1 no such connection or it failed (close it). `answers`:
- * the message answers a query (not a zone transfer's further one). */
-napi_value js_tcp_send(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  uint32_t id;
-  bool answers;
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  listener_t *l = args(env, info, 4, argv, &id);
-  if (!l) return NULL;
-  if (napi_get_typedarray_info(env, argv[2], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array ||
-      length > 65535 || napi_get_value_bool(env, argv[3], &answers) != napi_ok)
-    return fail(env, "tcpSend: bad arguments");
-  conn_t *c = l->disposed ? NULL : lookup(l, id);
-  if (!c) return int_value(env, -1);
-  if (answers && c->inflight > 0) answered(l, c);
-  uint8_t head[2] = {(uint8_t)(length >> 8), (uint8_t)length};
-  size_t written = 0, total = length + 2;
-  /* During a JS call: queued, written with the call's other answers when it returns. */
-  int queue = l->in_callback && (c->queued || out_pending(c) == 0);
-  if (queue && !c->queued) {
-    if (!push_id(&l->queued, &l->nqueued, &l->queued_cap, c->id)) return int_value(env, -1);
-    c->queued = 1;
-  }
-  if (out_pending(c) == 0 && !queue) {
-    struct iovec iov[2] = {{head, 2}, {data, length}};
-    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
-    ssize_t r;
-    while ((r = sendmsg(c->fd, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
-    }
-    if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return int_value(env, -1);
-    if (r == (ssize_t)total) return int_value(env, 0);
-    written = r > 0 ? (size_t)r : 0;
-  }
-  size_t rest = total - written;
-  if (c->out_end + rest > c->out_cap) {
-    memmove(c->out, c->out + c->out_off, out_pending(c));
-    c->out_end -= c->out_off;
-    c->out_off = 0;
-    if (c->out_end + rest > c->out_cap) {
-      size_t cap = c->out_cap * 2 > c->out_end + rest ? c->out_cap * 2 : c->out_end + rest;
-      uint8_t *out = realloc(c->out, cap);
-      if (!out) return int_value(env, -1);
-      c->out = out;
-      c->out_cap = cap;
-    }
-  }
-  if (written < 2) {
-    memcpy(c->out + c->out_end, head + written, 2 - written);
-    c->out_end += 2 - written;
-    written = 2;
-  }
-  memcpy(c->out + c->out_end, (uint8_t *)data + (written - 2), length - (written - 2));
-  c->out_end += length - (written - 2);
-  if (queue) return int_value(env, 0);
-  update_interest(l, c);
-  return int_value(env, 1);
-}
-
-/* tcpAnswered(handle, id): a message handed out needs no answer (dropped, or NO_REPLY) */
-napi_value js_tcp_answered(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  uint32_t id;
-  listener_t *l = args(env, info, 2, argv, &id);
-  if (!l) return NULL;
-  conn_t *c = l->disposed ? NULL : lookup(l, id);
-  if (c && c->inflight > 0) answered(l, c);
-  return NULL;
-}
-
-/* tcpClose(handle, id): closes the connection now (during a wakeup: at its end) */
-napi_value js_tcp_close(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  uint32_t id;
-  listener_t *l = args(env, info, 2, argv, &id);
-  if (!l) return NULL;
-  conn_t *c = l->disposed ? NULL : lookup(l, id);
-  if (!c) return NULL;
-  if (!l->in_wakeup) {
-    free_conn(l, c);
-  } else if (push_id(&l->doomed, &l->ndoomed, &l->doomed_cap, id)) {
-    c->doomed = 1;
-  } else {
-    free_conn(l, c); /* no memory to wait: close now, C looks the id up again after JS returns */
-  }
-  return NULL;
-}
-
-/* tcpEnd(handle, id) -> true when closed now (or gone already); false: it closes once its
- * answers are out (a CLOSED row) */
-napi_value js_tcp_end(napi_env env, napi_callback_info info) {
-  napi_value argv[2], result;
-  uint32_t id;
-  listener_t *l = args(env, info, 2, argv, &id);
-  if (!l) return NULL;
-  conn_t *c = l->disposed ? NULL : lookup(l, id);
-  bool now = !c || out_pending(c) == 0;
-  if (now) {
-    js_tcp_close(env, info);
-  } else if (c) {
-    c->ending = 1;
-    update_interest(l, c);
-  }
-  return napi_get_boolean(env, now, &result) == napi_ok ? result : NULL;
-}
-
-/* tcpStop(handle): accepts no more connections (the port is free when it returns) */
-napi_value js_tcp_stop(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  listener_t *l = args(env, info, 1, argv, NULL);
-  if (!l) return NULL;
-  if (l->lfd >= 0) {
-    epoll_ctl(l->epfd, EPOLL_CTL_DEL, l->lfd, NULL);
-    close(l->lfd);
-    l->lfd = -1;
-  }
-  return NULL;
-}
-
-/* tcpDispose(handle): closes every connection and the listener, for good */
-napi_value js_tcp_dispose(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  listener_t *l = args(env, info, 1, argv, NULL);
-  if (l) dispose(l);
-  return NULL;
 }

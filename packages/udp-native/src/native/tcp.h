@@ -1,4 +1,4 @@
-/* The native DNS over TCP listener (see tcp.c). */
+/* The native DNS over TCP listener (see tcp.c); the bindings declared here are in tcp-napi.c. */
 #ifndef CHAINDNS_TCP_H
 #define CHAINDNS_TCP_H
 #include <node_api.h>

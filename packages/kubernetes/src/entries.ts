@@ -88,14 +88,28 @@ export class SliceEntry {
     /** endpoints.kubernetes.io/last-change-trigger-time in ms, NaN when absent. */
     readonly triggerTime: number,
   ) {
-    this.size = endpoints.length;
-    const v4 = endpoints.map((ep) => ipv4Number(ep.ip));
-    const allV4 = !v4.includes(-1);
-    this.v4 = allV4 ? v4.map((n) => n | 0) : null;
-    this.texts = allV4 ? null : endpoints.map((ep) => ep.ip);
-    this.notReady = endpoints.every((ep) => ep.ready) ? null : endpoints.map((ep) => !ep.ready);
-    this.hostnames = endpoints.some((ep) => ep.hostname !== null) ? endpoints.map((ep) => ep.hostname) : null;
-    this.podNames = endpoints.some((ep) => ep.podName !== null) ? endpoints.map((ep) => ep.podName) : null;
+    const n = (this.size = endpoints.length);
+    // One pass for what every slice has; a column of its own only for what some endpoint has.
+    let v4: number[] | null = [];
+    let allReady = true;
+    let hostnames = false;
+    let podNames = false;
+    for (let i = 0; i < n; i++) {
+      const ep = endpoints[i]!;
+      if (v4 !== null) {
+        const word = ipv4Number(ep.ip);
+        if (word < 0) v4 = null;
+        else v4.push(word | 0);
+      }
+      allReady &&= ep.ready;
+      hostnames ||= ep.hostname !== null;
+      podNames ||= ep.podName !== null;
+    }
+    this.v4 = v4;
+    this.texts = v4 === null ? endpoints.map((ep) => ep.ip) : null;
+    this.notReady = allReady ? null : endpoints.map((ep) => !ep.ready);
+    this.hostnames = hostnames ? endpoints.map((ep) => ep.hostname) : null;
+    this.podNames = podNames ? endpoints.map((ep) => ep.podName) : null;
   }
 
   get metadata(): this {

@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 
 /**
  * IP addresses as the index keys them: IPv4 dotted, IPv6 in RFC 5952 form
@@ -6,12 +6,16 @@ import { isIPv4, isIPv6 } from 'node:net';
  * how the Kubernetes API and CoreDNS spell them. Null when not an address.
  */
 export function canonicalIp(text: string): string | null {
-  if (isIPv4(text)) return text;
+  if (ipv4Number(text) >= 0) return text;
   if (!isIPv6(text) || text.includes('%')) return null;
   return formatIPv6(ipv6Groups(text));
 }
 
-/** A dotted IPv4 address as its 32 bits (a number from 0 to 2^32 - 1), or -1; no string is split (a lookup per query). */
+/**
+ * A dotted IPv4 address as its 32 bits (a number from 0 to 2^32 - 1), or -1;
+ * no string is split (a lookup per query, an endpoint per list item). As Go's
+ * net.ParseIP, a part with a leading zero is no address (`10.0.0.01`).
+ */
 export function ipv4Number(ip: string): number {
   let value = 0;
   let part = 0;
@@ -24,7 +28,7 @@ export function ipv4Number(ip: string): number {
       value = value * 256 + part;
       part = 0;
       digits = 0;
-    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
+    } else if (c >= 0x30 && c <= 0x39 && digits < 3 && !(digits === 1 && part === 0)) {
       part = part * 10 + c - 0x30;
       digits++;
     } else {

@@ -126,6 +126,14 @@ export class SliceEntry {
     return this.v4 !== null ? this.v4[i]! >>> 0 : -1;
   }
 
+  /** The first endpoint at the address of endpoint `i` (`i` itself, unless the slice lists that address earlier). */
+  firstAt(i: number): number {
+    const v4 = this.v4;
+    const texts = this.texts;
+    for (let j = 0; j < i; j++) if (v4 !== null ? v4[j] === v4[i] : texts![j] === texts![i]) return j;
+    return i;
+  }
+
   /** True when endpoint `i` is at `ip` (canonical), with no string made for an IPv4 one. */
   isAt(i: number, ip: string): boolean {
     if (this.v4 === null) return this.texts![i] === ip;

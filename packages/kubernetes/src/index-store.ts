@@ -174,11 +174,11 @@ export class ClusterIndex implements IndexReader {
     readonly slicesByService: ReadonlyMap<string, SliceEntry | readonly SliceEntry[]>;
     readonly serviceByIp: ReadonlyMap<string, ServiceEntry | readonly ServiceEntry[]>;
     readonly serviceByExternalIp: ReadonlyMap<string, ServiceEntry | readonly ServiceEntry[]>;
-    readonly sliceByIp: ReadonlyMap<string, SliceEntry | readonly SliceEntry[]>;
   } {
-    // Maps not kept are built for the snapshot alone, in the order they would have been kept in.
-    const { serviceByIp, serviceByExternalIp, sliceByIp } = this.byIp ?? new AddressMaps(this.services.values(), this.slices.values());
-    return { slicesByService: this.slicesByService, serviceByIp, serviceByExternalIp, sliceByIp };
+    // Maps not kept are built for the snapshot alone, in the order they would have been kept in; slices by address it
+    // reads from the slices themselves.
+    const { serviceByIp, serviceByExternalIp } = this.byIp ?? new AddressMaps(this.services.values(), []);
+    return { slicesByService: this.slicesByService, serviceByIp, serviceByExternalIp };
   }
 
   /**

@@ -160,7 +160,7 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
     });
     tables[which] = slots;
   };
-  const { slicesByService, serviceByIp, serviceByExternalIp, sliceByIp } = index.groups();
+  const { slicesByService, serviceByIp, serviceByExternalIp } = index.groups();
   const ofService = (s: ServiceEntry): number => serviceAt.get(s)!;
   const ofSlice = (s: SliceEntry): number => sliceAt.get(s)!;
   table(T.Service, services.length, (group) => services.forEach((svc, i) => (refs.push(i), group(svc.name, svc.namespace, refs.length - 1, 1))));
@@ -176,22 +176,26 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
   table(T.ServicesByExternalIp, serviceByExternalIp.size, (group) => {
     for (const [ip, value] of serviceByExternalIp) group(ip, undefined, list(value, ofService), count(value));
   });
-  // Per address, one endpoint of each slice at it, in the index's order: a probe meets a key's entries in the order they went in.
-  let pairs = 0;
-  for (const value of sliceByIp.values()) pairs += count(value);
-  const endpointsByIp = new Uint32Array(capacityFor(pairs));
+  // Per address, one endpoint of each slice at it (its first there), the slices in the order the index set them, as its
+  // maps by address list them: a probe meets a key's entries in the order they went in. Read from the slices' columns,
+  // not from those maps: built for each snapshot, they were 100,000 entries the collector copied.
+  const atIp: number[] = [];
+  const hashes: number[] = [];
+  for (const slice of index.everySlice()) {
+    if (!slice.service) continue;
+    const first = records.slices.at(SLICE * ofSlice(slice) + 5);
+    for (let i = 0; i < slice.size; i++) {
+      if (slice.firstAt(i) !== i) continue;
+      atIp.push(first + i);
+      hashes.push(hashKey(slice.ip(i)));
+    }
+  }
+  const endpointsByIp = new Uint32Array(capacityFor(atIp.length));
   const mask = endpointsByIp.length - 1;
-  for (const [ip, value] of sliceByIp) {
-    each(value, (slice) => {
-      const r = SLICE * ofSlice(slice);
-      const first = records.slices.at(r + 5);
-      let i = 0;
-      while (!slice.isAt(i, ip)) i++;
-      const e = first + i;
-      let slot = hashKey(ip) & mask;
-      while (endpointsByIp[slot] !== 0) slot = (slot + 1) & mask;
-      endpointsByIp[slot] = e + 1;
-    });
+  for (let k = 0; k < atIp.length; k++) {
+    let slot = hashes[k]! & mask;
+    while (endpointsByIp[slot] !== 0) slot = (slot + 1) & mask;
+    endpointsByIp[slot] = atIp[k]! + 1;
   }
   tables[T.SlicesByIp] = endpointsByIp;
   const namespaces = [...index.allNamespaces()];

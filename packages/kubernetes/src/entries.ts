@@ -126,12 +126,17 @@ export class SliceEntry {
     return this.v4 !== null ? this.v4[i]! >>> 0 : -1;
   }
 
-  /** The first endpoint at the address of endpoint `i` (`i` itself, unless the slice lists that address earlier). */
-  firstAt(i: number): number {
-    const v4 = this.v4;
-    const texts = this.texts;
-    for (let j = 0; j < i; j++) if (v4 !== null ? v4[j] === v4[i] : texts![j] === texts![i]) return j;
-    return i;
+  /** Each endpoint whose address the slice does not list before it (in most slices, every one). */
+  firstAtEachAddress(): number[] {
+    const out: number[] = [];
+    const seen = new Set<number | string>();
+    for (let i = 0; i < this.size; i++) {
+      const key = this.v4 !== null ? this.v4[i]! : this.texts![i]!;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(i);
+    }
+    return out;
   }
 
   /** True when endpoint `i` is at `ip` (canonical), with no string made for an IPv4 one. */

@@ -184,8 +184,7 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
   for (const slice of index.everySlice()) {
     if (!slice.service) continue;
     const first = records.slices.at(SLICE * ofSlice(slice) + 5);
-    for (let i = 0; i < slice.size; i++) {
-      if (slice.firstAt(i) !== i) continue;
+    for (const i of slice.firstAtEachAddress()) {
       atIp.push(first + i);
       hashes.push(hashKey(slice.ip(i)));
     }

@@ -29,3 +29,9 @@ test('a slice with an address that is not IPv4 keeps them as text', () => {
   assert.deepEqual([0, 1, 2].map((i) => s.answerName(i, false)), ['fd00--1', '10-0-0-1', 'db-1']);
   assert.equal(slice([]).size, 0);
 });
+
+test('firstAtEachAddress: an address a slice lists twice counts at its first place', () => {
+  assert.deepEqual(slice([ep('10.0.0.1'), ep('10.0.0.2'), ep('10.0.0.1'), ep('10.0.0.3'), ep('10.0.0.2')]).firstAtEachAddress(), [0, 1, 3]);
+  assert.deepEqual(slice([ep('fd00::1'), ep('10.0.0.1'), ep('fd00::1')]).firstAtEachAddress(), [0, 1]);
+  assert.deepEqual(slice([]).firstAtEachAddress(), []);
+});

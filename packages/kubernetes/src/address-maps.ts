@@ -15,7 +15,8 @@ export class AddressMaps {
   readonly serviceByIp: Multi<ServiceEntry> = new Map();
   /** By spec.externalIPs and load-balancer ingress IPs, for k8s_external's PTR; only services that have them. */
   readonly serviceByExternalIp: Multi<ServiceEntry> = new Map();
-  readonly sliceByIp: Multi<SliceEntry> = new Map();
+  /** Keyed by addressKey: no string per endpoint. */
+  readonly sliceByIp: Multi<SliceEntry, number | string> = new Map();
 
   /** The maps of what the index holds now: its services, and its slices in the order they were set. */
   constructor(services: Iterable<ServiceEntry>, slices: Iterable<SliceEntry>) {
@@ -44,10 +45,10 @@ export class AddressMaps {
 
   /** Only slices that name their service are answered from; a slice is listed once at an address it has twice. */
   addSlice(slice: SliceEntry): void {
-    if (slice.service) for (let i = 0; i < slice.size; i++) addOnce(this.sliceByIp, slice.ip(i), slice);
+    if (slice.service) for (let i = 0; i < slice.size; i++) addOnce(this.sliceByIp, slice.addressKey(i), slice);
   }
 
   removeSlice(old: SliceEntry): void {
-    if (old.service) for (let i = 0; i < old.size; i++) removeFrom(this.sliceByIp, old.ip(i), old);
+    if (old.service) for (let i = 0; i < old.size; i++) removeFrom(this.sliceByIp, old.addressKey(i), old);
   }
 }

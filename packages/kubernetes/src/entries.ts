@@ -126,12 +126,17 @@ export class SliceEntry {
     return this.v4 !== null ? this.v4[i]! >>> 0 : -1;
   }
 
+  /** The address of endpoint `i` as a map key (ip.ts's addressKey), with no string made for an IPv4 one. */
+  addressKey(i: number): number | string {
+    return this.v4 !== null ? this.v4[i]! : this.texts![i]!;
+  }
+
   /** Each endpoint whose address the slice does not list before it (in most slices, every one). */
   firstAtEachAddress(): number[] {
     const out: number[] = [];
     const seen = new Set<number | string>();
     for (let i = 0; i < this.size; i++) {
-      const key = this.v4 !== null ? this.v4[i]! : this.texts![i]!;
+      const key = this.addressKey(i);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(i);

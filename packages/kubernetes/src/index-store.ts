@@ -2,6 +2,7 @@ import type { NamespaceEntry, PodEntry, ServiceEntry, SliceEntry } from './entri
 import { Interner } from './entries.js';
 import { AddressMaps } from './address-maps.js';
 import type { IndexCounts, IndexReader } from './index-reader.js';
+import { addressKey } from './ip.js';
 
 /** The lookups by address, answered by another reader of the same cluster. */
 export type ReverseLookups = Pick<IndexReader, 'servicesByIp' | 'servicesByExternalIp' | 'slicesByIp'>;
@@ -218,7 +219,7 @@ export class ClusterIndex implements IndexReader {
   }
 
   slicesByIp(ip: string): readonly SliceEntry[] {
-    return this.reverse ? this.reverse.slicesByIp(ip) : all(this.addressMaps().sliceByIp.get(ip));
+    return this.reverse ? this.reverse.slicesByIp(ip) : all(this.addressMaps().sliceByIp.get(addressKey(ip)));
   }
 
   /** True when a pod at `ip` lives in `namespace`. */

@@ -38,6 +38,16 @@ export function ipv4Number(ip: string): number {
   return dots === 3 && digits > 0 && part <= 255 ? value * 256 + part : -1;
 }
 
+/**
+ * An address as a map key: an IPv4 one as its 32 bits in a small integer
+ * (`| 0`: V8 keeps it unboxed), any other as its text. Keys made from the
+ * index's own columns need no string per endpoint.
+ */
+export function addressKey(ip: string): number | string {
+  const v4 = ipv4Number(ip);
+  return v4 >= 0 ? v4 | 0 : ip;
+}
+
 /** The dotted text of an IPv4 address's 32 bits. */
 export function ipv4Text(v: number): string {
   return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;

@@ -1,7 +1,7 @@
 /** A map whose values are one item or several, without an array for the common single case. */
-export type Multi<T> = Map<string, T | T[]>;
+export type Multi<T, K = string> = Map<K, T | T[]>;
 
-export function addTo<T>(map: Multi<T>, key: string, value: T): void {
+export function addTo<T, K>(map: Multi<T, K>, key: K, value: T): void {
   const cur = map.get(key);
   if (cur === undefined) map.set(key, value);
   else if (Array.isArray(cur)) cur.push(value);
@@ -9,7 +9,7 @@ export function addTo<T>(map: Multi<T>, key: string, value: T): void {
 }
 
 /** As addTo, unless `value` is under `key` already. */
-export function addOnce<T>(map: Multi<T>, key: string, value: T): void {
+export function addOnce<T, K>(map: Multi<T, K>, key: K, value: T): void {
   const cur = map.get(key);
   if (cur === undefined) map.set(key, value);
   else if (Array.isArray(cur)) {
@@ -17,7 +17,7 @@ export function addOnce<T>(map: Multi<T>, key: string, value: T): void {
   } else if (cur !== value) map.set(key, [cur, value]);
 }
 
-export function removeFrom<T>(map: Multi<T>, key: string, value: T): void {
+export function removeFrom<T, K>(map: Multi<T, K>, key: K, value: T): void {
   const cur = map.get(key);
   if (cur === undefined) return;
   if (!Array.isArray(cur)) {

@@ -31,10 +31,10 @@ async function pagedServer(t: { after(fn: () => unknown): void }, second: (res: 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, events };
 }
 
-function client(url: string): ApiClient {
+function client(url: string, pageTimeoutMs?: number): ApiClient {
   const kc = new KubeConfig();
   kc.loadFromClusterAndUser({ name: 'c', server: url, skipTLSVerify: true }, { name: 'u' });
-  return new ApiClient(kc, kubernetesMetrics(new Registry()), { qps: null, burst: null, maxInflight: null });
+  return new ApiClient(kc, kubernetesMetrics(new Registry()), { qps: null, burst: null, maxInflight: null }, pageTimeoutMs);
 }
 
 test('a list asks for the next page as soon as its continue token has come, before the page has ended', async (t) => {
@@ -71,4 +71,24 @@ test('a page asked for ahead that fails fails the list once, and nothing is hand
   assert.deepEqual(names, ['a', 'b']);
   await sleep(50);
   assert.deepEqual(unhandled, []);
+});
+
+test('a page that stalls fails the list at its deadline, though bytes kept coming until the stall', async (t) => {
+  // Items trickle in every 50 ms for 400 ms, then nothing: an idle timeout of 300 ms would never fire while they come.
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.write('{"kind":"ServiceList","apiVersion":"v1","metadata":{"resourceVersion":"7"},"items":[{"metadata":{"name":"a0"}}');
+    let n = 1;
+    const drip = setInterval(() => (n < 8 ? res.write(`,{"metadata":{"name":"a${n++}"}}`) : clearInterval(drip)), 50);
+    res.on('close', () => clearInterval(drip));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => (server.closeAllConnections(), server.close()));
+  const api = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 600);
+  t.after(() => api.close());
+  const started = performance.now();
+  await assert.rejects(api.list('/api/v1/services', null, null, () => {}), /GET \/api\/v1\/services\?limit=500: timed out after 600 ms/);
+  const took = performance.now() - started;
+  assert.ok(took >= 550 && took < 2000, `failed after ${Math.round(took)} ms`);
 });

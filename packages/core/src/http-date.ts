@@ -11,7 +11,8 @@ const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
  * made once a second from the date's UTC fields. Node's own Date header calls
  * `toUTCString`, and V8's date strings, UTC ones too, first look up the local
  * time zone, which loads ICU's zone data: 0.9 MB of resident pages that a
- * server at rest would hold for its health probe's answer.
+ * server at rest would hold for its health probe's answer. HttpListener's
+ * answers and DNS over HTTPS's (both HTTP versions) carry this one.
  */
 export function httpDate(now: number = Date.now()): string {
   const s = Math.floor(now / 1000);

@@ -61,6 +61,7 @@ describe('DNS over HTTPS', () => {
           assert.equal(res.status, 200);
           assert.equal(res.headers['content-type'], 'application/dns-message');
           assert.equal(res.headers['cache-control'], 'max-age=60');
+          assert.match(String(res.headers.date), /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
           const r = decodeReply(res.body);
           assert.equal(r.packet.id, query.readUInt16BE(0));
           assert.equal((r.packet.answers![1] as { data: Buffer[] }).data.map(String).join(''), `tcp https://:${port}`);

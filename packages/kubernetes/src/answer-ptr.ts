@@ -1,6 +1,6 @@
 import type { Answer } from '@chaindns/core';
 import type { AnswerContext } from './answer-apex.js';
-import { addressFromReverse } from './ip.js';
+import { addressFromReverse, addressKey } from './ip.js';
 import { namespaceExposed, records } from './records.js';
 
 /**
@@ -26,11 +26,12 @@ function namesOf(ctx: AnswerContext, ip: string): string[] {
     if (!hidden(svc.namespace)) return [`${svc.name}.${svc.namespace}.svc.${ctx.primaryZone}`];
   }
   const names: string[] = [];
+  const key = addressKey(ip);
   for (const slice of ctx.index.slicesByIp(ip)) {
     if (hidden(slice.namespace)) continue;
     const publishNotReady = ctx.index.service(slice.service, slice.namespace)?.publishNotReady ?? false;
     for (let i = 0; i < slice.size; i++) {
-      if (!slice.isAt(i, ip) || !(slice.ready(i) || publishNotReady)) continue;
+      if (slice.addressKey(i) !== key || !(slice.ready(i) || publishNotReady)) continue;
       names.push(`${slice.answerName(i, ctx.endpointPodNames)}.${slice.service}.${slice.namespace}.svc.${ctx.primaryZone}`);
     }
   }

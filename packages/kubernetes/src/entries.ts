@@ -1,4 +1,4 @@
-import { ipv4Number, ipv4Text } from './ip.js';
+import { addressKey, ipv4Number, ipv4Text } from './ip.js';
 
 /**
  * What the index keeps of each Kubernetes object: only what DNS answers need.
@@ -121,14 +121,10 @@ export class SliceEntry {
     return this.v4 !== null ? ipv4Text(this.v4[i]! >>> 0) : this.texts![i]!;
   }
 
-  /** The IPv4 address of endpoint `i` as its 32 bits, or -1 when it is not one. */
-  ipv4At(i: number): number {
-    return this.v4 !== null ? this.v4[i]! >>> 0 : -1;
-  }
-
-  /** The address of endpoint `i` as a map key (ip.ts's addressKey), with no string made for an IPv4 one. */
+  /** The address of endpoint `i` as a map key (ip.ts's addressKey: an IPv4 one as a number, no string made). */
   addressKey(i: number): number | string {
-    return this.v4 !== null ? this.v4[i]! : this.texts![i]!;
+    // A slice with an IPv6 address may list an IPv4 one too (a manifest's): its key is still the number.
+    return this.v4 !== null ? this.v4[i]! : addressKey(this.texts![i]!);
   }
 
   /** Each endpoint whose address the slice does not list before it (in most slices, every one). */
@@ -142,13 +138,6 @@ export class SliceEntry {
       out.push(i);
     }
     return out;
-  }
-
-  /** True when endpoint `i` is at `ip` (canonical), with no string made for an IPv4 one. */
-  isAt(i: number, ip: string): boolean {
-    if (this.v4 === null) return this.texts![i] === ip;
-    const want = ipv4Number(ip);
-    return want >= 0 && this.v4[i]! === (want | 0);
   }
 
   ready(i: number): boolean {
@@ -206,7 +195,6 @@ export class PodEntry {
     return this;
   }
 }
-
 
 /** Keeps one copy of strings that repeat across objects (namespaces, node names, port names). */
 export class Interner {

@@ -238,7 +238,6 @@ function podKey(namespace: string, name: string): void {
   key[1] = h2 >>> 0;
 }
 
-
 /** An IPv6 address of a byIp row, in the text form canonicalIp gives (lookups parse the text, so any form matches). */
 function formatV6(table: WordTable, slot: number): string {
   const groups: string[] = [];
@@ -248,4 +247,3 @@ function formatV6(table: WordTable, slot: number): string {
   }
   return groups.join(':');
 }
-

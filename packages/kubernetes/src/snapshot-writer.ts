@@ -135,11 +135,12 @@ export function writeSnapshot(index: ClusterIndex, synced: boolean): SharedArray
     w.push(slice.size);
     const number = sliceAt.get(slice)!;
     for (let i = 0; i < slice.size; i++) {
-      const v4 = slice.ipv4At(i);
-      records.endpoints.push(v4 >= 0 ? v4 : own(slice.ip(i)));
+      const key = slice.addressKey(i);
+      const v4 = typeof key === 'number';
+      records.endpoints.push(v4 ? key >>> 0 : own(key));
       records.endpoints.push(own(slice.hostname(i)));
       records.endpoints.push(own(slice.podName(i)));
-      records.endpoints.push((slice.ready(i) ? 1 : 0) | (v4 >= 0 ? 2 : 0) | (number << 2));
+      records.endpoints.push((slice.ready(i) ? 1 : 0) | (v4 ? 2 : 0) | (number << 2));
     }
   }
 

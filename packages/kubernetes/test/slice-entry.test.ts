@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Endpoint, SliceEntry } from '../src/entries.js';
+import { addressKey } from '../src/ip.js';
 
 const slice = (endpoints: readonly Endpoint[]): SliceEntry => new SliceEntry('web-abc', 'default', '1', 'web', [], endpoints, NaN);
 const ep = (ip: string, more: Partial<Endpoint> = {}): Endpoint => ({ ip, hostname: null, podName: null, ready: true, ...more });
@@ -10,10 +11,10 @@ test('a slice keeps its endpoints by column and reads them back as they came', (
   const s = slice(list);
   assert.equal(s.size, 4);
   assert.deepEqual(s.endpointList(), list);
-  assert.deepEqual([0, 1, 2, 3].map((i) => s.ipv4At(i)), [0, 0x0af40107, 0xffffffff, 0x80000001]);
-  assert.deepEqual([0, 1, 2, 3].map((i) => s.isAt(i, '255.255.255.255')), [false, false, true, false]);
-  assert.equal(s.isAt(1, '10.244.1.7'), true);
-  assert.equal(s.isAt(1, 'fd00::1'), false);
+  assert.deepEqual([0, 1, 2, 3].map((i) => s.addressKey(i)), [0, 0x0af40107, 0xffffffff | 0, 0x80000001 | 0]);
+  assert.deepEqual([0, 1, 2, 3].map((i) => s.addressKey(i) === addressKey('255.255.255.255')), [false, false, true, false]);
+  assert.equal(s.addressKey(1), addressKey('10.244.1.7'));
+  assert.notEqual(s.addressKey(1), addressKey('fd00::1'));
   // CoreDNS's endpointHostname: the hostname, the pod's name with endpoint_pod_names, else the dashed address.
   assert.deepEqual([0, 1, 2].map((i) => s.answerName(i, true)), ['0-0-0-0', 'web-0', 'web-7d4b9']);
   assert.equal(s.answerName(2, false), '255-255-255-255');
@@ -23,9 +24,8 @@ test('a slice with an address that is not IPv4 keeps them as text', () => {
   const list = [ep('fd00::1', { ready: false }), ep('10.0.0.1'), ep('2001:db8::a:1', { hostname: 'db-1' })];
   const s = slice(list);
   assert.deepEqual(s.endpointList(), list);
-  assert.deepEqual([0, 1, 2].map((i) => s.ipv4At(i)), [-1, -1, -1]);
-  assert.equal(s.isAt(0, 'fd00::1'), true);
-  assert.equal(s.isAt(1, '10.0.0.1'), true);
+  assert.equal(s.addressKey(0), addressKey('fd00::1'));
+  assert.equal(s.addressKey(1), addressKey('10.0.0.1'));
   assert.deepEqual([0, 1, 2].map((i) => s.answerName(i, false)), ['fd00--1', '10-0-0-1', 'db-1']);
   assert.equal(slice([]).size, 0);
 });

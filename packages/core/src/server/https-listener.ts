@@ -3,6 +3,7 @@ import http2, { type Http2Session, type ServerHttp2Stream } from 'node:http2';
 import type net from 'node:net';
 import type { Readable } from 'node:stream';
 import tls from 'node:tls';
+import { httpDate } from '../http-date.js';
 import type { Logger } from '../logger.js';
 import type { FrameHandler, StreamListener, StreamSocketBinder } from '../transport.js';
 import type { ConnectionOptions } from './connection-table.js';
@@ -55,7 +56,7 @@ export function listenHttps(
     stream.on('error', () => {});
     const respond: Respond = (status, head, body) => {
       if (stream.closed) return;
-      stream.respond({ [HTTP2_HEADER_STATUS]: status, ...head });
+      stream.respond({ [HTTP2_HEADER_STATUS]: status, date: httpDate(), ...head });
       stream.end(body);
     };
     serveDoh(conn, one(headers[HTTP2_HEADER_METHOD]), one(headers[HTTP2_HEADER_PATH]), one(headers[HTTP2_HEADER_CONTENT_TYPE]), stream, respond, onQuery, count);
@@ -67,7 +68,8 @@ export function listenHttps(
     const conn = sockets.get(req.socket);
     if (!conn) return res.destroy();
     const respond: Respond = (status, head, body) => {
-      res.writeHead(status, head);
+      res.sendDate = false;
+      res.writeHead(status, { date: httpDate(), ...head });
       res.end(body);
     };
     serveDoh(conn, req.method, req.url, req.headers['content-type'], req, respond, onQuery, count, res);

@@ -30,6 +30,9 @@ export interface Reply {
   readonly rcode: number;
 }
 
+/** The loopback address of the family of `address`, where a client with its own port binds. */
+const loopbackFor = (address: string): string => (address.includes(':') ? '::1' : '127.0.0.1');
+
 /** Sends raw bytes over UDP to a loopback server and resolves with the first reply (rejects on timeout). */
 export function exchangeUdp(port: number, msg: Uint8Array, options: ExchangeOptions = {}): Promise<Buffer> {
   const address = options.address ?? '127.0.0.1';
@@ -50,7 +53,7 @@ export function exchangeUdp(port: number, msg: Uint8Array, options: ExchangeOpti
       reject(err);
     });
     if (options.localPort === undefined) socket.send(msg, port, address);
-    else socket.bind(options.localPort, address.includes(':') ? '::1' : '127.0.0.1', () => socket.send(msg, port, address));
+    else socket.bind(options.localPort, loopbackFor(address), () => socket.send(msg, port, address));
   });
 }
 
@@ -87,7 +90,7 @@ export function exchangeFramed(socket: net.Socket, ready: string, msg: Uint8Arra
 /** Sends raw bytes as one framed query over a new TCP connection and resolves with the reply. */
 export function exchangeTcp(port: number, msg: Uint8Array, options: ExchangeOptions = {}): Promise<Buffer> {
   const address = options.address ?? '127.0.0.1';
-  const local = options.localPort === undefined ? {} : { localPort: options.localPort, localAddress: address.includes(':') ? '::1' : '127.0.0.1' };
+  const local = options.localPort === undefined ? {} : { localPort: options.localPort, localAddress: loopbackFor(address) };
   return exchangeFramed(net.connect({ host: address, port, ...local }), 'connect', msg, options.timeoutMs ?? 2000, 'TCP', `${address}:${port}`);
 }
 

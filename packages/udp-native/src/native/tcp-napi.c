@@ -210,25 +210,16 @@ napi_value js_tcp_send(napi_env env, napi_callback_info info) {
   return int_value(env, 1);
 }
 
-/* tcpAnswered(handle, id): a message handed out needs no answer (dropped, or NO_REPLY) */
-napi_value js_tcp_answered(napi_env env, napi_callback_info info) {
+/* The connection a call (handle, id) names, or NULL when it is gone or the listener disposed;
+ * `*l` is NULL after bad arguments (an exception is pending). */
+static conn_t *conn_args(napi_env env, napi_callback_info info, listener_t **l, uint32_t *id) {
   napi_value argv[2];
-  uint32_t id;
-  listener_t *l = args(env, info, 2, argv, &id);
-  if (!l) return NULL;
-  conn_t *c = l->disposed ? NULL : lookup(l, id);
-  if (c && c->inflight > 0) answered(l, c);
-  return NULL;
+  *l = args(env, info, 2, argv, id);
+  return *l && !(*l)->disposed ? lookup(*l, *id) : NULL;
 }
 
-/* tcpClose(handle, id): closes the connection now (during a wakeup: at its end) */
-napi_value js_tcp_close(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  uint32_t id;
-  listener_t *l = args(env, info, 2, argv, &id);
-  if (!l) return NULL;
-  conn_t *c = l->disposed ? NULL : lookup(l, id);
-  if (!c) return NULL;
+/* Closes `c` now, or during a wakeup at its end. */
+static void close_now(listener_t *l, conn_t *c, uint32_t id) {
   if (!l->in_wakeup) {
     free_conn(l, c);
   } else if (push_id(&l->doomed, &l->ndoomed, &l->doomed_cap, id)) {
@@ -236,20 +227,37 @@ napi_value js_tcp_close(napi_env env, napi_callback_info info) {
   } else {
     free_conn(l, c); /* no memory to wait: close now, C looks the id up again after JS returns */
   }
+}
+
+/* tcpAnswered(handle, id): a message handed out needs no answer (dropped, or NO_REPLY) */
+napi_value js_tcp_answered(napi_env env, napi_callback_info info) {
+  listener_t *l;
+  uint32_t id;
+  conn_t *c = conn_args(env, info, &l, &id);
+  if (c && c->inflight > 0) answered(l, c);
+  return NULL;
+}
+
+/* tcpClose(handle, id): closes the connection now (during a wakeup: at its end) */
+napi_value js_tcp_close(napi_env env, napi_callback_info info) {
+  listener_t *l;
+  uint32_t id;
+  conn_t *c = conn_args(env, info, &l, &id);
+  if (c) close_now(l, c, id);
   return NULL;
 }
 
 /* tcpEnd(handle, id) -> true when closed now (or gone already); false: it closes once its
  * answers are out (a CLOSED row) */
 napi_value js_tcp_end(napi_env env, napi_callback_info info) {
-  napi_value argv[2], result;
+  napi_value result;
+  listener_t *l;
   uint32_t id;
-  listener_t *l = args(env, info, 2, argv, &id);
+  conn_t *c = conn_args(env, info, &l, &id);
   if (!l) return NULL;
-  conn_t *c = l->disposed ? NULL : lookup(l, id);
   bool now = !c || out_pending(c) == 0;
-  if (now) {
-    js_tcp_close(env, info);
+  if (c && now) {
+    close_now(l, c, id);
   } else if (c) {
     c->ending = 1;
     update_interest(l, c);

@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 import { rmSync, writeFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
-import { isMainThread } from 'node:worker_threads';
 import { createLogger, VERSION } from '@chaindns/core';
 import { parseFlags, USAGE } from './flags.js';
 import { settleGc, tuneGc } from './gc.js';
 import { defaultRegistry } from './plugins.js';
 import { corefileOf, createServer } from './start.js';
 import { resolveUdp, udpChoice } from './udp.js';
-import { checkReloadedWorkers, sharesPorts, workerCount } from './workers.js';
+import { checkReloadedWorkers, sharesPorts, WORKER_ENV, workerCount } from './workers.js';
 
 /** How long the server serves before settleGc compacts the heap its start grew. */
 const SETTLE_AFTER_MS = 1000;
@@ -90,7 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (isMainThread) {
+if (process.env[WORKER_ENV] === undefined) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
@@ -99,6 +98,10 @@ if (isMainThread) {
     },
   );
 } else {
-  // A worker thread of -workers N: this module is the entry both run.
-  await (await import('./worker-thread.js')).runWorker();
+  // A worker thread of -workers N: this module is the entry both run. What it spawns does not inherit the mark.
+  delete process.env[WORKER_ENV];
+  await (await import('./worker-thread.js')).runWorker().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  });
 }

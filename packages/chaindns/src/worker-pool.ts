@@ -3,6 +3,7 @@ import type { CorefileSource, Logger, PeerStatus, Server, Workers } from '@chain
 import { workerResourceLimits } from './gc.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WorkerCorefile, type WorkerStart } from './worker-messages.js';
 import { type MetricFamily, WorkersRegistry } from './workers-registry.js';
+import { WORKER_ENV } from './workers.js';
 
 export interface PoolOptions {
   /** Threads in all, the primary (this one) included. */
@@ -135,7 +136,7 @@ export class WorkerPool {
       published: [...this.published],
     };
     const resourceLimits = workerResourceLimits();
-    const worker = new Worker(this.options.entry, { workerData: data, ...(resourceLimits ? { resourceLimits } : {}) });
+    const worker = new Worker(this.options.entry, { workerData: data, env: { ...process.env, [WORKER_ENV]: '1' }, ...(resourceLimits ? { resourceLimits } : {}) });
     slot.worker = worker;
     slot.state = 'starting';
     slot.startedAt = Date.now();

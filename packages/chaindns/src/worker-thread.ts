@@ -4,6 +4,7 @@ import { createServer } from './start.js';
 import { resolveUdp } from './udp.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WorkerStart } from './worker-messages.js';
 import type { MetricFamily } from './workers-registry.js';
+import { WORKER_ENV } from './workers.js';
 
 /** A worker's side of publish/subscribe (the primary's values as they come, the last of each kept for late subscribers) and of gather/provide. */
 class Subscriptions implements Workers {
@@ -59,8 +60,9 @@ class Subscriptions implements Workers {
  * and stopped by the primary.
  */
 export async function runWorker(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error(`${WORKER_ENV} is set, but this is no worker thread of chaindns: unset it`);
   const start = workerData as WorkerStart;
-  const port = parentPort!;
   const post = (msg: FromWorker): void => port.postMessage(msg);
   const workers = new Subscriptions(start.index, start.count, start.published);
   const logger = createLogger({ quiet: start.quiet });

@@ -187,6 +187,20 @@ test('the chunks of the bundle share one require (a createRequire per chunk ran 
   assert.equal(calls.length, 1, calls.join(', '));
 });
 
+test("a node-local cache's Corefile loads none of Node's built-ins it does not call: no import's lazy exports (fs streams, WebCrypto), no worker_threads without -workers", async () => {
+  const conf = join(alone, 'Corefile');
+  const [dns, metrics, health, upstream] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  writeFileSync(conf, `.:${dns} {\n    errors\n    cache 30\n    reload\n    loop\n    bind 127.0.0.1\n    forward . 127.0.0.1:${upstream}\n    prometheus 127.0.0.1:${metrics}\n    health 127.0.0.1:${health}\n}\n`);
+  const log = join(dir, 'builtins.log');
+  // Writes the built-ins the process loaded as it exits; through require, as an import of node:fs would load its streams itself.
+  const probe = `data:text/javascript,import{createRequire}from"node:module";const{writeFileSync}=createRequire("/")("node:fs");process.on("exit",()=>writeFileSync(${JSON.stringify(log)},process.moduleLoadList.join("\\n")))`;
+  const { child } = await startBundle(join(alone, 'chaindns.mjs'), ['-conf', conf], alone, ['--import', probe]);
+  assert.equal(await stop(child), 0);
+  const loaded = readFileSync(log, 'utf8').split('\n');
+  assert.ok(loaded.includes('NativeModule internal/crypto/random'), 'the probe read the list after forward loaded node:crypto');
+  for (const unused of ['internal/fs/streams', 'internal/crypto/webcrypto', 'worker_threads']) assert.ok(!loaded.includes(`NativeModule ${unused}`), `loaded ${unused}`);
+});
+
 test('with its native addon beside it, the bundle picks the same UDP transport as the unbundled binary', async (t) => {
   const addons = readdirSync(built).filter((f) => f.endsWith('.node'));
   if (addons.length === 0) {

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { isIPv6 } from 'node:net';
 import type { KubeConfig } from '#client-node';
 import type { KubernetesConfig } from './config.js';
 
@@ -64,7 +63,8 @@ export function inClusterConfig(kc: KubeConfig, env: Env): KubeConfig {
   const token = `${dir}/token`;
   if (!existsSync(token)) throw new Error(`unable to load in-cluster configuration: ${token}: no such file${OUTSIDE}`);
   kc.loadFromClusterAndUser(
-    { name: 'inCluster', server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`, caFile: `${dir}/ca.crt`, skipTLSVerify: false },
+    // Brackets as Go's net.JoinHostPort puts them: around any host with a colon.
+    { name: 'inCluster', server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`, caFile: `${dir}/ca.crt`, skipTLSVerify: false },
     { name: 'inClusterUser', authProvider: { name: 'tokenFile', config: { tokenFile: token } } },
   );
   return kc;

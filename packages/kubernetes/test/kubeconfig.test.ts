@@ -13,6 +13,7 @@ import { resourcesFor } from '../src/resources.js';
 import { type FakeApiServer, namespace, service, startFakeApiServer } from '../src/testing/index.js';
 import { ApiSource } from '../src/watch.js';
 import { eventually } from './helpers.js';
+import { startConnectProxy, startSocks5Proxy } from './proxies.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chaindns-k8s-tls-'));
 const file = (name: string): string => join(dir, name);
@@ -189,6 +190,19 @@ test('kubeconfig files: http (kubectl proxy), https with certificate-authority, 
   }
   await assert.rejects(loadKubeConfig(config([`kubeconfig ${kubeconfig} missing`]), {}), /context "missing" does not exist/);
   await assert.rejects(loadKubeConfig(config([`kubeconfig ${file('none.yaml')}`]), {}), /none\.yaml: no such file/);
+});
+
+test('kubeconfig proxy-url: an HTTP proxy (CONNECT) and a SOCKS5 one carry the list and the watch to the API server', async (t) => {
+  const http = await startConnectProxy();
+  const socks = await startSocks5Proxy();
+  t.after(() => Promise.all([http.stop(), socks.stop()]));
+  const cluster = (proxy: string): string[] => [`server: ${api.url}`, `certificate-authority: ${file('server.crt')}`, `proxy-url: ${proxy}`];
+  const kubeconfig = writeKubeconfig('proxied.yaml', { http: cluster(`http://127.0.0.1:${http.port}`), socks: cluster(`socks5://127.0.0.1:${socks.port}`) });
+  for (const [context, proxy] of [['http', http], ['socks', socks]] as const) {
+    const { index } = await sync(config([`kubeconfig ${kubeconfig} ${context}`]), {});
+    assert.equal(index.service('secure', 'default')?.clusterIPs[0], '10.96.3.3', context);
+    assert.ok(proxy.targets.length > 0 && proxy.targets.every((to) => to === `127.0.0.1:${api.port}`), `${context}: ${proxy.targets.join(', ')}`);
+  }
 });
 
 test('endpoint with tls: the CA file verifies the server', async () => {

@@ -93,6 +93,8 @@ export class Browser {
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill('SIGTERM');
     await exited;
-    rmSync(this.profile, { recursive: true, force: true });
+    // Chromium's helper processes can still write to the profile for a moment after the browser
+    // exits (ENOTEMPTY in a clean-clone CI run): rmSync retries that.
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
   }
 }

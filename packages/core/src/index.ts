@@ -57,6 +57,7 @@ export {
   parseZones,
 } from './corefile/args.js';
 export { formatHostPort, isNoIPv6, listenHosts, parseHostPort, parseIpPort, type HostPort } from './corefile/host-port.js';
+export { parseIPv6 } from './ipv6.js';
 export { HttpListener, sendText, type HttpHandler, type HttpListen } from './http-listener.js';
 export { EndpointSet } from './server/endpoint-set.js';
 export { type LazyPlugin, type PluginSource, PluginRegistry } from './server/registry.js';

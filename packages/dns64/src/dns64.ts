@@ -1,6 +1,6 @@
 import * as dnsPacket from 'dns-packet';
-import { deriveRequest, Flag, type Handler, layout, type Next, PluginError, QClass, QType, Rcode, rcodeOf, reply, type Request, type ResponseWriter, type Result, rrType } from '@chaindns/core';
-import { embedIPv4, parseIPv6 } from './ipv6.js';
+import { deriveRequest, Flag, type Handler, layout, type Next, PluginError, QClass, QType, Rcode, parseIPv6, rcodeOf, reply, type Request, type ResponseWriter, type Result, rrType } from '@chaindns/core';
+import { embedIPv4 } from './ipv6.js';
 import type { Dns64Metrics } from './metrics.js';
 
 export interface Dns64Options {

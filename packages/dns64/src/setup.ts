@@ -1,7 +1,6 @@
-import { configError, definePlugin, eachSubdirective, expectArgs, type Token } from '@chaindns/core';
+import { configError, definePlugin, eachSubdirective, expectArgs, parseIPv6, type Token } from '@chaindns/core';
 import { createDns64 } from './dns64.js';
 import { dns64Metrics } from './metrics.js';
-import { parseIPv6 } from './ipv6.js';
 
 /** What `dns64` takes from its Corefile lines. */
 export interface Dns64Config {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Answer, type Next, QType, Rcode, Registry, reply } from '@chaindns/core';
+import { type Answer, type Next, parseIPv6, QType, Rcode, Registry, reply } from '@chaindns/core';
 import { AAAA, assertCase, type Case, makeRequest, serveWith, SOA } from '@chaindns/core/testing';
 import { createDns64 } from '../src/index.js';
-import { embedIPv4, parseIPv6 } from '../src/ipv6.js';
+import { embedIPv4 } from '../src/ipv6.js';
 import { dns64Metrics } from '../src/metrics.js';
 
 const soa = { name: 'example.org', type: 'SOA', ttl: 100, data: { mname: 'ns.example.org', rname: 'h.example.org', serial: 1, refresh: 7200, retry: 3600, expire: 1209600, minimum: 100 } } as Answer;

@@ -1,3 +1,5 @@
+import { parseIPv6 } from '@chaindns/core';
+
 /**
  * IP addresses as the index keys them: IPv4 dotted, IPv6 in RFC 5952 form
  * (lowercase, longest zero run as `::`), which is how Go prints them and so
@@ -5,8 +7,8 @@
  */
 export function canonicalIp(text: string): string | null {
   if (ipv4Number(text) >= 0) return text;
-  const groups = ipv6Groups(text);
-  return groups && formatIPv6(groups);
+  const bytes = parseIPv6(text);
+  return bytes && formatIPv6(groupsOf(bytes));
 }
 
 /**
@@ -55,44 +57,12 @@ export function ipFamily(ip: string): 4 | 6 {
   return ip.includes(':') ? 6 : 4;
 }
 
-/**
- * The eight 16-bit groups of an IPv6 address, or null, as Go's net.ParseIP reads one: groups of one
- * to four hex digits, one `::` at most, and a dotted IPv4 address as the last 32 bits; no zone.
- * Node's isIPv6 would do, but its first call compiles a regular expression of 1.5 KB: 5-7 ms of
- * the start, where the in-cluster config and the local addresses read their first address.
- */
-function ipv6Groups(text: string): number[] | null {
-  const gap = text.indexOf('::');
-  if (gap >= 0 && text.includes('::', gap + 1)) return null;
-  const front = groupsOf(gap >= 0 ? text.slice(0, gap) : text, gap < 0);
-  const back = gap >= 0 ? groupsOf(text.slice(gap + 2), true) : [];
-  if (!front || !back) return null;
-  const zeros = 8 - front.length - back.length;
-  if (gap >= 0 ? zeros < 1 : zeros !== 0) return null;
-  return [...front, ...new Array<number>(zeros).fill(0), ...back];
-}
-
-/** The groups of the colon-separated `part` (an IPv4 address last when `v4Last`), or null. */
-function groupsOf(part: string, v4Last: boolean): number[] | null {
-  if (part === '') return [];
-  const pieces = part.split(':');
+/** The eight 16-bit groups of an IPv6 address's bytes. */
+function groupsOf(bytes: Uint8Array): number[] {
   const groups: number[] = [];
-  for (let i = 0; i < pieces.length; i++) {
-    const piece = pieces[i]!;
-    if (v4Last && i === pieces.length - 1 && piece.includes('.')) {
-      const v4 = ipv4Number(piece);
-      if (v4 < 0) return null;
-      groups.push(v4 >>> 16, v4 & 0xffff);
-    } else if (piece.length >= 1 && piece.length <= 4 && HEX.test(piece)) {
-      groups.push(parseInt(piece, 16));
-    } else {
-      return null;
-    }
-  }
+  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
   return groups;
 }
-
-const HEX = /^[0-9a-fA-F]+$/;
 
 function formatIPv6(groups: readonly number[]): string {
   // IPv4-mapped addresses print as Go prints them: plain dotted IPv4.
@@ -163,12 +133,7 @@ export function ipFromDashed(label: string): string | null {
 
 /** The sixteen bytes of an IPv6 address. */
 export function ipv6Bytes(ip: string): Uint8Array {
-  const groups = ipv6Groups(ip);
-  if (!groups) throw new RangeError(`not an IPv6 address: ${ip}`);
-  const out = new Uint8Array(16);
-  groups.forEach((g, i) => {
-    out[2 * i] = g >> 8;
-    out[2 * i + 1] = g & 255;
-  });
-  return out;
+  const bytes = parseIPv6(ip);
+  if (!bytes) throw new RangeError(`not an IPv6 address: ${ip}`);
+  return bytes;
 }

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseIPv6 } from '@chaindns/core';
 
 /** A CIDR from `prefer`, as bytes, so matching an A or AAAA record's RDATA needs no decoding. */
 export interface Subnet {
@@ -36,26 +37,8 @@ function ipv4Bytes(address: string): Uint8Array {
   return Uint8Array.from(address.split('.').map(Number));
 }
 
-/** An address isIP() accepted as IPv6: groups, one `::`, maybe a dotted IPv4 tail. */
+/** An address isIP() accepted as IPv6, less any zone. */
 function ipv6Bytes(address: string): Uint8Array {
   const zone = address.indexOf('%');
-  const text = zone >= 0 ? address.slice(0, zone) : address;
-  const [head = '', tail] = text.split('::');
-  const groups = (part: string): number[] => {
-    if (part === '') return [];
-    return part.split(':').flatMap((g) => {
-      if (!g.includes('.')) return [parseInt(g, 16)];
-      const [a = 0, b = 0, c = 0, d = 0] = ipv4Bytes(g);
-      return [(a << 8) | b, (c << 8) | d];
-    });
-  };
-  const left = groups(head);
-  const right = tail === undefined ? [] : groups(tail);
-  const all = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
-  const out = new Uint8Array(16);
-  all.forEach((g, i) => {
-    out[2 * i] = g >> 8;
-    out[2 * i + 1] = g & 0xff;
-  });
-  return out;
+  return parseIPv6(zone >= 0 ? address.slice(0, zone) : address)!;
 }

@@ -1,5 +1,6 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4 } from 'node:net';
 import { CorefileError } from '../errors.js';
+import { parseIPv6 } from '../ipv6.js';
 import type { Scheme, ServerKey, Token } from './types.js';
 
 /** The port of a key that names none, per scheme (CoreDNS's): `dns://` takes `-dns.port`. */
@@ -68,7 +69,7 @@ export function reverseZones(cidr: string): string[] | null {
   const slash = cidr.indexOf('/');
   const address = cidr.slice(0, slash);
   const prefixText = cidr.slice(slash + 1);
-  const family = isIPv4(address) ? ipv4 : isIPv6(address) && !address.includes('%') ? ipv6 : null;
+  const family = isIPv4(address) ? ipv4 : parseIPv6(address) ? ipv6 : null;
   if (slash < 0 || !family || !/^\d{1,3}$/.test(prefixText)) return null;
   const units = family.units(address);
   const prefix = Number(prefixText);
@@ -93,20 +94,9 @@ interface Family {
 const ipv4: Family = { unitBits: 8, radix: 10, suffix: 'in-addr.arpa.', units: (a) => a.split('.').map(Number) };
 const ipv6: Family = { unitBits: 4, radix: 16, suffix: 'ip6.arpa.', units: ipv6Nibbles };
 
-/** The 32 nibbles of a valid IPv6 address (`::` and a trailing dotted IPv4 part included). */
+/** The 32 nibbles of a valid IPv6 address. */
 function ipv6Nibbles(address: string): number[] {
-  const [head = '', tail] = address.split('::');
-  const groups = (part: string): number[] =>
-    part === '' ? [] : part.split(':').flatMap((g) => (g.includes('.') ? ipv4Groups(g) : [parseInt(g, 16)]));
-  const front = groups(head);
-  const back = tail === undefined ? [] : groups(tail);
-  const all = [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
-  return all.flatMap((g) => [g >> 12, (g >> 8) & 15, (g >> 4) & 15, g & 15]);
-}
-
-function ipv4Groups(dotted: string): number[] {
-  const [a = 0, b = 0, c = 0, d = 0] = dotted.split('.').map(Number);
-  return [(a << 8) | b, (c << 8) | d];
+  return [...parseIPv6(address)!].flatMap((b) => [b >> 4, b & 15]);
 }
 
 function fail(token: Token, message: string): never {

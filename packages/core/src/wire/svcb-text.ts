@@ -1,5 +1,5 @@
 /** SVCB and HTTPS parameters (RFC 9460 section 2.1) from presentation text. */
-import { base64, parseIPv4, parseIPv6, RdataFields, uint } from './text-fields.js';
+import { base64, ipv6Field, parseIPv4, RdataFields, uint } from './text-fields.js';
 
 const KEYS: ReadonlyMap<string, number> = new Map(Object.entries({ mandatory: 0, alpn: 1, 'no-default-alpn': 2, port: 3, ipv4hint: 4, ech: 5, ipv6hint: 6, dohpath: 7, ohttp: 8 }));
 
@@ -68,7 +68,7 @@ function encodeValue(key: number, value: Buffer | null): Buffer {
     case 5:
       return Buffer.from(base64(need().toString('latin1'), 'ech'));
     case 6:
-      return Buffer.concat(items(need()).map((a) => parseIPv6(a.toString('latin1'), 'ipv6hint')));
+      return Buffer.concat(items(need()).map((a) => ipv6Field(a.toString('latin1'), 'ipv6hint')));
     default:
       return value ?? Buffer.alloc(0);
   }

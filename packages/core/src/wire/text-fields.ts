@@ -4,6 +4,7 @@
  * hex, base32hex, times and type bitmaps. Each reader throws a RangeError
  * that says what was expected.
  */
+import { parseIPv6 } from '../ipv6.js';
 import { writeNameText } from './name-text.js';
 import { typeFromText } from './type-text.js';
 
@@ -155,7 +156,7 @@ export class RdataFields {
   }
 
   ipv6(what: string): void {
-    this.bytes(parseIPv6(this.take(what), what));
+    this.bytes(ipv6Field(this.take(what), what));
   }
 
   base64(what: string, text = this.rest(what)): void {
@@ -216,32 +217,11 @@ export function parseIPv4(text: string, what: string): Uint8Array {
   return Uint8Array.from(parts, Number);
 }
 
-export function parseIPv6(text: string, what: string): Uint8Array {
-  const bad = (): never => {
-    throw new RangeError(`${what}: "${text}" is not an IPv6 address`);
-  };
-  const out = new Uint8Array(16);
-  let s = text;
-  let tail: Uint8Array | null = null;
-  // An IPv4 address in the last 32 bits (::ffff:192.0.2.1).
-  const lastColon = s.lastIndexOf(':');
-  if (lastColon >= 0 && s.includes('.', lastColon)) {
-    tail = parseIPv4(s.slice(lastColon + 1), what);
-    s = s.slice(0, lastColon + 1) + '0:0';
-  }
-  const halves = s.split('::');
-  if (halves.length > 2) bad();
-  const group = (g: string): number => (/^[0-9a-fA-F]{1,4}$/.test(g) ? parseInt(g, 16) : bad());
-  const head = halves[0] === '' ? [] : halves[0]!.split(':').map(group);
-  const rest = halves.length === 2 ? (halves[1] === '' ? [] : halves[1]!.split(':').map(group)) : [];
-  if (halves.length === 1 ? head.length !== 8 : head.length + rest.length > 7) bad();
-  const groups = [...head, ...new Array<number>(8 - head.length - rest.length).fill(0), ...rest];
-  groups.forEach((g, i) => {
-    out[i * 2] = g >> 8;
-    out[i * 2 + 1] = g & 0xff;
-  });
-  if (tail) out.set(tail, 12);
-  return out;
+/** An IPv6 address of a record's text (AAAA, ipv6hint), read as Go reads it (parseIPv6). */
+export function ipv6Field(text: string, what: string): Uint8Array {
+  const bytes = parseIPv6(text);
+  if (!bytes) throw new RangeError(`${what}: "${text}" is not an IPv6 address`);
+  return bytes;
 }
 
 export function base64(text: string, what: string): Uint8Array {

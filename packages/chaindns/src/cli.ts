@@ -89,19 +89,16 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** An error that ends the process: its message, exit 1. */
+function exitWith(err: unknown): never {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+}
+
 if (process.env[WORKER_ENV] === undefined) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : String(err));
-      process.exit(1);
-    },
-  );
+  main(process.argv.slice(2)).then((code) => process.exit(code), exitWith);
 } else {
   // A worker thread of -workers N: this module is the entry both run. What it spawns does not inherit the mark.
   delete process.env[WORKER_ENV];
-  await (await import('./worker-thread.js')).runWorker().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exit(1);
-  });
+  await (await import('./worker-thread.js')).runWorker().catch(exitWith);
 }

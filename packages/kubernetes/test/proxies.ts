@@ -20,7 +20,8 @@ function tunnel(client: Socket, host: string, port: number, targets: string[], r
   client.on('error', () => upstream.destroy());
 }
 
-async function listening(server: Server, sockets: Set<Socket>, targets: string[]): Promise<Proxy> {
+async function listening(server: Server, targets: string[]): Promise<Proxy> {
+  const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -49,7 +50,7 @@ export function startConnectProxy(): Promise<Proxy> {
       if (head.length > 0) client.unshift(head);
     });
   });
-  return listening(server, new Set(), targets);
+  return listening(server, targets);
 }
 
 /** A SOCKS5 proxy (RFC 1928) without authentication that takes CONNECT to an IPv4 address or a name. */
@@ -87,5 +88,5 @@ export function startSocks5Proxy(): Promise<Proxy> {
     };
     client.on('data', onData);
   });
-  return listening(server, new Set(), targets);
+  return listening(server, targets);
 }

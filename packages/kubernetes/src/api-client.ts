@@ -4,6 +4,9 @@ import type { KubeConfig } from '#client-node';
 import { KeepAliveAgent } from './keep-alive.js';
 import { ListPageReader } from './list-page.js';
 import type { KubernetesMetrics } from './metrics.js';
+import { type ListHead, ProtoListReader, unwrap } from './proto-list.js';
+import { type ProtoDecoder, statusMessage as protoStatusMessage } from './proto-objects.js';
+import { ProtoError } from './protobuf.js';
 
 /** client-go's defaults when apiserver_qps / apiserver_burst are not set. */
 export const DEFAULT_QPS = 5;
@@ -12,6 +15,15 @@ export const DEFAULT_BURST = 10;
 const PAGE_SIZE = 500;
 /** How long a list page may take, from its request to its last byte. */
 const PAGE_TIMEOUT_MS = 60_000;
+/**
+ * What lists ask for: Protocol Buffers, as CoreDNS's client-go does for
+ * the built-in kinds, else JSON (what a server or proxy that has no
+ * Protocol Buffers for the kind answers). The 100,000 endpoints of a large
+ * cluster are 7.8 MB of it against 17.3 MB of JSON, and reading it skips
+ * whatever the plugin does not read (managedFields, annotations) by length.
+ */
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+const LIST_ACCEPT = `${PROTOBUF}, application/json`;
 
 /**
  * A token bucket as golang.org/x/time/rate (client-go's limiter): `burst`
@@ -118,8 +130,10 @@ export class ApiClient {
    * resourceVersion. The next page is asked for as soon as this one's
    * `continue` token has arrived, ahead of its items: the API server writes
    * it while this process reads, and the two pages' items may interleave.
+   * `decode` reads an item of the kind in Protocol Buffers; without it the
+   * list asks for JSON only.
    */
-  async list(path: string, labelSelector: string | null, fieldSelector: string | null, each: (raw: unknown) => void): Promise<string> {
+  async list(path: string, labelSelector: string | null, fieldSelector: string | null, each: (raw: unknown) => void, decode: ProtoDecoder | null = null): Promise<string> {
     await this.throttle('GET');
     await this.inflight?.acquire();
     const pathOf = (next: string): string => {
@@ -134,13 +148,13 @@ export class ApiClient {
       // After a failure a page still in flight may deliver items: the list is over.
       if (!failed) each(raw);
     };
-    let page = this.getPage(pathOf(''), guarded);
+    let page = this.getPage(pathOf(''), guarded, decode);
     let following: PageRequest | null = null;
     try {
       const resourceVersion = (await page.head).metadata?.resourceVersion ?? '';
       for (;;) {
         const next = (await page.head).metadata?.continue ?? '';
-        following = next ? this.getPage(pathOf(next), guarded) : null;
+        following = next ? this.getPage(pathOf(next), guarded, decode) : null;
         await page.done;
         if (!following) return resourceVersion;
         page = following;
@@ -156,8 +170,8 @@ export class ApiClient {
     }
   }
 
-  /** GETs a list page: each item goes to `each` as soon as it has arrived (ListPageReader). */
-  private getPage(pathAndQuery: string, each: (raw: unknown) => void): PageRequest {
+  /** GETs a list page: each item goes to `each` as soon as it has arrived (ListPageReader, ProtoListReader). */
+  private getPage(pathAndQuery: string, each: (raw: unknown) => void, decode: ProtoDecoder | null): PageRequest {
     let req: http.ClientRequest | null = null;
     let aborted = false;
     let sendHead: (page: ListPage) => void = () => {};
@@ -171,14 +185,17 @@ export class ApiClient {
       const secure = url.startsWith('https:');
       const agent = this.connections?.for(opts, secure) ?? opts.agent;
       return new Promise<ListPage>((resolve, reject) => {
-        req = (secure ? https : http).request(url, { ...opts, agent, method: 'GET', headers: { ...opts.headers, Accept: 'application/json' } }, (res) => {
+        const accept = decode ? LIST_ACCEPT : 'application/json';
+        req = (secure ? https : http).request(url, { ...opts, agent, method: 'GET', headers: { ...opts.headers, Accept: accept } }, (res) => {
           const status = res.statusCode ?? 0;
-          const page = status === 200 ? new ListPageReader(each, (p) => sendHead(p as ListPage)) : null;
-          let body = '';
+          const protobuf = decode !== null && (res.headers['content-type'] ?? '').startsWith(PROTOBUF);
+          const onHead = (p: unknown): void => sendHead(p as ListPage);
+          const page = status !== 200 ? null : protobuf ? new ProtoListReader(decode, each, onHead) : new ListPageReader(each, onHead);
+          const body: Buffer[] = [];
           let failed: Error | null = null;
           res.on('data', (chunk: Buffer) => {
             if (failed) return;
-            if (!page) body += chunk.toString('utf8');
+            if (!page) body.push(chunk);
             else {
               try {
                 page.push(chunk);
@@ -191,15 +208,18 @@ export class ApiClient {
           res.on('end', () => {
             this.record('GET', String(status), (performance.now() - started) / 1000);
             if (!page) {
-              reject(new HttpError(status, `GET ${pathAndQuery}: ${status} ${statusMessage(body) ?? res.statusMessage ?? ''}`.trim()));
+              const text = statusMessage(Buffer.concat(body), protobuf) ?? res.statusMessage ?? '';
+              reject(new HttpError(status, `GET ${pathAndQuery}: ${status} ${text}`.trim()));
               return;
             }
             try {
               if (failed) throw failed;
               resolve(page.end() as ListPage);
             } catch (err) {
-              // A SyntaxError is the body's; anything else is the item's handler's, as it threw it.
-              reject(err instanceof SyntaxError ? new Error(`GET ${pathAndQuery}: bad JSON: ${err.message}`) : err);
+              // A SyntaxError or ProtoError is the body's; anything else is the item's handler's, as it threw it.
+              if (err instanceof SyntaxError) reject(new Error(`GET ${pathAndQuery}: bad JSON: ${err.message}`));
+              else if (err instanceof ProtoError) reject(new Error(`GET ${pathAndQuery}: bad Protocol Buffers: ${err.message}`));
+              else reject(err);
             }
           });
         });
@@ -232,9 +252,7 @@ export class ApiClient {
 }
 
 /** What the list reads of a page: its metadata. */
-interface ListPage {
-  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
-}
+type ListPage = Partial<ListHead>;
 
 /** A page asked for: its metadata as soon as its items begin, and its end. */
 interface PageRequest {
@@ -244,9 +262,13 @@ interface PageRequest {
 }
 
 /** The message of a Kubernetes Status body, when that is what came back. */
-function statusMessage(body: string): string | null {
+function statusMessage(body: Buffer, protobuf: boolean): string | null {
   try {
-    const status = JSON.parse(body) as { kind?: string; message?: string };
+    if (protobuf) {
+      const r = unwrap(body);
+      return protoStatusMessage(r, r.end) || null;
+    }
+    const status = JSON.parse(body.toString('utf8')) as { kind?: string; message?: string };
     return status.kind === 'Status' && status.message ? status.message : null;
   } catch {
     return null;

@@ -5,6 +5,7 @@ import type { ClusterIndex } from './index-store.js';
 import type { LabelSelector } from './label-selector.js';
 import { FINISHED_POD_PHASES, type RawObject, toNamespace, toPod, toService, toSlice } from './objects.js';
 import { PodIndex, PodList } from './pod-index.js';
+import { decodeEndpointSlice, decodeNamespace, decodePod, decodeService, type ProtoDecoder } from './proto-objects.js';
 
 /** An index entry: what the index holds in place of the API object. */
 export interface Entry {
@@ -26,6 +27,8 @@ export interface Resource {
   /** The API's fieldSelector for lists and watches (manifests: `convert` drops what it would). */
   readonly fieldSelector: string | null;
   convert(raw: RawObject, intern: Interner): Entry;
+  /** Reads one object of the kind from a list in Protocol Buffers, into the shape `convert` takes. */
+  readonly decode: ProtoDecoder;
   set(index: ClusterIndex, entry: Entry): void;
   remove(index: ClusterIndex, namespace: string, name: string): void;
   /** What the index holds of this kind, for a relist to find what it dropped (a kind with `replace` needs none). */
@@ -50,6 +53,7 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
   const out: Resource[] = [
     {
       kind: 'Service',
+      decode: decodeService,
       path: '/api/v1/services',
       selector: config.labels,
       fieldSelector: null,
@@ -63,6 +67,7 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
   if (!config.noEndpoints) {
     out.push({
       kind: 'EndpointSlice',
+      decode: (r, end) => decodeEndpointSlice(r, end, config.endpointPodNames),
       path: '/apis/discovery.k8s.io/v1/endpointslices',
       selector: config.labels,
       fieldSelector: null,
@@ -75,6 +80,7 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
   }
   out.push({
     kind: 'Namespace',
+      decode: decodeNamespace,
     path: '/api/v1/namespaces',
     selector: config.namespaceLabels,
     fieldSelector: null,
@@ -87,6 +93,7 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
   if (config.pods === 'verified') {
     out.push({
       kind: 'Pod',
+      decode: decodePod,
       path: '/api/v1/pods',
       selector: config.labels,
       // CoreDNS's: finished pods are not listed, and a watch sends DELETED for a pod that finishes.

@@ -104,7 +104,7 @@ class Informer {
     const label = resource.selector?.text;
     const field = resource.fieldSelector ?? undefined;
     const listEach = async (each: (entry: Entry) => void): Promise<string> => {
-      const resourceVersion = await api.list(resource.path, label ?? null, resource.fieldSelector, (raw) => each(convert(raw as RawObject)));
+      const resourceVersion = await api.list(resource.path, label ?? null, resource.fieldSelector, (raw) => each(convert(raw as RawObject)), resource.decode);
       this.recovered();
       return resourceVersion;
     };

@@ -7,6 +7,8 @@ import { Registry } from '@chaindns/core';
 import { KubeConfig } from '#client-node';
 import { ApiClient, HttpError } from '../src/api-client.js';
 import { kubernetesMetrics } from '../src/metrics.js';
+import { decodeService } from '../src/proto-objects.js';
+import { service, startFakeApiServer } from '../src/testing/index.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -91,4 +93,36 @@ test('a page that stalls fails the list at its deadline, though bytes kept comin
   await assert.rejects(api.list('/api/v1/services', null, null, () => {}), /GET \/api\/v1\/services\?limit=500: timed out after 600 ms/);
   const took = performance.now() - started;
   assert.ok(took >= 550 && took < 2000, `failed after ${Math.round(took)} ms`);
+});
+
+test('a list asks for Protocol Buffers and reads them; from a server without them it reads JSON, with the same items', async (t) => {
+  for (const protobuf of [true, false]) {
+    const server = await startFakeApiServer({ protobuf });
+    t.after(() => server.stop());
+    server.apply(...Array.from({ length: 1203 }, (_, i) => service(`ns-${i % 3}`, `svc-${i}`, { clusterIP: `10.0.${i >> 8}.${i & 255}`, ports: [{ name: 'http', port: 80 }] })));
+    const api = client(server.url);
+    t.after(() => api.close());
+    let decoded = 0;
+    const names: string[] = [];
+    const rv = await api.list('/api/v1/services', null, null, (raw) => names.push((raw as { metadata: { name: string } }).metadata.name), (r, end) => (decoded++, decodeService(r, end)));
+    assert.equal(rv, server.resourceVersion);
+    assert.equal(names.length, 1203);
+    assert.equal(new Set(names).size, 1203);
+    assert.equal(decoded, protobuf ? 1203 : 0);
+    const lists = server.requests.filter((r) => r.path === '/api/v1/services');
+    assert.equal(lists.length, 3);
+    for (const r of lists) assert.equal(r.accept, 'application/vnd.kubernetes.protobuf, application/json');
+  }
+});
+
+test("an error answered in Protocol Buffers fails the list with its Status's message", async (t) => {
+  const server = await startFakeApiServer();
+  t.after(() => server.stop());
+  const api = client(server.url);
+  t.after(() => api.close());
+  await assert.rejects(
+    api.list('/api/v1/nothings', null, null, () => {}, decodeService),
+    (err: unknown) => err instanceof HttpError && err.statusCode === 404 && /404 the server could not find the requested resource$/.test(err.message),
+  );
+  assert.equal(server.requests[0]!.accept, 'application/vnd.kubernetes.protobuf, application/json');
 });

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { type LabelSelector, matchesLabels, parseLabelSelector } from '../label-selector.js';
 import type { RawObject } from '../objects.js';
 import { type FieldSelector, matchesFields, parseFieldSelector } from './field-selector.js';
+import { encodeList, encodeObject, envelope } from './protobuf.js';
 
 export interface FakeApiServerOptions {
   /** Port on 127.0.0.1; default 0 (a free one, kept across stop/start). */
@@ -20,12 +21,21 @@ export interface FakeApiServerOptions {
   readonly goneAs?: 'event' | 'http';
   /** How often watches that allow bookmarks get one. Default 1000 ms. */
   readonly bookmarkIntervalMs?: number;
+  /**
+   * Lists and errors in Protocol Buffers for a request whose Accept header
+   * names them before JSON, as the API server answers for built-in kinds
+   * (watches stay JSON). false: JSON only, as for a kind that has none (a
+   * request that accepts nothing else gets 406). Default true.
+   */
+  readonly protobuf?: boolean;
 }
 
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly query: URLSearchParams;
+  /** The Accept header ('' when none). */
+  readonly accept: string;
 }
 
 interface ResourceType {
@@ -218,13 +228,17 @@ export class FakeApiServer {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams });
+    const accept = req.headers.accept ?? '';
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, accept });
+    const encoding = negotiate(accept, this.options.protobuf !== false);
+    if (encoding === null) return replyIn('json', res, 406, status(406, 'NotAcceptable', `only the following media types are accepted: application/json`));
+    const reply = (code: number, body: Record<string, unknown>): void => replyIn(encoding, res, code, body);
     if (this.token && req.headers.authorization !== `Bearer ${this.token}`) {
-      return reply(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+      return reply(401, status(401, 'Unauthorized', 'Unauthorized'));
     }
-    if (url.pathname === '/version') return reply(res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.0' });
+    if (url.pathname === '/version') return replyIn('json', res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.0' });
     const route = this.route(url.pathname);
-    if (!route || req.method !== 'GET') return reply(res, 404, status(404, 'NotFound', `the server could not find the requested resource`));
+    if (!route || req.method !== 'GET') return reply(404, status(404, 'NotFound', `the server could not find the requested resource`));
     const labelText = url.searchParams.get('labelSelector');
     const fieldText = url.searchParams.get('fieldSelector');
     let scope: Scope;
@@ -232,13 +246,13 @@ export class FakeApiServer {
       const labels = labelText ? parseLabelSelector(labelText) : null;
       scope = { namespace: route.namespace, labels, fields: fieldText ? parseFieldSelector(fieldText, route.type.kind) : null };
     } catch (err) {
-      return reply(res, 400, status(400, 'BadRequest', `unable to parse requirement: ${(err as Error).message}`));
+      return reply(400, status(400, 'BadRequest', `unable to parse requirement: ${(err as Error).message}`));
     }
     const watch = url.searchParams.get('watch');
     if (watch === 'true' || watch === '1') return this.watch(route.type, scope, url.searchParams, res);
     const rvParam = url.searchParams.get('resourceVersion');
-    if (rvParam && rvParam !== '0' && Number(rvParam) < this.oldest) return reply(res, 410, goneStatus(`too old resource version: ${rvParam} (${this.rv})`));
-    return this.list(route.type, scope, url.searchParams, res);
+    if (rvParam && rvParam !== '0' && Number(rvParam) < this.oldest) return reply(410, goneStatus(`too old resource version: ${rvParam} (${this.rv})`));
+    return this.list(route.type, scope, url.searchParams, res, encoding);
   }
 
   private route(path: string): { type: ResourceType; namespace: string | null } | null {
@@ -252,12 +266,12 @@ export class FakeApiServer {
 
   private readonly snapshots = new Map<string, { rv: number; items: RawObject[] }>();
 
-  private list(type: ResourceType, scope: Scope, query: URLSearchParams, res: http.ServerResponse): void {
+  private list(type: ResourceType, scope: Scope, query: URLSearchParams, res: http.ServerResponse, encoding: Encoding): void {
     const token = query.get('continue');
     let snapshot: { rv: number; items: RawObject[] };
     if (token) {
       const known = this.snapshots.get(token);
-      if (!known || known.rv < this.oldest) return reply(res, 410, goneStatus('The provided continue parameter is too old to display a consistent list result.'));
+      if (!known || known.rv < this.oldest) return replyIn(encoding, res, 410, goneStatus('The provided continue parameter is too old to display a consistent list result.'));
       snapshot = known;
       this.snapshots.delete(token);
     } else {
@@ -276,7 +290,12 @@ export class FakeApiServer {
       this.snapshots.set(next, { rv: snapshot.rv, items: rest });
       metadata.continue = next;
     }
-    reply(res, 200, { kind: `${type.kind}List`, apiVersion: type.apiVersion, metadata, items: page.map(({ kind: _k, apiVersion: _a, ...item }) => item) });
+    if (encoding === 'protobuf') {
+      res.writeHead(200, { 'Content-Type': PROTOBUF });
+      res.end(envelope(type.apiVersion, `${type.kind}List`, encodeList(metadata, page.map((o) => encodeObject(type.kind, o)))));
+      return;
+    }
+    replyIn('json', res, 200, { kind: `${type.kind}List`, apiVersion: type.apiVersion, metadata, items: page.map(({ kind: _k, apiVersion: _a, ...item }) => item) });
   }
 
   private watch(type: ResourceType, scope: Scope, query: URLSearchParams, res: http.ServerResponse): void {
@@ -284,7 +303,7 @@ export class FakeApiServer {
     const fresh = from === '' || from === '0';
     if (!fresh && Number(from) < this.oldest) {
       const gone = goneStatus(`too old resource version: ${from} (${this.rv})`);
-      if (this.options.goneAs === 'http') return reply(res, 410, gone);
+      if (this.options.goneAs === 'http') return replyIn('json', res, 410, gone);
       res.writeHead(200, { 'Content-Type': 'application/json' });
       send(res, { type: 'ERROR', object: gone });
       res.end();
@@ -337,7 +356,27 @@ function send(res: http.ServerResponse, event: unknown): void {
   if (!res.writableEnded) res.write(`${JSON.stringify(event)}\n`);
 }
 
-function reply(res: http.ServerResponse, code: number, body: unknown): void {
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+type Encoding = 'json' | 'protobuf';
+
+/** The first media type of `accept` the server writes (any order of preference, as the header gives it); null: none. */
+function negotiate(accept: string, protobuf: boolean): Encoding | null {
+  if (!accept.trim()) return 'json';
+  for (const part of accept.split(',')) {
+    const type = part.split(';')[0]!.trim().toLowerCase();
+    if (type === PROTOBUF && protobuf) return 'protobuf';
+    if (type === 'application/json' || type === '*/*' || type === 'application/*') return 'json';
+  }
+  return null;
+}
+
+/** A body that is not a list: a Status, in the encoding asked for. */
+function replyIn(encoding: Encoding, res: http.ServerResponse, code: number, body: Record<string, unknown>): void {
+  if (encoding === 'protobuf') {
+    res.writeHead(code, { 'Content-Type': PROTOBUF });
+    res.end(envelope(String(body.apiVersion), String(body.kind), encodeObject(String(body.kind), body)));
+    return;
+  }
   res.writeHead(code, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
 }

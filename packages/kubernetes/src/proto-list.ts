@@ -1,0 +1,184 @@
+import type { ProtoDecoder } from './proto-objects.js';
+import { key, ProtoError, ProtoReader } from './protobuf.js';
+
+/** What the API server's Protocol Buffers bodies begin with, before the runtime.Unknown envelope. */
+const MAGIC = Buffer.from('k8s\0', 'latin1');
+
+/** What a list page tells besides its items. */
+export interface ListHead {
+  readonly metadata: { resourceVersion?: string; continue?: string };
+}
+
+/**
+ * A list page in Protocol Buffers (`application/vnd.kubernetes.protobuf`),
+ * read as it streams in, as ListPageReader reads JSON: each item is decoded
+ * as soon as its last byte has come, and the list's metadata (the next
+ * page's `continue` token; the API server writes it first) is handed over
+ * as soon as it has come.
+ *
+ * The body is `k8s\0` and a runtime.Unknown (typeMeta 1, raw 2), whose raw
+ * bytes are the list: metadata 1 (ListMeta: resourceVersion 2, continue 3),
+ * then items 2, each length-delimited. So every unit this reads announces
+ * its length first: it waits until that many bytes have come and decodes
+ * them in place; only a unit cut by a chunk's end is copied.
+ */
+export class ProtoListReader {
+  /** Bytes not read yet (the start of a unit cut by a chunk's end), and chunks held until a unit is whole. */
+  private held: Buffer[] = [];
+  private heldLength = 0;
+  /** Bytes needed before reading on: the unit cut by the last chunk's end. */
+  private need = MAGIC.length;
+  /** Where the list's bytes end, counted from the body's first byte, once known. */
+  private listEnd = -1;
+  /** Bytes of the body already consumed, before `held`. */
+  private consumed = 0;
+  private state: 'magic' | 'envelope' | 'list' | 'after' = 'magic';
+  private head: ListHead | null = null;
+  private sent = false;
+
+  constructor(
+    private readonly decode: ProtoDecoder,
+    private readonly each: (item: unknown) => void,
+    /** Called once with the list's metadata, as soon as it has come. */
+    private readonly onHead: (page: ListHead) => void,
+  ) {}
+
+  /** Reads the next chunk of the body. Throws ProtoError on bytes that are not such a list. */
+  push(chunk: Buffer): void {
+    this.held.push(chunk);
+    this.heldLength += chunk.length;
+    if (this.heldLength < this.need) return;
+    const buf = this.held.length === 1 ? chunk : Buffer.concat(this.held, this.heldLength);
+    const used = this.read(buf);
+    this.consumed += used;
+    this.held = used < buf.length ? [buf.subarray(used)] : [];
+    this.heldLength = buf.length - used;
+  }
+
+  /** After the body's last byte: the list's metadata. */
+  end(): ListHead {
+    if (this.state === 'magic' || this.state === 'envelope' || (this.state === 'list' && this.heldLength > 0)) {
+      throw new ProtoError(this.consumed + this.heldLength, 'the body ends inside the list');
+    }
+    return this.sendHead();
+  }
+
+  /** Reads every whole unit in `buf`; returns how many bytes it read. */
+  private read(buf: Buffer): number {
+    const r = new ProtoReader(buf, 0, buf.length);
+    this.need = 1;
+    for (;;) {
+      const start = r.pos;
+      if (this.state === 'magic') {
+        if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new ProtoError(0, 'the body does not begin with the k8s magic bytes');
+        r.pos = MAGIC.length;
+        this.state = 'envelope';
+        continue;
+      }
+      if (this.state === 'after') return buf.length;
+      if (this.state === 'list' && this.consumed + start === this.listEnd) {
+        this.state = 'after';
+        continue;
+      }
+      // A key and a length: two varints of at most 10 bytes each.
+      const header = headerOf(r);
+      // Not all of it yet: ask again when a byte more has come.
+      if (header === null) return this.wait(start, buf.length - start + 1);
+      const [k, bodyStart, length] = header;
+      if (this.state === 'envelope') {
+        if (k === key(2, 2)) {
+          // The list itself: read into it as it comes.
+          this.listEnd = this.consumed + bodyStart + length;
+          this.state = 'list';
+          r.pos = bodyStart;
+          continue;
+        }
+      }
+      const end = bodyStart + length;
+      if (this.state === 'list' && this.consumed + end > this.listEnd) throw new ProtoError(this.consumed + start, 'an item runs past the end of its list');
+      if (end > buf.length) return this.wait(start, end - start);
+      r.pos = bodyStart;
+      r.end = end;
+      if (this.state === 'list' && k === key(1, 2)) this.listMeta(r, end);
+      else if (this.state === 'list' && k === key(2, 2)) {
+        // The metadata comes first; a list without any still has one, empty, before its items.
+        this.sendHead();
+        this.each(this.decode(r, end));
+      }
+      r.pos = end;
+      r.end = buf.length;
+    }
+  }
+
+  /** Keeps the bytes from `start` until `need` of them have come. */
+  private wait(start: number, need: number): number {
+    this.need = need;
+    return start;
+  }
+
+  /** ListMeta: resourceVersion 2, continue 3. */
+  private listMeta(r: ProtoReader, end: number): void {
+    const metadata: ListHead['metadata'] = {};
+    while (r.pos < end) {
+      const k = r.varint();
+      if (k === key(2, 2)) metadata.resourceVersion = r.string();
+      else if (k === key(3, 2)) metadata.continue = r.string();
+      else r.skip(k);
+    }
+    this.head = { metadata };
+    this.sendHead();
+  }
+
+  private sendHead(): ListHead {
+    const head = (this.head ??= { metadata: {} });
+    if (!this.sent) {
+      this.sent = true;
+      this.onHead(head);
+    }
+    return head;
+  }
+}
+
+/**
+ * A field's key, where its bytes start, and their length (0 for a varint,
+ * read whole); null when the header has not all come.
+ */
+function headerOf(r: ProtoReader): [number, number, number] | null {
+  const k = varintAt(r.buf, r.pos, r.end);
+  if (k === null) return null;
+  const wireType = k[0] & 7;
+  if (wireType !== 0 && wireType !== 2) throw new ProtoError(r.pos, `a field of wire type ${wireType} where the API writes a message or a number`);
+  const v = varintAt(r.buf, k[1], r.end);
+  if (v === null) return null;
+  return wireType === 2 ? [k[0], v[1], v[0]] : [k[0], v[1], 0];
+}
+
+/** The varint at `pos` and the position after it; null when it runs past `max` (not all of it has come). */
+function varintAt(buf: Buffer, pos: number, max: number): [number, number] | null {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 10; i++) {
+    if (pos >= max) return null;
+    const byte = buf[pos++]!;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return [value, pos];
+    scale *= 0x80;
+  }
+  throw new ProtoError(pos, 'a varint of more than 10 bytes');
+}
+
+/** The message inside a whole body's envelope (an error's Status): its bounds in `buf`. */
+export function unwrap(buf: Buffer): ProtoReader {
+  if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new ProtoError(0, 'the body does not begin with the k8s magic bytes');
+  const r = new ProtoReader(buf, MAGIC.length, buf.length);
+  while (r.pos < r.end) {
+    const k = r.varint();
+    if (k !== key(2, 2)) {
+      r.skip(k);
+      continue;
+    }
+    r.end = r.delimited();
+    return r;
+  }
+  throw new ProtoError(buf.length, 'the envelope holds no message');
+}

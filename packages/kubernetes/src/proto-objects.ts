@@ -1,0 +1,277 @@
+import { type RawEndpointSlice, type RawMeta, type RawObject, type RawPod, type RawService, TRIGGER_TIME_ANNOTATION } from './objects.js';
+import { key, ProtoReader } from './protobuf.js';
+
+/**
+ * The API's objects from their Protocol Buffers encoding (k8s.io/api's
+ * generated.proto: core/v1, discovery/v1, and apimachinery's meta/v1), into
+ * the same shapes as their JSON, with only the fields `objects.ts` reads:
+ * the conversion to index entries is then one code for both encodings.
+ */
+
+/** Decodes one object of a kind: the message from `r.pos` to `end`. */
+export type ProtoDecoder = (r: ProtoReader, end: number) => RawObject;
+
+const LEN = 2;
+const VARINT = 0;
+
+/** meta/v1 ObjectMeta: name 1, namespace 3, resourceVersion 6, deletionTimestamp 9, labels 11, annotations 12. */
+function objectMeta(r: ProtoReader, end: number): RawMeta {
+  const meta: RawMeta = {};
+  while (r.pos < end) {
+    const k = r.varint();
+    switch (k) {
+      case key(1, LEN):
+        meta.name = r.string();
+        break;
+      case key(3, LEN):
+        meta.namespace = r.string();
+        break;
+      case key(6, LEN):
+        meta.resourceVersion = r.string();
+        break;
+      case key(9, LEN):
+        meta.deletionTimestamp = time(r, r.delimited());
+        break;
+      case key(11, LEN):
+        mapEntry(r, r.delimited(), (meta.labels ??= {}), null);
+        break;
+      case key(12, LEN):
+        // Only the one annotation the plugin reads: others (kubectl's last-applied-configuration) can be large.
+        mapEntry(r, r.delimited(), (meta.annotations ??= {}), TRIGGER_TIME_ANNOTATION);
+        break;
+      default:
+        r.skip(k);
+    }
+  }
+  return meta;
+}
+
+/** A map<string, string> entry (key 1, value 2) into `into`; with `only`, other keys' values are skipped. */
+function mapEntry(r: ProtoReader, end: number, into: Record<string, string>, only: string | null): void {
+  let name = '';
+  let value = '';
+  while (r.pos < end) {
+    const k = r.varint();
+    if (k === key(1, LEN)) name = r.string();
+    else if (k === key(2, LEN) && (only === null || name === only)) value = r.string();
+    else r.skip(k);
+  }
+  if (only === null || name === only) into[name] = value;
+}
+
+/** meta/v1 Time (seconds 1, nanos 2) as the JSON writes it, RFC 3339 in whole seconds. */
+function time(r: ProtoReader, end: number): string {
+  let seconds = 0;
+  while (r.pos < end) {
+    const k = r.varint();
+    if (k === key(1, VARINT)) seconds = r.varint();
+    else r.skip(k);
+  }
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** A repeated string field's next value, appended. */
+function pushString(r: ProtoReader, list: string[] | null | undefined): string[] {
+  const out = list ?? [];
+  out.push(r.string());
+  return out;
+}
+
+/** core/v1 ServicePort and discovery/v1 EndpointPort: name 1, protocol 2, port 3. */
+function port(r: ProtoReader, end: number): { name?: string; protocol?: string; port?: number } {
+  const p: { name?: string; protocol?: string; port?: number } = {};
+  while (r.pos < end) {
+    const k = r.varint();
+    if (k === key(1, LEN)) p.name = r.string();
+    else if (k === key(2, LEN)) p.protocol = r.string();
+    else if (k === key(3, VARINT)) p.port = r.int32();
+    else r.skip(k);
+  }
+  return p;
+}
+
+/** Reads a message's fields until `end`, each handed to `field` (which skips those it does not read). */
+function fields(r: ProtoReader, end: number, field: (k: number) => void): void {
+  while (r.pos < end) field(r.varint());
+}
+
+/** core/v1 Service: metadata 1, spec 2, status 3. */
+export const decodeService: ProtoDecoder = (r, end) => {
+  const svc: RawService = {};
+  fields(r, end, (k) => {
+    if (k === key(1, LEN)) svc.metadata = objectMeta(r, r.delimited());
+    else if (k === key(2, LEN)) svc.spec = serviceSpec(r, r.delimited());
+    else if (k === key(3, LEN)) svc.status = serviceStatus(r, r.delimited());
+    else r.skip(k);
+  });
+  return svc;
+};
+
+/** ServiceSpec: ports 1, clusterIP 3, type 4, externalIPs 5, externalName 10, publishNotReadyAddresses 13, clusterIPs 18. */
+function serviceSpec(r: ProtoReader, end: number): NonNullable<RawService['spec']> {
+  const spec: NonNullable<RawService['spec']> = {};
+  fields(r, end, (k) => {
+    switch (k) {
+      case key(1, LEN):
+        (spec.ports ??= []).push(port(r, r.delimited()));
+        break;
+      case key(3, LEN):
+        spec.clusterIP = r.string();
+        break;
+      case key(4, LEN):
+        spec.type = r.string();
+        break;
+      case key(5, LEN):
+        spec.externalIPs = pushString(r, spec.externalIPs);
+        break;
+      case key(10, LEN):
+        spec.externalName = r.string();
+        break;
+      case key(13, VARINT):
+        spec.publishNotReadyAddresses = r.bool();
+        break;
+      case key(18, LEN):
+        spec.clusterIPs = pushString(r, spec.clusterIPs);
+        break;
+      default:
+        r.skip(k);
+    }
+  });
+  return spec;
+}
+
+/** ServiceStatus: loadBalancer 1 (LoadBalancerStatus: ingress 1 (LoadBalancerIngress: ip 1, hostname 2)). */
+function serviceStatus(r: ProtoReader, end: number): NonNullable<RawService['status']> {
+  const ingress: { ip?: string; hostname?: string }[] = [];
+  fields(r, end, (k) => {
+    if (k !== key(1, LEN)) return r.skip(k);
+    fields(r, r.delimited(), (k2) => {
+      if (k2 !== key(1, LEN)) return r.skip(k2);
+      const lb: { ip?: string; hostname?: string } = {};
+      fields(r, r.delimited(), (k3) => {
+        if (k3 === key(1, LEN)) lb.ip = r.string();
+        else if (k3 === key(2, LEN)) lb.hostname = r.string();
+        else r.skip(k3);
+      });
+      ingress.push(lb);
+    });
+  });
+  return { loadBalancer: { ingress } };
+}
+
+type RawEndpoint = NonNullable<RawEndpointSlice['endpoints']>[number];
+
+/**
+ * discovery/v1 EndpointSlice: metadata 1, endpoints 2, ports 3, addressType 4.
+ * The endpoints' pod names (targetRef) are read only for `podNames` (endpoint_pod_names).
+ */
+export function decodeEndpointSlice(r: ProtoReader, end: number, podNames = true): RawObject {
+  const endpoints: RawEndpoint[] = [];
+  const ports: NonNullable<RawEndpointSlice['ports']> = [];
+  const slice: RawEndpointSlice = { endpoints, ports };
+  while (r.pos < end) {
+    const k = r.varint();
+    switch (k) {
+      case key(1, LEN):
+        slice.metadata = objectMeta(r, r.delimited());
+        break;
+      case key(2, LEN):
+        endpoints.push(endpoint(r, r.delimited(), podNames));
+        break;
+      case key(3, LEN):
+        ports.push(port(r, r.delimited()));
+        break;
+      case key(4, LEN):
+        slice.addressType = r.string();
+        break;
+      default:
+        r.skip(k);
+    }
+  }
+  return slice;
+}
+
+/** Endpoint: addresses 1, conditions 2 (ready 1), hostname 3, targetRef 4 (ObjectReference: name 3). */
+function endpoint(r: ProtoReader, end: number, podNames: boolean): RawEndpoint {
+  const addresses: string[] = [];
+  const ep: RawEndpoint = { addresses };
+  while (r.pos < end) {
+    const k = r.varint();
+    switch (k) {
+      case key(1, LEN):
+        addresses.push(r.string());
+        break;
+      case key(2, LEN):
+        for (const conditionsEnd = r.delimited(); r.pos < conditionsEnd; ) {
+          const k2 = r.varint();
+          if (k2 === key(1, VARINT)) ep.conditions = { ready: r.bool() };
+          else r.skip(k2);
+        }
+        break;
+      case key(3, LEN):
+        ep.hostname = r.string();
+        break;
+      case key(4, LEN):
+        if (!podNames) {
+          r.skip(k);
+          break;
+        }
+        for (const refEnd = r.delimited(); r.pos < refEnd; ) {
+          const k2 = r.varint();
+          if (k2 === key(3, LEN)) ep.targetRef = { name: r.string() };
+          else r.skip(k2);
+        }
+        break;
+      default:
+        r.skip(k);
+    }
+  }
+  return ep;
+}
+
+/** core/v1 Namespace: metadata 1. */
+export const decodeNamespace: ProtoDecoder = (r, end) => {
+  const ns: RawObject = {};
+  fields(r, end, (k) => {
+    if (k === key(1, LEN)) ns.metadata = objectMeta(r, r.delimited());
+    else r.skip(k);
+  });
+  return ns;
+};
+
+/** core/v1 Pod: metadata 1, status 3 (PodStatus: phase 1, podIP 6, podIPs 12 (PodIP: ip 1)). */
+export const decodePod: ProtoDecoder = (r, end) => {
+  const pod: RawPod = {};
+  fields(r, end, (k) => {
+    if (k === key(1, LEN)) pod.metadata = objectMeta(r, r.delimited());
+    else if (k !== key(3, LEN)) r.skip(k);
+    else {
+      const status: NonNullable<RawPod['status']> & { podIPs: { ip?: string }[] } = { podIPs: [] };
+      fields(r, r.delimited(), (k2) => {
+        if (k2 === key(1, LEN)) status.phase = r.string();
+        else if (k2 === key(6, LEN)) status.podIP = r.string();
+        else if (k2 !== key(12, LEN)) r.skip(k2);
+        else {
+          const ip: { ip?: string } = {};
+          fields(r, r.delimited(), (k3) => {
+            if (k3 === key(1, LEN)) ip.ip = r.string();
+            else r.skip(k3);
+          });
+          status.podIPs.push(ip);
+        }
+      });
+      pod.status = status;
+    }
+  });
+  return pod;
+};
+
+/** meta/v1 Status's message (3), what an error response carries. */
+export function statusMessage(r: ProtoReader, end: number): string {
+  let message = '';
+  fields(r, end, (k) => {
+    if (k === key(3, LEN)) message = r.string();
+    else r.skip(k);
+  });
+  return message;
+}

@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import protobuf from 'protobufjs';
+import { Interner } from '../src/entries.js';
+import { type RawObject, toNamespace, toPod, toService, toSlice } from '../src/objects.js';
+import { type ListHead, ProtoListReader, unwrap } from '../src/proto-list.js';
+import { decodeEndpointSlice, decodeNamespace, decodePod, decodeService, type ProtoDecoder, statusMessage } from '../src/proto-objects.js';
+import { ProtoError, ProtoReader } from '../src/protobuf.js';
+import { endpointSlice, namespace, pod, service } from '../src/testing/fixtures.js';
+import { encodeList, encodeObject, envelope } from '../src/testing/protobuf.js';
+
+/**
+ * The messages as k8s.io/api and k8s.io/apimachinery define them (core/v1, discovery/v1 and
+ * meta/v1 generated.proto: the same field numbers), for an encoder and decoder that are not ours.
+ * Fields the plugin never reads (uid, creationTimestamp, managedFields, the whole PodSpec) are
+ * here so that the objects carry them, as a real API server's do.
+ */
+const PROTO = `
+syntax = "proto2";
+package k8s;
+message Time { optional int64 seconds = 1; optional int32 nanos = 2; }
+message FieldsV1 { optional bytes Raw = 1; }
+message ManagedFieldsEntry { optional string manager = 1; optional string operation = 2; optional string apiVersion = 3; optional Time time = 4; optional string fieldsType = 6; optional FieldsV1 fieldsV1 = 7; }
+message OwnerReference { optional string kind = 1; optional string name = 3; optional string uid = 4; optional string apiVersion = 5; optional bool controller = 6; }
+message ObjectMeta {
+  optional string name = 1; optional string generateName = 2; optional string namespace = 3; optional string uid = 5;
+  optional string resourceVersion = 6; optional int64 generation = 7; optional Time creationTimestamp = 8; optional Time deletionTimestamp = 9;
+  map<string, string> labels = 11; map<string, string> annotations = 12; repeated OwnerReference ownerReferences = 13;
+  repeated string finalizers = 14; repeated ManagedFieldsEntry managedFields = 17;
+}
+message ListMeta { optional string selfLink = 1; optional string resourceVersion = 2; optional string continue = 3; optional int64 remainingItemCount = 4; }
+message ServicePort { optional string name = 1; optional string protocol = 2; optional int32 port = 3; optional int32 nodePort = 5; optional string appProtocol = 6; }
+message ServiceSpec {
+  repeated ServicePort ports = 1; map<string, string> selector = 2; optional string clusterIP = 3; optional string type = 4;
+  repeated string externalIPs = 5; optional string sessionAffinity = 7; optional string externalName = 10;
+  optional bool publishNotReadyAddresses = 13; optional string ipFamilyPolicy = 17; repeated string clusterIPs = 18; repeated string ipFamilies = 19;
+  optional string internalTrafficPolicy = 22;
+}
+message LoadBalancerIngress { optional string ip = 1; optional string hostname = 2; optional string ipMode = 3; }
+message LoadBalancerStatus { repeated LoadBalancerIngress ingress = 1; }
+message ServiceStatus { optional LoadBalancerStatus loadBalancer = 1; }
+message Service { optional ObjectMeta metadata = 1; optional ServiceSpec spec = 2; optional ServiceStatus status = 3; }
+message EndpointConditions { optional bool ready = 1; optional bool serving = 2; optional bool terminating = 3; }
+message ObjectReference { optional string kind = 1; optional string namespace = 2; optional string name = 3; optional string uid = 4; optional string apiVersion = 5; optional string resourceVersion = 6; }
+message Endpoint {
+  repeated string addresses = 1; optional EndpointConditions conditions = 2; optional string hostname = 3;
+  optional ObjectReference targetRef = 4; optional string nodeName = 6; optional string zone = 7;
+}
+message EndpointPort { optional string name = 1; optional string protocol = 2; optional int32 port = 3; optional string appProtocol = 4; }
+message EndpointSlice { optional ObjectMeta metadata = 1; optional string addressType = 4; repeated Endpoint endpoints = 2; repeated EndpointPort ports = 3; }
+message NamespaceStatus { optional string phase = 1; }
+message Namespace { optional ObjectMeta metadata = 1; optional NamespaceStatus status = 3; }
+message PodSpec { optional string nodeName = 10; optional bool hostNetwork = 11; }
+message PodIP { optional string ip = 1; }
+message PodStatus { optional string phase = 1; optional string hostIP = 5; optional string podIP = 6; repeated PodIP podIPs = 12; }
+message Pod { optional ObjectMeta metadata = 1; optional PodSpec spec = 2; optional PodStatus status = 3; }
+message Status { optional ListMeta metadata = 1; optional string status = 2; optional string message = 3; optional string reason = 4; optional int32 code = 6; }
+message TypeMeta { optional string apiVersion = 1; optional string kind = 2; }
+message Unknown { optional TypeMeta typeMeta = 1; optional bytes raw = 2; optional string contentEncoding = 3; optional string contentType = 4; }
+message ServiceList { optional ListMeta metadata = 1; repeated Service items = 2; }
+`;
+const root = protobuf.parse(PROTO, { keepCase: true }).root;
+const type = (name: string): protobuf.Type => root.lookupType(`k8s.${name}`);
+
+/** A JSON object as protobufjs takes it: times as Time messages. */
+function protoShape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(protoShape);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (/Timestamp$|^time$/.test(k) && typeof v === 'string') out[k] = { seconds: Math.floor(Date.parse(v) / 1000) };
+    else if (k === 'fieldsV1') out[k] = { Raw: Buffer.from(JSON.stringify(v)) };
+    else out[k] = protoShape(v);
+  }
+  return out;
+}
+
+/** A JSON object without its empty arrays, which Protocol Buffers cannot tell from absent ones. */
+function withoutEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmpty);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (Array.isArray(v) && v.length === 0 ? [] : [[k, withoutEmpty(v)]])));
+}
+
+/** What a real API server adds to every object: metadata the plugin does not read. */
+function asServed<T extends RawObject>(obj: T): T {
+  const metadata = {
+    ...obj.metadata,
+    uid: '6c2f1e0a-5b1d-4c1e-9a55-0d7c1a2b3c4d',
+    resourceVersion: obj.metadata?.resourceVersion ?? '12345',
+    creationTimestamp: '2026-01-02T03:04:05Z',
+    generation: 3,
+    annotations: { ...obj.metadata?.annotations, 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(obj).repeat(20) },
+    managedFields: [{ manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', time: '2026-01-02T03:04:05Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': {} } } }],
+  };
+  return { ...obj, metadata };
+}
+
+function protobufjsEncode(kind: string, obj: RawObject): Buffer {
+  const { apiVersion: _a, kind: _k, ...fields } = obj as Record<string, unknown>;
+  const t = type(kind);
+  return Buffer.from(t.encode(t.fromObject(protoShape(fields) as Record<string, unknown>)).finish());
+}
+
+const decode = (decoder: ProtoDecoder, buf: Buffer): RawObject => decoder(new ProtoReader(buf, 0, buf.length), buf.length);
+
+const SERVICES = [
+  service('ns', 'plain', { clusterIP: '10.0.0.1', ports: [{ name: 'http', port: 80 }, { name: 'DNS', port: 53, protocol: 'UDP' }] }),
+  service('ns', 'dual', { clusterIP: ['10.0.0.2', 'fd00::2'], ports: [{ port: 443 }], labels: { app: 'web', tier: 'front' } }),
+  service('ns', 'headless', { clusterIP: 'None', publishNotReadyAddresses: true }),
+  service('ns', 'ext', { externalName: 'Example.COM.' }),
+  service('ns', 'lb', { type: 'LoadBalancer', clusterIP: '10.0.0.3', externalIPs: ['192.0.2.1', '192.0.2.2'], loadBalancer: [{ ip: '192.0.2.1' }, { ip: '192.0.2.9' }, { hostname: 'LB.example.' }] }),
+  // A negative port (no API server allows one) is written as ten bytes: it still reads as what it was.
+  { ...service('ns', 'odd', { clusterIP: '10.0.0.4' }), spec: { clusterIP: '10.0.0.4', ports: [{ name: 'x', port: -1, protocol: 'TCP' }] } },
+];
+const SLICES = [
+  endpointSlice('ns', 'web-abc', 'web', {
+    endpoints: [{ ip: '10.1.0.1', hostname: 'Host-1', pod: 'Web-7d4b9-x', node: 'node-1' }, { ip: ['10.1.0.2', '10.1.0.3'], ready: false }, { ip: '10.1.0.4', ready: true }],
+    ports: [{ name: 'http', port: 80 }],
+    triggerTime: new Date('2026-03-04T05:06:07Z'),
+  }),
+  endpointSlice('ns', 'web-v6', 'web', { endpoints: [{ ip: 'fd00::1:2' }], addressType: 'IPv6', labels: { extra: 'yes' } }),
+  endpointSlice('ns', 'fqdn', 'ext', { endpoints: [{ ip: 'example.com' }], addressType: 'FQDN' }),
+  endpointSlice('ns', 'empty', 'none', { endpoints: [] }),
+];
+const PODS = [pod('ns', 'running', ['10.2.0.1', 'fd00::2:1']), pod('ns', 'leaving', ['10.2.0.2'], { terminating: true }), pod('ns', 'done', ['10.2.0.3'], { phase: 'Succeeded' }), pod('ns', 'pending', [])];
+const NAMESPACES = [namespace('ns'), namespace('labelled', { team: 'dns' })];
+
+const CASES: [string, RawObject[], ProtoDecoder, (raw: RawObject, intern: Interner) => unknown][] = [
+  ['Service', SERVICES, decodeService, (raw, intern) => toService(raw, intern)],
+  ['EndpointSlice', SLICES, decodeEndpointSlice, (raw, intern) => toSlice(raw, intern)],
+  ['Pod', PODS, decodePod, (raw, intern) => toPod(raw, intern)],
+  ['Namespace', NAMESPACES, decodeNamespace, (raw) => toNamespace(raw)],
+];
+
+test('each kind read from Protocol Buffers written by protobufjs becomes the entry its JSON becomes', () => {
+  for (const [kind, objects, decoder, convert] of CASES) {
+    for (const obj of objects) {
+      const served = asServed(obj);
+      const fromProto = convert(decode(decoder, protobufjsEncode(kind, served)), new Interner());
+      assert.deepEqual(fromProto, convert(served, new Interner()), `${kind} ${obj.metadata?.name}`);
+    }
+  }
+});
+
+test('what the plugin does not read is skipped: the large annotation, managedFields, the PodSpec', () => {
+  const served = asServed(SLICES[0]!);
+  const raw = decode(decodeEndpointSlice, protobufjsEncode('EndpointSlice', served));
+  assert.deepEqual(Object.keys(raw.metadata!.annotations!), ['endpoints.kubernetes.io/last-change-trigger-time']);
+  assert.equal(Object.keys(raw.metadata!).includes('managedFields'), false);
+});
+
+test("the stand-in API server's encoding, read by protobufjs, is the object's JSON", () => {
+  for (const [kind, objects] of CASES) {
+    for (const obj of objects) {
+      const { apiVersion: _a, kind: _k, ...fields } = obj as Record<string, unknown>;
+      const back = type(kind).toObject(type(kind).decode(encodeObject(kind, obj)), { longs: Number, defaults: false });
+      assert.deepEqual(back, protoShape(withoutEmpty(fields)), `${kind} ${obj.metadata?.name}`);
+    }
+  }
+});
+
+/** Reads a list body in chunks of `size` bytes: the items' names, and how many items had come when the head was handed over. */
+function readList(body: Buffer, size: number): { names: string[]; head: ListHead | null; headAfter: number; end: ListHead } {
+  const names: string[] = [];
+  let head: ListHead | null = null;
+  let headAfter = -1;
+  const reader = new ProtoListReader(
+    decodeService,
+    (item) => names.push((item as RawObject).metadata?.name ?? ''),
+    (h) => {
+      head = h;
+      headAfter = names.length;
+    },
+  );
+  for (let i = 0; i < body.length; i += size) reader.push(body.subarray(i, i + size));
+  return { names, head, headAfter, end: reader.end() };
+}
+
+const listBody = (n: number, metadata: Record<string, string> = { resourceVersion: '77', continue: 'next-page' }): Buffer =>
+  envelope('v1', 'ServiceList', encodeList(metadata, Array.from({ length: n }, (_, i) => encodeObject('Service', asServed(SERVICES[i % SERVICES.length]!)))));
+
+test('a list page: every item in order, and its metadata before the first item, at every chunk size down to one byte', () => {
+  const body = listBody(12);
+  const whole = readList(body, body.length);
+  assert.equal(whole.names.length, 12);
+  assert.deepEqual(whole.head, { metadata: { resourceVersion: '77', continue: 'next-page' } });
+  for (const size of [1, 2, 3, 7, 64, 1000, 4096]) {
+    const got = readList(body, size);
+    assert.deepEqual(got.names, whole.names, `chunks of ${size}`);
+    assert.equal(got.headAfter, 0, `chunks of ${size}`);
+    assert.deepEqual(got.end, whole.head);
+  }
+  // protobufjs reads the same body as a ServiceList in a runtime.Unknown.
+  const unknown = type('Unknown').toObject(type('Unknown').decode(body.subarray(4))) as { typeMeta: unknown; raw: Uint8Array };
+  assert.deepEqual(unknown.typeMeta, { apiVersion: 'v1', kind: 'ServiceList' });
+  assert.equal((type('ServiceList').toObject(type('ServiceList').decode(unknown.raw)) as { items: unknown[] }).items.length, 12);
+});
+
+test('an empty list, and one without metadata, hand over an empty head once', () => {
+  assert.deepEqual(readList(listBody(0, { resourceVersion: '5' }), 3).end, { metadata: { resourceVersion: '5' } });
+  const bare = envelope('v1', 'ServiceList', Buffer.concat([Buffer.from([0x12, 0])]));
+  const got = readList(bare, 1);
+  assert.deepEqual(got.names, ['']);
+  assert.deepEqual(got.end, { metadata: {} });
+});
+
+test('a body that is not such a list is a ProtoError: no magic, cut short, an item past its list, a bad varint', () => {
+  const body = listBody(3);
+  const cases: [string, Buffer][] = [
+    ['JSON', Buffer.from('{"kind":"ServiceList"}')],
+    ['cut short', body.subarray(0, body.length - 40)],
+    ['cut in the envelope', body.subarray(0, 7)],
+    ['a varint of 11 bytes', Buffer.concat([body.subarray(0, 4), Buffer.alloc(11, 0xff)])],
+  ];
+  // The list's length says 10 bytes, its first item 200.
+  cases.push(['an item past its list', Buffer.concat([body.subarray(0, 4), Buffer.from([0x12, 10, 0x12, 0xc8, 0x01]), Buffer.alloc(200)])]);
+  for (const [name, bad] of cases) {
+    assert.throws(() => readList(bad, 5), ProtoError, name);
+  }
+  // An item whose own field runs past it.
+  assert.throws(() => decode(decodeService, Buffer.from([0x0a, 0x05, 0x0a, 0x09, 0x61])), ProtoError);
+});
+
+test("an error's Status in Protocol Buffers: its message", () => {
+  const body = envelope('v1', 'Status', encodeObject('Status', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old', reason: 'Expired', code: 410 } as RawObject));
+  const r = unwrap(body);
+  assert.equal(statusMessage(r, r.end), 'too old');
+});

@@ -32,6 +32,7 @@ export async function startCluster({ services, endpointsPerService, dir }) {
   writeFileSync(join(sa, 'ca.crt'), readFileSync(cert));
   const api = await fixtures.startFakeApiServer({ tls: { key: readFileSync(key), cert: readFileSync(cert) }, token, bookmarkIntervalMs: 60_000 });
   applyCluster({ services, endpointsPerService }, fixtures, (obj) => api.apply(obj));
+  api.encodeAll();
   const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(api.port), CHAINDNS_SERVICEACCOUNT_DIR: sa };
   return {
     api,

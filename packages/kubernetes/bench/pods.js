@@ -40,6 +40,7 @@ async function parent() {
     const ip = `10.${128 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
     api.apply(pod(`ns-${i % namespaces}`, `web-7d4b9c8f6d-${i.toString(36).padStart(5, 'x')}`, [ip]));
   }
+  api.encodeAll();
   console.log(`stand-in API server: ${pods} pods in ${namespaces} namespaces`);
   const results = {};
   for (const mode of ['disabled', 'verified']) {

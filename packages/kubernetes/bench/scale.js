@@ -41,6 +41,7 @@ async function parent() {
     }
     api.apply(endpointSlice(ns, `${name}-${i.toString(36)}`, name, { endpoints, ports: [{ name: 'http', port: 80 }] }));
   }
+  api.encodeAll();
   console.log(`stand-in API server: ${services} services, ${services * perService} endpoints in ${services} EndpointSlices, ${namespaces} namespaces`);
 
   const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];

@@ -205,6 +205,15 @@ export class FakeApiServer {
     return true;
   }
 
+  /**
+   * Encodes every object in Protocol Buffers now (each is encoded once, at
+   * its first list): a bench that times a list then times the plugin, not
+   * the stand-in's first encoding.
+   */
+  encodeAll(): void {
+    for (const [kind, objects] of this.objects) for (const o of objects.values()) encodeObject(kind, o);
+  }
+
   get(kind: string, namespace: string | null, name: string): RawObject | undefined {
     const type = typeOf(kind);
     return this.objects.get(type.kind)!.get(keyOf(type.namespaced ? namespace || 'default' : undefined, name));

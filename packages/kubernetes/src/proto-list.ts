@@ -57,9 +57,8 @@ export class ProtoListReader {
 
   /** After the body's last byte: the list's metadata. */
   end(): ListHead {
-    if (this.state === 'magic' || this.state === 'envelope' || (this.state === 'list' && this.heldLength > 0)) {
-      throw new ProtoError(this.consumed + this.heldLength, 'the body ends inside the list');
-    }
+    // Cut at an item's end is cut too: the list's length says where it ends.
+    if (this.state !== 'after') throw new ProtoError(this.consumed + this.heldLength, 'the body ends inside the list');
     return this.sendHead();
   }
 

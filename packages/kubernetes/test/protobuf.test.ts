@@ -213,6 +213,10 @@ test('a body that is not such a list is a ProtoError: no magic, cut short, an it
     ['cut in the envelope', body.subarray(0, 7)],
     ['a varint of 11 bytes', Buffer.concat([body.subarray(0, 4), Buffer.alloc(11, 0xff)])],
   ];
+  // Cut where an item ends: the list's length says more were coming.
+  const last = encodeObject('Service', asServed(SERVICES[2]!));
+  const lastSize = 1 + (last.length < 128 ? 1 : last.length < 16384 ? 2 : 3) + last.length;
+  cases.push(['cut at an item', body.subarray(0, body.length - 4 - lastSize)]);
   // The list's length says 10 bytes, its first item 200.
   cases.push(['an item past its list', Buffer.concat([body.subarray(0, 4), Buffer.from([0x12, 10, 0x12, 0xc8, 0x01]), Buffer.alloc(200)])]);
   for (const [name, bad] of cases) {

@@ -126,3 +126,20 @@ test("an error answered in Protocol Buffers fails the list with its Status's mes
   );
   assert.equal(server.requests[0]!.accept, 'application/vnd.kubernetes.protobuf, application/json');
 });
+
+test('an error response of megabytes is not kept: the list fails with the HTTP status alone', async (t) => {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(503, { 'Content-Type': 'application/json' });
+    // A Status whose message would be read, were the 8 MB of spaces after it kept.
+    res.write('{"kind":"Status","apiVersion":"v1","status":"Failure","message":"kept","code":503}');
+    const spaces = Buffer.alloc(1 << 20, 0x20);
+    for (let i = 0; i < 8; i++) res.write(spaces);
+    res.end();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const api = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  t.after(() => api.close());
+  await assert.rejects(api.list('/api/v1/services', null, null, () => {}), (err: unknown) => err instanceof HttpError && err.statusCode === 503 && /: 503 Service Unavailable$/.test(err.message));
+});

@@ -104,17 +104,28 @@ test("a client whose port is one of forward's own on the other transport is no l
   const up = await startTestUpstream({ handler: (_q, raw) => answerA(raw, '192.0.2.8') });
   cleanups.push(() => up.stop());
   for (const [clientOver, forwardOver] of [['udp', 'tcp'], ['tcp', 'udp']] as const) {
-    const s = await startTestServer(`. {\n  forward . 127.0.0.1:${up.port} {\n    ${forwardOver === 'tcp' ? 'force_tcp' : 'prefer_udp'}\n  }\n}`, { plugins: [forward] });
-    try {
-      const seen = up.received.length;
-      assert.equal(ipOf(await s.query('first.example.org', 'A')), '192.0.2.8');
-      const { fromPort, transport } = up.received[seen]!;
-      assert.equal(transport, forwardOver);
-      const reply = await s.query('second.example.org', 'A', { transport: clientOver, localPort: fromPort });
-      assert.equal(ipOf(reply), '192.0.2.8', `a ${clientOver} client on port ${fromPort}, forward's ${forwardOver} port: rcode ${reply.rcode}`);
-      assert.ok(!s.logs.some((l) => l.includes('forwarding loop')));
-    } finally {
-      await s.stop();
+    // The client needs forward's port number free on its own transport: another socket of the host may hold it there
+    // (an ephemeral port of any TCP connection); then a new server, whose forward gets another port, is tried.
+    for (let attempt = 1; ; attempt++) {
+      const s = await startTestServer(`. {\n  forward . 127.0.0.1:${up.port} {\n    ${forwardOver === 'tcp' ? 'force_tcp' : 'prefer_udp'}\n  }\n}`, { plugins: [forward] });
+      try {
+        const seen = up.received.length;
+        assert.equal(ipOf(await s.query('first.example.org', 'A')), '192.0.2.8');
+        const { fromPort, transport } = up.received[seen]!;
+        assert.equal(transport, forwardOver);
+        let reply;
+        try {
+          reply = await s.query('second.example.org', 'A', { transport: clientOver, localPort: fromPort });
+        } catch (err) {
+          if ((err as { code?: string }).code === 'EADDRINUSE' && attempt < 5) continue;
+          throw err;
+        }
+        assert.equal(ipOf(reply), '192.0.2.8', `a ${clientOver} client on port ${fromPort}, forward's ${forwardOver} port: rcode ${reply.rcode}`);
+        assert.ok(!s.logs.some((l) => l.includes('forwarding loop')));
+        break;
+      } finally {
+        await s.stop();
+      }
     }
   }
 });

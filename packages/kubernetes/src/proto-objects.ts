@@ -67,7 +67,9 @@ function time(r: ProtoReader, end: number): string {
     if (k === key(1, VARINT)) seconds = r.varint();
     else r.skip(k);
   }
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  const date = new Date(seconds * 1000);
+  // A time no Date holds (a negative int64 reads as about 2^64) is still a time that is set.
+  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z');
 }
 
 /** A repeated string field's next value, appended. */

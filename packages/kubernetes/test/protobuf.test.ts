@@ -205,7 +205,7 @@ test('an empty list, and one without metadata, hand over an empty head once', ()
   assert.deepEqual(got.end, { metadata: {} });
 });
 
-test('a body that is not such a list is a ProtoError: no magic, cut short, an item past its list, a bad varint', () => {
+test('a body that is not such a list is a ProtoError (no magic, cut short, an item past its list, a bad varint); a time no Date holds is still a time', () => {
   const body = listBody(3);
   const cases: [string, Buffer][] = [
     ['JSON', Buffer.from('{"kind":"ServiceList"}')],
@@ -222,6 +222,9 @@ test('a body that is not such a list is a ProtoError: no magic, cut short, an it
   for (const [name, bad] of cases) {
     assert.throws(() => readList(bad, 5), ProtoError, name);
   }
+  // A deletionTimestamp of -1 s (ten bytes, about 2^64 as read) is a time that is set, not a RangeError.
+  const leaving = decode(decodePod, Buffer.concat([Buffer.from([0x0a, 0x0f, 0x4a, 0x0d, 0x08]), Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]), Buffer.from([0x10, 0x00])]));
+  assert.ok(leaving.metadata?.deletionTimestamp);
   // An item whose own field runs past it.
   assert.throws(() => decode(decodeService, Buffer.from([0x0a, 0x05, 0x0a, 0x09, 0x61])), ProtoError);
 });

@@ -234,3 +234,26 @@ test("an error's Status in Protocol Buffers: its message", () => {
   const r = unwrap(body);
   assert.equal(statusMessage(r, r.end), 'too old');
 });
+
+test('a list page with bytes changed at random: items or a ProtoError, never another error (20,000 seeded cases)', () => {
+  const body = listBody(4);
+  let seed = 17;
+  const random = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  let errors = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const bad = Buffer.from(body);
+    for (let k = 1 + random(4); k > 0; k--) bad[random(bad.length)] = random(256);
+    try {
+      const reader = new ProtoListReader(decodeService, (item) => toService(item as RawObject, new Interner()), () => {});
+      for (let at = 0; at < bad.length; at += 97) reader.push(bad.subarray(at, at + 97));
+      reader.end();
+    } catch (err) {
+      if (!(err instanceof ProtoError)) throw err;
+      errors++;
+    }
+  }
+  assert.ok(errors > 0 && errors < 20_000, `${errors} errors`);
+});

@@ -143,3 +143,15 @@ test('an error response of megabytes is not kept: the list fails with the HTTP s
   t.after(() => api.close());
   await assert.rejects(api.list('/api/v1/services', null, null, () => {}), (err: unknown) => err instanceof HttpError && err.statusCode === 503 && /: 503 Service Unavailable$/.test(err.message));
 });
+
+test('the stand-in without Protocol Buffers answers 406 to a request that accepts nothing else, after 401 for a bad token', async (t) => {
+  const server = await startFakeApiServer({ protobuf: false, token: 'right' });
+  t.after(() => server.stop());
+  const get = (token: string, accept: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      http.get(`${server.url}/api/v1/services`, { headers: { authorization: `Bearer ${token}`, accept } }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject);
+    });
+  assert.equal(await get('right', 'application/vnd.kubernetes.protobuf'), 406);
+  assert.equal(await get('wrong', 'application/vnd.kubernetes.protobuf'), 401);
+  assert.equal(await get('right', 'application/vnd.kubernetes.protobuf, application/json'), 200);
+});

@@ -240,11 +240,12 @@ export class FakeApiServer {
     const accept = req.headers.accept ?? '';
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, accept });
     const encoding = negotiate(accept, this.options.protobuf !== false);
-    if (encoding === null) return replyIn('json', res, 406, status(406, 'NotAcceptable', `only the following media types are accepted: application/json`));
-    const reply = (code: number, body: Record<string, unknown>): void => replyIn(encoding, res, code, body);
+    const reply = (code: number, body: Record<string, unknown>): void => replyIn(encoding ?? 'json', res, code, body);
+    // As the API server's filters: authentication first, then what the handler can write.
     if (this.token && req.headers.authorization !== `Bearer ${this.token}`) {
       return reply(401, status(401, 'Unauthorized', 'Unauthorized'));
     }
+    if (encoding === null) return reply(406, status(406, 'NotAcceptable', 'only the following media types are accepted: application/json'));
     if (url.pathname === '/version') return replyIn('json', res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.0' });
     const route = this.route(url.pathname);
     if (!route || req.method !== 'GET') return reply(404, status(404, 'NotFound', `the server could not find the requested resource`));

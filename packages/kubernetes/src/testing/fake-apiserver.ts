@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { type LabelSelector, matchesLabels, parseLabelSelector } from '../label-selector.js';
 import type { RawObject } from '../objects.js';
 import { type FieldSelector, matchesFields, parseFieldSelector } from './field-selector.js';
+import { type Encoding, negotiate, PROTOBUF, replyIn } from './replies.js';
 import { encodeList, encodeObject, envelope } from './protobuf.js';
 
 export interface FakeApiServerOptions {
@@ -364,31 +365,6 @@ function keyOf(namespace: string | undefined, name: string | undefined): string 
 
 function send(res: http.ServerResponse, event: unknown): void {
   if (!res.writableEnded) res.write(`${JSON.stringify(event)}\n`);
-}
-
-const PROTOBUF = 'application/vnd.kubernetes.protobuf';
-type Encoding = 'json' | 'protobuf';
-
-/** The first media type of `accept` the server writes (any order of preference, as the header gives it); null: none. */
-function negotiate(accept: string, protobuf: boolean): Encoding | null {
-  if (!accept.trim()) return 'json';
-  for (const part of accept.split(',')) {
-    const type = part.split(';')[0]!.trim().toLowerCase();
-    if (type === PROTOBUF && protobuf) return 'protobuf';
-    if (type === 'application/json' || type === '*/*' || type === 'application/*') return 'json';
-  }
-  return null;
-}
-
-/** A body that is not a list: a Status, in the encoding asked for. */
-function replyIn(encoding: Encoding, res: http.ServerResponse, code: number, body: Record<string, unknown>): void {
-  if (encoding === 'protobuf') {
-    res.writeHead(code, { 'Content-Type': PROTOBUF });
-    res.end(envelope(String(body.apiVersion), String(body.kind), encodeObject(String(body.kind), body)));
-    return;
-  }
-  res.writeHead(code, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
 
 function status(code: number, reason: string, message: string): Record<string, unknown> {

@@ -279,7 +279,11 @@ function tables(flags, results, lists) {
   for (const r of results) {
     lines.push(`| ${r.config} | ${r.server} | ${ms(r.startMs)} (${ms(r.startCpuMs)}) | ${mb(r.answered.rss)} | **${mb(r.idle.rss)}** | ${mb(r.idle.anon)} / ${mb(r.idle.file)} / ${mb(r.idle.malloc)} | ${mb(r.peak)} | ${mb(r.after.rss)} | ${r.load.qps} | ${r.load.lost} |`);
   }
-  for (const [config, listMs] of Object.entries(lists)) lines.push(`\n${config}: the stand-in API server's list time (services, EndpointSlices, namespaces; pages of 500, concurrently, in Protocol Buffers as the plugin asks) ${ms(listMs)} ms.`);
+  for (const [config, list] of Object.entries(lists)) {
+    lines.push(`\n${config}: the stand-in API server's list time (services, EndpointSlices, namespaces; pages of 500, concurrently) ${ms(list.protobuf)} ms in Protocol Buffers, as the plugin asks, and ${ms(list.json)} ms in JSON.`);
+    // The start target is the list time plus 0.3 s: by either yardstick, how far each server's first answer is past the list.
+    for (const r of results.filter((x) => x.config === config)) lines.push(`- ${r.server}: first answer ${ms(r.startMs - list.protobuf)} ms after the list in Protocol Buffers, ${ms(r.startMs - list.json)} ms after the list in JSON.`);
+  }
   const probed = results.filter((r) => r.idle.probe);
   if (probed.length) {
     lines.push('\nV8 (bench/mem-probe.js), MB, idle / after load: heap committed, heap used, young generation, external\n', '| configuration | server | heap | used | young | external |', '|---|---|---:|---:|---:|---:|');
@@ -321,8 +325,9 @@ async function main() {
         mkdirSync(dir, { recursive: true });
         cluster = { ...(await startCluster({ services, endpointsPerService, dir })), size: services };
         const json = Math.min(await cluster.listMs('json'), await cluster.listMs('json'), await cluster.listMs('json'));
-        lists[config] = Math.min(await cluster.listMs(), await cluster.listMs(), await cluster.listMs());
-        log(`${config}: ${services} services, ${services * endpointsPerService} endpoints; the list takes ${Math.round(lists[config])} ms (${Math.round(json)} ms in JSON)`);
+        const protobuf = Math.min(await cluster.listMs(), await cluster.listMs(), await cluster.listMs());
+        lists[config] = { protobuf, json };
+        log(`${config}: ${services} services, ${services * endpointsPerService} endpoints; the list takes ${Math.round(protobuf)} ms (${Math.round(json)} ms in JSON)`);
       }
       const queries = queryFile(config, cluster);
       try {

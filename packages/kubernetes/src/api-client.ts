@@ -6,7 +6,7 @@ import { ListPageReader } from './list-page.js';
 import type { KubernetesMetrics } from './metrics.js';
 import { type ListHead, ProtoListReader, unwrap } from './proto-list.js';
 import { type ProtoDecoder, statusMessage as protoStatusMessage } from './proto-objects.js';
-import { ProtoError } from './protobuf.js';
+import { PROTOBUF_MEDIA_TYPE as PROTOBUF, ProtoError } from './protobuf.js';
 
 /** client-go's defaults when apiserver_qps / apiserver_burst are not set. */
 export const DEFAULT_QPS = 5;
@@ -22,7 +22,6 @@ const PAGE_TIMEOUT_MS = 60_000;
  * cluster are 8.6 MB of it against 19.4 MB of JSON, and reading it skips
  * whatever the plugin does not read (managedFields, annotations) by length.
  */
-const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 const LIST_ACCEPT = `${PROTOBUF}, application/json`;
 /** The most of an error response's body that is kept, for its Status's message. */
 const ERROR_BODY_MAX = 64 * 1024;

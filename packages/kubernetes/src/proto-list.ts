@@ -1,8 +1,5 @@
 import type { ProtoDecoder } from './proto-objects.js';
-import { key, ProtoError, ProtoReader } from './protobuf.js';
-
-/** What the API server's Protocol Buffers bodies begin with, before the runtime.Unknown envelope. */
-const MAGIC = Buffer.from('k8s\0', 'latin1');
+import { checkMagic, key, MAGIC, ProtoError, ProtoReader } from './protobuf.js';
 
 /** What a list page tells besides its items. */
 export interface ListHead {
@@ -33,8 +30,8 @@ export class ProtoListReader {
   /** Bytes of the body already consumed, before `held`. */
   private consumed = 0;
   private state: 'magic' | 'envelope' | 'list' | 'after' = 'magic';
+  /** The list's metadata, once handed over. */
   private head: ListHead | null = null;
-  private sent = false;
 
   constructor(
     private readonly decode: ProtoDecoder,
@@ -69,7 +66,7 @@ export class ProtoListReader {
     for (;;) {
       const start = r.pos;
       if (this.state === 'magic') {
-        if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new ProtoError(0, 'the body does not begin with the k8s magic bytes');
+        checkMagic(buf);
         r.pos = MAGIC.length;
         this.state = 'envelope';
         continue;
@@ -82,20 +79,24 @@ export class ProtoListReader {
       // A key and a length: two varints of at most 10 bytes each.
       const header = headerOf(r);
       // Not all of it yet: ask again when a byte more has come.
-      if (header === null) return this.wait(start, buf.length - start + 1);
+      if (header === null) {
+        this.need = buf.length - start + 1;
+        return start;
+      }
       const [k, bodyStart, length] = header;
-      if (this.state === 'envelope') {
-        if (k === key(2, 2)) {
-          // The list itself: read into it as it comes.
-          this.listEnd = this.consumed + bodyStart + length;
-          this.state = 'list';
-          r.pos = bodyStart;
-          continue;
-        }
+      if (this.state === 'envelope' && k === key(2, 2)) {
+        // The list itself: read into it as it comes.
+        this.listEnd = this.consumed + bodyStart + length;
+        this.state = 'list';
+        r.pos = bodyStart;
+        continue;
       }
       const end = bodyStart + length;
       if (this.state === 'list' && this.consumed + end > this.listEnd) throw new ProtoError(this.consumed + start, 'an item runs past the end of its list');
-      if (end > buf.length) return this.wait(start, end - start);
+      if (end > buf.length) {
+        this.need = end - start;
+        return start;
+      }
       r.pos = bodyStart;
       r.end = end;
       if (this.state === 'list' && k === key(1, 2)) this.listMeta(r, end);
@@ -109,12 +110,6 @@ export class ProtoListReader {
     }
   }
 
-  /** Keeps the bytes from `start` until `need` of them have come. */
-  private wait(start: number, need: number): number {
-    this.need = need;
-    return start;
-  }
-
   /** ListMeta: resourceVersion 2, continue 3. */
   private listMeta(r: ProtoReader, end: number): void {
     const metadata: ListHead['metadata'] = {};
@@ -124,18 +119,16 @@ export class ProtoListReader {
       else if (k === key(3, 2)) metadata.continue = r.string();
       else r.skip(k);
     }
-    this.head = { metadata };
-    this.sendHead();
+    // The first (the only one the API server writes) counts.
+    if (this.head === null) this.onHead((this.head = { metadata }));
   }
 
+  /** The metadata, handed over now if it has not come (a list without any). */
   private sendHead(): ListHead {
-    const head = (this.head ??= { metadata: {} });
-    if (!this.sent) {
-      this.sent = true;
-      this.onHead(head);
-    }
-    return head;
+    if (this.head === null) this.onHead((this.head = { metadata: {} }));
+    return this.head;
   }
+
 }
 
 /**
@@ -168,7 +161,7 @@ function varintAt(buf: Buffer, pos: number, max: number): [number, number] | nul
 
 /** The message inside a whole body's envelope (an error's Status): its bounds in `buf`. */
 export function unwrap(buf: Buffer): ProtoReader {
-  if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new ProtoError(0, 'the body does not begin with the k8s magic bytes');
+  checkMagic(buf);
   const r = new ProtoReader(buf, MAGIC.length, buf.length);
   while (r.pos < r.end) {
     const k = r.varint();

@@ -92,6 +92,17 @@ function port(r: ProtoReader, end: number): { name?: string; protocol?: string; 
   return p;
 }
 
+/** A message's string field `number` (the last one written), or undefined: for messages read for one field. */
+function stringField(r: ProtoReader, end: number, number: number): string | undefined {
+  let value: string | undefined;
+  while (r.pos < end) {
+    const k = r.varint();
+    if (k === key(number, LEN)) value = r.string();
+    else r.skip(k);
+  }
+  return value;
+}
+
 /** Reads a message's fields until `end`, each handed to `field` (which skips those it does not read). */
 function fields(r: ProtoReader, end: number, field: (k: number) => void): void {
   while (r.pos < end) field(r.varint());
@@ -142,23 +153,25 @@ function serviceSpec(r: ProtoReader, end: number): NonNullable<RawService['spec'
   return spec;
 }
 
-/** ServiceStatus: loadBalancer 1 (LoadBalancerStatus: ingress 1 (LoadBalancerIngress: ip 1, hostname 2)). */
+/** ServiceStatus: loadBalancer 1 (LoadBalancerStatus: ingress 1). */
 function serviceStatus(r: ProtoReader, end: number): NonNullable<RawService['status']> {
   const ingress: { ip?: string; hostname?: string }[] = [];
   fields(r, end, (k) => {
     if (k !== key(1, LEN)) return r.skip(k);
-    fields(r, r.delimited(), (k2) => {
-      if (k2 !== key(1, LEN)) return r.skip(k2);
-      const lb: { ip?: string; hostname?: string } = {};
-      fields(r, r.delimited(), (k3) => {
-        if (k3 === key(1, LEN)) lb.ip = r.string();
-        else if (k3 === key(2, LEN)) lb.hostname = r.string();
-        else r.skip(k3);
-      });
-      ingress.push(lb);
-    });
+    fields(r, r.delimited(), (k2) => (k2 === key(1, LEN) ? ingress.push(loadBalancerIngress(r, r.delimited())) : r.skip(k2)));
   });
   return { loadBalancer: { ingress } };
+}
+
+/** LoadBalancerIngress: ip 1, hostname 2. */
+function loadBalancerIngress(r: ProtoReader, end: number): { ip?: string; hostname?: string } {
+  const lb: { ip?: string; hostname?: string } = {};
+  fields(r, end, (k) => {
+    if (k === key(1, LEN)) lb.ip = r.string();
+    else if (k === key(2, LEN)) lb.hostname = r.string();
+    else r.skip(k);
+  });
+  return lb;
 }
 
 type RawEndpoint = NonNullable<RawEndpointSlice['endpoints']>[number];
@@ -218,11 +231,7 @@ function endpoint(r: ProtoReader, end: number, podNames: boolean): RawEndpoint {
           r.skip(k);
           break;
         }
-        for (const refEnd = r.delimited(); r.pos < refEnd; ) {
-          const k2 = r.varint();
-          if (k2 === key(3, LEN)) ep.targetRef = { name: r.string() };
-          else r.skip(k2);
-        }
+        ep.targetRef = { name: stringField(r, r.delimited(), 3) ?? '' };
         break;
       default:
         r.skip(k);
@@ -241,39 +250,30 @@ export const decodeNamespace: ProtoDecoder = (r, end) => {
   return ns;
 };
 
-/** core/v1 Pod: metadata 1, status 3 (PodStatus: phase 1, podIP 6, podIPs 12 (PodIP: ip 1)). */
+/** core/v1 Pod: metadata 1, status 3. */
 export const decodePod: ProtoDecoder = (r, end) => {
   const pod: RawPod = {};
   fields(r, end, (k) => {
     if (k === key(1, LEN)) pod.metadata = objectMeta(r, r.delimited());
-    else if (k !== key(3, LEN)) r.skip(k);
-    else {
-      const status: NonNullable<RawPod['status']> & { podIPs: { ip?: string }[] } = { podIPs: [] };
-      fields(r, r.delimited(), (k2) => {
-        if (k2 === key(1, LEN)) status.phase = r.string();
-        else if (k2 === key(6, LEN)) status.podIP = r.string();
-        else if (k2 !== key(12, LEN)) r.skip(k2);
-        else {
-          const ip: { ip?: string } = {};
-          fields(r, r.delimited(), (k3) => {
-            if (k3 === key(1, LEN)) ip.ip = r.string();
-            else r.skip(k3);
-          });
-          status.podIPs.push(ip);
-        }
-      });
-      pod.status = status;
-    }
+    else if (k === key(3, LEN)) pod.status = podStatus(r, r.delimited());
+    else r.skip(k);
   });
   return pod;
 };
 
-/** meta/v1 Status's message (3), what an error response carries. */
-export function statusMessage(r: ProtoReader, end: number): string {
-  let message = '';
+/** PodStatus: phase 1, podIP 6, podIPs 12 (PodIP: ip 1). */
+function podStatus(r: ProtoReader, end: number): NonNullable<RawPod['status']> {
+  const status: NonNullable<RawPod['status']> & { podIPs: { ip?: string }[] } = { podIPs: [] };
   fields(r, end, (k) => {
-    if (k === key(3, LEN)) message = r.string();
+    if (k === key(1, LEN)) status.phase = r.string();
+    else if (k === key(6, LEN)) status.podIP = r.string();
+    else if (k === key(12, LEN)) status.podIPs.push({ ip: stringField(r, r.delimited(), 1) ?? '' });
     else r.skip(k);
   });
-  return message;
+  return status;
+}
+
+/** meta/v1 Status's message (3), what an error response carries. */
+export function statusMessage(r: ProtoReader, end: number): string {
+  return stringField(r, end, 3) ?? '';
 }

@@ -106,5 +106,16 @@ export class ProtoError extends Error {
   }
 }
 
+/** The media type of the API server's Protocol Buffers. */
+export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
+
+/** What the API server's Protocol Buffers bodies begin with, before the runtime.Unknown envelope. */
+export const MAGIC = Buffer.from('k8s\0', 'latin1');
+
+/** Throws unless `buf` begins with the magic bytes. */
+export function checkMagic(buf: Buffer): void {
+  if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new ProtoError(0, 'the body does not begin with the k8s magic bytes');
+}
+
 /** A field's key: its number and wire type (2: length-delimited, 0: varint). */
 export const key = (field: number, wireType: 0 | 2): number => (field << 3) | wireType;

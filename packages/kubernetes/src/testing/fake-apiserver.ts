@@ -3,8 +3,9 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { type LabelSelector, matchesLabels, parseLabelSelector } from '../label-selector.js';
 import type { RawObject } from '../objects.js';
+import { PROTOBUF_MEDIA_TYPE } from '../protobuf.js';
 import { type FieldSelector, matchesFields, parseFieldSelector } from './field-selector.js';
-import { type Encoding, negotiate, PROTOBUF, replyIn } from './replies.js';
+import { type Encoding, negotiate, replyIn } from './replies.js';
 import { encodeList, encodeObject, envelope } from './protobuf.js';
 
 export interface FakeApiServerOptions {
@@ -302,7 +303,7 @@ export class FakeApiServer {
       metadata.continue = next;
     }
     if (encoding === 'protobuf') {
-      res.writeHead(200, { 'Content-Type': PROTOBUF });
+      res.writeHead(200, { 'Content-Type': PROTOBUF_MEDIA_TYPE });
       res.end(envelope(type.apiVersion, `${type.kind}List`, encodeList(metadata, page.map((o) => encodeObject(type.kind, o)))));
       return;
     }

@@ -1,6 +1,7 @@
 import type { RawObject } from '../objects.js';
 import { type ListHead, ProtoListReader } from '../proto-list.js';
 import { decodeEndpointSlice, decodeNamespace, decodePod, decodeService } from '../proto-objects.js';
+import { MAGIC } from '../protobuf.js';
 
 /**
  * The stand-in API server's Protocol Buffers: objects written as the API
@@ -82,9 +83,6 @@ const SCHEMAS: Record<string, Schema> = {
   Status: { metadata: [1, LIST_META], status: [2, 'string'], message: [3, 'string'], reason: [4, 'string'], code: [6, 'int'] },
 };
 
-/** What the API server's Protocol Buffers bodies begin with. */
-const MAGIC = Buffer.from('k8s\0', 'latin1');
-
 /** Each stored object's encoding, made once: stored objects are replaced, never changed. */
 const encoded = new WeakMap<object, Buffer>();
 
@@ -112,10 +110,15 @@ export function encodeList(metadata: Record<string, string>, items: readonly Buf
   return Buffer.concat([delimited(1, message(LIST_META, metadata, 'ListMeta')), ...items.map((item) => delimited(2, item))]);
 }
 
+/** Each schema's fields in number order, sorted once. */
+const ordered = new WeakMap<Schema, [string, readonly [number, FieldType]][]>();
+
 function message(schema: Schema, obj: Record<string, unknown>, path: string): Buffer {
   for (const name of Object.keys(obj)) if (!schema[name]) throw new Error(`FakeApiServer: no Protocol Buffers field for ${path}.${name}`);
+  let fields = ordered.get(schema);
+  if (!fields) ordered.set(schema, (fields = Object.entries(schema).sort((a, b) => a[1][0] - b[1][0])));
   const parts: Buffer[] = [];
-  for (const [name, [number, type]] of Object.entries(schema).sort((a, b) => a[1][0] - b[1][0])) {
+  for (const [name, [number, type]] of fields) {
     const value = obj[name];
     if (value === undefined || value === null) continue;
     if (type === 'map') {
@@ -131,9 +134,8 @@ function field(number: number, type: FieldType, value: unknown, path = ''): Buff
     case 'string':
       return delimited(number, Buffer.from(String(value), 'utf8'));
     case 'bool':
-      return Buffer.concat([varint((number << 3) | 0), varint(value ? 1 : 0)]);
     case 'int':
-      return Buffer.concat([varint((number << 3) | 0), varint(Number(value))]);
+      return Buffer.concat([varint(number << 3), varint(type === 'bool' ? Number(!!value) : Number(value))]);
     case 'time': {
       const ms = Date.parse(String(value));
       return delimited(number, message(TIME, { seconds: Math.floor(ms / 1000) }, path));

@@ -1,9 +1,9 @@
 import type http from 'node:http';
+import { PROTOBUF_MEDIA_TYPE } from '../protobuf.js';
 import { encodeObject, envelope } from './protobuf.js';
 
 /** What the stand-in API server writes besides lists: the media type a request gets, and its non-list bodies. */
 
-export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 export type Encoding = 'json' | 'protobuf';
 
 /** The first media type of `accept` the server writes (any order of preference, as the header gives it); null: none. */
@@ -11,7 +11,7 @@ export function negotiate(accept: string, protobuf: boolean): Encoding | null {
   if (!accept.trim()) return 'json';
   for (const part of accept.split(',')) {
     const type = part.split(';')[0]!.trim().toLowerCase();
-    if (type === PROTOBUF && protobuf) return 'protobuf';
+    if (type === PROTOBUF_MEDIA_TYPE && protobuf) return 'protobuf';
     if (type === 'application/json' || type === '*/*' || type === 'application/*') return 'json';
   }
   return null;
@@ -20,7 +20,7 @@ export function negotiate(accept: string, protobuf: boolean): Encoding | null {
 /** A body that is not a list: a Status, in the encoding asked for. */
 export function replyIn(encoding: Encoding, res: http.ServerResponse, code: number, body: Record<string, unknown>): void {
   if (encoding === 'protobuf') {
-    res.writeHead(code, { 'Content-Type': PROTOBUF });
+    res.writeHead(code, { 'Content-Type': PROTOBUF_MEDIA_TYPE });
     res.end(envelope(String(body.apiVersion), String(body.kind), encodeObject(String(body.kind), body)));
     return;
   }

@@ -40,10 +40,10 @@ const PROBE = flag('probe');
 const cli = join(root, 'packages/chaindns/dist/src/cli.js');
 /**
  * Where the bundle runs from: a directory whose path is about as short as the image's (/chaindns).
- * How long the path is decides how much path code the ESM loader runs at start, and from about 20
- * characters on that was enough for V8 to optimize path.resolve's normalizeString while a
- * node-local cache started: 3 MB more of RSS at rest (its optimizing compiler's code), which the
- * image does not pay (bench/README.md, "Footprint").
+ * How long the path is decides how much path code the module loader runs at start, and from about
+ * 30 characters on (20 when the bundle was ESM) that is enough for V8 to optimize path.resolve's
+ * normalizeString while a node-local cache starts: 3 MB more of RSS at rest (its optimizing
+ * compiler's code), which the image does not pay (bench/README.md, "Footprint").
  */
 const bundleDir = mkdtempSync(join(tmpdir(), 'cd'));
 /** The zone the upstream answers for every name (dnsmasq --address). */
@@ -106,7 +106,7 @@ function servers(config, upstream, cluster) {
   const env = { ...withoutClusterEnv(process.env), ...(cluster?.env ?? {}) };
   const probe = PROBE ? ['--import', pathToFileURL(join(here, 'mem-probe.js')).href] : [];
   for (const [name, entry, image] of [
-    ['chaindns', join(bundleDir, 'chaindns.mjs'), IMAGE],
+    ['chaindns', join(bundleDir, 'chaindns.cjs'), IMAGE],
     ['chaindns-npm', cli, { nodeArgs: [], env: {} }],
   ]) {
     list.push({ name, env: { ...env, ...image.env, FLOOD_PROBE: join(out, `footprint-${config}-${name}.probe`) }, command: (port, conf) => [process.execPath, [...image.nodeArgs, ...NODE_ARGS, ...probe, entry, '-conf', conf, '-quiet']] });
@@ -304,7 +304,7 @@ async function main() {
   log(`bundle: ${built.files} files, ${(built.bytes / 1024).toFixed(0)} KB${built.placed.length ? ', with the native addon' : ''}, run as the image runs it: node ${IMAGE.nodeArgs.join(' ')}, ${Object.entries(IMAGE.env).map(([k, v]) => `${k}=${v}`).join(' ')}; load average ${loadAverage()}`);
   const flags = {};
   for (const [name, entry, image] of [
-    ['chaindns', join(bundleDir, 'chaindns.mjs'), IMAGE],
+    ['chaindns', join(bundleDir, 'chaindns.cjs'), IMAGE],
     ['chaindns-npm', cli, { nodeArgs: [], env: {} }],
   ]) {
     flags[name] = { '-version': timeFlag(entry, '-version', image), '-plugins': timeFlag(entry, '-plugins', image) };

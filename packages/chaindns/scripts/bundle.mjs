@@ -1,49 +1,39 @@
 #!/usr/bin/env node
 // Bundles the `chaindns` binary (dist/src/cli.js, built by `npm run build`) and everything it imports
-// into one directory of ESM files that runs with plain `node` and no node_modules beside it:
+// into one directory of CommonJS files that runs with plain `node` and no node_modules beside it:
 //
 //   node scripts/bundle.mjs [--outdir DIR]     (default dist/bundle)
 //
-// writes DIR/chaindns.mjs, the chunks it loads (DIR/*-HASH.mjs), and beside them each native addon
+// writes DIR/chaindns.cjs, the chunks it loads (DIR/*-HASH.cjs), and beside them each native addon
 // the bundled code loads (the batched UDP transport's udp_native.node) when that addon has been
 // built. Code that the binary imports only when a Corefile uses it (each plugin package, the
 // Kubernetes client, the native transport) is a chunk of its own, read and compiled only then: V8
 // keeps a module's whole source in memory while any of its functions lives, so one file of every
 // plugin held 6.8 MB of source and cost a whoami server 68 MB of RSS against 45 MB split (bench/
-// README.md, "Footprint"). An addon cannot be inlined: a package
+// README.md, "Footprint"). esbuild splits only in ESM; commonjs.mjs turns its chunks into CommonJS,
+// which Node.js loads without its ESM loader. An addon cannot be inlined: a package
 // loads it at run time from `new URL('<dir>/build/Release/<name>.node', import.meta.url)`. Inside the
-// bundle import.meta.url is the bundle's own URL, so this script rewrites each such URL to
+// bundle import.meta.url is the chunk's own URL, so this script rewrites each such URL to
 // `./<name>.node` and copies the file there. Where the addon is missing (not built, or another
 // platform) the package's own check finds no file and chaindns falls back to dgram.
 //
-// CommonJS dependencies (prom-client, dns-packet, the Kubernetes client's...) call `require` for Node's
-// built-ins: the banner gives the ESM bundle a real `require`. What the bundle cannot carry is code
-// that reads its own package's files by path at run time (pino's worker-thread transports): those
-// paths stop existing once bundled. etcd3, the etcd plugin's client, reads its gRPC definitions so: the script
-// hands it the same definitions, parsed at bundle time (etcdProtos below).
+// What the bundle cannot carry is code that reads its own package's files by path at run time
+// (pino's worker-thread transports): those paths stop existing once bundled. etcd3, the etcd
+// plugin's client, reads its gRPC definitions so: the script hands it the same definitions, parsed
+// at bundle time (etcdProtos below).
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CHUNK, checkAcyclic, commonJsName, toCommonJS } from './commonjs.mjs';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(packageDir, 'dist/src/cli.js');
-const OUTPUT = 'chaindns.mjs';
-/** A chunk esbuild writes beside the entry: `<name>-<hash>.mjs`. */
-const CHUNK = /^[\w-]+-[A-Z0-9]{8}\.mjs$/;
+const OUTPUT = 'chaindns.cjs';
 
 /** `new URL('<relative>/build/Release/<name>.node', import.meta.url)`: how a package finds its addon. */
 const ADDON_URL = /new URL\((['"`])((?:\.{1,2}\/)+build\/Release\/([\w.-]+\.node))\1,\s*import\.meta\.url\)/g;
-
-// The bundle is ESM, but its CommonJS parts call require(): give them one bound to the bundle's
-// directory, made once and shared by every chunk (they all lie there). A createRequire per chunk
-// (twelve at a node-local cache's start) walks the bundle's path each time, and the ESM loader's
-// own resolution of the chunks walks it again: from some length of that path (about 20 characters
-// with a require per chunk, 23 with one; the image's is 9), V8 optimizes path.resolve's
-// normalizeString while the process starts, and its optimizing compiler's code is 3.4 MB of
-// resident pages a process that has not answered a query yet need not hold.
-const BANNER = "import { createRequire as __chaindnsCreateRequire } from 'node:module';\nconst require = globalThis.__chaindnsRequire ??= __chaindnsCreateRequire(import.meta.url);";
 
 /** Rewrites addon URLs to sit beside the bundle, and records which files to copy there. */
 function nativeAddons(addons) {
@@ -141,7 +131,7 @@ export async function bundle(outdir, { entry = cli } = {}) {
   const addons = new Map();
   mkdirSync(outdir, { recursive: true });
   // An earlier build's chunks have other hashes: never leave them beside this one.
-  for (const name of readdirSync(outdir)) if (name === OUTPUT || CHUNK.test(name)) rmSync(join(outdir, name));
+  for (const name of readdirSync(outdir)) if (/^chaindns\.[cm]js$/.test(name) || CHUNK.test(name)) rmSync(join(outdir, name));
   const outfile = join(outdir, OUTPUT);
   const result = await esbuild.build({
     entryPoints: { chaindns: entry },
@@ -158,18 +148,22 @@ export async function bundle(outdir, { entry = cli } = {}) {
     // whitespace the code is 60% smaller. Names are not mangled, so stack traces still name their functions.
     minifyWhitespace: true,
     minifySyntax: true,
-    banner: { js: BANNER },
     plugins: [nativeAddons(addons), etcdProtos()],
     logLevel: 'warning',
   });
+  const graph = new Map();
+  let bytes = 0;
   for (const path of Object.keys(result.metafile.outputs)) {
     if (!path.endsWith('.mjs')) continue;
-    const code = readFileSync(path, 'utf8');
-    const rewritten = requireBuiltins(code);
-    if (rewritten !== code) writeFileSync(path, rewritten);
+    const converted = toCommonJS(requireBuiltins(readFileSync(path, 'utf8')), relative(outdir, path));
+    const name = commonJsName(path);
+    writeFileSync(name, converted.code);
+    rmSync(path);
+    bytes += Buffer.byteLength(converted.code);
+    graph.set(relative(outdir, name), converted.imports.map(commonJsName).map((i) => i.slice(2)));
   }
+  checkAcyclic(graph);
   chmodSync(outfile, 0o755);
-  const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
   const placed = [];
   const missing = [];
   for (const [name, built] of addons) {
@@ -181,7 +175,7 @@ export async function bundle(outdir, { entry = cli } = {}) {
       missing.push(`${name} (${relative(process.cwd(), built)} is not built: the bundle falls back to dgram)`);
     }
   }
-  return { outfile, bytes, entryBytes: statSync(outfile).size, files: Object.keys(result.metafile.outputs).length, placed, missing };
+  return { outfile, bytes, entryBytes: statSync(outfile).size, files: graph.size, placed, missing };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -100,5 +100,5 @@ if (process.env[WORKER_ENV] === undefined) {
 } else {
   // A worker thread of -workers N: this module is the entry both run. What it spawns does not inherit the mark.
   delete process.env[WORKER_ENV];
-  await (await import('./worker-thread.js')).runWorker().catch(exitWith);
+  import('./worker-thread.js').then((worker) => worker.runWorker()).catch(exitWith);
 }

@@ -180,7 +180,7 @@ test('every COPY --from a build stage takes what that stage made', () => {
     assert.ok(stage, `COPY --from=${c.from}: no such stage`);
     for (const source of c.sources) {
       if (producedByBuild(source)) {
-        assert.ok(readdirSync(join(buildRoot, source)).includes('chaindns.mjs'), `${source} holds the bundle`);
+        assert.ok(readdirSync(join(buildRoot, source)).includes('chaindns.cjs'), `${source} holds the bundle`);
       } else {
         // The only other file taken is the base image's node, given the capability to bind port 53.
         assert.equal(source, '/usr/local/bin/node', `COPY --from=${c.from} ${source}: no command of that stage makes it`);
@@ -235,7 +235,7 @@ async function startAsContainer(argv: readonly string[]): Promise<ChildProcess> 
 test("ENTRYPOINT and CMD take CoreDNS's arguments, and serve when run directly", async () => {
   const entrypoint = json(final, 'ENTRYPOINT');
   const cmd = json(final, 'CMD');
-  assert.deepEqual(entrypoint, ['node', '--max-semi-space-size=2', '--no-sparkplug', '/chaindns/chaindns.mjs']);
+  assert.deepEqual(entrypoint, ['node', '--max-semi-space-size=2', '--no-sparkplug', '/chaindns/chaindns.cjs']);
   assert.deepEqual(cmd, ['-conf', '/etc/coredns/Corefile']);
   // The test's own Corefile where a Deployment mounts one; the port comes from -dns.port.
   writeFileSync(join(image, 'etc/coredns/Corefile'), '. {\n    bind 127.0.0.1\n    whoami\n}\n');
@@ -259,7 +259,7 @@ test("the image's default Corefile parses, and uses only directives the bundle s
   const corefile = parseCorefile(text, { file: 'deploy/Corefile', defaultPort: 53 });
   checkShipped(text, 'deploy/Corefile');
   assert.deepEqual(corefile.blocks.map((b) => b.keys.map((k) => `${k.zone}:${k.port}`)), [['.:53']], 'a port-less key, so -dns.port moves it');
-  const shipped = (await run(process.execPath, [join(image, 'chaindns/chaindns.mjs'), '-plugins'])).stdout.trim().split('\n');
+  const shipped = (await run(process.execPath, [join(image, 'chaindns/chaindns.cjs'), '-plugins'])).stdout.trim().split('\n');
   const missing = corefile.blocks.flatMap((b) => b.directives.map((d) => d.name)).filter((d) => !shipped.includes(d));
   if (missing.length > 0) t.todo(`the distribution does not ship ${missing.join(', ')} yet`);
   assert.deepEqual(missing, []);

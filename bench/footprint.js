@@ -46,6 +46,8 @@ const cli = join(root, 'packages/chaindns/dist/src/cli.js');
  * compiler's code), which the image does not pay (bench/README.md, "Footprint").
  */
 const bundleDir = mkdtempSync(join(tmpdir(), 'cd'));
+/** The bundle's entry, as the bundle script names it (chaindns.mjs before the bundle was CommonJS: a `--tree` of then). */
+let bundleEntry = '';
 /** The zone the upstream answers for every name (dnsmasq --address). */
 const ZONE = 'flood.test';
 
@@ -106,7 +108,7 @@ function servers(config, upstream, cluster) {
   const env = { ...withoutClusterEnv(process.env), ...(cluster?.env ?? {}) };
   const probe = PROBE ? ['--import', pathToFileURL(join(here, 'mem-probe.js')).href] : [];
   for (const [name, entry, image] of [
-    ['chaindns', join(bundleDir, 'chaindns.cjs'), IMAGE],
+    ['chaindns', bundleEntry, IMAGE],
     ['chaindns-npm', cli, { nodeArgs: [], env: {} }],
   ]) {
     list.push({ name, env: { ...env, ...image.env, FLOOD_PROBE: join(out, `footprint-${config}-${name}.probe`) }, command: (port, conf) => [process.execPath, [...image.nodeArgs, ...NODE_ARGS, ...probe, entry, '-conf', conf, '-quiet']] });
@@ -301,10 +303,11 @@ async function main() {
   else log('fewer than 2 cores or no taskset: running unpinned');
   const { bundle } = await import(pathToFileURL(join(root, 'packages/chaindns/scripts/bundle.mjs')).href);
   const built = await bundle(bundleDir);
+  bundleEntry = built.outfile;
   log(`bundle: ${built.files} files, ${(built.bytes / 1024).toFixed(0)} KB${built.placed.length ? ', with the native addon' : ''}, run as the image runs it: node ${IMAGE.nodeArgs.join(' ')}, ${Object.entries(IMAGE.env).map(([k, v]) => `${k}=${v}`).join(' ')}; load average ${loadAverage()}`);
   const flags = {};
   for (const [name, entry, image] of [
-    ['chaindns', join(bundleDir, 'chaindns.cjs'), IMAGE],
+    ['chaindns', bundleEntry, IMAGE],
     ['chaindns-npm', cli, { nodeArgs: [], env: {} }],
   ]) {
     flags[name] = { '-version': timeFlag(entry, '-version', image), '-plugins': timeFlag(entry, '-plugins', image) };

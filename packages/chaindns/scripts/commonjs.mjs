@@ -1,8 +1,8 @@
 // Turns esbuild's ESM chunks into CommonJS files (bundle.mjs). esbuild splits code into chunks only
 // in ESM, but Node.js runs an ESM entry through its ESM loader: about 20 more built-in modules (the
 // loader, fs/promises, readline), each compiled from source under the image's V8 flags, module
-// records and an asynchronous link of every chunk. The same chunks as CommonJS start about 90 ms
-// sooner with 10,000 services to sync, and hold 0.9 MB less at rest (bench/README.md, "Footprint").
+// records and an asynchronous link of every chunk. The same chunks as CommonJS hold 1.0 MB less in
+// a node-local cache at rest (bench/README.md, "Footprint", eighth round).
 //
 // The chunks are esbuild's own output (minified whitespace and syntax, names kept), so their
 // imports and exports have few forms, each rewritten here:

@@ -128,17 +128,21 @@ export class ApiClient {
   /**
    * Every object at `path`, page by page, each handed to `each` as it
    * arrives (so raw pages die young); resolves with the list's
-   * resourceVersion. The next page is asked for as soon as this one's
+   * resourceVersion. `resourceVersion` is the list's ("0": whatever version, which an API
+   * server with a watch cache answers from it, in one page whatever the
+   * limit; "": the newest, from etcd). The next page is asked for as soon as this one's
    * `continue` token has arrived, ahead of its items: the API server writes
    * it while this process reads, and the two pages' items may interleave.
    * `decode` reads an item of the kind in Protocol Buffers; without it the
    * list asks for JSON only.
    */
-  async list(path: string, labelSelector: string | null, fieldSelector: string | null, each: (raw: unknown) => void, decode: ProtoDecoder | null = null): Promise<string> {
+  async list(path: string, resourceVersion: string, labelSelector: string | null, fieldSelector: string | null, each: (raw: unknown) => void, decode: ProtoDecoder | null = null): Promise<string> {
     await this.throttle('GET');
     await this.inflight?.acquire();
     const pathOf = (next: string): string => {
       const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      // A continued list keeps its first page's version: the API server refuses one with both.
+      if (resourceVersion && !next) query.set('resourceVersion', resourceVersion);
       if (labelSelector) query.set('labelSelector', labelSelector);
       if (fieldSelector) query.set('fieldSelector', fieldSelector);
       if (next) query.set('continue', next);
@@ -152,12 +156,12 @@ export class ApiClient {
     let page = this.getPage(pathOf(''), guarded, decode);
     let following: PageRequest | null = null;
     try {
-      const resourceVersion = (await page.head).metadata?.resourceVersion ?? '';
+      const listed = (await page.head).metadata?.resourceVersion ?? '';
       for (;;) {
         const next = (await page.head).metadata?.continue ?? '';
         following = next ? this.getPage(pathOf(next), guarded, decode) : null;
         await page.done;
-        if (!following) return resourceVersion;
+        if (!following) return listed;
         page = following;
         following = null;
       }

@@ -15,18 +15,24 @@ export interface ListWatchEvents {
  * whole), and watch events update the index as they come. The loop is
  * ListWatch's: list when there is no resourceVersion (the first time, after
  * a 410 Gone), then watch from it; a watch that ends cleanly is resumed from
- * the last resourceVersion; any other failure goes to `error`.
+ * the last resourceVersion; any other failure goes to `error`. Which list, as
+ * client-go's reflector (relistResourceVersion): resourceVersion "0", any
+ * version, which the API server serves from its watch cache instead of
+ * reading etcd page by page; after a 410, "" (the newest, a quorum read), as
+ * the cache may still be older than what this loop has seen.
  */
 export class ListWatchLoop {
   private resourceVersion = '';
+  /** The last resourceVersion expired (410): the next list must not be older than it. */
+  private expired = false;
   private stopped = false;
   private request: AbortController | undefined;
 
   constructor(
     private readonly path: string,
     private readonly watch: Watch,
-    /** Lists every object into the index and resolves with the list's resourceVersion. */
-    private readonly list: () => Promise<string>,
+    /** Lists every object into the index, at `resourceVersion` ("0" or ""), and resolves with the list's. */
+    private readonly list: (resourceVersion: string) => Promise<string>,
     private readonly selectors: { readonly labelSelector?: string; readonly fieldSelector?: string },
     private readonly events: ListWatchEvents,
   ) {}
@@ -48,7 +54,7 @@ export class ListWatchLoop {
 
   private async done(err: unknown): Promise<void> {
     this.abort();
-    if (isGone(err)) this.resourceVersion = '';
+    if (isGone(err)) this.gone();
     else if (err) {
       this.events.error(err);
       return;
@@ -56,7 +62,8 @@ export class ListWatchLoop {
     if (this.stopped) return;
     if (!this.resourceVersion) {
       try {
-        this.resourceVersion = await this.list();
+        this.resourceVersion = await this.list(this.expired ? '' : '0');
+        this.expired = false;
       } catch (listErr) {
         this.events.error(listErr);
         return;
@@ -70,11 +77,16 @@ export class ListWatchLoop {
     );
   }
 
+  private gone(): void {
+    this.resourceVersion = '';
+    this.expired = true;
+  }
+
   private event(phase: string, obj: Entry & { code?: number }): void {
     switch (phase) {
       case 'ERROR':
         // A 410 here ends the watch; `done` then lists again.
-        if (obj.code === 410) this.resourceVersion = '';
+        if (obj.code === 410) this.gone();
         return;
       case 'ADDED':
       case 'MODIFIED':

@@ -103,8 +103,8 @@ class Informer {
     const watch = (this.watch = new ReflectorWatch(kc, api, convert, () => (this.synced = true), () => this.recovered()));
     const label = resource.selector?.text;
     const field = resource.fieldSelector ?? undefined;
-    const listEach = async (each: (entry: Entry) => void): Promise<string> => {
-      const resourceVersion = await api.list(resource.path, label ?? null, resource.fieldSelector, (raw) => each(convert(raw as RawObject)), resource.decode);
+    const listEach = async (at: string, each: (entry: Entry) => void): Promise<string> => {
+      const resourceVersion = await api.list(resource.path, at, label ?? null, resource.fieldSelector, (raw) => each(convert(raw as RawObject)), resource.decode);
       this.recovered();
       return resourceVersion;
     };
@@ -119,21 +119,21 @@ class Informer {
     const remove = (entry: Entry): void => resource.remove(index, entry.namespace ?? '', entry.name);
     const replace = resource.replace;
     const list = replace
-      ? async (): Promise<string> => {
+      ? async (at: string): Promise<string> => {
           const store = replace(index);
-          const resourceVersion = await listEach((entry) => store.add(entry));
+          const resourceVersion = await listEach(at, (entry) => store.add(entry));
           store.commit();
           return resourceVersion;
         }
-      : async (): Promise<string> => {
+      : async (at: string): Promise<string> => {
           // Straight into the index as the objects arrive; a relist then removes what it did not see.
           const keys = resource.keys!;
           if (!this.synced && keys(index)[Symbol.iterator]().next().done) {
             // The first list, into an index that holds nothing of this kind: no version to compare, nothing to find dropped.
-            return listEach((entry) => resource.set(index, entry));
+            return listEach(at, (entry) => resource.set(index, entry));
           }
           const seen = new Set<string>();
-          const resourceVersion = await listEach((entry) => {
+          const resourceVersion = await listEach(at, (entry) => {
             seen.add(`${entry.namespace ?? ''}/${entry.name}`);
             set(entry);
           });

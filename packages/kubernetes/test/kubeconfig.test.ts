@@ -69,7 +69,8 @@ test('in-cluster: the service account token and CA, the API server from KUBERNET
 });
 
 test('in-cluster: list pages share kept-alive connections instead of a TLS handshake each', async (t) => {
-  const paged = await startFakeApiServer({ tls: { key: readFileSync(file('server.key')), cert: readFileSync(file('server.crt')) }, token: 's3cr3t-token' });
+  // Without a watch cache the API server pages even the first list (resourceVersion=0).
+  const paged = await startFakeApiServer({ tls: { key: readFileSync(file('server.key')), cert: readFileSync(file('server.crt')) }, token: 's3cr3t-token', watchCache: false });
   t.after(() => paged.stop());
   paged.apply(namespace('default'), ...Array.from({ length: 5000 }, (_, i) => service('default', `s${i}`, { clusterIP: `10.96.${i >> 8}.${i & 255}` })));
   const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(paged.port), [SERVICE_ACCOUNT_DIR_ENV]: dir };

@@ -134,6 +134,10 @@ test('a 410 Gone relists without losing an answer, as an ERROR event or an HTTP 
   const relisted = eventually(async () => assert.ok(lists() > before), 3000);
   c.api.compact({ expireWatches: true });
   assert.ok((await keepAsking(c, 'nginx.default.svc.cluster.local.', '10.109.102.230', relisted)) > 0);
+  // As client-go's reflector: the first list at resourceVersion 0 (the watch cache), a relist after a 410 at "" (the newest).
+  const serviceLists = c.api.requests.filter((r) => r.path === '/api/v1/services' && !r.query.get('watch'));
+  assert.equal(serviceLists[0]!.query.get('resourceVersion'), '0');
+  for (const r of serviceLists.slice(before)) assert.equal(r.query.get('resourceVersion'), null, r.query.toString());
   c.api.apply(service('default', 'after-gone', { clusterIP: '10.96.4.10' }));
   await eventually(() => expectA(c, 'after-gone.default.svc.cluster.local.', ['10.96.4.10']));
 

@@ -30,6 +30,12 @@ export interface FakeApiServerOptions {
    * request that accepts nothing else gets 406). Default true.
    */
   readonly protobuf?: boolean;
+  /**
+   * A list at resourceVersion=0 is answered whole, whatever its limit, as
+   * kube-apiserver's watch cache answers it. false: paged like any other, as
+   * a server run with --watch-cache=false answers. Default true.
+   */
+  readonly watchCache?: boolean;
 }
 
 export interface RecordedRequest {
@@ -84,7 +90,8 @@ interface Watcher {
 /**
  * A stand-in Kubernetes API server on 127.0.0.1 that speaks the real wire
  * protocol for Services, EndpointSlices, Namespaces and Pods: JSON lists
- * with metadata.resourceVersion (paged with limit/continue), `?watch=true`
+ * with metadata.resourceVersion (paged with limit/continue; resourceVersion=0
+ * in one page, as kube-apiserver's watch cache answers it), `?watch=true`
  * streams of newline-delimited ADDED/MODIFIED/DELETED/BOOKMARK events that
  * resume from a resourceVersion, 410 Gone for compacted ones, and label
  * and field selectors. Tests change objects live, drop watches, compact history, and
@@ -280,6 +287,7 @@ export class FakeApiServer {
 
   private list(type: ResourceType, scope: Scope, query: URLSearchParams, res: http.ServerResponse, encoding: Encoding): void {
     const token = query.get('continue');
+    if (token && query.get('resourceVersion')) return replyIn(encoding, res, 400, status(400, 'BadRequest', 'specifying resource version is not allowed when using continue'));
     let snapshot: { rv: number; items: RawObject[] };
     if (token) {
       const known = this.snapshots.get(token);
@@ -293,7 +301,8 @@ export class FakeApiServer {
         .filter((o) => inScope(scope, o));
       snapshot = { rv: this.rv, items };
     }
-    const limit = Number(query.get('limit') ?? 0);
+    // resourceVersion "0" (any) comes from the watch cache, which ignores the limit.
+    const limit = query.get('resourceVersion') === '0' && this.options.watchCache !== false ? 0 : Number(query.get('limit') ?? 0);
     const page = limit > 0 ? snapshot.items.slice(0, limit) : snapshot.items;
     const rest = limit > 0 ? snapshot.items.slice(limit) : [];
     const metadata: Record<string, string> = { resourceVersion: String(snapshot.rv) };

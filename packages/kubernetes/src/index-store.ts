@@ -73,30 +73,31 @@ export class ClusterIndex implements IndexReader {
   }
 
   setSlice(slice: SliceEntry): void {
-    this.removeSlice(slice.namespace, slice.name);
-    this.slices.set(`${slice.namespace}/${slice.name}`, slice);
+    const key = `${slice.namespace}/${slice.name}`;
+    this.removeSlice(key);
+    this.slices.set(key, slice);
     if (slice.service) {
-      const key = `${slice.service}.${slice.namespace}`;
-      addTo(this.slicesByService, key, slice);
-      this.changed(key);
+      const service = `${slice.service}.${slice.namespace}`;
+      addTo(this.slicesByService, service, slice);
+      this.changed(service);
     }
     this.byIp?.addSlice(slice);
     this.touch();
   }
 
   deleteSlice(namespace: string, name: string): void {
-    if (this.removeSlice(namespace, name)) this.touch();
+    if (this.removeSlice(`${namespace}/${name}`)) this.touch();
   }
 
-  private removeSlice(namespace: string, name: string): boolean {
-    const key = `${namespace}/${name}`;
+  /** Removes the slice under `key` (namespace/name), if any. */
+  private removeSlice(key: string): boolean {
     const old = this.slices.get(key);
     if (!old) return false;
     this.slices.delete(key);
     if (old.service) {
-      const key = `${old.service}.${old.namespace}`;
-      removeFrom(this.slicesByService, key, old);
-      this.changed(key);
+      const service = `${old.service}.${old.namespace}`;
+      removeFrom(this.slicesByService, service, old);
+      this.changed(service);
     }
     this.byIp?.removeSlice(old);
     return true;

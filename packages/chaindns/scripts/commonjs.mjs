@@ -13,7 +13,7 @@
 //   export default e;               ->  const __chaindnsDefault=e; ... module.exports={default:...}
 // An importer reads each binding once, when it loads: ESM's live bindings become copies. That is
 // sound when no exported binding is assigned after its module has run, and when no chunk imports
-// one that imports it back; bundle.mjs checks both and refuses the bundle otherwise.
+// one that imports it back: toCommonJS and checkAcyclic refuse the bundle otherwise.
 import { compileFunction } from 'node:vm';
 import ts from 'typescript';
 

@@ -22,7 +22,7 @@
 // plugin's client, reads its gRPC definitions so: the script hands it the same definitions, parsed
 // at bundle time (etcdProtos below).
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -84,35 +84,6 @@ function etcdProtos() {
   };
 }
 
-/** A static import of a built-in as esbuild writes it: `import{a,b as c}from"node:fs";`, `import d from"node:http";`, `import*as e from"node:os";`. */
-const BUILTIN_IMPORT = /\bimport\s*(?:([\w$]+)\s*,?\s*)?(?:\*\s*as\s+([\w$]+)\s*|\{([^}]*)\}\s*)?from\s*"((?:node:)?[a-z_/0-9]+)";/g;
-const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-
-/**
- * Node's built-ins are required, not imported. An import gets the built-in's ESM facade, which reads
- * every export once, lazy getters included: `node:fs` then loads its streams, `node:crypto` all of
- * WebCrypto, each such module compiled from source under the image's V8 flags (bench/README.md,
- * "Footprint"). `const{a,b:c}=require("node:fs")` reads what the code names, nothing more.
- */
-function requireBuiltins(code) {
-  return code.replace(BUILTIN_IMPORT, (whole, name, namespace, named, from) => {
-    if (!BUILTINS.has(from)) return whole;
-    const bindings = [];
-    const required = `require(${JSON.stringify(from)})`;
-    for (const local of [name, namespace]) if (local) bindings.push(`${local}=${required}`);
-    if (named !== undefined) {
-      const props = [];
-      for (const spec of named.split(',').map((s) => s.trim()).filter(Boolean)) {
-        const [imported, local = imported] = spec.split(/\s+as\s+/);
-        if (imported === 'default') bindings.push(`${local}=${required}`);
-        else props.push(imported === local ? imported : `${imported}:${local}`);
-      }
-      if (props.length > 0) bindings.push(`{${props.join(',')}}=${required}`);
-    }
-    return bindings.length > 0 ? `const ${bindings.join(',')};` : `${required};`;
-  });
-}
-
 async function loadEsbuild() {
   try {
     return await import('esbuild');
@@ -155,7 +126,7 @@ export async function bundle(outdir, { entry = cli } = {}) {
   let bytes = 0;
   for (const path of Object.keys(result.metafile.outputs)) {
     if (!path.endsWith('.mjs')) continue;
-    const converted = toCommonJS(requireBuiltins(readFileSync(path, 'utf8')), relative(outdir, path));
+    const converted = toCommonJS(readFileSync(path, 'utf8'), relative(outdir, path));
     const name = commonJsName(path);
     writeFileSync(name, converted.code);
     rmSync(path);

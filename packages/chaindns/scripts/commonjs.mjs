@@ -8,20 +8,29 @@
 // imports and exports have few forms, each rewritten here:
 //   import{a,b as c}from"./x.mjs";  ->  const{a,b:c}=require("./x.cjs");
 //   import"./x.mjs";                ->  require("./x.cjs");
+//   import{a}from"node:fs";         ->  const{a}=require("node:fs");
 //   import("./x.mjs")               ->  Promise.resolve().then(()=>require("./x.cjs"))
 //   export{a,b as c};               ->  module.exports={a,c:b};   (at the end of the file)
 //   export default e;               ->  const __chaindnsDefault=e; ... module.exports={default:...}
 // An importer reads each binding once, when it loads: ESM's live bindings become copies. That is
 // sound when no exported binding is assigned after its module has run, and when no chunk imports
 // one that imports it back: toCommonJS and checkAcyclic refuse the bundle otherwise.
+//
+// Node's built-ins are required, not imported, for a reason of their own: an import gets the
+// built-in's ESM facade, which reads every export once, lazy getters included (`node:fs` then loads
+// its streams, `node:crypto` all of WebCrypto), each such module compiled from source under the
+// image's V8 flags. `const{a,b:c}=require("node:fs")` reads what the code names, nothing more; and
+// a built-in's default export is the module itself.
+import { builtinModules } from 'node:module';
 import { compileFunction } from 'node:vm';
 import ts from 'typescript';
 
 /** A chunk's name, as esbuild writes it beside the entry (`<name>-<HASH>.mjs`) or as this script renames it. */
 export const CHUNK = /^[\w-]+-[A-Z0-9]{8}\.[cm]js$/;
 const OWN = /^\.\/[\w-]+\.mjs$/;
-const STATIC_IMPORT = /\bimport\s*(?:([\w$]+)\s*,?\s*)?(?:\*\s*as\s+([\w$]+)\s*|\{([^}]*)\}\s*)?from\s*"(\.\/[\w-]+\.mjs)";/g;
-const BARE_IMPORT = /\bimport\s*"(\.\/[\w-]+\.mjs)";/g;
+const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+const STATIC_IMPORT = /\bimport\s*(?:([\w$]+)\s*,?\s*)?(?:\*\s*as\s+([\w$]+)\s*|\{([^}]*)\}\s*)?from\s*"([^"]+)";/g;
+const BARE_IMPORT = /\bimport\s*"([^"]+)";/g;
 const DYNAMIC_IMPORT = /\bimport\("(\.\/[\w-]+\.mjs)"\)/g;
 const EXPORT_LIST = /\bexport\s*\{([^}]*)\};?/g;
 const EXPORT_DEFAULT = /\bexport\s+default\s+/;
@@ -52,18 +61,26 @@ export function toCommonJS(code, file) {
   }
   const imports = [];
   const exported = [];
-  code = code.replace(STATIC_IMPORT, (_whole, name, namespace, named, from) => {
-    imports.push(from);
+  code = code.replace(STATIC_IMPORT, (whole, name, namespace, named, from) => {
+    const own = OWN.test(from);
+    if (!own && !BUILTINS.has(from)) return whole;
+    if (own) imports.push(from);
     const required = `require(${JSON.stringify(commonJsName(from))})`;
     const bindings = [];
     if (namespace) bindings.push(`${namespace}=${required}`);
-    if (name) bindings.push(`${name}=${required}.default`);
-    const props = named === undefined ? [] : specifiers(named).map(([imported, local]) => (imported === local ? local : `${imported}:${local}`));
+    if (name) bindings.push(own ? `${name}=${required}.default` : `${name}=${required}`);
+    const props = [];
+    for (const [imported, local] of named === undefined ? [] : specifiers(named)) {
+      if (imported === 'default' && !own) bindings.push(`${local}=${required}`);
+      else props.push(imported === local ? local : `${imported}:${local}`);
+    }
     if (props.length > 0) bindings.push(`{${props.join(',')}}=${required}`);
     return bindings.length > 0 ? `const ${bindings.join(',')};` : `${required};`;
   });
-  code = code.replace(BARE_IMPORT, (_whole, from) => {
-    imports.push(from);
+  code = code.replace(BARE_IMPORT, (whole, from) => {
+    const own = OWN.test(from);
+    if (!own && !BUILTINS.has(from)) return whole;
+    if (own) imports.push(from);
     return `require(${JSON.stringify(commonJsName(from))});`;
   });
   code = code.replace(DYNAMIC_IMPORT, (_whole, from) => `Promise.resolve().then(()=>require(${JSON.stringify(commonJsName(from))}))`);

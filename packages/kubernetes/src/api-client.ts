@@ -7,6 +7,7 @@ import type { KubernetesMetrics } from './metrics.js';
 import { type ListHead, ProtoListReader, unwrap } from './proto-list.js';
 import { type ProtoDecoder, statusMessage as protoStatusMessage } from './proto-objects.js';
 import { PROTOBUF_MEDIA_TYPE as PROTOBUF, ProtoError } from './protobuf.js';
+import { WatchEventReader } from './watch-stream.js';
 
 /** client-go's defaults when apiserver_qps / apiserver_burst are not set. */
 export const DEFAULT_QPS = 5;
@@ -175,6 +176,101 @@ export class ApiClient {
     }
   }
 
+  /**
+   * Watches `path` (`?watch=true` and `params`): each event goes to `onEvent` as soon as its line has
+   * come. `done` is called once: when the server ends the watch (null: its timeoutSeconds), when it
+   * fails or refuses (an HttpError with the status: 410 Gone, 403), or when an event is not one (or
+   * `onEvent` throws); never after `abort()`. Resolves once the response has begun, or the request
+   * has failed, with what closes it.
+   */
+  async watch(
+    path: string,
+    params: Readonly<Record<string, string | number | boolean | undefined>>,
+    onEvent: (type: string, object: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<{ abort(): void }> {
+    const query = new URLSearchParams({ watch: 'true' });
+    for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, String(value));
+    const pathAndQuery = `${path}?${query}`;
+    let req: http.ClientRequest;
+    try {
+      req = await this.request(pathAndQuery, 'application/json');
+    } catch (err) {
+      done(err);
+      return { abort: () => {} };
+    }
+    let over = false;
+    const finish = (err: unknown): void => {
+      if (over) return;
+      over = true;
+      req.destroy();
+      done(err);
+    };
+    const started = performance.now();
+    await new Promise<void>((begun) => {
+      // The API server answers a watch's head at once; its body may then stay quiet for minutes.
+      const deadline = setTimeout(() => req.destroy(new Error(`GET ${pathAndQuery}: no response in ${this.pageTimeoutMs} ms`)), this.pageTimeoutMs).unref();
+      // client-go's dialer keeps TCP alive every 30 s: a peer that vanished ends the watch.
+      req.on('socket', (socket) => socket.setKeepAlive(true, 30_000));
+      let responded = false;
+      req.on('error', (err) => {
+        clearTimeout(deadline);
+        if (!responded) this.record('GET', '<error>', (performance.now() - started) / 1000);
+        begun();
+        finish(err);
+      });
+      req.on('response', (res) => {
+        responded = true;
+        clearTimeout(deadline);
+        const status = res.statusCode ?? 0;
+        this.record('GET', String(status), (performance.now() - started) / 1000);
+        begun();
+        if (status !== 200) {
+          void refusal(res, `GET ${pathAndQuery}`, false).then(finish);
+          return;
+        }
+        const events = new WatchEventReader(onEvent);
+        const fail = (err: unknown): void => finish(new Error(`GET ${pathAndQuery}: ${(err as Error).message}`, { cause: err }));
+        res.on('data', (chunk: Buffer) => {
+          if (over) return;
+          try {
+            events.push(chunk);
+          } catch (err) {
+            fail(err);
+          }
+        });
+        res.on('end', () => {
+          if (over) return;
+          try {
+            events.end();
+          } catch (err) {
+            return fail(err);
+          }
+          finish(null);
+        });
+        res.on('error', finish);
+        res.on('close', () => finish(new Error(`GET ${pathAndQuery}: the connection closed inside the watch's body`)));
+      });
+      req.end();
+    });
+    return {
+      abort: () => {
+        over = true;
+        req.destroy();
+      },
+    };
+  }
+
+  /** A GET of `pathAndQuery` with the kubeconfig's credentials, on the kept connections: not sent until ended. */
+  private async request(pathAndQuery: string, accept: string): Promise<http.ClientRequest> {
+    const opts: https.RequestOptions = {};
+    await this.kc.applyToHTTPSOptions(opts);
+    const url = `${this.server}${pathAndQuery}`;
+    const secure = url.startsWith('https:');
+    const agent = this.connections?.for(opts, secure) ?? opts.agent;
+    return (secure ? https : http).request(url, { ...opts, agent, method: 'GET', headers: { ...opts.headers, Accept: accept } });
+  }
+
   /** GETs a list page: each item goes to `each` as soon as it has arrived (ListPageReader, ProtoListReader). */
   private getPage(pathAndQuery: string, each: (raw: unknown) => void, decode: ProtoDecoder | null): PageRequest {
     let req: http.ClientRequest | null = null;
@@ -182,46 +278,37 @@ export class ApiClient {
     let sendHead: (page: ListPage) => void = () => {};
     const head = new Promise<ListPage>((resolve) => (sendHead = resolve));
     const done = (async (): Promise<ListPage> => {
-      const opts: https.RequestOptions = {};
-      await this.kc.applyToHTTPSOptions(opts);
-      if (aborted) throw new Error(`GET ${pathAndQuery}: aborted`);
-      const url = `${this.server}${pathAndQuery}`;
+      const request = (req = await this.request(pathAndQuery, decode ? LIST_ACCEPT : 'application/json'));
+      if (aborted) {
+        request.destroy();
+        throw new Error(`GET ${pathAndQuery}: aborted`);
+      }
       const started = performance.now();
-      const secure = url.startsWith('https:');
-      const agent = this.connections?.for(opts, secure) ?? opts.agent;
       return new Promise<ListPage>((resolve, reject) => {
-        const accept = decode ? LIST_ACCEPT : 'application/json';
-        req = (secure ? https : http).request(url, { ...opts, agent, method: 'GET', headers: { ...opts.headers, Accept: accept } }, (res) => {
+        request.on('response', (res) => {
           const status = res.statusCode ?? 0;
           const protobuf = decode !== null && (res.headers['content-type'] ?? '').startsWith(PROTOBUF);
+          if (status !== 200) {
+            void refusal(res, `GET ${pathAndQuery}`, protobuf).then((err) => {
+              this.record('GET', String(status), (performance.now() - started) / 1000);
+              reject(err);
+            });
+            return;
+          }
           const onHead = (p: unknown): void => sendHead(p as ListPage);
-          const page = status !== 200 ? null : protobuf ? new ProtoListReader(decode, each, onHead) : new ListPageReader(each, onHead);
-          const body: Buffer[] = [];
-          let bodyLength = 0;
+          const page = protobuf ? new ProtoListReader(decode, each, onHead) : new ListPageReader(each, onHead);
           let failed: Error | null = null;
           res.on('data', (chunk: Buffer) => {
             if (failed) return;
-            if (!page) {
-              // An error's Status is small: the body of a server that sends more is dropped, and the HTTP status stands alone.
-              bodyLength += chunk.length;
-              if (bodyLength <= ERROR_BODY_MAX) body.push(chunk);
-              else body.length = 0;
-            } else {
-              try {
-                page.push(chunk);
-              } catch (err) {
-                failed = err as Error;
-              }
+            try {
+              page.push(chunk);
+            } catch (err) {
+              failed = err as Error;
             }
           });
           res.on('error', reject);
           res.on('end', () => {
             this.record('GET', String(status), (performance.now() - started) / 1000);
-            if (!page) {
-              const text = (bodyLength <= ERROR_BODY_MAX ? statusMessage(Buffer.concat(body), protobuf) : null) ?? res.statusMessage ?? '';
-              reject(new HttpError(status, `GET ${pathAndQuery}: ${status} ${text}`.trim()));
-              return;
-            }
             try {
               if (failed) throw failed;
               resolve(page.end() as ListPage);
@@ -235,13 +322,13 @@ export class ApiClient {
         });
         // A deadline for the whole page, not the socket's idle timeout: that one re-arms its timer at every chunk read,
         // and a list of 100,000 endpoints reads thousands of them (8 ms of a large start's CPU).
-        const deadline = setTimeout(() => req!.destroy(new Error(`GET ${pathAndQuery}: timed out after ${this.pageTimeoutMs} ms`)), this.pageTimeoutMs).unref();
-        req.on('close', () => clearTimeout(deadline));
-        req.on('error', (err) => {
+        const deadline = setTimeout(() => request.destroy(new Error(`GET ${pathAndQuery}: timed out after ${this.pageTimeoutMs} ms`)), this.pageTimeoutMs).unref();
+        request.on('close', () => clearTimeout(deadline));
+        request.on('error', (err) => {
           this.record('GET', '<error>', (performance.now() - started) / 1000);
           reject(err);
         });
-        req.end();
+        request.end();
       });
     })();
     // A page that fails before its items began tells it through `head` too.
@@ -269,6 +356,29 @@ interface PageRequest {
   readonly head: Promise<ListPage>;
   readonly done: Promise<ListPage>;
   abort(): void;
+}
+
+/**
+ * The error of a refused request: its status, with the message of the Status in its body (an error's
+ * Status is small: a longer body is dropped, and the HTTP status stands alone).
+ */
+function refusal(res: http.IncomingMessage, what: string, protobuf: boolean): Promise<HttpError> {
+  return new Promise((resolve) => {
+    const body: Buffer[] = [];
+    let length = 0;
+    res.on('data', (chunk: Buffer) => {
+      length += chunk.length;
+      if (length <= ERROR_BODY_MAX) body.push(chunk);
+    });
+    const settle = (): void => {
+      const status = res.statusCode ?? 0;
+      const text = (length <= ERROR_BODY_MAX ? statusMessage(Buffer.concat(body), protobuf) : null) ?? res.statusMessage ?? '';
+      resolve(new HttpError(status, `${what}: ${status} ${text}`.trim()));
+    };
+    res.on('end', settle);
+    res.on('error', settle);
+    res.on('close', settle);
+  });
 }
 
 /** The message of a Kubernetes Status body, when that is what came back. */

@@ -1,5 +1,14 @@
-import type { Watch } from '@kubernetes/client-node';
 import type { Entry } from './resources.js';
+
+/** How the loop watches (ApiClient.watch's contract): `done` once, when the watch ends or fails, never after `abort()`. */
+export interface Watcher {
+  watch(
+    path: string,
+    params: Readonly<Record<string, string | undefined>>,
+    callback: (phase: string, obj: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<{ abort(): void }>;
+}
 
 /** What a ListWatchLoop tells its informer. */
 export interface ListWatchEvents {
@@ -26,11 +35,11 @@ export class ListWatchLoop {
   /** The last resourceVersion expired (410): the next list must not be older than it. */
   private expired = false;
   private stopped = false;
-  private request: AbortController | undefined;
+  private request: { abort(): void } | undefined;
 
   constructor(
     private readonly path: string,
-    private readonly watch: Watch,
+    private readonly watch: Watcher,
     /** Lists every object into the index, at `resourceVersion` ("0" or ""), and resolves with the list's. */
     private readonly list: (resourceVersion: string) => Promise<string>,
     private readonly selectors: { readonly labelSelector?: string; readonly fieldSelector?: string },

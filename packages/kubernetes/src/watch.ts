@@ -1,9 +1,9 @@
 import type { Logger, ResourceSync } from '@chaindns/core';
-import { type KubeConfig, Watch } from '#client-node';
+import type { KubeConfig } from '#client-node';
 import { ApiClient } from './api-client.js';
 import type { SliceEntry } from './entries.js';
 import type { ClusterIndex } from './index-store.js';
-import { ListWatchLoop } from './list-watch.js';
+import { ListWatchLoop, type Watcher } from './list-watch.js';
 import type { KubernetesMetrics } from './metrics.js';
 import type { RawObject } from './objects.js';
 import type { Entry, Resource, Source } from './resources.js';
@@ -20,55 +20,42 @@ export const DEFAULT_BACKOFF: Backoff = { initialMs: 250, maxMs: 10_000 };
 const watchTimeoutSeconds = (): number => 300 + Math.floor(Math.random() * 300);
 
 /**
- * client-node's Watch, with what client-go's reflector adds: bookmarks, a
- * server-side timeout, the rate limiter and the rest-client metrics; each
- * object is turned into its index entry on arrival, so the informer's cache
- * holds entries rather than API objects.
+ * The informer's watch, as client-go's reflector opens it: with bookmarks, a server-side timeout
+ * and the rate limiter; each object is turned into its index entry on arrival, so the informer's
+ * cache holds entries rather than API objects.
  */
-class ReflectorWatch extends Watch {
+class ReflectorWatch implements Watcher {
   /** Set when the informer stops: a watch being opened then is closed as soon as it opens. */
   stopped = false;
 
   constructor(
-    kc: KubeConfig,
     private readonly api: ApiClient,
     private readonly convert: (raw: RawObject) => Entry,
     private readonly onWatch: () => void,
     private readonly onEvent: () => void,
-  ) {
-    super(kc);
-  }
+  ) {}
 
-  override async watch(
+  async watch(
     path: string,
-    params: Record<string, string | number | boolean | undefined>,
-    callback: (phase: string, obj: unknown, watchObj?: unknown) => void,
+    params: Readonly<Record<string, string | undefined>>,
+    callback: (phase: string, obj: unknown) => void,
     done: (err: unknown) => void,
-  ): Promise<AbortController> {
+  ): Promise<{ abort(): void }> {
     // The informer asks for a watch right after it applied a list: from here it has synced.
     this.onWatch();
     await this.api.throttle('GET');
-    if (this.stopped) return new AbortController();
-    let code = '200';
-    const started = performance.now();
-    const controller = await super.watch(
+    if (this.stopped) return { abort: () => {} };
+    const watching = await this.api.watch(
       path,
       { ...params, allowWatchBookmarks: true, timeoutSeconds: watchTimeoutSeconds() },
-      (phase, obj, watchObj) => {
+      (phase, obj) => {
         this.onEvent();
-        if (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') callback(phase, this.convert(obj as RawObject), watchObj);
-        else callback(phase, obj, watchObj);
+        callback(phase, phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? this.convert(obj as RawObject) : obj);
       },
-      (err: unknown) => {
-        const status = (err as { statusCode?: number } | null)?.statusCode;
-        if (err) code = status ? String(status) : '<error>';
-        done(err);
-      },
+      done,
     );
-    this.api.record('GET', code, (performance.now() - started) / 1000);
-    // client-node's stop() cannot abort a watch still opening: do it here.
-    if (this.stopped) controller.abort();
-    return controller;
+    if (this.stopped) watching.abort();
+    return watching;
   }
 }
 
@@ -90,7 +77,6 @@ class Informer {
   private failing = false;
 
   constructor(
-    kc: KubeConfig,
     api: ApiClient,
     private readonly resource: Resource,
     index: ClusterIndex,
@@ -100,7 +86,7 @@ class Informer {
   ) {
     this.delay = backoff.initialMs;
     const convert = (raw: RawObject): Entry => resource.convert(raw, index.interner);
-    const watch = (this.watch = new ReflectorWatch(kc, api, convert, () => (this.synced = true), () => this.recovered()));
+    const watch = (this.watch = new ReflectorWatch(api, convert, () => (this.synced = true), () => this.recovered()));
     const label = resource.selector?.text;
     const field = resource.fieldSelector ?? undefined;
     const listEach = async (at: string, each: (entry: Entry) => void): Promise<string> => {
@@ -211,7 +197,7 @@ export class ApiSource implements Source {
       if (index.service(slice.service, slice.namespace)?.type !== 'Headless') return;
       metrics.programmingDuration.observe({ service_kind: 'headless_with_selector' }, Math.max(0, Date.now() - slice.triggerTime) / 1000);
     };
-    this.informers = resources.map((r) => new Informer(kc, api, r, index, log, backoff, onSliceChange));
+    this.informers = resources.map((r) => new Informer(api, r, index, log, backoff, onSliceChange));
   }
 
   get synced(): boolean {

@@ -176,3 +176,111 @@ test('the stand-in without Protocol Buffers answers 406 to a request that accept
   assert.equal(await get('wrong', 'application/vnd.kubernetes.protobuf'), 401);
   assert.equal(await get('right', 'application/vnd.kubernetes.protobuf, application/json'), 200);
 });
+
+/** A server that answers every watch with `respond`; resolves with its URL and the queries it was asked. */
+async function watchServer(t: { after(fn: () => unknown): void }, respond: (res: http.ServerResponse) => void): Promise<{ url: string; queries: URLSearchParams[] }> {
+  const queries: URLSearchParams[] = [];
+  const server = http.createServer((req, res) => {
+    queries.push(new URL(req.url!, 'http://x').searchParams);
+    respond(res);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, queries };
+}
+
+/** Watches `/api/v1/services` at version 5; resolves with the events and how the watch ended. */
+async function watchAll(url: string): Promise<{ events: string[]; err: unknown }> {
+  const api = client(url);
+  const events: string[] = [];
+  const ended = new Promise<unknown>((resolve) => {
+    void api.watch('/api/v1/services', { resourceVersion: '5', labelSelector: undefined }, (type, obj) => events.push(`${type} ${(obj as { metadata: { name: string } }).metadata.name}`), resolve);
+  });
+  const err = await ended;
+  api.close();
+  return { events, err };
+}
+
+test('a watch reads events cut anywhere by the stream, the last one without its newline too', async (t) => {
+  const body = ['ADDED a', 'MODIFIED b', 'DELETED c', 'BOOKMARK d'].map((e) => JSON.stringify({ type: e.split(' ')[0], object: { metadata: { name: e.split(' ')[1] } } })).join('\n');
+  const { url, queries } = await watchServer(t, (res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    // Three bytes at a time, so every line is cut, and some newlines come alone.
+    let at = 0;
+    const drip = setInterval(() => {
+      res.write(body.slice(at, (at += 3)));
+      if (at >= body.length) {
+        clearInterval(drip);
+        res.end();
+      }
+    }, 1);
+  });
+  const { events, err } = await watchAll(url);
+  assert.equal(err, null, 'the server ended the watch: done(null)');
+  assert.deepEqual(events, ['ADDED a', 'MODIFIED b', 'DELETED c', 'BOOKMARK d']);
+  assert.equal(queries[0]!.get('watch'), 'true');
+  assert.equal(queries[0]!.get('resourceVersion'), '5');
+  assert.equal(queries[0]!.has('labelSelector'), false, 'an unset parameter is not sent');
+});
+
+test('a watch fails on a line that is not an event, instead of skipping it (client-node skipped it)', async (t) => {
+  const { url } = await watchServer(t, (res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.write(`${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a' } } })}\n{"type":"ADDED","obj`);
+    res.end('ect":\n');
+  });
+  const { events, err } = await watchAll(url);
+  assert.deepEqual(events, ['ADDED a']);
+  assert.match(String(err), /GET \/api\/v1\/services\?watch=true.*bad JSON in a watch event/);
+});
+
+test('a watch event over the limit fails the watch before it is held whole', async (t) => {
+  const { url } = await watchServer(t, (res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const mb = Buffer.alloc(1024 * 1024, 'x');
+    // 32 MB of one line, unless the client hangs up first.
+    let sent = 0;
+    const more = (): void => {
+      while (sent < 32 && !res.destroyed) {
+        sent++;
+        if (!res.write(mb)) return void res.once('drain', more);
+      }
+      res.end();
+    };
+    more();
+  });
+  const { err } = await watchAll(url);
+  assert.match(String(err), /a watch event of more than 16777216 bytes/);
+});
+
+test('a refused watch ends with the HTTP status and the Status message: a 410 relists', async (t) => {
+  const { url } = await watchServer(t, (res) => {
+    res.writeHead(410, { 'Content-Type': 'application/json' });
+    res.end('{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version: 5 (90)","reason":"Expired","code":410}');
+  });
+  const { events, err } = await watchAll(url);
+  assert.deepEqual(events, []);
+  assert.ok(err instanceof HttpError);
+  assert.equal(err.statusCode, 410);
+  assert.match(err.message, /410 too old resource version: 5 \(90\)/);
+});
+
+test('an aborted watch calls done no more, and closes its connection', async (t) => {
+  let closed: Promise<unknown> = Promise.resolve();
+  const { url } = await watchServer(t, (res) => {
+    closed = once(res, 'close');
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.write(`${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a' } } })}\n`);
+  });
+  const api = client(url);
+  t.after(() => api.close());
+  let doneCalls = 0;
+  const first = new Promise<void>((resolve) => {
+    void api.watch('/api/v1/services', {}, () => resolve(), () => doneCalls++).then((w) => first.then(() => w.abort()));
+  });
+  await first;
+  await closed;
+  await sleep(50);
+  assert.equal(doneCalls, 0);
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { test } from 'node:test';
-import { buildQuery, definePlugin, PluginRegistry, reply, Server, silentLogger } from '../src/index.js';
+import { buildQuery, definePlugin, dgramSharesPorts, PluginRegistry, reply, Server, silentLogger } from '../src/index.js';
 import { eventually, startTestServer, testUdpTransport } from '../src/testing/index.js';
 
 /** Answers each query after `ms`, with the server's port in an A record (10.0.0.N for the Nth server). */
@@ -50,7 +50,13 @@ test('reusePort: two servers share a port; one that stops hands every datagram t
   const transport = testUdpTransport();
   const plugins = (taken: string[]) => new PluginRegistry(['slow'], [slowPlugin(100, taken)]);
   if (!transport?.reusePort) {
-    // Node.js 20's dgram cannot set SO_REUSEPORT: said at once, not found at the first bind.
+    if (dgramSharesPorts(process.versions.node)) {
+      // From Node.js 22.12 dgram shares the port but cannot leave it: what the kernel still hands the
+      // stopping server is dropped (UdpBinding.detach), so a handoff that loses nothing is the native transport's.
+      t.diagnostic('dgram: the native pass runs the servers');
+      return;
+    }
+    // dgram before Node.js 22.12 cannot set SO_REUSEPORT: said at once, not found at the first bind.
     assert.throws(
       () => new Server({ corefile: '.:0 {\n  slow\n}', plugins: plugins([]), reusePort: true, logger: silentLogger }),
       /reusePort: the dgram UDP transport cannot share a port \(SO_REUSEPORT\); the native transport \(@chaindns\/udp-native\) can/,

@@ -12,6 +12,10 @@ const problems = [];
 const fail = (where, what) => problems.push(`${where}: ${what}`);
 const read = (p) => readFileSync(join(root, p), 'utf8');
 const MAX_LINES = 400;
+/** process.getBuiltinModule came in Node.js 20.16 and 22.3. */
+const ENGINES = '^20.16.0 || >=22.3.0';
+/** A value import of node:http, node:https or node:http2 (`import type` is free). */
+const ESM_HTTP = /^import\s+(?!type\s)[^;]*?from\s+['"]node:https?2?['"]/m;
 const README_SECTIONS = ['## Name', '## Description', '## Syntax', '## Examples', '## Metrics', '## Ready'];
 const NOT_PLUGINS = new Set(['core', 'chaindns', 'udp-native']);
 // The only plugins that import another: each is built on the other's engine, as in CoreDNS (its secondary
@@ -82,7 +86,7 @@ for (const name of readdirSync(join(root, 'packages'))) {
   if (pkg.type !== 'module') fail(dir, 'package.json: "type" must be "module"');
   if (!pkg.exports?.['.']?.types) fail(dir, 'package.json: exports["."] must carry types');
   if (pkg.sideEffects !== false) fail(dir, 'package.json: "sideEffects" must be false');
-  if (pkg.engines?.node !== '>=20') fail(dir, 'package.json: engines.node must be ">=20"');
+  if (pkg.engines?.node !== ENGINES) fail(dir, `package.json: engines.node must be "${ENGINES}"`);
   if (!existsSync(join(root, dir, 'README.md'))) fail(dir, 'README.md is missing');
   const index = `${dir}/src/index.ts`;
   if (!existsSync(join(root, index))) fail(dir, 'src/index.ts is missing');
@@ -90,6 +94,7 @@ for (const name of readdirSync(join(root, 'packages'))) {
   for (const file of walk(`${dir}/src`).filter((f) => f.endsWith('.ts'))) {
     const text = read(file);
     if (/(:|\bas|<)\s*any\b/.test(text)) fail(file, 'uses `any`');
+    if (ESM_HTTP.test(text)) fail(file, "imports node:http, node:https or node:http2 as ESM, whose face loads undici, TLS and HTTP/2 on Node.js 22+: take process.getBuiltinModule('node:http') (CONTRIBUTING.md)");
     const lines = text.split('\n').length;
     if (lines > MAX_LINES) fail(file, `${lines} lines: split it by what it holds (limit ${MAX_LINES})`);
   }

@@ -20,7 +20,7 @@ function plugin(name, extra = {}) {
     name: `@chaindns/${name}`,
     type: 'module',
     sideEffects: false,
-    engines: { node: '>=20' },
+    engines: { node: '^20.16.0 || >=22.3.0' },
     exports: { '.': { types: './dist/src/index.d.ts', default: './dist/src/index.js' } },
     peerDependencies: { '@chaindns/core': '^0.1.0' },
     ...extra,

@@ -50,7 +50,7 @@ write(`packages/${name}/package.json`, json({
   type: 'module',
   license: 'Apache-2.0',
   sideEffects: false,
-  engines: { node: '>=20' },
+  engines: { node: '^20.16.0 || >=22.3.0' },
   exports: { '.': { types: './dist/src/index.d.ts', default: './dist/src/index.js' } },
   files: ['dist/src', 'README.md'],
   scripts: { build: 'tsc -b', test: 'node --test dist/test/*.test.js' },

@@ -1,6 +1,9 @@
-import { get, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Frame, Snapshot } from '@chaindns/dashboard';
 import { renderTop, type TopContext } from './top-view.js';
+
+// Node's CommonJS face of it: the ESM one of node:http reads every export, which loads undici, TLS and HTTP/2 (CONTRIBUTING.md).
+const { get } = process.getBuiltinModule('node:http');
 
 export const TOP_USAGE = `Usage: chaindns top [URL]
   The dashboard plugin's figures in this terminal, refreshed every second (q or Ctrl-C quits).

@@ -1,9 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import { formatHostPort, type HostPort, isNoIPv6, listenHosts } from './corefile/host-port.js';
 import { ChainDNSError } from './errors.js';
 import { httpDate } from './http-date.js';
 import { listenShared } from './server/listen-http.js';
+
+// Node's CommonJS face of it: the ESM one of node:http reads every export, which loads undici, TLS and HTTP/2 (CONTRIBUTING.md).
+const { createServer } = process.getBuiltinModule('node:http');
 
 /** How a listener binds: SetupContext.listen (SO_REUSEPORT where the server shares its ports), or a plain listen. */
 export type HttpListen = (server: NetServer, host: string, port: number) => Promise<AddressInfo>;

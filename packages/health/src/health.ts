@@ -1,7 +1,10 @@
-import { Agent, get } from 'node:http';
+import type { Agent as HttpAgent } from 'node:http';
 import type { Logger, ServerStatus } from '@chaindns/core';
 import { type HttpAnswer, OK } from './http.js';
 import type { HealthMetrics } from './metrics.js';
+
+// Node's CommonJS face of it: the ESM one of node:http reads every export, which loads undici, TLS and HTTP/2 (CONTRIBUTING.md).
+const { Agent, get } = process.getBuiltinModule('node:http');
 
 /** `/health`: 200 `OK` while every liveness check passes (the lameduck included), else 503 and the failing names. */
 export function healthAnswer(status: ServerStatus): HttpAnswer {
@@ -59,7 +62,7 @@ export function startProbe(url: string, metrics: HealthMetrics, log: Logger, opt
 }
 
 /** GETs `url` and reads the body to its end (so the connection is kept for the next probe); resolves with the status. */
-function fetchStatus(url: string, agent: Agent, signal: AbortSignal): Promise<number> {
+function fetchStatus(url: string, agent: HttpAgent, signal: AbortSignal): Promise<number> {
   return new Promise((resolve, reject) => {
     get(url, { agent, signal }, (res) => {
       res.on('error', reject);

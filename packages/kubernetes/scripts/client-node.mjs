@@ -7,7 +7,9 @@
 // - client-node's generated API models and clients (dist/gen): they only define classes, so they
 //   are marked free of side effects and only what KubeConfig calls stays (its request configuration).
 // - whatwg-url, which node-fetch 2 imports for Node.js versions without a global URL class.
-// And what it replaces: socks-proxy-agent, where client-node's config imports it, with the class
+// And what it replaces: node:http, node:https and node:http2 with Node's CommonJS faces of them
+// (process.getBuiltinModule): an ESM import of node:http makes Node.js 22 and 24 read every export,
+// which loads undici, TLS and HTTP/2 (13 MB of RSS); and socks-proxy-agent, where client-node's config imports it, with the class
 // of dist/src/socks-proxy-agent.cjs (the package's, loaded at the first SOCKS proxy, with a fix for
 // API servers named by address).
 //   Without them, importing the client costs about 6 MB of RSS instead of 67.
@@ -29,6 +31,8 @@ const narrow = {
   setup(build) {
     build.onResolve({ filter: /^whatwg-url$/ }, () => ({ path: 'whatwg-url', namespace: 'narrow' }));
     build.onLoad({ filter: /.*/, namespace: 'narrow' }, () => ({ contents: 'export default { URL: globalThis.URL };', loader: 'js' }));
+    build.onResolve({ filter: /^(node:)?https?2?$/ }, (args) => ({ path: args.path.replace(/^node:/, ''), namespace: 'builtin' }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = process.getBuiltinModule('node:${args.path}');`, loader: 'js' }));
     build.onResolve({ filter: /^socks-proxy-agent$/ }, (args) => (args.importer.includes('/client-node/dist/') ? { path: socksProxyAgent } : undefined));
     build.onResolve({ filter: /^\./ }, async (args) => {
       if (args.pluginData || !args.importer.includes('/client-node/dist/')) return undefined;

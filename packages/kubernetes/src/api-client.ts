@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { RequestOptions } from 'node:https';
 import type { KubeConfig } from '#client-node';
 import { KeepAliveAgent } from './keep-alive.js';
 import { ListPageReader } from './list-page.js';
@@ -7,7 +7,12 @@ import type { KubernetesMetrics } from './metrics.js';
 import { type ListHead, ProtoListReader, unwrap } from './proto-list.js';
 import { type ProtoDecoder, statusMessage as protoStatusMessage } from './proto-objects.js';
 import { PROTOBUF_MEDIA_TYPE as PROTOBUF, ProtoError } from './protobuf.js';
+import { Semaphore, TokenBucket } from './request-limits.js';
 import { WatchEventReader } from './watch-stream.js';
+
+// Node's CommonJS face of it: the ESM one of node:http reads every export, which loads undici, TLS and HTTP/2 (CONTRIBUTING.md).
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 /** client-go's defaults when apiserver_qps / apiserver_burst are not set. */
 export const DEFAULT_QPS = 5;
@@ -26,52 +31,6 @@ const PAGE_TIMEOUT_MS = 60_000;
 const LIST_ACCEPT = `${PROTOBUF}, application/json`;
 /** The most of an error response's body that is kept, for its Status's message. */
 const ERROR_BODY_MAX = 64 * 1024;
-
-/**
- * A token bucket as golang.org/x/time/rate (client-go's limiter): `burst`
- * tokens, refilled at `qps` a second; a caller that finds none reserves the
- * next one and waits for it.
- */
-export class TokenBucket {
-  private tokens: number;
-  private last = performance.now();
-  constructor(
-    private readonly qps: number,
-    private readonly burst: number,
-  ) {
-    this.tokens = burst;
-  }
-  /** Resolves when the caller may go, with the milliseconds it waited. */
-  async take(): Promise<number> {
-    const now = performance.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.qps);
-    this.last = now;
-    this.tokens -= 1;
-    if (this.tokens >= 0) return 0;
-    const wait = (-this.tokens / this.qps) * 1000;
-    await new Promise((r) => setTimeout(r, wait));
-    return wait;
-  }
-}
-
-/** At most `max` holders at once; the others queue. */
-class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly max: number) {}
-  async acquire(): Promise<void> {
-    if (this.active < this.max) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((r) => this.waiting.push(r));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
-}
 
 export class HttpError extends Error {
   constructor(
@@ -192,7 +151,7 @@ export class ApiClient {
     const query = new URLSearchParams({ watch: 'true' });
     for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, String(value));
     const pathAndQuery = `${path}?${query}`;
-    let req: http.ClientRequest;
+    let req: ClientRequest;
     try {
       req = await this.request(pathAndQuery, 'application/json');
     } catch (err) {
@@ -262,8 +221,8 @@ export class ApiClient {
   }
 
   /** A GET of `pathAndQuery` with the kubeconfig's credentials, on the kept connections: not sent until ended. */
-  private async request(pathAndQuery: string, accept: string): Promise<http.ClientRequest> {
-    const opts: https.RequestOptions = {};
+  private async request(pathAndQuery: string, accept: string): Promise<ClientRequest> {
+    const opts: RequestOptions = {};
     await this.kc.applyToHTTPSOptions(opts);
     const url = `${this.server}${pathAndQuery}`;
     const secure = url.startsWith('https:');
@@ -273,7 +232,7 @@ export class ApiClient {
 
   /** GETs a list page: each item goes to `each` as soon as it has arrived (ListPageReader, ProtoListReader). */
   private getPage(pathAndQuery: string, each: (raw: unknown) => void, decode: ProtoDecoder | null): PageRequest {
-    let req: http.ClientRequest | null = null;
+    let req: ClientRequest | null = null;
     let aborted = false;
     let sendHead: (page: ListPage) => void = () => {};
     const head = new Promise<ListPage>((resolve) => (sendHead = resolve));
@@ -342,7 +301,7 @@ export class ApiClient {
         aborted = true;
         // Its failure is the list's, reported once; this request's own is of no interest now.
         done.catch(() => {});
-        (req as http.ClientRequest | null)?.destroy();
+        (req as ClientRequest | null)?.destroy();
       },
     };
   }
@@ -362,7 +321,7 @@ interface PageRequest {
  * The error of a refused request: its status, with the message of the Status in its body (an error's
  * Status is small: a longer body is dropped, and the HTTP status stands alone).
  */
-function refusal(res: http.IncomingMessage, what: string, protobuf: boolean): Promise<HttpError> {
+function refusal(res: IncomingMessage, what: string, protobuf: boolean): Promise<HttpError> {
   return new Promise((resolve) => {
     const body: Buffer[] = [];
     let length = 0;

@@ -1,5 +1,9 @@
-import http from 'node:http';
-import https from 'node:https';
+import type { Agent } from 'node:http';
+import type { AgentOptions, RequestOptions } from 'node:https';
+
+// Node's CommonJS face of it: the ESM one of node:http reads every export, which loads undici, TLS and HTTP/2 (CONTRIBUTING.md).
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 /** The request options that decide a TLS connection: requests that agree on them can share one. */
 const TLS_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
@@ -24,11 +28,11 @@ function text(value: TlsValue): string {
  * connections too.
  */
 export class KeepAliveAgent {
-  private current: { key: string; agent: http.Agent } | null = null;
+  private current: { key: string; agent: Agent } | null = null;
 
   /** The agent for a request with `opts` as client-node filled them, to an https server or not. */
-  for(opts: https.RequestOptions, secure: boolean): http.Agent {
-    const tls: https.AgentOptions = {};
+  for(opts: RequestOptions, secure: boolean): Agent {
+    const tls: AgentOptions = {};
     for (const name of TLS_OPTIONS) if (opts[name] !== undefined) Object.assign(tls, { [name]: opts[name] });
     const key = `${secure}\n${TLS_OPTIONS.map((name) => text(opts[name] as TlsValue)).join('\n')}`;
     if (this.current?.key !== key) {

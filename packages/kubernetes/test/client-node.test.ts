@@ -17,5 +17,7 @@ test('#client-node is the tree-shaken bundle: KubeConfig without the generated A
   assert.doesNotMatch(text, /from ['"]@kubernetes\/client-node/, 'nothing is left to load from the package itself');
   // Its Watch fetches through node-fetch 2, whose url.parse() Node.js 24 warns about: the plugin watches by itself.
   assert.doesNotMatch(text, /doneCallOnce/);
+  // Their ESM faces load undici, TLS and HTTP/2 on Node.js 22 and 24: the bundle takes the CommonJS ones.
+  assert.doesNotMatch(text, /from\s*['"](node:)?https?2?['"]/);
   assert.ok(text.length < 600_000, `${text.length} bytes: the whole client is about 5 MB`);
 });

@@ -1,5 +1,5 @@
-import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import http2, { type Http2Session, type ServerHttp2Stream } from 'node:http2';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Http2Session, IncomingHttpHeaders as IncomingHttp2Headers, ServerHttp2Stream } from 'node:http2';
 import type net from 'node:net';
 import type { Readable } from 'node:stream';
 import tls from 'node:tls';
@@ -12,6 +12,10 @@ import { DOH_MEDIA_TYPE, dohMaxAge, MAX_DOH_MESSAGE, readDohHead } from './doh.j
 import { Handoff } from './handoff.js';
 import { HttpConnection } from './http-connection.js';
 import { listenStream } from './stream-listener.js';
+
+// Node's CommonJS faces of them: the ESM one of node:http reads every export, which loads undici (CONTRIBUTING.md).
+const http = process.getBuiltinModule('node:http');
+const http2 = process.getBuiltinModule('node:http2');
 import { type ServerTls, tlsServerOptions } from './tls-settings.js';
 
 /** Sends one response: its status, headers and body. */
@@ -49,7 +53,7 @@ export function listenHttps(
   h2.on('session', (session: Http2Session) => {
     if (arriving) sessions.set(session, arriving);
   });
-  h2.on('stream', (stream: ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
+  h2.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttp2Headers) => {
     const conn = sessions.get(stream.session!);
     if (!conn) return stream.close(NGHTTP2_REFUSED_STREAM);
     // A stream the client resets is its own business; an unhandled error event would not be.

@@ -1,9 +1,12 @@
-import http, { type IncomingHttpHeaders } from 'node:http';
-import http2 from 'node:http2';
-import https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { exchangeFramed } from './client.js';
+
+// Node's CommonJS faces of them: the ESM one of node:http reads every export, which loads undici (CONTRIBUTING.md).
+const http = process.getBuiltinModule('node:http');
+const http2 = process.getBuiltinModule('node:http2');
+const https = process.getBuiltinModule('node:https');
 
 /** How a test client connects over TLS. */
 export interface TlsClientOptions {

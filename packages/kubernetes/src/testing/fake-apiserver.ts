@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { type LabelSelector, matchesLabels, parseLabelSelector } from '../label-selector.js';
 import type { RawObject } from '../objects.js';
@@ -83,7 +82,7 @@ function inScope(scope: Scope, o: RawObject | null): boolean {
 interface Watcher {
   readonly type: ResourceType;
   readonly scope: Scope;
-  readonly res: http.ServerResponse;
+  readonly res: ServerResponse;
   readonly timers: NodeJS.Timeout[];
 }
 
@@ -106,7 +105,7 @@ export class FakeApiServer {
   private oldest = 1000;
   private readonly watchers = new Set<Watcher>();
   private readonly sockets = new Set<Socket>();
-  private server: http.Server | null = null;
+  private server: Server | null = null;
   private boundPort: number;
   private token: string | null;
   private connections = 0;
@@ -137,8 +136,8 @@ export class FakeApiServer {
 
   /** Listens (again, on the same port after a stop). */
   async start(): Promise<this> {
-    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.handle(req, res);
-    const server = this.options.tls ? https.createServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler) : http.createServer(handler);
+    const handler = (req: IncomingMessage, res: ServerResponse): void => this.handle(req, res);
+    const server = this.options.tls ? process.getBuiltinModule('node:https').createServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler) : process.getBuiltinModule('node:http').createServer(handler);
     server.on('connection', (socket: Socket) => {
       this.connections++;
       this.sockets.add(socket);
@@ -244,7 +243,7 @@ export class FakeApiServer {
     else if (before) send(w.res, { type: 'DELETED', object: e.obj });
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const accept = req.headers.accept ?? '';
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, accept });
@@ -285,7 +284,7 @@ export class FakeApiServer {
 
   private readonly snapshots = new Map<string, { rv: number; items: RawObject[] }>();
 
-  private list(type: ResourceType, scope: Scope, query: URLSearchParams, res: http.ServerResponse, encoding: Encoding): void {
+  private list(type: ResourceType, scope: Scope, query: URLSearchParams, res: ServerResponse, encoding: Encoding): void {
     const token = query.get('continue');
     if (token && query.get('resourceVersion')) return replyIn(encoding, res, 400, status(400, 'BadRequest', 'specifying resource version is not allowed when using continue'));
     let snapshot: { rv: number; items: RawObject[] };
@@ -319,7 +318,7 @@ export class FakeApiServer {
     replyIn('json', res, 200, { kind: `${type.kind}List`, apiVersion: type.apiVersion, metadata, items: page.map(({ kind: _k, apiVersion: _a, ...item }) => item) });
   }
 
-  private watch(type: ResourceType, scope: Scope, query: URLSearchParams, res: http.ServerResponse): void {
+  private watch(type: ResourceType, scope: Scope, query: URLSearchParams, res: ServerResponse): void {
     const from = query.get('resourceVersion') ?? '';
     const fresh = from === '' || from === '0';
     if (!fresh && Number(from) < this.oldest) {
@@ -373,7 +372,7 @@ function keyOf(namespace: string | undefined, name: string | undefined): string 
   return `${namespace ?? ''}/${name}`;
 }
 
-function send(res: http.ServerResponse, event: unknown): void {
+function send(res: ServerResponse, event: unknown): void {
   if (!res.writableEnded) res.write(`${JSON.stringify(event)}\n`);
 }
 

@@ -31,6 +31,7 @@ test('examples/plugin-hello, copied out of the repository, installs the packed c
   const manifest = JSON.parse(readFileSync(join(plugin, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> };
   assert.equal(manifest.peerDependencies['@chaindns/core'], '^0.1.0', 'a semver peer range, satisfied by the packed core');
   const { stdout } = await npm(['test'], plugin);
-  assert.match(stdout, /^# pass [1-9]/m);
-  assert.match(stdout, /^# fail 0$/m);
+  // node --test reports in TAP when its output is not a terminal up to Node.js 22, in its spec format from 23.
+  assert.match(stdout, /^(# |ℹ )pass [1-9]/m);
+  assert.match(stdout, /^(# |ℹ )fail 0$/m);
 });

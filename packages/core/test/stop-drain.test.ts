@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import { once } from 'node:events';
+import net from 'node:net';
 import { test } from 'node:test';
 import { buildQuery, definePlugin, dgramSharesPorts, PluginRegistry, reply, Server, silentLogger } from '../src/index.js';
 import { eventually, startTestServer, testUdpTransport } from '../src/testing/index.js';
@@ -90,4 +92,27 @@ test('reusePort: two servers share a port; one that stops hands every datagram t
     for (const k of clients) k.close();
     await b.stop();
   }
+});
+
+test('a TCP connection accepted as the server stops, its query not sent yet, still gets its answer', async () => {
+  const s = await startTestServer('. {\n  slow\n}', { plugins: [slowPlugin(10, [])] });
+  const socket = net.connect(s.port, '127.0.0.1');
+  const closed = once(socket, 'close');
+  let answer = Buffer.alloc(0);
+  socket.on('data', (d: Buffer) => (answer = Buffer.concat([answer, d])));
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  // Accepted, and nothing sent yet: the query is on its way as the server stops (a handoff's race).
+  await new Promise((r) => setTimeout(r, 50));
+  const stopped = s.stop();
+  await new Promise((r) => setTimeout(r, 20));
+  const query = buildQuery('late.example', 1, { id: 7 });
+  const frame = Buffer.alloc(2 + query.length);
+  frame.writeUInt16BE(query.length, 0);
+  query.copy(frame, 2);
+  socket.write(frame);
+  await closed;
+  await stopped;
+  assert.ok(answer.length > 2, 'the connection closed without an answer');
+  assert.equal(answer.readUInt16BE(2), 7);
 });

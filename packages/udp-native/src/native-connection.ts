@@ -85,11 +85,15 @@ export class NativeConnection implements FrameSink, TableEntry, ConnectionClock 
     this.#settled();
   }
 
-  /** Ends the connection once its answers are out (the client closed its side, or the listener stops), or after `graceMs`. */
-  finish(graceMs: number): void {
+  /**
+   * Ends the connection once its answers are out (the client closed its side, or the listener stops), or after
+   * `graceMs`. As the listener stops (`forQuery`), one that has sent no whole query yet is waited for too:
+   * accepted in that instant, its first query is on its way.
+   */
+  finish(graceMs: number, forQuery = false): void {
     if (this.#finishing || !this.#open) return;
     this.#finishing = true;
-    if (this.idle) this.#end();
+    if (this.idle && !(forQuery && (this.fresh || this.partial))) this.#end();
     else setTimeout(() => this.destroy(), graceMs).unref();
   }
 

@@ -96,7 +96,7 @@ export class NativeTcpListener implements StreamListener {
         this.addon.tcpDispose(this.handle);
         done();
       };
-      for (const c of this.#conns.filter((c) => c !== undefined)) c.finish(graceMs);
+      for (const c of this.#conns.filter((c) => c !== undefined)) c.finish(graceMs, true);
       if (this.#open === 0) this.#emptied?.();
     });
     return this.#closing;

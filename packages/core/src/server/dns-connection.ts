@@ -140,10 +140,13 @@ export class DnsConnection implements FrameSink, StreamConnection, ConnectionClo
     if (!this.reading) this.update();
   }
 
-  /** Ends the connection once its pending answers are out, or after `graceMs`. */
+  /**
+   * Ends the connection once its pending answers are out, or after `graceMs`. One that has sent no
+   * whole query yet is waited for too: accepted as the listener stops, its first query is on its way.
+   */
   finish(graceMs: number): void {
     this.finishing = true;
-    if (this.pending <= 0) {
+    if (this.pending <= 0 && !this.fresh && !this.partial) {
       if (this.stream) this.stream.end();
       else this.socket.destroy();
       return;

@@ -3,6 +3,7 @@ import type { RequestOptions } from 'node:https';
 import type { KubeConfig } from '#client-node';
 import { KeepAliveAgent } from './keep-alive.js';
 import { ListPageReader } from './list-page.js';
+import { NOT_WATCHING, type Watching } from './list-watch.js';
 import type { KubernetesMetrics } from './metrics.js';
 import { type ListHead, ProtoListReader, unwrap } from './proto-list.js';
 import { type ProtoDecoder, statusMessage as protoStatusMessage } from './proto-objects.js';
@@ -147,7 +148,7 @@ export class ApiClient {
     params: Readonly<Record<string, string | number | boolean | undefined>>,
     onEvent: (type: string, object: unknown) => void,
     done: (err: unknown) => void,
-  ): Promise<{ abort(): void }> {
+  ): Promise<Watching> {
     const query = new URLSearchParams({ watch: 'true' });
     for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, String(value));
     const pathAndQuery = `${path}?${query}`;
@@ -156,7 +157,7 @@ export class ApiClient {
       req = await this.request(pathAndQuery, 'application/json');
     } catch (err) {
       done(err);
-      return { abort: () => {} };
+      return NOT_WATCHING;
     }
     let over = false;
     const finish = (err: unknown): void => {

@@ -1,5 +1,13 @@
 import type { Entry } from './resources.js';
 
+/** An open watch: `abort()` closes it. */
+export interface Watching {
+  abort(): void;
+}
+
+/** A watch that never opened (the informer stopped first): nothing to close. */
+export const NOT_WATCHING: Watching = { abort: () => {} };
+
 /** How the loop watches (ApiClient.watch's contract): `done` once, when the watch ends or fails, never after `abort()`. */
 export interface Watcher {
   watch(
@@ -7,7 +15,7 @@ export interface Watcher {
     params: Readonly<Record<string, string | undefined>>,
     callback: (phase: string, obj: unknown) => void,
     done: (err: unknown) => void,
-  ): Promise<{ abort(): void }>;
+  ): Promise<Watching>;
 }
 
 /** What a ListWatchLoop tells its informer. */
@@ -35,7 +43,7 @@ export class ListWatchLoop {
   /** The last resourceVersion expired (410): the next list must not be older than it. */
   private expired = false;
   private stopped = false;
-  private request: { abort(): void } | undefined;
+  private request: Watching | undefined;
 
   constructor(
     private readonly path: string,

@@ -3,7 +3,7 @@ import type { KubeConfig } from '#client-node';
 import { ApiClient } from './api-client.js';
 import type { SliceEntry } from './entries.js';
 import type { ClusterIndex } from './index-store.js';
-import { ListWatchLoop, type Watcher } from './list-watch.js';
+import { ListWatchLoop, NOT_WATCHING, type Watcher, type Watching } from './list-watch.js';
 import type { KubernetesMetrics } from './metrics.js';
 import type { RawObject } from './objects.js';
 import type { Entry, Resource, Source } from './resources.js';
@@ -40,11 +40,11 @@ class ReflectorWatch implements Watcher {
     params: Readonly<Record<string, string | undefined>>,
     callback: (phase: string, obj: unknown) => void,
     done: (err: unknown) => void,
-  ): Promise<{ abort(): void }> {
+  ): Promise<Watching> {
     // The informer asks for a watch right after it applied a list: from here it has synced.
     this.onWatch();
     await this.api.throttle('GET');
-    if (this.stopped) return { abort: () => {} };
+    if (this.stopped) return NOT_WATCHING;
     const watching = await this.api.watch(
       path,
       { ...params, allowWatchBookmarks: true, timeoutSeconds: watchTimeoutSeconds() },

@@ -94,7 +94,7 @@ export class Browser {
     this.child.kill('SIGTERM');
     await exited;
     // Chromium's helper processes can still write to the profile for a moment after the browser
-    // exits (ENOTEMPTY in a clean-clone CI run): rmSync retries that.
-    rmSync(this.profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+    // exits (ENOTEMPTY in clean-clone CI runs, once after a second of retries): rmSync retries that for 5 s.
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 });
   }
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
@@ -38,8 +39,10 @@ export class Browser {
   /** Starts `chromium` headless with a page of `width` x `height` CSS pixels. */
   static async launch(width: number, height: number): Promise<Browser> {
     const profile = mkdtempSync(join(tmpdir(), 'chaindns-chromium-'));
-    const args = ['--headless', '--hide-scrollbars', '--remote-debugging-pipe', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check', '--disable-extensions', `--user-data-dir=${profile}`, `--window-size=${width},${height}`, 'about:blank'];
-    const child = spawn('chromium', args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+    const args = ['--headless', '--hide-scrollbars', '--remote-debugging-pipe', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check', '--disable-extensions', '--disable-breakpad', `--user-data-dir=${profile}`, `--window-size=${width},${height}`, 'about:blank'];
+    // A process group of its own: the browser's helpers (zygotes, renderers, the network and storage services) are
+    // stopped with it, not left writing to the profile after it exits. No crash reporter: it starts a session of its own.
+    const child = spawn('chromium', args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true });
     const browser = new Browser(child, profile);
     const { targetInfos } = (await browser.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string }[] };
     const page = targetInfos.find((t) => t.type === 'page');
@@ -90,11 +93,37 @@ export class Browser {
   }
 
   async close(): Promise<void> {
+    const group = this.child.pid!;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill('SIGTERM');
-    await exited;
-    // Chromium's helper processes can still write to the profile for a moment after the browser
-    // exits (ENOTEMPTY in clean-clone CI runs, once after a second of retries): rmSync retries that for 5 s.
-    rmSync(this.profile, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 });
+    await Promise.race([exited, delay(5000)]);
+    // Whatever of the group is still there (helpers outlive the browser) is killed, and waited for, before the
+    // profile they write to is removed: removing it under them failed with ENOTEMPTY for minutes in CI runs.
+    for (let waited = 0; alive(group) && waited < 10_000; waited += 50) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // Gone between the look and the kill.
+      }
+      await delay(50);
+    }
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
+}
+
+/** True while a process of the group is left that is not a zombie (one whose new parent has not reaped it yet). */
+function alive(group: number): boolean {
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // After the command's closing parenthesis: state, ppid, process group.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === group && state !== 'Z') return true;
+  }
+  return false;
 }

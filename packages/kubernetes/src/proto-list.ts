@@ -27,7 +27,7 @@ export class ProtoListReader {
   private need = MAGIC.length;
   /** Where the list's bytes end, counted from the body's first byte, once known. */
   private listEnd = -1;
-  /** Bytes of the body already consumed, before `held`. */
+  /** Bytes of the body already read, before `held`. */
   private consumed = 0;
   private state: 'magic' | 'envelope' | 'list' | 'after' = 'magic';
   /** The list's metadata, once handed over. */
@@ -42,14 +42,36 @@ export class ProtoListReader {
 
   /** Reads the next chunk of the body. Throws ProtoError on bytes that are not such a list. */
   push(chunk: Buffer): void {
+    if (this.heldLength === 0) return chunk.length < this.need ? this.hold(chunk) : this.readIn(chunk, 0);
     this.held.push(chunk);
     this.heldLength += chunk.length;
     if (this.heldLength < this.need) return;
-    const buf = this.held.length === 1 ? chunk : Buffer.concat(this.held, this.heldLength);
-    const used = this.read(buf);
+    // Only the unit cut by a chunk's end is copied whole: what was held, and as much of this chunk as it needs
+    // (a header's worth at least, past a cut header). The rest of the chunk is read where it lies.
+    const before = this.heldLength - chunk.length;
+    const take = Math.min(chunk.length, Math.max(this.need - before, HEADER_MAX));
+    this.held[this.held.length - 1] = chunk.subarray(0, take);
+    const bridge = Buffer.concat(this.held, before + take);
+    const used = this.read(bridge, 0);
     this.consumed += used;
-    this.held = used < buf.length ? [buf.subarray(used)] : [];
-    this.heldLength = buf.length - used;
+    this.held = [];
+    this.heldLength = 0;
+    if (used >= before) return this.readIn(chunk, used - before);
+    // The header that was cut announced a unit longer than what was taken: it is held, and joined again.
+    this.hold(bridge.subarray(used));
+    if (take < chunk.length) this.push(chunk.subarray(take));
+  }
+
+  /** Reads `chunk` from `from` (the bytes before it were read), holding the unit its end cuts. */
+  private readIn(chunk: Buffer, from: number): void {
+    const used = this.read(chunk, from);
+    this.consumed += used - from;
+    if (used < chunk.length) this.hold(chunk.subarray(used));
+  }
+
+  private hold(rest: Buffer): void {
+    this.held = [rest];
+    this.heldLength = rest.length;
   }
 
   /** After the body's last byte: the list's metadata. */
@@ -59,24 +81,29 @@ export class ProtoListReader {
     return this.sendHead();
   }
 
-  /** Reads every whole unit in `buf`; returns how many bytes it read. */
-  private read(buf: Buffer): number {
-    const r = new ProtoReader(buf, 0, buf.length);
+  /**
+   * Reads every whole unit in `buf` from `from` (`consumed` counts the body's bytes before that); returns where
+   * it stopped: the start of a unit not all there, or the end.
+   */
+  private read(buf: Buffer, from: number): number {
+    const r = new ProtoReader(buf, from, buf.length);
+    // The body's offset of buf[0].
+    const origin = this.consumed - from;
     this.need = 1;
     for (;;) {
       const start = r.pos;
       if (this.state === 'magic') {
+        // The body's first bytes: always read from a buffer's start.
         checkMagic(buf);
         r.pos = MAGIC.length;
         this.state = 'envelope';
         continue;
       }
       if (this.state === 'after') return buf.length;
-      if (this.state === 'list' && this.consumed + start === this.listEnd) {
+      if (this.state === 'list' && origin + start === this.listEnd) {
         this.state = 'after';
         continue;
       }
-      // A key and a length: two varints of at most 10 bytes each.
       const header = headerOf(r);
       // Not all of it yet: ask again when a byte more has come.
       if (header === null) {
@@ -86,13 +113,13 @@ export class ProtoListReader {
       const [k, bodyStart, length] = header;
       if (this.state === 'envelope' && k === key(2, 2)) {
         // The list itself: read into it as it comes.
-        this.listEnd = this.consumed + bodyStart + length;
+        this.listEnd = origin + bodyStart + length;
         this.state = 'list';
         r.pos = bodyStart;
         continue;
       }
       const end = bodyStart + length;
-      if (this.state === 'list' && this.consumed + end > this.listEnd) throw new ProtoError(this.consumed + start, 'an item runs past the end of its list');
+      if (this.state === 'list' && origin + end > this.listEnd) throw new ProtoError(origin + start, 'an item runs past the end of its list');
       if (end > buf.length) {
         this.need = end - start;
         return start;
@@ -130,6 +157,9 @@ export class ProtoListReader {
   }
 
 }
+
+/** The longest field header: a key and a length, varints of at most 10 bytes each. */
+const HEADER_MAX = 20;
 
 /**
  * A field's key, where its bytes start, and their length (0 for a varint,

@@ -197,6 +197,24 @@ test('a list page: every item in order, and its metadata before the first item, 
   assert.equal((type('ServiceList').toObject(type('ServiceList').decode(unknown.raw)) as { items: unknown[] }).items.length, 12);
 });
 
+test('a list read in chunks copies only the items a chunk cuts, not the chunks', () => {
+  const body = listBody(400);
+  const concat = Buffer.concat;
+  let copied = 0;
+  Buffer.concat = ((list: readonly Uint8Array[], length?: number) => {
+    const out = concat(list, length);
+    copied += out.length;
+    return out;
+  }) as typeof Buffer.concat;
+  try {
+    assert.equal(readList(body, 65536).names.length, 400);
+  } finally {
+    Buffer.concat = concat;
+  }
+  // One item (about 5 KB) per chunk's end: joining each chunk to what was held copied the whole body.
+  assert.ok(copied < body.length / 8, `${copied} of ${body.length} bytes copied`);
+});
+
 test('an empty list, and one without metadata, hand over an empty head once', () => {
   assert.deepEqual(readList(listBody(0, { resourceVersion: '5' }), 3).end, { metadata: { resourceVersion: '5' } });
   const bare = envelope('v1', 'ServiceList', Buffer.concat([Buffer.from([0x12, 0])]));

@@ -6,8 +6,8 @@ import { ListPageReader } from './list-page.js';
 import { NOT_WATCHING, type Watching } from './list-watch.js';
 import type { KubernetesMetrics } from './metrics.js';
 import { type ListHead, ProtoListReader, unwrap } from './proto-list.js';
-import { type ProtoDecoder, statusMessage as protoStatusMessage } from './proto-objects.js';
-import { PROTOBUF_MEDIA_TYPE as PROTOBUF, ProtoError } from './protobuf.js';
+import { statusMessage as protoStatusMessage } from './proto-objects.js';
+import { PROTOBUF_MEDIA_TYPE as PROTOBUF, ProtoError, type ProtoReader } from './protobuf.js';
 import { Semaphore, TokenBucket } from './request-limits.js';
 import { WatchEventReader } from './watch-stream.js';
 
@@ -41,6 +41,15 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** How a list's items become what its caller takes: from their JSON (parsed), and from Protocol Buffers when the kind has a decoder. */
+export interface ItemReader<T> {
+  json(raw: unknown): T;
+  readonly proto: ((r: ProtoReader, end: number) => T) | null;
+}
+
+/** Items as their JSON parses, asked for in JSON only. */
+export const JSON_ITEMS: ItemReader<unknown> = { json: (raw) => raw, proto: null };
 
 /**
  * Talks to the API server for the informers, with the kubeconfig's
@@ -94,10 +103,10 @@ export class ApiClient {
    * limit; "": the newest, from etcd). The next page is asked for as soon as this one's
    * `continue` token has arrived, ahead of its items: the API server writes
    * it while this process reads, and the two pages' items may interleave.
-   * `decode` reads an item of the kind in Protocol Buffers; without it the
-   * list asks for JSON only.
+   * `read` makes each item what `each` takes, from its JSON or its Protocol
+   * Buffers; without a decoder for the latter the list asks for JSON only.
    */
-  async list(path: string, resourceVersion: string, labelSelector: string | null, fieldSelector: string | null, each: (raw: unknown) => void, decode: ProtoDecoder | null = null): Promise<string> {
+  async list<T>(path: string, resourceVersion: string, labelSelector: string | null, fieldSelector: string | null, each: (item: T) => void, read: ItemReader<T>): Promise<string> {
     await this.throttle('GET');
     await this.inflight?.acquire();
     const pathOf = (next: string): string => {
@@ -110,17 +119,17 @@ export class ApiClient {
       return `${path}?${query}`;
     };
     let failed = false;
-    const guarded = (raw: unknown): void => {
+    const guarded = (item: T): void => {
       // After a failure a page still in flight may deliver items: the list is over.
-      if (!failed) each(raw);
+      if (!failed) each(item);
     };
-    let page = this.getPage(pathOf(''), guarded, decode);
+    let page = this.getPage(pathOf(''), guarded, read);
     let following: PageRequest | null = null;
     try {
       const listed = (await page.head).metadata?.resourceVersion ?? '';
       for (;;) {
         const next = (await page.head).metadata?.continue ?? '';
-        following = next ? this.getPage(pathOf(next), guarded, decode) : null;
+        following = next ? this.getPage(pathOf(next), guarded, read) : null;
         await page.done;
         if (!following) return listed;
         page = following;
@@ -232,7 +241,8 @@ export class ApiClient {
   }
 
   /** GETs a list page: each item goes to `each` as soon as it has arrived (ListPageReader, ProtoListReader). */
-  private getPage(pathAndQuery: string, each: (raw: unknown) => void, decode: ProtoDecoder | null): PageRequest {
+  private getPage<T>(pathAndQuery: string, each: (item: T) => void, read: ItemReader<T>): PageRequest {
+    const decode = read.proto;
     let req: ClientRequest | null = null;
     let aborted = false;
     let sendHead: (page: ListPage) => void = () => {};
@@ -256,7 +266,7 @@ export class ApiClient {
             return;
           }
           const onHead = (p: unknown): void => sendHead(p as ListPage);
-          const page = protobuf ? new ProtoListReader(decode, each, onHead) : new ListPageReader(each, onHead);
+          const page = protobuf ? new ProtoListReader(decode, each, onHead) : new ListPageReader((raw) => each(read.json(raw)), onHead);
           let failed: Error | null = null;
           res.on('data', (chunk: Buffer) => {
             if (failed) return;

@@ -84,32 +84,17 @@ export class SliceEntry {
     /** The service it belongs to (label kubernetes.io/service-name); '' when unlabelled. */
     readonly service: string,
     readonly ports: readonly PortEntry[],
-    endpoints: readonly Endpoint[],
+    endpoints: readonly Endpoint[] | EndpointColumns,
     /** endpoints.kubernetes.io/last-change-trigger-time in ms, NaN when absent. */
     readonly triggerTime: number,
   ) {
-    const n = (this.size = endpoints.length);
-    // One pass for what every slice has; a column of its own only for what some endpoint has.
-    let v4: number[] | null = [];
-    let allReady = true;
-    let hostnames = false;
-    let podNames = false;
-    for (let i = 0; i < n; i++) {
-      const ep = endpoints[i]!;
-      if (v4 !== null) {
-        const word = ipv4Number(ep.ip);
-        if (word < 0) v4 = null;
-        else v4.push(word | 0);
-      }
-      allReady &&= ep.ready;
-      hostnames ||= ep.hostname !== null;
-      podNames ||= ep.podName !== null;
-    }
-    this.v4 = v4;
-    this.texts = v4 === null ? endpoints.map((ep) => ep.ip) : null;
-    this.notReady = allReady ? null : endpoints.map((ep) => !ep.ready);
-    this.hostnames = hostnames ? endpoints.map((ep) => ep.hostname) : null;
-    this.podNames = podNames ? endpoints.map((ep) => ep.podName) : null;
+    const columns = endpoints instanceof EndpointColumns ? endpoints : EndpointColumns.of(endpoints);
+    this.size = columns.size;
+    this.v4 = columns.v4;
+    this.texts = columns.texts;
+    this.notReady = columns.notReady;
+    this.hostnames = columns.hostnames;
+    this.podNames = columns.podNames;
   }
 
   get metadata(): this {
@@ -171,6 +156,51 @@ export class SliceEntry {
   endpointList(): Endpoint[] {
     return Array.from({ length: this.size }, (_, i) => this.endpointAt(i));
   }
+}
+
+/**
+ * A slice's endpoints as they are read, column by column (SliceEntry's
+ * columns): the objects' decoders add each endpoint's fields straight into
+ * them, with no object made for it.
+ */
+export class EndpointColumns {
+  size = 0;
+  /** Each address as `ipv4Number(ip) | 0` while all are IPv4; null from the first that is not. */
+  v4: number[] | null = [];
+  /** Each address as text, once one is not IPv4. */
+  texts: string[] | null = null;
+  /** Each endpoint's readiness negated, once one is not ready. */
+  notReady: boolean[] | null = null;
+  hostnames: (string | null)[] | null = null;
+  podNames: (string | null)[] | null = null;
+
+  static of(endpoints: readonly Endpoint[]): EndpointColumns {
+    const columns = new EndpointColumns();
+    for (const ep of endpoints) columns.add(ep.ip, ep.hostname, ep.podName, ep.ready);
+    return columns;
+  }
+
+  /** An endpoint at `ip`, canonical (canonicalIp's). */
+  add(ip: string, hostname: string | null, podName: string | null, ready: boolean): void {
+    const word = ipv4Number(ip);
+    if (word >= 0 && this.v4 !== null) this.v4.push(word | 0);
+    else {
+      if (this.v4 !== null) {
+        this.texts = this.v4.map((w) => ipv4Text(w >>> 0));
+        this.v4 = null;
+      }
+      this.texts!.push(ip);
+    }
+    const i = this.size++;
+    if (!ready || this.notReady !== null) (this.notReady ??= column(i, false)).push(!ready);
+    if (hostname !== null || this.hostnames !== null) (this.hostnames ??= column(i, null)).push(hostname);
+    if (podName !== null || this.podNames !== null) (this.podNames ??= column(i, null)).push(podName);
+  }
+}
+
+/** A column of `n` values `value`, begun when the first endpoint that differs comes. */
+function column<T>(n: number, value: T): T[] {
+  return Array.from({ length: n }, () => value);
 }
 
 export class NamespaceEntry {

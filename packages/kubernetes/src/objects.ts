@@ -1,4 +1,4 @@
-import { type Endpoint, NamespaceEntry, NO_PORTS, PodEntry, type PortEntry, ServiceEntry, SliceEntry } from './entries.js';
+import { EndpointColumns, NamespaceEntry, NO_PORTS, PodEntry, type PortEntry, ServiceEntry, SliceEntry } from './entries.js';
 import type { Interner } from './entries.js';
 import { canonicalIp } from './ip.js';
 
@@ -60,7 +60,8 @@ export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const FINISHED_POD_PHASES: readonly string[] = ['Succeeded', 'Failed', 'Unknown'];
 export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 
-function ports(raw: readonly RawPort[] | null | undefined, intern: Interner): readonly PortEntry[] {
+/** A service's or a slice's ports, as the index keeps them. */
+export function portEntries(raw: readonly RawPort[] | null | undefined, intern: Interner): readonly PortEntry[] {
   if (!raw || raw.length === 0) return NO_PORTS;
   return raw.map((p) => intern.port((p.name ?? '').toLowerCase(), (p.protocol ?? 'TCP').toLowerCase(), typeof p.port === 'number' ? p.port : -1));
 }
@@ -110,7 +111,7 @@ export function toService(raw: RawService, intern: Interner): ServiceEntry {
     external ? 'ExternalName' : headless ? 'Headless' : 'ClusterIP',
     clusterIPs,
     externalIPs,
-    ports(spec.ports, intern),
+    portEntries(spec.ports, intern),
     external ? (spec.externalName ?? '') : '',
     spec.publishNotReadyAddresses === true,
     ingress(raw, externalIPs),
@@ -122,8 +123,7 @@ export function toService(raw: RawService, intern: Interner): ServiceEntry {
  * can use. Pod names are kept only when `podNames` (endpoint_pod_names) needs them.
  */
 export function toSlice(raw: RawEndpointSlice, intern: Interner, podNames = true): SliceEntry {
-  const meta = raw.metadata ?? {};
-  const endpoints: Endpoint[] = [];
+  const endpoints = new EndpointColumns();
   if (raw.addressType !== 'FQDN') {
     for (const ep of raw.endpoints ?? []) {
       const hostname = ep.hostname ? ep.hostname.toLowerCase() : null;
@@ -131,17 +131,22 @@ export function toSlice(raw: RawEndpointSlice, intern: Interner, podNames = true
       const ready = ep.conditions?.ready !== false;
       for (const address of ep.addresses ?? []) {
         const ip = canonicalIp(address);
-        if (ip) endpoints.push({ ip, hostname, podName, ready });
+        if (ip) endpoints.add(ip, hostname, podName, ready);
       }
     }
   }
+  return sliceEntry(raw.metadata ?? {}, portEntries(raw.ports, intern), endpoints, intern);
+}
+
+/** A slice's entry from its metadata (the service's label, the trigger time), ports and endpoints. */
+export function sliceEntry(meta: RawMeta, ports: readonly PortEntry[], endpoints: EndpointColumns, intern: Interner): SliceEntry {
   const trigger = meta.annotations?.[TRIGGER_TIME_ANNOTATION];
   return new SliceEntry(
     meta.name ?? '',
     intern.intern(meta.namespace || 'default'),
     meta.resourceVersion ?? '',
     meta.labels?.[SERVICE_NAME_LABEL] ?? '',
-    ports(raw.ports, intern),
+    ports,
     endpoints,
     trigger ? Date.parse(trigger) : NaN,
   );

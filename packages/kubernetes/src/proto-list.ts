@@ -1,4 +1,3 @@
-import type { ProtoDecoder } from './proto-objects.js';
 import { checkMagic, key, MAGIC, ProtoError, ProtoReader } from './protobuf.js';
 
 /** What a list page tells besides its items. */
@@ -19,7 +18,7 @@ export interface ListHead {
  * its length first: it waits until that many bytes have come and decodes
  * them in place; only a unit cut by a chunk's end is copied.
  */
-export class ProtoListReader {
+export class ProtoListReader<T> {
   /** Bytes not read yet (the start of a unit cut by a chunk's end), and chunks held until a unit is whole. */
   private held: Buffer[] = [];
   private heldLength = 0;
@@ -34,8 +33,9 @@ export class ProtoListReader {
   private head: ListHead | null = null;
 
   constructor(
-    private readonly decode: ProtoDecoder,
-    private readonly each: (item: unknown) => void,
+    /** Reads one item: the message from `r.pos` to `end`. */
+    private readonly decode: (r: ProtoReader, end: number) => T,
+    private readonly each: (item: T) => void,
     /** Called once with the list's metadata, as soon as it has come. */
     private readonly onHead: (page: ListHead) => void,
   ) {}

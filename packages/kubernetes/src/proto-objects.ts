@@ -1,21 +1,28 @@
-import { type RawEndpointSlice, type RawMeta, type RawObject, type RawPod, type RawService, TRIGGER_TIME_ANNOTATION } from './objects.js';
+import { EndpointColumns, type Interner, type SliceEntry } from './entries.js';
+import { canonicalIp } from './ip.js';
+import { portEntries, type RawEndpointSlice, type RawMeta, type RawObject, type RawPod, type RawService, SERVICE_NAME_LABEL, sliceEntry, TRIGGER_TIME_ANNOTATION } from './objects.js';
 import { key, ProtoReader } from './protobuf.js';
 
 /**
  * The API's objects from their Protocol Buffers encoding (k8s.io/api's
  * generated.proto: core/v1, discovery/v1, and apimachinery's meta/v1), into
  * the same shapes as their JSON, with only the fields `objects.ts` reads:
- * the conversion to index entries is then one code for both encodings.
+ * the conversion to index entries is then one code for both encodings. An
+ * EndpointSlice, the one kind with an object per endpoint, is read straight
+ * into its entry instead (decodeSlice), with the same helpers toSlice ends in.
  */
 
-/** Decodes one object of a kind: the message from `r.pos` to `end`. */
-export type ProtoDecoder = (r: ProtoReader, end: number) => RawObject;
+/** Decodes one object of a kind into its JSON's shape: the message from `r.pos` to `end`. */
+export type RawDecoder = (r: ProtoReader, end: number) => RawObject;
 
 const LEN = 2;
 const VARINT = 0;
 
-/** meta/v1 ObjectMeta: name 1, namespace 3, resourceVersion 6, deletionTimestamp 9, labels 11, annotations 12. */
-function objectMeta(r: ProtoReader, end: number): RawMeta {
+/**
+ * meta/v1 ObjectMeta: name 1, namespace 3, resourceVersion 6, deletionTimestamp 9, labels 11, annotations 12;
+ * with `label`, that label alone.
+ */
+function objectMeta(r: ProtoReader, end: number, label: string | null = null): RawMeta {
   const meta: RawMeta = {};
   while (r.pos < end) {
     const k = r.varint();
@@ -33,7 +40,7 @@ function objectMeta(r: ProtoReader, end: number): RawMeta {
         meta.deletionTimestamp = time(r, r.delimited());
         break;
       case key(11, LEN):
-        mapEntry(r, r.delimited(), (meta.labels ??= {}), null);
+        mapEntry(r, r.delimited(), (meta.labels ??= {}), label);
         break;
       case key(12, LEN):
         // Only the one annotation the plugin reads: others (kubectl's last-applied-configuration) can be large.
@@ -109,7 +116,7 @@ function fields(r: ProtoReader, end: number, field: (k: number) => void): void {
 }
 
 /** core/v1 Service: metadata 1, spec 2, status 3. */
-export const decodeService: ProtoDecoder = (r, end) => {
+export const decodeService: RawDecoder = (r, end) => {
   const svc: RawService = {};
   fields(r, end, (k) => {
     if (k === key(1, LEN)) svc.metadata = objectMeta(r, r.delimited());
@@ -174,74 +181,74 @@ function loadBalancerIngress(r: ProtoReader, end: number): { ip?: string; hostna
   return lb;
 }
 
-type RawEndpoint = NonNullable<RawEndpointSlice['endpoints']>[number];
-
 /**
- * discovery/v1 EndpointSlice: metadata 1, endpoints 2, ports 3, addressType 4.
- * The endpoints' pod names (targetRef) are read only for `podNames` (endpoint_pod_names).
+ * discovery/v1 EndpointSlice (metadata 1, endpoints 2, ports 3, addressType 4)
+ * straight into its entry, as toSlice makes one from the JSON: its endpoints
+ * go into the entry's columns as they are read, with no object made for
+ * one (a large cluster lists 100,000). Pod names (targetRef) are read only
+ * for `podNames` (endpoint_pod_names).
  */
-export function decodeEndpointSlice(r: ProtoReader, end: number, podNames = true): RawObject {
-  const endpoints: RawEndpoint[] = [];
+export function decodeSlice(r: ProtoReader, end: number, intern: Interner, podNames: boolean): SliceEntry {
+  let meta: RawMeta = {};
+  const endpoints = new EndpointColumns();
   const ports: NonNullable<RawEndpointSlice['ports']> = [];
-  const slice: RawEndpointSlice = { endpoints, ports };
+  let fqdn = false;
   while (r.pos < end) {
     const k = r.varint();
     switch (k) {
       case key(1, LEN):
-        slice.metadata = objectMeta(r, r.delimited());
+        meta = objectMeta(r, r.delimited(), SERVICE_NAME_LABEL);
         break;
       case key(2, LEN):
-        endpoints.push(endpoint(r, r.delimited(), podNames));
+        endpoint(r, r.delimited(), podNames, endpoints);
         break;
       case key(3, LEN):
         ports.push(port(r, r.delimited()));
         break;
       case key(4, LEN):
-        slice.addressType = r.string();
+        fqdn = r.string() === 'FQDN';
         break;
       default:
         r.skip(k);
     }
   }
-  return slice;
+  // FQDN slices carry no addresses DNS can use (the type comes after the endpoints).
+  return sliceEntry(meta, portEntries(ports, intern), fqdn ? new EndpointColumns() : endpoints, intern);
 }
 
-/** Endpoint: addresses 1, conditions 2 (ready 1), hostname 3, targetRef 4 (ObjectReference: name 3). */
-function endpoint(r: ProtoReader, end: number, podNames: boolean): RawEndpoint {
-  const addresses: string[] = [];
-  const ep: RawEndpoint = { addresses };
+/** Endpoint: addresses 1, conditions 2 (ready 1), hostname 3, targetRef 4 (ObjectReference: name 3); each address into `into`. */
+function endpoint(r: ProtoReader, end: number, podNames: boolean, into: EndpointColumns): void {
+  const start = r.pos;
+  let ready = true;
+  let hostname: string | null = null;
+  let podName: string | null = null;
+  // What every address of the endpoint shares, written after them.
   while (r.pos < end) {
     const k = r.varint();
-    switch (k) {
-      case key(1, LEN):
-        addresses.push(r.string());
-        break;
-      case key(2, LEN):
-        for (const conditionsEnd = r.delimited(); r.pos < conditionsEnd; ) {
-          const k2 = r.varint();
-          if (k2 === key(1, VARINT)) ep.conditions = { ready: r.bool() };
-          else r.skip(k2);
-        }
-        break;
-      case key(3, LEN):
-        ep.hostname = r.string();
-        break;
-      case key(4, LEN):
-        if (!podNames) {
-          r.skip(k);
-          break;
-        }
-        ep.targetRef = { name: stringField(r, r.delimited(), 3) ?? '' };
-        break;
-      default:
-        r.skip(k);
-    }
+    if (k === key(2, LEN)) {
+      for (const conditionsEnd = r.delimited(); r.pos < conditionsEnd; ) {
+        const k2 = r.varint();
+        if (k2 === key(1, VARINT)) ready = r.bool();
+        else r.skip(k2);
+      }
+    } else if (k === key(3, LEN)) hostname = r.string().toLowerCase() || null;
+    else if (k === key(4, LEN) && podNames) podName = stringField(r, r.delimited(), 3)?.toLowerCase() || null;
+    else r.skip(k);
   }
-  return ep;
+  r.pos = start;
+  while (r.pos < end) {
+    const k = r.varint();
+    if (k !== key(1, LEN)) {
+      r.skip(k);
+      continue;
+    }
+    const ip = canonicalIp(r.string());
+    if (ip) into.add(ip, hostname, podName, ready);
+  }
 }
 
 /** core/v1 Namespace: metadata 1. */
-export const decodeNamespace: ProtoDecoder = (r, end) => {
+export const decodeNamespace: RawDecoder = (r, end) => {
   const ns: RawObject = {};
   fields(r, end, (k) => {
     if (k === key(1, LEN)) ns.metadata = objectMeta(r, r.delimited());
@@ -251,7 +258,7 @@ export const decodeNamespace: ProtoDecoder = (r, end) => {
 };
 
 /** core/v1 Pod: metadata 1, status 3. */
-export const decodePod: ProtoDecoder = (r, end) => {
+export const decodePod: RawDecoder = (r, end) => {
   const pod: RawPod = {};
   fields(r, end, (k) => {
     if (k === key(1, LEN)) pod.metadata = objectMeta(r, r.delimited());

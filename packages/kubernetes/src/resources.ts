@@ -5,7 +5,8 @@ import type { ClusterIndex } from './index-store.js';
 import type { LabelSelector } from './label-selector.js';
 import { FINISHED_POD_PHASES, type RawObject, toNamespace, toPod, toService, toSlice } from './objects.js';
 import { PodIndex, PodList } from './pod-index.js';
-import { decodeEndpointSlice, decodeNamespace, decodePod, decodeService, type ProtoDecoder } from './proto-objects.js';
+import { decodeNamespace, decodePod, decodeService, decodeSlice } from './proto-objects.js';
+import type { ProtoReader } from './protobuf.js';
 
 /** An index entry: what the index holds in place of the API object. */
 export interface Entry {
@@ -27,7 +28,7 @@ export interface Resource {
   /** The API's fieldSelector for lists and watches (manifests: `convert` drops what it would). */
   readonly fieldSelector: string | null;
   convert(raw: RawObject, intern: Interner): Entry;
-  /** Reads one object of the kind from a list in Protocol Buffers, into the shape `convert` takes. */
+  /** Reads one object of the kind from a list in Protocol Buffers into its entry, as `convert` makes it from the JSON. */
   readonly decode: ProtoDecoder;
   set(index: ClusterIndex, entry: Entry): void;
   remove(index: ClusterIndex, namespace: string, name: string): void;
@@ -44,16 +45,30 @@ export interface Resource {
   readonly replace?: (index: ClusterIndex) => { add(entry: Entry): void; commit(): void };
 }
 
+/** A kind's decoder from Protocol Buffers, into its entry. */
+export type ProtoDecoder = (r: ProtoReader, end: number, intern: Interner) => Entry;
+
+/** Each kind's decoder; slices' pod names (targetRef) read only for `podNames` (endpoint_pod_names). */
+export function protoDecoders(podNames: boolean): Record<'Service' | 'EndpointSlice' | 'Namespace' | 'Pod', ProtoDecoder> {
+  return {
+    Service: (r, end, intern) => toService(decodeService(r, end), intern),
+    EndpointSlice: (r, end, intern) => decodeSlice(r, end, intern, podNames),
+    Namespace: (r, end) => toNamespace(decodeNamespace(r, end)),
+    Pod: (r, end, intern) => toPod(decodePod(r, end), intern),
+  };
+}
+
 /**
  * The resources a config needs: Services and Namespaces always,
  * EndpointSlices unless `noendpoints`, Pods only for `pods verified`.
  * `labels` filters all but Namespaces, which `namespace_labels` filters.
  */
 export function resourcesFor(config: KubernetesConfig): Resource[] {
+  const decoders = protoDecoders(config.endpointPodNames);
   const out: Resource[] = [
     {
       kind: 'Service',
-      decode: decodeService,
+      decode: decoders.Service,
       path: '/api/v1/services',
       selector: config.labels,
       fieldSelector: null,
@@ -67,7 +82,7 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
   if (!config.noEndpoints) {
     out.push({
       kind: 'EndpointSlice',
-      decode: (r, end) => decodeEndpointSlice(r, end, config.endpointPodNames),
+      decode: decoders.EndpointSlice,
       path: '/apis/discovery.k8s.io/v1/endpointslices',
       selector: config.labels,
       fieldSelector: null,
@@ -80,7 +95,7 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
   }
   out.push({
     kind: 'Namespace',
-      decode: decodeNamespace,
+    decode: decoders.Namespace,
     path: '/api/v1/namespaces',
     selector: config.namespaceLabels,
     fieldSelector: null,
@@ -93,7 +108,7 @@ export function resourcesFor(config: KubernetesConfig): Resource[] {
   if (config.pods === 'verified') {
     out.push({
       kind: 'Pod',
-      decode: decodePod,
+      decode: decoders.Pod,
       path: '/api/v1/pods',
       selector: config.labels,
       // CoreDNS's: finished pods are not listed, and a watch sends DELETED for a pod that finishes.

@@ -6,6 +6,7 @@ import type { ClusterIndex } from './index-store.js';
 import { ListWatchLoop, NOT_WATCHING, type Watcher, type Watching } from './list-watch.js';
 import type { KubernetesMetrics } from './metrics.js';
 import type { RawObject } from './objects.js';
+import type { ProtoReader } from './protobuf.js';
 import type { Entry, Resource, Source } from './resources.js';
 
 export interface Backoff {
@@ -90,7 +91,8 @@ class Informer {
     const label = resource.selector?.text;
     const field = resource.fieldSelector ?? undefined;
     const listEach = async (at: string, each: (entry: Entry) => void): Promise<string> => {
-      const resourceVersion = await api.list(resource.path, at, label ?? null, resource.fieldSelector, (raw) => each(convert(raw as RawObject)), resource.decode);
+      const read = { json: (raw: unknown) => convert(raw as RawObject), proto: (r: ProtoReader, end: number) => resource.decode(r, end, index.interner) };
+      const resourceVersion = await api.list(resource.path, at, label ?? null, resource.fieldSelector, each, read);
       this.recovered();
       return resourceVersion;
     };

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { Registry } from '@chaindns/core';
 import { KubeConfig } from '#client-node';
-import { ApiClient, HttpError } from '../src/api-client.js';
+import { ApiClient, HttpError, JSON_ITEMS } from '../src/api-client.js';
 import { kubernetesMetrics } from '../src/metrics.js';
 import { decodeService } from '../src/proto-objects.js';
 import { service, startFakeApiServer } from '../src/testing/index.js';
@@ -47,7 +47,7 @@ test('a list asks for the next page as soon as its continue token has come, befo
   const api = client(url);
   t.after(() => api.close());
   const names: string[] = [];
-  const rv = await api.list('/api/v1/services', '', null, null, (raw) => names.push((raw as { metadata: { name: string } }).metadata.name));
+  const rv = await api.list('/api/v1/services', '', null, null, (raw) => names.push((raw as { metadata: { name: string } }).metadata.name), JSON_ITEMS);
   assert.equal(rv, '7');
   assert.deepEqual(names.sort(), ['a', 'b', 'c']);
   assert.deepEqual(events.slice(0, 2), ['asked 1', 'asked 2'], events.join(', '));
@@ -66,7 +66,7 @@ test('a page asked for ahead that fails fails the list once, and nothing is hand
   t.after(() => process.off('unhandledRejection', onUnhandled));
   const names: string[] = [];
   await assert.rejects(
-    api.list('/api/v1/services', '', null, null, (raw) => names.push((raw as { metadata: { name: string } }).metadata.name)),
+    api.list('/api/v1/services', '', null, null, (raw) => names.push((raw as { metadata: { name: string } }).metadata.name), JSON_ITEMS),
     (err: unknown) => err instanceof HttpError && err.statusCode === 410 && /continue parameter is too old/.test(err.message),
   );
   // The first page had ended (its items arrived) before the list looked at the second's failure.
@@ -90,7 +90,7 @@ test('a page that stalls fails the list at its deadline, though bytes kept comin
   const api = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 600);
   t.after(() => api.close());
   const started = performance.now();
-  await assert.rejects(api.list('/api/v1/services', '', null, null, () => {}), /GET \/api\/v1\/services\?limit=500: timed out after 600 ms/);
+  await assert.rejects(api.list('/api/v1/services', '', null, null, () => {}, JSON_ITEMS), /GET \/api\/v1\/services\?limit=500: timed out after 600 ms/);
   const took = performance.now() - started;
   assert.ok(took >= 550 && took < 2000, `failed after ${Math.round(took)} ms`);
 });
@@ -104,7 +104,7 @@ test('a list at resourceVersion 0 is one page from the watch cache; at "" it is 
   const listed = async (resourceVersion: string): Promise<string[]> => {
     const from = server.requests.length;
     let items = 0;
-    assert.equal(await api.list('/api/v1/services', resourceVersion, null, null, () => items++, decodeService), server.resourceVersion);
+    assert.equal(await api.list('/api/v1/services', resourceVersion, null, null, () => items++, { json: (raw) => raw, proto: decodeService }), server.resourceVersion);
     assert.equal(items, 1203);
     return server.requests.slice(from).map((r) => r.query.toString());
   };
@@ -125,7 +125,7 @@ test('a list asks for Protocol Buffers and reads them; from a server without the
     t.after(() => api.close());
     let decoded = 0;
     const names: string[] = [];
-    const rv = await api.list('/api/v1/services', '', null, null, (raw) => names.push((raw as { metadata: { name: string } }).metadata.name), (r, end) => (decoded++, decodeService(r, end)));
+    const rv = await api.list('/api/v1/services', '', null, null, (raw) => names.push((raw as { metadata: { name: string } }).metadata.name), { json: (raw) => raw, proto: (r, end) => (decoded++, decodeService(r, end)) });
     assert.equal(rv, server.resourceVersion);
     assert.equal(names.length, 1203);
     assert.equal(new Set(names).size, 1203);
@@ -142,7 +142,7 @@ test("an error answered in Protocol Buffers fails the list with its Status's mes
   const api = client(server.url);
   t.after(() => api.close());
   await assert.rejects(
-    api.list('/api/v1/nothings', '', null, null, () => {}, decodeService),
+    api.list('/api/v1/nothings', '', null, null, () => {}, { json: (raw) => raw, proto: decodeService }),
     (err: unknown) => err instanceof HttpError && err.statusCode === 404 && /404 the server could not find the requested resource$/.test(err.message),
   );
   assert.equal(server.requests[0]!.accept, 'application/vnd.kubernetes.protobuf, application/json');
@@ -162,7 +162,7 @@ test('an error response of megabytes is not kept: the list fails with the HTTP s
   t.after(() => server.close());
   const api = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   t.after(() => api.close());
-  await assert.rejects(api.list('/api/v1/services', '', null, null, () => {}), (err: unknown) => err instanceof HttpError && err.statusCode === 503 && /: 503 Service Unavailable$/.test(err.message));
+  await assert.rejects(api.list('/api/v1/services', '', null, null, () => {}, JSON_ITEMS), (err: unknown) => err instanceof HttpError && err.statusCode === 503 && /: 503 Service Unavailable$/.test(err.message));
 });
 
 test('the stand-in without Protocol Buffers answers 406 to a request that accepts nothing else, after 401 for a bad token', async (t) => {

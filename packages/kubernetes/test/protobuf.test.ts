@@ -4,8 +4,9 @@ import protobuf from 'protobufjs';
 import { Interner } from '../src/entries.js';
 import { type RawObject, toNamespace, toPod, toService, toSlice } from '../src/objects.js';
 import { type ListHead, ProtoListReader, unwrap } from '../src/proto-list.js';
-import { decodeEndpointSlice, decodeNamespace, decodePod, decodeService, type ProtoDecoder, statusMessage } from '../src/proto-objects.js';
+import { decodePod, decodeService, decodeSlice, type RawDecoder, statusMessage } from '../src/proto-objects.js';
 import { ProtoError, ProtoReader } from '../src/protobuf.js';
+import { protoDecoders } from '../src/resources.js';
 import { endpointSlice, namespace, pod, service } from '../src/testing/fixtures.js';
 import { encodeList, encodeObject, envelope } from '../src/testing/protobuf.js';
 
@@ -102,7 +103,7 @@ function protobufjsEncode(kind: string, obj: RawObject): Buffer {
   return Buffer.from(t.encode(t.fromObject(protoShape(fields) as Record<string, unknown>)).finish());
 }
 
-const decode = (decoder: ProtoDecoder, buf: Buffer): RawObject => decoder(new ProtoReader(buf, 0, buf.length), buf.length);
+const decode = (decoder: RawDecoder, buf: Buffer): RawObject => decoder(new ProtoReader(buf, 0, buf.length), buf.length);
 
 const SERVICES = [
   service('ns', 'plain', { clusterIP: '10.0.0.1', ports: [{ name: 'http', port: 80 }, { name: 'DNS', port: 53, protocol: 'UDP' }] }),
@@ -126,27 +127,33 @@ const SLICES = [
 const PODS = [pod('ns', 'running', ['10.2.0.1', 'fd00::2:1']), pod('ns', 'leaving', ['10.2.0.2'], { terminating: true }), pod('ns', 'done', ['10.2.0.3'], { phase: 'Succeeded' }), pod('ns', 'pending', [])];
 const NAMESPACES = [namespace('ns'), namespace('labelled', { team: 'dns' })];
 
-const CASES: [string, RawObject[], ProtoDecoder, (raw: RawObject, intern: Interner) => unknown][] = [
-  ['Service', SERVICES, decodeService, (raw, intern) => toService(raw, intern)],
-  ['EndpointSlice', SLICES, decodeEndpointSlice, (raw, intern) => toSlice(raw, intern)],
-  ['Pod', PODS, decodePod, (raw, intern) => toPod(raw, intern)],
-  ['Namespace', NAMESPACES, decodeNamespace, (raw) => toNamespace(raw)],
+const CASES: ['Service' | 'EndpointSlice' | 'Pod' | 'Namespace', RawObject[], (raw: RawObject, intern: Interner, podNames: boolean) => unknown][] = [
+  ['Service', SERVICES, (raw, intern) => toService(raw, intern)],
+  ['EndpointSlice', SLICES, (raw, intern, podNames) => toSlice(raw, intern, podNames)],
+  ['Pod', PODS, (raw, intern) => toPod(raw, intern)],
+  ['Namespace', NAMESPACES, (raw) => toNamespace(raw)],
 ];
 
 test('each kind read from Protocol Buffers written by protobufjs becomes the entry its JSON becomes', () => {
-  for (const [kind, objects, decoder, convert] of CASES) {
-    for (const obj of objects) {
-      const served = asServed(obj);
-      const fromProto = convert(decode(decoder, protobufjsEncode(kind, served)), new Interner());
-      assert.deepEqual(fromProto, convert(served, new Interner()), `${kind} ${obj.metadata?.name}`);
+  for (const podNames of [true, false]) {
+    for (const [kind, objects, convert] of CASES) {
+      for (const obj of objects) {
+        const served = asServed(obj);
+        const buf = protobufjsEncode(kind, served);
+        const fromProto = protoDecoders(podNames)[kind](new ProtoReader(buf, 0, buf.length), buf.length, new Interner());
+        assert.deepEqual(fromProto, convert(served, new Interner(), podNames), `${kind} ${obj.metadata?.name}`);
+      }
     }
   }
 });
 
 test('what the plugin does not read is skipped: the large annotation, managedFields, the PodSpec', () => {
   const served = asServed(SLICES[0]!);
-  const raw = decode(decodeEndpointSlice, protobufjsEncode('EndpointSlice', served));
-  assert.deepEqual(Object.keys(raw.metadata!.annotations!), ['endpoints.kubernetes.io/last-change-trigger-time']);
+  const buf = protobufjsEncode('EndpointSlice', served);
+  const slice = decodeSlice(new ProtoReader(buf, 0, buf.length), buf.length, new Interner(), true);
+  assert.equal(slice.triggerTime, Date.parse('2026-03-04T05:06:07Z'));
+  const raw = decode(decodeService, protobufjsEncode('Service', asServed(SERVICES[1]!)));
+  assert.deepEqual(raw.metadata!.annotations, {});
   assert.equal(Object.keys(raw.metadata!).includes('managedFields'), false);
 });
 

@@ -30,6 +30,13 @@ test('a slice with an address that is not IPv4 keeps them as text', () => {
   assert.equal(slice([]).size, 0);
 });
 
+test('columns begun at the first endpoint that needs one, and IPv4 addresses turned to text at the first that is not, read back as they came', () => {
+  const list = [ep('10.0.0.1'), ep('10.0.0.2', { ready: false }), ep('10.0.0.3', { hostname: 'web-2', podName: 'web-7d4b9' }), ep('fd00::1'), ep('10.0.0.4', { ready: false })];
+  const s = slice(list);
+  assert.deepEqual(s.endpointList(), list);
+  assert.deepEqual([0, 3, 4].map((i) => s.addressKey(i)), [addressKey('10.0.0.1'), addressKey('fd00::1'), addressKey('10.0.0.4')]);
+});
+
 test('firstAtEachAddress: an address a slice lists twice counts at its first place', () => {
   assert.deepEqual(slice([ep('10.0.0.1'), ep('10.0.0.2'), ep('10.0.0.1'), ep('10.0.0.3'), ep('10.0.0.2')]).firstAtEachAddress(), [0, 1, 3]);
   assert.deepEqual(slice([ep('fd00::1'), ep('10.0.0.1'), ep('fd00::1')]).firstAtEachAddress(), [0, 1]);

@@ -1,7 +1,8 @@
 import type { RawObject } from '../objects.js';
 import { type ListHead, ProtoListReader } from '../proto-list.js';
-import { decodeEndpointSlice, decodeNamespace, decodePod, decodeService } from '../proto-objects.js';
 import { MAGIC } from '../protobuf.js';
+import { Interner } from '../entries.js';
+import { protoDecoders } from '../resources.js';
 
 /**
  * The stand-in API server's Protocol Buffers: objects written as the API
@@ -169,16 +170,19 @@ function varint(n: number): Buffer {
   return Buffer.from(out);
 }
 
-const DECODERS = { Service: decodeService, EndpointSlice: decodeEndpointSlice, Namespace: decodeNamespace, Pod: decodePod };
+/** Each kind's decoder as the plugin's informers use it (CoreDNS's default: no endpoint_pod_names). */
+const DECODERS = protoDecoders(false);
 
 /**
  * A list page in Protocol Buffers read as the plugin reads one, every item
- * decoded: its metadata and how many items it held. For a client that
+ * decoded into its index entry: its metadata and how many items it held. For a client that
  * measures how long a list takes.
  */
 export function readProtoList(kind: keyof typeof DECODERS, body: Buffer): { metadata: ListHead['metadata']; items: number } {
   let items = 0;
-  const reader = new ProtoListReader(DECODERS[kind], () => items++, () => {});
+  const intern = new Interner();
+  const decode = DECODERS[kind];
+  const reader = new ProtoListReader((r, end) => decode(r, end, intern), () => items++, () => {});
   reader.push(body);
   return { metadata: reader.end().metadata, items };
 }

@@ -8,7 +8,7 @@ import { decodePod, decodeService, decodeSlice, type RawDecoder, statusMessage }
 import { ProtoError, ProtoReader } from '../src/protobuf.js';
 import { protoDecoders } from '../src/resources.js';
 import { endpointSlice, namespace, pod, service } from '../src/testing/fixtures.js';
-import { encodeList, encodeObject, envelope } from '../src/testing/protobuf.js';
+import { encodeList, encodeObject, envelope, listPieces } from '../src/testing/protobuf.js';
 
 /**
  * The messages as k8s.io/api and k8s.io/apimachinery define them (core/v1, discovery/v1 and
@@ -220,6 +220,16 @@ test('a list read in chunks copies only the items a chunk cuts, not the chunks',
   }
   // One item (about 5 KB) per chunk's end: joining each chunk to what was held copied the whole body.
   assert.ok(copied < body.length / 8, `${copied} of ${body.length} bytes copied`);
+});
+
+test("the stand-in's list in pieces is the list's body, byte for byte", () => {
+  const items = Array.from({ length: 40 }, (_, i) => encodeObject('Service', asServed(SERVICES[i % SERVICES.length]!)));
+  const metadata = { resourceVersion: '77', continue: 'next-page' };
+  const whole = envelope('v1', 'ServiceList', encodeList(metadata, items));
+  const pieces = [...listPieces('v1', 'ServiceList', metadata, items, 4096)];
+  assert.ok(pieces.length > 10, `${pieces.length} pieces`);
+  assert.ok(Buffer.concat(pieces).equals(whole));
+  assert.ok(Buffer.concat([...listPieces('v1', 'ServiceList', metadata, [])]).equals(envelope('v1', 'ServiceList', encodeList(metadata, []))));
 });
 
 test('an empty list, and one without metadata, hand over an empty head once', () => {

@@ -102,8 +102,42 @@ export function encodeObject(kind: string, obj: RawObject): Buffer {
 
 /** A whole body: the magic bytes and a runtime.Unknown (typeMeta 1, raw 2, contentEncoding 3, contentType 4) around `raw`. */
 export function envelope(apiVersion: string, kind: string, raw: Buffer): Buffer {
+  return Buffer.concat([envelopeHead(apiVersion, kind, raw.length), raw, envelopeTail()]);
+}
+
+/** A body up to its raw bytes, which are `length` long. */
+function envelopeHead(apiVersion: string, kind: string, length: number): Buffer {
   const typeMeta = Buffer.concat([field(1, 'string', apiVersion), field(2, 'string', kind)]);
-  return Buffer.concat([MAGIC, delimited(1, typeMeta), delimited(2, raw), field(3, 'string', ''), field(4, 'string', '')]);
+  return Buffer.concat([MAGIC, delimited(1, typeMeta), varint((2 << 3) | 2), varint(length)]);
+}
+
+/** What a body ends with after its raw bytes: the encoding and type, empty. */
+function envelopeTail(): Buffer {
+  return Buffer.concat([field(3, 'string', ''), field(4, 'string', '')]);
+}
+
+/**
+ * The body of a list of `items` (each encoded already), in pieces of about
+ * `size` bytes, as kube-apiserver's streaming list encoder (1.33 on) writes
+ * one: the lengths come first, so the first piece does not wait for the last
+ * item. The bytes are those of `envelope(…, encodeList(…))`.
+ */
+export function* listPieces(apiVersion: string, kind: string, metadata: Record<string, string>, items: readonly Buffer[], size = 64 * 1024): Generator<Buffer> {
+  const meta = delimited(1, message(LIST_META, metadata, 'ListMeta'));
+  const heads = items.map((item) => Buffer.concat([varint((2 << 3) | 2), varint(item.length)]));
+  const length = items.reduce((sum, item, i) => sum + heads[i]!.length + item.length, meta.length);
+  let parts = [envelopeHead(apiVersion, kind, length), meta];
+  let bytes = 0;
+  for (let i = 0; i < items.length; i++) {
+    parts.push(heads[i]!, items[i]!);
+    bytes += heads[i]!.length + items[i]!.length;
+    if (bytes < size) continue;
+    yield Buffer.concat(parts);
+    parts = [];
+    bytes = 0;
+  }
+  parts.push(envelopeTail());
+  yield Buffer.concat(parts);
 }
 
 /** A list's raw bytes: metadata 1, then each item 2. */

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { PROTOBUF_MEDIA_TYPE } from '../protobuf.js';
 import { encodeObject, envelope } from './protobuf.js';
 
-/** What the stand-in API server writes besides lists: the media type a request gets, and its non-list bodies. */
+/** What the stand-in API server writes: the media type a request gets, its non-list bodies, and a body in pieces. */
 
 export type Encoding = 'json' | 'protobuf';
 
@@ -26,4 +26,19 @@ export function replyIn(encoding: Encoding, res: http.ServerResponse, code: numb
   }
   res.writeHead(code, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+/** Writes `pieces` and ends the reply: one piece a turn of the event loop, and none while the client's socket is full. */
+export function writeInPieces(res: http.ServerResponse, pieces: Iterator<Buffer>): void {
+  const next = (): void => {
+    if (res.destroyed) return;
+    const piece = pieces.next();
+    if (piece.done) {
+      res.end();
+      return;
+    }
+    if (res.write(piece.value)) setImmediate(next);
+    else res.once('drain', next);
+  };
+  next();
 }

@@ -106,9 +106,10 @@ export class EtcdStore {
   async close(): Promise<void> {
     this.closed = true;
     this.wake?.();
-    await this.stopWatch();
-    await this.running;
+    this.stopWatch();
+    // Closing the connection ends a request etcd does not answer (a hung etcd), and with it the loop.
     this.client.close();
+    await this.running;
   }
 
   private async run(): Promise<void> {
@@ -128,7 +129,7 @@ export class EtcdStore {
         if (!failing && !this.closed) this.options.log.error(`cannot read ${this.options.base} from ${this.options.endpoints.join(', ')}: ${(err as Error).message}`);
         failing = true;
       }
-      await this.stopWatch();
+      this.stopWatch();
       if (this.closed) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)]);
@@ -192,13 +193,17 @@ export class EtcdStore {
     });
   }
 
-  private async stopWatch(): Promise<void> {
+  /**
+   * Cancels the watch without waiting for etcd to confirm it: etcd3 waits up to 15 s for that
+   * from an etcd that does not answer, which held up a stop and the next load.
+   */
+  private stopWatch(): void {
     const watcher = this.watcher;
     this.watcher = null;
     if (!watcher) return;
     watcher.removeAllListeners('data');
     watcher.on('error', () => {});
-    await watcher.cancel().catch(() => {});
+    void watcher.cancel().catch(() => {});
   }
 
   private async apply(res: IWatchResponse): Promise<void> {

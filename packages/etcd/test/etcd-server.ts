@@ -23,6 +23,10 @@ export interface TestEtcd {
   kill(): Promise<void>;
   /** Starts it again on the same ports and data. */
   start(): Promise<void>;
+  /** Stops etcd's process (SIGSTOP): its connections stay up and nothing answers, as when it hangs. */
+  pause(): void;
+  /** Lets a paused etcd run on. */
+  resume(): void;
   /** Stops etcd and removes its data. */
   stop(): Promise<void>;
 }
@@ -113,7 +117,10 @@ export async function startEtcd(options: TestEtcdOptions = {}): Promise<TestEtcd
     },
     kill,
     start,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     stop: async () => {
+      child?.kill('SIGCONT');
       await kill();
       client.close();
       admin.close();

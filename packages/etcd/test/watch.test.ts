@@ -116,3 +116,18 @@ test('back from an outage, the server answers what etcd holds now: keys written,
   // The server may have loaded before the delete, and then be watching from a revision now compacted: that watch fails and it loads again.
   await eventually(async () => (await addressOf('meanwhile.skydns.test')) === '192.0.2.12' && (await s.query('steady.skydns.test', 'A')).rcode === 3, 10_000, 'etcd as it is now');
 });
+
+test('the server stops at once while etcd hangs (its process stopped, its connections up): it does not wait for etcd to confirm the watch cancelled', async () => {
+  const other = await startTestServer(`skydns.test {\n  etcd {\n    endpoint ${store.endpoint}\n  }\n}`, { plugins: [etcd] });
+  await eventually(async () => (await other.query('x.skydns.test', 'A')).rcode === 3, 5000, 'the second server loaded');
+  store.pause();
+  try {
+    const t0 = performance.now();
+    await other.stop();
+    const ms = performance.now() - t0;
+    // etcd3 waits 15 s for a cancelled watch's confirmation; the store closes the connection instead.
+    assert.ok(ms < 2000, `stop took ${Math.round(ms)} ms`);
+  } finally {
+    store.resume();
+  }
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ListPageReader } from '../src/list-page.js';
+import { jsonListPieces } from '../src/testing/replies.js';
 
 /** Reads `text` in chunks of `size` bytes: the items in the order handed over, the page's head (as first sent) and its end. */
 function read(text: string, size: number): { items: unknown[]; head: unknown; headAfter: number; page: unknown; atEnd: number } {
@@ -77,4 +78,15 @@ test('bad JSON is a SyntaxError: in an item, at the end, or cut short', () => {
   for (const text of cases) {
     assert.throws(() => read(text, 16), SyntaxError, text.slice(0, 80));
   }
+});
+
+test("the stand-in's JSON list in pieces is JSON.stringify's text of the list, and reads back item for item", () => {
+  const head = { kind: 'ServiceList', apiVersion: 'v1', metadata: { resourceVersion: '9', continue: 'next' } };
+  const items = Array.from({ length: 300 }, (_, i) => ({ metadata: { name: `svc-${i}`, namespace: 'ns', labels: { 'é': '"}],{' } }, spec: { clusterIP: `10.0.${i >> 8}.${i & 255}` } }));
+  const pieces = [...jsonListPieces(head, items, 2048)];
+  assert.ok(pieces.length > 10, `${pieces.length} pieces`);
+  const text = Buffer.concat(pieces).toString('utf8');
+  assert.equal(text, JSON.stringify({ ...head, items }));
+  assert.deepEqual(read(text, 1000).items, items);
+  assert.equal(Buffer.concat([...jsonListPieces(head, [])]).toString(), JSON.stringify({ ...head, items: [] }));
 });

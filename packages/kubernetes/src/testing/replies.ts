@@ -28,6 +28,22 @@ export function replyIn(encoding: Encoding, res: http.ServerResponse, code: numb
   res.end(JSON.stringify(body));
 }
 
+/**
+ * A JSON list's body in pieces of about `size` characters, its items
+ * stringified a piece at a time: the text of `JSON.stringify({ ...head, items })`.
+ */
+export function* jsonListPieces(head: Record<string, unknown>, items: readonly unknown[], size = 64 * 1024): Generator<Buffer> {
+  // Up to the items' `[`.
+  let text = JSON.stringify({ ...head, items: [] }).slice(0, -2);
+  for (let i = 0; i < items.length; i++) {
+    text += `${i > 0 ? ',' : ''}${JSON.stringify(items[i])}`;
+    if (text.length < size) continue;
+    yield Buffer.from(text);
+    text = '';
+  }
+  yield Buffer.from(`${text}]}`);
+}
+
 /** Writes `pieces` and ends the reply: one piece a turn of the event loop, and none while the client's socket is full. */
 export function writeInPieces(res: http.ServerResponse, pieces: Iterator<Buffer>): void {
   const next = (): void => {

@@ -48,9 +48,6 @@ export interface ItemReader<T> {
   readonly proto: ((r: ProtoReader, end: number) => T) | null;
 }
 
-/** Items as their JSON parses, asked for in JSON only. */
-export const JSON_ITEMS: ItemReader<unknown> = { json: (raw) => raw, proto: null };
-
 /**
  * Talks to the API server for the informers, with the kubeconfig's
  * credentials: lists (paged), the client-side rate limit (qps/burst, one

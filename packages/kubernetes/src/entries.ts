@@ -1,4 +1,4 @@
-import { addressKey, ipv4Number, ipv4Text } from './ip.js';
+import { addressKey, canonicalIp, ipv4Number, ipv4Text } from './ip.js';
 
 /**
  * What the index keeps of each Kubernetes object: only what DNS answers need.
@@ -182,7 +182,20 @@ export class EndpointColumns {
 
   /** An endpoint at `ip`, canonical (canonicalIp's). */
   add(ip: string, hostname: string | null, podName: string | null, ready: boolean): void {
-    const word = ipv4Number(ip);
+    this.push(ipv4Number(ip), ip, hostname, podName, ready);
+  }
+
+  /** An endpoint at `address` as an object writes it: made canonical, and dropped when it is no IP address. */
+  addAddress(address: string, hostname: string | null, podName: string | null, ready: boolean): void {
+    // An IPv4 address is read once: as it reads as one, it is canonical.
+    const word = ipv4Number(address);
+    if (word >= 0) return this.push(word, address, hostname, podName, ready);
+    const ip = canonicalIp(address);
+    if (ip) this.push(-1, ip, hostname, podName, ready);
+  }
+
+  /** `word`: `ip` as ipv4Number reads it (-1: not IPv4). */
+  private push(word: number, ip: string, hostname: string | null, podName: string | null, ready: boolean): void {
     if (word >= 0 && this.v4 !== null) this.v4.push(word | 0);
     else {
       if (this.v4 !== null) {

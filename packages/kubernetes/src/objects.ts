@@ -130,8 +130,7 @@ export function toSlice(raw: RawEndpointSlice, intern: Interner, podNames = true
       const podName = podNames && ep.targetRef?.name ? ep.targetRef.name.toLowerCase() : null;
       const ready = ep.conditions?.ready !== false;
       for (const address of ep.addresses ?? []) {
-        const ip = canonicalIp(address);
-        if (ip) endpoints.add(ip, hostname, podName, ready);
+        endpoints.addAddress(address, hostname, podName, ready);
       }
     }
   }

@@ -1,5 +1,4 @@
 import { EndpointColumns, type Interner, type SliceEntry } from './entries.js';
-import { canonicalIp } from './ip.js';
 import { portEntries, type RawEndpointSlice, type RawMeta, type RawObject, type RawPod, type RawService, SERVICE_NAME_LABEL, sliceEntry, TRIGGER_TIME_ANNOTATION } from './objects.js';
 import { key, ProtoReader } from './protobuf.js';
 
@@ -242,8 +241,7 @@ function endpoint(r: ProtoReader, end: number, podNames: boolean, into: Endpoint
       r.skip(k);
       continue;
     }
-    const ip = canonicalIp(r.string());
-    if (ip) into.add(ip, hostname, podName, ready);
+    into.addAddress(r.string(), hostname, podName, ready);
   }
 }
 

@@ -90,8 +90,8 @@ class Informer {
     const watch = (this.watch = new ReflectorWatch(api, convert, () => (this.synced = true), () => this.recovered()));
     const label = resource.selector?.text;
     const field = resource.fieldSelector ?? undefined;
+    const read = { json: (raw: unknown) => convert(raw as RawObject), proto: (r: ProtoReader, end: number) => resource.decode(r, end, index.interner) };
     const listEach = async (at: string, each: (entry: Entry) => void): Promise<string> => {
-      const read = { json: (raw: unknown) => convert(raw as RawObject), proto: (r: ProtoReader, end: number) => resource.decode(r, end, index.interner) };
       const resourceVersion = await api.list(resource.path, at, label ?? null, resource.fieldSelector, each, read);
       this.recovered();
       return resourceVersion;

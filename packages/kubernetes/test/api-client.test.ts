@@ -5,10 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { Registry } from '@chaindns/core';
 import { KubeConfig } from '#client-node';
-import { ApiClient, HttpError, JSON_ITEMS } from '../src/api-client.js';
+import { ApiClient, HttpError, type ItemReader } from '../src/api-client.js';
 import { kubernetesMetrics } from '../src/metrics.js';
 import { decodeService } from '../src/proto-objects.js';
 import { service, startFakeApiServer } from '../src/testing/index.js';
+
+/** Items as their JSON parses, asked for in JSON only. */
+const JSON_ITEMS: ItemReader<unknown> = { json: (raw) => raw, proto: null };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
